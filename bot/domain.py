@@ -56,3 +56,29 @@ class Digest:
     since: datetime
     until: datetime
     items: list[DigestItem]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A chat following a topic on a schedule (canonical spec, see bot.schedule)."""
+
+    id: int
+    chat_id: int
+    topic: str
+    schedule: str
+    timezone: str
+    next_run_at: datetime
+    covered_until: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One push of a subscription: its messages are fixed when it begins; `parts_sent` of them
+    have been confirmed by Telegram."""
+
+    id: int
+    subscription_id: int
+    due_at: datetime
+    covered_until: datetime
+    parts: list[str]
+    parts_sent: int

@@ -1,0 +1,107 @@
+"""The one typed settings object, loaded once from the environment and an optional TOML file.
+
+Precedence: explicit arguments > environment (`DIGESTBOT_*`, plus `TELEGRAM_BOT_TOKEN`) > the TOML
+file (`DIGESTBOT_CONFIG`, else `config/digestbot.toml` when present) > the defaults below.
+`config/digestbot.toml` documents every key. Nothing else in the project reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_FILE = Path("config/digestbot.toml")
+
+
+class Settings(BaseSettings):
+    """Every setting of digestbot with its default; see config/digestbot.toml for documentation."""
+
+    model_config = SettingsConfigDict(env_prefix="DIGESTBOT_", extra="forbid")
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "DIGESTBOT_TELEGRAM_BOT_TOKEN"),
+    )
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    poll_timeout_s: int = 30
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+
+    summarizer_backend: Literal["extractive", "seq2seq"] = "extractive"
+    summarizer_model: str | None = None
+    embedding_model: str = "default"
+    summary_sentences: int = Field(default=4, ge=1, le=10)
+    worker_batch_size: int = Field(default=8, ge=1)
+
+    digest_days: int = Field(default=7, ge=1)
+    default_schedule: str = "weekly mon 09:00"
+    default_timezone: str = "UTC"
+    scheduler_tick_s: float = Field(default=30.0, gt=0)
+
+    max_article_chars: int = Field(default=200_000, ge=1_000)
+    log_level: str = "INFO"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r} (e.g. 'Europe/Berlin')") from exc
+        return value
+
+    @field_validator("default_schedule")
+    @classmethod
+    def _valid_schedule(cls, value: str) -> str:
+        from bot.schedule import canonical_spec, parse_schedule
+
+        return canonical_spec(parse_schedule(value))
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL in use: the setting, else a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'digestbot.sqlite3').resolve()}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = Path(os.environ.get("DIGESTBOT_CONFIG", DEFAULT_CONFIG_FILE))
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if config_file.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+    def masked(self) -> dict[str, object]:
+        """The effective settings as plain values, secrets masked, for `digestbot config`."""
+        values = self.model_dump(mode="json")
+        values["telegram_bot_token"] = "***" if self.telegram_bot_token else None
+        values["effective_database_url"] = _mask_password(self.effective_database_url)
+        if values.get("database_url"):
+            values["database_url"] = _mask_password(values["database_url"])
+        return values
+
+
+def _mask_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

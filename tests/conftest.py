@@ -1,0 +1,91 @@
+"""Shared fixtures: a migrated store per test (SQLite, and PostgreSQL when reachable), fake
+models for fast unit tests, and a guard that fails any test reaching beyond this machine."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from bot.store import Store, open_store
+from tests.fakes import FakeSummarizer, HashingEncoder
+
+POSTGRES_URL = os.environ.get(
+    "DIGESTBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(sock: socket.socket, address) -> None:
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
+            raise RuntimeError(f"test tried to reach {host}: tests must stay on this machine")
+    return _real_connect(sock, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+def postgres_available() -> bool:
+    try:
+        with create_engine(POSTGRES_URL).connect():
+            return True
+    except (OperationalError, ImportError):
+        return False
+
+
+def _fresh_postgres_store() -> Store:
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return open_store(POSTGRES_URL)
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def store(request: pytest.FixtureRequest, tmp_path) -> Store:
+    """A freshly migrated store; the PostgreSQL variant skips when no server is reachable."""
+    if request.param == "postgres":
+        if not postgres_available():
+            pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
+        opened = _fresh_postgres_store()
+    else:
+        opened = open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path) -> Store:
+    """A freshly migrated SQLite store only."""
+    opened = open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def fake_encoder() -> HashingEncoder:
+    return HashingEncoder()
+
+
+@pytest.fixture
+def fake_summarizer() -> FakeSummarizer:
+    return FakeSummarizer()
+
+
+@pytest.fixture
+def fake_matcher(fake_encoder: HashingEncoder):
+    from summarizer.topics import TopicMatcher
+
+    return TopicMatcher(fake_encoder)

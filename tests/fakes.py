@@ -1,0 +1,48 @@
+"""Fast stand-ins for the models, for unit tests only. The real default model runs in the tests
+marked `model` and in the end-to-end tests."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+
+from summarizer.errors import SummarizationError
+from summarizer.text import split_sentences
+
+
+class HashingEncoder:
+    """Bag-of-words vectors hashed into 256 dimensions: texts sharing words are similar."""
+
+    name = "hashing-test-encoder"
+    max_tokens = 256
+    dim = 256
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", text.lower()):
+                stem = word[:5]
+                bucket = int(hashlib.md5(stem.encode()).hexdigest(), 16) % self.dim
+                vectors[row, bucket] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return vectors / norms
+
+
+class FakeSummarizer:
+    """The first two sentences; fails on texts containing FAIL-SUMMARY."""
+
+    model_key = "fake:first-two"
+
+    def summarize(self, text: str) -> str:
+        if "FAIL-SUMMARY" in text:
+            raise SummarizationError("fake failure")
+        return " ".join(split_sentences(text)[:2])
+
+    def summarize_many(self, texts: list[str]) -> list[str]:
+        return [self.summarize(t) for t in texts]

@@ -1,0 +1,165 @@
+"""The store: dedupe by fingerprint, periods, summaries per model, vectors, subscriptions and
+deliveries (the schedule's state), on SQLite and on PostgreSQL when reachable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from bot.domain import ArticleDraft
+from bot.store import DatabaseUnavailable
+
+NOW = datetime(2024, 11, 4, 12, 0, tzinfo=UTC)
+
+
+def draft(title: str = "Title", published: datetime | None = None) -> ArticleDraft:
+    return ArticleDraft(title=title, text=f"{title} body.", source="a.txt", published=published)
+
+
+def test_identical_content_is_stored_once(store):
+    first, created_first = store.add_article(draft(), fingerprint="f", received_at=NOW)
+    second, created_second = store.add_article(draft("Other"), fingerprint="f", received_at=NOW)
+
+    assert (created_first, created_second) == (True, False)
+    assert second.id == first.id and second.title == "Title"
+    assert store.count_articles() == 1
+
+
+def test_datetimes_come_back_timezone_aware_utc(store):
+    published = datetime(2024, 11, 3, tzinfo=UTC)
+    article, _ = store.add_article(draft(published=published), fingerprint="f", received_at=NOW)
+
+    again = store.article(article.id)
+
+    assert again.published == published and again.published.tzinfo is not None
+    assert again.received_at == NOW
+
+
+def test_period_uses_publication_date_when_known_else_arrival(store):
+    old = datetime(2024, 1, 1, tzinfo=UTC)
+    store.add_article(draft("old", published=old), fingerprint="1", received_at=NOW)
+    store.add_article(draft("undated"), fingerprint="2", received_at=NOW)
+    store.add_article(
+        draft("recent", published=NOW - timedelta(days=2)), fingerprint="3", received_at=NOW
+    )
+
+    titles = {a.title for a in store.articles_dated_between(NOW - timedelta(days=7), NOW)}
+
+    assert titles == {"undated", "recent"}
+
+
+def test_arrival_window_is_open_at_start_and_closed_at_end(store):
+    for i, offset in enumerate((0, 1, 2)):
+        store.add_article(
+            draft(f"a{i}"), fingerprint=str(i), received_at=NOW + timedelta(hours=offset)
+        )
+
+    found = store.articles_received_between(NOW, NOW + timedelta(hours=2))
+
+    assert [a.title for a in found] == ["a1", "a2"]
+
+
+def test_summaries_are_kept_per_model_and_failures_are_not_retried(store):
+    a, _ = store.add_article(draft("a"), fingerprint="a", received_at=NOW)
+    b, _ = store.add_article(draft("b"), fingerprint="b", received_at=NOW)
+    store.save_summary(a.id, "m1", text="summary a")
+    store.save_summary(b.id, "m1", text=None, error="model failed")
+
+    assert store.articles_missing_summary("m1", 10) == []
+    assert [x.id for x in store.articles_missing_summary("m2", 10)] == [a.id, b.id]
+    assert store.summaries([a.id, b.id], "m1") == {a.id: "summary a", b.id: None}
+    assert store.summary_state(b.id, "m1") == (None, "model failed")
+
+
+def test_passage_vectors_round_trip(store):
+    article, _ = store.add_article(draft(), fingerprint="f", received_at=NOW)
+    vectors = np.arange(12, dtype=np.float32).reshape(3, 4)
+
+    store.save_vectors(article.id, "enc", vectors)
+
+    assert np.array_equal(store.vectors([article.id], "enc")[article.id], vectors)
+    assert store.vectors([article.id], "other") == {}
+
+
+def subscribe(store, chat_id=1, topic="russia", next_run_at=NOW):
+    store.ensure_chat(chat_id, timezone="Europe/Berlin")
+    return store.subscribe(
+        chat_id,
+        topic,
+        schedule="weekly mon 09:00",
+        next_run_at=next_run_at,
+        covered_until=NOW - timedelta(days=7),
+    )
+
+
+def test_subscribing_twice_keeps_one_subscription(store):
+    first, created = subscribe(store)
+    again, created_again = subscribe(store)
+
+    assert (created, created_again) == (True, False)
+    assert again.id == first.id and again.timezone == "Europe/Berlin"
+    assert [s.topic for s in store.subscriptions(1)] == ["russia"]
+
+
+def test_unsubscribe_reports_whether_there_was_one(store):
+    subscribe(store)
+
+    assert store.unsubscribe(1, "russia") is True
+    assert store.unsubscribe(1, "russia") is False
+    assert store.subscriptions(1) == []
+
+
+def test_only_due_subscriptions_of_active_chats_are_due(store):
+    subscribe(store, chat_id=1, next_run_at=NOW)
+    subscribe(store, chat_id=2, next_run_at=NOW + timedelta(days=1))
+    subscribe(store, chat_id=3, next_run_at=NOW)
+    store.set_chat_active(3, False)
+
+    due = store.due_subscriptions(NOW)
+
+    assert [s.chat_id for s in due] == [1]
+
+
+def test_finished_delivery_moves_the_subscription_on(store):
+    subscription, _ = subscribe(store)
+    delivery = store.begin_delivery(
+        subscription.id, due_at=NOW, covered_until=NOW, parts=["one", "two"]
+    )
+    store.mark_part_sent(delivery.id, 1)
+
+    resumed = store.unfinished_delivery(subscription.id)
+    assert (resumed.parts, resumed.parts_sent) == (["one", "two"], 1)
+    assert [s.id for s in store.due_subscriptions(NOW - timedelta(days=1))] == [subscription.id]
+
+    store.finish_delivery(delivery.id, status="sent", next_run_at=NOW + timedelta(days=7))
+
+    moved = store.subscriptions(1)[0]
+    assert moved.covered_until == NOW and moved.next_run_at == NOW + timedelta(days=7)
+    assert store.unfinished_delivery(subscription.id) is None
+    assert store.deliveries(subscription.id) == [("sent", 1, NOW)]
+
+
+def test_failed_delivery_keeps_its_articles_for_the_next_push(store):
+    subscription, _ = subscribe(store)
+    delivery = store.begin_delivery(subscription.id, due_at=NOW, covered_until=NOW, parts=["x"])
+
+    store.finish_delivery(delivery.id, status="failed", next_run_at=NOW + timedelta(days=7))
+
+    assert store.subscriptions(1)[0].covered_until == NOW - timedelta(days=7)
+
+
+def test_unreachable_database_raises_database_unavailable_after_retries(sqlite_store, monkeypatch):
+    calls = []
+
+    def broken(session):
+        calls.append(1)
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("bot.store.repository.RETRY_DELAYS_S", (0.0, 0.0))
+
+    with pytest.raises(DatabaseUnavailable, match="database is locked"):
+        sqlite_store._run(broken)
+    assert len(calls) == 3
