@@ -1,0 +1,274 @@
+"""Digests as Telegram HTML messages, each within Telegram's length limit.
+
+How length is counted: Telegram allows 4096 characters per message *after entity parsing*,
+counted in UTF-16 code units. Tags count nothing, an entity such as ``&amp;`` counts as the one
+character it stands for, and a character outside the Basic Multilingual Plane (most emoji) counts
+two. `telegram_html_length` measures HTML that way; `telegram_length` measures plain text.
+
+How splitting works: a digest is a list of blocks (header, overview, one per article).
+`split_for_telegram` packs whole blocks, a blank line apart, into as few messages as fit, in order;
+a block that fits in a message is never split. A block longer than a whole message is cut inside
+its text: at the last sentence end that fills at least half the room, else at such a space, else
+between two characters (it joins the message being filled if a quarter of it is still free). Tags
+open at a cut are closed at the end of the piece and reopened at the start of the next, so every
+message is valid HTML on its own. A cut between two characters can separate the code points of
+one emoji sequence (a flag, a family); only text with few spaces is cut that way.
+
+All user text (topic, titles, sources, summaries, overview) goes through `html.escape`; messages
+must be sent with ``parse_mode=HTML``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from typing import Literal
+from urllib.parse import urlsplit
+
+from bot.domain import Digest, DigestItem
+
+TELEGRAM_MAX_CHARS = 4096
+
+_BLOCK_SEPARATOR = "\n\n"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TOKEN = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|[\s\S]")
+_TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
+# A sentence ends at . ! ? or … (a closing quote or bracket may follow) before whitespace,
+# or at a line break.
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’»)\]]))\s+|\n")
+_WORD_BREAK = re.compile(r"\s+")
+
+
+def telegram_length(text: str) -> int:
+    """The length Telegram counts for plain `text`: UTF-16 code units."""
+    return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
+
+
+def telegram_html_length(text: str) -> int:
+    """The length Telegram counts for HTML `text` after entity parsing, in UTF-16 code units."""
+    return sum(atom.units for atom in _atoms(text))
+
+
+def render_digest(digest: Digest, *, overview: str | None = None, tz: tzinfo = UTC) -> list[str]:
+    """The digest as Telegram HTML messages, each within `TELEGRAM_MAX_CHARS`.
+
+    The header (topic, period, article count) opens the first message; `overview` (plain text)
+    follows it; then one block per article: bold title, source and date in italics (a URL source
+    becomes a link named by its host), and the summary. Dates are shown in `tz`.
+    """
+    blocks = [_header(digest, tz)]
+    if overview:
+        blocks.append(html.escape(overview))
+    blocks.extend(_article_block(item, tz) for item in digest.items)
+    return split_for_telegram(blocks)
+
+
+def render_empty_digest(
+    topic: str, since: datetime, available_topics: list[str], *, tz: tzinfo = UTC
+) -> str:
+    """The message for a digest with no articles: what was asked and which topics do have some.
+
+    `available_topics` are the topics with articles in the same period; if they would not fit in
+    one message, the list ends with "and N more".
+    """
+    head = f"No articles about <b>{html.escape(topic)}</b> since {_day(since.astimezone(tz))}."
+    if not available_topics:
+        return f"{head}\nNo other topic has articles in that time either."
+    intro = f"{head}\nTopics with articles in that time: "
+    names = [html.escape(name) for name in available_topics]
+    room = TELEGRAM_MAX_CHARS - telegram_html_length(intro) - len(".")
+    if telegram_html_length(", ".join(names)) > room:
+        room -= len(f" and {len(names)} more")
+    shown: list[str] = []
+    used = 0
+    for name in names:
+        used += telegram_html_length(name) + (len(", ") if shown else 0)
+        if used > room:
+            break
+        shown.append(name)
+    hidden = len(names) - len(shown)
+    more = f" and {hidden} more" if hidden else ""
+    return f"{intro}{', '.join(shown)}{more}."
+
+
+def split_for_telegram(blocks: list[str], limit: int = TELEGRAM_MAX_CHARS) -> list[str]:
+    """Pack HTML `blocks` into messages of at most `limit` units after entity parsing.
+
+    Blocks must be well-formed HTML (every tag closed inside its block); blank ones are dropped.
+    Whole blocks are packed in order; only a block longer than `limit` is cut (see the module
+    docstring).
+    """
+    messages: list[str] = []
+    current: list[str] = []
+    used = 0
+    for block in blocks:
+        atoms = _atoms(block)
+        if not any(atom.text.strip() for atom in atoms):
+            continue  # Telegram refuses a message with nothing to show
+        size = sum(atom.units for atom in atoms)
+        gap = len(_BLOCK_SEPARATOR) if current else 0
+        if used + gap + size <= limit:
+            current.append(block)
+            used += gap + size
+            continue
+        if current and (size <= limit or limit - used - gap < limit // 4):
+            messages.append(_BLOCK_SEPARATOR.join(current))
+            current, used, gap = [], 0, 0
+        if size <= limit:
+            current, used = [block], size
+            continue
+        pieces = _cut_block(atoms, first_room=limit - used - gap, limit=limit)
+        for index, (piece, units) in enumerate(pieces):
+            if index:
+                messages.append(_BLOCK_SEPARATOR.join(current))
+                current, used, gap = [], 0, 0
+            current.append(piece)
+            used += gap + units
+    if current:
+        messages.append(_BLOCK_SEPARATOR.join(current))
+    return messages
+
+
+@dataclass(frozen=True, slots=True)
+class _Atom:
+    """The smallest unit a cut respects: a tag, an entity or one character."""
+
+    raw: str
+    kind: Literal["open", "close", "text"]
+    text: str = ""  # what Telegram shows for it; empty for a tag
+    tag: str = ""  # the tag's name, for a tag
+
+    @property
+    def units(self) -> int:
+        return telegram_length(self.text)
+
+
+def _atoms(text: str) -> list[_Atom]:
+    atoms = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group()
+        if len(raw) > 1 and raw.startswith("<"):
+            name_match = _TAG_NAME.match(raw)
+            name = name_match.group(1).lower() if name_match else ""
+            kind: Literal["open", "close"] = "close" if raw.startswith("</") else "open"
+            atoms.append(_Atom(raw, kind, tag=name))
+        else:
+            atoms.append(_Atom(raw, "text", text=html.unescape(raw)))
+    return atoms
+
+
+def _cut_block(atoms: list[_Atom], first_room: int, limit: int) -> list[tuple[str, int]]:
+    """Cut an over-long block into (HTML, units) pieces: the first within `first_room`, the
+    rest within `limit`, each with its open tags closed and reopened."""
+    last_visible = max(i for i, atom in enumerate(atoms) if atom.text.strip())
+    pieces: list[tuple[str, int]] = []
+    open_tags: list[_Atom] = []
+    start, room = 0, first_room
+    while start <= last_visible:
+        cut = _choose_cut(atoms, start, room)
+        pieces.append(_render_piece(atoms[start:cut], open_tags))
+        start, room = cut, limit
+    return pieces
+
+
+def _choose_cut(atoms: list[_Atom], start: int, room: int) -> int:
+    """Where the piece starting at `start` ends: the best break among the atoms that fit."""
+    end, used = start, 0
+    while end < len(atoms) and used + atoms[end].units <= room:
+        used += atoms[end].units
+        end += 1
+    if end == len(atoms):
+        return end
+    # Plain text of the fitting atoms plus the next one, so a break right at the edge is seen.
+    owners = [i for i in range(start, end + 1) for _ in atoms[i].text]
+    plain = "".join(atom.text for atom in atoms[start : end + 1])
+    fitting = len(plain) - len(atoms[end].text)
+    first_visible = len(plain) - len(plain.lstrip())
+
+    def units_before(position: int) -> int:
+        return telegram_length(plain[:position])
+
+    for pattern in (_SENTENCE_BREAK, _WORD_BREAK):
+        breaks = [
+            m.start() for m in pattern.finditer(plain) if first_visible < m.start() <= fitting
+        ]
+        if breaks and units_before(breaks[-1]) >= room // 2:
+            return _before_open_tags(atoms, start, owners[breaks[-1]])
+    cut = _before_open_tags(atoms, start, end)
+    if any(atom.text.strip() for atom in atoms[start:cut]):
+        return cut
+    # Not even one character fits: take one anyway so the cutting always moves on.
+    return next(i for i in range(start, len(atoms)) if atoms[i].text.strip()) + 1
+
+
+def _before_open_tags(atoms: list[_Atom], start: int, cut: int) -> int:
+    """Move a cut back over opening tags, so no piece ends with an empty element."""
+    while cut > start and atoms[cut - 1].kind == "open":
+        cut -= 1
+    return cut
+
+
+def _render_piece(atoms: list[_Atom], open_tags: list[_Atom]) -> tuple[str, int]:
+    """One piece as HTML and its units; `open_tags` (carried from piece to piece) is updated.
+
+    Whitespace at the start of a piece is dropped: it was the break before it.
+    """
+    parts = [tag.raw for tag in open_tags]
+    units = 0
+    started = False
+    for atom in atoms:
+        if atom.kind == "open":
+            open_tags.append(atom)
+        elif atom.kind == "close":
+            open_tags.pop()
+        elif not started and atom.text.isspace():
+            continue
+        else:
+            started = True
+            units += atom.units
+        parts.append(atom.raw)
+    parts.extend(f"</{tag.tag}>" for tag in reversed(open_tags))
+    return "".join(parts), units
+
+
+def _header(digest: Digest, tz: tzinfo) -> str:
+    count = len(digest.items)
+    articles = "1 article" if count == 1 else f"{count} articles"
+    period = _period(digest.since.astimezone(tz).date(), digest.until.astimezone(tz).date())
+    return f"<b>Digest: {html.escape(digest.topic)}</b>\n{period} · {articles}"
+
+
+def _article_block(item: DigestItem, tz: tzinfo) -> str:
+    article = item.article
+    summary = "<i>Summary in progress…</i>" if item.summary is None else html.escape(item.summary)
+    source = _source(article.source)
+    dated = _day(article.dated.astimezone(tz))
+    return f"<b>{html.escape(article.title)}</b>\n<i>{source} · {dated}</i>\n{summary}"
+
+
+def _source(source: str) -> str:
+    """The source as HTML: an http(s) URL becomes a link named by its host."""
+    url = source.strip()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. a malformed IPv6 host
+        return html.escape(source)
+    if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
+        return html.escape(source)
+    name = host.removeprefix("www.")
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(name)}</a>'
+
+
+def _day(moment: date) -> str:
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def _period(first: date, last: date) -> str:
+    if first == last:
+        return _day(first)
+    if first.year == last.year:
+        return f"{first.day} {_MONTHS[first.month - 1]} – {_day(last)}"
+    return f"{_day(first)} – {_day(last)}"
