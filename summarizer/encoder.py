@@ -87,7 +87,7 @@ class SentenceEncoder:
         return len(self._loaded().tokenizer.tokenize(text))
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Embed `texts` in batches; returns an array of shape (len(texts), dim), rows unit-length."""
+        """Embed `texts` in batches: an array (len(texts), dim) of unit-length rows."""
         model = self._loaded()
         if not texts:
             return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)

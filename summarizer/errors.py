@@ -1,8 +1,8 @@
 """Errors of the summarizer package.
 
-    SummarizerError
-    ├── ModelLoadError      a model could not be loaded (says which, where it looked, how to fix)
-    └── SummarizationError  a loaded model failed on a text
+SummarizerError
+├── ModelLoadError      a model could not be loaded (says which, where it looked, how to fix)
+└── SummarizationError  a loaded model failed on a text
 """
 
 

@@ -1,0 +1,129 @@
+"""Measure a summarizer backend on a directory of articles and print the figures.
+
+    python bench/summarize.py [DIR] [--backend extractive|seq2seq] [--model M] [--refs DIR]
+
+DIR defaults to ../shared/seeds beside the repository. Prints the model load time, the articles'
+count and words, seconds per article (mean, max), articles per minute, the peak RSS and every
+summary's start, for a person to judge. With reference summaries (`--refs`, or the sibling
+`refs/` when DIR is news-summaries/articles) it also prints ROUGE-1/2/L (mean F) of the backend
+and of lead-3 on the same articles; there line 1 of an article is a pseudo-headline and is skipped.
+Nothing here is a test: no figure is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from summarizer.backends import BACKENDS, load_summarizer  # noqa: E402
+from summarizer.encoder import SentenceEncoder  # noqa: E402
+from summarizer.errors import SummarizerError  # noqa: E402
+from summarizer.text import split_sentences  # noqa: E402
+
+DEFAULT_DIR = REPO.parent / "shared" / "seeds"
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
+PREVIEW_CHARS = 300
+
+
+def main() -> None:
+    """Parse the arguments, run the benchmark and print its figures."""
+    args = _parse_args()
+    directory = args.directory.resolve()
+    refs = args.refs
+    if refs is None and directory.parts[-2:] == ("news-summaries", "articles"):
+        refs = directory.parent / "refs"
+    paths = sorted(directory.glob("*.txt"))
+    if not paths:
+        sys.exit(f"no .txt articles in {directory}")
+    bodies = [_body(path, skip_headline=refs is not None) for path in paths]
+
+    summarizer = load_summarizer(
+        args.backend,
+        model=args.model,
+        encoder=SentenceEncoder(),
+        sentences=args.sentences,
+        max_new_tokens=args.max_new_tokens,
+    )
+    summaries: list[str] = []
+    seconds: list[float] = []
+    try:
+        started = time.perf_counter()
+        summarizer.load()
+        load_s = time.perf_counter() - started
+        for body in bodies:
+            started = time.perf_counter()
+            summaries.append(summarizer.summarize(body))
+            seconds.append(time.perf_counter() - started)
+    except SummarizerError as exc:
+        sys.exit(f"error: {exc}")
+
+    for path, summary in zip(paths, summaries, strict=True):
+        preview = summary if len(summary) <= PREVIEW_CHARS else summary[:PREVIEW_CHARS] + "…"
+        print(f"--- {path.name}\n{preview}\n")
+
+    total_s = sum(seconds)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"backend          {summarizer.model_key}")
+    print(f"directory        {directory}")
+    print(f"model load       {load_s:.2f} s")
+    print(f"articles         {len(bodies)}")
+    print(f"total words      {sum(len(b.split()) for b in bodies)}")
+    print(f"s/article        mean {total_s / len(bodies):.3f}, max {max(seconds):.3f}")
+    print(f"articles/minute  {60 * len(bodies) / total_s:.1f}")
+    print(f"peak RSS         {peak_rss_mb:.0f} MB")
+    print(f"summary words    mean {_mean([len(s.split()) for s in summaries]):.1f}")
+
+    if refs is not None:
+        references = [(refs / path.name).read_text(encoding="utf-8") for path in paths]
+        lead3 = [" ".join(split_sentences(body)[:3]) for body in bodies]
+        print(f"\nROUGE mean F over {len(paths)} articles (refs: {refs})")
+        print(f"{'':18}{'R1':>8}{'R2':>8}{'RL':>8}{'words':>8}")
+        for name, outputs in (("backend", summaries), ("lead-3", lead3)):
+            scores = _rouge(references, outputs)
+            figures = "".join(f"{scores[t]:8.4f}" for t in ROUGE_TYPES)
+            words = _mean([len(o.split()) for o in outputs])
+            print(f"{name:18}{figures}{words:8.1f}")
+
+
+def _parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--backend", choices=BACKENDS, default="extractive")
+    parser.add_argument("--model", help="seq2seq model id or local directory")
+    parser.add_argument("--refs", type=Path, help="directory of reference summaries, same names")
+    parser.add_argument("--sentences", type=int, default=4, help="extractive summary length")
+    parser.add_argument("--max-new-tokens", type=int, default=160, help="seq2seq output cap")
+    return parser.parse_args()
+
+
+def _body(path: Path, *, skip_headline: bool) -> str:
+    text = path.read_text(encoding="utf-8")
+    return text.split("\n", 1)[1] if skip_headline and "\n" in text else text
+
+
+def _rouge(references: list[str], outputs: list[str]) -> dict[str, float]:
+    from rouge_score.rouge_scorer import RougeScorer
+
+    scorer = RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    totals = dict.fromkeys(ROUGE_TYPES, 0.0)
+    for reference, output in zip(references, outputs, strict=True):
+        scores = scorer.score(" ".join(reference.splitlines()), output)
+        for rouge_type in ROUGE_TYPES:
+            totals[rouge_type] += scores[rouge_type].fmeasure
+    return {t: total / len(references) for t, total in totals.items()}
+
+
+def _mean(values: list[int]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+if __name__ == "__main__":
+    main()

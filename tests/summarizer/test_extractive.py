@@ -1,0 +1,195 @@
+"""Specification of the extractive summarizer, with a fake bag-of-words encoder."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import numpy as np
+import pytest
+
+from summarizer.extractive import ExtractiveSettings, ExtractiveSummarizer
+from summarizer.text import split_sentences
+
+NO_LEAD = ExtractiveSettings(lead_bonus=0.0, length_penalty=0.0)
+
+
+class BagOfWordsEncoder:
+    """Deterministic stand-in for SentenceEncoder: hashed word counts in 64 dimensions."""
+
+    name = "fake-bow"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        vectors = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", text.lower()):
+                if len(word) > 3:
+                    vectors[row, zlib.crc32(word.encode()) % 64] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def summary_sentences(summary: str) -> list[str]:
+    return split_sentences(summary)
+
+
+FLOOD = [
+    "The river flood reached the old town centre on Monday and the water kept rising.",
+    "A local bakery owner said the weather had been strange for weeks before that.",
+    "Rescue teams moved families out of the flooded houses near the river bank.",
+    "The town council opened the school gym as a shelter for the flood victims.",
+    "A football match in the capital ended in a draw after a late penalty kick.",
+    "Officials warned that the river could flood the town centre again this week.",
+    "Volunteers brought sandbags to protect the houses closest to the river flood.",
+]
+
+
+def test_picks_the_sentences_closest_to_the_articles_centroid() -> None:
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3, settings=NO_LEAD)
+
+    summary = summarizer.summarize(" ".join(FLOOD))
+
+    assert "football" not in summary
+    assert "bakery" not in summary
+    assert len(summary_sentences(summary)) == 3
+
+
+def test_keeps_the_sentences_in_article_order() -> None:
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=4, settings=NO_LEAD)
+
+    picked = summary_sentences(summarizer.summarize(" ".join(FLOOD)))
+
+    positions = [FLOOD.index(sentence) for sentence in picked]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_returns_the_requested_number_of_sentences(count: int) -> None:
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=count)
+
+    assert len(summary_sentences(summarizer.summarize(" ".join(FLOOD)))) == count
+
+
+def test_a_short_text_is_returned_whole() -> None:
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=4)
+
+    assert summarizer.summarize(" ".join(FLOOD[:2])) == " ".join(FLOOD[:2])
+
+
+def test_the_lead_bonus_prefers_the_opening_sentence() -> None:
+    text = " ".join([FLOOD[4], *FLOOD[:4]])
+
+    with_lead = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1).summarize(text)
+    without = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=NO_LEAD)
+
+    assert with_lead == FLOOD[4]
+    assert without.summarize(text) != FLOOD[4]
+
+
+def test_drops_a_near_duplicate_of_a_picked_sentence() -> None:
+    duplicate = FLOOD[0].replace("Monday", "Tuesday")
+    text = " ".join([FLOOD[0], duplicate, *FLOOD[1:]])
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3, settings=NO_LEAD)
+
+    picked = summary_sentences(summarizer.summarize(text))
+
+    assert not {FLOOD[0], duplicate} <= set(picked)
+    assert len(picked) == 3
+
+
+def test_skips_questions_links_and_fragments() -> None:
+    junk = [
+        "Sign up for the newsletter.",
+        "Will the river flood the old town centre and the houses again next week?",
+        "Read more about the river flood at https://example.org/river-flood-town today.",
+        "River Flood Town Centre Houses Rescue Council Shelter Update Live",
+    ]
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=4, settings=NO_LEAD)
+
+    summary = summarizer.summarize("\n".join([*junk, *FLOOD]))
+
+    assert not any(line in summary for line in junk)
+
+
+def test_an_opening_connective_is_dropped_when_its_antecedent_is_not_picked() -> None:
+    text = " ".join(
+        [
+            FLOOD[4],
+            "However, the river flood could reach the town centre again, officials warned.",
+            FLOOD[0],
+            FLOOD[5],
+        ]
+    )
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=NO_LEAD)
+
+    assert summarizer.summarize(text) == (
+        "The river flood could reach the town centre again, officials warned."
+    )
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  "])
+def test_a_text_without_sentences_has_an_empty_summary(text: str) -> None:
+    assert ExtractiveSummarizer(BagOfWordsEncoder()).summarize(text) == ""
+
+
+def test_a_text_of_only_fragments_is_still_summarized() -> None:
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1)
+
+    assert summarizer.summarize("Flood update.") == "Flood update."
+
+
+def _topic_sentences(topic: list[str], count: int) -> list[str]:
+    return [
+        f"Report {i} says the {topic[i % 4]} and the {topic[(i + 1) % 4]} matter to people here."
+        for i in range(count)
+    ]
+
+
+def test_a_long_text_is_summarized_whole_not_just_its_start() -> None:
+    early = _topic_sentences(["harvest", "farmers", "wheat", "tractor"], 70)
+    late = _topic_sentences(["election", "voters", "ballot", "parliament"], 70)
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=4)
+
+    summary = summarizer.summarize(" ".join(early + late))
+
+    picked = summary_sentences(summary)
+    assert len(picked) == 4
+    assert any(sentence in late for sentence in picked)
+    assert any(sentence in early for sentence in picked)
+
+
+def test_summarize_many_embeds_all_texts_in_one_encoder_call() -> None:
+    encoder = BagOfWordsEncoder()
+    texts = [" ".join(FLOOD), "", " ".join(reversed(FLOOD))]
+
+    summaries = ExtractiveSummarizer(encoder, sentences=2).summarize_many(texts)
+
+    assert len(encoder.calls) == 1
+    single = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=2)
+    assert summaries == [single.summarize(text) for text in texts]
+
+
+def test_the_model_key_names_the_encoder_and_changes_with_the_settings() -> None:
+    encoder = BagOfWordsEncoder()
+    default = ExtractiveSummarizer(encoder).model_key
+
+    assert default.startswith("extractive:fake-bow:s4:")
+    assert ExtractiveSummarizer(encoder, sentences=3).model_key != default
+    assert ExtractiveSummarizer(encoder, settings=NO_LEAD).model_key != default
+    assert ExtractiveSummarizer(encoder).model_key == default
+
+
+def test_asking_for_no_sentences_is_refused() -> None:
+    with pytest.raises(ValueError, match="sentences"):
+        ExtractiveSummarizer(BagOfWordsEncoder(), sentences=0)
+
+
+def test_a_sentence_without_a_connective_is_left_as_written() -> None:
+    text = "iPhone sales rose again in the third quarter of the year, the company said on Monday."
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1)
+
+    assert summarizer.summarize(text) == text
