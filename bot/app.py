@@ -1,0 +1,92 @@
+"""Building and running the Telegram application: wiring only.
+
+Start-up order (python-telegram-bot): getMe → post_init (command menu, worker, schedule ticker)
+→ deleteWebhook → long-polling getUpdates. Stopping lets pending summary follow-ups finish,
+then cancels the worker; shutdown closes the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.delivery import deliver_due
+from bot.handlers import register_handlers
+from bot.handlers.context import SERVICES_KEY, WORKER_KEY
+from bot.replies import COMMANDS
+from bot.services import Services
+from bot.worker import SummaryWorker
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT_RETRIES = 3
+WORKER_TASK_KEY = "worker_task"
+
+
+def build_application(services: Services) -> Application:
+    """The bot application for these services; raises ValueError without a token."""
+    settings = services.settings
+    if settings.telegram_bot_token is None:
+        raise ValueError(
+            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token."
+        )
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .post_init(_post_init)
+        .post_stop(_post_stop)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data[SERVICES_KEY] = services
+    application.bot_data[WORKER_KEY] = SummaryWorker(
+        services.store,
+        services.summarizer,
+        services.matcher,
+        batch_size=settings.worker_batch_size,
+    )
+    register_handlers(application)
+    return application
+
+
+def run(services: Services) -> None:
+    """Run the bot until interrupted (long polling)."""
+    application = build_application(services)
+    application.run_polling(
+        allowed_updates=Update.ALL_TYPES, timeout=services.settings.poll_timeout_s
+    )
+
+
+async def _post_init(application: Application) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    worker: SummaryWorker = application.bot_data[WORKER_KEY]
+    application.bot_data[WORKER_TASK_KEY] = asyncio.create_task(worker.run(), name="worker")
+    application.job_queue.run_repeating(
+        _tick, interval=services.settings.scheduler_tick_s, first=0, name="deliveries"
+    )
+    log.info("digestbot @%s ready", application.bot.username)
+
+
+async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services = context.application.bot_data[SERVICES_KEY]
+    await deliver_due(services, context.bot)
+
+
+async def _post_stop(application: Application) -> None:
+    task: asyncio.Task | None = application.bot_data.pop(WORKER_TASK_KEY, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _post_shutdown(application: Application) -> None:
+    application.bot_data[SERVICES_KEY].store.close()

@@ -1,0 +1,165 @@
+"""The `digestbot` command line: run the bot, ingest files, print digests, show settings."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tqdm import tqdm
+
+from bot.articles import StoredOutcome, ingest_file
+from bot.digest import compose_digest, normalize_topic, subjects_in_period
+from bot.ingest import IngestError
+from bot.services import Services, build_services, configure_logging
+from bot.settings import Settings
+from bot.worker import process_batch
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
+
+INGESTIBLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+PROGRESS_BAR_FROM = 5
+
+
+def _services() -> Services:
+    settings = Settings()
+    configure_logging(settings)
+    return build_services(settings)
+
+
+@app.command()
+def run() -> None:
+    """Run the Telegram bot (long polling) with the in-process summary worker."""
+    from bot.app import run as run_bot
+
+    services = _services()
+    try:
+        run_bot(services)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .html).")],
+    summarize: Annotated[bool, typer.Option(help="Summarize the new articles now.")] = True,
+) -> None:
+    """Store the articles in files and folders, then summarize them."""
+    services = _services()
+    files = _collect(paths)
+    if not files:
+        typer.echo("No .txt, .md or .html files found.", err=True)
+        raise typer.Exit(1)
+    failures = 0
+    stored: list[StoredOutcome] = []
+    for path in tqdm(files, unit="file", disable=len(files) < PROGRESS_BAR_FROM):
+        try:
+            outcomes = ingest_file(
+                services.store,
+                path.name,
+                path.read_bytes(),
+                max_chars=services.settings.max_article_chars,
+            )
+        except (IngestError, OSError) as exc:
+            failures += 1
+            tqdm.write(f"skipped {path}: {exc}")
+            continue
+        for outcome in outcomes:
+            state = "stored" if outcome.created else "duplicate"
+            tqdm.write(f"{state}: {outcome.article.title} ({outcome.article.source})")
+        stored.extend(outcomes)
+    if summarize:
+        _summarize_pending(services)
+    typer.echo(
+        f"{sum(o.created for o in stored)} new, {sum(not o.created for o in stored)} already "
+        f"stored, {failures} files skipped."
+    )
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def digest(
+    topic: Annotated[list[str], typer.Argument(help="The topic, e.g. russia or north korea.")],
+    days: Annotated[int, typer.Option(min=1, help="How many days back.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print the digest of a topic over the last days."""
+    services = _services()
+    try:
+        name = normalize_topic(" ".join(topic))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    until = datetime.now(UTC)
+    since = until - timedelta(days=days or services.settings.digest_days)
+    _summarize_pending(services)
+    result = compose_digest(
+        services.store,
+        services.matcher,
+        services.summarizer.model_key,
+        name,
+        since=since,
+        until=until,
+    )
+    if as_json:
+        typer.echo(json.dumps(_digest_json(result), ensure_ascii=False, indent=2))
+        return
+    if not result.items:
+        subjects = subjects_in_period(services.store, since=since, until=until)
+        hint = f" Topics with articles: {', '.join(subjects)}." if subjects else ""
+        typer.echo(f"No articles about {name} since {since:%Y-%m-%d}.{hint}")
+        return
+    typer.echo(f"Digest: {name} ({len(result.items)} articles since {since:%Y-%m-%d})\n")
+    for item in result.items:
+        article = item.article
+        typer.echo(f"# {article.title}\n{article.source} · {article.dated:%Y-%m-%d}")
+        typer.echo(f"{item.summary or '(no summary yet)'}\n")
+
+
+@app.command()
+def config() -> None:
+    """Show the effective settings (secrets masked)."""
+    typer.echo(json.dumps(Settings().masked(), indent=2))
+
+
+def _collect(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() in INGESTIBLE_SUFFIXES)
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            typer.echo(f"not found: {path}", err=True)
+    return files
+
+
+def _summarize_pending(services: Services) -> None:
+    batch = services.settings.worker_batch_size
+    while process_batch(services.store, services.summarizer, services.matcher, limit=batch):
+        pass
+
+
+def _digest_json(result) -> dict:
+    return {
+        "topic": result.topic,
+        "since": result.since.isoformat(),
+        "until": result.until.isoformat(),
+        "articles": [
+            {
+                "id": item.article.id,
+                "title": item.article.title,
+                "source": item.article.source,
+                "author": item.article.author,
+                "published": item.article.published and item.article.published.isoformat(),
+                "received_at": item.article.received_at.isoformat(),
+                "relevance": round(item.relevance, 4),
+                "summary": item.summary,
+            }
+            for item in result.items
+        ],
+    }

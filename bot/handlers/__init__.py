@@ -1,0 +1,20 @@
+"""Telegram handlers: one module per command family; each parses, calls one service, replies."""
+
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from bot.handlers import articles, digests, errors, guide, subscriptions
+
+
+def register_handlers(application: Application) -> None:
+    """Attach every handler to the application, unknown commands last."""
+    application.add_handler(CommandHandler("start", guide.start))
+    application.add_handler(CommandHandler("help", guide.help_command))
+    application.add_handler(CommandHandler("digest", digests.digest))
+    application.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
+    application.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
+    application.add_handler(CommandHandler("subscriptions", subscriptions.list_subscriptions))
+    application.add_handler(MessageHandler(filters.COMMAND, guide.unknown_command))
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(private & filters.Document.ALL, articles.document))
+    application.add_handler(MessageHandler(private & filters.TEXT, articles.text))
+    application.add_error_handler(errors.on_error)

@@ -1,0 +1,133 @@
+"""Articles sent to the bot: pasted or forwarded text and uploaded files.
+
+Each article is stored at once and answered with its title; the summary is made by the worker
+and added to that answer (edited in place) when it is ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import (
+    Message,
+    MessageOriginChannel,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import replies
+from bot.articles import StoredOutcome, ingest_file, ingest_text
+from bot.handlers.context import services_of, worker_of
+from bot.ingest import IngestError
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_REPLIES_PER_MESSAGE = 10
+
+
+async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store the article in a pasted or forwarded message."""
+    message = update.effective_message
+    services = services_of(context)
+    try:
+        outcomes = await asyncio.to_thread(
+            ingest_text,
+            services.store,
+            message.text,
+            source=source_of(message),
+            max_chars=services.settings.max_article_chars,
+        )
+    except IngestError as exc:
+        await message.reply_text(str(exc))
+        return
+    await _answer(message, context, outcomes)
+
+
+async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store the articles in an uploaded .txt, .md or .html file."""
+    message = update.effective_message
+    services = services_of(context)
+    doc = message.document
+    name = doc.file_name or "upload.txt"
+    if doc.file_size and doc.file_size > MAX_FILE_BYTES:
+        await message.reply_text(
+            f"{name} is {doc.file_size / 1e6:.1f} MB; files up to "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB are accepted. Split it and send the parts."
+        )
+        return
+    data = bytes(await (await doc.get_file()).download_as_bytearray())
+    try:
+        outcomes = await asyncio.to_thread(
+            ingest_file,
+            services.store,
+            name,
+            data,
+            max_chars=services.settings.max_article_chars,
+        )
+    except IngestError as exc:
+        await message.reply_text(f"{name}: {exc}")
+        return
+    await _answer(message, context, outcomes)
+
+
+def source_of(message: Message) -> str:
+    """Where a Telegram article came from: the forwarded-from chat or user, else this chat."""
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginChannel):
+        return _chat_name(origin.chat)
+    if isinstance(origin, MessageOriginUser):
+        return f"Telegram: {origin.sender_user.full_name}"
+    if isinstance(origin, MessageOriginHiddenUser):
+        return f"Telegram: {origin.sender_user_name}"
+    if origin is not None and getattr(origin, "sender_chat", None):
+        return _chat_name(origin.sender_chat)
+    return _chat_name(message.chat)
+
+
+def _chat_name(chat) -> str:
+    if chat.username:
+        return f"Telegram: @{chat.username}"
+    return f"Telegram: {chat.title or chat.full_name or chat.id}"
+
+
+async def _answer(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, outcomes: list[StoredOutcome]
+) -> None:
+    worker = worker_of(context)
+    worker.wake()
+    for outcome in outcomes[:MAX_REPLIES_PER_MESSAGE]:
+        reply = await message.reply_text(
+            replies.summarizing(outcome.article, created=outcome.created),
+            parse_mode=ParseMode.HTML,
+        )
+        context.application.create_task(
+            _complete_with_summary(reply, outcome, context), update=None
+        )
+    if len(outcomes) > MAX_REPLIES_PER_MESSAGE:
+        await message.reply_text(
+            f"…and {len(outcomes) - MAX_REPLIES_PER_MESSAGE} more articles stored from it."
+        )
+
+
+async def _complete_with_summary(
+    reply: Message, outcome: StoredOutcome, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    result = await worker_of(context).outcome(outcome.article.id)
+    try:
+        await reply.edit_text(
+            replies.article_summarized(
+                outcome.article,
+                created=outcome.created,
+                summary=result.summary,
+                error=result.error,
+            ),
+            parse_mode=ParseMode.HTML,
+        )
+    except TelegramError as exc:
+        log.warning("could not add the summary to message %d: %s", reply.message_id, exc)

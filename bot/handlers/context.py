@@ -1,0 +1,21 @@
+"""Access to the shared services and worker from a handler's context."""
+
+from __future__ import annotations
+
+from telegram.ext import ContextTypes
+
+from bot.services import Services
+from bot.worker import SummaryWorker
+
+SERVICES_KEY = "services"
+WORKER_KEY = "worker"
+
+
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The Services the application was built with."""
+    return context.application.bot_data[SERVICES_KEY]
+
+
+def worker_of(context: ContextTypes.DEFAULT_TYPE) -> SummaryWorker:
+    """The in-process summary worker."""
+    return context.application.bot_data[WORKER_KEY]

@@ -1,0 +1,99 @@
+"""Texts the bot sends in answer to commands (Telegram HTML, user text always escaped)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from bot.domain import StoredArticle, Subscription
+from bot.schedule import format_schedule, parse_schedule
+
+MAX_SUMMARY_REPLY_CHARS = 3500
+
+COMMANDS: list[tuple[str, str]] = [
+    ("digest", "Articles about a topic from the last days: /digest russia"),
+    ("subscribe", "Get a topic's digest pushed on a schedule: /subscribe russia"),
+    ("unsubscribe", "Stop a topic's pushes: /unsubscribe russia"),
+    ("subscriptions", "List this chat's topics and their next digest"),
+    ("help", "How to use digestbot"),
+    ("start", "Welcome and a short guide"),
+]
+
+
+def help_text(*, days: int, schedule: str, timezone: str) -> str:
+    """The /help and /start text."""
+    return (
+        "<b>digestbot</b> stores the news articles you send, summarizes each one with a local "
+        "model, and sends you digests by topic.\n\n"
+        "<b>Add articles</b>: paste or forward an article's text here, or upload a "
+        ".txt, .md or .html file. I answer with its title, then its summary when ready.\n\n"
+        f"<b>/digest</b> <i>topic</i> — articles about the topic from the last {days} days, "
+        "e.g. /digest russia or /digest north korea.\n"
+        "<b>/subscribe</b> <i>topic</i> — get that digest pushed "
+        f"{escape(format_schedule(parse_schedule(schedule)))} ({escape(timezone)}), holding the "
+        "articles that arrived since the previous one.\n"
+        "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
+        "<b>/subscriptions</b> — this chat's topics and their next digest.\n\n"
+        "A topic is free text: an article counts when it is really about it, also when it "
+        'says "Kremlin" or "Moscow" rather than "Russia".'
+    )
+
+
+def article_stored(article: StoredArticle, *, created: bool) -> str:
+    """First answer to an article: its stored title and source."""
+    state = "Stored" if created else "Already stored"
+    return f"{state}: <b>{escape(article.title)}</b>\n<i>{escape(_byline(article))}</i>"
+
+
+def article_summarized(
+    article: StoredArticle, *, created: bool, summary: str | None, error: str | None
+) -> str:
+    """The first answer completed with the summary, or with why there is none."""
+    head = article_stored(article, created=created)
+    if summary:
+        if len(summary) > MAX_SUMMARY_REPLY_CHARS:
+            summary = summary[:MAX_SUMMARY_REPLY_CHARS].rsplit(" ", 1)[0] + " …"
+        return f"{head}\n\n{escape(summary)}"
+    return f"{head}\n\n<i>No summary: {escape(error or 'the summarizer gave none')}.</i>"
+
+
+def summarizing(article: StoredArticle, *, created: bool) -> str:
+    """The first answer while the summary is being made."""
+    return f"{article_stored(article, created=created)}\n\n<i>Summarizing…</i>"
+
+
+def subscription_line(subscription: Subscription) -> str:
+    """One subscription with its schedule and next run in the chat's time zone."""
+    tz = ZoneInfo(subscription.timezone)
+    return (
+        f"• <b>{escape(subscription.topic)}</b> — "
+        f"{escape(format_schedule(parse_schedule(subscription.schedule)))}, next "
+        f"{_local(subscription.next_run_at, tz)}"
+    )
+
+
+def subscribed(subscription: Subscription, *, created: bool, days: int) -> str:
+    """Answer to /subscribe."""
+    state = "Subscribed" if created else "Already subscribed"
+    return (
+        f"{state} to <b>{escape(subscription.topic)}</b>: "
+        f"{escape(format_schedule(parse_schedule(subscription.schedule)))} "
+        f"({escape(subscription.timezone)}), next digest "
+        f"{_local(subscription.next_run_at, ZoneInfo(subscription.timezone))}. "
+        "Each holds the articles that arrived since the previous one.\n"
+        f"Send /digest {escape(subscription.topic)} for the last {days} days now."
+    )
+
+
+def _byline(article: StoredArticle) -> str:
+    parts = [article.source]
+    if article.author:
+        parts.append(article.author)
+    if article.published:
+        parts.append(article.published.strftime("%-d %b %Y"))
+    return " · ".join(parts)
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%a %-d %b %H:%M")

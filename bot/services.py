@@ -1,0 +1,51 @@
+"""Wiring: the settings, the store and the (lazily loaded) models that the bot, the worker and
+the CLI share. Building it opens the database but loads no model."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.settings import Settings
+from bot.store import Store, open_store
+from summarizer.backends import load_summarizer
+from summarizer.base import Summarizer
+from summarizer.encoder import SentenceEncoder
+from summarizer.topics import TopicMatcher
+
+
+@dataclass
+class Services:
+    """Everything a command needs besides Telegram."""
+
+    settings: Settings
+    store: Store
+    summarizer: Summarizer
+    matcher: TopicMatcher
+
+
+def build_services(settings: Settings) -> Services:
+    """Open the database (migrating it) and set up the models, which load on first use."""
+    encoder = SentenceEncoder(settings.embedding_model)
+    summarizer = load_summarizer(
+        settings.summarizer_backend,
+        model=settings.summarizer_model,
+        encoder=encoder,
+        sentences=settings.summary_sentences,
+    )
+    return Services(
+        settings=settings,
+        store=open_store(settings.effective_database_url),
+        summarizer=summarizer,
+        matcher=TopicMatcher(encoder),
+    )
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log to stderr at the configured level; keep HTTP client chatter down."""
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "apscheduler.executors.default"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,152 @@
+"""The summary worker: takes stored articles that lack a summary by the current model, in
+batches, and stores their summary and passage vectors.
+
+`process_batch` is the synchronous step (used by the CLI); `SummaryWorker` runs it in a thread
+from the bot's event loop so command handling never waits on the model, and lets handlers await
+one article's summary. A model that fails on one article records the error for that article
+only (so it is not retried in a loop); a model that cannot load at all is retried with backoff
+and every waiting chat is told why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from bot.domain import StoredArticle
+from bot.store import DatabaseUnavailable, Store
+from summarizer.base import Summarizer
+from summarizer.errors import ModelLoadError, SummarizationError
+from summarizer.topics import TopicMatcher
+
+log = logging.getLogger(__name__)
+
+LOAD_RETRY_S = 60.0
+
+
+@dataclass(frozen=True)
+class SummaryOutcome:
+    """What became of one article's summary: the text, or why there is none."""
+
+    summary: str | None
+    error: str | None
+
+
+def process_batch(
+    store: Store, summarizer: Summarizer, matcher: TopicMatcher, *, limit: int
+) -> dict[int, SummaryOutcome]:
+    """Summarize (and embed) up to `limit` articles that lack a summary; returns their outcomes.
+
+    Raises ModelLoadError when a model cannot be loaded at all.
+    """
+    articles = store.articles_missing_summary(summarizer.model_key, limit)
+    if not articles:
+        return {}
+    outcomes = _summarize(summarizer, articles)
+    for article in articles:
+        outcome = outcomes[article.id]
+        store.save_summary(
+            article.id, summarizer.model_key, text=outcome.summary, error=outcome.error
+        )
+    have_vectors = store.vectors([a.id for a in articles], matcher.model_key)
+    missing = [a for a in articles if a.id not in have_vectors]
+    if missing:
+        for article, vectors in zip(
+            missing, matcher.vectors_many([(a.title, a.text) for a in missing]), strict=True
+        ):
+            store.save_vectors(article.id, matcher.model_key, vectors)
+    return outcomes
+
+
+def _summarize(summarizer: Summarizer, articles: list[StoredArticle]) -> dict[int, SummaryOutcome]:
+    try:
+        texts = summarizer.summarize_many([a.text for a in articles])
+        return {a.id: SummaryOutcome(t, None) for a, t in zip(articles, texts, strict=True)}
+    except SummarizationError:
+        log.warning("batch summary failed; summarizing the %d articles one by one", len(articles))
+    outcomes = {}
+    for article in articles:
+        try:
+            outcomes[article.id] = SummaryOutcome(summarizer.summarize(article.text), None)
+        except SummarizationError as exc:
+            log.error("summary of article %d failed: %s", article.id, exc)
+            outcomes[article.id] = SummaryOutcome(None, f"the summarizer failed: {exc}")
+    return outcomes
+
+
+class SummaryWorker:
+    """Runs `process_batch` in the background until cancelled; wake it when articles arrive."""
+
+    def __init__(
+        self,
+        store: Store,
+        summarizer: Summarizer,
+        matcher: TopicMatcher,
+        *,
+        batch_size: int,
+        idle_s: float = 30.0,
+    ) -> None:
+        self.store = store
+        self.summarizer = summarizer
+        self.matcher = matcher
+        self.batch_size = batch_size
+        self.idle_s = idle_s
+        self._wake = asyncio.Event()
+        self._waiters: dict[int, list[asyncio.Future[SummaryOutcome]]] = {}
+
+    def wake(self) -> None:
+        """Look for new articles now rather than after the idle interval."""
+        self._wake.set()
+
+    async def outcome(self, article_id: int) -> SummaryOutcome:
+        """Wait until the article's summary (or failure) is known."""
+        summary, error = await asyncio.to_thread(
+            self.store.summary_state, article_id, self.summarizer.model_key
+        )
+        if summary is not None or error is not None:
+            return SummaryOutcome(summary, error)
+        future: asyncio.Future[SummaryOutcome] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(article_id, []).append(future)
+        self.wake()
+        return await future
+
+    async def run(self) -> None:
+        """Process batches forever; cancel the task to stop."""
+        while True:
+            self._wake.clear()  # a wake-up from here on triggers another pass
+            try:
+                outcomes = await asyncio.to_thread(
+                    process_batch,
+                    self.store,
+                    self.summarizer,
+                    self.matcher,
+                    limit=self.batch_size,
+                )
+            except ModelLoadError as exc:
+                log.error("%s (retrying in %.0f s)", exc, LOAD_RETRY_S)
+                self._fail_waiters(f"the summary model could not be loaded: {exc}")
+                await self._sleep(LOAD_RETRY_S)
+                continue
+            except DatabaseUnavailable as exc:
+                log.error("%s (retrying in %.0f s)", exc, self.idle_s)
+                await self._sleep(self.idle_s)
+                continue
+            for article_id, outcome in outcomes.items():
+                for future in self._waiters.pop(article_id, []):
+                    if not future.done():
+                        future.set_result(outcome)
+            if not outcomes:
+                await self._sleep(self.idle_s)
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+
+    def _fail_waiters(self, reason: str) -> None:
+        waiters, self._waiters = self._waiters, {}
+        for futures in waiters.values():
+            for future in futures:
+                if not future.done():
+                    future.set_result(SummaryOutcome(None, reason))

@@ -1,0 +1,181 @@
+"""End to end: the real bot process, with the real default model, against the fake Bot API.
+
+A user starts the bot, sends articles and files, asks for digests, subscribes, and receives
+pushes; the bot is restarted and nothing arrives twice.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.e2e.harness import FIXTURES, BotProcess
+from tests.fakebot import FakeBotAPI
+
+pytestmark = pytest.mark.e2e
+
+CHAT = 1001
+SUMMARY_TIMEOUT_S = 120.0
+
+
+@pytest.fixture
+def fake():
+    with FakeBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+def bot(fake, tmp_path):
+    process = BotProcess(fake, tmp_path, default_schedule="every 4s").start()
+    yield process
+    process.stop()
+    print(process.log())
+
+
+def texts(fake: FakeBotAPI, chat_id: int = CHAT) -> list[str]:
+    return [m.plain_text for m in fake.messages(chat_id)]
+
+
+def digests(fake: FakeBotAPI, topic: str, chat_id: int = CHAT) -> list[str]:
+    return [t for t in texts(fake, chat_id) if t.startswith(f"Digest: {topic}")]
+
+
+def wait_for_summary(fake: FakeBotAPI, message_id: int) -> str:
+    """The text of a reply once the summary has been edited into it."""
+    fake.wait_for(
+        lambda: any(
+            m.message_id == message_id and "Summarizing" not in m.plain_text
+            for m in fake.messages(CHAT)
+        ),
+        timeout=SUMMARY_TIMEOUT_S,
+        what="the summary to be edited in",
+    )
+    return next(m.plain_text for m in fake.messages(CHAT) if m.message_id == message_id)
+
+
+def send_article(fake: FakeBotAPI, name: str) -> list:
+    return fake.send_and_wait(CHAT, (FIXTURES / name).read_text(), count=1, timeout=30)
+
+
+def test_start_shows_the_guide_and_sets_the_command_menu(fake, bot):
+    [reply] = fake.send_and_wait(CHAT, "/start", timeout=15)
+
+    assert "/digest" in reply.plain_text and "/subscribe" in reply.plain_text
+    assert {c["command"] for c in fake.commands} >= {
+        "digest",
+        "subscribe",
+        "unsubscribe",
+        "subscriptions",
+        "help",
+    }
+
+
+def test_unknown_command_gets_a_pointer_to_help(fake, bot):
+    [reply] = fake.send_and_wait(CHAT, "/frobnicate now", timeout=15)
+
+    assert "/frobnicate" in reply.plain_text and "/help" in reply.plain_text
+
+
+def test_pasted_article_is_stored_then_its_summary_edited_in(fake, bot):
+    [reply] = send_article(fake, "kremlin_energy.txt")
+
+    assert reply.plain_text.startswith("Stored: Kremlin Tightens Grip on Gas Exports")
+    completed = wait_for_summary(fake, reply.message_id)
+    assert "Kremlin" in completed.split("\n\n", 1)[1]
+
+    [again] = send_article(fake, "kremlin_energy.txt")
+    assert again.plain_text.startswith("Already stored: Kremlin Tightens Grip")
+
+
+def test_uploaded_issue_is_split_into_its_articles(fake, bot):
+    data = (FIXTURES / "quarterly_review.md").read_bytes()
+    fake.send_document(CHAT, "quarterly_review.md", data, mime_type="text/markdown")
+
+    replies = fake.wait_for_messages(CHAT, 2, timeout=30)
+
+    assert [r.plain_text.splitlines()[0] for r in replies] == [
+        "Stored: Moscow Courts African Leaders With Grain and Guns",
+        "Stored: Brazilian Farmers Expect a Record Soybean Harvest",
+    ]
+    assert "quarterly_review.md · Anna Petrova" in replies[0].plain_text
+
+
+def test_empty_and_unsupported_input_get_a_clear_answer(fake, bot):
+    [short] = fake.send_and_wait(CHAT, "hello there", timeout=15)
+    fake.send_document(CHAT, "photo.png", b"\x89PNG\r\n", mime_type="image/png")
+    [unsupported] = fake.wait_for_messages(CHAT, 2, timeout=15)[1:]
+
+    assert "too short" in short.plain_text.lower()
+    assert "photo.png" in unsupported.plain_text and ".txt" in unsupported.plain_text
+
+
+def test_digest_selects_articles_about_the_topic_only(fake, bot):
+    for name in ("kremlin_energy.txt", "kazakh_border.txt"):
+        [reply] = send_article(fake, name)
+        wait_for_summary(fake, reply.message_id)
+
+    replies = fake.send_and_wait(CHAT, "/digest russia", timeout=60)
+    digest = replies[0].plain_text
+
+    assert digest.startswith("Digest: russia")
+    assert "Kremlin Tightens Grip on Gas Exports" in digest
+    assert "Kazakhstan Summons Chinese Envoy" not in digest
+
+    [none] = fake.send_and_wait(CHAT, "/digest volcanology", timeout=60)
+    assert "No articles about volcanology" in none.plain_text
+    assert "moscow" in none.plain_text.splitlines()[1]
+
+
+def test_subscription_pushes_new_articles_once_even_across_restarts(fake, bot, tmp_path):
+    [confirmation] = fake.send_and_wait(CHAT, "/subscribe russia", timeout=15)
+    assert "Subscribed to russia" in confirmation.plain_text
+
+    [reply] = send_article(fake, "kremlin_energy.txt")
+    wait_for_summary(fake, reply.message_id)
+    fake.wait_for(lambda: digests(fake, "russia"), timeout=60, what="the first push")
+    [first] = digests(fake, "russia")
+    assert "Kremlin Tightens Grip on Gas Exports" in first
+
+    bot.stop()
+    bot.start()
+    time.sleep(10)  # more than two schedule periods: a duplicate would have arrived by now
+    assert len(digests(fake, "russia")) == 1
+
+    fake.send_document(CHAT, "quarterly_review.md", (FIXTURES / "quarterly_review.md").read_bytes())
+    fake.wait_for(lambda: len(digests(fake, "russia")) == 2, timeout=90, what="the second push")
+    second = digests(fake, "russia")[1]
+    assert "Moscow Courts African Leaders" in second
+    assert "Kremlin Tightens Grip" not in second
+    assert "Brazilian Farmers" not in second
+
+    [listing] = fake.send_and_wait(CHAT, "/subscriptions", timeout=15)
+    assert "russia" in listing.plain_text and "every 4 s" in listing.plain_text
+
+
+def test_digest_missed_while_the_bot_was_down_is_sent_once_on_return(fake, bot):
+    fake.send_and_wait(CHAT, "/subscribe russia", timeout=15)
+    bot.stop()
+
+    ingested = bot.cli("ingest", str(FIXTURES / "kremlin_energy.txt"))
+    assert ingested.returncode == 0, ingested.stderr
+    time.sleep(9)  # two schedule slots pass while the bot is down
+
+    bot.start()
+    fake.wait_for(lambda: digests(fake, "russia"), timeout=60, what="the missed push")
+    time.sleep(6)
+
+    [pushed] = digests(fake, "russia")
+    assert "Kremlin Tightens Grip on Gas Exports" in pushed
+
+
+def test_unsubscribed_chat_gets_no_more_pushes(fake, bot):
+    fake.send_and_wait(CHAT, "/subscribe russia", timeout=15)
+    [reply] = fake.send_and_wait(CHAT, "/unsubscribe russia", timeout=15)
+    assert "Unsubscribed from russia" in reply.plain_text
+
+    [stored] = send_article(fake, "kremlin_energy.txt")
+    wait_for_summary(fake, stored.message_id)
+    time.sleep(6)
+
+    assert digests(fake, "russia") == []
