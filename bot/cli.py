@@ -83,7 +83,9 @@ def ingest(
 @app.command()
 def digest(
     topic: Annotated[list[str], typer.Argument(help="The topic, e.g. russia or north korea.")],
-    days: Annotated[int, typer.Option(min=1, help="How many days back.")] = 0,
+    days: Annotated[
+        int | None, typer.Option(min=1, help="Days back (default: digest_days).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print the digest of a topic over the last days."""

@@ -112,6 +112,9 @@ class SentenceEncoder:
 
     def _load(self):
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
 
         location = str(default_model_path()) if self.model == DEFAULT_ENCODER else self.model
         log.info("loading sentence encoder %s from %s", self.name, location)

@@ -1,0 +1,85 @@
+"""The command line with the real default model: ingest files and folders, then print a digest
+as JSON, as a user would from a shell."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+FIXTURES = Path(__file__).parent / "e2e" / "fixtures"
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGESTBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DIGESTBOT_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("DIGESTBOT_LOG_LEVEL", "WARNING")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return tmp_path
+
+
+@pytest.mark.model
+def test_ingested_folder_gives_a_json_digest_of_the_topic(environment):
+    folder = environment / "articles"
+    shutil.copytree(FIXTURES, folder)
+
+    ingested = runner.invoke(app, ["ingest", str(folder)])
+    again = runner.invoke(app, ["ingest", str(folder / "kremlin_energy.txt")])
+    digest = runner.invoke(app, ["digest", "russia", "--json"])
+
+    assert ingested.exit_code == 0, ingested.output
+    assert "4 new, 0 already stored, 0 files skipped." in ingested.output
+    assert "0 new, 1 already stored" in again.output
+    result = json.loads(digest.output)
+    assert result["topic"] == "russia"
+    by_title = {a["title"]: a for a in result["articles"]}
+    assert set(by_title) == {
+        "Kremlin Tightens Grip on Gas Exports as Winter Nears",
+        "Moscow Courts African Leaders With Grain and Guns",
+    }
+    assert by_title["Moscow Courts African Leaders With Grain and Guns"]["source"] == (
+        "quarterly_review.md"
+    )
+    for article in result["articles"]:
+        assert article["summary"] and article["summary"].split(". ")[0] in (
+            (FIXTURES / article["source"]).read_text()
+        )
+
+
+@pytest.mark.model
+def test_topic_without_articles_names_the_topics_that_have_some(environment):
+    runner.invoke(app, ["ingest", str(FIXTURES / "kazakh_border.txt")])
+
+    result = runner.invoke(app, ["digest", "north", "korea"])
+
+    assert result.exit_code == 0
+    assert "No articles about north korea" in result.output
+    assert "beijing" in result.output
+
+
+def test_missing_paths_and_unsupported_files_fail_with_a_reason(environment):
+    (environment / "notes.txt").write_text("   ")
+
+    result = runner.invoke(app, ["ingest", str(environment / "notes.txt"), "/nonexistent.md"])
+
+    assert result.exit_code == 1
+    assert "not found: /nonexistent.md" in result.output
+    assert "skipped" in result.output and "notes.txt" in result.output
+
+
+def test_config_shows_effective_settings_with_the_token_masked(environment, monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:very-secret")
+
+    result = runner.invoke(app, ["config"])
+
+    shown = json.loads(result.output)
+    assert shown["telegram_bot_token"] == "***"
+    assert shown["effective_database_url"].startswith("sqlite:///")

@@ -1,0 +1,91 @@
+"""The summary worker: batches, stored outcomes, failures recorded per article, waiters told."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.domain import ArticleDraft
+from bot.worker import SummaryWorker, process_batch
+from summarizer.errors import ModelLoadError
+
+NOW = datetime(2024, 11, 4, tzinfo=UTC)
+TEXT = "Russia expanded gas exports to Asia. Officials in Moscow signed contracts. Prices rose."
+
+
+def add(store, title: str, text: str = TEXT) -> int:
+    article, _ = store.add_article(
+        ArticleDraft(title=title, text=text, source="t.txt"), fingerprint=title, received_at=NOW
+    )
+    return article.id
+
+
+def test_batch_stores_summaries_and_passage_vectors(sqlite_store, fake_summarizer, fake_matcher):
+    first, second = add(sqlite_store, "a"), add(sqlite_store, "b")
+
+    outcomes = process_batch(sqlite_store, fake_summarizer, fake_matcher, limit=10)
+
+    expected = "Russia expanded gas exports to Asia. Officials in Moscow signed contracts."
+    assert {i: o.summary for i, o in outcomes.items()} == {first: expected, second: expected}
+    assert set(sqlite_store.vectors([first, second], fake_matcher.model_key)) == {first, second}
+    assert process_batch(sqlite_store, fake_summarizer, fake_matcher, limit=10) == {}
+
+
+def test_model_failure_on_one_article_is_recorded_and_not_retried(
+    sqlite_store, fake_summarizer, fake_matcher
+):
+    good = add(sqlite_store, "good")
+    bad = add(sqlite_store, "bad", TEXT + " FAIL-SUMMARY here.")
+
+    outcomes = process_batch(sqlite_store, fake_summarizer, fake_matcher, limit=10)
+
+    assert outcomes[good].summary and outcomes[good].error is None
+    assert outcomes[bad].summary is None and "fake failure" in outcomes[bad].error
+    assert sqlite_store.summary_state(bad, fake_summarizer.model_key)[1] == outcomes[bad].error
+    assert sqlite_store.articles_missing_summary(fake_summarizer.model_key, 10) == []
+
+
+def test_batch_size_limits_each_pass(sqlite_store, fake_summarizer, fake_matcher):
+    for i in range(5):
+        add(sqlite_store, f"a{i}")
+
+    assert len(process_batch(sqlite_store, fake_summarizer, fake_matcher, limit=2)) == 2
+    assert len(sqlite_store.articles_missing_summary(fake_summarizer.model_key, 10)) == 3
+
+
+async def test_waiting_handler_gets_the_summary_once_the_worker_made_it(
+    sqlite_store, fake_summarizer, fake_matcher
+):
+    worker = SummaryWorker(sqlite_store, fake_summarizer, fake_matcher, batch_size=4, idle_s=60)
+    task = asyncio.create_task(worker.run())
+    try:
+        article_id = add(sqlite_store, "a")
+        outcome = await asyncio.wait_for(worker.outcome(article_id), timeout=10)
+    finally:
+        task.cancel()
+    assert outcome.summary.startswith("Russia expanded gas exports")
+
+
+async def test_model_that_cannot_load_is_reported_to_waiters(sqlite_store, fake_matcher):
+    class Unloadable:
+        model_key = "broken"
+
+        def summarize_many(self, texts):
+            raise ModelLoadError("no model at /nowhere")
+
+    worker = SummaryWorker(sqlite_store, Unloadable(), fake_matcher, batch_size=4, idle_s=60)
+    task = asyncio.create_task(worker.run())
+    try:
+        article_id = add(sqlite_store, "a")
+        outcome = await asyncio.wait_for(worker.outcome(article_id), timeout=10)
+    finally:
+        task.cancel()
+    assert outcome.summary is None and "/nowhere" in outcome.error
+    assert sqlite_store.articles_missing_summary("broken", 10) != []  # retried after a fix
+
+
+@pytest.fixture(autouse=True)
+def _quick_load_retry(monkeypatch):
+    monkeypatch.setattr("bot.worker.LOAD_RETRY_S", 0.05)
