@@ -2,11 +2,12 @@
 
     python bench/summarize.py [DIR] [--backend extractive|seq2seq] [--model M] [--refs DIR]
 
-DIR defaults to ../shared/seeds beside the repository. Prints the model load time, the articles'
-count and words, seconds per article (mean, max), articles per minute, the peak RSS and every
-summary's start, for a person to judge. With reference summaries (`--refs`, or the sibling
-`refs/` when DIR is news-summaries/articles) it also prints ROUGE-1/2/L (mean F) of the backend
-and of lead-3 on the same articles; there line 1 of an article is a pseudo-headline and is skipped.
+DIR defaults to ../shared/seeds beside the repository. Its files go through the bot's own ingest
+step (cleaning, splitting of multi-article issues) as in production. Prints the model load time,
+the articles' count and words, seconds per article (mean, max), articles per minute, the peak RSS
+and every summary's start, for a person to judge. With reference summaries (`--refs`, or the
+sibling `refs/` when DIR is news-summaries/articles) it also prints ROUGE-1/2/L (mean F) of the
+backend and of lead-3 on the same articles; there line 1 (a pseudo-headline) is skipped.
 Nothing here is a test: no figure is asserted.
 """
 
@@ -43,7 +44,10 @@ def main() -> None:
     paths = sorted(directory.glob("*.txt"))
     if not paths:
         sys.exit(f"no .txt articles in {directory}")
-    bodies = [_body(path, skip_headline=refs is not None) for path in paths]
+    if refs is None:
+        names, bodies = _ingested(paths)
+    else:
+        names, bodies = [p.name for p in paths], [_body(p) for p in paths]
 
     summarizer = load_summarizer(
         args.backend,
@@ -65,9 +69,9 @@ def main() -> None:
     except SummarizerError as exc:
         sys.exit(f"error: {exc}")
 
-    for path, summary in zip(paths, summaries, strict=True):
+    for name, summary in zip(names, summaries, strict=True):
         preview = summary if len(summary) <= PREVIEW_CHARS else summary[:PREVIEW_CHARS] + "…"
-        print(f"--- {path.name}\n{preview}\n")
+        print(f"--- {name}\n{preview}\n")
 
     total_s = sum(seconds)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -104,9 +108,27 @@ def _parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _body(path: Path, *, skip_headline: bool) -> str:
+def _body(path: Path) -> str:
+    """A news-summaries article without its pseudo-headline (line 1)."""
     text = path.read_text(encoding="utf-8")
-    return text.split("\n", 1)[1] if skip_headline and "\n" in text else text
+    return text.split("\n", 1)[1] if "\n" in text else text
+
+
+def _ingested(paths: list[Path]) -> tuple[list[str], list[str]]:
+    """Names and cleaned texts of the articles in `paths`, as the bot would store them."""
+    from bot.ingest import IngestError, parse_file
+
+    names, bodies = [], []
+    for path in paths:
+        try:
+            drafts = parse_file(path.name, path.read_bytes())
+        except IngestError as exc:
+            print(f"skipped {path.name}: {exc}")
+            continue
+        for index, draft in enumerate(drafts, start=1):
+            names.append(path.name if len(drafts) == 1 else f"{path.name} [{index}] {draft.title}")
+            bodies.append(draft.text)
+    return names, bodies
 
 
 def _rouge(references: list[str], outputs: list[str]) -> dict[str, float]:

@@ -51,7 +51,9 @@ class ExtractiveSettings:
     lead_bonus: float = 1.5  # bonus of the first candidate; decays as exp(-position / lead_decay)
     lead_decay: float = 4.0
     length_penalty: float = 0.05  # subtracted per 30 words
-    redundancy: float = 0.85  # cosine above which a sentence is a near-duplicate of a picked one
+    # cosine above which a sentence is a near-duplicate of a picked one; 0.75 catches a forum
+    # reply quoting the lead (0.77); news-summaries ROUGE 0.85 → 0.75: R1 +0.002, R2 −0.000
+    redundancy: float = 0.75
     section_sentences: int = 60  # more candidates than this: summarize by sections
     section_words: int = 2000  # more candidate words than this: summarize by sections
     novelty_weight: float = 0.3  # weight of novelty when choosing across sections

@@ -142,9 +142,18 @@ def test_a_text_of_only_fragments_is_still_summarized() -> None:
     assert summarizer.summarize("Flood update.") == "Flood update."
 
 
+_FILLER = (
+    "river market school bridge winter council museum harbour railway factory clinic garden "
+    "stadium library airport village mountain island valley forest desert canal tower palace"
+).split()
+
+
 def _topic_sentences(topic: list[str], count: int) -> list[str]:
+    """Distinct sentences on one topic: topic words plus filler words that vary by sentence."""
     return [
-        f"Report {i} says the {topic[i % 4]} and the {topic[(i + 1) % 4]} matter to people here."
+        f"Report {i} says the {topic[i % 4]} and the {topic[(i + 1) % 4]} near the "
+        f"{_FILLER[i % 24]} and {_FILLER[(i * 7 + 3) % 24]} concern the "
+        f"{_FILLER[(i * 5 + 11) % 24]}."
         for i in range(count)
     ]
 
