@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +10,7 @@ import typer
 from tqdm import tqdm
 
 from bot.articles import StoredOutcome, ingest_file
-from bot.digest import compose_digest, normalize_topic, subjects_in_period
+from bot.digest import normalize_topic, recent_digest, subjects_in_period
 from bot.ingest import IngestError
 from bot.services import Services, build_services, configure_logging
 from bot.settings import Settings
@@ -94,26 +93,17 @@ def digest(
         name = normalize_topic(" ".join(topic))
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    until = datetime.now(UTC)
-    since = until - timedelta(days=days or services.settings.digest_days)
     _summarize_pending(services)
-    result = compose_digest(
-        services.store,
-        services.matcher,
-        services.summarizer.model_key,
-        name,
-        since=since,
-        until=until,
-    )
+    result = recent_digest(services, name, days=days)
     if as_json:
         typer.echo(json.dumps(_digest_json(result), ensure_ascii=False, indent=2))
         return
     if not result.items:
-        subjects = subjects_in_period(services.store, since=since, until=until)
+        subjects = subjects_in_period(services.store, since=result.since, until=result.until)
         hint = f" Topics with articles: {', '.join(subjects)}." if subjects else ""
-        typer.echo(f"No articles about {name} since {since:%Y-%m-%d}.{hint}")
+        typer.echo(f"No articles about {name} since {result.since:%Y-%m-%d}.{hint}")
         return
-    typer.echo(f"Digest: {name} ({len(result.items)} articles since {since:%Y-%m-%d})\n")
+    typer.echo(f"Digest: {name} ({len(result.items)} articles since {result.since:%Y-%m-%d})\n")
     for item in result.items:
         article = item.article
         typer.echo(f"# {article.title}\n{article.source} · {article.dated:%Y-%m-%d}")

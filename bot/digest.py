@@ -7,9 +7,10 @@ store; an article that has none yet (the worker has not reached it) gets them he
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.domain import Digest, DigestItem, StoredArticle
+from bot.services import Services
 from bot.store import Store
 from summarizer.keywords import frequent_subjects
 from summarizer.topics import TopicCandidate, TopicMatcher
@@ -71,6 +72,20 @@ def compose_digest(
     summaries = store.summaries([a.id for a in chosen], summary_key)
     items = [DigestItem(a, summaries.get(a.id), relevance[a.id]) for a in chosen]
     return Digest(topic=topic, since=since, until=until, items=items)
+
+
+def recent_digest(services: Services, topic: str, *, days: int | None = None) -> Digest:
+    """The digest of `topic` over the last `days` (default: the `digest_days` setting)."""
+    until = datetime.now(UTC)
+    since = until - timedelta(days=days or services.settings.digest_days)
+    return compose_digest(
+        services.store,
+        services.matcher,
+        services.summarizer.model_key,
+        topic,
+        since=since,
+        until=until,
+    )
 
 
 def subjects_in_period(

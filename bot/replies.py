@@ -31,7 +31,7 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         f"<b>/digest</b> <i>topic</i> — articles about the topic from the last {days} days, "
         "e.g. /digest russia or /digest north korea.\n"
         "<b>/subscribe</b> <i>topic</i> — get that digest pushed "
-        f"{escape(format_schedule(parse_schedule(schedule)))} ({escape(timezone)}), holding the "
+        f"{_schedule(schedule)} ({escape(timezone)}), holding the "
         "articles that arrived since the previous one.\n"
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
         "<b>/subscriptions</b> — this chat's topics and their next digest.\n\n"
@@ -68,7 +68,7 @@ def subscription_line(subscription: Subscription) -> str:
     tz = ZoneInfo(subscription.timezone)
     return (
         f"• <b>{escape(subscription.topic)}</b> — "
-        f"{escape(format_schedule(parse_schedule(subscription.schedule)))}, next "
+        f"{_schedule(subscription.schedule)}, next "
         f"{_local(subscription.next_run_at, tz)}"
     )
 
@@ -78,7 +78,7 @@ def subscribed(subscription: Subscription, *, created: bool, days: int) -> str:
     state = "Subscribed" if created else "Already subscribed"
     return (
         f"{state} to <b>{escape(subscription.topic)}</b>: "
-        f"{escape(format_schedule(parse_schedule(subscription.schedule)))} "
+        f"{_schedule(subscription.schedule)} "
         f"({escape(subscription.timezone)}), next digest "
         f"{_local(subscription.next_run_at, ZoneInfo(subscription.timezone))}. "
         "Each holds the articles that arrived since the previous one.\n"
@@ -93,6 +93,10 @@ def _byline(article: StoredArticle) -> str:
     if article.published:
         parts.append(article.published.strftime("%-d %b %Y"))
     return " · ".join(parts)
+
+
+def _schedule(spec: str) -> str:
+    return escape(format_schedule(parse_schedule(spec)))
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
