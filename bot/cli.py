@@ -31,6 +31,8 @@ def _services() -> Services:
 @app.command()
 def run() -> None:
     """Run the Telegram bot (long polling) with the in-process summary worker."""
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.app import run as run_bot
 
     services = _services()
@@ -38,6 +40,16 @@ def run() -> None:
         run_bot(services)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
+    except InvalidToken as exc:
+        typer.echo(f"Telegram refused the bot token: {exc}. Check TELEGRAM_BOT_TOKEN.", err=True)
+        raise typer.Exit(1) from exc
+    except NetworkError as exc:
+        typer.echo(
+            f"Could not reach the Telegram Bot API at {services.settings.telegram_api_url}: "
+            f"{exc}. Check the network or the telegram_api_url setting.",
+            err=True,
+        )
+        raise typer.Exit(1) from exc
 
 
 @app.command()
