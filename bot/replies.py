@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import StoredArticle, Subscription
 from bot.schedule import format_schedule, parse_schedule
+from summarizer.topic_query import TOPIC_SYNTAX
 
 MAX_SUMMARY_REPLY_CHARS = 3500
 
@@ -36,7 +37,8 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
         "<b>/subscriptions</b> — this chat's topics and their next digest.\n\n"
         "A topic is free text: an article counts when it is really about it, also when it "
-        'says "Kremlin" or "Moscow" rather than "Russia".'
+        'says "Kremlin" or "Moscow" rather than "Russia".\n'
+        f"{escape(TOPIC_SYNTAX)} Add a page number for more: /digest russia 2."
     )
 
 

@@ -35,6 +35,7 @@ import numpy as np
 
 from summarizer.encoder import SentenceEncoder
 from summarizer.text import make_passages, split_sentences
+from summarizer.topic_query import parse_topic_query
 
 # Calibrated on shared/news-topics (240 Reuters articles, 6 topics, each label used as the query;
 # `python bench/topics.py`) and checked on the five seed articles (`--seeds`): with these values
@@ -103,8 +104,22 @@ class TopicMatcher:
         bounds = np.cumsum([0] + [len(article) for article in passages])
         return [vectors[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
 
+    def match_query(self, topic: str, candidates: list[TopicCandidate]) -> list[TopicMatch]:
+        """The candidates a topic query selects (see `summarizer.topic_query`), best first:
+        about any of its phrases (relevance: the best of them), about none of its exclusions."""
+        query = parse_topic_query(topic)
+        relevance: dict[int, float] = {}
+        for phrase in query.phrases:
+            for found in self.match(phrase, candidates):
+                relevance[found.id] = max(found.relevance, relevance.get(found.id, found.relevance))
+        for phrase in query.excluded:
+            for found in self.match(phrase, candidates):
+                relevance.pop(found.id, None)
+        matches = [TopicMatch(id_, score) for id_, score in relevance.items()]
+        return sorted(matches, key=lambda m: (-m.relevance, m.id))
+
     def match(self, topic: str, candidates: list[TopicCandidate]) -> list[TopicMatch]:
-        """The candidates substantially about `topic`, best first; [] when none is."""
+        """The candidates substantially about the phrase `topic`, best first; [] when none is."""
         terms = topic_terms(topic)
         if not terms:
             raise ValueError("A topic needs at least one word, e.g. 'russia' or 'north korea'.")

@@ -34,6 +34,7 @@ def test_ingested_folder_gives_a_json_digest_of_the_topic(environment):
     ingested = runner.invoke(app, ["ingest", str(folder)])
     again = runner.invoke(app, ["ingest", str(folder / "kremlin_energy.txt")])
     digest = runner.invoke(app, ["digest", "russia", "--json"])
+    best = runner.invoke(app, ["digest", "russia", "--json", "--limit", "1"])
 
     assert ingested.exit_code == 0, ingested.output
     assert "4 new, 0 already stored, 0 files skipped." in ingested.output
@@ -45,6 +46,9 @@ def test_ingested_folder_gives_a_json_digest_of_the_topic(environment):
         "Kremlin Tightens Grip on Gas Exports as Winter Nears",
         "Moscow Courts African Leaders With Grain and Guns",
     }
+    limited = json.loads(best.output)
+    assert (limited["total"], len(limited["articles"])) == (2, 1)
+    assert limited["articles"][0] == result["articles"][0]
     assert by_title["Moscow Courts African Leaders With Grain and Guns"]["source"] == (
         "quarterly_review.md"
     )
