@@ -10,7 +10,14 @@ import typer
 from tqdm import tqdm
 
 from bot.articles import StoredOutcome, ingest_file
-from bot.digest import normalize_topic, paginate, recent_digest, subjects_in_period
+from bot.digest import (
+    normalize_topic,
+    paginate,
+    recent_digest,
+    recent_period,
+    subject_counts_in_period,
+    subjects_in_period,
+)
 from bot.domain import DigestPage
 from bot.ingest import IngestError
 from bot.services import Services, build_services, configure_logging
@@ -114,6 +121,25 @@ def digest(
         article = item.article
         typer.echo(f"# {article.title}\n{article.source} · {article.dated:%Y-%m-%d}")
         typer.echo(f"{item.summary or '(no summary yet)'}\n")
+
+
+@app.command()
+def topics(
+    days: Annotated[
+        int | None, typer.Option(min=1, help="Days back (default: digest_days).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many subjects.")] = 15,
+) -> None:
+    """Print the subjects the articles of the last days name most, with article counts."""
+    services = _services()
+    days = days or services.settings.digest_days
+    counts = subject_counts_in_period(services.store, *recent_period(days), limit=limit)
+    if not counts:
+        typer.echo(f"No articles from the last {days} days.")
+        return
+    width = max(len(subject) for subject, _ in counts)
+    for subject, count in counts:
+        typer.echo(f"{subject:{width}}  {count}")
 
 
 @app.command()

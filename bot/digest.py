@@ -105,10 +105,15 @@ def compose_digest(
     return Digest(topic=topic, since=since, until=until, items=items)
 
 
+def recent_period(days: int) -> tuple[datetime, datetime]:
+    """(since, until) of the last `days` days up to now."""
+    until = datetime.now(UTC)
+    return until - timedelta(days=days), until
+
+
 def recent_digest(services: Services, topic: str, *, days: int | None = None) -> Digest:
     """The digest of `topic` over the last `days` (default: the `digest_days` setting)."""
-    until = datetime.now(UTC)
-    since = until - timedelta(days=days or services.settings.digest_days)
+    since, until = recent_period(days or services.settings.digest_days)
     return compose_digest(
         services.store,
         services.matcher,

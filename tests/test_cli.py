@@ -87,3 +87,16 @@ def test_config_shows_effective_settings_with_the_token_masked(environment, monk
     shown = json.loads(result.output)
     assert shown["telegram_bot_token"] == "***"
     assert shown["effective_database_url"].startswith("sqlite:///")
+
+
+def test_topics_lists_the_subjects_of_the_period_with_article_counts(environment):
+    empty = runner.invoke(app, ["topics"])
+    runner.invoke(app, ["ingest", "--no-summarize", str(FIXTURES)])
+
+    result = runner.invoke(app, ["topics", "--limit", "3"])
+
+    assert "No articles from the last 7 days." in empty.output
+    rows = [line.rsplit(maxsplit=1) for line in result.output.splitlines()]
+    assert len(rows) == 3
+    assert all(count.isdigit() and int(count) >= 1 for _, count in rows)
+    assert [int(c) for _, c in rows] == sorted((int(c) for _, c in rows), reverse=True)

@@ -11,6 +11,7 @@ from bot.digest import (
     normalize_topic,
     paginate,
     split_page_number,
+    subject_counts_in_period,
     subjects_in_period,
 )
 from bot.domain import ArticleDraft, Digest, DigestItem, StoredArticle
@@ -165,3 +166,15 @@ def test_equally_relevant_articles_come_newest_first(sqlite_store, fake_matcher)
     )
 
     assert [item.article.title for item in digest.items] == ["newer", "older"]
+
+
+def test_subject_counts_tell_how_many_articles_of_the_period_name_each(sqlite_store):
+    add(sqlite_store, "gas", RUSSIA + " On Monday Moscow agreed.")
+    add(sqlite_store, "gas 2", "Russia and Brazil met in Moscow on Monday. They agreed.")
+    add(sqlite_store, "soy", FARMING)
+    add(sqlite_store, "old", "Russia. " * 5, published=NOW - timedelta(days=30))
+
+    counts = dict(subject_counts_in_period(sqlite_store, NOW - timedelta(days=1), NOW))
+
+    assert (counts["russia"], counts["moscow"], counts["brazil"]) == (2, 2, 2)
+    assert "monday" not in counts and "on" not in counts
