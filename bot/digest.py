@@ -94,7 +94,8 @@ def compose_digest(
         articles = store.articles_dated_between(since, until)
     vectors = ensure_vectors(store, matcher, articles)
     candidates = [TopicCandidate(a.id, a.title, a.text, vectors[a.id]) for a in articles]
-    relevance = {m.id: m.relevance for m in matcher.match_query(topic, candidates)}
+    matches = matcher.match_query(topic, candidates, articles_naming=store.articles_naming)
+    relevance = {m.id: m.relevance for m in matches}
     by_id = {a.id: a for a in articles}
     chosen = sorted(
         (by_id[i] for i in relevance),

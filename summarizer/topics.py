@@ -29,6 +29,7 @@ the encoder alone puts it near the passages, which MiniLM does not for "sport" (
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,6 +59,9 @@ QUERY_SEED_MIN_COSINE = 0.4
 UNNAMED_MIN_QUERY_COSINE = 0.2
 QUERY_TEMPLATES = ("{topic}", "news about {topic}")
 MODEL_KEY_VERSION = "v1"
+
+# Given a topic's stems (`topic_terms`), the ids of the articles naming the phrase.
+ArticlesNaming = Callable[[list[str]], set[int]]
 
 _TOKEN = re.compile(r"[^\W_]+")
 _MAX_SUFFIX_CHARS = 4  # "russi|ans", "currenc|ies", "chin|ese"
@@ -104,22 +108,39 @@ class TopicMatcher:
         bounds = np.cumsum([0] + [len(article) for article in passages])
         return [vectors[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
 
-    def match_query(self, topic: str, candidates: list[TopicCandidate]) -> list[TopicMatch]:
+    def match_query(
+        self,
+        topic: str,
+        candidates: list[TopicCandidate],
+        *,
+        articles_naming: ArticlesNaming | None = None,
+    ) -> list[TopicMatch]:
         """The candidates a topic query selects (see `summarizer.topic_query`), best first:
         about any of its phrases (relevance: the best of them), about none of its exclusions."""
         query = parse_topic_query(topic)
         relevance: dict[int, float] = {}
         for phrase in query.phrases:
-            for found in self.match(phrase, candidates):
+            for found in self.match(phrase, candidates, articles_naming=articles_naming):
                 relevance[found.id] = max(found.relevance, relevance.get(found.id, found.relevance))
         for phrase in query.excluded:
-            for found in self.match(phrase, candidates):
+            for found in self.match(phrase, candidates, articles_naming=articles_naming):
                 relevance.pop(found.id, None)
         matches = [TopicMatch(id_, score) for id_, score in relevance.items()]
         return sorted(matches, key=lambda m: (-m.relevance, m.id))
 
-    def match(self, topic: str, candidates: list[TopicCandidate]) -> list[TopicMatch]:
-        """The candidates substantially about the phrase `topic`, best first; [] when none is."""
+    def match(
+        self,
+        topic: str,
+        candidates: list[TopicCandidate],
+        *,
+        articles_naming: ArticlesNaming | None = None,
+    ) -> list[TopicMatch]:
+        """The candidates substantially about the phrase `topic`, best first; [] when none is.
+
+        `articles_naming(terms)`, when given, is a full-text index's answer to which article
+        ids contain the phrase (`Store.articles_naming`): only those are scanned passage by
+        passage, the others are known to name nothing.
+        """
         terms = topic_terms(topic)
         if not terms:
             raise ValueError("A topic needs at least one word, e.g. 'russia' or 'north korea'.")
@@ -128,7 +149,15 @@ class TopicMatcher:
             return []
         vectors = np.vstack([c.passage_vectors for c in articles]).astype(np.float32, copy=False)
         owner = np.repeat(np.arange(len(articles)), [len(c.passage_vectors) for c in articles])
-        named = np.concatenate([_names_topic(terms, c) for c in articles])
+        indexed = articles_naming(terms) if articles_naming else None
+        named = np.concatenate(
+            [
+                _names_topic(terms, c)
+                if indexed is None or c.id in indexed
+                else np.zeros(len(c.passage_vectors), dtype=bool)
+                for c in articles
+            ]
+        )
         query = _unit(self.encoder.encode([t.format(topic=topic) for t in QUERY_TEMPLATES]).sum(0))
 
         query_cosine = vectors @ query

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -128,6 +129,23 @@ class Store:
             ArticleRow.received_at > after, ArticleRow.received_at <= until
         )
         return self._run(lambda s: [_article(r) for r in s.scalars(query)])
+
+    def articles_naming(self, terms: list[str]) -> set[int]:
+        """Ids of the articles whose title or text holds words starting with `terms`, adjacent
+        and in order (["north", "kore"] finds "North Korean"), from the full-text index: FTS5
+        on SQLite, the `search` tsvector on PostgreSQL (migration 0004). Terms are word
+        characters only (`summarizer.topics.topic_terms`); an empty list names nothing."""
+        if not terms:
+            return set()
+        if any(not term.isalnum() for term in terms):
+            raise ValueError(f"search terms must be letters and digits: {terms!r}")
+        if self.engine.dialect.name == "sqlite":
+            query = sql_text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query")
+            phrase = " + ".join(f'"{term}"*' for term in terms)
+        else:
+            query = sql_text("SELECT id FROM articles WHERE search @@ to_tsquery('simple', :query)")
+            phrase = " <-> ".join(f"{term}:*" for term in terms)
+        return self._run(lambda s: set(s.scalars(query, {"query": phrase})))
 
     # -- summaries and vectors ----------------------------------------------------------------
 

@@ -28,6 +28,26 @@ def test_identical_content_is_stored_once(store):
     assert store.count_articles() == 1
 
 
+def test_the_full_text_index_finds_word_forms_and_phrases_in_titles_and_texts(store):
+    def add(title: str, text: str) -> int:
+        draft = ArticleDraft(title=title, text=text, source="a.txt")
+        return store.add_article(draft, fingerprint=title, received_at=NOW)[0].id
+
+    kremlin = add("Kremlin talks", "The Russians and Russia's allies met in Moscow.")
+    korea = add("North Korean launch", "Pyongyang fired a missile.")
+    apart = add("Storm", "A storm in the north hit Korea.")
+    cafe = add("Café culture", "Crêpes in Zürich.")
+
+    assert store.articles_naming(["russi"]) == {kremlin}
+    assert store.articles_naming(["north", "kore"]) == {korea}
+    assert store.articles_naming(["kore"]) == {korea, apart}
+    assert (store.articles_naming(["zürich"]), store.articles_naming(["zurich"])) == ({cafe}, set())
+    assert store.articles_naming(["volcano"]) == set()
+    assert store.articles_naming([]) == set()
+    with pytest.raises(ValueError, match="letters and digits"):
+        store.articles_naming(['x" OR "y'])
+
+
 def test_datetimes_come_back_timezone_aware_utc(store):
     published = datetime(2024, 11, 3, tzinfo=UTC)
     article, _ = store.add_article(draft(published=published), fingerprint="f", received_at=NOW)

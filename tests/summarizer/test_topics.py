@@ -137,6 +137,24 @@ def test_a_multi_word_topic_is_a_phrase_not_its_words_apart(matcher: TopicMatche
     assert matched == [3]
 
 
+def test_only_the_articles_a_full_text_index_names_are_scanned_for_the_topic(
+    matcher: TopicMatcher,
+) -> None:
+    docs = candidates(matcher, [*background(), ("Russia", paragraph(RUSSIA))])
+    asked: list[list[str]] = []
+
+    def index_naming_nothing(terms: list[str]) -> set[int]:
+        asked.append(terms)
+        return set()
+
+    scanned = matcher.match("russia", docs)
+    unnamed = matcher.match("russia", docs, articles_naming=index_naming_nothing)
+
+    assert asked == [["russ"]]
+    assert [m.id for m in scanned] == [m.id for m in unnamed] == [3]
+    assert unnamed[0].relevance < scanned[0].relevance  # no bonus for naming the topic
+
+
 def test_an_or_query_finds_the_articles_about_either_phrase(matcher: TopicMatcher) -> None:
     docs = [*background(), ("Russia", paragraph(RUSSIA))]
 
