@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -58,6 +59,10 @@ QUERY_SEED_MIN_COSINE = 0.4
 # two). news-topics macro-F1 with it 0.843, without 0.842; the Kremlin fixture stays in.
 UNNAMED_MIN_QUERY_COSINE = 0.2
 QUERY_TEMPLATES = ("{topic}", "news about {topic}")
+# Articles whose lower-cased passages are kept between queries (a few KB each), so scanning the
+# ones a topic names does not split their text again on every /digest.
+PASSAGE_CACHE_ARTICLES = 20_000
+QUERY_CACHE_TOPICS = 1_000  # embedded topic queries kept: pages and pushes repeat topics
 MODEL_KEY_VERSION = "v1"
 
 # Given a topic's stems (`topic_terms`), the ids of the articles naming the phrase.
@@ -91,6 +96,11 @@ class TopicMatcher:
     def __init__(self, encoder: SentenceEncoder, *, threshold: float = PASSAGE_MARGIN) -> None:
         self.encoder = encoder
         self.threshold = threshold
+
+    @lru_cache(maxsize=QUERY_CACHE_TOPICS)  # noqa: B019 - one matcher lives as long as the bot
+    def _query_vector(self, topic: str) -> np.ndarray:
+        """The unit mean of the topic's `QUERY_TEMPLATES` embeddings."""
+        return _unit(self.encoder.encode([t.format(topic=topic) for t in QUERY_TEMPLATES]).sum(0))
 
     @property
     def model_key(self) -> str:
@@ -150,41 +160,53 @@ class TopicMatcher:
         vectors = np.vstack([c.passage_vectors for c in articles]).astype(np.float32, copy=False)
         owner = np.repeat(np.arange(len(articles)), [len(c.passage_vectors) for c in articles])
         indexed = articles_naming(terms) if articles_naming else None
+        phrase = _phrase_pattern(terms)
         named = np.concatenate(
             [
-                _names_topic(terms, c)
+                _names_topic(phrase, c)
                 if indexed is None or c.id in indexed
                 else np.zeros(len(c.passage_vectors), dtype=bool)
                 for c in articles
             ]
         )
-        query = _unit(self.encoder.encode([t.format(topic=topic) for t in QUERY_TEMPLATES]).sum(0))
+        query = self._query_vector(topic)
 
         query_cosine = vectors @ query
         on_topic = named if named.any() else query_cosine >= QUERY_SEED_MIN_COSINE
         if not on_topic.any():
             return []
+        squared_norms = np.einsum("ij,ij->i", vectors, vectors)
         for _ in range(FEEDBACK_ROUNDS):
-            centroids = _unit_rows(
-                _unit_rows(_mean_of_others(vectors, on_topic)) + QUERY_WEIGHT * query
+            topic_dot, topic_query, has_topic = _leave_one_out(
+                vectors, squared_norms, on_topic, query
             )
-            rest = _unit_rows(_mean_of_others(vectors, ~on_topic))
-            scores = (vectors * (centroids - rest)).sum(1) + LEXICAL_BONUS * named
+            rest_dot, _, _ = _leave_one_out(vectors, squared_norms, ~on_topic, query)
+            # cos(v, unit(u + w·q)) with u the unit leave-one-out topic mean (or 0) and q unit.
+            centroid_norm = np.sqrt(
+                np.maximum(has_topic + 2 * QUERY_WEIGHT * topic_query + QUERY_WEIGHT**2, 0)
+            )
+            topic_cosine = (topic_dot + QUERY_WEIGHT * query_cosine) / np.where(
+                centroid_norm > 0, centroid_norm, np.inf
+            )
+            scores = topic_cosine - rest_dot + LEXICAL_BONUS * named
             on_topic = scores > self.threshold
             if not on_topic.any():
                 return []
 
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        sizes = np.diff(np.r_[starts, len(owner)])
+        on_count = np.add.reduceat(on_topic.astype(np.int64), starts)
+        names_it = np.add.reduceat(named.astype(np.int64), starts) > 0
+        # Joined by feedback alone, yet nowhere near the topic itself: left out.
+        near_query = np.maximum.reduceat(query_cosine, starts) >= UNNAMED_MIN_QUERY_COSINE
+        substantial = (on_count >= MIN_ON_TOPIC_PASSAGES) | (
+            (on_count > 0) & (on_count / sizes >= MIN_ON_TOPIC_FRACTION)
+        )
         matches = []
-        for index, article in enumerate(articles):
-            mine = owner == index
-            count = int(on_topic[mine].sum())
-            if not named[mine].any() and query_cosine[mine].max() < UNNAMED_MIN_QUERY_COSINE:
-                continue  # joined by feedback alone, yet nowhere near the topic itself
-            if count >= MIN_ON_TOPIC_PASSAGES or (
-                count and count / mine.sum() >= MIN_ON_TOPIC_FRACTION
-            ):
-                best_third = np.sort(scores[mine])[-(-int(mine.sum()) // 3) :]
-                matches.append(TopicMatch(article.id, round(float(best_third.mean()), 4)))
+        for index in np.flatnonzero(substantial & (names_it | near_query)):
+            start, size = starts[index], sizes[index]
+            best_third = np.sort(scores[start : start + size])[-(-int(size) // 3) :]
+            matches.append(TopicMatch(articles[index].id, round(float(best_third.mean()), 4)))
         return sorted(matches, key=lambda m: (-m.relevance, m.id))
 
 
@@ -207,38 +229,45 @@ def _stem(word: str) -> str:
     return word
 
 
-def _names_topic(terms: list[str], candidate: TopicCandidate) -> np.ndarray:
-    """Per passage of `candidate`: does it name the topic?"""
-    passages = article_passages(candidate.title, candidate.text)
-    flags = np.array([_contains_phrase(terms, p) for p in passages], dtype=bool)
+def _names_topic(phrase: re.Pattern[str], candidate: TopicCandidate) -> np.ndarray:
+    """Per passage of `candidate`: does it name the topic (`_phrase_pattern`)?"""
+    passages = _lower_passages(candidate.title, candidate.text)
+    flags = np.array([phrase.search(p) is not None for p in passages], dtype=bool)
     if len(flags) != len(candidate.passage_vectors):
         # Vectors stored under another passage split: only the article as a whole can be judged.
         return np.full(len(candidate.passage_vectors), flags.any(), dtype=bool)
     return flags
 
 
-def _contains_phrase(terms: list[str], passage: str) -> bool:
-    tokens = _TOKEN.findall(passage.lower())
-    return any(
-        all(_is_form_of(term, tokens[start + i]) for i, term in enumerate(terms))
-        for start in range(len(tokens) - len(terms) + 1)
+@lru_cache(maxsize=PASSAGE_CACHE_ARTICLES)
+def _lower_passages(title: str, text: str) -> tuple[str, ...]:
+    return tuple(passage.lower() for passage in article_passages(title, text))
+
+
+def _phrase_pattern(terms: list[str]) -> re.Pattern[str]:
+    """Lower-case text naming the phrase: whole words, each a term plus at most
+    `_MAX_SUFFIX_CHARS` letters, adjacent and in order."""
+    words = [rf"{re.escape(term)}[^\W_]{{0,{_MAX_SUFFIX_CHARS}}}" for term in terms]
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])")
+
+
+def _leave_one_out(
+    vectors: np.ndarray, squared_norms: np.ndarray, members: np.ndarray, query: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row i, with u_i the unit vector along the sum of the member rows other than i:
+    (v_i·u_i, query·u_i, 1 if u_i exists else 0). From dot products with the members' sum
+    alone, so it costs two matrix-vector products, not a centroid per row."""
+    own = members.astype(np.float32)
+    total = own @ vectors
+    with_total = vectors @ total
+    norms = np.sqrt(
+        np.maximum(float(total @ total) - 2 * own * with_total + own * squared_norms, 0)
     )
-
-
-def _is_form_of(term: str, token: str) -> bool:
-    return token.startswith(term) and len(token) - len(term) <= _MAX_SUFFIX_CHARS
-
-
-def _mean_of_others(vectors: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Per row: the mean of the member rows other than itself (zero when there is none)."""
-    own = vectors * members[:, None]
-    counts = members.sum() - members
-    return (vectors[members].sum(0) - own) / np.maximum(counts, 1)[:, None]
-
-
-def _unit_rows(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms > 0, norms, 1)
+    exists = norms > 1e-6
+    scale = np.where(exists, norms, np.inf)
+    own_dot = (with_total - own * squared_norms) / scale
+    query_dot = (float(total @ query) - own * (vectors @ query)) / scale
+    return own_dot, query_dot, exists.astype(np.float32)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +40,16 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0)
+VECTOR_CACHE_ARTICLES = 50_000  # about 1.5 KB per passage: some 250 MB at most
+_ARTICLE_FIELDS = (
+    ArticleRow.id,
+    ArticleRow.title,
+    ArticleRow.text,
+    ArticleRow.source,
+    ArticleRow.author,
+    ArticleRow.published,
+    ArticleRow.received_at,
+)
 
 
 class Store:
@@ -47,6 +58,11 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Passage vectors never change under one model key, so what was read or saved is kept
+        # in memory (the oldest dropped past VECTOR_CACHE_ARTICLES): /digest over a large
+        # period then reads only new articles' vectors from the database.
+        self._vector_cache: dict[tuple[str, int], np.ndarray] = {}
+        self._vector_cache_lock = threading.Lock()
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -120,15 +136,15 @@ class Store:
     def articles_dated_between(self, since: datetime, until: datetime) -> list[StoredArticle]:
         """Articles whose date (publication when known, else arrival) lies in [since, until]."""
         dated = func.coalesce(ArticleRow.published, ArticleRow.received_at, type_=UTCDateTime)
-        query = select(ArticleRow).where(dated >= since, dated <= until)
-        return self._run(lambda s: [_article(r) for r in s.scalars(query)])
+        query = select(*_ARTICLE_FIELDS).where(dated >= since, dated <= until)
+        return self._run(lambda s: [_article(r) for r in s.execute(query)])
 
     def articles_received_between(self, after: datetime, until: datetime) -> list[StoredArticle]:
         """Articles that arrived in (after, until]."""
-        query = select(ArticleRow).where(
+        query = select(*_ARTICLE_FIELDS).where(
             ArticleRow.received_at > after, ArticleRow.received_at <= until
         )
-        return self._run(lambda s: [_article(r) for r in s.scalars(query)])
+        return self._run(lambda s: [_article(r) for r in s.execute(query)])
 
     def articles_naming(self, terms: list[str]) -> set[int]:
         """Ids of the articles whose title or text holds words starting with `terms`, adjacent
@@ -210,13 +226,21 @@ class Store:
             )
 
         self._run(work)
+        self._remember_vectors(model_key, {article_id: array})
 
     def vectors(self, article_ids: list[int], model_key: str) -> dict[int, np.ndarray]:
         """Stored passage vectors by `model_key` of the given articles."""
-        if not article_ids:
-            return {}
+        with self._vector_cache_lock:
+            found = {
+                i: self._vector_cache[(model_key, i)]
+                for i in article_ids
+                if (model_key, i) in self._vector_cache
+            }
+        missing = [i for i in article_ids if i not in found]
+        if not missing:
+            return found
         query = select(ArticleVectorsRow).where(
-            ArticleVectorsRow.model_key == model_key, ArticleVectorsRow.article_id.in_(article_ids)
+            ArticleVectorsRow.model_key == model_key, ArticleVectorsRow.article_id.in_(missing)
         )
 
         def work(session: Session) -> dict[int, np.ndarray]:
@@ -225,7 +249,16 @@ class Store:
                 for row in session.scalars(query)
             }
 
-        return self._run(work)
+        loaded = self._run(work)
+        self._remember_vectors(model_key, loaded)
+        return found | loaded
+
+    def _remember_vectors(self, model_key: str, vectors: dict[int, np.ndarray]) -> None:
+        with self._vector_cache_lock:
+            for article_id, array in vectors.items():
+                self._vector_cache[(model_key, article_id)] = array
+            while len(self._vector_cache) > VECTOR_CACHE_ARTICLES:
+                del self._vector_cache[next(iter(self._vector_cache))]
 
     # -- chats and subscriptions --------------------------------------------------------------
 

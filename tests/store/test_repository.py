@@ -7,12 +7,19 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import OperationalError
 
 from bot.domain import ArticleDraft
 from bot.store import DatabaseUnavailable
+from bot.store.repository import Store
 
 NOW = datetime(2024, 11, 4, 12, 0, tzinfo=UTC)
+
+
+def open_store_like(store: Store) -> Store:
+    """A second Store on the same database: its own, empty, vector cache."""
+    return Store(store.engine)
 
 
 def draft(title: str = "Title", published: datetime | None = None) -> ArticleDraft:
@@ -102,6 +109,26 @@ def test_passage_vectors_round_trip(store):
 
     assert np.array_equal(store.vectors([article.id], "enc")[article.id], vectors)
     assert store.vectors([article.id], "other") == {}
+
+
+def test_vectors_once_read_come_from_memory_and_the_oldest_are_dropped(store, monkeypatch):
+    monkeypatch.setattr("bot.store.repository.VECTOR_CACHE_ARTICLES", 2)
+    ids = [
+        store.add_article(draft(f"t{n}"), fingerprint=f"f{n}", received_at=NOW)[0].id
+        for n in range(3)
+    ]
+    for n, article_id in enumerate(ids):
+        store.save_vectors(article_id, "enc", np.full((1, 4), n, dtype=np.float32))
+    other = open_store_like(store)
+    read = other.vectors(ids, "enc")
+    with other.engine.begin() as connection:
+        connection.execute(sql_text("DELETE FROM article_vectors"))
+
+    cached = other.vectors(ids, "enc")
+
+    assert sorted(read) == ids
+    assert sorted(cached) == ids[1:]  # the first was dropped to keep two, then found gone
+    assert cached[ids[2]][0, 0] == 2
 
 
 def subscribe(store, chat_id=1, topic="russia", next_run_at=NOW):
