@@ -17,7 +17,8 @@ A bare topic word is a weak query for a sentence encoder ("Russia" vs a Kremlin 
    through their likeness to the ones saying "Russia".
 3. An article matches when at least `MIN_ON_TOPIC_PASSAGES` of its passages, or a fraction
    `MIN_ON_TOPIC_FRACTION` of them, are on-topic: one passing mention is not enough. Its relevance
-   is the mean score of its best third of passages.
+   is the mean score of its passages but the lowest third (of one passage: that one), so an
+   article wholly about the topic ranks above one that turns to another subject.
 
 Limits: scores are relative to the candidate set, so a topic that nearly every candidate is about
 (e.g. "china" over a store of China newsletters) has no contrast and matches poorly, and a set of
@@ -202,11 +203,15 @@ class TopicMatcher:
         substantial = (on_count >= MIN_ON_TOPIC_PASSAGES) | (
             (on_count > 0) & (on_count / sizes >= MIN_ON_TOPIC_FRACTION)
         )
-        matches = []
-        for index in np.flatnonzero(substantial & (names_it | near_query)):
-            start, size = starts[index], sizes[index]
-            best_third = np.sort(scores[start : start + size])[-(-int(size) // 3) :]
-            matches.append(TopicMatch(articles[index].id, round(float(best_third.mean()), 4)))
+        # Relevance: the mean score of an article's passages but its lowest third.
+        ascending = np.cumsum(np.r_[0.0, scores[np.lexsort((scores, owner))]])
+        ends = starts + sizes
+        best = np.maximum(sizes - (-(-sizes // 3)), 1)
+        relevance = (ascending[ends] - ascending[ends - best]) / best
+        matches = [
+            TopicMatch(articles[index].id, round(float(relevance[index]), 4))
+            for index in np.flatnonzero(substantial & (names_it | near_query))
+        ]
         return sorted(matches, key=lambda m: (-m.relevance, m.id))
 
 

@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0)
-VECTOR_CACHE_ARTICLES = 50_000  # about 1.5 KB per passage: some 250 MB at most
+CACHED_ARTICLES = 30_000  # articles (~3 KB) and vector sets (~1.5 KB a passage) kept in memory
+_IDS_PER_QUERY = 5_000  # below SQLite's limit of bound parameters
 _ARTICLE_FIELDS = (
     ArticleRow.id,
     ArticleRow.title,
@@ -58,11 +59,12 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        # Passage vectors never change under one model key, so what was read or saved is kept
-        # in memory (the oldest dropped past VECTOR_CACHE_ARTICLES): /digest over a large
-        # period then reads only new articles' vectors from the database.
+        # Stored articles and their passage vectors (under one model key) never change, so
+        # what was read or saved is kept in memory, the oldest dropped past CACHED_ARTICLES:
+        # /digest over a large period then reads only new articles from the database.
         self._vector_cache: dict[tuple[str, int], np.ndarray] = {}
-        self._vector_cache_lock = threading.Lock()
+        self._article_cache: dict[int, StoredArticle] = {}
+        self._cache_lock = threading.Lock()
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -136,15 +138,26 @@ class Store:
     def articles_dated_between(self, since: datetime, until: datetime) -> list[StoredArticle]:
         """Articles whose date (publication when known, else arrival) lies in [since, until]."""
         dated = func.coalesce(ArticleRow.published, ArticleRow.received_at, type_=UTCDateTime)
-        query = select(*_ARTICLE_FIELDS).where(dated >= since, dated <= until)
-        return self._run(lambda s: [_article(r) for r in s.execute(query)])
+        return self._articles_where(dated >= since, dated <= until)
 
     def articles_received_between(self, after: datetime, until: datetime) -> list[StoredArticle]:
         """Articles that arrived in (after, until]."""
-        query = select(*_ARTICLE_FIELDS).where(
-            ArticleRow.received_at > after, ArticleRow.received_at <= until
-        )
-        return self._run(lambda s: [_article(r) for r in s.execute(query)])
+        return self._articles_where(ArticleRow.received_at > after, ArticleRow.received_at <= until)
+
+    def _articles_where(self, *conditions) -> list[StoredArticle]:
+        """The articles meeting `conditions`, by id; rows already read come from memory
+        (stored articles never change), so a large period costs one query of ids."""
+        ids = self._run(lambda s: list(s.scalars(select(ArticleRow.id).where(*conditions))))
+        with self._cache_lock:
+            known = {i: self._article_cache[i] for i in ids if i in self._article_cache}
+        missing = [i for i in ids if i not in known]
+        for start in range(0, len(missing), _IDS_PER_QUERY):
+            chunk = missing[start : start + _IDS_PER_QUERY]
+            query = select(*_ARTICLE_FIELDS).where(ArticleRow.id.in_(chunk))
+            loaded = self._run(lambda s, q=query: {r.id: _article(r) for r in s.execute(q)})
+            self._remember(self._article_cache, loaded)
+            known |= loaded
+        return [known[i] for i in ids if i in known]
 
     def articles_naming(self, terms: list[str]) -> set[int]:
         """Ids of the articles whose title or text holds words starting with `terms`, adjacent
@@ -226,11 +239,11 @@ class Store:
             )
 
         self._run(work)
-        self._remember_vectors(model_key, {article_id: array})
+        self._remember(self._vector_cache, {(model_key, article_id): array})
 
     def vectors(self, article_ids: list[int], model_key: str) -> dict[int, np.ndarray]:
         """Stored passage vectors by `model_key` of the given articles."""
-        with self._vector_cache_lock:
+        with self._cache_lock:
             found = {
                 i: self._vector_cache[(model_key, i)]
                 for i in article_ids
@@ -250,15 +263,14 @@ class Store:
             }
 
         loaded = self._run(work)
-        self._remember_vectors(model_key, loaded)
+        self._remember(self._vector_cache, {(model_key, i): v for i, v in loaded.items()})
         return found | loaded
 
-    def _remember_vectors(self, model_key: str, vectors: dict[int, np.ndarray]) -> None:
-        with self._vector_cache_lock:
-            for article_id, array in vectors.items():
-                self._vector_cache[(model_key, article_id)] = array
-            while len(self._vector_cache) > VECTOR_CACHE_ARTICLES:
-                del self._vector_cache[next(iter(self._vector_cache))]
+    def _remember(self, cache: dict, entries: dict) -> None:
+        with self._cache_lock:
+            cache.update(entries)
+            while len(cache) > CACHED_ARTICLES:
+                del cache[next(iter(cache))]
 
     # -- chats and subscriptions --------------------------------------------------------------
 

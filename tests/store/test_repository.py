@@ -74,8 +74,12 @@ def test_period_uses_publication_date_when_known_else_arrival(store):
     )
 
     titles = {a.title for a in store.articles_dated_between(NOW - timedelta(days=7), NOW)}
+    year = {a.title for a in store.articles_dated_between(old, NOW)}  # some from memory now
+    again = store.articles_dated_between(NOW - timedelta(days=7), NOW)
 
     assert titles == {"undated", "recent"}
+    assert year == {"old", "undated", "recent"}
+    assert {a.title for a in again} == titles and again[0].received_at.tzinfo is not None
 
 
 def test_arrival_window_is_open_at_start_and_closed_at_end(store):
@@ -112,7 +116,7 @@ def test_passage_vectors_round_trip(store):
 
 
 def test_vectors_once_read_come_from_memory_and_the_oldest_are_dropped(store, monkeypatch):
-    monkeypatch.setattr("bot.store.repository.VECTOR_CACHE_ARTICLES", 2)
+    monkeypatch.setattr("bot.store.repository.CACHED_ARTICLES", 2)
     ids = [
         store.add_article(draft(f"t{n}"), fingerprint=f"f{n}", received_at=NOW)[0].id
         for n in range(3)
