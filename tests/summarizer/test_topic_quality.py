@@ -13,6 +13,7 @@ from summarizer.topic_eval import candidates_of, evaluate, load_labelled, macro_
 from summarizer.topics import TopicMatcher
 
 LABELLED = Path(__file__).parents[1] / "fixtures" / "topics"
+OTHER_LANGUAGES = Path(__file__).parents[1] / "fixtures" / "topics-other-languages"
 BASELINE = json.loads((Path(__file__).parent / "topics_baseline.json").read_text())
 
 
@@ -38,3 +39,18 @@ def test_macro_f1_and_every_topic_stay_above_their_floors(scores):
     assert macro_f1(scores) >= BASELINE["macro_f1"]
     assert {t: f1 for t, f1 in by_topic.items() if f1 < BASELINE["f1"][t]} == {}
     assert macro_f1(scores) - macro_f1(scores, keyword=True) >= BASELINE["lead_over_keyword"]
+
+
+@pytest.mark.model
+def test_articles_in_other_languages_are_found_among_english_ones_by_an_english_topic():
+    matcher = TopicMatcher(SentenceEncoder())
+    english, foreign = load_labelled(LABELLED), load_labelled(OTHER_LANGUAGES)
+    candidates = candidates_of(matcher, english + foreign)
+
+    missed = [
+        article.name
+        for index, article in enumerate(foreign, start=len(english))
+        if index not in {m.id for m in matcher.match_query(article.label, candidates)}
+    ]
+
+    assert len(foreign) == 3 and missed == []
