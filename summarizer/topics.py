@@ -91,7 +91,7 @@ class TopicCandidate:
 class _PassageMatrix:
     """The candidates' passage vectors stacked, with what every feedback round reuses."""
 
-    article_ids: tuple[int, ...]
+    sources: tuple[np.ndarray, ...]  # the candidates' own arrays, held so none is reused
     vectors: np.ndarray
     owner: np.ndarray  # per row: the index of its article
     squared_norms: np.ndarray
@@ -103,7 +103,7 @@ class _PassageMatrix:
         vectors = np.vstack([c.passage_vectors for c in articles]).astype(np.float32, copy=False)
         total = vectors.sum(0)
         return cls(
-            article_ids=tuple(c.id for c in articles),
+            sources=tuple(c.passage_vectors for c in articles),
             vectors=vectors,
             owner=np.repeat(np.arange(len(articles)), [len(c.passage_vectors) for c in articles]),
             squared_norms=np.einsum("ij,ij->i", vectors, vectors),
@@ -131,10 +131,14 @@ class TopicMatcher:
     def _passage_matrix(self, articles: list[TopicCandidate]) -> _PassageMatrix:
         """The stacked vectors of `articles`; the last one is kept, because the parts of an
         OR / exclusion query, the next page and the pushes of one tick ask about the same
-        period. Candidates are identified by id: an article's vectors never change under one
-        matcher (its model key)."""
+        period. It is reused only for the very same arrays (the store hands out its cached
+        ones), in the same order."""
         last = self._last_matrix
-        if last is not None and last.article_ids == tuple(c.id for c in articles):
+        if (
+            last is not None
+            and len(last.sources) == len(articles)
+            and all(old is c.passage_vectors for old, c in zip(last.sources, articles, strict=True))
+        ):
             return last
         self._last_matrix = _PassageMatrix.of(articles)
         return self._last_matrix

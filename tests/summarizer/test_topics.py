@@ -155,6 +155,18 @@ def test_only_the_articles_a_full_text_index_names_are_scanned_for_the_topic(
     assert unnamed[0].relevance < scanned[0].relevance  # no bonus for naming the topic
 
 
+def test_a_new_candidate_set_is_matched_afresh_after_another(matcher: TopicMatcher) -> None:
+    first = candidates(matcher, [*background(), ("Russia", paragraph(RUSSIA))])
+    second = candidates(matcher, [("Russia", paragraph(RUSSIA)), *background()])
+
+    before = matcher.match("russia", first)
+    other = matcher.match("russia", second)
+    again = matcher.match("russia", first)
+
+    assert [m.id for m in before] == [m.id for m in again] == [3]
+    assert [m.id for m in other] == [0]
+
+
 def test_an_or_query_finds_the_articles_about_either_phrase(matcher: TopicMatcher) -> None:
     docs = [*background(), ("Russia", paragraph(RUSSIA))]
 
