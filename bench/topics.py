@@ -49,6 +49,8 @@ def load_seeds(directory: Path) -> list[tuple[str, str, str]]:
 
 def bench_labelled(matcher: TopicMatcher, directory: Path) -> None:
     articles = load_labelled(directory)
+    if not articles:
+        sys.exit(f"no <label>_<n>.txt files in {directory}; name the folder with --dir")
     started = time.perf_counter()
     candidates = candidates_of(matcher, articles)
     passages = sum(len(c.passage_vectors) for c in candidates)
