@@ -1,10 +1,11 @@
 """Topic matching figures: precision/recall/F1 per topic and macro-F1, against a keyword baseline.
 
-    python bench/topics.py [DIR]     # DIR: labelled articles, default ../shared/news-topics
-    python bench/topics.py --seeds [DIR]   # default ../shared/seeds: which seeds match which topics
+    python bench/topics.py                         # ../shared/news-topics
+    python bench/topics.py --dir tests/fixtures/topics   # the project's own labelled set
+    python bench/topics.py --seeds [--dir DIR]     # default ../shared/seeds: which seeds match
 
-In DIR each `<label>_<n>.txt` holds a headline on line 1, a blank line, then the body; every label
-(with '-' read as a space) is used as the topic query over all articles.
+A labelled folder holds `<label>_<n>.txt` files (see summarizer/topic_eval.py); every label is
+used as the topic query over all its articles.
 """
 
 from __future__ import annotations
@@ -18,20 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from summarizer.encoder import SentenceEncoder  # noqa: E402
+from summarizer.topic_eval import candidates_of, evaluate, load_labelled, macro_f1  # noqa: E402
 from summarizer.topics import TopicCandidate, TopicMatcher  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_TOPICS = ("russia", "kazakhstan", "north korea", "china")
 _BYLINE = re.compile(r"^\*by [^*]+\*\s*$", re.IGNORECASE)
-
-
-def load_labelled(directory: Path) -> list[tuple[str, str, str, str]]:
-    """(name, label, headline, body) for every `<label>_<n>.txt` in `directory`."""
-    articles = []
-    for path in sorted(directory.glob("*_*.txt")):
-        headline, _, body = path.read_text(encoding="utf-8").partition("\n")
-        articles.append((path.stem, path.stem.split("_")[0], headline.strip(), body.strip()))
-    return articles
 
 
 def load_seeds(directory: Path) -> list[tuple[str, str, str]]:
@@ -54,59 +47,30 @@ def load_seeds(directory: Path) -> list[tuple[str, str, str]]:
     return seeds
 
 
-def keyword_match(topic: str, text: str) -> bool:
-    """Baseline: every word of the topic occurs in the text as a whole word."""
-    words = set(re.findall(r"[^\W_]+", text.lower()))
-    return all(word in words for word in re.findall(r"[^\W_]+", topic.lower()))
-
-
-def scores(predicted: set[str], gold: set[str]) -> tuple[float, float, float]:
-    hits = len(predicted & gold)
-    precision = hits / len(predicted) if predicted else 0.0
-    recall = hits / len(gold) if gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
-    return precision, recall, f1
-
-
-def embed(matcher: TopicMatcher, docs: list[tuple[str, str]]) -> list[TopicCandidate]:
-    started = time.perf_counter()
-    vectors = matcher.vectors_many(docs)
-    passages = sum(len(v) for v in vectors)
-    print(
-        f"embedded {len(docs)} articles ({passages} passages) in "
-        f"{time.perf_counter() - started:.1f} s"
-    )
-    return [
-        TopicCandidate(i, t, x, v) for i, ((t, x), v) in enumerate(zip(docs, vectors, strict=True))
-    ]
-
-
 def bench_labelled(matcher: TopicMatcher, directory: Path) -> None:
     articles = load_labelled(directory)
-    candidates = embed(matcher, [(headline, body) for _, _, headline, body in articles])
+    if not articles:
+        sys.exit(f"no <label>_<n>.txt files in {directory}; name the folder with --dir")
+    started = time.perf_counter()
+    candidates = candidates_of(matcher, articles)
+    passages = sum(len(c.passage_vectors) for c in candidates)
+    print(
+        f"{directory}: embedded {len(articles)} articles ({passages} passages) in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    scores = evaluate(matcher, articles, candidates)
     print(
         f"{'topic':16} {'P':>5} {'R':>5} {'F1':>5} {'n':>4} | keyword {'P':>5} {'R':>5} {'F1':>5}"
     )
-    f1s, keyword_f1s, latencies = [], [], []
-    for label in sorted({label for _, label, _, _ in articles}):
-        topic = label.replace("-", " ")
-        gold = {name for name, lab, _, _ in articles if lab == label}
-        started = time.perf_counter()
-        matches = matcher.match(topic, candidates)
-        latencies.append(time.perf_counter() - started)
-        predicted = {articles[m.id][0] for m in matches}
-        keyword = {name for name, _, h, b in articles if keyword_match(topic, f"{h}\n{b}")}
-        p, r, f1 = scores(predicted, gold)
-        kp, kr, kf1 = scores(keyword, gold)
-        f1s.append(f1)
-        keyword_f1s.append(kf1)
+    for s in scores:
         print(
-            f"{topic:16} {p:5.2f} {r:5.2f} {f1:5.2f} {len(predicted):4} | "
-            f"keyword {kp:5.2f} {kr:5.2f} {kf1:5.2f}"
+            f"{s.topic:16} {s.precision:5.2f} {s.recall:5.2f} {s.f1:5.2f} {s.predicted:4} | "
+            f"keyword {s.keyword_precision:5.2f} {s.keyword_recall:5.2f} {s.keyword_f1:5.2f}"
         )
     print(
-        f"macro-F1 {sum(f1s) / len(f1s):.3f}   keyword baseline {sum(keyword_f1s) / len(f1s):.3f}"
+        f"macro-F1 {macro_f1(scores):.3f}   keyword baseline {macro_f1(scores, keyword=True):.3f}"
     )
+    latencies = [s.seconds for s in scores]
     print(
         f"match latency per query over {len(candidates)} articles: "
         f"mean {1000 * sum(latencies) / len(latencies):.0f} ms, max {1000 * max(latencies):.0f} ms"
@@ -115,7 +79,11 @@ def bench_labelled(matcher: TopicMatcher, directory: Path) -> None:
 
 def bench_seeds(matcher: TopicMatcher, directory: Path) -> None:
     seeds = load_seeds(directory)
-    candidates = embed(matcher, [(title, text) for _, title, text in seeds])
+    vectors = matcher.vectors_many([(title, text) for _, title, text in seeds])
+    candidates = [
+        TopicCandidate(i, title, text, v)
+        for i, ((_, title, text), v) in enumerate(zip(seeds, vectors, strict=True))
+    ]
     for topic in SEED_TOPICS:
         matches = matcher.match(topic, candidates)
         found = ", ".join(f"{seeds[m.id][0]} ({m.relevance:.3f})" for m in matches) or "none"
@@ -124,7 +92,7 @@ def bench_seeds(matcher: TopicMatcher, directory: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("directory", nargs="?", type=Path)
+    parser.add_argument("--dir", type=Path, help="the labelled folder (or seeds folder)")
     parser.add_argument("--seeds", action="store_true", help="match the seed articles instead")
     args = parser.parse_args()
     matcher = TopicMatcher(SentenceEncoder())
@@ -132,9 +100,9 @@ def main() -> None:
     matcher.encoder.encode(["warm-up"])
     print(f"model {matcher.model_key} loaded in {time.perf_counter() - started:.1f} s")
     if args.seeds:
-        bench_seeds(matcher, args.directory or SHARED / "seeds")
+        bench_seeds(matcher, args.dir or SHARED / "seeds")
     else:
-        bench_labelled(matcher, args.directory or SHARED / "news-topics")
+        bench_labelled(matcher, args.dir or SHARED / "news-topics")
 
 
 if __name__ == "__main__":

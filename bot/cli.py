@@ -10,7 +10,15 @@ import typer
 from tqdm import tqdm
 
 from bot.articles import StoredOutcome, ingest_file
-from bot.digest import normalize_topic, recent_digest, subjects_in_period
+from bot.digest import (
+    normalize_topic,
+    paginate,
+    recent_digest,
+    recent_period,
+    subject_counts_in_period,
+    subjects_in_period,
+)
+from bot.domain import DigestPage
 from bot.ingest import IngestError
 from bot.services import Services, build_services, configure_logging
 from bot.settings import Settings
@@ -97,29 +105,53 @@ def digest(
     days: Annotated[
         int | None, typer.Option(min=1, help="Days back (default: digest_days).")
     ] = None,
+    limit: Annotated[
+        int, typer.Option(min=0, help="At most this many articles, best first (0: all).")
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Print the digest of a topic over the last days."""
+    """Print the digest of a topic over the last days, most relevant first, then most recent."""
     services = _services()
     try:
         name = normalize_topic(" ".join(topic))
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     _summarize_pending(services)
-    result = recent_digest(services, name, days=days)
+    page = paginate(recent_digest(services, name, days=days), 1, limit)
+    result = page.digest
     if as_json:
-        typer.echo(json.dumps(_digest_json(result), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(_digest_json(page), ensure_ascii=False, indent=2))
         return
     if not result.items:
         subjects = subjects_in_period(services.store, since=result.since, until=result.until)
         hint = f" Topics with articles: {', '.join(subjects)}." if subjects else ""
         typer.echo(f"No articles about {name} since {result.since:%Y-%m-%d}.{hint}")
         return
-    typer.echo(f"Digest: {name} ({len(result.items)} articles since {result.since:%Y-%m-%d})\n")
+    shown = f"{len(result.items)} of {page.total}" if page.count > 1 else str(page.total)
+    typer.echo(f"Digest: {name} ({shown} articles since {result.since:%Y-%m-%d})\n")
     for item in result.items:
         article = item.article
         typer.echo(f"# {article.title}\n{article.source} · {article.dated:%Y-%m-%d}")
         typer.echo(f"{item.summary or '(no summary yet)'}\n")
+
+
+@app.command()
+def topics(
+    days: Annotated[
+        int | None, typer.Option(min=1, help="Days back (default: digest_days).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many subjects.")] = 15,
+) -> None:
+    """Print the subjects the articles of the last days name most, with article counts."""
+    services = _services()
+    days = days or services.settings.digest_days
+    counts = subject_counts_in_period(services.store, *recent_period(days), limit=limit)
+    if not counts:
+        typer.echo(f"No articles from the last {days} days.")
+        return
+    width = max(len(subject) for subject, _ in counts)
+    for subject, count in counts:
+        typer.echo(f"{subject:{width}}  {count}")
 
 
 @app.command()
@@ -148,9 +180,11 @@ def _summarize_pending(services: Services) -> None:
         pass
 
 
-def _digest_json(result) -> dict:
+def _digest_json(page: DigestPage) -> dict:
+    result = page.digest
     return {
         "topic": result.topic,
+        "total": page.total,
         "since": result.since.isoformat(),
         "until": result.until.isoformat(),
         "articles": [

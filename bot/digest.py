@@ -7,25 +7,56 @@ store; an article that has none yet (the worker has not reached it) gets them he
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.domain import Digest, DigestItem, StoredArticle
+from bot.domain import Digest, DigestItem, DigestPage, StoredArticle
 from bot.services import Services
 from bot.store import Store
-from summarizer.keywords import frequent_subjects
+from summarizer.keywords import subject_counts
+from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
 from summarizer.topics import TopicCandidate, TopicMatcher
 
 MAX_TOPIC_CHARS = 100
 
 
 def normalize_topic(raw: str) -> str:
-    """Lower-case a user's topic and collapse its whitespace; ValueError if empty or too long."""
+    """Lower-case a user's topic and collapse its whitespace; ValueError (with the topic syntax)
+    if empty, too long, or a query that wants nothing (`summarizer.topic_query`)."""
     topic = " ".join(re.sub(r"[^\w\s'-]", " ", raw.lower()).split())
     if not topic:
-        raise ValueError("Give a topic, e.g. /digest russia or /digest north korea.")
+        raise ValueError(f"Give a topic, e.g. /digest russia. {TOPIC_SYNTAX}")
     if len(topic) > MAX_TOPIC_CHARS:
         raise ValueError(f"A topic is at most {MAX_TOPIC_CHARS} characters.")
+    parse_topic_query(topic)
     return topic
+
+
+def split_page_number(words: list[str]) -> tuple[str, int]:
+    """The topic and page of `/digest russia 2`: a trailing number after the topic is the page
+    (1 when absent). ValueError when the page is not positive."""
+    if len(words) > 1 and words[-1].lstrip("-").isdigit():
+        page = int(words[-1])
+        if page < 1:
+            raise ValueError("Pages start at 1, e.g. /digest russia 2 for the second page.")
+        return " ".join(words[:-1]), page
+    return " ".join(words), 1
+
+
+def paginate(digest: Digest, number: int, per_page: int) -> DigestPage:
+    """Page `number` (from 1) of `digest`, `per_page` articles a page (0: all on one page).
+
+    ValueError when the digest has fewer pages; an empty digest has one, empty, page.
+    """
+    total = len(digest.items)
+    if per_page <= 0:
+        per_page = max(total, 1)
+    count = max(1, -(-total // per_page))
+    if number > count:
+        pages = "1 page" if count == 1 else f"{count} pages"
+        raise ValueError(f"The digest of {digest.topic} has {pages}; the last is page {count}.")
+    items = digest.items[(number - 1) * per_page : number * per_page]
+    return DigestPage(replace(digest, items=items), number=number, count=count, total=total)
 
 
 def ensure_vectors(
@@ -63,7 +94,8 @@ def compose_digest(
         articles = store.articles_dated_between(since, until)
     vectors = ensure_vectors(store, matcher, articles)
     candidates = [TopicCandidate(a.id, a.title, a.text, vectors[a.id]) for a in articles]
-    relevance = {m.id: m.relevance for m in matcher.match(topic, candidates)}
+    matches = matcher.match_query(topic, candidates, articles_naming=store.articles_naming)
+    relevance = {m.id: m.relevance for m in matches}
     by_id = {a.id: a for a in articles}
     chosen = sorted(
         (by_id[i] for i in relevance),
@@ -74,10 +106,15 @@ def compose_digest(
     return Digest(topic=topic, since=since, until=until, items=items)
 
 
+def recent_period(days: int) -> tuple[datetime, datetime]:
+    """(since, until) of the last `days` days up to now."""
+    until = datetime.now(UTC)
+    return until - timedelta(days=days), until
+
+
 def recent_digest(services: Services, topic: str, *, days: int | None = None) -> Digest:
     """The digest of `topic` over the last `days` (default: the `digest_days` setting)."""
-    until = datetime.now(UTC)
-    since = until - timedelta(days=days or services.settings.digest_days)
+    since, until = recent_period(days or services.settings.digest_days)
     return compose_digest(
         services.store,
         services.matcher,
@@ -92,5 +129,13 @@ def subjects_in_period(
     store: Store, *, since: datetime, until: datetime, limit: int = 8
 ) -> list[str]:
     """The subjects most articles of the period talk about, to suggest as topics."""
+    return [subject for subject, _ in subject_counts_in_period(store, since, until, limit=limit)]
+
+
+def subject_counts_in_period(
+    store: Store, since: datetime, until: datetime, *, limit: int = 8
+) -> list[tuple[str, int]]:
+    """The subjects most articles of the period name, with how many do. Titles are left out:
+    Title Case would make every headline word look like a name."""
     articles = store.articles_dated_between(since, until)
-    return frequent_subjects([a.text for a in articles], limit=limit)
+    return subject_counts([a.text for a in articles], limit=limit)

@@ -59,6 +59,16 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class DigestPage:
+    """One page of a digest: `digest.items` are this page's articles, `total` the digest's."""
+
+    digest: Digest
+    number: int
+    count: int
+    total: int
+
+
+@dataclass(frozen=True)
 class Subscription:
     """A chat following a topic on a schedule (canonical spec, see bot.schedule)."""
 

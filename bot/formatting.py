@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Literal
 from urllib.parse import urlsplit
 
-from bot.domain import Digest, DigestItem
+from bot.domain import Digest, DigestItem, DigestPage
 
 TELEGRAM_MAX_CHARS = 4096
 
@@ -51,34 +51,50 @@ def telegram_html_length(text: str) -> int:
     return sum(atom.units for atom in _atoms(text))
 
 
-def render_digest(digest: Digest, *, overview: str | None = None, tz: tzinfo = UTC) -> list[str]:
+def render_digest(
+    digest: Digest,
+    *,
+    overview: str | None = None,
+    tz: tzinfo = UTC,
+    page: DigestPage | None = None,
+) -> list[str]:
     """The digest as Telegram HTML messages, each within `TELEGRAM_MAX_CHARS`.
 
     The header (topic, period, article count) opens the first message; `overview` (plain text)
     follows it; then one block per article: bold title, source and date in italics (a URL source
     becomes a link named by its host), and the summary. Dates are shown in `tz`.
+    With `page` (of which `digest` holds the articles), the header counts the whole digest's
+    articles and names the page, and a last line tells how to ask for the next page.
     """
-    blocks = [_header(digest, tz)]
+    blocks = [_header(digest, tz, page)]
     if overview:
         blocks.append(html.escape(overview))
     blocks.extend(_article_block(item, tz) for item in digest.items)
+    if page and page.count > 1:
+        blocks.append(_page_footer(page))
     return split_for_telegram(blocks)
 
 
 def render_empty_digest(
-    topic: str, since: datetime, available_topics: list[str], *, tz: tzinfo = UTC
+    topic: str,
+    since: datetime,
+    available_topics: list[str],
+    *,
+    tz: tzinfo = UTC,
+    hint: str | None = None,
 ) -> str:
     """The message for a digest with no articles: what was asked and which topics do have some.
 
     `available_topics` are the topics with articles in the same period; if they would not fit in
-    one message, the list ends with "and N more".
+    one message, the list ends with "and N more". `hint` (plain text) ends the message.
     """
     head = f"No articles about <b>{html.escape(topic)}</b> since {_day(since.astimezone(tz))}."
+    tail = f"\n{html.escape(hint)}" if hint else ""
     if not available_topics:
-        return f"{head}\nNo other topic has articles in that time either."
+        return f"{head}\nNo other topic has articles in that time either.{tail}"
     intro = f"{head}\nTopics with articles in that time: "
     names = [html.escape(name) for name in available_topics]
-    room = TELEGRAM_MAX_CHARS - telegram_html_length(intro) - len(".")
+    room = TELEGRAM_MAX_CHARS - telegram_html_length(intro + tail) - len(".")
     if telegram_html_length(", ".join(names)) > room:
         room -= len(f" and {len(names)} more")
     shown: list[str] = []
@@ -90,7 +106,7 @@ def render_empty_digest(
         shown.append(name)
     hidden = len(names) - len(shown)
     more = f" and {hidden} more" if hidden else ""
-    return f"{intro}{', '.join(shown)}{more}."
+    return f"{intro}{', '.join(shown)}{more}.{tail}"
 
 
 def split_for_telegram(blocks: list[str], limit: int = TELEGRAM_MAX_CHARS) -> list[str]:
@@ -233,11 +249,21 @@ def _render_piece(atoms: list[_Atom], open_tags: list[_Atom]) -> tuple[str, int]
     return "".join(parts), units
 
 
-def _header(digest: Digest, tz: tzinfo) -> str:
-    count = len(digest.items)
+def _header(digest: Digest, tz: tzinfo, page: DigestPage | None) -> str:
+    count = page.total if page else len(digest.items)
     articles = "1 article" if count == 1 else f"{count} articles"
+    if page and page.count > 1:
+        articles += f" · page {page.number} of {page.count}"
     period = _period(digest.since.astimezone(tz).date(), digest.until.astimezone(tz).date())
     return f"<b>Digest: {html.escape(digest.topic)}</b>\n{period} · {articles}"
+
+
+def _page_footer(page: DigestPage) -> str:
+    where = f"page {page.number} of {page.count}"
+    if page.number == page.count:
+        return f"<i>{where}, the last.</i>"
+    command = f"/digest {html.escape(page.digest.topic)} {page.number + 1}"
+    return f"<i>{where} — {command} for more</i>"
 
 
 def _article_block(item: DigestItem, tz: tzinfo) -> str:

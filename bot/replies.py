@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import StoredArticle, Subscription
 from bot.schedule import format_schedule, parse_schedule
+from summarizer.topic_query import TOPIC_SYNTAX
 
 MAX_SUMMARY_REPLY_CHARS = 3500
 
@@ -16,6 +17,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("subscribe", "Get a topic's digest pushed on a schedule: /subscribe russia"),
     ("unsubscribe", "Stop a topic's pushes: /unsubscribe russia"),
     ("subscriptions", "List this chat's topics and their next digest"),
+    ("topics", "The subjects of this period's articles, with counts"),
     ("help", "How to use digestbot"),
     ("start", "Welcome and a short guide"),
 ]
@@ -34,9 +36,29 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         f"{_schedule(schedule)} ({escape(timezone)}), holding the "
         "articles that arrived since the previous one.\n"
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
-        "<b>/subscriptions</b> — this chat's topics and their next digest.\n\n"
+        "<b>/subscriptions</b> — this chat's topics and their next digest.\n"
+        f"<b>/topics</b> — the subjects the articles of the last {days} days name most.\n\n"
         "A topic is free text: an article counts when it is really about it, also when it "
-        'says "Kremlin" or "Moscow" rather than "Russia".'
+        'says "Kremlin" or "Moscow" rather than "Russia".\n'
+        f"{escape(TOPIC_SYNTAX)} Add a page number for more: /digest russia 2."
+    )
+
+
+def topics_overview(counts: list[tuple[str, int]], *, days: int) -> str:
+    """Answer to /topics: each subject with how many of the period's articles name it."""
+    if not counts:
+        return (
+            f"No articles from the last {days} days yet. Send me some: paste text, forward "
+            "posts or upload .txt, .md or .html files."
+        )
+    lines = "\n".join(
+        f"• <b>{escape(subject)}</b> — {count} article{'s' if count != 1 else ''}"
+        for subject, count in counts
+    )
+    return (
+        f"<b>Subjects of the last {days} days</b>\n{lines}\n\n"
+        "Ask for one with /digest, e.g. /digest "
+        f"{escape(counts[0][0])}, or /subscribe to it."
     )
 
 

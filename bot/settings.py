@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     worker_batch_size: int = Field(default=8, ge=1)
 
     digest_days: int = Field(default=7, ge=1)
+    digest_page_size: int = Field(default=10, ge=1)
     default_schedule: str = "weekly mon 09:00"
     default_timezone: str = "UTC"
     scheduler_tick_s: float = Field(default=30.0, gt=0)

@@ -20,12 +20,15 @@ _FUNCTION_WORDS = frozenset(
     "he she it they we you i his her its their our this that these those there here what when "
     "where which who why how after before while since though although however meanwhile "
     "still also even only just not no yes".split()
+    # Calendar words are capitalized and never lower-case, yet no subject.
+    + "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december mr mrs ms dr".split()
 )
 
 
-def frequent_subjects(texts: list[str], *, limit: int = 8) -> list[str]:
-    """The `limit` subjects named in the most texts, lower-cased; a subject contained in a
-    more widespread one ("korea" in "north korea") is left out."""
+def subject_counts(texts: list[str], *, limit: int = 8) -> list[tuple[str, int]]:
+    """The `limit` subjects named in the most texts, lower-cased, each with how many texts name
+    it; a subject contained in a more widespread one ("korea" in "north korea") is left out."""
     lower_words = {w for text in texts for w in _WORD.findall(text) if w.islower()}
     texts_naming: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
@@ -40,7 +43,7 @@ def frequent_subjects(texts: list[str], *, limit: int = 8) -> list[str]:
             break
         if not any(f" {subject} " in f" {longer} " for longer in chosen):
             chosen.append(subject)
-    return chosen
+    return [(subject, texts_naming[subject]) for subject in chosen]
 
 
 def _subjects(text: str, lower_words: set[str]) -> list[str]:

@@ -34,6 +34,7 @@ def test_ingested_folder_gives_a_json_digest_of_the_topic(environment):
     ingested = runner.invoke(app, ["ingest", str(folder)])
     again = runner.invoke(app, ["ingest", str(folder / "kremlin_energy.txt")])
     digest = runner.invoke(app, ["digest", "russia", "--json"])
+    best = runner.invoke(app, ["digest", "russia", "--json", "--limit", "1"])
 
     assert ingested.exit_code == 0, ingested.output
     assert "4 new, 0 already stored, 0 files skipped." in ingested.output
@@ -45,6 +46,9 @@ def test_ingested_folder_gives_a_json_digest_of_the_topic(environment):
         "Kremlin Tightens Grip on Gas Exports as Winter Nears",
         "Moscow Courts African Leaders With Grain and Guns",
     }
+    limited = json.loads(best.output)
+    assert (limited["total"], len(limited["articles"])) == (2, 1)
+    assert limited["articles"][0] == result["articles"][0]
     assert by_title["Moscow Courts African Leaders With Grain and Guns"]["source"] == (
         "quarterly_review.md"
     )
@@ -83,3 +87,16 @@ def test_config_shows_effective_settings_with_the_token_masked(environment, monk
     shown = json.loads(result.output)
     assert shown["telegram_bot_token"] == "***"
     assert shown["effective_database_url"].startswith("sqlite:///")
+
+
+def test_topics_lists_the_subjects_of_the_period_with_article_counts(environment):
+    empty = runner.invoke(app, ["topics"])
+    runner.invoke(app, ["ingest", "--no-summarize", str(FIXTURES)])
+
+    result = runner.invoke(app, ["topics", "--limit", "3"])
+
+    assert "No articles from the last 7 days." in empty.output
+    rows = [line.rsplit(maxsplit=1) for line in result.output.splitlines()]
+    assert len(rows) == 3
+    assert all(count.isdigit() and int(count) >= 1 for _, count in rows)
+    assert [int(c) for _, c in rows] == sorted((int(c) for _, c in rows), reverse=True)

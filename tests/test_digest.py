@@ -6,8 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.digest import compose_digest, normalize_topic, subjects_in_period
-from bot.domain import ArticleDraft
+from bot.digest import (
+    compose_digest,
+    normalize_topic,
+    paginate,
+    split_page_number,
+    subject_counts_in_period,
+    subjects_in_period,
+)
+from bot.domain import ArticleDraft, Digest, DigestItem, StoredArticle
 
 NOW = datetime(2024, 11, 10, tzinfo=UTC)
 RUSSIA = (
@@ -35,13 +42,14 @@ def add(store, title, text, *, published=None, received_at=NOW):
         ("Russia", "russia"),
         ("  North   KOREA ", "north korea"),
         ("china, -taiwan!", "china -taiwan"),
+        ("Russia OR Ukraine", "russia or ukraine"),
     ],
 )
 def test_topics_are_normalized(raw, topic):
     assert normalize_topic(raw) == topic
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "!!!", "x" * 101])
+@pytest.mark.parametrize("raw", ["", "   ", "!!!", "x" * 101, "-taiwan", "russia OR"])
 def test_empty_or_overlong_topics_are_refused_with_a_reason(raw):
     with pytest.raises(ValueError, match="topic"):
         normalize_topic(raw)
@@ -98,3 +106,75 @@ def test_subjects_of_the_period_suggest_topics(sqlite_store):
 
     assert subjects[0] == "russia"
     assert {"brazil", "moscow"} <= set(subjects)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["russia"], ("russia", 1)),
+        (["russia", "2"], ("russia", 2)),
+        (["north", "korea", "3"], ("north korea", 3)),
+        (["2"], ("2", 1)),
+        ([], ("", 1)),
+    ],
+)
+def test_a_trailing_number_after_the_topic_is_the_page(words, expected):
+    assert split_page_number(words) == expected
+
+
+@pytest.mark.parametrize("words", [["russia", "0"], ["russia", "-1"]])
+def test_a_page_below_one_is_refused(words):
+    with pytest.raises(ValueError, match="Pages start at 1"):
+        split_page_number(words)
+
+
+def digest_of(count: int) -> Digest:
+    items = [
+        DigestItem(StoredArticle(i, f"a{i}", "", "s", None, None, NOW), None, 1 - i / 100)
+        for i in range(count)
+    ]
+    return Digest("russia", NOW - timedelta(days=7), NOW, items)
+
+
+def test_pages_cut_the_ranked_articles_in_order():
+    digest = digest_of(23)
+
+    pages = [paginate(digest, n, 10) for n in (1, 2, 3)]
+
+    assert [len(p.digest.items) for p in pages] == [10, 10, 3]
+    assert [i.article.id for p in pages for i in p.digest.items] == list(range(23))
+    assert {(p.count, p.total) for p in pages} == {(3, 23)}
+
+
+def test_a_page_size_of_zero_puts_all_on_one_page_and_an_empty_digest_has_one_page():
+    assert len(paginate(digest_of(23), 1, 0).digest.items) == 23
+    assert (paginate(digest_of(0), 1, 10).count, paginate(digest_of(0), 1, 0).count) == (1, 1)
+
+
+def test_a_page_past_the_last_is_refused_naming_the_last():
+    with pytest.raises(ValueError, match="has 3 pages; the last is page 3"):
+        paginate(digest_of(23), 4, 10)
+
+
+def test_equally_relevant_articles_come_newest_first(sqlite_store, fake_matcher):
+    add(sqlite_store, "older", RUSSIA, published=NOW - timedelta(days=3))
+    add(sqlite_store, "newer", RUSSIA, published=NOW - timedelta(days=1))
+    add(sqlite_store, "soy", FARMING)
+
+    digest = compose_digest(
+        sqlite_store, fake_matcher, "m", "russia", since=NOW - timedelta(days=7), until=NOW
+    )
+
+    assert [item.article.title for item in digest.items] == ["newer", "older"]
+
+
+def test_subject_counts_tell_how_many_articles_of_the_period_name_each(sqlite_store):
+    add(sqlite_store, "gas", RUSSIA + " On Monday Moscow agreed.")
+    add(sqlite_store, "gas 2", "Russia and Brazil met in Moscow on Monday. They agreed.")
+    add(sqlite_store, "soy", FARMING)
+    add(sqlite_store, "old", "Russia. " * 5, published=NOW - timedelta(days=30))
+
+    counts = dict(subject_counts_in_period(sqlite_store, NOW - timedelta(days=1), NOW))
+
+    assert (counts["russia"], counts["moscow"], counts["brazil"]) == (2, 2, 2)
+    assert "monday" not in counts and "on" not in counts

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.digest import paginate
 from bot.domain import Digest, DigestItem, StoredArticle
 from bot.formatting import (
     TELEGRAM_MAX_CHARS,
@@ -397,7 +398,34 @@ def test_empty_digest_with_very_many_topics_still_fits_one_message() -> None:
     topics = [f"topic number {n}" for n in range(1000)]
 
     message = render_empty_digest("russia", SINCE - timedelta(days=1), topics)
+    hinted = render_empty_digest("russia", SINCE, topics, hint=" ".join(["Try <this>"] * 40))
 
-    assert_telegram_accepts([message])
+    assert_telegram_accepts([message, hinted])
     assert message.endswith("more.")
+    assert hinted.endswith(" ".join(["Try &lt;this&gt;"] * 40))
     assert "topic number 0, topic number 1," in message
+
+
+def test_a_page_counts_the_whole_digest_and_ends_with_how_to_get_the_next() -> None:
+    digest = make_digest([make_item(n) for n in range(1, 24)])
+    page = paginate(digest, 1, 10)
+
+    messages = render_digest(page.digest, page=page)
+
+    lines = visible_text(messages[0]).splitlines()
+    assert lines[1].endswith("23 articles · page 1 of 3")
+    assert visible_text(messages[-1]).endswith("page 1 of 3 — /digest russia 2 for more")
+    assert visible_text("".join(messages)).count("Talks resume") == 10
+
+
+def test_the_last_page_says_so_and_a_single_page_has_no_page_line() -> None:
+    digest = make_digest([make_item(n) for n in range(1, 24)])
+    last = paginate(digest, 3, 10)
+    single = paginate(make_digest([make_item(1)]), 1, 10)
+
+    [last_message] = render_digest(last.digest, page=last)
+    [single_message] = render_digest(single.digest, page=single)
+
+    assert visible_text(last_message).endswith("page 3 of 3, the last.")
+    assert "page" not in visible_text(single_message)
+    assert visible_text(single_message).splitlines()[1].endswith("1 article")

@@ -2,7 +2,7 @@
 
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.handlers import articles, digests, errors, guide, subscriptions
+from bot.handlers import articles, digests, errors, guide, subscriptions, topics
 
 
 def register_handlers(application: Application) -> None:
@@ -13,6 +13,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
     application.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
     application.add_handler(CommandHandler("subscriptions", subscriptions.list_subscriptions))
+    application.add_handler(CommandHandler("topics", topics.topics))
     application.add_handler(MessageHandler(filters.COMMAND, guide.unknown_command))
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.Document.ALL, articles.document))

@@ -1,4 +1,5 @@
-"""/digest TOPIC: the topic's articles from the last days, answered from stored summaries."""
+"""/digest TOPIC [PAGE]: the topic's articles from the last days, answered from stored summaries,
+`digest_page_size` articles a page."""
 
 from __future__ import annotations
 
@@ -9,17 +10,25 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
-from bot.digest import normalize_topic, recent_digest, subjects_in_period
+from bot.digest import (
+    normalize_topic,
+    paginate,
+    recent_digest,
+    split_page_number,
+    subjects_in_period,
+)
 from bot.formatting import render_digest, render_empty_digest
 from bot.handlers.context import services_of
+from summarizer.topic_query import TOPIC_SYNTAX
 
 
 async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer with the digest of the topic given after the command."""
+    """Answer with a page of the digest of the topic given after the command."""
     message = update.effective_message
     services = services_of(context)
     try:
-        topic = normalize_topic(" ".join(context.args or []))
+        words, page_number = split_page_number(context.args or [])
+        topic = normalize_topic(words)
     except ValueError as exc:
         await message.reply_text(str(exc))
         return
@@ -33,11 +42,18 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             subjects_in_period, services.store, since=result.since, until=result.until
         )
         await message.reply_text(
-            render_empty_digest(topic, result.since, subjects, tz=ZoneInfo(timezone)),
+            render_empty_digest(
+                topic, result.since, subjects, tz=ZoneInfo(timezone), hint=TOPIC_SYNTAX
+            ),
             parse_mode=ParseMode.HTML,
         )
         return
-    for part in render_digest(result, tz=ZoneInfo(timezone)):
+    try:
+        page = paginate(result, page_number, services.settings.digest_page_size)
+    except ValueError as exc:
+        await message.reply_text(f"{exc} Send /digest {topic} for the first.")
+        return
+    for part in render_digest(page.digest, tz=ZoneInfo(timezone), page=page):
         await message.reply_text(
             part,
             parse_mode=ParseMode.HTML,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,6 +40,17 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0)
+CACHED_ARTICLES = 30_000  # articles (~3 KB) and vector sets (~1.5 KB a passage) kept in memory
+_IDS_PER_QUERY = 5_000  # below SQLite's limit of bound parameters
+_ARTICLE_FIELDS = (
+    ArticleRow.id,
+    ArticleRow.title,
+    ArticleRow.text,
+    ArticleRow.source,
+    ArticleRow.author,
+    ArticleRow.published,
+    ArticleRow.received_at,
+)
 
 
 class Store:
@@ -46,6 +59,12 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Stored articles and their passage vectors (under one model key) never change, so
+        # what was read or saved is kept in memory, the oldest dropped past CACHED_ARTICLES:
+        # /digest over a large period then reads only new articles from the database.
+        self._vector_cache: dict[tuple[str, int], np.ndarray] = {}
+        self._article_cache: dict[int, StoredArticle] = {}
+        self._cache_lock = threading.Lock()
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -119,15 +138,43 @@ class Store:
     def articles_dated_between(self, since: datetime, until: datetime) -> list[StoredArticle]:
         """Articles whose date (publication when known, else arrival) lies in [since, until]."""
         dated = func.coalesce(ArticleRow.published, ArticleRow.received_at, type_=UTCDateTime)
-        query = select(ArticleRow).where(dated >= since, dated <= until)
-        return self._run(lambda s: [_article(r) for r in s.scalars(query)])
+        return self._articles_where(dated >= since, dated <= until)
 
     def articles_received_between(self, after: datetime, until: datetime) -> list[StoredArticle]:
         """Articles that arrived in (after, until]."""
-        query = select(ArticleRow).where(
-            ArticleRow.received_at > after, ArticleRow.received_at <= until
-        )
-        return self._run(lambda s: [_article(r) for r in s.scalars(query)])
+        return self._articles_where(ArticleRow.received_at > after, ArticleRow.received_at <= until)
+
+    def _articles_where(self, *conditions) -> list[StoredArticle]:
+        """The articles meeting `conditions`, by id; rows already read come from memory
+        (stored articles never change), so a large period costs one query of ids."""
+        ids = self._run(lambda s: list(s.scalars(select(ArticleRow.id).where(*conditions))))
+        with self._cache_lock:
+            known = {i: self._article_cache[i] for i in ids if i in self._article_cache}
+        missing = [i for i in ids if i not in known]
+        for start in range(0, len(missing), _IDS_PER_QUERY):
+            chunk = missing[start : start + _IDS_PER_QUERY]
+            query = select(*_ARTICLE_FIELDS).where(ArticleRow.id.in_(chunk))
+            loaded = self._run(lambda s, q=query: {r.id: _article(r) for r in s.execute(q)})
+            self._remember(self._article_cache, loaded)
+            known |= loaded
+        return [known[i] for i in ids if i in known]
+
+    def articles_naming(self, terms: list[str]) -> set[int]:
+        """Ids of the articles whose title or text holds words starting with `terms`, adjacent
+        and in order (["north", "kore"] finds "North Korean"), from the full-text index: FTS5
+        on SQLite, the `search` tsvector on PostgreSQL (migration 0004). Terms are word
+        characters only (`summarizer.topics.topic_terms`); an empty list names nothing."""
+        if not terms:
+            return set()
+        if any(not term.isalnum() for term in terms):
+            raise ValueError(f"search terms must be letters and digits: {terms!r}")
+        if self.engine.dialect.name == "sqlite":
+            query = sql_text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query")
+            phrase = " + ".join(f'"{term}"*' for term in terms)
+        else:
+            query = sql_text("SELECT id FROM articles WHERE search @@ to_tsquery('simple', :query)")
+            phrase = " <-> ".join(f"{term}:*" for term in terms)
+        return self._run(lambda s: set(s.scalars(query, {"query": phrase})))
 
     # -- summaries and vectors ----------------------------------------------------------------
 
@@ -192,13 +239,21 @@ class Store:
             )
 
         self._run(work)
+        self._remember(self._vector_cache, {(model_key, article_id): array})
 
     def vectors(self, article_ids: list[int], model_key: str) -> dict[int, np.ndarray]:
         """Stored passage vectors by `model_key` of the given articles."""
-        if not article_ids:
-            return {}
+        with self._cache_lock:
+            found = {
+                i: self._vector_cache[(model_key, i)]
+                for i in article_ids
+                if (model_key, i) in self._vector_cache
+            }
+        missing = [i for i in article_ids if i not in found]
+        if not missing:
+            return found
         query = select(ArticleVectorsRow).where(
-            ArticleVectorsRow.model_key == model_key, ArticleVectorsRow.article_id.in_(article_ids)
+            ArticleVectorsRow.model_key == model_key, ArticleVectorsRow.article_id.in_(missing)
         )
 
         def work(session: Session) -> dict[int, np.ndarray]:
@@ -207,7 +262,15 @@ class Store:
                 for row in session.scalars(query)
             }
 
-        return self._run(work)
+        loaded = self._run(work)
+        self._remember(self._vector_cache, {(model_key, i): v for i, v in loaded.items()})
+        return found | loaded
+
+    def _remember(self, cache: dict, entries: dict) -> None:
+        with self._cache_lock:
+            cache.update(entries)
+            while len(cache) > CACHED_ARTICLES:
+                del cache[next(iter(cache))]
 
     # -- chats and subscriptions --------------------------------------------------------------
 

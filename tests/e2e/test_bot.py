@@ -67,6 +67,7 @@ def test_start_shows_the_guide_and_sets_the_command_menu(fake, bot):
         "subscribe",
         "unsubscribe",
         "subscriptions",
+        "topics",
         "help",
     }
 
@@ -121,10 +122,19 @@ def test_digest_selects_articles_about_the_topic_only(fake, bot):
     assert digest.startswith("Digest: russia")
     assert "Kremlin Tightens Grip on Gas Exports" in digest
     assert "Kazakhstan Summons Chinese Envoy" not in digest
+    [past_the_end] = fake.send_and_wait(CHAT, "/digest russia 2", timeout=60)
+    assert "has 1 page; the last is page 1" in past_the_end.plain_text
 
     [none] = fake.send_and_wait(CHAT, "/digest volcanology", timeout=60)
     assert "No articles about volcanology" in none.plain_text
     assert "moscow" in none.plain_text.splitlines()[1]
+    assert "russia OR ukraine" in none.plain_text
+    [nothing_wanted] = fake.send_and_wait(CHAT, "/digest -taiwan", timeout=60)
+    assert "asks for nothing to match" in nothing_wanted.plain_text
+
+    [subjects] = fake.send_and_wait(CHAT, "/topics", timeout=30)
+    assert subjects.plain_text.startswith("Subjects of the last 7 days")
+    assert "moscow — 1 article" in subjects.plain_text
 
 
 def test_subscription_pushes_new_articles_once_even_across_restarts(fake, bot, tmp_path):

@@ -7,12 +7,19 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import OperationalError
 
 from bot.domain import ArticleDraft
 from bot.store import DatabaseUnavailable
+from bot.store.repository import Store
 
 NOW = datetime(2024, 11, 4, 12, 0, tzinfo=UTC)
+
+
+def open_store_like(store: Store) -> Store:
+    """A second Store on the same database: its own, empty, vector cache."""
+    return Store(store.engine)
 
 
 def draft(title: str = "Title", published: datetime | None = None) -> ArticleDraft:
@@ -26,6 +33,26 @@ def test_identical_content_is_stored_once(store):
     assert (created_first, created_second) == (True, False)
     assert second.id == first.id and second.title == "Title"
     assert store.count_articles() == 1
+
+
+def test_the_full_text_index_finds_word_forms_and_phrases_in_titles_and_texts(store):
+    def add(title: str, text: str) -> int:
+        draft = ArticleDraft(title=title, text=text, source="a.txt")
+        return store.add_article(draft, fingerprint=title, received_at=NOW)[0].id
+
+    kremlin = add("Kremlin talks", "The Russians and Russia's allies met in Moscow.")
+    korea = add("North Korean launch", "Pyongyang fired a missile.")
+    apart = add("Storm", "A storm in the north hit Korea.")
+    cafe = add("Café culture", "Crêpes in Zürich.")
+
+    assert store.articles_naming(["russi"]) == {kremlin}
+    assert store.articles_naming(["north", "kore"]) == {korea}
+    assert store.articles_naming(["kore"]) == {korea, apart}
+    assert (store.articles_naming(["zürich"]), store.articles_naming(["zurich"])) == ({cafe}, set())
+    assert store.articles_naming(["volcano"]) == set()
+    assert store.articles_naming([]) == set()
+    with pytest.raises(ValueError, match="letters and digits"):
+        store.articles_naming(['x" OR "y'])
 
 
 def test_datetimes_come_back_timezone_aware_utc(store):
@@ -47,8 +74,12 @@ def test_period_uses_publication_date_when_known_else_arrival(store):
     )
 
     titles = {a.title for a in store.articles_dated_between(NOW - timedelta(days=7), NOW)}
+    year = {a.title for a in store.articles_dated_between(old, NOW)}  # some from memory now
+    again = store.articles_dated_between(NOW - timedelta(days=7), NOW)
 
     assert titles == {"undated", "recent"}
+    assert year == {"old", "undated", "recent"}
+    assert {a.title for a in again} == titles and again[0].received_at.tzinfo is not None
 
 
 def test_arrival_window_is_open_at_start_and_closed_at_end(store):
@@ -82,6 +113,26 @@ def test_passage_vectors_round_trip(store):
 
     assert np.array_equal(store.vectors([article.id], "enc")[article.id], vectors)
     assert store.vectors([article.id], "other") == {}
+
+
+def test_vectors_once_read_come_from_memory_and_the_oldest_are_dropped(store, monkeypatch):
+    monkeypatch.setattr("bot.store.repository.CACHED_ARTICLES", 2)
+    ids = [
+        store.add_article(draft(f"t{n}"), fingerprint=f"f{n}", received_at=NOW)[0].id
+        for n in range(3)
+    ]
+    for n, article_id in enumerate(ids):
+        store.save_vectors(article_id, "enc", np.full((1, 4), n, dtype=np.float32))
+    other = open_store_like(store)
+    read = other.vectors(ids, "enc")
+    with other.engine.begin() as connection:
+        connection.execute(sql_text("DELETE FROM article_vectors"))
+
+    cached = other.vectors(ids, "enc")
+
+    assert sorted(read) == ids
+    assert sorted(cached) == ids[1:]  # the first was dropped to keep two, then found gone
+    assert cached[ids[2]][0, 0] == 2
 
 
 def subscribe(store, chat_id=1, topic="russia", next_run_at=NOW):

@@ -137,6 +137,59 @@ def test_a_multi_word_topic_is_a_phrase_not_its_words_apart(matcher: TopicMatche
     assert matched == [3]
 
 
+def test_only_the_articles_a_full_text_index_names_are_scanned_for_the_topic(
+    matcher: TopicMatcher,
+) -> None:
+    docs = candidates(matcher, [*background(), ("Russia", paragraph(RUSSIA))])
+    asked: list[list[str]] = []
+
+    def index_naming_nothing(terms: list[str]) -> set[int]:
+        asked.append(terms)
+        return set()
+
+    scanned = matcher.match("russia", docs)
+    unnamed = matcher.match("russia", docs, articles_naming=index_naming_nothing)
+
+    assert asked == [["russ"]]
+    assert [m.id for m in scanned] == [m.id for m in unnamed] == [3]
+    assert unnamed[0].relevance < scanned[0].relevance  # no bonus for naming the topic
+
+
+def test_a_new_candidate_set_is_matched_afresh_after_another(matcher: TopicMatcher) -> None:
+    first = candidates(matcher, [*background(), ("Russia", paragraph(RUSSIA))])
+    second = candidates(matcher, [("Russia", paragraph(RUSSIA)), *background()])
+
+    before = matcher.match("russia", first)
+    other = matcher.match("russia", second)
+    again = matcher.match("russia", first)
+
+    assert [m.id for m in before] == [m.id for m in again] == [3]
+    assert [m.id for m in other] == [0]
+
+
+def test_an_or_query_finds_the_articles_about_either_phrase(matcher: TopicMatcher) -> None:
+    docs = [*background(), ("Russia", paragraph(RUSSIA))]
+
+    found = matcher.match_query("russia OR football", candidates(matcher, docs))
+
+    assert {m.id for m in found} == {0, 3}
+    assert [m.relevance for m in found] == sorted((m.relevance for m in found), reverse=True)
+
+
+def test_an_exclusion_drops_articles_about_it_but_not_a_passing_mention(
+    matcher: TopicMatcher,
+) -> None:
+    derby_in_moscow = "\n\n".join([paragraph(RUSSIA), paragraph(FOOTBALL), paragraph(FOOTBALL)])
+    storm_in_russia = "\n\n".join([paragraph(RUSSIA)] * 3 + [paragraph(STORM, 60)])
+    docs = [*background(), ("Moscow derby", derby_in_moscow), ("Russian storm", storm_in_russia)]
+
+    every = {m.id for m in matcher.match_query("russia", candidates(matcher, docs))}
+    found = {m.id for m in matcher.match_query("russia -football", candidates(matcher, docs))}
+
+    assert every == {3, 4}
+    assert found == {4}
+
+
 def test_passage_vectors_hold_the_title_and_each_passage_and_batch_alike(
     matcher: TopicMatcher,
 ) -> None:
@@ -199,6 +252,18 @@ def test_north_korea_finds_the_pyongyang_piece(real_matcher, fixture_articles):
 @pytest.mark.model
 def test_a_topic_no_article_is_about_matches_nothing(real_matcher, fixture_articles):
     assert matched(real_matcher, "cryptocurrency", fixture_articles) == []
+
+
+@pytest.mark.model
+def test_an_or_query_joins_two_topics_and_an_exclusion_leaves_one_out(
+    real_matcher, fixture_articles
+):
+    names, docs = fixture_articles
+    either = {names[m.id] for m in real_matcher.match_query("russia OR north korea", docs)}
+    without_gas = {names[m.id] for m in real_matcher.match_query("russia -gas", docs)}
+
+    assert either == {"russia_protest", "russia_gas", "kremlin_budget", "pyongyang_missile"}
+    assert without_gas == {"russia_protest", "kremlin_budget"}
 
 
 @pytest.mark.model

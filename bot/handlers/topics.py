@@ -1,0 +1,27 @@
+"""/topics: what the store holds this period — its main subjects with article counts."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import replies
+from bot.digest import recent_period, subject_counts_in_period
+from bot.handlers.context import services_of
+
+TOPICS_SHOWN = 15
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the subjects most articles of the last `digest_days` name, with their counts."""
+    services = services_of(context)
+    days = services.settings.digest_days
+    counts = await asyncio.to_thread(
+        subject_counts_in_period, services.store, *recent_period(days), limit=TOPICS_SHOWN
+    )
+    await update.effective_message.reply_text(
+        replies.topics_overview(counts, days=days), parse_mode=ParseMode.HTML
+    )
