@@ -19,6 +19,7 @@ class ArticleDraft:
     source: str
     author: str | None = None
     published: datetime | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class StoredArticle:
     author: str | None
     published: datetime | None
     received_at: datetime
+    language: str | None = None
+    also_from: tuple[str, ...] = ()
 
     @property
     def dated(self) -> datetime:

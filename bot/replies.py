@@ -12,6 +12,7 @@ from bot.schedule import format_schedule, parse_schedule
 MAX_SUMMARY_REPLY_CHARS = 3500
 
 COMMANDS: list[tuple[str, str]] = [
+    ("add", "Store the article at a link: /add https://…"),
     ("digest", "Articles about a topic from the last days: /digest russia"),
     ("subscribe", "Get a topic's digest pushed on a schedule: /subscribe russia"),
     ("unsubscribe", "Stop a topic's pushes: /unsubscribe russia"),
@@ -27,7 +28,8 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         "<b>digestbot</b> stores the news articles you send, summarizes each one with a local "
         "model, and sends you digests by topic.\n\n"
         "<b>Add articles</b>: paste or forward an article's text here, or upload a "
-        ".txt, .md or .html file. I answer with its title, then its summary when ready.\n\n"
+        ".txt, .md or .html file, or send a link (or /add <i>link</i>) and I fetch the page. "
+        "I answer with its title, then its summary when ready.\n\n"
         f"<b>/digest</b> <i>topic</i> — articles about the topic from the last {days} days, "
         "e.g. /digest russia or /digest north korea.\n"
         "<b>/subscribe</b> <i>topic</i> — get that digest pushed "

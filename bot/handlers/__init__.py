@@ -10,6 +10,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("start", guide.start))
     application.add_handler(CommandHandler("help", guide.help_command))
     application.add_handler(CommandHandler("digest", digests.digest))
+    application.add_handler(CommandHandler("add", articles.add))
     application.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
     application.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
     application.add_handler(CommandHandler("subscriptions", subscriptions.list_subscriptions))

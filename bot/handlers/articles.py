@@ -1,4 +1,7 @@
-"""Articles sent to the bot: pasted or forwarded text and uploaded files.
+"""Articles sent to the bot: pasted or forwarded text, links, and uploaded files.
+
+A message that is only a link (or a few words around one), and `/add URL`, fetch the page and
+store its article; a longer text holding links is an article itself.
 
 Each article is stored at once and answered with its title; the summary is made by the worker
 and added to that answer (edited in place) when it is ready.
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 from telegram import (
     Message,
@@ -21,19 +25,27 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import replies
-from bot.articles import StoredOutcome, ingest_file, ingest_text
+from bot.articles import StoredOutcome, ingest_file, ingest_text, ingest_url
 from bot.handlers.context import services_of, worker_of
 from bot.ingest import IngestError
+from bot.ingest.articles import MIN_ARTICLE_WORDS
+from bot.ingest.fetch import FetchLimits
 
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_REPLIES_PER_MESSAGE = 10
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+_TRAILING_PUNCTUATION = ".,;:!?)]}»”’"
 
 
 async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Store the article in a pasted or forwarded message."""
+    """Store the article in a pasted or forwarded message, or at the link it holds."""
     message = update.effective_message
+    link = link_to_fetch(message.text)
+    if link is not None:
+        await _store_link(message, context, link)
+        return
     services = services_of(context)
     try:
         outcomes = await asyncio.to_thread(
@@ -44,6 +56,44 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             max_chars=services.settings.max_article_chars,
         )
     except IngestError as exc:
+        await message.reply_text(str(exc))
+        return
+    await _answer(message, context, outcomes)
+
+
+async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/add URL: fetch the page and store its article."""
+    message = update.effective_message
+    if not context.args:
+        await message.reply_text("Send /add with a link, e.g. /add https://example.org/story")
+        return
+    await _store_link(message, context, context.args[0])
+
+
+def link_to_fetch(text: str) -> str | None:
+    """The link to fetch when a message is a link rather than an article: its first URL, if
+    fewer than an article's worth of words surround it; else None."""
+    links = _URL.findall(text)
+    if not links:
+        return None
+    words_besides = len(_URL.sub(" ", text).split())
+    if words_besides >= MIN_ARTICLE_WORDS:
+        return None
+    return links[0].rstrip(_TRAILING_PUNCTUATION)
+
+
+async def _store_link(message: Message, context: ContextTypes.DEFAULT_TYPE, url: str) -> None:
+    services = services_of(context)
+    try:
+        outcomes = await asyncio.to_thread(
+            ingest_url,
+            services.store,
+            url,
+            limits=FetchLimits.from_settings(services.settings),
+            max_chars=services.settings.max_article_chars,
+        )
+    except IngestError as exc:
+        log.info("link %s not stored: %s", url, exc)
         await message.reply_text(str(exc))
         return
     await _answer(message, context, outcomes)

@@ -51,6 +51,7 @@ class ArticleRow(Base):
     author: Mapped[str | None] = mapped_column(Text)
     published: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    language: Mapped[str | None] = mapped_column(String(16))
 
 
 class SummaryRow(Base):

@@ -95,6 +95,7 @@ class Store:
                 author=draft.author,
                 published=draft.published,
                 received_at=received_at,
+                language=draft.language,
             )
             session.add(row)
             session.flush()
@@ -389,6 +390,7 @@ def _article(row: ArticleRow) -> StoredArticle:
         author=row.author,
         published=row.published,
         received_at=row.received_at,
+        language=row.language,
     )
 
 
