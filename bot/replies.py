@@ -45,6 +45,8 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
 def article_stored(article: StoredArticle, *, created: bool) -> str:
     """First answer to an article: its stored title and source."""
     state = "Stored" if created else "Already stored"
+    if article.also_from:
+        state += f" (also from {escape(', '.join(article.also_from))})"
     return f"{state}: <b>{escape(article.title)}</b>\n<i>{escape(_byline(article))}</i>"
 
 

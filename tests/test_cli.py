@@ -83,3 +83,21 @@ def test_config_shows_effective_settings_with_the_token_masked(environment, monk
     shown = json.loads(result.output)
     assert shown["telegram_bot_token"] == "***"
     assert shown["effective_database_url"].startswith("sqlite:///")
+
+
+@pytest.mark.model
+def test_a_repost_from_another_file_is_listed_as_a_second_source(environment):
+    original = (FIXTURES / "kremlin_energy.txt").read_text()
+    headline, body = original.split("\n", 1)
+    repost = environment / "evening_wire.txt"
+    repost.write_text(f"Moscow Squeezes Gas Exporters\n{body}\nSubscribe for more news.\n")
+
+    runner.invoke(app, ["ingest", str(FIXTURES / "kremlin_energy.txt")])
+    again = runner.invoke(app, ["ingest", str(repost)])
+    digest = json.loads(runner.invoke(app, ["digest", "russia", "--json"]).output)
+
+    assert "0 new, 1 already stored" in again.output
+    [article] = digest["articles"]
+    assert article["title"] == headline
+    assert article["sources"] == ["kremlin_energy.txt", "evening_wire.txt"]
+    assert article["language"] == "en"

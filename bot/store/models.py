@@ -16,7 +16,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -52,6 +52,37 @@ class ArticleRow(Base):
     published: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     language: Mapped[str | None] = mapped_column(String(16))
+    story_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sources: Mapped[list[ArticleSourceRow]] = relationship(
+        order_by="ArticleSourceRow.id", lazy="selectin", passive_deletes=True
+    )
+
+
+class ArticleSourceRow(Base):
+    """Where an article arrived from: its first source, then each source of a duplicate of it.
+    `chat_id` is the chat that sent it (None for feeds and the CLI); per-chat limits count these."""
+
+    __tablename__ = "article_sources"
+    __table_args__ = (UniqueConstraint("article_id", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(Text)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ArticleBandRow(Base):
+    """One lookup key of an article's MinHash signature (see bot.ingest.nearduplicates)."""
+
+    __tablename__ = "article_bands"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    band_key: Mapped[str] = mapped_column(String(24), primary_key=True, index=True)
 
 
 class SummaryRow(Base):

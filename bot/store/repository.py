@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.domain import ArticleDraft, Delivery, StoredArticle, Subscription
 from bot.store.db import DatabaseUnavailable
 from bot.store.models import (
+    ArticleBandRow,
     ArticleRow,
+    ArticleSourceRow,
     ArticleVectorsRow,
     ChatRow,
     DeliveryRow,
@@ -74,18 +76,35 @@ class Store:
     # -- articles -----------------------------------------------------------------------------
 
     def add_article(
-        self, draft: ArticleDraft, *, fingerprint: str, received_at: datetime
+        self,
+        draft: ArticleDraft,
+        *,
+        fingerprint: str,
+        received_at: datetime,
+        signature: bytes | None = None,
+        band_keys: Sequence[str] = (),
+        same_story: Callable[[bytes, bytes], bool] | None = None,
+        chat_id: int | None = None,
     ) -> tuple[StoredArticle, bool]:
-        """Store `draft` unless identical content (same fingerprint) is stored already.
+        """Store `draft` unless the same content (fingerprint) or the same story is stored.
 
-        Returns the stored article and whether it was new.
+        The same story is an article sharing one of `band_keys` whose stored signature
+        `same_story(signature, stored)` accepts. A duplicate adds its source to the stored
+        article's sources. Returns the stored article and whether it was new.
         """
 
         def work(session: Session) -> tuple[StoredArticle, bool]:
             existing = session.scalar(
                 select(ArticleRow).where(ArticleRow.fingerprint == fingerprint)
             )
+            if existing is None and signature is not None and band_keys and same_story:
+                existing = _same_story_article(session, signature, band_keys, same_story)
             if existing is not None:
+                if draft.source not in {s.source for s in existing.sources}:
+                    existing.sources.append(
+                        ArticleSourceRow(source=draft.source, chat_id=chat_id, added_at=received_at)
+                    )
+                    session.flush()
                 return _article(existing), False
             row = ArticleRow(
                 fingerprint=fingerprint,
@@ -96,9 +115,14 @@ class Store:
                 published=draft.published,
                 received_at=received_at,
                 language=draft.language,
+                story_signature=signature,
+                sources=[
+                    ArticleSourceRow(source=draft.source, chat_id=chat_id, added_at=received_at)
+                ],
             )
             session.add(row)
             session.flush()
+            session.add_all(ArticleBandRow(article_id=row.id, band_key=k) for k in set(band_keys))
             return _article(row), True
 
         try:
@@ -108,6 +132,14 @@ class Store:
                 lambda s: s.scalar(select(ArticleRow).where(ArticleRow.fingerprint == fingerprint))
             )
             return _article(found), False
+
+    def count_added_by_chat(self, chat_id: int, since: datetime) -> int:
+        """How many article sources `chat_id` added since `since` (new articles and duplicates
+        from a new source)."""
+        query = select(func.count(ArticleSourceRow.id)).where(
+            ArticleSourceRow.chat_id == chat_id, ArticleSourceRow.added_at >= since
+        )
+        return self._run(lambda s: s.scalar(query) or 0)
 
     def article(self, article_id: int) -> StoredArticle | None:
         """The article with this id, if any."""
@@ -381,6 +413,28 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _same_story_article(
+    session: Session,
+    signature: bytes,
+    band_keys: Sequence[str],
+    same_story: Callable[[bytes, bytes], bool],
+) -> ArticleRow | None:
+    """The oldest stored article sharing a band key whose signature `same_story` accepts."""
+    candidates = session.execute(
+        select(ArticleRow.id, ArticleRow.story_signature)
+        .where(
+            ArticleRow.id.in_(
+                select(ArticleBandRow.article_id).where(ArticleBandRow.band_key.in_(band_keys))
+            )
+        )
+        .order_by(ArticleRow.id)
+    )
+    for article_id, stored in candidates:
+        if stored is not None and same_story(signature, stored):
+            return session.get(ArticleRow, article_id)
+    return None
+
+
 def _article(row: ArticleRow) -> StoredArticle:
     return StoredArticle(
         id=row.id,
@@ -391,6 +445,7 @@ def _article(row: ArticleRow) -> StoredArticle:
         published=row.published,
         received_at=row.received_at,
         language=row.language,
+        also_from=tuple(s.source for s in row.sources if s.source != row.source),
     )
 
 

@@ -1,4 +1,4 @@
-"""more sources: article language
+"""more sources: article language, all sources of an article, near-duplicate lookup
 
 Revision ID: 0006
 Revises: 0001
@@ -16,8 +16,42 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("language", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("story_signature", sa.LargeBinary(), nullable=True))
+
+    op.create_table(
+        "article_sources",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("added_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("article_id", "source"),
+    )
+    with op.batch_alter_table("article_sources", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_article_sources_article_id"), ["article_id"])
+        batch_op.create_index(batch_op.f("ix_article_sources_chat_id"), ["chat_id"])
+        batch_op.create_index(batch_op.f("ix_article_sources_added_at"), ["added_at"])
+    op.execute(
+        "INSERT INTO article_sources (article_id, source, added_at) "
+        "SELECT id, source, received_at FROM articles"
+    )
+
+    op.create_table(
+        "article_bands",
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("band_key", sa.String(length=24), nullable=False),
+        sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("article_id", "band_key"),
+    )
+    with op.batch_alter_table("article_bands", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_article_bands_band_key"), ["band_key"])
 
 
 def downgrade() -> None:
+    op.drop_table("article_bands")
+    op.drop_table("article_sources")
     with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.drop_column("story_signature")
         batch_op.drop_column("language")
