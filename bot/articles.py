@@ -56,18 +56,26 @@ def ingest_text(
 
 
 def ingest_file(
-    store: Store, name: str, data: bytes, *, max_chars: int, source: str | None = None
+    store: Store,
+    name: str,
+    data: bytes,
+    *,
+    max_chars: int,
+    source: str | None = None,
+    chat_id: int | None = None,
 ) -> list[StoredOutcome]:
     """Parse an uploaded or local file and store the articles in it (IngestError if none)."""
-    return store_drafts(store, parse_file(name, data, source=source, max_chars=max_chars))
+    drafts = parse_file(name, data, source=source, max_chars=max_chars)
+    return store_drafts(store, drafts, chat_id=chat_id)
 
 
 def ingest_url(
-    store: Store, url: str, *, limits: FetchLimits, max_chars: int
+    store: Store, url: str, *, limits: FetchLimits, max_chars: int, chat_id: int | None = None
 ) -> list[StoredOutcome]:
     """Fetch a page and store its article(s), source = the final URL.
 
     Fetching and extraction finish before anything is stored, so a failure (IngestError,
     FetchError) stores nothing.
     """
-    return store_drafts(store, parse_page(fetch(url, limits), max_chars=max_chars))
+    drafts = parse_page(fetch(url, limits), max_chars=max_chars)
+    return store_drafts(store, drafts, chat_id=chat_id)

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = Field(default=5, ge=0)
     fetch_allowed_networks: list[str] = Field(default_factory=list)
 
+    admins: list[int] = Field(default_factory=list)
+    allowed_chats: list[int] = Field(default_factory=list)
+    max_articles_per_chat_per_hour: int = Field(default=60, ge=1)
+
     @field_validator("default_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
