@@ -85,3 +85,20 @@ class Delivery:
     covered_until: datetime
     parts: list[str]
     parts_sent: int
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An RSS/Atom feed the bot polls; `added_by` is the admin told when it keeps failing."""
+
+    id: int
+    url: str
+    title: str
+    added_by: int
+    interval_s: int
+    next_poll_at: datetime
+    etag: str | None
+    last_modified: str | None
+    failures: int
+    last_error: str | None
+    failure_reported: bool

@@ -6,7 +6,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.domain import StoredArticle, Subscription
+from bot.domain import Feed, StoredArticle, Subscription
 from bot.schedule import format_schedule, parse_schedule
 
 MAX_SUMMARY_REPLY_CHARS = 3500
@@ -17,6 +17,9 @@ COMMANDS: list[tuple[str, str]] = [
     ("subscribe", "Get a topic's digest pushed on a schedule: /subscribe russia"),
     ("unsubscribe", "Stop a topic's pushes: /unsubscribe russia"),
     ("subscriptions", "List this chat's topics and their next digest"),
+    ("feeds", "The followed RSS/Atom feeds (admins)"),
+    ("addfeed", "Follow an RSS/Atom feed: /addfeed https://… (admins)"),
+    ("removefeed", "Stop following feed N: /removefeed 2 (admins)"),
     ("help", "How to use digestbot"),
     ("start", "Welcome and a short guide"),
 ]
@@ -105,3 +108,45 @@ def _schedule(spec: str) -> str:
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%a %-d %b %H:%M")
+
+
+def feed_followed(feed: Feed, *, created: bool) -> str:
+    """Answer to /addfeed."""
+    state = "Following" if created else "Already following"
+    return (
+        f"{state} feed {feed.id}: <b>{escape(feed.title)}</b>\n{escape(feed.url)}\n"
+        f"Polled every {_minutes(feed.interval_s)}; new entries are stored as articles "
+        "(the full page is fetched when the feed only has a teaser)."
+    )
+
+
+def feed_list(feeds: list[Feed]) -> str:
+    """Answer to /feeds."""
+    if not feeds:
+        return "No feeds yet. Follow one with /addfeed <i>link</i>."
+    lines = ["<b>Feeds</b> (/removefeed <i>number</i> to stop one)"]
+    for feed in feeds:
+        state = f"every {_minutes(feed.interval_s)}"
+        if feed.failures:
+            state += f"; failed {feed.failures}× ({escape(feed.last_error or 'unknown')})"
+        lines.append(f"{feed.id}. <b>{escape(feed.title)}</b> — {escape(feed.url)} — {state}")
+    return "\n".join(lines)
+
+
+def feed_removed(feed: Feed) -> str:
+    """Answer to /removefeed."""
+    return f"Stopped following <b>{escape(feed.title)}</b>. Its stored articles stay."
+
+
+def feed_failing(feed: Feed) -> str:
+    """Told once to the admin who added a feed that keeps failing."""
+    return (
+        f"The feed <b>{escape(feed.title)}</b> ({escape(feed.url)}) has failed "
+        f"{feed.failures} times in a row: {escape(feed.last_error or 'unknown error')}\n"
+        "I keep trying less and less often. Fix the feed, or stop it with "
+        f"/removefeed {feed.id}."
+    )
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} min"

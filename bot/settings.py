@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     allowed_chats: list[int] = Field(default_factory=list)
     max_articles_per_chat_per_hour: int = Field(default=60, ge=1)
 
+    feed_interval_s: int = Field(default=1800, ge=1)
+    feed_tick_s: float = Field(default=60.0, gt=0)
+    feed_max_backoff_s: int = Field(default=86_400, ge=1)
+
     @field_validator("default_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -3,7 +3,7 @@
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.handlers import access, articles, digests, errors, guide, subscriptions
+from bot.handlers import access, articles, digests, errors, feeds, guide, subscriptions
 
 
 def register_handlers(application: Application) -> None:
@@ -13,6 +13,9 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("help", guide.help_command))
     application.add_handler(CommandHandler("digest", digests.digest))
     application.add_handler(CommandHandler("add", articles.add))
+    application.add_handler(CommandHandler("addfeed", feeds.add_feed))
+    application.add_handler(CommandHandler("feeds", feeds.list_feeds))
+    application.add_handler(CommandHandler("removefeed", feeds.remove_feed))
     application.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
     application.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
     application.add_handler(CommandHandler("subscriptions", subscriptions.list_subscriptions))

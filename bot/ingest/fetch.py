@@ -112,7 +112,7 @@ def fetch(
             check_address(current, limits.allowed_networks)
             try:
                 with client.stream("GET", current) as response:
-                    if response.is_redirect:
+                    if response.is_redirect and response.status_code != 304:
                         current = _redirect_target(response)
                         continue
                     return _read(response, limits, accept, deadline)

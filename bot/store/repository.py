@@ -17,12 +17,12 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import ArticleDraft, Delivery, StoredArticle, Subscription
+from bot.domain import ArticleDraft, Delivery, Feed, StoredArticle, Subscription
 from bot.store.db import DatabaseUnavailable
 from bot.store.models import (
     ArticleBandRow,
@@ -31,6 +31,8 @@ from bot.store.models import (
     ArticleVectorsRow,
     ChatRow,
     DeliveryRow,
+    FeedEntryRow,
+    FeedRow,
     SubscriptionRow,
     SummaryRow,
     UTCDateTime,
@@ -408,6 +410,133 @@ class Store:
         )
         return self._run(lambda s: [tuple(r) for r in s.execute(query)])
 
+    # -- feeds --------------------------------------------------------------------------------
+
+    def add_feed(
+        self, url: str, *, title: str, added_by: int, interval_s: int, now: datetime
+    ) -> tuple[Feed, bool]:
+        """Follow the feed at `url` (first poll due at once) unless followed already."""
+
+        def work(session: Session) -> tuple[Feed, bool]:
+            existing = session.scalar(select(FeedRow).where(FeedRow.url == url))
+            if existing is not None:
+                return _feed(existing), False
+            row = FeedRow(
+                url=url,
+                title=title,
+                added_by=added_by,
+                interval_s=interval_s,
+                next_poll_at=now,
+                failures=0,
+                failure_reported=False,
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return _feed(row), True
+
+        return self._run(work)
+
+    def feeds(self) -> list[Feed]:
+        """Every followed feed, oldest first."""
+        query = select(FeedRow).order_by(FeedRow.id)
+        return self._run(lambda s: [_feed(r) for r in s.scalars(query)])
+
+    def feed(self, feed_id: int) -> Feed | None:
+        """The feed with this id, if followed."""
+        return self._run(lambda s: (row := s.get(FeedRow, feed_id)) and _feed(row))
+
+    def remove_feed(self, feed_id: int) -> bool:
+        """Stop following a feed (its stored articles stay); whether it was followed."""
+
+        def work(session: Session) -> bool:
+            row = session.get(FeedRow, feed_id)
+            if row is None:
+                return False
+            session.execute(delete(FeedEntryRow).where(FeedEntryRow.feed_id == feed_id))
+            session.delete(row)
+            return True
+
+        return self._run(work)
+
+    def due_feeds(self, now: datetime) -> list[Feed]:
+        """Feeds whose next poll is due."""
+        query = select(FeedRow).where(FeedRow.next_poll_at <= now).order_by(FeedRow.next_poll_at)
+        return self._run(lambda s: [_feed(r) for r in s.scalars(query)])
+
+    def seen_entry_keys(self, feed_id: int, keys: Sequence[str]) -> set[str]:
+        """Which of these entry keys the feed has taken in before."""
+        if not keys:
+            return set()
+        query = select(FeedEntryRow.entry_key).where(
+            FeedEntryRow.feed_id == feed_id, FeedEntryRow.entry_key.in_(list(keys))
+        )
+        return self._run(lambda s: set(s.scalars(query)))
+
+    def mark_entries_seen(self, feed_id: int, keys: Sequence[str], now: datetime) -> None:
+        """Record entry keys as taken in (keys seen before are skipped)."""
+
+        def work(session: Session) -> None:
+            known = set(
+                session.scalars(
+                    select(FeedEntryRow.entry_key).where(
+                        FeedEntryRow.feed_id == feed_id, FeedEntryRow.entry_key.in_(list(keys))
+                    )
+                )
+            )
+            session.add_all(
+                FeedEntryRow(feed_id=feed_id, entry_key=key, seen_at=now)
+                for key in dict.fromkeys(keys)
+                if key not in known
+            )
+
+        self._run(work)
+
+    def feed_polled(
+        self,
+        feed_id: int,
+        *,
+        title: str | None,
+        etag: str | None,
+        last_modified: str | None,
+        next_poll_at: datetime,
+    ) -> None:
+        """Save a successful poll: validators for the next conditional GET, failures cleared."""
+
+        def work(session: Session) -> None:
+            row = session.get(FeedRow, feed_id)
+            if row is None:
+                return
+            row.title = title or row.title
+            row.etag, row.last_modified = etag, last_modified
+            row.next_poll_at = next_poll_at
+            row.failures, row.last_error, row.failure_reported = 0, None, False
+
+        self._run(work)
+
+    def feed_failed(self, feed_id: int, *, error: str, next_poll_at: datetime) -> Feed | None:
+        """Save a failed poll (one more failure, the error, when to retry); the updated feed."""
+
+        def work(session: Session) -> Feed | None:
+            row = session.get(FeedRow, feed_id)
+            if row is None:
+                return None
+            row.failures += 1
+            row.last_error, row.next_poll_at = error, next_poll_at
+            return _feed(row)
+
+        return self._run(work)
+
+    def mark_feed_failure_reported(self, feed_id: int) -> None:
+        """Remember that the admin was told about the feed's failures (told once per streak)."""
+
+        def work(session: Session) -> None:
+            row = session.get(FeedRow, feed_id)
+            if row is not None:
+                row.failure_reported = True
+
+        self._run(work)
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -469,4 +598,20 @@ def _delivery(row: DeliveryRow) -> Delivery:
         covered_until=row.covered_until,
         parts=json.loads(row.parts),
         parts_sent=row.parts_sent,
+    )
+
+
+def _feed(row: FeedRow) -> Feed:
+    return Feed(
+        id=row.id,
+        url=row.url,
+        title=row.title,
+        added_by=row.added_by,
+        interval_s=row.interval_s,
+        next_poll_at=row.next_poll_at,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        failures=row.failures,
+        last_error=row.last_error,
+        failure_reported=row.failure_reported,
     )
