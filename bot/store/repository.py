@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -124,7 +124,11 @@ class Store:
             )
             session.add(row)
             session.flush()
-            session.add_all(ArticleBandRow(article_id=row.id, band_key=k) for k in set(band_keys))
+            if band_keys:
+                session.execute(
+                    insert(ArticleBandRow),
+                    [{"article_id": row.id, "band_key": key} for key in set(band_keys)],
+                )
             return _article(row), True
 
         try:
