@@ -17,12 +17,16 @@ import argparse
 import itertools
 import random
 import statistics
+import sys
 from collections import defaultdict
 from pathlib import Path
 
-from bot.ingest.nearduplicates import estimated_jaccard, story_signature
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "news-topics"
+from bot.ingest.nearduplicates import estimated_jaccard, story_signature  # noqa: E402
+
+DEFAULT_DIR = REPO.parent / "shared" / "news-topics"
 THRESHOLDS = (0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8)
 # A real re-post in the set: the same Reuters story under a changed headline.
 KNOWN_REPOSTS = {frozenset({"currencies_015", "currencies_016"})}
