@@ -39,7 +39,9 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         f"{_schedule(schedule)} ({escape(timezone)}), holding the "
         "articles that arrived since the previous one.\n"
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
-        "<b>/subscriptions</b> — this chat's topics and their next digest.\n\n"
+        "<b>/subscriptions</b> — this chat's topics and their next digest.\n"
+        "<b>/addfeed</b> <i>link</i>, <b>/feeds</b>, <b>/removefeed</b> <i>number</i> — "
+        "follow RSS/Atom feeds (administrators).\n\n"
         "A topic is free text: an article counts when it is really about it, also when it "
         'says "Kremlin" or "Moscow" rather than "Russia".'
     )

@@ -14,6 +14,7 @@ Rules, from the settings:
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from telegram import Chat, Update
@@ -76,7 +77,9 @@ async def may_add_articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     refusal = article_refusal(update, settings)
     if refusal is None:
         since = datetime.now(UTC) - RATE_WINDOW
-        added = services.store.count_added_by_chat(update.effective_chat.id, since)
+        added = await asyncio.to_thread(
+            services.store.count_added_by_chat, update.effective_chat.id, since
+        )
         if added >= settings.max_articles_per_chat_per_hour:
             refusal = (
                 f"This chat has added {added} articles in the last hour; the limit is "
