@@ -26,6 +26,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import certifi
 import httpx
@@ -40,6 +41,9 @@ from bot.ingest.errors import (
     TooManyRedirectsError,
     UnsupportedContentError,
 )
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -60,8 +64,8 @@ class FetchLimits:
     allowed_networks: tuple[IPNetwork, ...] = field(default_factory=tuple)
 
     @classmethod
-    def from_settings(cls, settings) -> FetchLimits:
-        """The limits configured in `settings` (bot.settings.Settings)."""
+    def from_settings(cls, settings: Settings) -> FetchLimits:
+        """The limits configured in `settings`."""
         return cls(
             connect_timeout_s=settings.fetch_connect_timeout_s,
             read_timeout_s=settings.fetch_read_timeout_s,
