@@ -1,8 +1,8 @@
 """Building and running the Telegram application: wiring only.
 
-Start-up order (python-telegram-bot): getMe → post_init (command menu, worker, schedule ticker)
-→ deleteWebhook → long-polling getUpdates. Stopping lets pending summary follow-ups finish,
-then cancels the worker; shutdown closes the store.
+Start-up order (python-telegram-bot): getMe → post_init (command menu, worker, schedule and
+feed tickers) → deleteWebhook → long-polling getUpdates. Stopping lets pending summary
+follow-ups finish, then cancels the worker; shutdown closes the store.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.delivery import deliver_due
-from bot.handlers import register_handlers
+from bot.handlers import feeds, register_handlers
 from bot.handlers.context import SERVICES_KEY, WORKER_KEY
 from bot.replies import COMMANDS
 from bot.services import Services
@@ -71,6 +71,9 @@ async def _post_init(application: Application) -> None:
     application.bot_data[WORKER_TASK_KEY] = asyncio.create_task(worker.run(), name="worker")
     application.job_queue.run_repeating(
         _tick, interval=services.settings.scheduler_tick_s, first=0, name="deliveries"
+    )
+    application.job_queue.run_repeating(
+        feeds.poll_tick, interval=services.settings.feed_tick_s, first=1, name="feeds"
     )
     log.info("digestbot @%s ready", application.bot.username)
 

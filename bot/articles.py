@@ -1,12 +1,17 @@
-"""Taking articles in: ingest (parse and clean) then store, identical content once."""
+"""Taking articles in: ingest (parse and clean, or fetch and extract) then store, the same
+content or story once with all its sources. A draft without a language gets one detected."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.domain import ArticleDraft, StoredArticle
 from bot.ingest import content_fingerprint, parse_file, parse_text
+from bot.ingest.fetch import FetchLimits, fetch
+from bot.ingest.language import detect_language
+from bot.ingest.nearduplicates import same_story, story_signature
+from bot.ingest.pages import parse_page
 from bot.store import Store
 
 
@@ -18,25 +23,59 @@ class StoredOutcome:
     created: bool
 
 
-def store_drafts(store: Store, drafts: list[ArticleDraft]) -> list[StoredOutcome]:
-    """Store each draft unless its content is stored already."""
+def store_drafts(
+    store: Store, drafts: list[ArticleDraft], *, chat_id: int | None = None
+) -> list[StoredOutcome]:
+    """Store each draft unless its content or story is stored already (then its source is
+    added to the stored article's). `chat_id`: the chat that sent them, for per-chat limits."""
     received_at = datetime.now(UTC)
     outcomes = []
     for draft in drafts:
+        if draft.language is None:
+            draft = replace(draft, language=detect_language(draft.text))
+        story = story_signature(draft.text)
         article, created = store.add_article(
-            draft, fingerprint=content_fingerprint(draft.text), received_at=received_at
+            draft,
+            fingerprint=content_fingerprint(draft.text),
+            received_at=received_at,
+            signature=story.signature,
+            band_keys=story.band_keys,
+            same_story=same_story,
+            chat_id=chat_id,
         )
         outcomes.append(StoredOutcome(article, created))
     return outcomes
 
 
-def ingest_text(store: Store, text: str, *, source: str, max_chars: int) -> list[StoredOutcome]:
+def ingest_text(
+    store: Store, text: str, *, source: str, max_chars: int, chat_id: int | None = None
+) -> list[StoredOutcome]:
     """Parse pasted or forwarded text and store the articles in it (IngestError if none)."""
-    return store_drafts(store, parse_text(text, source=source, max_chars=max_chars))
+    drafts = parse_text(text, source=source, max_chars=max_chars)
+    return store_drafts(store, drafts, chat_id=chat_id)
 
 
 def ingest_file(
-    store: Store, name: str, data: bytes, *, max_chars: int, source: str | None = None
+    store: Store,
+    name: str,
+    data: bytes,
+    *,
+    max_chars: int,
+    source: str | None = None,
+    chat_id: int | None = None,
 ) -> list[StoredOutcome]:
     """Parse an uploaded or local file and store the articles in it (IngestError if none)."""
-    return store_drafts(store, parse_file(name, data, source=source, max_chars=max_chars))
+    drafts = parse_file(name, data, source=source, max_chars=max_chars)
+    return store_drafts(store, drafts, chat_id=chat_id)
+
+
+def ingest_url(
+    store: Store, url: str, *, limits: FetchLimits, max_chars: int, chat_id: int | None = None
+) -> list[StoredOutcome]:
+    """Fetch a page and store its article(s), source = the final URL.
+
+    Fetching and extraction finish before anything is stored, so a failure (IngestError,
+    FetchError) stores nothing.
+    """
+    drafts = parse_page(fetch(url, limits), max_chars=max_chars)
+    return store_drafts(store, drafts, chat_id=chat_id)

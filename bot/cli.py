@@ -192,6 +192,8 @@ def _digest_json(page: DigestPage) -> dict:
                 "id": item.article.id,
                 "title": item.article.title,
                 "source": item.article.source,
+                "sources": [item.article.source, *item.article.also_from],
+                "language": item.article.language,
                 "author": item.article.author,
                 "published": item.article.published and item.article.published.isoformat(),
                 "received_at": item.article.received_at.isoformat(),

@@ -19,6 +19,7 @@ class ArticleDraft:
     source: str
     author: str | None = None
     published: datetime | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class StoredArticle:
     author: str | None
     published: datetime | None
     received_at: datetime
+    language: str | None = None
+    also_from: tuple[str, ...] = ()
 
     @property
     def dated(self) -> datetime:
@@ -92,3 +95,20 @@ class Delivery:
     covered_until: datetime
     parts: list[str]
     parts_sent: int
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An RSS/Atom feed the bot polls; `added_by` is the admin told when it keeps failing."""
+
+    id: int
+    url: str
+    title: str
+    added_by: int
+    interval_s: int
+    next_poll_at: datetime
+    etag: str | None
+    last_modified: str | None
+    failures: int
+    last_error: str | None
+    failure_reported: bool

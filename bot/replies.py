@@ -6,18 +6,22 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.domain import StoredArticle, Subscription
+from bot.domain import Feed, StoredArticle, Subscription
 from bot.schedule import format_schedule, parse_schedule
 from summarizer.topic_query import TOPIC_SYNTAX
 
 MAX_SUMMARY_REPLY_CHARS = 3500
 
 COMMANDS: list[tuple[str, str]] = [
+    ("add", "Store the article at a link: /add https://…"),
     ("digest", "Articles about a topic from the last days: /digest russia"),
     ("subscribe", "Get a topic's digest pushed on a schedule: /subscribe russia"),
     ("unsubscribe", "Stop a topic's pushes: /unsubscribe russia"),
     ("subscriptions", "List this chat's topics and their next digest"),
     ("topics", "The subjects of this period's articles, with counts"),
+    ("feeds", "The followed RSS/Atom feeds (admins)"),
+    ("addfeed", "Follow an RSS/Atom feed: /addfeed https://… (admins)"),
+    ("removefeed", "Stop following feed N: /removefeed 2 (admins)"),
     ("help", "How to use digestbot"),
     ("start", "Welcome and a short guide"),
 ]
@@ -29,7 +33,8 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         "<b>digestbot</b> stores the news articles you send, summarizes each one with a local "
         "model, and sends you digests by topic.\n\n"
         "<b>Add articles</b>: paste or forward an article's text here, or upload a "
-        ".txt, .md or .html file. I answer with its title, then its summary when ready.\n\n"
+        ".txt, .md or .html file, or send a link (or /add <i>link</i>) and I fetch the page. "
+        "I answer with its title, then its summary when ready.\n\n"
         f"<b>/digest</b> <i>topic</i> — articles about the topic from the last {days} days, "
         "e.g. /digest russia or /digest north korea.\n"
         "<b>/subscribe</b> <i>topic</i> — get that digest pushed "
@@ -37,7 +42,9 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         "articles that arrived since the previous one.\n"
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
         "<b>/subscriptions</b> — this chat's topics and their next digest.\n"
-        f"<b>/topics</b> — the subjects the articles of the last {days} days name most.\n\n"
+        f"<b>/topics</b> — the subjects the articles of the last {days} days name most.\n"
+        "<b>/addfeed</b> <i>link</i>, <b>/feeds</b>, <b>/removefeed</b> <i>number</i> — "
+        "follow RSS/Atom feeds (administrators).\n\n"
         "A topic is free text: an article counts when it is really about it, also when it "
         'says "Kremlin" or "Moscow" rather than "Russia".\n'
         f"{escape(TOPIC_SYNTAX)} Add a page number for more: /digest russia 2."
@@ -65,6 +72,8 @@ def topics_overview(counts: list[tuple[str, int]], *, days: int) -> str:
 def article_stored(article: StoredArticle, *, created: bool) -> str:
     """First answer to an article: its stored title and source."""
     state = "Stored" if created else "Already stored"
+    if article.also_from:
+        state += f" (also from {escape(', '.join(article.also_from))})"
     return f"{state}: <b>{escape(article.title)}</b>\n<i>{escape(_byline(article))}</i>"
 
 
@@ -123,3 +132,45 @@ def _schedule(spec: str) -> str:
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%a %-d %b %H:%M")
+
+
+def feed_followed(feed: Feed, *, created: bool) -> str:
+    """Answer to /addfeed."""
+    state = "Following" if created else "Already following"
+    return (
+        f"{state} feed {feed.id}: <b>{escape(feed.title)}</b>\n{escape(feed.url)}\n"
+        f"Polled every {_minutes(feed.interval_s)}; new entries are stored as articles "
+        "(the full page is fetched when the feed only has a teaser)."
+    )
+
+
+def feed_list(feeds: list[Feed]) -> str:
+    """Answer to /feeds."""
+    if not feeds:
+        return "No feeds yet. Follow one with /addfeed <i>link</i>."
+    lines = ["<b>Feeds</b> (/removefeed <i>number</i> to stop one)"]
+    for feed in feeds:
+        state = f"every {_minutes(feed.interval_s)}"
+        if feed.failures:
+            state += f"; failed {feed.failures}× ({escape(feed.last_error or 'unknown')})"
+        lines.append(f"{feed.id}. <b>{escape(feed.title)}</b> — {escape(feed.url)} — {state}")
+    return "\n".join(lines)
+
+
+def feed_removed(feed: Feed) -> str:
+    """Answer to /removefeed."""
+    return f"Stopped following <b>{escape(feed.title)}</b>. Its stored articles stay."
+
+
+def feed_failing(feed: Feed) -> str:
+    """Told once to the admin who added a feed that keeps failing."""
+    return (
+        f"The feed <b>{escape(feed.title)}</b> ({escape(feed.url)}) has failed "
+        f"{feed.failures} times in a row: {escape(feed.last_error or 'unknown error')}\n"
+        "I keep trying less and less often. Fix the feed, or stop it with "
+        f"/removefeed {feed.id}."
+    )
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} min"

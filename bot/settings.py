@@ -54,6 +54,21 @@ class Settings(BaseSettings):
     max_article_chars: int = Field(default=200_000, ge=1_000)
     log_level: str = "INFO"
 
+    fetch_connect_timeout_s: float = Field(default=5.0, gt=0)
+    fetch_read_timeout_s: float = Field(default=10.0, gt=0)
+    fetch_total_timeout_s: float = Field(default=30.0, gt=0)
+    fetch_max_bytes: int = Field(default=5_000_000, ge=10_000)
+    fetch_max_redirects: int = Field(default=5, ge=0)
+    fetch_allowed_networks: list[str] = Field(default_factory=list)
+
+    admins: list[int] = Field(default_factory=list)
+    allowed_chats: list[int] = Field(default_factory=list)
+    max_articles_per_chat_per_hour: int = Field(default=60, ge=1)
+
+    feed_interval_s: int = Field(default=1800, ge=1)
+    feed_tick_s: float = Field(default=60.0, gt=0)
+    feed_max_backoff_s: int = Field(default=86_400, ge=1)
+
     @field_validator("default_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -61,6 +76,18 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r} (e.g. 'Europe/Berlin')") from exc
+        return value
+
+    @field_validator("fetch_allowed_networks")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{network!r} is not a network (e.g. '127.0.0.0/8')") from exc
         return value
 
     @field_validator("default_schedule")

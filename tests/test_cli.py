@@ -100,3 +100,21 @@ def test_topics_lists_the_subjects_of_the_period_with_article_counts(environment
     assert len(rows) == 3
     assert all(count.isdigit() and int(count) >= 1 for _, count in rows)
     assert [int(c) for _, c in rows] == sorted((int(c) for _, c in rows), reverse=True)
+
+
+@pytest.mark.model
+def test_a_repost_from_another_file_is_listed_as_a_second_source(environment):
+    original = (FIXTURES / "kremlin_energy.txt").read_text()
+    headline, body = original.split("\n", 1)
+    repost = environment / "evening_wire.txt"
+    repost.write_text(f"Moscow Squeezes Gas Exporters\n{body}\nSubscribe for more news.\n")
+
+    runner.invoke(app, ["ingest", str(FIXTURES / "kremlin_energy.txt")])
+    again = runner.invoke(app, ["ingest", str(repost)])
+    digest = json.loads(runner.invoke(app, ["digest", "russia", "--json"]).output)
+
+    assert "0 new, 1 already stored" in again.output
+    [article] = digest["articles"]
+    assert article["title"] == headline
+    assert article["sources"] == ["kremlin_energy.txt", "evening_wire.txt"]
+    assert article["language"] == "en"

@@ -1,4 +1,7 @@
-"""Articles sent to the bot: pasted or forwarded text and uploaded files.
+"""Articles sent to the bot: pasted or forwarded text, links, and uploaded files.
+
+A message that is only a link (or a few words around one), and `/add URL`, fetch the page and
+store its article; a longer text holding links is an article itself.
 
 Each article is stored at once and answered with its title; the summary is made by the worker
 and added to that answer (edited in place) when it is ready.
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 from telegram import (
     Message,
@@ -21,27 +25,30 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import replies
-from bot.articles import StoredOutcome, ingest_file, ingest_text
+from bot.articles import StoredOutcome, ingest_file, ingest_text, ingest_url
+from bot.handlers.access import may_add_articles
 from bot.handlers.context import services_of, worker_of
 from bot.ingest import IngestError
+from bot.ingest.articles import MIN_ARTICLE_WORDS
+from bot.ingest.fetch import FetchLimits
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_REPLIES_PER_MESSAGE = 10
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+_TRAILING_PUNCTUATION = ".,;:!?)]}»”’"
 
 
 async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Store the article in a pasted or forwarded message."""
+    """Store the article in a pasted or forwarded message, or at the link it holds."""
     message = update.effective_message
-    services = services_of(context)
+    if not await may_add_articles(update, context):
+        return
     try:
-        outcomes = await asyncio.to_thread(
-            ingest_text,
-            services.store,
-            message.text,
-            source=source_of(message),
-            max_chars=services.settings.max_article_chars,
+        outcomes = await _ingest_message_text(
+            services_of(context), message.text, source=source_of(message), chat_id=message.chat_id
         )
     except IngestError as exc:
         await message.reply_text(str(exc))
@@ -49,9 +56,91 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(message, context, outcomes)
 
 
+async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/add URL: fetch the page and store its article."""
+    message = update.effective_message
+    if not await may_add_articles(update, context):
+        return
+    if not context.args:
+        await message.reply_text("Send /add with a link, e.g. /add https://example.org/story")
+        return
+    try:
+        outcomes = await _fetch_and_store(services_of(context), context.args[0], message.chat_id)
+    except IngestError as exc:
+        await message.reply_text(str(exc))
+        return
+    await _answer(message, context, outcomes)
+
+
+async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store a post of a channel the bot was added to, source = the channel. Nothing is
+    answered: an answer would be published in the channel; failures go to the log."""
+    post = update.channel_post
+    if not await may_add_articles(update, context):
+        log.info("channel %s may not add post %d now", post.chat_id, post.id)
+        return
+    try:
+        outcomes = await _ingest_message_text(
+            services_of(context), post.text, source=_chat_name(post.chat), chat_id=post.chat_id
+        )
+    except IngestError as exc:
+        log.info("channel %s post %d not stored: %s", post.chat_id, post.id, exc)
+        return
+    worker_of(context).wake()
+    for outcome in outcomes:
+        state = "stored" if outcome.created else "already stored"
+        log.info("channel post %s: %s", state, outcome.article.title)
+
+
+def link_to_fetch(text: str) -> str | None:
+    """The link to fetch when a message is a link rather than an article: its first URL, if
+    fewer than an article's worth of words surround it; else None."""
+    links = _URL.findall(text)
+    if not links:
+        return None
+    words_besides = len(_URL.sub(" ", text).split())
+    if words_besides >= MIN_ARTICLE_WORDS:
+        return None
+    return links[0].rstrip(_TRAILING_PUNCTUATION)
+
+
+async def _ingest_message_text(
+    services: Services, text: str, *, source: str, chat_id: int
+) -> list[StoredOutcome]:
+    """Store the article in a message's text, or fetched from the link the message is."""
+    link = link_to_fetch(text)
+    if link is not None:
+        return await _fetch_and_store(services, link, chat_id)
+    return await asyncio.to_thread(
+        ingest_text,
+        services.store,
+        text,
+        source=source,
+        max_chars=services.settings.max_article_chars,
+        chat_id=chat_id,
+    )
+
+
+async def _fetch_and_store(services: Services, url: str, chat_id: int) -> list[StoredOutcome]:
+    try:
+        return await asyncio.to_thread(
+            ingest_url,
+            services.store,
+            url,
+            limits=FetchLimits.from_settings(services.settings),
+            max_chars=services.settings.max_article_chars,
+            chat_id=chat_id,
+        )
+    except IngestError as exc:
+        log.info("link %s not stored: %s", url, exc)
+        raise
+
+
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store the articles in an uploaded .txt, .md or .html file."""
     message = update.effective_message
+    if not await may_add_articles(update, context):
+        return
     services = services_of(context)
     doc = message.document
     name = doc.file_name or "upload.txt"
@@ -69,6 +158,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             name,
             data,
             max_chars=services.settings.max_article_chars,
+            chat_id=message.chat_id,
         )
     except IngestError as exc:
         await message.reply_text(f"{name}: {exc}")

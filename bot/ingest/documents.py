@@ -46,7 +46,7 @@ def parse_file(
         return build_drafts(text, source=source, max_chars=max_chars, known=KnownMetadata())
     if extension in HTML_EXTENSIONS:
         _check_size(base_name, data, max_chars * _HTML_MARKUP_ALLOWANCE)
-        return _parse_html(base_name, decode_text(base_name, data), source, max_chars)
+        return parse_html(base_name, decode_text(base_name, data), source, max_chars)
     supported = ", ".join(sorted(TEXT_EXTENSIONS | HTML_EXTENSIONS))
     raise UnsupportedFileError(
         f"I can't read “{base_name}”: only {supported} files are supported. "
@@ -66,7 +66,8 @@ def _check_size(name: str, data: bytes, limit: int) -> None:
         )
 
 
-def _parse_html(name: str, markup: str, source: str, max_chars: int) -> list[ArticleDraft]:
+def parse_html(name: str, markup: str, source: str, max_chars: int) -> list[ArticleDraft]:
+    """Extract the main text and metadata of an HTML page (`name` names it in errors)."""
     document = trafilatura.bare_extraction(markup, with_metadata=True)
     text = trafilatura.extract(markup, output_format="markdown", include_formatting=True)
     if document is None or not text:

@@ -12,25 +12,29 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import ArticleDraft, Delivery, StoredArticle, Subscription
+from bot.domain import ArticleDraft, Delivery, Feed, StoredArticle, Subscription
 from bot.store.db import DatabaseUnavailable
 from bot.store.models import (
+    ArticleBandRow,
     ArticleRow,
+    ArticleSourceRow,
     ArticleVectorsRow,
     ChatRow,
     DeliveryRow,
+    FeedEntryRow,
+    FeedRow,
     SubscriptionRow,
     SummaryRow,
     UTCDateTime,
@@ -42,15 +46,6 @@ T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0)
 CACHED_ARTICLES = 30_000  # articles (~3 KB) and vector sets (~1.5 KB a passage) kept in memory
 _IDS_PER_QUERY = 5_000  # below SQLite's limit of bound parameters
-_ARTICLE_FIELDS = (
-    ArticleRow.id,
-    ArticleRow.title,
-    ArticleRow.text,
-    ArticleRow.source,
-    ArticleRow.author,
-    ArticleRow.published,
-    ArticleRow.received_at,
-)
 
 
 class Store:
@@ -59,9 +54,12 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        # Stored articles and their passage vectors (under one model key) never change, so
-        # what was read or saved is kept in memory, the oldest dropped past CACHED_ARTICLES:
-        # /digest over a large period then reads only new articles from the database.
+        # Stored articles and their passage vectors (under one model key) do not change, but for
+        # an article's list of sources, which grows when a duplicate arrives: what was read or
+        # saved is kept in memory, the oldest dropped past CACHED_ARTICLES, and an article is
+        # forgotten when this process adds a source to it. /digest over a large period then
+        # reads only new articles from the database. (A source added by another process shows
+        # in this one once the article leaves the cache.)
         self._vector_cache: dict[tuple[str, int], np.ndarray] = {}
         self._article_cache: dict[int, StoredArticle] = {}
         self._cache_lock = threading.Lock()
@@ -93,18 +91,37 @@ class Store:
     # -- articles -----------------------------------------------------------------------------
 
     def add_article(
-        self, draft: ArticleDraft, *, fingerprint: str, received_at: datetime
+        self,
+        draft: ArticleDraft,
+        *,
+        fingerprint: str,
+        received_at: datetime,
+        signature: bytes | None = None,
+        band_keys: Sequence[str] = (),
+        same_story: Callable[[bytes, bytes], bool] | None = None,
+        chat_id: int | None = None,
     ) -> tuple[StoredArticle, bool]:
-        """Store `draft` unless identical content (same fingerprint) is stored already.
+        """Store `draft` unless the same content (fingerprint) or the same story is stored.
 
-        Returns the stored article and whether it was new.
+        The same story is an article sharing one of `band_keys` whose stored signature
+        `same_story(signature, stored)` accepts. A duplicate adds its source to the stored
+        article's sources. Returns the stored article and whether it was new.
         """
 
         def work(session: Session) -> tuple[StoredArticle, bool]:
             existing = session.scalar(
                 select(ArticleRow).where(ArticleRow.fingerprint == fingerprint)
             )
+            if existing is None and signature is not None and band_keys and same_story:
+                existing = _same_story_article(session, signature, band_keys, same_story)
             if existing is not None:
+                if draft.source not in {s.source for s in existing.sources}:
+                    existing.sources.append(
+                        ArticleSourceRow(source=draft.source, chat_id=chat_id, added_at=received_at)
+                    )
+                    session.flush()
+                    with self._cache_lock:
+                        self._article_cache.pop(existing.id, None)
                 return _article(existing), False
             row = ArticleRow(
                 fingerprint=fingerprint,
@@ -114,9 +131,19 @@ class Store:
                 author=draft.author,
                 published=draft.published,
                 received_at=received_at,
+                language=draft.language,
+                story_signature=signature,
+                sources=[
+                    ArticleSourceRow(source=draft.source, chat_id=chat_id, added_at=received_at)
+                ],
             )
             session.add(row)
             session.flush()
+            if band_keys:
+                session.execute(
+                    insert(ArticleBandRow),
+                    [{"article_id": row.id, "band_key": key} for key in set(band_keys)],
+                )
             return _article(row), True
 
         try:
@@ -126,6 +153,14 @@ class Store:
                 lambda s: s.scalar(select(ArticleRow).where(ArticleRow.fingerprint == fingerprint))
             )
             return _article(found), False
+
+    def count_added_by_chat(self, chat_id: int, since: datetime) -> int:
+        """How many article sources `chat_id` added since `since` (new articles and duplicates
+        from a new source)."""
+        query = select(func.count(ArticleSourceRow.id)).where(
+            ArticleSourceRow.chat_id == chat_id, ArticleSourceRow.added_at >= since
+        )
+        return self._run(lambda s: s.scalar(query) or 0)
 
     def article(self, article_id: int) -> StoredArticle | None:
         """The article with this id, if any."""
@@ -153,8 +188,8 @@ class Store:
         missing = [i for i in ids if i not in known]
         for start in range(0, len(missing), _IDS_PER_QUERY):
             chunk = missing[start : start + _IDS_PER_QUERY]
-            query = select(*_ARTICLE_FIELDS).where(ArticleRow.id.in_(chunk))
-            loaded = self._run(lambda s, q=query: {r.id: _article(r) for r in s.execute(q)})
+            query = select(ArticleRow).where(ArticleRow.id.in_(chunk))
+            loaded = self._run(lambda s, q=query: {r.id: _article(r) for r in s.scalars(q)})
             self._remember(self._article_cache, loaded)
             known |= loaded
         return [known[i] for i in ids if i in known]
@@ -438,9 +473,158 @@ class Store:
         )
         return self._run(lambda s: [tuple(r) for r in s.execute(query)])
 
+    # -- feeds --------------------------------------------------------------------------------
+
+    def add_feed(
+        self, url: str, *, title: str, added_by: int, interval_s: int, now: datetime
+    ) -> tuple[Feed, bool]:
+        """Follow the feed at `url` (first poll due at once) unless followed already."""
+
+        def work(session: Session) -> tuple[Feed, bool]:
+            existing = session.scalar(select(FeedRow).where(FeedRow.url == url))
+            if existing is not None:
+                return _feed(existing), False
+            row = FeedRow(
+                url=url,
+                title=title,
+                added_by=added_by,
+                interval_s=interval_s,
+                next_poll_at=now,
+                failures=0,
+                failure_reported=False,
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return _feed(row), True
+
+        return self._run(work)
+
+    def feeds(self) -> list[Feed]:
+        """Every followed feed, oldest first."""
+        query = select(FeedRow).order_by(FeedRow.id)
+        return self._run(lambda s: [_feed(r) for r in s.scalars(query)])
+
+    def feed(self, feed_id: int) -> Feed | None:
+        """The feed with this id, if followed."""
+        return self._run(lambda s: (row := s.get(FeedRow, feed_id)) and _feed(row))
+
+    def remove_feed(self, feed_id: int) -> bool:
+        """Stop following a feed (its stored articles stay); whether it was followed."""
+
+        def work(session: Session) -> bool:
+            row = session.get(FeedRow, feed_id)
+            if row is None:
+                return False
+            session.execute(delete(FeedEntryRow).where(FeedEntryRow.feed_id == feed_id))
+            session.delete(row)
+            return True
+
+        return self._run(work)
+
+    def due_feeds(self, now: datetime) -> list[Feed]:
+        """Feeds whose next poll is due."""
+        query = select(FeedRow).where(FeedRow.next_poll_at <= now).order_by(FeedRow.next_poll_at)
+        return self._run(lambda s: [_feed(r) for r in s.scalars(query)])
+
+    def seen_entry_keys(self, feed_id: int, keys: Sequence[str]) -> set[str]:
+        """Which of these entry keys the feed has taken in before."""
+        if not keys:
+            return set()
+        query = select(FeedEntryRow.entry_key).where(
+            FeedEntryRow.feed_id == feed_id, FeedEntryRow.entry_key.in_(list(keys))
+        )
+        return self._run(lambda s: set(s.scalars(query)))
+
+    def mark_entries_seen(self, feed_id: int, keys: Sequence[str], now: datetime) -> None:
+        """Record entry keys as taken in (keys seen before are skipped)."""
+
+        def work(session: Session) -> None:
+            known = set(
+                session.scalars(
+                    select(FeedEntryRow.entry_key).where(
+                        FeedEntryRow.feed_id == feed_id, FeedEntryRow.entry_key.in_(list(keys))
+                    )
+                )
+            )
+            session.add_all(
+                FeedEntryRow(feed_id=feed_id, entry_key=key, seen_at=now)
+                for key in dict.fromkeys(keys)
+                if key not in known
+            )
+
+        self._run(work)
+
+    def feed_polled(
+        self,
+        feed_id: int,
+        *,
+        title: str | None,
+        etag: str | None,
+        last_modified: str | None,
+        next_poll_at: datetime,
+    ) -> None:
+        """Save a successful poll: validators for the next conditional GET, failures cleared."""
+
+        def work(session: Session) -> None:
+            row = session.get(FeedRow, feed_id)
+            if row is None:
+                return
+            row.title = title or row.title
+            row.etag, row.last_modified = etag, last_modified
+            row.next_poll_at = next_poll_at
+            row.failures, row.last_error, row.failure_reported = 0, None, False
+
+        self._run(work)
+
+    def feed_failed(self, feed_id: int, *, error: str, next_poll_at: datetime) -> Feed | None:
+        """Save a failed poll (one more failure, the error, when to retry); the updated feed."""
+
+        def work(session: Session) -> Feed | None:
+            row = session.get(FeedRow, feed_id)
+            if row is None:
+                return None
+            row.failures += 1
+            row.last_error, row.next_poll_at = error, next_poll_at
+            return _feed(row)
+
+        return self._run(work)
+
+    def mark_feed_failure_reported(self, feed_id: int) -> None:
+        """Remember that the admin was told about the feed's failures (told once per streak)."""
+
+        def work(session: Session) -> None:
+            row = session.get(FeedRow, feed_id)
+            if row is not None:
+                row.failure_reported = True
+
+        self._run(work)
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _same_story_article(
+    session: Session,
+    signature: bytes,
+    band_keys: Sequence[str],
+    same_story: Callable[[bytes, bytes], bool],
+) -> ArticleRow | None:
+    """The oldest stored article sharing a band key whose signature `same_story` accepts."""
+    candidates = session.execute(
+        select(ArticleRow.id, ArticleRow.story_signature)
+        .where(
+            ArticleRow.id.in_(
+                select(ArticleBandRow.article_id).where(ArticleBandRow.band_key.in_(band_keys))
+            )
+        )
+        .order_by(ArticleRow.id)
+    )
+    for article_id, stored in candidates:
+        if stored is not None and same_story(signature, stored):
+            return session.get(ArticleRow, article_id)
+    return None
 
 
 def _article(row: ArticleRow) -> StoredArticle:
@@ -452,6 +636,8 @@ def _article(row: ArticleRow) -> StoredArticle:
         author=row.author,
         published=row.published,
         received_at=row.received_at,
+        language=row.language,
+        also_from=tuple(s.source for s in row.sources if s.source != row.source),
     )
 
 
@@ -475,4 +661,20 @@ def _delivery(row: DeliveryRow) -> Delivery:
         covered_until=row.covered_until,
         parts=json.loads(row.parts),
         parts_sent=row.parts_sent,
+    )
+
+
+def _feed(row: FeedRow) -> Feed:
+    return Feed(
+        id=row.id,
+        url=row.url,
+        title=row.title,
+        added_by=row.added_by,
+        interval_s=row.interval_s,
+        next_poll_at=row.next_poll_at,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        failures=row.failures,
+        last_error=row.last_error,
+        failure_reported=row.failure_reported,
     )

@@ -214,3 +214,16 @@ def test_unreachable_database_raises_database_unavailable_after_retries(sqlite_s
     with pytest.raises(DatabaseUnavailable, match="database is locked"):
         sqlite_store._run(broken)
     assert len(calls) == 3
+
+
+def test_a_new_source_of_a_stored_article_shows_in_later_reads(store):
+    period = (NOW - timedelta(days=1), NOW + timedelta(days=1))
+    store.add_article(draft(), fingerprint="f", received_at=NOW)
+    [before] = store.articles_dated_between(*period)  # now held in the store's memory
+
+    repost = ArticleDraft(title="Title", text="Title body.", source="b.txt")
+    store.add_article(repost, fingerprint="f", received_at=NOW)
+    [after] = store.articles_dated_between(*period)
+
+    assert before.also_from == ()
+    assert after.also_from == ("b.txt",)

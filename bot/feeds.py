@@ -1,0 +1,181 @@
+"""Following feeds: the database is the schedule (fetcher → parser → store, state saved each poll).
+
+A tick asks the store for feeds whose `next_poll_at` has passed and polls each:
+1. Conditional GET through the guarded fetcher (If-None-Match / If-Modified-Since from the
+   last answer); a 304 only moves `next_poll_at` on by the feed's interval.
+2. The entries are parsed; an entry whose id, link or text fingerprint was seen before is
+   skipped. A new entry with only a teaser has its linked page fetched (same fetcher, same
+   address guard); otherwise its own text is the article. Its drafts are complete before
+   anything is stored, so a failing entry stores nothing.
+3. Entries are marked seen after they are stored, or when they can never be (not an article,
+   404); an entry whose page timed out or whose server failed stays unseen and is retried at
+   the next poll. A crash between storing and marking is harmless: the store keeps the same
+   content once.
+4. A poll that fails as a whole (unreachable, not a feed) backs off exponentially: the next
+   poll waits interval × 2^failures, at most `feed_max_backoff_s`. After FAILURES_TO_REPORT
+   failures in a row the admin who added the feed is told once; a success resets the streak.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.articles import StoredOutcome, store_drafts
+from bot.domain import ArticleDraft, Feed
+from bot.ingest.articles import KnownMetadata, build_drafts
+from bot.ingest.errors import (
+    ConnectionFailedError,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    IngestError,
+)
+from bot.ingest.feeds import FEED_TYPES, FeedEntry, parse_feed
+from bot.ingest.fetch import FetchLimits, fetch
+from bot.ingest.pages import parse_page
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+FAILURES_TO_REPORT = 3
+MAX_ENTRIES_PER_POLL = 50
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """What one poll of a feed did; `report` is True when its admin must now be told."""
+
+    feed: Feed
+    stored: list[StoredOutcome] = field(default_factory=list)
+    not_modified: bool = False
+    error: str | None = None
+    report: bool = False
+
+
+def follow_feed(
+    store: Store, url: str, *, added_by: int, interval_s: int, limits: FetchLimits, now: datetime
+) -> tuple[Feed, bool]:
+    """Check that `url` is a readable feed and follow it (first poll due at once).
+
+    Raises IngestError (FetchError, NotAFeedError) with a reason the user can act on.
+    """
+    page = fetch(url, limits, accept=FEED_TYPES)
+    parsed = parse_feed(page.content, page.url)
+    return store.add_feed(
+        page.url, title=parsed.title or page.url, added_by=added_by, interval_s=interval_s, now=now
+    )
+
+
+def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[PollResult]:
+    """Poll every feed that is due, saving each one's state as it goes."""
+    limits = FetchLimits.from_settings(settings)
+    return [
+        poll_feed(
+            store,
+            feed,
+            limits=limits,
+            max_chars=settings.max_article_chars,
+            max_backoff_s=settings.feed_max_backoff_s,
+            now=now,
+        )
+        for feed in store.due_feeds(now)
+    ]
+
+
+def poll_feed(
+    store: Store,
+    feed: Feed,
+    *,
+    limits: FetchLimits,
+    max_chars: int,
+    max_backoff_s: int,
+    now: datetime,
+) -> PollResult:
+    """Poll one feed: store its new entries and save when to poll it next."""
+    headers = {}
+    if feed.etag:
+        headers["If-None-Match"] = feed.etag
+    if feed.last_modified:
+        headers["If-Modified-Since"] = feed.last_modified
+    next_poll_at = now + timedelta(seconds=feed.interval_s)
+    try:
+        page = fetch(feed.url, limits, accept=FEED_TYPES, headers=headers)
+        if page.not_modified:
+            store.feed_polled(
+                feed.id,
+                title=None,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+                next_poll_at=next_poll_at,
+            )
+            return PollResult(feed, not_modified=True)
+        parsed = parse_feed(page.content, feed.url)
+    except IngestError as exc:
+        return _failed(store, feed, str(exc), max_backoff_s, now)
+    stored: list[StoredOutcome] = []
+    for entry in parsed.entries[:MAX_ENTRIES_PER_POLL]:
+        if not entry.keys or store.seen_entry_keys(feed.id, entry.keys):
+            continue
+        try:
+            drafts = entry_drafts(entry, feed, limits=limits, max_chars=max_chars)
+        except FetchError as exc:
+            if _transient(exc):
+                log.info("feed %d: entry %s retried next poll: %s", feed.id, entry.link, exc)
+                continue
+            log.info("feed %d: entry %s skipped: %s", feed.id, entry.link, exc)
+            drafts = []
+        except IngestError as exc:
+            log.info("feed %d: entry %s skipped: %s", feed.id, entry.link or entry.title, exc)
+            drafts = []
+        stored.extend(store_drafts(store, drafts))
+        store.mark_entries_seen(feed.id, entry.keys, now)
+    store.feed_polled(
+        feed.id,
+        title=parsed.title,
+        etag=page.etag,
+        last_modified=page.last_modified,
+        next_poll_at=next_poll_at,
+    )
+    return PollResult(feed, stored=stored)
+
+
+def entry_drafts(
+    entry: FeedEntry, feed: Feed, *, limits: FetchLimits, max_chars: int
+) -> list[ArticleDraft]:
+    """The article of a feed entry: its linked page when the entry is a teaser, else its text.
+
+    A teaser whose page is gone or is not an article falls back to the entry's own text;
+    a page that failed for a passing reason raises (FetchError), so the entry is retried.
+    """
+    if entry.is_teaser and entry.link:
+        try:
+            return parse_page(fetch(entry.link, limits), max_chars=max_chars)
+        except FetchError as exc:
+            if _transient(exc):
+                raise
+            log.info("feed %d: page %s unusable (%s); using the entry", feed.id, entry.link, exc)
+        except IngestError as exc:
+            log.info("feed %d: page %s unusable (%s); using the entry", feed.id, entry.link, exc)
+    known = KnownMetadata(title=entry.title, author=entry.author, published=entry.published)
+    return build_drafts(
+        entry.text, source=entry.link or feed.title, max_chars=max_chars, known=known
+    )
+
+
+def _failed(store: Store, feed: Feed, error: str, max_backoff_s: int, now: datetime) -> PollResult:
+    delay_s = min(feed.interval_s * 2 ** (feed.failures + 1), max_backoff_s)
+    updated = store.feed_failed(feed.id, error=error, next_poll_at=now + timedelta(seconds=delay_s))
+    log.warning("feed %d (%s) failed, next try in %d s: %s", feed.id, feed.url, delay_s, error)
+    if updated is None:
+        return PollResult(feed, error=error)
+    report = updated.failures >= FAILURES_TO_REPORT and not updated.failure_reported
+    return PollResult(updated, error=error, report=report)
+
+
+def _transient(error: FetchError) -> bool:
+    if isinstance(error, FetchTimeoutError | ConnectionFailedError):
+        return True
+    return isinstance(error, HTTPStatusError) and (error.status >= 500 or error.status == 429)

@@ -1,0 +1,92 @@
+"""Who may use the bot and add to its store: the one place for these checks.
+
+Rules, from the settings:
+- `allowed_chats` empty: every chat may use the bot; else only the listed chats (private chats
+  have the user's id, groups and channels negative ids). Any update from another chat is
+  answered with a refusal (channels get none) and handled no further (`gate`, run first).
+- `admins` empty: everyone may add articles, and nobody may add feeds (a feed makes the bot
+  fetch the web on its own schedule, so someone must be named responsible). With `admins` set,
+  only those user ids add articles and feeds. Channel posts have no user; a channel that passes
+  `allowed_chats` may add its posts.
+- Every chat may add at most `max_articles_per_chat_per_hour` articles (counted in the store,
+  so restarts do not reset it); past that, adding is refused until the hour has moved on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from telegram import Chat, Update
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.handlers.context import services_of
+from bot.settings import Settings
+
+RATE_WINDOW = timedelta(hours=1)
+
+
+async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop every update from a chat outside `allowed_chats`, with a refusal where it can."""
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    settings = services_of(context).settings
+    chat = update.effective_chat
+    if chat_allowed(settings, chat.id):
+        return
+    if chat.type != Chat.CHANNEL and update.effective_message is not None:
+        await update.effective_message.reply_text(
+            "This bot is private to its desk's chats. Ask its administrator to add this chat "
+            f"(id {chat.id}) to allowed_chats."
+        )
+    raise ApplicationHandlerStop
+
+
+def chat_allowed(settings: Settings, chat_id: int) -> bool:
+    """Whether `chat_id` may use the bot at all."""
+    return not settings.allowed_chats or chat_id in settings.allowed_chats
+
+
+def article_refusal(update: Update, settings: Settings) -> str | None:
+    """Why this update's sender may not add articles, or None when they may."""
+    user = update.effective_user
+    if not settings.admins or (user is None and update.channel_post is not None):
+        return None
+    if user is not None and user.id in settings.admins:
+        return None
+    return "Only the bot's administrators can add articles here. Ask one of them to send it."
+
+
+def feed_refusal(update: Update, settings: Settings) -> str | None:
+    """Why this update's sender may not add or remove feeds, or None when they may."""
+    user = update.effective_user
+    if user is not None and user.id in settings.admins:
+        return None
+    if not settings.admins:
+        return (
+            "Feeds can only be managed by an administrator, and none is configured: add your "
+            "Telegram user id to `admins` in the bot's settings."
+        )
+    return "Only the bot's administrators can manage feeds."
+
+
+async def may_add_articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether this update may add articles now; if not, the chat has been told why."""
+    services = services_of(context)
+    settings = services.settings
+    refusal = article_refusal(update, settings)
+    if refusal is None:
+        since = datetime.now(UTC) - RATE_WINDOW
+        added = await asyncio.to_thread(
+            services.store.count_added_by_chat, update.effective_chat.id, since
+        )
+        if added >= settings.max_articles_per_chat_per_hour:
+            refusal = (
+                f"This chat has added {added} articles in the last hour; the limit is "
+                f"{settings.max_articles_per_chat_per_hour}. Send the rest a little later."
+            )
+    if refusal is None:
+        return True
+    if update.effective_message is not None and update.channel_post is None:
+        await update.effective_message.reply_text(refusal)
+    return False

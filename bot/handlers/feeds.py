@@ -1,0 +1,114 @@
+"""/addfeed, /feeds and /removefeed (admins only), and the tick that polls due feeds and tells
+an admin once when a feed they added keeps failing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import replies
+from bot.feeds import follow_feed, poll_due_feeds
+from bot.handlers.access import feed_refusal
+from bot.handlers.context import services_of, worker_of
+from bot.ingest import IngestError
+from bot.ingest.fetch import FetchLimits
+
+log = logging.getLogger(__name__)
+
+MIN_INTERVAL_MINUTES = 1
+
+
+async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/addfeed URL [MINUTES]: follow an RSS/Atom feed, polled every MINUTES (default setting)."""
+    message = update.effective_message
+    services = services_of(context)
+    settings = services.settings
+    if refusal := feed_refusal(update, settings):
+        await message.reply_text(refusal)
+        return
+    args = context.args or []
+    interval_s = settings.feed_interval_s
+    if len(args) == 2 and args[1].isdigit() and int(args[1]) >= MIN_INTERVAL_MINUTES:
+        interval_s = int(args[1]) * 60
+    elif len(args) != 1:
+        await message.reply_text(
+            "Send /addfeed with a feed's link, and optionally how often to poll it in minutes: "
+            "/addfeed https://example.org/rss.xml 60"
+        )
+        return
+    try:
+        feed, created = await asyncio.to_thread(
+            follow_feed,
+            services.store,
+            args[0],
+            added_by=update.effective_user.id,
+            interval_s=interval_s,
+            limits=FetchLimits.from_settings(settings),
+            now=datetime.now(UTC),
+        )
+    except IngestError as exc:
+        await message.reply_text(str(exc))
+        return
+    await message.reply_text(
+        replies.feed_followed(feed, created=created), parse_mode=ParseMode.HTML
+    )
+
+
+async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/feeds: the followed feeds with their number, interval and state."""
+    message = update.effective_message
+    services = services_of(context)
+    if refusal := feed_refusal(update, services.settings):
+        await message.reply_text(refusal)
+        return
+    feeds = await asyncio.to_thread(services.store.feeds)
+    await message.reply_text(replies.feed_list(feeds), parse_mode=ParseMode.HTML)
+
+
+async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/removefeed N: stop following feed number N (its stored articles stay)."""
+    message = update.effective_message
+    services = services_of(context)
+    if refusal := feed_refusal(update, services.settings):
+        await message.reply_text(refusal)
+        return
+    args = context.args or []
+    if len(args) != 1 or not args[0].isdigit():
+        await message.reply_text("Send /removefeed with the feed's number from /feeds.")
+        return
+    feed = await asyncio.to_thread(services.store.feed, int(args[0]))
+    if feed is None or not await asyncio.to_thread(services.store.remove_feed, feed.id):
+        await message.reply_text(f"There is no feed number {args[0]}; see /feeds.")
+        return
+    await message.reply_text(replies.feed_removed(feed), parse_mode=ParseMode.HTML)
+
+
+async def poll_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Poll the due feeds; wake the summary worker for new articles; report failing feeds."""
+    services = services_of(context)
+    results = await asyncio.to_thread(
+        poll_due_feeds, services.store, services.settings, datetime.now(UTC)
+    )
+    if any(result.stored for result in results):
+        worker_of(context).wake()
+    for result in results:
+        if result.stored:
+            log.info("feed %d: %d articles taken in", result.feed.id, len(result.stored))
+        if not result.report:
+            continue
+        try:
+            await context.bot.send_message(
+                result.feed.added_by, replies.feed_failing(result.feed), parse_mode=ParseMode.HTML
+            )
+        except TelegramError as exc:
+            log.warning(
+                "could not tell %d about feed %d: %s", result.feed.added_by, result.feed.id, exc
+            )
+            continue
+        await asyncio.to_thread(services.store.mark_feed_failure_reported, result.feed.id)

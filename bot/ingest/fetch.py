@@ -1,0 +1,257 @@
+"""Fetching a page or feed over HTTP(S), safely: bytes, final URL and content type out.
+
+Algorithm, per request:
+1. The URL must be http(s) with a host. The host is resolved (getaddrinfo) and every address it
+   resolves to is checked *before any connection is made*: private, loopback, link-local (which
+   holds the cloud metadata address 169.254.169.254), shared, reserved, unspecified and
+   multicast addresses are refused unless they lie in `FetchLimits.allowed_networks`.
+2. Redirects are followed by hand, at most `max_redirects`, and every hop goes through step 1.
+3. The body is streamed and reading stops as soon as it passes `max_bytes` (a declared
+   Content-Length past the cap is refused before reading); connect and read timeouts apply
+   per operation and `total_timeout_s` bounds a server that trickles bytes forever.
+4. Only the content types the caller accepts are read; anything else is refused unread.
+
+Limit: the check and the connection resolve the name separately, so a DNS server answering
+differently within milliseconds (DNS rebinding) could slip through; the address check still
+stops every redirect, literal address and ordinary private name, which is the common attack.
+
+Extraction never happens here (see bot.ingest.pages): this module only moves bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import certifi
+import httpx
+
+from bot.ingest.errors import (
+    BlockedAddressError,
+    ConnectionFailedError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    InvalidURLError,
+    PageTooLargeError,
+    TooManyRedirectsError,
+    UnsupportedContentError,
+)
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+USER_AGENT = "digestbot/0.1 (+self-hosted news digest bot)"
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """How long, how much and where the fetcher may go; defaults suit news pages."""
+
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 10.0
+    total_timeout_s: float = 30.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    allowed_networks: tuple[IPNetwork, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FetchLimits:
+        """The limits configured in `settings`."""
+        return cls(
+            connect_timeout_s=settings.fetch_connect_timeout_s,
+            read_timeout_s=settings.fetch_read_timeout_s,
+            total_timeout_s=settings.fetch_total_timeout_s,
+            max_bytes=settings.fetch_max_bytes,
+            max_redirects=settings.fetch_max_redirects,
+            allowed_networks=tuple(
+                ipaddress.ip_network(n, strict=False) for n in settings.fetch_allowed_networks
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A fetched body. `url` is the final URL after redirects; `content_type` is the bare media
+    type ("text/html"); `not_modified` is True on a 304 answer to a conditional request (then
+    `content` is empty)."""
+
+    url: str
+    content: bytes
+    content_type: str
+    charset: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+
+
+def fetch(
+    url: str,
+    limits: FetchLimits,
+    *,
+    accept: frozenset[str] = PAGE_TYPES,
+    headers: dict[str, str] | None = None,
+) -> FetchedPage:
+    """GET `url` within `limits`, following redirects by hand; raise FetchError on any failure.
+
+    `accept` lists the media types that will be read; `headers` are extra request headers
+    (If-None-Match / If-Modified-Since for a conditional GET).
+    """
+    timeout = httpx.Timeout(
+        connect=limits.connect_timeout_s,
+        read=limits.read_timeout_s,
+        write=limits.read_timeout_s,
+        pool=limits.connect_timeout_s,
+    )
+    deadline = time.monotonic() + limits.total_timeout_s
+    request_headers = {"User-Agent": USER_AGENT, **(headers or {})}
+    with httpx.Client(
+        timeout=timeout, follow_redirects=False, headers=request_headers, verify=_tls_context()
+    ) as client:
+        current = _parse_url(url)
+        for _hop in range(limits.max_redirects + 1):
+            check_address(current, limits.allowed_networks)
+            try:
+                with client.stream("GET", current) as response:
+                    if response.is_redirect and response.status_code != 304:
+                        current = _redirect_target(response)
+                        continue
+                    return _read(response, limits, accept, deadline)
+            except httpx.TimeoutException as exc:
+                raise FetchTimeoutError(
+                    f"{current.host} took too long to answer ({_timeout_kind(exc)}). "
+                    "Try again later, or paste the article's text."
+                ) from exc
+            except httpx.TransportError as exc:
+                raise ConnectionFailedError(
+                    f"I could not reach {current.host}: {exc or type(exc).__name__}. "
+                    "Check the link, or paste the article's text."
+                ) from exc
+    raise TooManyRedirectsError(
+        f"{url} redirected more than {limits.max_redirects} times. Send the final page's link."
+    )
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context for all fetches (building one costs ~30 ms)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def check_address(url: httpx.URL, allowed: tuple[IPNetwork, ...] = ()) -> None:
+    """Resolve the URL's host and refuse it if any address is not a public one (or allowed)."""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(url.host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ConnectionFailedError(
+            f"I could not find the host {url.host}. Check the link for typos."
+        ) from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if _forbidden(address) and not any(address in network for network in allowed):
+            raise BlockedAddressError(
+                f"I don't fetch {url.host}: it points to a private or reserved address "
+                f"({address}). Only public web pages can be added."
+            )
+
+
+def _forbidden(address: IPAddress) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
+
+
+def _parse_url(text: str) -> httpx.URL:
+    try:
+        url = httpx.URL(text.strip())
+    except httpx.InvalidURL as exc:
+        raise InvalidURLError(f"“{text}” is not a valid link.") from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise InvalidURLError(f"“{text}” is not a web link. Send an http:// or https:// address.")
+    return url
+
+
+def _redirect_target(response: httpx.Response) -> httpx.URL:
+    location = response.headers.get("location", "")
+    if not location:
+        raise ConnectionFailedError(
+            f"{response.url.host} answered with a redirect to nowhere. Send another link."
+        )
+    return _parse_url(str(response.url.join(location)))
+
+
+def _read(
+    response: httpx.Response, limits: FetchLimits, accept: frozenset[str], deadline: float
+) -> FetchedPage:
+    url = str(response.url)
+    if response.status_code == 304:
+        return FetchedPage(url=url, content=b"", content_type="", not_modified=True)
+    if response.status_code >= 400:
+        raise HTTPStatusError(_status_message(url, response), status=response.status_code)
+    media_type, _, parameters = response.headers.get("content-type", "").partition(";")
+    media_type = media_type.strip().lower()
+    if media_type not in accept:
+        raise UnsupportedContentError(
+            f"{url} is {media_type or 'of an unknown type'}, not a web page I can read. "
+            "Send a link to an article's page, or the article's text."
+        )
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_bytes:
+        raise _too_large(url, limits)
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body.extend(chunk)
+        if len(body) > limits.max_bytes:
+            raise _too_large(url, limits)
+        if time.monotonic() > deadline:
+            raise FetchTimeoutError(
+                f"{url} took more than {limits.total_timeout_s:g} s to download. "
+                "Try again later, or paste the article's text."
+            )
+    return FetchedPage(
+        url=url,
+        content=bytes(body),
+        content_type=media_type,
+        charset=_charset(parameters),
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
+    )
+
+
+def _status_message(url: str, response: httpx.Response) -> str:
+    code = response.status_code
+    if code in (404, 410):
+        return f"{url} does not exist (HTTP {code}). Check the link."
+    if code in (401, 403):
+        return f"{url} refuses access (HTTP {code}); paste the article's text instead."
+    return f"{url} answered with an error (HTTP {code}). Try again later."
+
+
+def _too_large(url: str, limits: FetchLimits) -> PageTooLargeError:
+    return PageTooLargeError(
+        f"{url} is larger than {limits.max_bytes:,} bytes, too big for an article page. "
+        "Paste the article's text instead."
+    )
+
+
+def _charset(parameters: str) -> str | None:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"').lower()
+    return None
+
+
+def _timeout_kind(exc: httpx.TimeoutException) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "connecting"
+    return "reading"

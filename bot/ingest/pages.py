@@ -1,0 +1,36 @@
+"""Fetched pages to article drafts: decode with the server's charset, then extract.
+
+HTML goes through the same trafilatura extraction as uploaded HTML files; plain text through
+the pasted-text pipeline. The article's source is the page's final URL (after redirects).
+"""
+
+from __future__ import annotations
+
+from bot.domain import ArticleDraft
+from bot.ingest.articles import parse_text
+from bot.ingest.decode import decode_text
+from bot.ingest.documents import parse_html
+from bot.ingest.errors import UnsupportedContentError
+from bot.ingest.fetch import FetchedPage
+
+
+def parse_page(page: FetchedPage, *, max_chars: int) -> list[ArticleDraft]:
+    """The articles of a fetched page, `source` = its final URL (IngestError if none)."""
+    markup = _decode(page)
+    if page.content_type == "text/plain":
+        return parse_text(markup, source=page.url, max_chars=max_chars)
+    return parse_html(page.url, markup, page.url, max_chars)
+
+
+def _decode(page: FetchedPage) -> str:
+    if b"\x00" in page.content:  # no web page holds NUL bytes; a mislabelled binary does
+        raise UnsupportedContentError(
+            f"{page.url} is labelled {page.content_type} but holds binary data, not a web page. "
+            "Send a link to an article's page, or the article's text."
+        )
+    if page.charset:
+        try:
+            return page.content.decode(page.charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(page.url, page.content)

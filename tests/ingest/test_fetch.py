@@ -1,0 +1,202 @@
+"""Fetching links: pages served from 127.0.0.1, including hostile ones, and the address guard."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+
+import pytest
+
+from bot.articles import ingest_url
+from bot.ingest.errors import (
+    BlockedAddressError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    InvalidURLError,
+    NotAnArticleError,
+    PageTooLargeError,
+    TooManyRedirectsError,
+    UnsupportedContentError,
+)
+from bot.ingest.fetch import FetchLimits, fetch
+from tests.ingest.conftest import FIXTURES
+from tests.pageserver import MIB, PageServer
+
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+LIMITS = FetchLimits(
+    connect_timeout_s=2,
+    read_timeout_s=0.5,
+    total_timeout_s=5,
+    max_bytes=MIB,
+    max_redirects=3,
+    allowed_networks=LOOPBACK,
+)
+ARTICLE_HTML = (FIXTURES / "article.html").read_bytes()
+
+
+@pytest.fixture
+def server():
+    with PageServer() as pages:
+        yield pages
+
+
+@pytest.fixture
+def connects(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every host a socket tried to connect to (on top of the loopback-only guard)."""
+    attempted: list[str] = []
+    guarded = socket.socket.connect
+
+    def recording(sock: socket.socket, address) -> None:
+        attempted.append(address[0] if isinstance(address, tuple) else str(address))
+        return guarded(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", recording)
+    return attempted
+
+
+def test_page_is_fetched_with_its_final_url_after_redirects(server):
+    server.page("/story", ARTICLE_HTML)
+    start = server.redirect("/short", "/story", status=301)
+
+    page = fetch(start, LIMITS)
+
+    assert page.url == server.url("/story")
+    assert page.content == ARTICLE_HTML
+    assert (page.content_type, page.charset) == ("text/html", "utf-8")
+
+
+def test_linked_article_is_stored_with_title_author_date_language_and_url(store, server):
+    url = server.page("/harbour", ARTICLE_HTML)
+
+    [outcome] = ingest_url(store, url, limits=LIMITS, max_chars=200_000)
+
+    article = outcome.article
+    assert outcome.created
+    assert article.title == "Harbour Reopens After the Storm"
+    assert article.author == "Jane Roe"
+    assert article.published.date().isoformat() == "2024-03-05"
+    assert article.language == "en"
+    assert article.source == url
+    assert "first ferry of the season" in article.text
+    assert "All rights reserved" not in article.text
+
+
+def test_plain_text_page_is_read_like_pasted_text(store, server):
+    text = (FIXTURES / "dated_oped.txt").read_text()
+    url = server.page("/oped.txt", text, content_type="text/plain; charset=utf-8")
+
+    [outcome] = ingest_url(store, url, limits=LIMITS, max_chars=200_000)
+
+    assert outcome.article.source == url
+    assert store.count_articles() == 1
+
+
+def test_fifty_megabyte_page_is_cut_off_at_the_cap_quickly(server):
+    url = server.huge("/huge")
+
+    started = time.monotonic()
+    with pytest.raises(PageTooLargeError, match="larger than 1,048,576 bytes"):
+        fetch(url, LIMITS)
+
+    assert time.monotonic() - started < 3
+
+
+def test_declared_oversize_is_refused_before_reading(server):
+    url = server.page("/big", b"<p>small</p>", headers={"Content-Length": str(10 * MIB)})
+    server.routes["/big"].body = b"x" * (2 * MIB)
+
+    with pytest.raises(PageTooLargeError):
+        fetch(url, LIMITS)
+
+
+def test_page_that_never_finishes_times_out(server):
+    url = server.stalled("/stalled")
+
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError, match="took too long"):
+        fetch(url, LIMITS)
+
+    assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize(
+    "target", ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/admin"]
+)
+def test_redirect_to_a_private_or_metadata_address_is_refused_without_connecting(
+    server, connects, target
+):
+    url = server.redirect("/innocent", target)
+
+    with pytest.raises(BlockedAddressError, match="private or reserved address"):
+        fetch(url, LIMITS)
+
+    host = target.split("/")[2]
+    assert host not in connects
+    assert connects and all(ipaddress.ip_address(h).is_loopback for h in connects)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/",
+        "http://localhost:9/",
+        "http://[::1]:9/",
+        "http://192.168.1.1/",
+        "http://224.0.0.1/",
+        "http://0.0.0.0/",
+        "http://[::ffff:169.254.169.254]/",
+    ],
+)
+def test_private_addresses_are_refused_unless_allowed(connects, url):
+    with pytest.raises(BlockedAddressError):
+        fetch(url, FetchLimits())
+
+    assert connects == []
+
+
+def test_binary_content_is_refused_unread(server):
+    url = server.page("/file.bin", bytes(range(256)) * 100, content_type="application/pdf")
+
+    with pytest.raises(UnsupportedContentError, match="application/pdf, not a web page"):
+        fetch(url, LIMITS)
+
+
+def test_binary_bytes_labelled_html_are_not_stored(store, server):
+    url = server.page("/fake.html", b"\x00\x01\x02PNG" * 500, content_type="text/html")
+
+    with pytest.raises(UnsupportedContentError, match="holds binary data"):
+        ingest_url(store, url, limits=LIMITS, max_chars=200_000)
+
+    assert store.count_articles() == 0
+
+
+def test_missing_page_names_the_status(server):
+    with pytest.raises(HTTPStatusError, match=r"does not exist \(HTTP 404\)") as raised:
+        fetch(server.url("/nowhere"), LIMITS)
+
+    assert raised.value.status == 404
+
+
+def test_page_without_an_article_stores_nothing(store, server):
+    url = server.page("/menu", "<html><body><nav><a href='/'>Home</a></nav></body></html>")
+
+    with pytest.raises(NotAnArticleError):
+        ingest_url(store, url, limits=LIMITS, max_chars=200_000)
+
+    assert store.count_articles() == 0
+
+
+def test_redirect_loop_stops_at_the_cap(server):
+    url = server.redirect("/loop", "/loop")
+
+    with pytest.raises(TooManyRedirectsError, match="more than 3 times"):
+        fetch(url, LIMITS)
+
+    assert len(server.requests_to("/loop")) == 4
+
+
+@pytest.mark.parametrize("text", ["ftp://example.org/file", "not a link", "http://"])
+def test_non_web_links_are_refused(text):
+    with pytest.raises(InvalidURLError):
+        fetch(text, LIMITS)

@@ -1,0 +1,82 @@
+"""Taking articles in: the same story from two sources is stored once with both sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.articles import ingest_text
+from bot.ingest.nearduplicates import estimated_jaccard, same_story, story_signature
+from bot.replies import article_stored
+
+FIXTURES = Path(__file__).with_name("fixtures")
+WIRE = (FIXTURES / "port_strike_wire.txt").read_text()
+REPOST = (FIXTURES / "port_strike_repost.txt").read_text()
+FOLLOW_UP = (FIXTURES / "port_strike_ends.txt").read_text()
+
+
+def store_one(store, text: str, source: str, chat_id: int | None = None):
+    [outcome] = ingest_text(store, text, source=source, max_chars=200_000, chat_id=chat_id)
+    return outcome
+
+
+def test_repost_with_a_new_headline_is_stored_once_with_both_sources(store):
+    first = store_one(store, WIRE, "Wire Service")
+    again = store_one(store, REPOST, "Daily Courier")
+
+    assert first.created and not again.created
+    assert again.article.id == first.article.id
+    assert again.article.title == "Dock Workers Walk Out at Northport"
+    assert again.article.source == "Wire Service"
+    assert again.article.also_from == ("Daily Courier",)
+    assert store.count_articles() == 1
+    assert "Already stored (also from Daily Courier)" in article_stored(
+        again.article, created=False
+    )
+
+
+def test_a_different_story_on_the_same_subject_is_stored_apart(store):
+    store_one(store, WIRE, "Wire Service")
+    follow_up = store_one(store, FOLLOW_UP, "Wire Service")
+
+    assert follow_up.created
+    assert store.count_articles() == 2
+
+
+def test_the_same_source_sending_again_adds_no_source(store):
+    store_one(store, WIRE, "Wire Service")
+    again = store_one(store, WIRE, "Wire Service")
+
+    assert not again.created
+    assert again.article.also_from == ()
+
+
+def test_articles_are_counted_per_sending_chat(store):
+    from datetime import UTC, datetime, timedelta
+
+    store_one(store, WIRE, "Telegram: Ann", chat_id=7)
+    store_one(store, REPOST, "Telegram: Bob", chat_id=8)
+    store_one(store, FOLLOW_UP, "Telegram: Ann", chat_id=7)
+
+    hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    assert store.count_added_by_chat(7, hour_ago) == 2
+    assert store.count_added_by_chat(8, hour_ago) == 1
+    assert store.count_added_by_chat(7, datetime.now(UTC) + timedelta(seconds=1)) == 0
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [(WIRE, REPOST, True), (WIRE, FOLLOW_UP, False), (REPOST, FOLLOW_UP, False)],
+)
+def test_same_story_is_decided_on_the_text_without_the_headline(first, second, same):
+    a = story_signature(first.split("\n", 1)[1])
+    b = story_signature(second.split("\n", 1)[1])
+
+    assert same_story(a.signature, b.signature) is same
+    assert bool(set(a.band_keys) & set(b.band_keys)) is same
+
+
+def test_identical_texts_have_identical_signatures_and_short_texts_none():
+    assert estimated_jaccard(story_signature(WIRE).signature, story_signature(WIRE).signature) == 1
+    assert story_signature("four words only here").band_keys == ()
