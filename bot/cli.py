@@ -104,6 +104,8 @@ def digest(
         typer.echo(f"No articles about {name} since {result.since:%Y-%m-%d}.{hint}")
         return
     typer.echo(f"Digest: {name} ({len(result.items)} articles since {result.since:%Y-%m-%d})\n")
+    if result.overview:
+        typer.echo(f"{result.overview}\n")
     for item in result.items:
         article = item.article
         typer.echo(f"# {article.title}\n{article.source} · {article.dated:%Y-%m-%d}")
@@ -141,6 +143,7 @@ def _digest_json(result) -> dict:
         "topic": result.topic,
         "since": result.since.isoformat(),
         "until": result.until.isoformat(),
+        "overview": result.overview,
         "articles": [
             {
                 "id": item.article.id,

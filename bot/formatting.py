@@ -54,11 +54,13 @@ def telegram_html_length(text: str) -> int:
 def render_digest(digest: Digest, *, overview: str | None = None, tz: tzinfo = UTC) -> list[str]:
     """The digest as Telegram HTML messages, each within `TELEGRAM_MAX_CHARS`.
 
-    The header (topic, period, article count) opens the first message; `overview` (plain text)
-    follows it; then one block per article: bold title, source and date in italics (a URL source
-    becomes a link named by its host), and the summary. Dates are shown in `tz`.
+    The header (topic, period, article count) opens the first message; `overview` (plain text,
+    default: the digest's own) follows it; then one block per article: bold title, source and
+    date in italics (a URL source becomes a link named by its host), and the summary. Dates are
+    shown in `tz`.
     """
     blocks = [_header(digest, tz)]
+    overview = digest.overview if overview is None else overview
     if overview:
         blocks.append(html.escape(overview))
     blocks.extend(_article_block(item, tz) for item in digest.items)

@@ -73,6 +73,10 @@ class Seq2SeqSummarizer:
         """Summaries of `texts`, one after another."""
         return [self.summarize(text) for text in texts]
 
+    def overview(self, summaries: list[str]) -> str:
+        """A summary generated from the joined `summaries` (map-reduce when they are long)."""
+        return self.summarize("\n".join(summaries))
+
     def _tokenizer_and_model(self) -> tuple[Any, Any]:
         if self._loaded is None:
             with self._lock:

@@ -40,6 +40,7 @@ _DANGLING_CONNECTIVE = re.compile(
     r"^(?:(?:And|But|Yet)\s+|(?:However|Meanwhile|Moreover|Furthermore|Nevertheless|Still|"
     r"Instead|Also|Besides|Indeed|Nonetheless)\s*,\s+)(?=\S)"
 )
+OVERVIEW_SENTENCES = 3  # sentences of a digest's overview across its articles' summaries
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,32 @@ class ExtractiveSummarizer:
             start = end
         return summaries
 
+    def overview(self, summaries: list[str]) -> str:
+        """A few sentences across `summaries`: the most central ones, no near-duplicates.
+
+        At most `OVERVIEW_SENTENCES`, and no more than there are summaries. No lead bonus (every
+        summary's sentences are already its main points, and one off-topic summary must not win
+        by position); the choice trades centrality for novelty as across the sections of a long
+        text. Most central sentence first.
+        """
+        per_summary = [split_sentences(summary) for summary in summaries]
+        sentences = [sentence for group in per_summary for sentence in group]
+        if not sentences:
+            return ""
+        vectors = self._encoder.encode(sentences)
+        words = np.array([len(sentence.split()) for sentence in sentences], dtype=np.float64)
+        count = min(OVERVIEW_SENTENCES, sum(1 for group in per_summary if group))
+        chosen = self._pick(
+            vectors,
+            np.full(len(sentences), np.inf),
+            words,
+            np.arange(len(sentences)),
+            vectors,
+            self.settings.novelty_weight,
+            count,
+        )
+        return " ".join(_repair_opening(sentences, [], index) for index in chosen)
+
     def _candidates(self, text: str) -> list[str]:
         sentences = split_sentences(text)
         return [s for s in sentences if self._is_candidate(s)] or sentences
@@ -126,7 +153,7 @@ class ExtractiveSummarizer:
         positions = np.arange(len(document), dtype=np.float64)
         if len(document) <= s.section_sentences and total_words <= s.section_words:
             every = np.arange(len(document))
-            chosen = self._pick(vectors, positions, words, every, vectors, 0.0)
+            chosen = self._pick(vectors, positions, words, every, vectors, 0.0, self.sentences)
         else:
             chosen = self._pick_by_sections(vectors, words, total_words)
         return " ".join(_repair_opening(document, chosen, i) for i in sorted(chosen))
@@ -148,9 +175,15 @@ class ExtractiveSummarizer:
         positions = positions.astype(np.float64)
         pool: list[int] = []
         for section in sections:
-            pool.extend(self._pick(vectors, positions, words, section, vectors[section], 0.0))
+            pool.extend(
+                self._pick(
+                    vectors, positions, words, section, vectors[section], 0.0, self.sentences
+                )
+            )
         among = np.array(sorted(pool))
-        return self._pick(vectors, positions, words, among, vectors, s.novelty_weight)
+        return self._pick(
+            vectors, positions, words, among, vectors, s.novelty_weight, self.sentences
+        )
 
     def _pick(
         self,
@@ -160,8 +193,9 @@ class ExtractiveSummarizer:
         among: np.ndarray,
         context: np.ndarray,
         novelty_weight: float,
+        count: int,
     ) -> list[int]:
-        """Indices of up to `self.sentences` candidates out of `among`, best first.
+        """Indices of up to `count` candidates out of `among`, best first.
 
         Relevance is the cosine to the centroid of `context` plus the lead bonus minus the length
         penalty; with `novelty_weight` > 0 relevance is traded for novelty (MMR).
@@ -176,7 +210,7 @@ class ExtractiveSummarizer:
         )
         chosen: list[int] = []
         available = list(range(len(among)))
-        while available and len(chosen) < self.sentences:
+        while available and len(chosen) < count:
             if chosen:
                 similarity = vectors[among[available]] @ vectors[among[chosen]].T
                 closest = similarity.max(axis=1)

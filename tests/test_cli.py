@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from summarizer.text import split_sentences
 
 FIXTURES = Path(__file__).parent / "e2e" / "fixtures"
 
@@ -48,6 +49,10 @@ def test_ingested_folder_gives_a_json_digest_of_the_topic(environment):
     assert by_title["Moscow Courts African Leaders With Grain and Guns"]["source"] == (
         "quarterly_review.md"
     )
+    overview_sentences = split_sentences(result["overview"])
+    assert 2 <= len(overview_sentences) <= 3
+    summaries = " ".join(article["summary"] for article in result["articles"])
+    assert all(sentence[-40:] in summaries for sentence in overview_sentences)
     for article in result["articles"]:
         assert article["summary"] and article["summary"].split(". ")[0] in (
             (FIXTURES / article["source"]).read_text()

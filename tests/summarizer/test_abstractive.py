@@ -142,3 +142,16 @@ def test_a_missing_model_directory_fails_on_first_use_naming_the_path(tmp_path: 
 
     assert str(missing) in str(error.value)
     assert "HF_HUB_OFFLINE=0" in str(error.value)
+
+
+def test_an_overview_is_generated_from_the_joined_summaries(
+    tiny_model_dir: Path, generate_calls: list[int]
+) -> None:
+    summarizer = load_summarizer(
+        "seq2seq", model=str(tiny_model_dir), encoder=None, max_new_tokens=8
+    )
+
+    overview = summarizer.overview([_sentences(1), _sentences(2)])
+
+    assert isinstance(overview, str)
+    assert generate_calls == [1]

@@ -202,3 +202,35 @@ def test_a_sentence_without_a_connective_is_left_as_written() -> None:
     summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1)
 
     assert summarizer.summarize(text) == text
+
+
+FLOOD_SUMMARIES = [
+    "The river flood reached the old town centre on Monday and the water kept rising. "
+    "Rescue teams moved families out of the flooded houses near the river bank.",
+    "Officials warned that the river could flood the town centre again this week.",
+    "The river flood reached the old town centre on Monday and the water kept rising.",
+    "A football match in the capital ended in a draw after a late penalty kick.",
+]
+
+
+def test_an_overview_picks_central_sentences_across_summaries_without_repeats() -> None:
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3)
+
+    overview = split_sentences(summarizer.overview(FLOOD_SUMMARIES))
+
+    assert 2 <= len(overview) <= 3
+    assert len(set(overview)) == len(overview)
+    assert all(any(sentence in s for s in FLOOD_SUMMARIES) for sentence in overview)
+    assert "football" not in " ".join(overview)
+
+
+def test_an_overview_has_at_most_one_sentence_per_summary_given() -> None:
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3)
+
+    overview = summarizer.overview(FLOOD_SUMMARIES[:2])
+
+    assert len(split_sentences(overview)) == 2
+
+
+def test_an_overview_of_nothing_is_empty() -> None:
+    assert ExtractiveSummarizer(BagOfWordsEncoder()).overview(["", "  "]) == ""
