@@ -5,9 +5,10 @@
 DIR defaults to ../shared/seeds beside the repository. Its files go through the bot's own ingest
 step (cleaning, splitting of multi-article issues) as in production. Prints the model load time,
 the articles' count and words, seconds per article (mean, max), articles per minute, the peak RSS
-and every summary's start, for a person to judge. With reference summaries (`--refs`, or the
-sibling `refs/` when DIR is news-summaries/articles) it also prints ROUGE-1/2/L (mean F) of the
-backend and of lead-3 on the same articles; there line 1 (a pseudo-headline) is skipped.
+and every summary (its start when there are many), for a person to judge. With reference
+summaries (`--refs`, or the sibling `refs/` when DIR is news-summaries/articles) it also prints
+ROUGE-1/2/L (mean F) of the backend and of lead-3 on the same articles, and a paired bootstrap
+of their difference over the articles (is it real?); line 1 (a pseudo-headline) is skipped there.
 Nothing here is a test: no figure is asserted.
 """
 
@@ -20,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -31,7 +34,9 @@ from summarizer.text import split_sentences  # noqa: E402
 
 DEFAULT_DIR = REPO.parent / "shared" / "seeds"
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
-PREVIEW_CHARS = 300
+PREVIEW_CHARS = 300  # a summary is cut to this when more than FULL_SUMMARIES_UP_TO articles
+FULL_SUMMARIES_UP_TO = 20
+BOOTSTRAP_SAMPLES = 10_000
 
 
 def main() -> None:
@@ -70,7 +75,8 @@ def main() -> None:
         sys.exit(f"error: {exc}")
 
     for name, summary in zip(names, summaries, strict=True):
-        preview = summary if len(summary) <= PREVIEW_CHARS else summary[:PREVIEW_CHARS] + "…"
+        whole = len(summaries) <= FULL_SUMMARIES_UP_TO or len(summary) <= PREVIEW_CHARS
+        preview = summary if whole else summary[:PREVIEW_CHARS] + "…"
         print(f"--- {name}\n{preview}\n")
 
     total_s = sum(seconds)
@@ -90,11 +96,20 @@ def main() -> None:
         lead3 = [" ".join(split_sentences(body)[:3]) for body in bodies]
         print(f"\nROUGE mean F over {len(paths)} articles (refs: {refs})")
         print(f"{'':18}{'R1':>8}{'R2':>8}{'RL':>8}{'words':>8}")
+        per_article = {}
         for name, outputs in (("backend", summaries), ("lead-3", lead3)):
-            scores = _rouge(references, outputs)
-            figures = "".join(f"{scores[t]:8.4f}" for t in ROUGE_TYPES)
+            per_article[name] = _rouge(references, outputs)
+            figures = "".join(f"{per_article[name][:, i].mean():8.4f}" for i in range(3))
             words = _mean([len(o.split()) for o in outputs])
             print(f"{name:18}{figures}{words:8.1f}")
+        difference = per_article["backend"] - per_article["lead-3"]
+        print(f"\npaired bootstrap of backend − lead-3 ({BOOTSTRAP_SAMPLES} resamples of articles)")
+        for i, rouge_type in enumerate(ROUGE_TYPES):
+            low, high, above = _paired_bootstrap(difference[:, i])
+            print(
+                f"{rouge_type:8} {difference[:, i].mean():+.4f}  95% CI [{low:+.4f}, {high:+.4f}]"
+                f"  P(backend > lead-3) {above:.3f}"
+            )
 
 
 def _parse_args() -> argparse.Namespace:
@@ -103,7 +118,7 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--backend", choices=BACKENDS, default="extractive")
     parser.add_argument("--model", help="seq2seq model id or local directory")
     parser.add_argument("--refs", type=Path, help="directory of reference summaries, same names")
-    parser.add_argument("--sentences", type=int, default=4, help="extractive summary length")
+    parser.add_argument("--sentences", type=int, default=3, help="extractive summary length")
     parser.add_argument("--max-new-tokens", type=int, default=160, help="seq2seq output cap")
     return parser.parse_args()
 
@@ -131,16 +146,25 @@ def _ingested(paths: list[Path]) -> tuple[list[str], list[str]]:
     return names, bodies
 
 
-def _rouge(references: list[str], outputs: list[str]) -> dict[str, float]:
+def _rouge(references: list[str], outputs: list[str]) -> np.ndarray:
+    """F-measures per article (rows) and ROUGE type (columns, in `ROUGE_TYPES` order)."""
     from rouge_score.rouge_scorer import RougeScorer
 
     scorer = RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
-    totals = dict.fromkeys(ROUGE_TYPES, 0.0)
+    rows = []
     for reference, output in zip(references, outputs, strict=True):
         scores = scorer.score(" ".join(reference.splitlines()), output)
-        for rouge_type in ROUGE_TYPES:
-            totals[rouge_type] += scores[rouge_type].fmeasure
-    return {t: total / len(references) for t, total in totals.items()}
+        rows.append([scores[rouge_type].fmeasure for rouge_type in ROUGE_TYPES])
+    return np.array(rows)
+
+
+def _paired_bootstrap(difference: np.ndarray) -> tuple[float, float, float]:
+    """95% interval of the mean per-article difference, and the share of resamples above 0."""
+    rng = np.random.default_rng(0)
+    samples = rng.integers(0, len(difference), (BOOTSTRAP_SAMPLES, len(difference)))
+    means = difference[samples].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high), float((means > 0).mean())
 
 
 def _mean(values: list[int]) -> float:

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     summarizer_backend: Literal["extractive", "seq2seq"] = "extractive"
     summarizer_model: str | None = None
     embedding_model: str = "default"
-    summary_sentences: int = Field(default=4, ge=1, le=10)
+    summary_sentences: int = Field(default=3, ge=1, le=10)
     worker_batch_size: int = Field(default=8, ge=1)
 
     digest_days: int = Field(default=7, ge=1)

@@ -15,7 +15,7 @@ def load_summarizer(
     *,
     model: str | None,
     encoder: SentenceEncoder,
-    sentences: int = 4,
+    sentences: int = 3,
     max_new_tokens: int = 160,
 ) -> Summarizer:
     """Build the summarizer `backend` names; its model loads lazily, on first use.

@@ -16,11 +16,16 @@ Algorithm
    centroid, with positions counted from the section's start (a multi-story text has a lead per
    story); the final choice among those trades relevance to the whole text's centroid for novelty
    (maximal marginal relevance), so every part of the text can contribute.
-6. Output in article order. A picked sentence that opens with a connective ("However, ", "But ")
-   loses it unless the sentence before it is picked too.
+6. Dangling openings are repaired. A picked sentence that opens with a pronoun ("He said…",
+   "They…", "This is…") brings the candidate before it (its likely antecedent; up to two back)
+   along, so a summary can run a sentence or two over `sentences`. A picked sentence that opens
+   with a connective ("However, ", "But ") loses it unless the sentence before it is picked too.
+   On news-summaries (100 CNN/DM articles, 3 sentences) the pronoun repair touches few
+   summaries and costs ROUGE-1 0.0005; replacing or dropping the pronoun sentence cost 0.001.
+7. Output in article order, so the lead (the main point, favoured by the lead bonus) comes first.
 
-Limits: the summary is only as clean as the text; sentence splitting is rule-based; a pronoun
-opening a sentence ("He said") is not resolved.
+Limits: the summary is only as clean as the text; sentence splitting is rule-based; the
+sentence before a pronoun is assumed to hold its antecedent.
 """
 
 from __future__ import annotations
@@ -40,6 +45,13 @@ _DANGLING_CONNECTIVE = re.compile(
     r"^(?:(?:And|But|Yet)\s+|(?:However|Meanwhile|Moreover|Furthermore|Nevertheless|Still|"
     r"Instead|Also|Besides|Indeed|Nonetheless)\s*,\s+)(?=\S)"
 )
+# "This is…", "That means…", "This complicates…" refer back; "This week…" does not ("This
+# process…" is taken for a pronoun too: it also refers back)
+_OPENING_PRONOUN = re.compile(
+    r"^(?:(?:He|She|They|It|We|His|Her|Their|Its|Our|These|Those)\b|"
+    r"(?:This|That)\s+(?:is|was|has|had|will|would|could|can|may|might|\w+(?:s|ed))\b)"
+)
+MAX_ANTECEDENTS = 2  # sentences brought along, back from a picked one that opens with a pronoun
 OVERVIEW_SENTENCES = 3  # sentences of a digest's overview across its articles' summaries
 
 
@@ -49,9 +61,11 @@ class ExtractiveSettings:
 
     min_words: int = 10
     max_words: int = 60
-    lead_bonus: float = 1.5  # bonus of the first candidate; decays as exp(-position / lead_decay)
+    # bonus of the first candidate; decays as exp(-position / lead_decay). News-summaries,
+    # 3 sentences: 1.5 → 2.5 R1 +0.002, R2 +0.003 (4.0: no further gain)
+    lead_bonus: float = 2.5
     lead_decay: float = 4.0
-    length_penalty: float = 0.05  # subtracted per 30 words
+    length_penalty: float = 0.15  # subtracted per 30 words; 0.05 → 0.15 RL +0.001, 0.3 worse
     # cosine above which a sentence is a near-duplicate of a picked one; 0.75 catches a forum
     # reply quoting the lead (0.77); news-summaries ROUGE 0.85 → 0.75: R1 +0.002, R2 −0.000
     redundancy: float = 0.75
@@ -72,7 +86,7 @@ class ExtractiveSummarizer:
         self,
         encoder: SentenceEncoder,
         *,
-        sentences: int = 4,
+        sentences: int = 3,
         settings: ExtractiveSettings | None = None,
     ) -> None:
         if sentences < 1:
@@ -156,7 +170,8 @@ class ExtractiveSummarizer:
             chosen = self._pick(vectors, positions, words, every, vectors, 0.0, self.sentences)
         else:
             chosen = self._pick_by_sections(vectors, words, total_words)
-        return " ".join(_repair_opening(document, chosen, i) for i in sorted(chosen))
+        chosen = _with_antecedents(document, chosen)
+        return " ".join(_repair_opening(document, chosen, i) for i in chosen)
 
     def _pick_by_sections(
         self, vectors: np.ndarray, words: np.ndarray, total_words: int
@@ -222,6 +237,22 @@ class ExtractiveSummarizer:
                 chosen.append(available[best])
             available.pop(best)
         return [int(among[i]) for i in chosen]
+
+
+def _with_antecedents(document: list[str], chosen: list[int]) -> list[int]:
+    """`chosen` in order, plus the sentences before any picked one that opens with a pronoun."""
+    picked = set(chosen)
+    for index in chosen:
+        back = index
+        while (
+            back > 0
+            and index - back < MAX_ANTECEDENTS
+            and back - 1 not in picked
+            and _OPENING_PRONOUN.match(document[back])
+        ):
+            back -= 1
+            picked.add(back)
+    return sorted(picked)
 
 
 def _repair_opening(document: list[str], chosen: list[int], index: int) -> str:

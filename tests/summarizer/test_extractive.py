@@ -131,6 +131,36 @@ def test_an_opening_connective_is_dropped_when_its_antecedent_is_not_picked() ->
     )
 
 
+MAYOR = "The town mayor visited the flooded houses near the river bank on Tuesday."
+WARNING = "officials warned that the river could flood the town centre and houses this week."
+
+
+@pytest.mark.parametrize("opening", ["He said", "They said", "This means"])
+def test_a_picked_sentence_opening_with_a_pronoun_brings_the_sentence_before_it(
+    opening: str,
+) -> None:
+    pronoun = f"{opening} {WARNING}"
+    text = " ".join([FLOOD[4], MAYOR, pronoun, FLOOD[5], FLOOD[6]])
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=NO_LEAD)
+
+    assert summarizer.summarize(text) == f"{MAYOR} {pronoun}"
+
+
+def test_this_as_a_determiner_is_not_a_dangling_pronoun() -> None:
+    sentence = f"This week {WARNING}"
+    text = " ".join([FLOOD[4], MAYOR, sentence, FLOOD[5], FLOOD[6]])
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=NO_LEAD)
+
+    assert summarizer.summarize(text) == sentence
+
+
+def test_a_pronoun_sentence_after_its_picked_antecedent_adds_nothing() -> None:
+    text = " ".join([*FLOOD[:3], "They said the river flood had reached the old town centre."])
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=4, settings=NO_LEAD)
+
+    assert len(summary_sentences(summarizer.summarize(text))) == 4
+
+
 @pytest.mark.parametrize("text", ["", "   \n\n  "])
 def test_a_text_without_sentences_has_an_empty_summary(text: str) -> None:
     assert ExtractiveSummarizer(BagOfWordsEncoder()).summarize(text) == ""
@@ -171,6 +201,25 @@ def test_a_long_text_is_summarized_whole_not_just_its_start() -> None:
     assert any(sentence in early for sentence in picked)
 
 
+STORIES = [
+    ["harvest", "farmers", "wheat", "tractor"],
+    ["election", "voters", "ballot", "parliament"],
+    ["earthquake", "rescue", "rubble", "tremor"],
+    ["orchestra", "concert", "violin", "symphony"],
+    ["satellite", "rocket", "orbit", "launch"],
+]
+
+
+def test_the_summary_of_a_five_story_issue_is_not_just_its_first_story() -> None:
+    stories = [_topic_sentences(words, 30) for words in STORIES]
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder())
+
+    picked = summary_sentences(summarizer.summarize(" ".join(sum(stories, []))))
+
+    sources = {n for sentence in picked for n, story in enumerate(stories) if sentence in story}
+    assert len(sources) == len(picked) == 3
+
+
 def test_summarize_many_embeds_all_texts_in_one_encoder_call() -> None:
     encoder = BagOfWordsEncoder()
     texts = [" ".join(FLOOD), "", " ".join(reversed(FLOOD))]
@@ -186,8 +235,8 @@ def test_the_model_key_names_the_encoder_and_changes_with_the_settings() -> None
     encoder = BagOfWordsEncoder()
     default = ExtractiveSummarizer(encoder).model_key
 
-    assert default.startswith("extractive:fake-bow:s4:")
-    assert ExtractiveSummarizer(encoder, sentences=3).model_key != default
+    assert default.startswith("extractive:fake-bow:s3:")
+    assert ExtractiveSummarizer(encoder, sentences=4).model_key != default
     assert ExtractiveSummarizer(encoder, settings=NO_LEAD).model_key != default
     assert ExtractiveSummarizer(encoder).model_key == default
 
