@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     embedding_model: str = "default"
     summary_sentences: int = Field(default=3, ge=1, le=10)
     worker_batch_size: int = Field(default=8, ge=1)
+    worker_in_process: bool = True
+    worker_idle_s: float = Field(default=30.0, gt=0)
 
     digest_days: int = Field(default=7, ge=1)
     default_schedule: str = "weekly mon 09:00"

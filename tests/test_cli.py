@@ -70,6 +70,21 @@ def test_topic_without_articles_names_the_topics_that_have_some(environment):
     assert "beijing" in result.output
 
 
+@pytest.mark.model
+def test_the_worker_command_summarizes_queued_articles_once_and_exits(environment):
+    ingested = runner.invoke(app, ["ingest", "--no-summarize", str(FIXTURES)])
+
+    first = runner.invoke(app, ["worker", "--once"])
+    again = runner.invoke(app, ["worker", "--once"])
+
+    assert ingested.exit_code == 0, ingested.output
+    assert first.exit_code == 0, first.output
+    assert "4 articles summarized." in first.stdout
+    assert "0 articles summarized." in again.stdout
+    digest = json.loads(runner.invoke(app, ["digest", "russia", "--json"]).output)
+    assert all(article["summary"] for article in digest["articles"])
+
+
 def test_missing_paths_and_unsupported_files_fail_with_a_reason(environment):
     (environment / "notes.txt").write_text("   ")
 
