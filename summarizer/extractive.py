@@ -120,10 +120,10 @@ class ExtractiveSummarizer:
     def overview(self, summaries: list[str]) -> str:
         """A few sentences across `summaries`: the most central ones, no near-duplicates.
 
-        At most `OVERVIEW_SENTENCES`, and no more than there are summaries. No lead bonus (every
-        summary's sentences are already its main points, and one off-topic summary must not win
-        by position); the choice trades centrality for novelty as across the sections of a long
-        text. Most central sentence first.
+        At most `OVERVIEW_SENTENCES`, one per summary at most, so the overview spans articles.
+        No lead bonus (every summary's sentences are already its main points, and one off-topic
+        summary must not win by position); the choice trades centrality for novelty as across
+        the sections of a long text. Most central sentence first.
         """
         per_summary = [split_sentences(summary) for summary in summaries]
         sentences = [sentence for group in per_summary for sentence in group]
@@ -131,7 +131,7 @@ class ExtractiveSummarizer:
             return ""
         vectors = self._encoder.encode(sentences)
         words = np.array([len(sentence.split()) for sentence in sentences], dtype=np.float64)
-        count = min(OVERVIEW_SENTENCES, sum(1 for group in per_summary if group))
+        groups = np.concatenate([np.full(len(group), n) for n, group in enumerate(per_summary)])
         chosen = self._pick(
             vectors,
             np.full(len(sentences), np.inf),
@@ -139,7 +139,8 @@ class ExtractiveSummarizer:
             np.arange(len(sentences)),
             vectors,
             self.settings.novelty_weight,
-            count,
+            OVERVIEW_SENTENCES,
+            groups,
         )
         return " ".join(_repair_opening(sentences, [], index) for index in chosen)
 
@@ -209,11 +210,13 @@ class ExtractiveSummarizer:
         context: np.ndarray,
         novelty_weight: float,
         count: int,
+        groups: np.ndarray | None = None,
     ) -> list[int]:
         """Indices of up to `count` candidates out of `among`, best first.
 
         Relevance is the cosine to the centroid of `context` plus the lead bonus minus the length
-        penalty; with `novelty_weight` > 0 relevance is traded for novelty (MMR).
+        penalty; with `novelty_weight` > 0 relevance is traded for novelty (MMR). With `groups`
+        (a group number per candidate) at most one candidate of each group is picked.
         """
         s = self.settings
         centroid = context.mean(axis=0)
@@ -233,9 +236,12 @@ class ExtractiveSummarizer:
                 closest = np.zeros(len(available))
             gain = (1 - novelty_weight) * relevance[available] - novelty_weight * closest
             best = int(np.argmax(gain))
+            picked = available.pop(best)
             if closest[best] <= s.redundancy:
-                chosen.append(available[best])
-            available.pop(best)
+                chosen.append(picked)
+                if groups is not None:
+                    group = groups[among[picked]]
+                    available = [i for i in available if groups[among[i]] != group]
         return [int(among[i]) for i in chosen]
 
 
