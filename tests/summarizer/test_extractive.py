@@ -107,6 +107,7 @@ def test_skips_questions_links_and_fragments() -> None:
         "Will the river flood the old town centre and the houses again next week?",
         "Read more about the river flood at https://example.org/river-flood-town today.",
         "River Flood Town Centre Houses Rescue Council Shelter Update Live",
+        "Rescue teams reached the river flood in the town centre The water kept rising all week.",
     ]
     summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=4, settings=NO_LEAD)
 
