@@ -1,24 +1,36 @@
-"""Measure a summarizer backend on a directory of articles and print the figures.
+"""Measure summarizer backends on a directory of articles, against a naive baseline, and print the
+figures.
 
-    python bench/summarize.py [DIR] [--backend extractive|seq2seq] [--model M] [--refs DIR]
+    python bench/summarize.py [DIR] [--backend B ...] [--model M] [--refs DIR] [--batch N]
 
 DIR defaults to ../shared/seeds beside the repository. Its files go through the bot's own ingest
-step (cleaning, splitting of multi-article issues) as in production. Prints the model load time,
-the articles' count and words, seconds per article (mean, max), articles per minute, the peak RSS
-and every summary's start, for a person to judge. With reference summaries (`--refs`, or the
-sibling `refs/` when DIR is news-summaries/articles) it also prints ROUGE-1/2/L (mean F) of the
-backend and of lead-3 on the same articles; there line 1 (a pseudo-headline) is skipped.
-Nothing here is a test: no figure is asserted.
+step (cleaning, splitting of multi-article issues) as in production. Each backend (default:
+extractive; repeat --backend for more) runs in a fresh child process, as the worker runs it
+(`summarize_many` over batches of `--batch` articles), so its peak RSS is its own. The baseline,
+measured in the same run, is the naive way: the same extractive summaries, one article at a time,
+the encoder called once per sentence (no batching), on the first `--baseline-articles` only (it is
+slow); speed-ups compare seconds per 1,000 input tokens. Per run it prints the model load time,
+articles per minute, seconds per 1,000 input tokens (MiniLM word pieces), the peak RSS and the
+speed-up over the baseline; then every summary of the first backend (its start when there are
+many), for a person to judge. With reference summaries (`--refs`, or the sibling `refs/` when DIR
+is news-summaries/articles) it also prints ROUGE-1/2/L (mean F) of each backend and of lead-3 on
+the same articles, and a paired bootstrap of the difference to lead-3 over the articles (is it
+real?); line 1 (a pseudo-headline) is skipped there. Nothing here is a test: no figure is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -30,8 +42,30 @@ from summarizer.errors import SummarizerError  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
 
 DEFAULT_DIR = REPO.parent / "shared" / "seeds"
+BASELINE = "naive"  # extractive, one article at a time, one encoder call per sentence
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
-PREVIEW_CHARS = 300
+PREVIEW_CHARS = 300  # a summary is cut to this when more than FULL_SUMMARIES_UP_TO articles
+FULL_SUMMARIES_UP_TO = 20
+BOOTSTRAP_SAMPLES = 10_000
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one backend produced on the articles, and what it cost."""
+
+    model_key: str
+    summaries: list[str]
+    load_s: float
+    summarize_s: float
+    peak_rss_mb: float
+
+
+class UnbatchedEncoder(SentenceEncoder):
+    """The naive baseline's encoder: one model call per sentence."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = [SentenceEncoder.encode(self, [text]) for text in texts]
+        return np.concatenate(rows) if rows else SentenceEncoder.encode(self, [])
 
 
 def main() -> None:
@@ -48,63 +82,124 @@ def main() -> None:
         names, bodies = _ingested(paths)
     else:
         names, bodies = [p.name for p in paths], [_body(p) for p in paths]
+    encoder = SentenceEncoder()
+    token_counts = [encoder.count_tokens(body) for body in bodies]
+    tokens = sum(token_counts)
 
+    runs: dict[str, Run] = {}
+    for backend in [*(args.backend or ["extractive"]), BASELINE]:
+        some = bodies[: args.baseline_articles] if backend == BASELINE else bodies
+        try:
+            runs[backend] = _in_child(_measure, backend, args, some)
+        except SummarizerError as exc:
+            sys.exit(f"error: {backend}: {exc}")
+
+    first = next(iter(runs.values()))
+    for name, summary in zip(names, first.summaries, strict=True):
+        whole = len(bodies) <= FULL_SUMMARIES_UP_TO or len(summary) <= PREVIEW_CHARS
+        print(f"--- {name}\n{summary if whole else summary[:PREVIEW_CHARS] + '…'}\n")
+
+    print(f"directory        {directory}")
+    print(f"articles         {len(bodies)}, {sum(len(b.split()) for b in bodies)} words")
+    print(f"input tokens     {tokens} (MiniLM word pieces)")
+    print(f"batch            {args.batch} articles per summarize_many call\n")
+
+    def seconds_per_1k_tokens(run: Run) -> float:
+        return 1000 * run.summarize_s / sum(token_counts[: len(run.summaries)])
+
+    baseline = seconds_per_1k_tokens(runs[BASELINE])
+    print(f"{'backend':44}{'load s':>8}{'art/min':>9}{'s/1k tok':>10}{'RSS MB':>8}{'speed-up':>10}")
+    for backend, run in runs.items():
+        label = run.model_key
+        if backend == BASELINE:
+            label = f"naive: unbatched extractive, {len(run.summaries)} art."
+        print(
+            f"{label[:43]:44}{run.load_s:8.2f}{60 * len(run.summaries) / run.summarize_s:9.1f}"
+            f"{seconds_per_1k_tokens(run):10.3f}{run.peak_rss_mb:8.0f}"
+            f"{baseline / seconds_per_1k_tokens(run):9.1f}×"
+        )
+    print("(speed-up: the baseline's seconds per 1,000 tokens over the backend's)")
+    if "extractive" in runs:
+        pairs = zip(runs[BASELINE].summaries, runs["extractive"].summaries, strict=False)
+        same, compared = sum(a == b for a, b in pairs), len(runs[BASELINE].summaries)
+        print(f"baseline summaries equal to the extractive ones: {same}/{compared}")
+    print(f"summary words    mean {_mean([len(s.split()) for s in first.summaries]):.1f}")
+
+    if refs is not None:
+        _print_rouge(refs, paths, bodies, {k: v for k, v in runs.items() if k != BASELINE})
+
+
+def _in_child(function, *args):
+    """`function(*args)` in a fresh process, so its model and memory peak are its own."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def _measure(backend: str, args: argparse.Namespace, bodies: list[str]) -> Run:
+    """Load `backend` and summarize `bodies` with it (in the child process)."""
+    naive = backend == BASELINE
     summarizer = load_summarizer(
-        args.backend,
+        "extractive" if naive else backend,
         model=args.model,
-        encoder=SentenceEncoder(),
+        encoder=UnbatchedEncoder() if naive else SentenceEncoder(),
         sentences=args.sentences,
         max_new_tokens=args.max_new_tokens,
     )
-    summaries: list[str] = []
-    seconds: list[float] = []
-    try:
-        started = time.perf_counter()
-        summarizer.load()
-        load_s = time.perf_counter() - started
-        for body in bodies:
-            started = time.perf_counter()
-            summaries.append(summarizer.summarize(body))
-            seconds.append(time.perf_counter() - started)
-    except SummarizerError as exc:
-        sys.exit(f"error: {exc}")
-
-    for name, summary in zip(names, summaries, strict=True):
-        preview = summary if len(summary) <= PREVIEW_CHARS else summary[:PREVIEW_CHARS] + "…"
-        print(f"--- {name}\n{preview}\n")
-
-    total_s = sum(seconds)
+    started = time.perf_counter()
+    summarizer.load()
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    if naive:
+        summaries = [summarizer.summarize(body) for body in bodies]
+    else:
+        summaries = []
+        for start in range(0, len(bodies), args.batch):
+            summaries.extend(summarizer.summarize_many(bodies[start : start + args.batch]))
+    summarize_s = time.perf_counter() - started
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"backend          {summarizer.model_key}")
-    print(f"directory        {directory}")
-    print(f"model load       {load_s:.2f} s")
-    print(f"articles         {len(bodies)}")
-    print(f"total words      {sum(len(b.split()) for b in bodies)}")
-    print(f"s/article        mean {total_s / len(bodies):.3f}, max {max(seconds):.3f}")
-    print(f"articles/minute  {60 * len(bodies) / total_s:.1f}")
-    print(f"peak RSS         {peak_rss_mb:.0f} MB")
-    print(f"summary words    mean {_mean([len(s.split()) for s in summaries]):.1f}")
+    return Run(summarizer.model_key, summaries, load_s, summarize_s, peak_rss_mb)
 
-    if refs is not None:
-        references = [(refs / path.name).read_text(encoding="utf-8") for path in paths]
-        lead3 = [" ".join(split_sentences(body)[:3]) for body in bodies]
-        print(f"\nROUGE mean F over {len(paths)} articles (refs: {refs})")
-        print(f"{'':18}{'R1':>8}{'R2':>8}{'RL':>8}{'words':>8}")
-        for name, outputs in (("backend", summaries), ("lead-3", lead3)):
-            scores = _rouge(references, outputs)
-            figures = "".join(f"{scores[t]:8.4f}" for t in ROUGE_TYPES)
-            words = _mean([len(o.split()) for o in outputs])
-            print(f"{name:18}{figures}{words:8.1f}")
+
+def _print_rouge(refs: Path, paths: list[Path], bodies: list[str], runs: dict[str, Run]) -> None:
+    references = [(refs / path.name).read_text(encoding="utf-8") for path in paths]
+    lead3 = [" ".join(split_sentences(body)[:3]) for body in bodies]
+    lead3_scores = _rouge(references, lead3)
+    print(f"\nROUGE mean F over {len(paths)} articles (refs: {refs})")
+    print(f"{'':44}{'R1':>8}{'R2':>8}{'RL':>8}{'words':>8}")
+    scores = {backend: _rouge(references, run.summaries) for backend, run in runs.items()}
+    for label, outputs, per_article in [
+        *((runs[b].model_key, runs[b].summaries, scores[b]) for b in runs),
+        ("lead-3", lead3, lead3_scores),
+    ]:
+        figures = "".join(f"{per_article[:, i].mean():8.4f}" for i in range(3))
+        print(f"{label[:43]:44}{figures}{_mean([len(o.split()) for o in outputs]):8.1f}")
+    for backend, per_article in scores.items():
+        difference = per_article - lead3_scores
+        print(
+            f"\npaired bootstrap of {backend} − lead-3 ({BOOTSTRAP_SAMPLES} resamples of articles)"
+        )
+        for i, rouge_type in enumerate(ROUGE_TYPES):
+            low, high, above = _paired_bootstrap(difference[:, i])
+            print(
+                f"{rouge_type:8} {difference[:, i].mean():+.4f}  95% CI [{low:+.4f}, {high:+.4f}]"
+                f"  P(backend > lead-3) {above:.3f}"
+            )
 
 
 def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIR)
-    parser.add_argument("--backend", choices=BACKENDS, default="extractive")
-    parser.add_argument("--model", help="seq2seq model id or local directory")
+    parser.add_argument(
+        "--backend", action="append", choices=BACKENDS, help="repeatable; default extractive"
+    )
+    parser.add_argument("--model", help="seq2seq / instruct model id or local directory")
     parser.add_argument("--refs", type=Path, help="directory of reference summaries, same names")
-    parser.add_argument("--sentences", type=int, default=4, help="extractive summary length")
-    parser.add_argument("--max-new-tokens", type=int, default=160, help="seq2seq output cap")
+    parser.add_argument("--sentences", type=int, default=3, help="extractive summary length")
+    parser.add_argument("--max-new-tokens", type=int, default=160, help="generative output cap")
+    parser.add_argument("--batch", type=int, default=8, help="articles per summarize_many call")
+    parser.add_argument(
+        "--baseline-articles", type=int, default=10, help="articles the slow baseline summarizes"
+    )
     return parser.parse_args()
 
 
@@ -131,16 +226,25 @@ def _ingested(paths: list[Path]) -> tuple[list[str], list[str]]:
     return names, bodies
 
 
-def _rouge(references: list[str], outputs: list[str]) -> dict[str, float]:
+def _rouge(references: list[str], outputs: list[str]) -> np.ndarray:
+    """F-measures per article (rows) and ROUGE type (columns, in `ROUGE_TYPES` order)."""
     from rouge_score.rouge_scorer import RougeScorer
 
     scorer = RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
-    totals = dict.fromkeys(ROUGE_TYPES, 0.0)
+    rows = []
     for reference, output in zip(references, outputs, strict=True):
         scores = scorer.score(" ".join(reference.splitlines()), output)
-        for rouge_type in ROUGE_TYPES:
-            totals[rouge_type] += scores[rouge_type].fmeasure
-    return {t: total / len(references) for t, total in totals.items()}
+        rows.append([scores[rouge_type].fmeasure for rouge_type in ROUGE_TYPES])
+    return np.array(rows)
+
+
+def _paired_bootstrap(difference: np.ndarray) -> tuple[float, float, float]:
+    """95% interval of the mean per-article difference, and the share of resamples above 0."""
+    rng = np.random.default_rng(0)
+    samples = rng.integers(0, len(difference), (BOOTSTRAP_SAMPLES, len(difference)))
+    means = difference[samples].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high), float((means > 0).mean())
 
 
 def _mean(values: list[int]) -> float:

@@ -19,7 +19,7 @@ from bot.handlers import feeds, register_handlers
 from bot.handlers.context import SERVICES_KEY, WORKER_KEY
 from bot.replies import COMMANDS
 from bot.services import Services
-from bot.worker import SummaryWorker
+from bot.worker import StoreWatcher, SummaryWorker
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +46,18 @@ def build_application(services: Services) -> Application:
         .build()
     )
     application.bot_data[SERVICES_KEY] = services
-    application.bot_data[WORKER_KEY] = SummaryWorker(
-        services.store,
-        services.summarizer,
-        services.matcher,
-        batch_size=settings.worker_batch_size,
-    )
+    if settings.worker_in_process:
+        application.bot_data[WORKER_KEY] = SummaryWorker(
+            services.store,
+            services.summarizer,
+            services.matcher,
+            batch_size=settings.worker_batch_size,
+            idle_s=settings.worker_idle_s,
+        )
+    else:  # `digestbot worker` summarizes in its own process
+        application.bot_data[WORKER_KEY] = StoreWatcher(
+            services.store, services.summarizer.model_key
+        )
     register_handlers(application)
     return application
 
@@ -67,8 +73,9 @@ def run(services: Services) -> None:
 async def _post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-    worker: SummaryWorker = application.bot_data[WORKER_KEY]
-    application.bot_data[WORKER_TASK_KEY] = asyncio.create_task(worker.run(), name="worker")
+    worker = application.bot_data[WORKER_KEY]
+    if isinstance(worker, SummaryWorker):
+        application.bot_data[WORKER_TASK_KEY] = asyncio.create_task(worker.run(), name="worker")
     application.job_queue.run_repeating(
         _tick, interval=services.settings.scheduler_tick_s, first=0, name="deliveries"
     )

@@ -22,7 +22,9 @@ from bot.domain import DigestPage
 from bot.ingest import IngestError
 from bot.services import Services, build_services, configure_logging
 from bot.settings import Settings
-from bot.worker import process_batch
+from bot.store import DatabaseUnavailable
+from bot.worker import drain, run_worker
+from summarizer.errors import ModelLoadError
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
 
@@ -38,7 +40,8 @@ def _services() -> Services:
 
 @app.command()
 def run() -> None:
-    """Run the Telegram bot (long polling) with the in-process summary worker."""
+    """Run the Telegram bot (long polling), with the summary worker in-process unless
+    worker_in_process = false (then run `digestbot worker` too)."""
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import run as run_bot
@@ -129,6 +132,8 @@ def digest(
         return
     shown = f"{len(result.items)} of {page.total}" if page.count > 1 else str(page.total)
     typer.echo(f"Digest: {name} ({shown} articles since {result.since:%Y-%m-%d})\n")
+    if result.overview:
+        typer.echo(f"{result.overview}\n")
     for item in result.items:
         article = item.article
         typer.echo(f"# {article.title}\n{article.source} · {article.dated:%Y-%m-%d}")
@@ -155,6 +160,37 @@ def topics(
 
 
 @app.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Summarize what is queued, then exit.")
+    ] = False,
+) -> None:
+    """Summarize stored articles in batches, in this process, then keep polling for new ones.
+
+    Run it beside `digestbot run` with worker_in_process = false; several may share a database.
+    """
+    services = _services()
+    settings = services.settings
+    typer.echo(f"summary worker: {services.summarizer.model_key}", err=True)
+    try:
+        processed = run_worker(
+            services.store,
+            services.summarizer,
+            services.matcher,
+            batch_size=settings.worker_batch_size,
+            idle_s=settings.worker_idle_s,
+            once=once,
+        )
+    except (ModelLoadError, DatabaseUnavailable) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        typer.echo("summary worker stopped", err=True)
+        return
+    typer.echo(f"{processed} articles summarized.")
+
+
+@app.command()
 def config() -> None:
     """Show the effective settings (secrets masked)."""
     typer.echo(json.dumps(Settings().masked(), indent=2))
@@ -175,9 +211,12 @@ def _collect(paths: list[Path]) -> list[Path]:
 
 
 def _summarize_pending(services: Services) -> None:
-    batch = services.settings.worker_batch_size
-    while process_batch(services.store, services.summarizer, services.matcher, limit=batch):
-        pass
+    drain(
+        services.store,
+        services.summarizer,
+        services.matcher,
+        batch_size=services.settings.worker_batch_size,
+    )
 
 
 def _digest_json(page: DigestPage) -> dict:
@@ -187,6 +226,7 @@ def _digest_json(page: DigestPage) -> dict:
         "total": page.total,
         "since": result.since.isoformat(),
         "until": result.until.isoformat(),
+        "overview": result.overview,
         "articles": [
             {
                 "id": item.article.id,

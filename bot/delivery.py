@@ -85,6 +85,7 @@ def _begin_delivery(services: Services, subscription: Subscription, now: datetim
         since=subscription.covered_until,
         until=now,
         by_arrival=True,
+        summarizer=services.summarizer,
     )
     parts = render_digest(digest, tz=ZoneInfo(subscription.timezone)) if digest.items else []
     return services.store.begin_delivery(

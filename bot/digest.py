@@ -6,6 +6,7 @@ store; an article that has none yet (the worker has not reached it) gets them he
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -13,9 +14,13 @@ from datetime import UTC, datetime, timedelta
 from bot.domain import Digest, DigestItem, DigestPage, StoredArticle
 from bot.services import Services
 from bot.store import Store
+from summarizer.base import Summarizer
+from summarizer.errors import SummarizerError
 from summarizer.keywords import subject_counts
 from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
 from summarizer.topics import TopicCandidate, TopicMatcher
+
+log = logging.getLogger(__name__)
 
 MAX_TOPIC_CHARS = 100
 
@@ -82,11 +87,13 @@ def compose_digest(
     since: datetime,
     until: datetime,
     by_arrival: bool = False,
+    summarizer: Summarizer | None = None,
 ) -> Digest:
     """The articles about `topic` in the period, most relevant first, then most recent.
 
     The period applies to each article's date (publication when known, else arrival), or with
     `by_arrival` to when it arrived — what a subscription push uses, so nothing is missed.
+    With `summarizer`, a digest of two or more summarized articles gets an overview.
     """
     if by_arrival:
         articles = store.articles_received_between(since, until)
@@ -103,7 +110,21 @@ def compose_digest(
     )
     summaries = store.summaries([a.id for a in chosen], summary_key)
     items = [DigestItem(a, summaries.get(a.id), relevance[a.id]) for a in chosen]
-    return Digest(topic=topic, since=since, until=until, items=items)
+    overview = digest_overview(summarizer, items) if summarizer else None
+    return Digest(topic=topic, since=since, until=until, items=items, overview=overview)
+
+
+def digest_overview(summarizer: Summarizer, items: list[DigestItem]) -> str | None:
+    """The summarizer's overview of the items' summaries; None under two summaries or on failure
+    (a digest without an overview is still worth sending)."""
+    summaries = [item.summary for item in items if item.summary]
+    if len(summaries) < 2:
+        return None
+    try:
+        return summarizer.overview(summaries) or None
+    except SummarizerError as exc:
+        log.error("overview of %d summaries failed: %s", len(summaries), exc)
+        return None
 
 
 def recent_period(days: int) -> tuple[datetime, datetime]:
@@ -122,6 +143,7 @@ def recent_digest(services: Services, topic: str, *, days: int | None = None) ->
         topic,
         since=since,
         until=until,
+        summarizer=services.summarizer,
     )
 
 

@@ -53,12 +53,13 @@ class DigestItem:
 
 @dataclass(frozen=True)
 class Digest:
-    """The articles about a topic over a period, best first."""
+    """The articles about a topic over a period, best first, with an overview across them."""
 
     topic: str
     since: datetime
     until: datetime
     items: list[DigestItem]
+    overview: str | None = None
 
 
 @dataclass(frozen=True)

@@ -60,13 +60,15 @@ def render_digest(
 ) -> list[str]:
     """The digest as Telegram HTML messages, each within `TELEGRAM_MAX_CHARS`.
 
-    The header (topic, period, article count) opens the first message; `overview` (plain text)
-    follows it; then one block per article: bold title, source and date in italics (a URL source
-    becomes a link named by its host), and the summary. Dates are shown in `tz`.
-    With `page` (of which `digest` holds the articles), the header counts the whole digest's
-    articles and names the page, and a last line tells how to ask for the next page.
+    The header (topic, period, article count) opens the first message; `overview` (plain text,
+    default: the digest's own) follows it; then one block per article: bold title, source and
+    date in italics (a URL source becomes a link named by its host), and the summary. Dates are
+    shown in `tz`. With `page` (of which `digest` holds the articles), the header counts the
+    whole digest's articles and names the page, and a last line tells how to ask for the next
+    page.
     """
     blocks = [_header(digest, tz, page)]
+    overview = digest.overview if overview is None else overview
     if overview:
         blocks.append(html.escape(overview))
     blocks.extend(_article_block(item, tz) for item in digest.items)

@@ -32,6 +32,8 @@ def build_services(settings: Settings) -> Services:
         model=settings.summarizer_model,
         encoder=encoder,
         sentences=settings.summary_sentences,
+        max_new_tokens=settings.summary_max_new_tokens,
+        prompt=settings.summarizer_prompt,
     )
     return Services(
         settings=settings,

@@ -20,6 +20,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from summarizer.instruct import DEFAULT_INSTRUCT_PROMPT, TEXT_SLOT
+
 DEFAULT_CONFIG_FILE = Path("config/digestbot.toml")
 
 
@@ -39,11 +41,15 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None
 
-    summarizer_backend: Literal["extractive", "seq2seq"] = "extractive"
+    summarizer_backend: Literal["extractive", "seq2seq", "instruct"] = "extractive"
     summarizer_model: str | None = None
+    summarizer_prompt: str = DEFAULT_INSTRUCT_PROMPT
+    summary_max_new_tokens: int = Field(default=160, ge=8, le=1024)
     embedding_model: str = "default"
-    summary_sentences: int = Field(default=4, ge=1, le=10)
+    summary_sentences: int = Field(default=3, ge=1, le=10)
     worker_batch_size: int = Field(default=8, ge=1)
+    worker_in_process: bool = True
+    worker_idle_s: float = Field(default=30.0, gt=0)
 
     digest_days: int = Field(default=7, ge=1)
     digest_page_size: int = Field(default=10, ge=1)
@@ -68,6 +74,13 @@ class Settings(BaseSettings):
     feed_interval_s: int = Field(default=1800, ge=1)
     feed_tick_s: float = Field(default=60.0, gt=0)
     feed_max_backoff_s: int = Field(default=86_400, ge=1)
+
+    @field_validator("summarizer_prompt")
+    @classmethod
+    def _prompt_has_a_text_slot(cls, value: str) -> str:
+        if TEXT_SLOT not in value:
+            raise ValueError(f"the prompt must contain {TEXT_SLOT} where the article text goes")
+        return value
 
     @field_validator("default_timezone")
     @classmethod

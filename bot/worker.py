@@ -1,11 +1,14 @@
 """The summary worker: takes stored articles that lack a summary by the current model, in
 batches, and stores their summary and passage vectors.
 
-`process_batch` is the synchronous step (used by the CLI); `SummaryWorker` runs it in a thread
-from the bot's event loop so command handling never waits on the model, and lets handlers await
-one article's summary. A model that fails on one article records the error for that article
-only (so it is not retried in a loop); a model that cannot load at all is retried with backoff
-and every waiting chat is told why.
+`process_batch` is the synchronous step. `SummaryWorker` runs it in a thread from the bot's event
+loop so command handling never waits on the model, and lets handlers await one article's summary.
+`run_worker` is the same loop as its own process (`digestbot worker`); the bot then uses a
+`StoreWatcher`, which learns outcomes by polling the store. Workers may run side by side: saving
+a summary is a single upsert, so two that summarize the same article both succeed (the work is
+done twice, never corrupted). A model that fails on one article records the error for that
+article only (so it is not retried in a loop); a model that cannot load at all is retried with
+backoff and every waiting chat is told why.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain import StoredArticle
@@ -24,6 +29,7 @@ from summarizer.topics import TopicMatcher
 log = logging.getLogger(__name__)
 
 LOAD_RETRY_S = 60.0
+OUTCOME_POLL_S = 2.0  # how often a StoreWatcher looks for a summary made by another process
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,45 @@ def process_batch(
         ):
             store.save_vectors(article.id, matcher.model_key, vectors)
     return outcomes
+
+
+def drain(store: Store, summarizer: Summarizer, matcher: TopicMatcher, *, batch_size: int) -> int:
+    """Process batches until no article lacks a summary; returns how many were processed."""
+    processed = 0
+    while outcomes := process_batch(store, summarizer, matcher, limit=batch_size):
+        processed += len(outcomes)
+    return processed
+
+
+def run_worker(
+    store: Store,
+    summarizer: Summarizer,
+    matcher: TopicMatcher,
+    *,
+    batch_size: int,
+    idle_s: float,
+    once: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """The summary worker as its own process: drain the queue, then look again every `idle_s`.
+
+    With `once` it returns after the first drain (the count processed) and lets a ModelLoadError
+    or DatabaseUnavailable through; otherwise it runs until interrupted, retrying those.
+    """
+    processed = 0
+    while True:
+        try:
+            processed += drain(store, summarizer, matcher, batch_size=batch_size)
+        except (ModelLoadError, DatabaseUnavailable) as exc:
+            if once:
+                raise
+            wait_s = LOAD_RETRY_S if isinstance(exc, ModelLoadError) else idle_s
+            log.error("%s (retrying in %.0f s)", exc, wait_s)
+            sleep(wait_s)
+            continue
+        if once:
+            return processed
+        sleep(idle_s)
 
 
 def _summarize(summarizer: Summarizer, articles: list[StoredArticle]) -> dict[int, SummaryOutcome]:
@@ -150,3 +195,25 @@ class SummaryWorker:
             for future in futures:
                 if not future.done():
                     future.set_result(SummaryOutcome(None, reason))
+
+
+class StoreWatcher:
+    """What handlers use when the worker runs as its own process: outcomes come from the store."""
+
+    def __init__(self, store: Store, model_key: str, *, poll_s: float = OUTCOME_POLL_S) -> None:
+        self.store = store
+        self.model_key = model_key
+        self.poll_s = poll_s
+
+    def wake(self) -> None:
+        """Nothing to wake: the worker process polls the store on its own."""
+
+    async def outcome(self, article_id: int) -> SummaryOutcome:
+        """Wait until the worker process has stored the article's summary (or failure)."""
+        while True:
+            summary, error = await asyncio.to_thread(
+                self.store.summary_state, article_id, self.model_key
+            )
+            if summary is not None or error is not None:
+                return SummaryOutcome(summary, error)
+            await asyncio.sleep(self.poll_s)

@@ -31,3 +31,10 @@ class Summarizer(Protocol):
     def summarize_many(self, texts: list[str]) -> list[str]:
         """Summaries of `texts`, in order; raises `SummarizationError` when the model fails."""
         ...
+
+    def overview(self, summaries: list[str]) -> str:
+        """A short overview across several articles' `summaries` (a digest's opening).
+
+        Raises `SummarizationError` when the model fails.
+        """
+        ...

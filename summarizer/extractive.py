@@ -3,7 +3,9 @@
 Algorithm
 1. Split the text into sentences and keep the candidates: 10–60 words, mostly letters, no URL, not
    a question, and at least three lower-case words (a cheap stand-in for "has a verb": headings,
-   bylines, captions in Title Case and UI tokens fail it). If no sentence passes, all are used.
+   bylines, captions in Title Case and UI tokens fail it), and not two sentences glued by a lost
+   full stop ("…her colleague The cost of…": a caption or scraped fragment run into the text;
+   news-summaries ROUGE-L +0.0015). If no sentence passes, all are used.
 2. Embed the candidates with the shared sentence encoder (one batched call for many texts).
 3. Score each candidate: cosine to the centroid of all candidates, plus a lead bonus that decays
    with the candidate's position (news puts the main point first), minus a small length penalty
@@ -16,11 +18,16 @@ Algorithm
    centroid, with positions counted from the section's start (a multi-story text has a lead per
    story); the final choice among those trades relevance to the whole text's centroid for novelty
    (maximal marginal relevance), so every part of the text can contribute.
-6. Output in article order. A picked sentence that opens with a connective ("However, ", "But ")
-   loses it unless the sentence before it is picked too.
+6. Dangling openings are repaired. A picked sentence that opens with a pronoun ("He said…",
+   "They…", "This is…") brings the candidate before it (its likely antecedent; up to two back)
+   along, so a summary can run a sentence or two over `sentences`. A picked sentence that opens
+   with a connective ("However, ", "But ") loses it unless the sentence before it is picked too.
+   On news-summaries (100 CNN/DM articles, 3 sentences) the pronoun repair touches few
+   summaries and costs ROUGE-1 0.0005; replacing or dropping the pronoun sentence cost 0.001.
+7. Output in article order, so the lead (the main point, favoured by the lead bonus) comes first.
 
-Limits: the summary is only as clean as the text; sentence splitting is rule-based; a pronoun
-opening a sentence ("He said") is not resolved.
+Limits: the summary is only as clean as the text; sentence splitting is rule-based; the
+sentence before a pronoun is assumed to hold its antecedent.
 """
 
 from __future__ import annotations
@@ -36,10 +43,19 @@ from summarizer.encoder import SentenceEncoder
 from summarizer.text import split_sentences
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_GLUED_SENTENCES = re.compile(r"\b[a-z]+ The [a-z]")  # "said The Guardian" is not glued
 _DANGLING_CONNECTIVE = re.compile(
     r"^(?:(?:And|But|Yet)\s+|(?:However|Meanwhile|Moreover|Furthermore|Nevertheless|Still|"
     r"Instead|Also|Besides|Indeed|Nonetheless)\s*,\s+)(?=\S)"
 )
+# "This is…", "That means…", "This complicates…" refer back; "This week…" does not ("This
+# process…" is taken for a pronoun too: it also refers back)
+_OPENING_PRONOUN = re.compile(
+    r"^(?:(?:He|She|They|It|We|His|Her|Their|Its|Our|These|Those)\b|"
+    r"(?:This|That)\s+(?:is|was|has|had|will|would|could|can|may|might|\w+(?:s|ed))\b)"
+)
+MAX_ANTECEDENTS = 2  # sentences brought along, back from a picked one that opens with a pronoun
+OVERVIEW_SENTENCES = 3  # sentences of a digest's overview across its articles' summaries
 
 
 @dataclass(frozen=True)
@@ -48,9 +64,11 @@ class ExtractiveSettings:
 
     min_words: int = 10
     max_words: int = 60
-    lead_bonus: float = 1.5  # bonus of the first candidate; decays as exp(-position / lead_decay)
+    # bonus of the first candidate; decays as exp(-position / lead_decay). News-summaries,
+    # 3 sentences: 1.5 → 2.5 R1 +0.002, R2 +0.003 (4.0: no further gain)
+    lead_bonus: float = 2.5
     lead_decay: float = 4.0
-    length_penalty: float = 0.05  # subtracted per 30 words
+    length_penalty: float = 0.15  # subtracted per 30 words; 0.05 → 0.15 RL +0.001, 0.3 worse
     # cosine above which a sentence is a near-duplicate of a picked one; 0.75 catches a forum
     # reply quoting the lead (0.77); news-summaries ROUGE 0.85 → 0.75: R1 +0.002, R2 −0.000
     redundancy: float = 0.75
@@ -71,7 +89,7 @@ class ExtractiveSummarizer:
         self,
         encoder: SentenceEncoder,
         *,
-        sentences: int = 4,
+        sentences: int = 3,
         settings: ExtractiveSettings | None = None,
     ) -> None:
         if sentences < 1:
@@ -102,6 +120,33 @@ class ExtractiveSummarizer:
             start = end
         return summaries
 
+    def overview(self, summaries: list[str]) -> str:
+        """A few sentences across `summaries`: the most central ones, no near-duplicates.
+
+        At most `OVERVIEW_SENTENCES`, one per summary at most, so the overview spans articles.
+        No lead bonus (every summary's sentences are already its main points, and one off-topic
+        summary must not win by position); the choice trades centrality for novelty as across
+        the sections of a long text. Most central sentence first.
+        """
+        per_summary = [split_sentences(summary) for summary in summaries]
+        sentences = [sentence for group in per_summary for sentence in group]
+        if not sentences:
+            return ""
+        vectors = self._encoder.encode(sentences)
+        words = np.array([len(sentence.split()) for sentence in sentences], dtype=np.float64)
+        groups = np.concatenate([np.full(len(group), n) for n, group in enumerate(per_summary)])
+        chosen = self._pick(
+            vectors,
+            np.full(len(sentences), np.inf),
+            words,
+            np.arange(len(sentences)),
+            vectors,
+            self.settings.novelty_weight,
+            OVERVIEW_SENTENCES,
+            groups,
+        )
+        return " ".join(_repair_opening(sentences, [], index) for index in chosen)
+
     def _candidates(self, text: str) -> list[str]:
         sentences = split_sentences(text)
         return [s for s in sentences if self._is_candidate(s)] or sentences
@@ -110,7 +155,7 @@ class ExtractiveSummarizer:
         words = sentence.split()
         if not self.settings.min_words <= len(words) <= self.settings.max_words:
             return False
-        if sentence.endswith("?") or _URL.search(sentence):
+        if sentence.endswith("?") or _URL.search(sentence) or _GLUED_SENTENCES.search(sentence):
             return False
         visible = sentence.replace(" ", "")
         if sum(c.isalpha() for c in visible) < 0.6 * len(visible):
@@ -126,10 +171,11 @@ class ExtractiveSummarizer:
         positions = np.arange(len(document), dtype=np.float64)
         if len(document) <= s.section_sentences and total_words <= s.section_words:
             every = np.arange(len(document))
-            chosen = self._pick(vectors, positions, words, every, vectors, 0.0)
+            chosen = self._pick(vectors, positions, words, every, vectors, 0.0, self.sentences)
         else:
             chosen = self._pick_by_sections(vectors, words, total_words)
-        return " ".join(_repair_opening(document, chosen, i) for i in sorted(chosen))
+        chosen = _with_antecedents(document, chosen)
+        return " ".join(_repair_opening(document, chosen, i) for i in chosen)
 
     def _pick_by_sections(
         self, vectors: np.ndarray, words: np.ndarray, total_words: int
@@ -148,9 +194,15 @@ class ExtractiveSummarizer:
         positions = positions.astype(np.float64)
         pool: list[int] = []
         for section in sections:
-            pool.extend(self._pick(vectors, positions, words, section, vectors[section], 0.0))
+            pool.extend(
+                self._pick(
+                    vectors, positions, words, section, vectors[section], 0.0, self.sentences
+                )
+            )
         among = np.array(sorted(pool))
-        return self._pick(vectors, positions, words, among, vectors, s.novelty_weight)
+        return self._pick(
+            vectors, positions, words, among, vectors, s.novelty_weight, self.sentences
+        )
 
     def _pick(
         self,
@@ -160,11 +212,14 @@ class ExtractiveSummarizer:
         among: np.ndarray,
         context: np.ndarray,
         novelty_weight: float,
+        count: int,
+        groups: np.ndarray | None = None,
     ) -> list[int]:
-        """Indices of up to `self.sentences` candidates out of `among`, best first.
+        """Indices of up to `count` candidates out of `among`, best first.
 
         Relevance is the cosine to the centroid of `context` plus the lead bonus minus the length
-        penalty; with `novelty_weight` > 0 relevance is traded for novelty (MMR).
+        penalty; with `novelty_weight` > 0 relevance is traded for novelty (MMR). With `groups`
+        (a group number per candidate) at most one candidate of each group is picked.
         """
         s = self.settings
         centroid = context.mean(axis=0)
@@ -176,7 +231,7 @@ class ExtractiveSummarizer:
         )
         chosen: list[int] = []
         available = list(range(len(among)))
-        while available and len(chosen) < self.sentences:
+        while available and len(chosen) < count:
             if chosen:
                 similarity = vectors[among[available]] @ vectors[among[chosen]].T
                 closest = similarity.max(axis=1)
@@ -184,10 +239,29 @@ class ExtractiveSummarizer:
                 closest = np.zeros(len(available))
             gain = (1 - novelty_weight) * relevance[available] - novelty_weight * closest
             best = int(np.argmax(gain))
+            picked = available.pop(best)
             if closest[best] <= s.redundancy:
-                chosen.append(available[best])
-            available.pop(best)
+                chosen.append(picked)
+                if groups is not None:
+                    group = groups[among[picked]]
+                    available = [i for i in available if groups[among[i]] != group]
         return [int(among[i]) for i in chosen]
+
+
+def _with_antecedents(document: list[str], chosen: list[int]) -> list[int]:
+    """`chosen` in order, plus the sentences before any picked one that opens with a pronoun."""
+    picked = set(chosen)
+    for index in chosen:
+        back = index
+        while (
+            back > 0
+            and index - back < MAX_ANTECEDENTS
+            and back - 1 not in picked
+            and _OPENING_PRONOUN.match(document[back])
+        ):
+            back -= 1
+            picked.add(back)
+    return sorted(picked)
 
 
 def _repair_opening(document: list[str], chosen: list[int], index: int) -> str:

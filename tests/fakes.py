@@ -46,3 +46,9 @@ class FakeSummarizer:
 
     def summarize_many(self, texts: list[str]) -> list[str]:
         return [self.summarize(t) for t in texts]
+
+    def overview(self, summaries: list[str]) -> str:
+        """The first sentence of each summary; fails when one contains FAIL-OVERVIEW."""
+        if any("FAIL-OVERVIEW" in s for s in summaries):
+            raise SummarizationError("fake overview failure")
+        return " ".join(split_sentences(s)[0] for s in summaries)

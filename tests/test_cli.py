@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from summarizer.text import split_sentences
 
 FIXTURES = Path(__file__).parent / "e2e" / "fixtures"
 
@@ -52,6 +53,10 @@ def test_ingested_folder_gives_a_json_digest_of_the_topic(environment):
     assert by_title["Moscow Courts African Leaders With Grain and Guns"]["source"] == (
         "quarterly_review.md"
     )
+    overview_sentences = split_sentences(result["overview"])
+    assert 2 <= len(overview_sentences) <= 3
+    summaries = " ".join(article["summary"] for article in result["articles"])
+    assert all(sentence[-40:] in summaries for sentence in overview_sentences)
     for article in result["articles"]:
         assert article["summary"] and article["summary"].split(". ")[0] in (
             (FIXTURES / article["source"]).read_text()
@@ -67,6 +72,21 @@ def test_topic_without_articles_names_the_topics_that_have_some(environment):
     assert result.exit_code == 0
     assert "No articles about north korea" in result.output
     assert "beijing" in result.output
+
+
+@pytest.mark.model
+def test_the_worker_command_summarizes_queued_articles_once_and_exits(environment):
+    ingested = runner.invoke(app, ["ingest", "--no-summarize", str(FIXTURES)])
+
+    first = runner.invoke(app, ["worker", "--once"])
+    again = runner.invoke(app, ["worker", "--once"])
+
+    assert ingested.exit_code == 0, ingested.output
+    assert first.exit_code == 0, first.output
+    assert "4 articles summarized." in first.stdout
+    assert "0 articles summarized." in again.stdout
+    digest = json.loads(runner.invoke(app, ["digest", "russia", "--json"]).output)
+    assert all(article["summary"] for article in digest["articles"])
 
 
 def test_missing_paths_and_unsupported_files_fail_with_a_reason(environment):

@@ -12,6 +12,8 @@ from bot.delivery import deliver_due
 from bot.domain import ArticleDraft
 from bot.services import Services
 from bot.settings import Settings
+from bot.worker import process_batch
+from summarizer.text import split_sentences
 
 START = datetime(2024, 11, 4, 9, 0, tzinfo=UTC)  # a Monday
 RUSSIA = (
@@ -166,3 +168,20 @@ async def test_refused_digest_keeps_its_articles_for_the_next_push(services):
 
     [(_, text)] = bot.sent
     assert "Russia gas exports" in text
+
+
+async def test_a_pushed_digest_of_several_articles_opens_with_their_overview(services):
+    subscribe(services)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    add(services, "Russia oil", "Russia sells oil to India. " + RUSSIA, START - timedelta(days=1))
+    process_batch(services.store, services.summarizer, services.matcher, limit=10)
+    bot = RecordingBot()
+
+    await deliver_due(services, bot, now=START)
+
+    [(_, text)] = bot.sent
+    overview = text.split("\n\n")[1]
+    assert set(split_sentences(overview)) == {
+        "Russia sells oil to India.",
+        split_sentences(RUSSIA)[0],
+    }

@@ -15,6 +15,8 @@ from bot.digest import (
     subjects_in_period,
 )
 from bot.domain import ArticleDraft, Digest, DigestItem, StoredArticle
+from summarizer.text import split_sentences
+from tests.fakes import FakeSummarizer
 
 NOW = datetime(2024, 11, 10, tzinfo=UTC)
 RUSSIA = (
@@ -178,3 +180,64 @@ def test_subject_counts_tell_how_many_articles_of_the_period_name_each(sqlite_st
 
     assert (counts["russia"], counts["moscow"], counts["brazil"]) == (2, 2, 2)
     assert "monday" not in counts and "on" not in counts
+
+
+def add_summarized(store, title, text, summary):
+    article = add(store, title, text)
+    store.save_summary(article.id, "m", text=summary)
+    return article
+
+
+def test_a_digest_of_several_articles_opens_with_the_summarizers_overview(
+    sqlite_store, fake_matcher
+):
+    add_summarized(sqlite_store, "gas", RUSSIA, "Russia sells gas. To Asia.")
+    add_summarized(sqlite_store, "oil", RUSSIA + " Oil too.", "Russia sells oil. To India.")
+
+    digest = compose_digest(
+        sqlite_store,
+        fake_matcher,
+        "m",
+        "russia",
+        since=NOW - timedelta(days=1),
+        until=NOW,
+        summarizer=FakeSummarizer(),
+    )
+
+    assert len(digest.items) == 2
+    assert set(split_sentences(digest.overview)) == {"Russia sells gas.", "Russia sells oil."}
+
+
+def test_a_digest_of_one_article_has_no_overview(sqlite_store, fake_matcher):
+    add_summarized(sqlite_store, "gas", RUSSIA, "Russia sells gas.")
+
+    digest = compose_digest(
+        sqlite_store,
+        fake_matcher,
+        "m",
+        "russia",
+        since=NOW - timedelta(days=1),
+        until=NOW,
+        summarizer=FakeSummarizer(),
+    )
+
+    assert len(digest.items) == 1
+    assert digest.overview is None
+
+
+def test_a_failed_overview_leaves_the_digest_without_one(sqlite_store, fake_matcher):
+    add_summarized(sqlite_store, "gas", RUSSIA, "Russia sells gas. FAIL-OVERVIEW.")
+    add_summarized(sqlite_store, "oil", RUSSIA + " Oil too.", "Russia sells oil.")
+
+    digest = compose_digest(
+        sqlite_store,
+        fake_matcher,
+        "m",
+        "russia",
+        since=NOW - timedelta(days=1),
+        until=NOW,
+        summarizer=FakeSummarizer(),
+    )
+
+    assert len(digest.items) == 2
+    assert digest.overview is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
@@ -231,6 +232,14 @@ def test_overview_follows_the_header_escaped() -> None:
     header, overview, _ = message.split("\n\n")
     assert header.startswith("<b>Digest: russia</b>")
     assert overview == "Talks &lt;and&gt; trade"
+
+
+def test_the_digests_own_overview_is_shown_after_the_header() -> None:
+    digest = replace(make_digest([make_item()]), overview="A week of talks.")
+
+    [message] = render_digest(digest)
+
+    assert message.split("\n\n")[1] == "A week of talks."
 
 
 # --- splitting ---------------------------------------------------------------------------------

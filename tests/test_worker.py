@@ -8,11 +8,18 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain import ArticleDraft
-from bot.worker import SummaryWorker, process_batch
+from bot.worker import StoreWatcher, SummaryWorker, process_batch, run_worker
 from summarizer.errors import ModelLoadError
 
 NOW = datetime(2024, 11, 4, tzinfo=UTC)
 TEXT = "Russia expanded gas exports to Asia. Officials in Moscow signed contracts. Prices rose."
+
+
+class Unloadable:
+    model_key = "broken"
+
+    def summarize_many(self, texts):
+        raise ModelLoadError("no model at /nowhere")
 
 
 def add(store, title: str, text: str = TEXT) -> int:
@@ -69,12 +76,6 @@ async def test_waiting_handler_gets_the_summary_once_the_worker_made_it(
 
 
 async def test_model_that_cannot_load_is_reported_to_waiters(sqlite_store, fake_matcher):
-    class Unloadable:
-        model_key = "broken"
-
-        def summarize_many(self, texts):
-            raise ModelLoadError("no model at /nowhere")
-
     worker = SummaryWorker(sqlite_store, Unloadable(), fake_matcher, batch_size=4, idle_s=60)
     task = asyncio.create_task(worker.run())
     try:
@@ -89,3 +90,77 @@ async def test_model_that_cannot_load_is_reported_to_waiters(sqlite_store, fake_
 @pytest.fixture(autouse=True)
 def _quick_load_retry(monkeypatch):
     monkeypatch.setattr("bot.worker.LOAD_RETRY_S", 0.05)
+
+
+class Stop(Exception):
+    """Raised by a fake sleep to end a worker loop that would run forever."""
+
+
+def test_run_once_summarizes_the_whole_queue_in_batches_then_returns(
+    sqlite_store, fake_summarizer, fake_matcher
+):
+    ids = [add(sqlite_store, f"a{n}") for n in range(5)]
+
+    processed = run_worker(
+        sqlite_store, fake_summarizer, fake_matcher, batch_size=2, idle_s=60, once=True
+    )
+
+    assert processed == 5
+    assert all(sqlite_store.summaries(ids, fake_summarizer.model_key).values())
+
+
+def test_a_worker_process_keeps_polling_and_summarizes_articles_that_arrive_later(
+    sqlite_store, fake_summarizer, fake_matcher
+):
+    add(sqlite_store, "first")
+    naps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 1:
+            add(sqlite_store, "later")  # another process stores an article meanwhile
+        else:
+            raise Stop
+
+    with pytest.raises(Stop):
+        run_worker(
+            sqlite_store, fake_summarizer, fake_matcher, batch_size=4, idle_s=7.5, sleep=sleep
+        )
+
+    assert naps == [7.5, 7.5]
+    assert sqlite_store.articles_missing_summary(fake_summarizer.model_key, 10) == []
+
+
+def test_a_worker_process_retries_a_model_that_cannot_load_unless_run_once(
+    sqlite_store, fake_matcher
+):
+    add(sqlite_store, "a")
+    naps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        naps.append(seconds)
+        raise Stop
+
+    with pytest.raises(Stop):
+        run_worker(sqlite_store, Unloadable(), fake_matcher, batch_size=4, idle_s=1, sleep=sleep)
+    with pytest.raises(ModelLoadError, match="/nowhere"):
+        run_worker(sqlite_store, Unloadable(), fake_matcher, batch_size=4, idle_s=1, once=True)
+
+    assert naps == [0.05]  # LOAD_RETRY_S, shortened for the tests
+
+
+async def test_the_bot_learns_a_summary_made_by_a_worker_process_from_the_store(
+    sqlite_store, fake_summarizer, fake_matcher
+):
+    article_id = add(sqlite_store, "a")
+    watcher = StoreWatcher(sqlite_store, fake_summarizer.model_key, poll_s=0.01)
+    waiting = asyncio.create_task(watcher.outcome(article_id))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+
+    await asyncio.to_thread(
+        run_worker, sqlite_store, fake_summarizer, fake_matcher, batch_size=4, idle_s=1, once=True
+    )
+
+    outcome = await asyncio.wait_for(waiting, timeout=5)
+    assert outcome.summary.startswith("Russia expanded gas exports")

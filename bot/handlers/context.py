@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.ext import ContextTypes
 
 from bot.services import Services
-from bot.worker import SummaryWorker
+from bot.worker import StoreWatcher, SummaryWorker
 
 SERVICES_KEY = "services"
 WORKER_KEY = "worker"
@@ -16,6 +16,6 @@ def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data[SERVICES_KEY]
 
 
-def worker_of(context: ContextTypes.DEFAULT_TYPE) -> SummaryWorker:
-    """The in-process summary worker."""
+def worker_of(context: ContextTypes.DEFAULT_TYPE) -> SummaryWorker | StoreWatcher:
+    """The in-process summary worker, or the watcher of a `digestbot worker` process."""
     return context.application.bot_data[WORKER_KEY]

@@ -20,6 +20,7 @@ from typing import TypeVar
 import numpy as np
 from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy import text as sql_text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -229,18 +230,12 @@ class Store:
     ) -> None:
         """Record the summary of an article by a model, or why the model failed on it."""
 
-        def work(session: Session) -> None:
-            row = session.scalar(
-                select(SummaryRow).where(
-                    SummaryRow.article_id == article_id, SummaryRow.model_key == model_key
-                )
+        values = {"text": text, "error": error, "created_at": _now()}
+        self._run(
+            lambda session: _upsert(
+                session, SummaryRow, {"article_id": article_id, "model_key": model_key}, values
             )
-            if row is None:
-                row = SummaryRow(article_id=article_id, model_key=model_key)
-                session.add(row)
-            row.text, row.error, row.created_at = text, error, _now()
-
-        self._run(work)
+        )
 
     def summaries(self, article_ids: list[int], model_key: str) -> dict[int, str | None]:
         """Summaries by `model_key` of the given articles (None where the model failed)."""
@@ -262,18 +257,15 @@ class Store:
         """Store an article's passage vectors for `model_key` (replacing older ones)."""
         array = np.ascontiguousarray(vectors, dtype=np.float32)
 
-        def work(session: Session) -> None:
-            session.merge(
-                ArticleVectorsRow(
-                    article_id=article_id,
-                    model_key=model_key,
-                    rows=array.shape[0],
-                    dim=array.shape[1],
-                    data=array.tobytes(),
-                )
+        values = {"rows": array.shape[0], "dim": array.shape[1], "data": array.tobytes()}
+        self._run(
+            lambda session: _upsert(
+                session,
+                ArticleVectorsRow,
+                {"article_id": article_id, "model_key": model_key},
+                values,
             )
-
-        self._run(work)
+        )
         self._remember(self._vector_cache, {(model_key, article_id): array})
 
     def vectors(self, article_ids: list[int], model_key: str) -> dict[int, np.ndarray]:
@@ -599,6 +591,14 @@ class Store:
                 row.failure_reported = True
 
         self._run(work)
+
+
+def _upsert(session: Session, row: type, keys: dict, values: dict) -> None:
+    """Insert a row, or update `values` of the row with these `keys` (a unique key): one
+    statement (INSERT … ON CONFLICT DO UPDATE), so two workers saving it at once cannot clash."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(row).values(**keys, **values)
+    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
 
 
 def _now() -> datetime:

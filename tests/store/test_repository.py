@@ -3,6 +3,8 @@ deliveries (the schedule's state), on SQLite and on PostgreSQL when reachable.""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -11,7 +13,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import OperationalError
 
 from bot.domain import ArticleDraft
-from bot.store import DatabaseUnavailable
+from bot.store import DatabaseUnavailable, open_store
 from bot.store.repository import Store
 
 NOW = datetime(2024, 11, 4, 12, 0, tzinfo=UTC)
@@ -133,6 +135,43 @@ def test_vectors_once_read_come_from_memory_and_the_oldest_are_dropped(store, mo
     assert sorted(read) == ids
     assert sorted(cached) == ids[1:]  # the first was dropped to keep two, then found gone
     assert cached[ids[2]][0, 0] == 2
+
+
+def test_two_workers_saving_the_same_summaries_at_once_do_not_clash(store):
+    other = open_store(store.engine.url.render_as_string(hide_password=False))
+    articles = [
+        store.add_article(draft(f"a{n}"), fingerprint=f"a{n}", received_at=NOW)[0]
+        for n in range(20)
+    ]
+    start = threading.Barrier(2)
+
+    def worker(worker_store, name):
+        start.wait()
+        for article in articles:
+            worker_store.save_summary(article.id, "m", text=f"{name} {article.id}")
+            worker_store.save_vectors(article.id, "enc", np.ones((1, 2), dtype=np.float32))
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            done = [pool.submit(worker, s, name) for s, name in ((store, "x"), (other, "y"))]
+            for future in done:
+                future.result()  # re-raises an IntegrityError of either worker
+    finally:
+        other.close()
+
+    summaries = store.summaries([a.id for a in articles], "m")
+    assert all(summaries[a.id] in (f"x {a.id}", f"y {a.id}") for a in articles)
+    assert store.articles_missing_summary("m", 50) == []
+    assert set(store.vectors([a.id for a in articles], "enc")) == {a.id for a in articles}
+
+
+def test_saving_a_summary_again_replaces_the_text_and_clears_the_error(store):
+    article, _ = store.add_article(draft(), fingerprint="f", received_at=NOW)
+    store.save_summary(article.id, "m", text=None, error="model failed")
+
+    store.save_summary(article.id, "m", text="summary")
+
+    assert store.summary_state(article.id, "m") == ("summary", None)
 
 
 def subscribe(store, chat_id=1, topic="russia", next_run_at=NOW):

@@ -7,12 +7,15 @@ Its output is gibberish; only the plumbing is under test.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 
+from summarizer.abstractive import Seq2SeqSummarizer
 from summarizer.backends import load_summarizer
 from summarizer.errors import ModelLoadError
+from tests.fakes import HashingEncoder
 
 WINDOW = 48
 WORDS = ["the", "council", "said", "river", "flood", "town", "houses", "water", "week", "report"]
@@ -142,3 +145,40 @@ def test_a_missing_model_directory_fails_on_first_use_naming_the_path(tmp_path: 
 
     assert str(missing) in str(error.value)
     assert "HF_HUB_OFFLINE=0" in str(error.value)
+
+
+def test_an_overview_is_generated_from_the_joined_summaries(
+    tiny_model_dir: Path, generate_calls: list[int]
+) -> None:
+    summarizer = load_summarizer(
+        "seq2seq", model=str(tiny_model_dir), encoder=None, max_new_tokens=8
+    )
+
+    overview = summarizer.overview([_sentences(1), _sentences(2)])
+
+    assert isinstance(overview, str)
+    assert generate_calls == [1]
+
+
+@pytest.mark.parametrize(
+    ("generated", "replaced"),
+    [("Springfield said 12 houses flooded.", True), ("The council said the town flooded.", False)],
+)
+def test_a_summary_naming_facts_absent_from_the_article_is_replaced_and_logged(
+    tiny_model_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    generated: str,
+    replaced: bool,
+) -> None:
+    summarizer = load_summarizer(
+        "seq2seq", model=str(tiny_model_dir), encoder=HashingEncoder(), sentences=1
+    )
+    monkeypatch.setattr(Seq2SeqSummarizer, "_generate_batch", lambda self, chunks: [generated])
+    text = "The river flood reached the town. The council said the water kept rising."
+
+    with caplog.at_level(logging.WARNING, logger="summarizer.faithfulness"):
+        summary = summarizer.summarize(text)
+
+    assert (summary in text) is replaced
+    assert ("replaced by the extractive" in caplog.text) is replaced

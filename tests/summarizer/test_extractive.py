@@ -107,6 +107,7 @@ def test_skips_questions_links_and_fragments() -> None:
         "Will the river flood the old town centre and the houses again next week?",
         "Read more about the river flood at https://example.org/river-flood-town today.",
         "River Flood Town Centre Houses Rescue Council Shelter Update Live",
+        "Rescue teams reached the river flood in the town centre The water kept rising all week.",
     ]
     summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=4, settings=NO_LEAD)
 
@@ -129,6 +130,36 @@ def test_an_opening_connective_is_dropped_when_its_antecedent_is_not_picked() ->
     assert summarizer.summarize(text) == (
         "The river flood could reach the town centre again, officials warned."
     )
+
+
+MAYOR = "The town mayor visited the flooded houses near the river bank on Tuesday."
+WARNING = "officials warned that the river could flood the town centre and houses this week."
+
+
+@pytest.mark.parametrize("opening", ["He said", "They said", "This means"])
+def test_a_picked_sentence_opening_with_a_pronoun_brings_the_sentence_before_it(
+    opening: str,
+) -> None:
+    pronoun = f"{opening} {WARNING}"
+    text = " ".join([FLOOD[4], MAYOR, pronoun, FLOOD[5], FLOOD[6]])
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=NO_LEAD)
+
+    assert summarizer.summarize(text) == f"{MAYOR} {pronoun}"
+
+
+def test_this_as_a_determiner_is_not_a_dangling_pronoun() -> None:
+    sentence = f"This week {WARNING}"
+    text = " ".join([FLOOD[4], MAYOR, sentence, FLOOD[5], FLOOD[6]])
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=NO_LEAD)
+
+    assert summarizer.summarize(text) == sentence
+
+
+def test_a_pronoun_sentence_after_its_picked_antecedent_adds_nothing() -> None:
+    text = " ".join([*FLOOD[:3], "They said the river flood had reached the old town centre."])
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=4, settings=NO_LEAD)
+
+    assert len(summary_sentences(summarizer.summarize(text))) == 4
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n  "])
@@ -171,6 +202,25 @@ def test_a_long_text_is_summarized_whole_not_just_its_start() -> None:
     assert any(sentence in early for sentence in picked)
 
 
+STORIES = [
+    ["harvest", "farmers", "wheat", "tractor"],
+    ["election", "voters", "ballot", "parliament"],
+    ["earthquake", "rescue", "rubble", "tremor"],
+    ["orchestra", "concert", "violin", "symphony"],
+    ["satellite", "rocket", "orbit", "launch"],
+]
+
+
+def test_the_summary_of_a_five_story_issue_is_not_just_its_first_story() -> None:
+    stories = [_topic_sentences(words, 30) for words in STORIES]
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder())
+
+    picked = summary_sentences(summarizer.summarize(" ".join(sum(stories, []))))
+
+    sources = {n for sentence in picked for n, story in enumerate(stories) if sentence in story}
+    assert len(sources) == len(picked) == 3
+
+
 def test_summarize_many_embeds_all_texts_in_one_encoder_call() -> None:
     encoder = BagOfWordsEncoder()
     texts = [" ".join(FLOOD), "", " ".join(reversed(FLOOD))]
@@ -186,8 +236,8 @@ def test_the_model_key_names_the_encoder_and_changes_with_the_settings() -> None
     encoder = BagOfWordsEncoder()
     default = ExtractiveSummarizer(encoder).model_key
 
-    assert default.startswith("extractive:fake-bow:s4:")
-    assert ExtractiveSummarizer(encoder, sentences=3).model_key != default
+    assert default.startswith("extractive:fake-bow:s3:")
+    assert ExtractiveSummarizer(encoder, sentences=4).model_key != default
     assert ExtractiveSummarizer(encoder, settings=NO_LEAD).model_key != default
     assert ExtractiveSummarizer(encoder).model_key == default
 
@@ -202,3 +252,38 @@ def test_a_sentence_without_a_connective_is_left_as_written() -> None:
     summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1)
 
     assert summarizer.summarize(text) == text
+
+
+FLOOD_SUMMARIES = [
+    "The river flood reached the old town centre on Monday and the water kept rising. "
+    "Rescue teams moved families out of the flooded houses near the river bank.",
+    "Officials warned that the river could flood the town centre again this week.",
+    "The river flood reached the old town centre on Monday and the water kept rising.",
+    "A football match in the capital ended in a draw after a late penalty kick.",
+    FLOOD[6],
+]
+
+
+def test_an_overview_picks_central_sentences_across_summaries_without_repeats() -> None:
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3)
+
+    overview = split_sentences(summarizer.overview(FLOOD_SUMMARIES))
+
+    assert 2 <= len(overview) <= 3
+    assert len(set(overview)) == len(overview)
+    assert all(any(sentence in s for s in FLOOD_SUMMARIES) for sentence in overview)
+    assert "football" not in " ".join(overview)
+
+
+def test_an_overview_takes_at_most_one_sentence_from_each_summary() -> None:
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3)
+
+    overview = summarizer.overview([" ".join([FLOOD[0], FLOOD[2], FLOOD[6]]), FLOOD[5]])
+
+    picked = split_sentences(overview)
+    assert len(picked) == 2
+    assert FLOOD[5] in picked
+
+
+def test_an_overview_of_nothing_is_empty() -> None:
+    assert ExtractiveSummarizer(BagOfWordsEncoder()).overview(["", "  "]) == ""
