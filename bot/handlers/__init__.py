@@ -1,8 +1,12 @@
 """Telegram handlers: one module per command family; each parses, calls one service, replies."""
 
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.handlers import articles, digests, errors, guide, subscriptions
+from bot.handlers import articles, chats, digests, errors, guide, subscriptions
+
+# Commands also read from channel posts: only a channel's admins can post, so they manage it.
+MESSAGES_AND_POSTS = filters.UpdateType.MESSAGES | filters.UpdateType.CHANNEL_POST
 
 
 def register_handlers(application: Application) -> None:
@@ -10,9 +14,19 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("start", guide.start))
     application.add_handler(CommandHandler("help", guide.help_command))
     application.add_handler(CommandHandler("digest", digests.digest))
-    application.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
-    application.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
-    application.add_handler(CommandHandler("subscriptions", subscriptions.list_subscriptions))
+    application.add_handler(TypeHandler(Update, chats.reactivate), group=-1)
+    application.add_handler(
+        CommandHandler("subscribe", subscriptions.subscribe, filters=MESSAGES_AND_POSTS)
+    )
+    application.add_handler(
+        CommandHandler("unsubscribe", subscriptions.unsubscribe, filters=MESSAGES_AND_POSTS)
+    )
+    application.add_handler(
+        CommandHandler(
+            "subscriptions", subscriptions.list_subscriptions, filters=MESSAGES_AND_POSTS
+        )
+    )
+    application.add_handler(CommandHandler("timezone", chats.timezone, filters=MESSAGES_AND_POSTS))
     application.add_handler(MessageHandler(filters.COMMAND, guide.unknown_command))
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.Document.ALL, articles.document))

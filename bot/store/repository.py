@@ -234,6 +234,67 @@ class Store:
 
         self._run(work)
 
+    def set_timezone(
+        self, chat_id: int, timezone: str, reschedule: Callable[[Subscription], datetime]
+    ) -> list[Subscription]:
+        """Set a known chat's time zone and, in the same transaction, each of its subscriptions'
+        next run to `reschedule(subscription)` (called with the new zone). Returns them."""
+
+        def work(session: Session) -> list[Subscription]:
+            chat = session.get(ChatRow, chat_id)
+            chat.timezone = timezone
+            rows = session.scalars(
+                select(SubscriptionRow)
+                .where(SubscriptionRow.chat_id == chat_id)
+                .order_by(SubscriptionRow.topic)
+            ).all()
+            for row in rows:
+                row.next_run_at = reschedule(_subscription(row, chat))
+            return [_subscription(row, chat) for row in rows]
+
+        return self._run(work)
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup with a new id: move the chat and its subscriptions there
+        (a topic the new id already follows keeps the new id's subscription)."""
+
+        def work(session: Session) -> None:
+            old = session.get(ChatRow, old_chat_id)
+            if old is None:
+                return
+            new = session.get(ChatRow, new_chat_id)
+            if new is None:
+                new = ChatRow(
+                    id=new_chat_id, timezone=old.timezone, active=old.active, created_at=_now()
+                )
+                session.add(new)
+                session.flush()
+            taken = set(
+                session.scalars(
+                    select(SubscriptionRow.topic).where(SubscriptionRow.chat_id == new_chat_id)
+                )
+            )
+            for row in session.scalars(
+                select(SubscriptionRow).where(SubscriptionRow.chat_id == old_chat_id)
+            ).all():
+                if row.topic in taken:
+                    session.delete(row)
+                else:
+                    row.chat_id = new_chat_id
+            session.flush()
+            session.delete(old)
+
+        self._run(work)
+
+    def set_schedule(self, subscription_id: int, *, schedule: str, next_run_at: datetime) -> None:
+        """Give a subscription a new schedule and next run."""
+
+        def work(session: Session) -> None:
+            row = session.get(SubscriptionRow, subscription_id)
+            row.schedule, row.next_run_at = schedule, next_run_at
+
+        self._run(work)
+
     def subscribe(
         self,
         chat_id: int,
