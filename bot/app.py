@@ -14,7 +14,7 @@ import logging
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot.delivery import deliver_due
+from bot.delivery import RATE_LIMIT_RETRIES, deliver_due
 from bot.handlers import register_handlers
 from bot.handlers.context import SERVICES_KEY, WORKER_KEY
 from bot.replies import COMMANDS
@@ -23,7 +23,6 @@ from bot.worker import SummaryWorker
 
 log = logging.getLogger(__name__)
 
-RATE_LIMIT_RETRIES = 3
 WORKER_TASK_KEY = "worker_task"
 
 

@@ -11,7 +11,24 @@ the digest's cutoff and sets its next run. So:
   while the process died before recording it (logged on resume);
 - a digest missed while the bot was down is sent once on return, covering everything since the
   previous one; the next run is computed from now, so missed slots are not replayed;
-- a week without new articles about the topic sends nothing.
+- a week without new articles about the topic sends nothing (or, with `notify_empty_digest`,
+  one short "nothing new" line).
+
+What Telegram answers, and what happens (errors are mapped here, in `_send_parts`):
+- 429 `RetryAfter`: PTB's AIORateLimiter (global ~30/s, ~1/s per chat, 20/min per group) waits
+  `retry_after` and retries, `RATE_LIMIT_RETRIES` times; if it still raises, the delivery stays
+  unfinished and resumes at the same message on a later tick — never dropped.
+- network error or timeout: re-sent after each of `send_retry_delays_s`, then left for a later
+  tick. A timeout or a dropped connection is an unknown outcome (Telegram may have delivered the
+  message): the re-send can duplicate that one message, and each such case is logged.
+- 403 `Forbidden` (blocked, kicked, chat deleted): the chat is marked inactive and its pushes
+  stop; its subscriptions are kept, and any later message from it makes it active again.
+- 400 `BadRequest`: "message is too long" re-splits the message, an entity/tag error sends it
+  without markup (the replacement is stored in the delivery, so a restart sends the same);
+  any other refusal fails the delivery with the error logged, and its articles stay for the next
+  push.
+- `ChatMigrated` (a group became a supergroup): the chat's subscriptions move to the new id and
+  the message is sent there.
 """
 
 from __future__ import annotations
@@ -23,15 +40,30 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.digest import compose_digest
 from bot.domain import Delivery, Subscription
-from bot.formatting import render_digest
+from bot.formatting import (
+    render_digest,
+    render_nothing_new,
+    split_for_telegram,
+    telegram_html_length,
+    without_markup,
+)
 from bot.schedule import next_run, parse_schedule
 from bot.services import Services
 
 log = logging.getLogger(__name__)
+
+RATE_LIMIT_RETRIES = 3  # flood waits PTB's AIORateLimiter sits out before raising RetryAfter
 
 
 async def deliver_due(services: Services, bot: Bot, now: datetime | None = None) -> int:
@@ -40,8 +72,13 @@ async def deliver_due(services: Services, bot: Bot, now: datetime | None = None)
     due = await asyncio.to_thread(services.store.due_subscriptions, now)
     finished = 0
     for subscription in due:
-        if await deliver_subscription(services, bot, subscription, now):
-            finished += 1
+        try:
+            finished += await deliver_subscription(services, bot, subscription, now)
+        except TelegramError:
+            log.exception(
+                "delivery of %s to chat %d failed; it resumes on a later tick",
+                subscription.topic, subscription.chat_id,
+            )  # fmt: skip
     return finished
 
 
@@ -86,7 +123,13 @@ def _begin_delivery(services: Services, subscription: Subscription, now: datetim
         until=now,
         by_arrival=True,
     )
-    parts = render_digest(digest, tz=ZoneInfo(subscription.timezone)) if digest.items else []
+    tz = ZoneInfo(subscription.timezone)
+    if digest.items:
+        parts = render_digest(digest, tz=tz)
+    elif services.settings.notify_empty_digest:
+        parts = [render_nothing_new(subscription.topic, subscription.covered_until, tz=tz)]
+    else:
+        parts = []
     return services.store.begin_delivery(
         subscription.id, due_at=subscription.next_run_at, covered_until=now, parts=parts
     )
@@ -100,39 +143,113 @@ async def _send_parts(
     next_at: datetime,
 ) -> bool:
     store = services.store
-    for index in range(delivery.parts_sent, len(delivery.parts)):
+    chat_id, parts, index = subscription.chat_id, delivery.parts, delivery.parts_sent
+    while index < len(parts):
+        try:
+            await _send_with_retries(
+                bot, chat_id, parts[index], services.settings.send_retry_delays_s, delivery.id
+            )
+        except RetryAfter as exc:
+            log.warning(
+                "delivery %d to chat %d: still flood-limited after %d waits (%s); it resumes at "
+                "message %d on a later tick",
+                delivery.id, chat_id, RATE_LIMIT_RETRIES + 1, exc, index + 1,
+            )  # fmt: skip
+            return False
+        except ChatMigrated as exc:
+            log.info(
+                "chat %d became supergroup %d; moving its subscriptions", chat_id, exc.new_chat_id
+            )
+            await asyncio.to_thread(store.move_chat, chat_id, exc.new_chat_id)
+            chat_id = exc.new_chat_id
+            continue
+        except Forbidden as exc:
+            log.warning("chat %d refuses messages (%s); pushes stopped", chat_id, exc)
+            await asyncio.to_thread(store.set_chat_active, chat_id, False)
+            return False
+        except BadRequest as exc:
+            repaired = repair_refused(parts[index], exc.message)
+            if repaired is None:
+                log.error(
+                    "delivery %d to chat %d refused by Telegram: %s; its articles stay for the "
+                    "next push",
+                    delivery.id, chat_id, exc,
+                )  # fmt: skip
+                await asyncio.to_thread(
+                    store.finish_delivery,
+                    delivery.id,
+                    status="failed",
+                    next_run_at=next_at,
+                    error=str(exc),
+                )
+                return True
+            log.warning(
+                "delivery %d message %d refused (%s); sending it as %d %s message(s) instead",
+                delivery.id, index + 1, exc, len(repaired),
+                "shorter" if len(repaired) > 1 else "plain",
+            )  # fmt: skip
+            parts = parts[:index] + repaired + parts[index + 1 :]
+            await asyncio.to_thread(store.replace_parts, delivery.id, parts)
+            continue
+        except NetworkError as exc:  # retries exhausted; BadRequest was caught above
+            log.warning(
+                "delivery %d message %d: %s after %d retries; resuming on a later tick",
+                delivery.id, index + 1, exc, len(services.settings.send_retry_delays_s),
+            )  # fmt: skip
+            return False
+        index += 1
+        await asyncio.to_thread(store.mark_part_sent, delivery.id, index)
+    await asyncio.to_thread(store.finish_delivery, delivery.id, status="sent", next_run_at=next_at)
+    log.info(
+        "delivered %s digest to chat %d (%d messages)", subscription.topic, chat_id, len(parts)
+    )
+    return True
+
+
+async def _send_with_retries(
+    bot: Bot, chat_id: int, text: str, delays_s: list[float], delivery_id: int
+) -> None:
+    """Send one message; after a network error or timeout wait and send again, up to
+    `len(delays_s)` times, then raise the last error.
+
+    Only a failure whose request may have reached Telegram (a timeout, a dropped connection) can
+    make a re-send a duplicate; it is logged as an unknown outcome. Telegram's answers (429,
+    403, 400, migration) are raised at once: PTB's AIORateLimiter already waited out 429s.
+    """
+    for attempt, delay in enumerate((*delays_s, None)):
         try:
             await bot.send_message(
-                subscription.chat_id,
-                delivery.parts[index],
+                chat_id,
+                text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
-        except Forbidden as exc:
-            log.warning("chat %d refuses messages (%s); pushes stopped", subscription.chat_id, exc)
-            await asyncio.to_thread(store.set_chat_active, subscription.chat_id, False)
-            return False
-        except BadRequest as exc:
-            log.error("delivery %d refused by Telegram: %s", delivery.id, exc)
-            await asyncio.to_thread(
-                store.finish_delivery,
-                delivery.id,
-                status="failed",
-                next_run_at=next_at,
-                error=str(exc),
-            )
-            return True
-        except NetworkError as exc:  # includes TimedOut: the outcome of this message is unknown
+            return
+        except BadRequest:
+            raise
+        except NetworkError as exc:
+            if delay is None:
+                raise
             log.warning(
-                "delivery %d message %d: %s; retrying on the next tick", delivery.id, index + 1, exc
-            )
-            return False
-        await asyncio.to_thread(store.mark_part_sent, delivery.id, index + 1)
-    await asyncio.to_thread(store.finish_delivery, delivery.id, status="sent", next_run_at=next_at)
-    log.info(
-        "delivered %s digest to chat %d (%d messages)",
-        subscription.topic,
-        subscription.chat_id,
-        len(delivery.parts),
-    )
-    return True
+                "delivery %d to chat %d, attempt %d: %s; outcome unknown (the message may have "
+                "arrived, so the re-send in %.1f s may show it twice)",
+                delivery_id, chat_id, attempt + 1, exc, delay,
+            )  # fmt: skip
+            await asyncio.sleep(delay)
+
+
+def repair_refused(part: str, reason: str) -> list[str] | None:
+    """What to send instead of a message Telegram refused, or None if nothing would help.
+
+    "message is too long" → the message re-split at three quarters of its length; an entity or
+    tag error → the same text without markup. A message that is already plain or cannot be split
+    further is not repaired.
+    """
+    reason = reason.lower()
+    if "too long" in reason:
+        pieces = split_for_telegram([part], limit=max(telegram_html_length(part) * 3 // 4, 1))
+        return pieces if len(pieces) > 1 else None
+    if "entit" in reason or "tag" in reason or "parse" in reason:
+        plain = without_markup(part)
+        return [plain] if plain != part and plain.strip() else None
+    return None

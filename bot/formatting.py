@@ -131,6 +131,18 @@ def split_for_telegram(blocks: list[str], limit: int = TELEGRAM_MAX_CHARS) -> li
     return messages
 
 
+def without_markup(text: str) -> str:
+    """HTML `text` with its tags dropped and its text escaped again: the same words, no
+    formatting, still safe to send with ``parse_mode=HTML`` (the fallback when Telegram refuses
+    a message's entities)."""
+    return html.escape("".join(atom.text for atom in _atoms(text)), quote=False)
+
+
+def render_nothing_new(topic: str, since: datetime, *, tz: tzinfo = UTC) -> str:
+    """The short line a subscription may push when no new article is about its topic."""
+    return f"Nothing new on <b>{html.escape(topic)}</b> since {_day(since.astimezone(tz))}."
+
+
 @dataclass(frozen=True, slots=True)
 class _Atom:
     """The smallest unit a cut respects: a tag, an entity or one character."""

@@ -398,6 +398,15 @@ class Store:
 
         return self._run(work)
 
+    def replace_parts(self, delivery_id: int, parts: list[str]) -> None:
+        """Change the messages a delivery still has to send (those before `parts_sent` are
+        unchanged): a message Telegram refused is replaced by a re-split or plain version."""
+
+        def work(session: Session) -> None:
+            session.get(DeliveryRow, delivery_id).parts = json.dumps(parts)
+
+        self._run(work)
+
     def mark_part_sent(self, delivery_id: int, parts_sent: int) -> None:
         """Record that Telegram confirmed the first `parts_sent` messages of a delivery."""
 
