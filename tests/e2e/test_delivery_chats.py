@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import BotProcess
+from tests.e2e.harness import FIXTURES, BotProcess
 from tests.fakebot import FakeBotAPI
 
 pytestmark = pytest.mark.e2e
@@ -92,9 +92,23 @@ def test_in_groups_only_admins_change_subscriptions(fake, bot):
     assert "russia — weekly, Monday 09:00" in listing
 
 
-def test_a_channel_admin_subscribes_the_channel_by_posting_the_command(fake, bot):
-    before = len(fake.messages(CHANNEL))
-    fake.channel_post(CHANNEL, "/subscribe russia daily 08:00", title="News channel")
+def test_commands_addressed_to_the_bot_by_name_work(fake, bot):
+    reply = ask(fake, 2004, "/digest@digest_test_bot volcanology")
+    assert reply.startswith("No articles about volcanology")
 
-    [reply] = fake.wait_for_messages(CHANNEL, before + 1, timeout=15)[before:]
-    assert reply.plain_text.startswith("Subscribed to russia: daily 08:00")
+
+def test_a_channel_admin_subscribes_the_channel_by_posting_the_command_and_gets_pushes(
+    fake, bot
+):
+    fake.channel_post(CHANNEL, "/subscribe russia every 2s", title="News channel")
+    [reply] = fake.wait_for_messages(CHANNEL, 1, timeout=15)
+    assert reply.plain_text.startswith("Subscribed to russia: every 2 s")
+
+    fake.send_and_wait(1, (FIXTURES / "kremlin_energy.txt").read_text(), timeout=30)
+
+    fake.wait_for(
+        lambda: any(m.plain_text.startswith("Digest: russia") for m in fake.messages(CHANNEL)),
+        timeout=60,
+        what="a push into the channel",
+    )
+    assert "Kremlin Tightens Grip" in fake.messages(CHANNEL)[-1].plain_text
