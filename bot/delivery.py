@@ -35,10 +35,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import textwrap
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -49,9 +51,11 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.buttons import digest_markup
 from bot.digest import compose_digest
-from bot.domain import Delivery, Subscription
+from bot.domain import Delivery, Digest, Subscription
 from bot.formatting import (
+    articles_per_message,
     render_digest,
     render_nothing_new,
     split_for_telegram,
@@ -124,15 +128,33 @@ def _begin_delivery(services: Services, subscription: Subscription, now: datetim
         by_arrival=True,
     )
     tz = ZoneInfo(subscription.timezone)
+    part_articles: list[list[tuple[int, str]]] = []
     if digest.items:
+        digest = shorten_summaries(digest, services.settings.push_summary_chars)
         parts = render_digest(digest, tz=tz)
+        part_articles = articles_per_message(digest, parts)
     elif services.settings.notify_empty_digest:
         parts = [render_nothing_new(subscription.topic, subscription.covered_until, tz=tz)]
     else:
         parts = []
     return services.store.begin_delivery(
-        subscription.id, due_at=subscription.next_run_at, covered_until=now, parts=parts
+        subscription.id,
+        due_at=subscription.next_run_at,
+        covered_until=now,
+        parts=parts,
+        part_articles=part_articles,
     )
+
+
+def shorten_summaries(digest: Digest, max_chars: int) -> Digest:
+    """The digest with each summary cut to `max_chars` at a word ("Full summary" shows it all)."""
+    items = [
+        replace(item, summary=textwrap.shorten(item.summary, max_chars, placeholder=" …"))
+        if item.summary
+        else item
+        for item in digest.items
+    ]
+    return replace(digest, items=items)
 
 
 async def _send_parts(
@@ -144,10 +166,17 @@ async def _send_parts(
 ) -> bool:
     store = services.store
     chat_id, parts, index = subscription.chat_id, delivery.parts, delivery.parts_sent
+    part_articles = [delivery.articles_of(i) for i in range(len(parts))]
     while index < len(parts):
+        markup = digest_markup(delivery.id, index, part_articles[index], subscription.id)
         try:
             await _send_with_retries(
-                bot, chat_id, parts[index], services.settings.send_retry_delays_s, delivery.id
+                bot,
+                chat_id,
+                parts[index],
+                markup,
+                services.settings.send_retry_delays_s,
+                delivery.id,
             )
         except RetryAfter as exc:
             log.warning(
@@ -189,7 +218,9 @@ async def _send_parts(
                 "shorter" if len(repaired) > 1 else "plain",
             )  # fmt: skip
             parts = parts[:index] + repaired + parts[index + 1 :]
-            await asyncio.to_thread(store.replace_parts, delivery.id, parts)
+            extra_pieces = [[] for _ in repaired[1:]]
+            part_articles = part_articles[: index + 1] + extra_pieces + part_articles[index + 1 :]
+            await asyncio.to_thread(store.replace_parts, delivery.id, parts, part_articles)
             continue
         except NetworkError as exc:  # retries exhausted; BadRequest was caught above
             log.warning(
@@ -207,7 +238,12 @@ async def _send_parts(
 
 
 async def _send_with_retries(
-    bot: Bot, chat_id: int, text: str, delays_s: list[float], delivery_id: int
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup,
+    delays_s: list[float],
+    delivery_id: int,
 ) -> None:
     """Send one message; after a network error or timeout wait and send again, up to
     `len(delays_s)` times, then raise the last error.
@@ -223,6 +259,7 @@ async def _send_with_retries(
                 text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=markup,
             )
             return
         except BadRequest:

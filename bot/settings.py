@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     scheduler_tick_s: float = Field(default=30.0, gt=0)
     send_retry_delays_s: list[float] = Field(default=[1.0, 4.0, 15.0])
     notify_empty_digest: bool = False
+    push_summary_chars: int = Field(default=300, ge=40)
 
     max_article_chars: int = Field(default=200_000, ge=1_000)
     log_level: str = "INFO"

@@ -29,6 +29,7 @@ class RecordingBot:
 
     def __init__(self, failures: dict[int, Exception] | None = None) -> None:
         self.sent: list[tuple[int, str]] = []
+        self.markups: list = []
         self.failures = failures or {}
         self.attempts = 0
 
@@ -37,12 +38,13 @@ class RecordingBot:
         if attempt in self.failures:
             raise self.failures[attempt]
         self.sent.append((chat_id, text))
+        self.markups.append(kwargs.get("reply_markup"))
 
 
 @pytest.fixture
 def services(sqlite_store, fake_summarizer, fake_matcher) -> Services:
     return Services(
-        settings=Settings(send_retry_delays_s=[0.0, 0.0]),
+        settings=Settings(send_retry_delays_s=[0.0, 0.0], push_summary_chars=100_000),
         store=sqlite_store,
         summarizer=fake_summarizer,
         matcher=fake_matcher,
@@ -272,3 +274,31 @@ async def test_week_without_articles_sends_a_short_line_when_configured(services
     await deliver_due(services, bot, now=START + timedelta(minutes=1))
 
     assert bot.sent == [(7, "Nothing new on <b>russia</b> since 28 Oct 2024.")]
+
+
+async def test_pushed_summaries_are_shortened_and_each_message_has_its_buttons(services):
+    services = Services(
+        settings=Settings(push_summary_chars=200),
+        store=services.store,
+        summarizer=services.summarizer,
+        matcher=services.matcher,
+    )
+    subscribe(services)
+    add_long_reports(services, 2)
+    bot = RecordingBot()
+
+    await deliver_due(services, bot, now=START)
+
+    [(_, text)] = bot.sent
+    assert text.count(" …") == 2 and "Russia and the Kremlin. " * 10 not in text
+    [markup] = bot.markups
+    labels = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
+    [subscription] = services.store.subscriptions(7)
+    articles = {
+        a.title: a.id for a in services.store.articles_received_between(START - timedelta(9), START)
+    }
+    assert labels == [
+        [("Full summary: Russia report 0", f"f:1:0:{articles['Russia report 0']}")],
+        [("Full summary: Russia report 1", f"f:1:0:{articles['Russia report 1']}")],
+        [("Unsubscribe", f"u:{subscription.id}")],
+    ]

@@ -1,9 +1,16 @@
 """Telegram handlers: one module per command family; each parses, calls one service, replies."""
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
-from bot.handlers import articles, chats, digests, errors, guide, subscriptions
+from bot.handlers import articles, buttons, chats, digests, errors, guide, subscriptions
 
 # Commands also read from channel posts: only a channel's admins can post, so they manage it.
 MESSAGES_AND_POSTS = filters.UpdateType.MESSAGES | filters.UpdateType.CHANNEL_POST
@@ -27,6 +34,7 @@ def register_handlers(application: Application) -> None:
         )
     )
     application.add_handler(CommandHandler("timezone", chats.timezone, filters=MESSAGES_AND_POSTS))
+    application.add_handler(CallbackQueryHandler(buttons.press))
     application.add_handler(MessageHandler(filters.COMMAND, guide.unknown_command))
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.Document.ALL, articles.document))

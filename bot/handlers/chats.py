@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from html import escape
 from zoneinfo import ZoneInfo, available_timezones
 
-from telegram import Update
+from telegram import Bot, Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.ext import ContextTypes
 
@@ -22,25 +22,28 @@ from bot.schedule import next_run, parse_schedule
 
 _ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 TIMEZONE_EXAMPLES = "Europe/Berlin, America/New_York, Asia/Tokyo or UTC"
+ADMINS_ONLY = "only this group's admins can change its subscriptions, schedules and time zone."
 
 
 async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """True when the sender may change this chat's subscriptions; otherwise replies why not."""
-    chat, message = update.effective_chat, update.effective_message
+    message = update.effective_message
+    if await is_manager(context.bot, update.effective_chat, update.effective_user, message):
+        return True
+    await message.reply_text(f"Sorry, {ADMINS_ONLY} Anyone can still ask for a /digest.")
+    return False
+
+
+async def is_manager(bot: Bot, chat: Chat, user: User | None, message: Message | None) -> bool:
+    """Whether `user` (who sent `message`, if any) may change `chat`'s subscriptions."""
     if chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
         return True
-    if message.sender_chat is not None and message.sender_chat.id == chat.id:
-        return True  # an anonymous admin, posting as the group
-    user = update.effective_user
-    if user is not None:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-        if member.status in _ADMIN_STATUSES:
-            return True
-    await message.reply_text(
-        "Sorry, only this group's admins can change its subscriptions, schedules and time zone. "
-        "Anyone can still ask for a /digest."
-    )
-    return False
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id  # an anonymous admin, posting as the group
+    if user is None:
+        return False
+    member = await bot.get_chat_member(chat.id, user.id)
+    return member.status in _ADMIN_STATUSES
 
 
 def resolve_timezone(name: str) -> str:

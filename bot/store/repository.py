@@ -370,6 +370,19 @@ class Store:
 
     # -- deliveries ---------------------------------------------------------------------------
 
+    def delivery(self, delivery_id: int) -> Delivery | None:
+        """The delivery with this id, if any."""
+        return self._run(lambda s: (row := s.get(DeliveryRow, delivery_id)) and _delivery(row))
+
+    def subscription(self, subscription_id: int) -> Subscription | None:
+        """The subscription with this id, if any."""
+
+        def work(session: Session) -> Subscription | None:
+            row = session.get(SubscriptionRow, subscription_id)
+            return row and _subscription(row, session.get(ChatRow, row.chat_id))
+
+        return self._run(work)
+
     def unfinished_delivery(self, subscription_id: int) -> Delivery | None:
         """The delivery of this subscription that began and did not finish, if any."""
         query = select(DeliveryRow).where(
@@ -378,9 +391,16 @@ class Store:
         return self._run(lambda s: (row := s.scalar(query)) and _delivery(row))
 
     def begin_delivery(
-        self, subscription_id: int, *, due_at: datetime, covered_until: datetime, parts: list[str]
+        self,
+        subscription_id: int,
+        *,
+        due_at: datetime,
+        covered_until: datetime,
+        parts: list[str],
+        part_articles: list[list[tuple[int, str]]] | None = None,
     ) -> Delivery:
-        """Record that the push due at `due_at` starts, with the exact messages it will send."""
+        """Record that the push due at `due_at` starts, with the exact messages it will send
+        (and, per message, the (article id, title) pairs it shows)."""
 
         def work(session: Session) -> Delivery:
             row = DeliveryRow(
@@ -389,6 +409,7 @@ class Store:
                 covered_until=covered_until,
                 status="sending",
                 parts=json.dumps(parts),
+                part_articles=json.dumps(part_articles or []),
                 parts_sent=0,
                 created_at=_now(),
             )
@@ -398,12 +419,15 @@ class Store:
 
         return self._run(work)
 
-    def replace_parts(self, delivery_id: int, parts: list[str]) -> None:
+    def replace_parts(
+        self, delivery_id: int, parts: list[str], part_articles: list[list[tuple[int, str]]]
+    ) -> None:
         """Change the messages a delivery still has to send (those before `parts_sent` are
         unchanged): a message Telegram refused is replaced by a re-split or plain version."""
 
         def work(session: Session) -> None:
-            session.get(DeliveryRow, delivery_id).parts = json.dumps(parts)
+            row = session.get(DeliveryRow, delivery_id)
+            row.parts, row.part_articles = json.dumps(parts), json.dumps(part_articles)
 
         self._run(work)
 
@@ -482,4 +506,8 @@ def _delivery(row: DeliveryRow) -> Delivery:
         covered_until=row.covered_until,
         parts=json.loads(row.parts),
         parts_sent=row.parts_sent,
+        part_articles=[
+            [(article_id, title) for article_id, title in articles]
+            for articles in json.loads(row.part_articles or "[]")
+        ],
     )

@@ -97,9 +97,7 @@ def test_commands_addressed_to_the_bot_by_name_work(fake, bot):
     assert reply.startswith("No articles about volcanology")
 
 
-def test_a_channel_admin_subscribes_the_channel_by_posting_the_command_and_gets_pushes(
-    fake, bot
-):
+def test_a_channel_admin_subscribes_the_channel_by_posting_the_command_and_gets_pushes(fake, bot):
     fake.channel_post(CHANNEL, "/subscribe russia every 2s", title="News channel")
     [reply] = fake.wait_for_messages(CHANNEL, 1, timeout=15)
     assert reply.plain_text.startswith("Subscribed to russia: every 2 s")
