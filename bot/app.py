@@ -12,9 +12,9 @@ import contextlib
 import logging
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.delivery import RATE_LIMIT_RETRIES, deliver_due
+from bot.delivery import deliver_due, rate_limiter
 from bot.handlers import register_handlers
 from bot.handlers.context import SERVICES_KEY, WORKER_KEY
 from bot.replies import COMMANDS
@@ -38,7 +38,7 @@ def build_application(services: Services) -> Application:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(rate_limiter())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)

@@ -1,10 +1,11 @@
 """Scheduled pushes: the database is the schedule.
 
 A ticker (PTB's JobQueue) calls `deliver_due`, which asks the store for subscriptions whose
-`next_run_at` has passed. For each, a delivery is recorded *before* anything is sent, holding
-the exact messages; after Telegram confirms each message, `parts_sent` advances. When all are
-sent, the same transaction marks the delivery sent, moves the subscription's `covered_until` to
-the digest's cutoff and sets its next run. So:
+`next_run_at` has passed and delivers them, `delivery_concurrency` at a time (each subscription
+by one task; the rate limiter sets the pace). For each, a delivery is recorded *before*
+anything is sent, holding the exact messages; after Telegram confirms each message,
+`parts_sent` advances. When all are sent, the same transaction marks the delivery sent, moves
+the subscription's `covered_until` to the digest's cutoff and sets its next run. So:
 
 - a restart resumes an unfinished delivery at the first unconfirmed message and re-sends
   nothing that was confirmed; the one window for a duplicate is a message Telegram accepted
@@ -15,12 +16,15 @@ the digest's cutoff and sets its next run. So:
   one short "nothing new" line).
 
 What Telegram answers, and what happens (errors are mapped here, in `_send_parts`):
-- 429 `RetryAfter`: PTB's AIORateLimiter (global ~30/s, ~1/s per chat, 20/min per group) waits
-  `retry_after` and retries, `RATE_LIMIT_RETRIES` times; if it still raises, the delivery stays
-  unfinished and resumes at the same message on a later tick — never dropped.
+- pace: `rate_limiter()` spaces all sends evenly under ~30/s and group sends under 20/min; the
+  messages of one digest to a chat go at most one per second (`CHAT_INTERVAL_S`).
+- 429 `RetryAfter`: PTB's AIORateLimiter waits `retry_after` and retries, `RATE_LIMIT_RETRIES`
+  times; if it still raises, the delivery stays unfinished and resumes at the same message on
+  a later tick — never dropped.
 - network error or timeout: re-sent after each of `send_retry_delays_s`, then left for a later
   tick. A timeout or a dropped connection is an unknown outcome (Telegram may have delivered the
-  message): the re-send can duplicate that one message, and each such case is logged.
+  message): the re-send can duplicate that one message, and each such case is logged. Likewise
+  a crash can double only the messages in flight, at most one per concurrent delivery.
 - 403 `Forbidden` (blocked, kicked, chat deleted): the chat is marked inactive and its pushes
   stop; its subscriptions are kept, and any later message from it makes it active again.
 - 400 `BadRequest`: "message is too long" re-splits the message, an entity/tag error sends it
@@ -36,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import textwrap
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -50,6 +55,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import AIORateLimiter
 
 from bot.buttons import digest_markup
 from bot.digest import compose_digest
@@ -68,22 +74,47 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 3  # flood waits PTB's AIORateLimiter sits out before raising RetryAfter
+# Telegram counts about 30 messages/s overall and 20/min per group over sliding windows. PTB's
+# limiter is a leaky bucket that lets a full bucket through at once, which overshoots a sliding
+# window (and each 429 then pauses every request), so the bucket here holds one message:
+# evenly spaced sends, a little under the cap to absorb jitter on the way.
+OVERALL_PER_S = 29
+GROUP_PER_MIN = 19
+# About one message per second per chat: a digest's messages to one chat are spaced this much.
+CHAT_INTERVAL_S = 1.0
 
 
 async def deliver_due(services: Services, bot: Bot, now: datetime | None = None) -> int:
-    """Push every due digest; returns how many deliveries finished."""
+    """Push every due digest, `delivery_concurrency` subscriptions at a time (the rate limiter
+    keeps the pace Telegram allows); returns how many deliveries finished."""
     now = now or datetime.now(UTC)
     due = await asyncio.to_thread(services.store.due_subscriptions, now)
-    finished = 0
-    for subscription in due:
-        try:
-            finished += await deliver_subscription(services, bot, subscription, now)
-        except TelegramError:
-            log.exception(
-                "delivery of %s to chat %d failed; it resumes on a later tick",
-                subscription.topic, subscription.chat_id,
-            )  # fmt: skip
-    return finished
+    slots = asyncio.Semaphore(services.settings.delivery_concurrency)
+
+    async def deliver(subscription: Subscription) -> bool:
+        async with slots:
+            try:
+                return await deliver_subscription(services, bot, subscription, now)
+            except TelegramError:
+                log.exception(
+                    "delivery of %s to chat %d failed; it resumes on a later tick",
+                    subscription.topic, subscription.chat_id,
+                )  # fmt: skip
+                return False
+
+    return sum(await asyncio.gather(*(deliver(subscription) for subscription in due)))
+
+
+def rate_limiter() -> AIORateLimiter:
+    """PTB's limiter as the bot uses it: Telegram's overall and per-chat/group rates, and
+    `RATE_LIMIT_RETRIES` waits of `retry_after` on a 429 before `RetryAfter` is raised."""
+    return AIORateLimiter(
+        overall_max_rate=1,
+        overall_time_period=1 / OVERALL_PER_S,
+        group_max_rate=1,
+        group_time_period=60 / GROUP_PER_MIN,
+        max_retries=RATE_LIMIT_RETRIES,
+    )
 
 
 async def deliver_subscription(
@@ -167,8 +198,10 @@ async def _send_parts(
     store = services.store
     chat_id, parts, index = subscription.chat_id, delivery.parts, delivery.parts_sent
     part_articles = [delivery.articles_of(i) for i in range(len(parts))]
+    last_sent_at = -CHAT_INTERVAL_S
     while index < len(parts):
         markup = digest_markup(delivery.id, index, part_articles[index], subscription.id)
+        await asyncio.sleep(max(0.0, last_sent_at + CHAT_INTERVAL_S - time.monotonic()))
         try:
             await _send_with_retries(
                 bot,
@@ -228,6 +261,7 @@ async def _send_parts(
                 delivery.id, index + 1, exc, len(services.settings.send_retry_delays_s),
             )  # fmt: skip
             return False
+        last_sent_at = time.monotonic()
         index += 1
         await asyncio.to_thread(store.mark_part_sent, delivery.id, index)
     await asyncio.to_thread(store.finish_delivery, delivery.id, status="sent", next_run_at=next_at)
