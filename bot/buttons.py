@@ -19,6 +19,7 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 MAX_CALLBACK_BYTES = 64
+DIGEST_BUTTONS = re.compile(r"^[fbu]:")  # which callback data is this module's to parse
 MAX_LABEL_CHARS = 48
 _CALLBACK = re.compile(
     r"(f):(\d{1,12}):(\d{1,4}):(\d{1,12})|(b):(\d{1,12}):(\d{1,4})|(u):(\d{1,12})"

@@ -83,6 +83,11 @@ GROUP_PER_MIN = 19
 # About one message per second per chat: a digest's messages to one chat are spaced this much.
 CHAT_INTERVAL_S = 1.0
 
+# (topic, covered_until, time zone) → (messages, articles per message), shared within one run
+RenderedDigests = dict[
+    tuple[str, datetime, str], asyncio.Future[tuple[list[str], list[list[tuple[int, str]]]]]
+]
+
 
 async def deliver_due(services: Services, bot: Bot, now: datetime | None = None) -> int:
     """Push every due digest, `delivery_concurrency` subscriptions at a time (the rate limiter
@@ -90,11 +95,12 @@ async def deliver_due(services: Services, bot: Bot, now: datetime | None = None)
     now = now or datetime.now(UTC)
     due = await asyncio.to_thread(services.store.due_subscriptions, now)
     slots = asyncio.Semaphore(services.settings.delivery_concurrency)
+    rendered: RenderedDigests = {}
 
     async def deliver(subscription: Subscription) -> bool:
         async with slots:
             try:
-                return await deliver_subscription(services, bot, subscription, now)
+                return await deliver_subscription(services, bot, subscription, now, rendered)
             except TelegramError:
                 log.exception(
                     "delivery of %s to chat %d failed; it resumes on a later tick",
@@ -118,9 +124,17 @@ def rate_limiter() -> AIORateLimiter:
 
 
 async def deliver_subscription(
-    services: Services, bot: Bot, subscription: Subscription, now: datetime
+    services: Services,
+    bot: Bot,
+    subscription: Subscription,
+    now: datetime,
+    rendered: RenderedDigests | None = None,
 ) -> bool:
-    """Send (or resume) one subscription's digest; True when the delivery finished."""
+    """Send (or resume) one subscription's digest; True when the delivery finished.
+
+    `rendered` shares digests between the subscriptions of one run: those with the same topic,
+    covered period and time zone get the same messages, selected and rendered once.
+    """
     store = services.store
     next_at = next_run(
         parse_schedule(subscription.schedule),
@@ -130,7 +144,9 @@ async def deliver_subscription(
     )
     delivery = await asyncio.to_thread(store.unfinished_delivery, subscription.id)
     if delivery is None:
-        delivery = await asyncio.to_thread(_begin_delivery, services, subscription, now)
+        delivery = await _begin_delivery(
+            services, subscription, now, {} if rendered is None else rendered
+        )
         if not delivery.parts:
             await asyncio.to_thread(
                 store.finish_delivery, delivery.id, status="empty", next_run_at=next_at
@@ -148,7 +164,29 @@ async def deliver_subscription(
     return await _send_parts(services, bot, subscription, delivery, next_at)
 
 
-def _begin_delivery(services: Services, subscription: Subscription, now: datetime) -> Delivery:
+async def _begin_delivery(
+    services: Services, subscription: Subscription, now: datetime, rendered: RenderedDigests
+) -> Delivery:
+    key = (subscription.topic, subscription.covered_until, subscription.timezone)
+    if key not in rendered:  # the first task asking renders; the others await the same result
+        rendered[key] = asyncio.ensure_future(
+            asyncio.to_thread(_render, services, subscription, now)
+        )
+    parts, part_articles = await rendered[key]
+    return await asyncio.to_thread(
+        services.store.begin_delivery,
+        subscription.id,
+        due_at=subscription.next_run_at,
+        covered_until=now,
+        parts=parts,
+        part_articles=part_articles,
+    )
+
+
+def _render(
+    services: Services, subscription: Subscription, now: datetime
+) -> tuple[list[str], list[list[tuple[int, str]]]]:
+    """The messages of the subscription's digest up to `now`, and the articles each shows."""
     digest = compose_digest(
         services.store,
         services.matcher,
@@ -159,22 +197,13 @@ def _begin_delivery(services: Services, subscription: Subscription, now: datetim
         by_arrival=True,
     )
     tz = ZoneInfo(subscription.timezone)
-    part_articles: list[list[tuple[int, str]]] = []
     if digest.items:
         digest = shorten_summaries(digest, services.settings.push_summary_chars)
         parts = render_digest(digest, tz=tz)
-        part_articles = articles_per_message(digest, parts)
-    elif services.settings.notify_empty_digest:
-        parts = [render_nothing_new(subscription.topic, subscription.covered_until, tz=tz)]
-    else:
-        parts = []
-    return services.store.begin_delivery(
-        subscription.id,
-        due_at=subscription.next_run_at,
-        covered_until=now,
-        parts=parts,
-        part_articles=part_articles,
-    )
+        return parts, articles_per_message(digest, parts)
+    if services.settings.notify_empty_digest:
+        return [render_nothing_new(subscription.topic, subscription.covered_until, tz=tz)], []
+    return [], []
 
 
 def shorten_summaries(digest: Digest, max_chars: int) -> Digest:

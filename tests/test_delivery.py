@@ -302,3 +302,29 @@ async def test_pushed_summaries_are_shortened_and_each_message_has_its_buttons(s
         [("Full summary: Russia report 1", f"f:1:0:{articles['Russia report 1']}")],
         [("Unsubscribe", f"u:{subscription.id}")],
     ]
+
+
+async def test_subscriptions_due_together_on_one_topic_share_one_composed_digest(
+    services, monkeypatch
+):
+    import bot.delivery
+
+    composed = []
+    real_compose = bot.delivery.compose_digest
+
+    def counting_compose(*args, **kwargs):
+        composed.append(args[3])
+        return real_compose(*args, **kwargs)
+
+    monkeypatch.setattr(bot.delivery, "compose_digest", counting_compose)
+    for chat_id in (7, 8, 9):
+        subscribe(services, chat_id=chat_id)
+    subscribe(services, chat_id=7, topic="soybean")
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    recorder = RecordingBot()
+
+    assert await deliver_due(services, recorder, now=START) == 4
+
+    assert sorted(composed) == ["russia", "soybean"]
+    russia = [text for chat_id, text in recorder.sent if "Russia gas exports" in text]
+    assert len(russia) == 3 and len(set(russia)) == 1

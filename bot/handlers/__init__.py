@@ -10,6 +10,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.buttons import DIGEST_BUTTONS
 from bot.handlers import articles, buttons, chats, digests, errors, guide, subscriptions
 
 # Commands also read from channel posts: only a channel's admins can post, so they manage it.
@@ -34,9 +35,11 @@ def register_handlers(application: Application) -> None:
         )
     )
     application.add_handler(CommandHandler("timezone", chats.timezone, filters=MESSAGES_AND_POSTS))
-    application.add_handler(CallbackQueryHandler(buttons.press))
+    application.add_handler(CallbackQueryHandler(buttons.press, pattern=DIGEST_BUTTONS))
     application.add_handler(MessageHandler(filters.COMMAND, guide.unknown_command))
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.Document.ALL, articles.document))
     application.add_handler(MessageHandler(private & filters.TEXT, articles.text))
+    # last: button data no other handler took (stale or forged) gets a polite answer
+    application.add_handler(CallbackQueryHandler(buttons.press))
     application.add_error_handler(errors.on_error)

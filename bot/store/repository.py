@@ -191,7 +191,10 @@ class Store:
                 )
             )
 
-        self._run(work)
+        try:
+            self._run(work)
+        except IntegrityError:  # stored concurrently by another thread or process: same vectors
+            log.debug("vectors of article %d were stored concurrently", article_id)
 
     def vectors(self, article_ids: list[int], model_key: str) -> dict[int, np.ndarray]:
         """Stored passage vectors by `model_key` of the given articles."""
