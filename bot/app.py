@@ -12,9 +12,9 @@ import contextlib
 import logging
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.delivery import deliver_due
+from bot.delivery import deliver_due, rate_limiter
 from bot.handlers import feeds, register_handlers
 from bot.handlers.context import SERVICES_KEY, WORKER_KEY
 from bot.replies import COMMANDS
@@ -23,7 +23,6 @@ from bot.worker import StoreWatcher, SummaryWorker
 
 log = logging.getLogger(__name__)
 
-RATE_LIMIT_RETRIES = 3
 WORKER_TASK_KEY = "worker_task"
 
 
@@ -39,7 +38,7 @@ def build_application(services: Services) -> Application:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(rate_limiter())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)

@@ -6,7 +6,7 @@ All datetimes are timezone-aware UTC.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -96,6 +96,12 @@ class Delivery:
     covered_until: datetime
     parts: list[str]
     parts_sent: int
+    # per message, the (article id, title) pairs it shows; empty lists when not recorded
+    part_articles: list[list[tuple[int, str]]] = field(default_factory=list)
+
+    def articles_of(self, index: int) -> list[tuple[int, str]]:
+        """The (article id, title) pairs message `index` shows."""
+        return self.part_articles[index] if index < len(self.part_articles) else []
 
 
 @dataclass(frozen=True)

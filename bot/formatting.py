@@ -149,6 +149,44 @@ def split_for_telegram(blocks: list[str], limit: int = TELEGRAM_MAX_CHARS) -> li
     return messages
 
 
+def articles_per_message(digest: Digest, messages: list[str]) -> list[list[tuple[int, str]]]:
+    """For each message of `render_digest(digest)`, the (article id, title) pairs it shows.
+
+    Blocks keep their order, so each article's title line is looked for from where the previous
+    one was found; an article whose title line a cut split goes with the message reached so far.
+    """
+    found: list[list[tuple[int, str]]] = [[] for _ in messages]
+    message, offset = 0, 0
+    for item in digest.items:
+        head = f"<b>{html.escape(item.article.title)}</b>\n"
+        for candidate in range(message, len(messages)):
+            position = messages[candidate].find(head, offset if candidate == message else 0)
+            if position >= 0:
+                message, offset = candidate, position + len(head)
+                break
+        if messages:
+            found[message].append((item.article.id, item.article.title))
+    return found
+
+
+def render_article(item: DigestItem, *, tz: tzinfo = UTC) -> str:
+    """One article as a single message: title, source and date, and its whole summary (cut to
+    Telegram's limit only if it could not fit)."""
+    return split_for_telegram([_article_block(item, tz)])[0]
+
+
+def without_markup(text: str) -> str:
+    """HTML `text` with its tags dropped and its text escaped again: the same words, no
+    formatting, still safe to send with ``parse_mode=HTML`` (the fallback when Telegram refuses
+    a message's entities)."""
+    return html.escape("".join(atom.text for atom in _atoms(text)), quote=False)
+
+
+def render_nothing_new(topic: str, since: datetime, *, tz: tzinfo = UTC) -> str:
+    """The short line a subscription may push when no new article is about its topic."""
+    return f"Nothing new on <b>{html.escape(topic)}</b> since {_day(since.astimezone(tz))}."
+
+
 @dataclass(frozen=True, slots=True)
 class _Atom:
     """The smallest unit a cut respects: a tag, an entity or one character."""

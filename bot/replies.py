@@ -22,6 +22,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("feeds", "The followed RSS/Atom feeds (admins)"),
     ("addfeed", "Follow an RSS/Atom feed: /addfeed https://… (admins)"),
     ("removefeed", "Stop following feed N: /removefeed 2 (admins)"),
+    ("timezone", "Show or set this chat's time zone: /timezone Europe/Berlin"),
     ("help", "How to use digestbot"),
     ("start", "Welcome and a short guide"),
 ]
@@ -39,12 +40,17 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         "e.g. /digest russia or /digest north korea.\n"
         "<b>/subscribe</b> <i>topic</i> — get that digest pushed "
         f"{_schedule(schedule)} ({escape(timezone)}), holding the "
-        "articles that arrived since the previous one.\n"
+        "articles that arrived since the previous one. Another schedule: "
+        "/subscribe russia daily 07:30, /subscribe russia weekly fri 18:00.\n"
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
         "<b>/subscriptions</b> — this chat's topics and their next digest.\n"
         f"<b>/topics</b> — the subjects the articles of the last {days} days name most.\n"
         "<b>/addfeed</b> <i>link</i>, <b>/feeds</b>, <b>/removefeed</b> <i>number</i> — "
-        "follow RSS/Atom feeds (administrators).\n\n"
+        "follow RSS/Atom feeds (administrators).\n"
+        "<b>/timezone</b> <i>name</i> — the chat's time zone for schedules, "
+        "e.g. /timezone Europe/Berlin.\n"
+        "In groups only admins change subscriptions. To fill a channel, add me as its admin "
+        "and post /subscribe russia in the channel.\n\n"
         "A topic is free text: an article counts when it is really about it, also when it "
         'says "Kremlin" or "Moscow" rather than "Russia".\n'
         f"{escape(TOPIC_SYNTAX)} Add a page number for more: /digest russia 2."
@@ -104,11 +110,19 @@ def subscription_line(subscription: Subscription) -> str:
     )
 
 
-def subscribed(subscription: Subscription, *, created: bool, days: int) -> str:
+def subscribed(
+    subscription: Subscription, *, created: bool, days: int, rescheduled: bool = False
+) -> str:
     """Answer to /subscribe."""
-    state = "Subscribed" if created else "Already subscribed"
+    state = (
+        "Subscribed to"
+        if created
+        else "New schedule for"
+        if rescheduled
+        else "Already subscribed to"
+    )
     return (
-        f"{state} to <b>{escape(subscription.topic)}</b>: "
+        f"{state} <b>{escape(subscription.topic)}</b>: "
         f"{_schedule(subscription.schedule)} "
         f"({escape(subscription.timezone)}), next digest "
         f"{_local(subscription.next_run_at, ZoneInfo(subscription.timezone))}. "

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     default_schedule: str = "weekly mon 09:00"
     default_timezone: str = "UTC"
     scheduler_tick_s: float = Field(default=30.0, gt=0)
+    send_retry_delays_s: list[float] = Field(default=[1.0, 4.0, 15.0])
+    notify_empty_digest: bool = False
+    push_summary_chars: int = Field(default=300, ge=40)
+    delivery_concurrency: int = Field(default=8, ge=1)
 
     max_article_chars: int = Field(default=200_000, ge=1_000)
     log_level: str = "INFO"

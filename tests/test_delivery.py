@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from telegram.error import BadRequest, Forbidden, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.delivery import deliver_due
 from bot.domain import ArticleDraft
@@ -31,6 +31,7 @@ class RecordingBot:
 
     def __init__(self, failures: dict[int, Exception] | None = None) -> None:
         self.sent: list[tuple[int, str]] = []
+        self.markups: list = []
         self.failures = failures or {}
         self.attempts = 0
 
@@ -39,12 +40,13 @@ class RecordingBot:
         if attempt in self.failures:
             raise self.failures[attempt]
         self.sent.append((chat_id, text))
+        self.markups.append(kwargs.get("reply_markup"))
 
 
 @pytest.fixture
 def services(sqlite_store, fake_summarizer, fake_matcher) -> Services:
     return Services(
-        settings=Settings(),
+        settings=Settings(send_retry_delays_s=[0.0, 0.0], push_summary_chars=100_000),
         store=sqlite_store,
         summarizer=fake_summarizer,
         matcher=fake_matcher,
@@ -133,7 +135,7 @@ async def test_interrupted_multi_message_digest_resumes_without_resending(servic
     for article in services.store.articles_received_between(START - timedelta(days=8), START):
         long_summary = f"{article.title}: " + "Russia and the Kremlin. " * 125
         services.store.save_summary(article.id, services.summarizer.model_key, text=long_summary)
-    flaky = RecordingBot(failures={1: TimedOut("timed out")})
+    flaky = RecordingBot(failures={n: TimedOut("timed out") for n in (1, 2, 3)})  # 3 tries
 
     await deliver_due(services, flaky, now=START)
     assert len(flaky.sent) == 1
@@ -161,7 +163,7 @@ async def test_blocked_chat_is_marked_inactive_and_gets_no_more_pushes(services)
 async def test_refused_digest_keeps_its_articles_for_the_next_push(services):
     subscribe(services)
     add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
-    bot = RecordingBot(failures={0: BadRequest("Can't parse entities")})
+    bot = RecordingBot(failures={0: BadRequest("Chat not found")})
 
     await deliver_due(services, bot, now=START)
     await deliver_due(services, bot, now=START + timedelta(days=7))
@@ -185,3 +187,163 @@ async def test_a_pushed_digest_of_several_articles_opens_with_their_overview(ser
         "Russia sells oil to India.",
         split_sentences(RUSSIA)[0],
     }
+
+
+def add_long_reports(services: Services, count: int) -> None:
+    """`count` Russia articles with 3,000-character summaries: two do not fit in one message."""
+    for i in range(count):
+        add(services, f"Russia report {i}", RUSSIA + f" Report {i}.", START - timedelta(days=1))
+    for article in services.store.articles_received_between(START - timedelta(days=8), START):
+        long_summary = f"{article.title}: " + "Russia and the Kremlin. " * 125
+        services.store.save_summary(article.id, services.summarizer.model_key, text=long_summary)
+
+
+async def test_timeout_is_retried_in_the_same_run_and_logged_as_unknown_outcome(services, caplog):
+    subscribe(services)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    bot = RecordingBot(failures={0: TimedOut("timed out"), 1: NetworkError("connection reset")})
+
+    assert await deliver_due(services, bot, now=START) == 1
+
+    assert len(bot.sent) == 1 and bot.attempts == 3
+    assert caplog.text.count("outcome unknown") == 2
+
+
+async def test_flood_limit_outlasting_the_rate_limiter_leaves_the_digest_for_a_later_tick(
+    services, caplog
+):
+    subscribe(services)
+    add_long_reports(services, 2)
+    bot = RecordingBot(failures={1: RetryAfter(5)})
+
+    assert await deliver_due(services, bot, now=START) == 0
+    assert len(bot.sent) == 1 and "still flood-limited" in caplog.text
+    assert services.store.subscriptions(7)[0].next_run_at == START
+
+    assert await deliver_due(services, bot, now=START + timedelta(seconds=30)) == 1
+    texts = [text for _, text in bot.sent]
+    assert len(texts) == 2 and len(set(texts)) == 2
+
+
+async def test_blocked_chat_that_writes_again_gets_its_pushes_back(services):
+    subscribe(services)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    blocked = RecordingBot(failures={0: Forbidden("Forbidden: bot was blocked by the user")})
+    await deliver_due(services, blocked, now=START)
+    assert services.store.due_subscriptions(START) == []
+
+    services.store.set_chat_active(7, True)  # what any message from the chat does
+    bot = RecordingBot()
+    await deliver_due(services, bot, now=START + timedelta(minutes=1))
+
+    [(_, text)] = bot.sent
+    assert "Russia gas exports" in text
+
+
+async def test_too_long_message_is_re_split_and_all_of_it_sent(services):
+    subscribe(services)
+    add_long_reports(services, 1)
+    bot = RecordingBot(failures={0: BadRequest("Message is too long")})
+
+    assert await deliver_due(services, bot, now=START) == 1
+
+    texts = [text for _, text in bot.sent]
+    assert len(texts) == 2
+    assert texts[0].startswith("<b>Digest: russia</b>")
+    assert sum(text.count("Russia and the Kremlin.") for text in texts) == 125
+
+
+async def test_refused_markup_falls_back_to_plain_text(services):
+    subscribe(services)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    bot = RecordingBot(failures={0: BadRequest("Can't parse entities: unsupported start tag")})
+
+    assert await deliver_due(services, bot, now=START) == 1
+
+    [(_, text)] = bot.sent
+    assert text.startswith("Digest: russia\n") and "<b>" not in text
+    assert "Russia gas exports" in text
+
+
+async def test_migrated_group_gets_the_digest_under_its_new_id(services):
+    subscribe(services, chat_id=-5)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    bot = RecordingBot(failures={0: ChatMigrated(-1005)})
+
+    assert await deliver_due(services, bot, now=START) == 1
+
+    [(chat_id, text)] = bot.sent
+    assert chat_id == -1005 and "Russia gas exports" in text
+    assert services.store.subscriptions(-5) == []
+    assert [s.topic for s in services.store.subscriptions(-1005)] == ["russia"]
+
+
+async def test_week_without_articles_sends_a_short_line_when_configured(services):
+    services = Services(
+        settings=Settings(notify_empty_digest=True),
+        store=services.store,
+        summarizer=services.summarizer,
+        matcher=services.matcher,
+    )
+    subscribe(services)
+    add(services, "Soybean harvest", FARMING, START - timedelta(days=1))
+    bot = RecordingBot()
+
+    await deliver_due(services, bot, now=START)
+    await deliver_due(services, bot, now=START + timedelta(minutes=1))
+
+    assert bot.sent == [(7, "Nothing new on <b>russia</b> since 28 Oct 2024.")]
+
+
+async def test_pushed_summaries_are_shortened_and_each_message_has_its_buttons(services):
+    services = Services(
+        settings=Settings(push_summary_chars=200),
+        store=services.store,
+        summarizer=services.summarizer,
+        matcher=services.matcher,
+    )
+    subscribe(services)
+    add_long_reports(services, 2)
+    bot = RecordingBot()
+
+    await deliver_due(services, bot, now=START)
+
+    [(_, text)] = bot.sent
+    assert text.count(" …") == 2 and "Russia and the Kremlin. " * 10 not in text
+    [markup] = bot.markups
+    labels = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
+    [subscription] = services.store.subscriptions(7)
+    articles = {
+        a.title: a.id for a in services.store.articles_received_between(START - timedelta(9), START)
+    }
+    assert labels == [
+        [("Full summary: Russia report 0", f"f:1:0:{articles['Russia report 0']}")],
+        [("Full summary: Russia report 1", f"f:1:0:{articles['Russia report 1']}")],
+        [("Unsubscribe", f"u:{subscription.id}")],
+    ]
+
+
+async def test_subscriptions_due_together_on_one_topic_share_one_composed_digest(
+    services, monkeypatch
+):
+    import bot.delivery
+
+    composed = []
+    real_compose = bot.delivery.compose_digest
+
+    def counting_compose(*args, **kwargs):
+        composed.append(args[3])
+        return real_compose(*args, **kwargs)
+
+    monkeypatch.setattr(bot.delivery, "compose_digest", counting_compose)
+    for chat_id in (7, 8, 9):
+        subscribe(services, chat_id=chat_id)
+    subscribe(services, chat_id=7, topic="soybean")
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    recorder = RecordingBot()
+
+    assert await deliver_due(services, recorder, now=START) == 4
+
+    assert sorted(composed) == ["russia", "soybean"]
+    russia = [text for chat_id, text in recorder.sent if "Russia gas exports" in text]
+    assert len(russia) == 3 and len(set(russia)) == 1

@@ -1,14 +1,42 @@
 """Telegram handlers: one module per command family; each parses, calls one service, replies."""
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
-from bot.handlers import access, articles, digests, errors, feeds, guide, subscriptions, topics
+from bot.buttons import DIGEST_BUTTONS
+from bot.handlers import (
+    access,
+    articles,
+    buttons,
+    chats,
+    digests,
+    errors,
+    feeds,
+    guide,
+    subscriptions,
+    topics,
+)
+
+# Commands also read from channel posts: only a channel's admins can post, so they manage it.
+MESSAGES_AND_POSTS = filters.UpdateType.MESSAGES | filters.UpdateType.CHANNEL_POST
 
 
 def register_handlers(application: Application) -> None:
-    """Attach every handler to the application, unknown commands last."""
-    application.add_handler(TypeHandler(Update, access.gate), group=-1)
+    """Attach every handler to the application, unknown commands last.
+
+    Groups run in order and one handler per group handles an update: the access gate (-2)
+    stops updates from chats that may not use the bot, then any update marks its chat active
+    again (-1), then the commands and messages (0).
+    """
+    application.add_handler(TypeHandler(Update, access.gate), group=-2)
+    application.add_handler(TypeHandler(Update, chats.reactivate), group=-1)
     application.add_handler(CommandHandler("start", guide.start))
     application.add_handler(CommandHandler("help", guide.help_command))
     application.add_handler(CommandHandler("digest", digests.digest))
@@ -16,14 +44,26 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("addfeed", feeds.add_feed))
     application.add_handler(CommandHandler("feeds", feeds.list_feeds))
     application.add_handler(CommandHandler("removefeed", feeds.remove_feed))
-    application.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
-    application.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
-    application.add_handler(CommandHandler("subscriptions", subscriptions.list_subscriptions))
+    application.add_handler(
+        CommandHandler("subscribe", subscriptions.subscribe, filters=MESSAGES_AND_POSTS)
+    )
+    application.add_handler(
+        CommandHandler("unsubscribe", subscriptions.unsubscribe, filters=MESSAGES_AND_POSTS)
+    )
+    application.add_handler(
+        CommandHandler(
+            "subscriptions", subscriptions.list_subscriptions, filters=MESSAGES_AND_POSTS
+        )
+    )
+    application.add_handler(CommandHandler("timezone", chats.timezone, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("topics", topics.topics))
+    application.add_handler(CallbackQueryHandler(buttons.press, pattern=DIGEST_BUTTONS))
     application.add_handler(MessageHandler(filters.COMMAND, guide.unknown_command))
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.Document.ALL, articles.document))
     application.add_handler(MessageHandler(private & filters.TEXT, articles.text))
     channel = filters.UpdateType.CHANNEL_POST
     application.add_handler(MessageHandler(channel & filters.TEXT, articles.channel_post))
+    # last: button data no other handler took (stale or forged) gets a polite answer
+    application.add_handler(CallbackQueryHandler(buttons.press))
     application.add_error_handler(errors.on_error)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -13,35 +14,67 @@ from telegram.ext import ContextTypes
 
 from bot import replies
 from bot.digest import normalize_topic
+from bot.handlers.chats import may_manage
 from bot.handlers.context import services_of
-from bot.schedule import next_run, parse_schedule
+from bot.schedule import canonical_spec, next_run, parse_schedule
+
+SCHEDULE_WORDS = ("weekly", "daily", "every")
+
+
+def split_topic_and_schedule(words: list[str]) -> tuple[str, str | None]:
+    """`/subscribe` arguments as (topic, schedule spec or None): the schedule starts at the
+    first word that names a kind of schedule (weekly, daily, every)."""
+    lowered = [word.lower() for word in words]
+    start = next((i for i, word in enumerate(lowered) if word in SCHEDULE_WORDS), len(words))
+    return " ".join(words[:start]), " ".join(words[start:]) or None
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Subscribe this chat to a topic on the default schedule."""
+    """Subscribe this chat to a topic, on the schedule given after it or the default one;
+    an existing subscription given a schedule changes to it."""
     message = update.effective_message
     services = services_of(context)
     settings = services.settings
+    topic_words, spec = split_topic_and_schedule(context.args or [])
     try:
-        topic = normalize_topic(" ".join(context.args or []))
+        topic = normalize_topic(topic_words)
     except ValueError:
-        await message.reply_text("Which topic? For example: /subscribe russia")
+        await message.reply_text(
+            "Which topic? For example: /subscribe russia, or with a schedule: "
+            "/subscribe russia weekly mon 09:00 or /subscribe russia daily 07:30"
+        )
         return
+    try:
+        schedule = canonical_spec(parse_schedule(spec or settings.default_schedule))
+    except ValueError as exc:
+        await message.reply_text(str(exc))
+        return
+    if not await may_manage(update, context):
+        return
+    store = services.store
     now = datetime.now(UTC)
     timezone = await asyncio.to_thread(
-        services.store.ensure_chat, message.chat_id, timezone=settings.default_timezone
+        store.ensure_chat, message.chat_id, timezone=settings.default_timezone
     )
-    schedule = parse_schedule(settings.default_schedule)
+    next_at = next_run(parse_schedule(schedule), now, ZoneInfo(timezone))
     subscription, created = await asyncio.to_thread(
-        services.store.subscribe,
+        store.subscribe,
         message.chat_id,
         topic,
-        schedule=settings.default_schedule,
-        next_run_at=next_run(schedule, now, ZoneInfo(timezone)),
+        schedule=schedule,
+        next_run_at=next_at,
         covered_until=now,
     )
+    rescheduled = not created and spec is not None and subscription.schedule != schedule
+    if rescheduled:
+        await asyncio.to_thread(
+            store.set_schedule, subscription.id, schedule=schedule, next_run_at=next_at
+        )
+        subscription = replace(subscription, schedule=schedule, next_run_at=next_at)
     await message.reply_text(
-        replies.subscribed(subscription, created=created, days=settings.digest_days),
+        replies.subscribed(
+            subscription, created=created, days=settings.digest_days, rescheduled=rescheduled
+        ),
         parse_mode=ParseMode.HTML,
     )
 
@@ -54,6 +87,8 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         topic = normalize_topic(" ".join(context.args or []))
     except ValueError:
         await message.reply_text("Which topic? For example: /unsubscribe russia")
+        return
+    if not await may_manage(update, context):
         return
     removed = await asyncio.to_thread(services.store.unsubscribe, message.chat_id, topic)
     if removed:

@@ -153,6 +153,8 @@ class DeliveryRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     parts: Mapped[str] = mapped_column(Text)
     parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    # JSON, per message: [[article id, title], ...] of the articles it shows (for its buttons)
+    part_articles: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -324,6 +324,67 @@ class Store:
 
         self._run(work)
 
+    def set_timezone(
+        self, chat_id: int, timezone: str, reschedule: Callable[[Subscription], datetime]
+    ) -> list[Subscription]:
+        """Set a known chat's time zone and, in the same transaction, each of its subscriptions'
+        next run to `reschedule(subscription)` (called with the new zone). Returns them."""
+
+        def work(session: Session) -> list[Subscription]:
+            chat = session.get(ChatRow, chat_id)
+            chat.timezone = timezone
+            rows = session.scalars(
+                select(SubscriptionRow)
+                .where(SubscriptionRow.chat_id == chat_id)
+                .order_by(SubscriptionRow.topic)
+            ).all()
+            for row in rows:
+                row.next_run_at = reschedule(_subscription(row, chat))
+            return [_subscription(row, chat) for row in rows]
+
+        return self._run(work)
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup with a new id: move the chat and its subscriptions there
+        (a topic the new id already follows keeps the new id's subscription)."""
+
+        def work(session: Session) -> None:
+            old = session.get(ChatRow, old_chat_id)
+            if old is None:
+                return
+            new = session.get(ChatRow, new_chat_id)
+            if new is None:
+                new = ChatRow(
+                    id=new_chat_id, timezone=old.timezone, active=old.active, created_at=_now()
+                )
+                session.add(new)
+                session.flush()
+            taken = set(
+                session.scalars(
+                    select(SubscriptionRow.topic).where(SubscriptionRow.chat_id == new_chat_id)
+                )
+            )
+            for row in session.scalars(
+                select(SubscriptionRow).where(SubscriptionRow.chat_id == old_chat_id)
+            ).all():
+                if row.topic in taken:
+                    session.delete(row)
+                else:
+                    row.chat_id = new_chat_id
+            session.flush()
+            session.delete(old)
+
+        self._run(work)
+
+    def set_schedule(self, subscription_id: int, *, schedule: str, next_run_at: datetime) -> None:
+        """Give a subscription a new schedule and next run."""
+
+        def work(session: Session) -> None:
+            row = session.get(SubscriptionRow, subscription_id)
+            row.schedule, row.next_run_at = schedule, next_run_at
+
+        self._run(work)
+
     def subscribe(
         self,
         chat_id: int,
@@ -399,6 +460,19 @@ class Store:
 
     # -- deliveries ---------------------------------------------------------------------------
 
+    def delivery(self, delivery_id: int) -> Delivery | None:
+        """The delivery with this id, if any."""
+        return self._run(lambda s: (row := s.get(DeliveryRow, delivery_id)) and _delivery(row))
+
+    def subscription(self, subscription_id: int) -> Subscription | None:
+        """The subscription with this id, if any."""
+
+        def work(session: Session) -> Subscription | None:
+            row = session.get(SubscriptionRow, subscription_id)
+            return row and _subscription(row, session.get(ChatRow, row.chat_id))
+
+        return self._run(work)
+
     def unfinished_delivery(self, subscription_id: int) -> Delivery | None:
         """The delivery of this subscription that began and did not finish, if any."""
         query = select(DeliveryRow).where(
@@ -407,9 +481,16 @@ class Store:
         return self._run(lambda s: (row := s.scalar(query)) and _delivery(row))
 
     def begin_delivery(
-        self, subscription_id: int, *, due_at: datetime, covered_until: datetime, parts: list[str]
+        self,
+        subscription_id: int,
+        *,
+        due_at: datetime,
+        covered_until: datetime,
+        parts: list[str],
+        part_articles: list[list[tuple[int, str]]] | None = None,
     ) -> Delivery:
-        """Record that the push due at `due_at` starts, with the exact messages it will send."""
+        """Record that the push due at `due_at` starts, with the exact messages it will send
+        (and, per message, the (article id, title) pairs it shows)."""
 
         def work(session: Session) -> Delivery:
             row = DeliveryRow(
@@ -418,6 +499,7 @@ class Store:
                 covered_until=covered_until,
                 status="sending",
                 parts=json.dumps(parts),
+                part_articles=json.dumps(part_articles or []),
                 parts_sent=0,
                 created_at=_now(),
             )
@@ -426,6 +508,18 @@ class Store:
             return _delivery(row)
 
         return self._run(work)
+
+    def replace_parts(
+        self, delivery_id: int, parts: list[str], part_articles: list[list[tuple[int, str]]]
+    ) -> None:
+        """Change the messages a delivery still has to send (those before `parts_sent` are
+        unchanged): a message Telegram refused is replaced by a re-split or plain version."""
+
+        def work(session: Session) -> None:
+            row = session.get(DeliveryRow, delivery_id)
+            row.parts, row.part_articles = json.dumps(parts), json.dumps(part_articles)
+
+        self._run(work)
 
     def mark_part_sent(self, delivery_id: int, parts_sent: int) -> None:
         """Record that Telegram confirmed the first `parts_sent` messages of a delivery."""
@@ -661,6 +755,10 @@ def _delivery(row: DeliveryRow) -> Delivery:
         covered_until=row.covered_until,
         parts=json.loads(row.parts),
         parts_sent=row.parts_sent,
+        part_articles=[
+            [(article_id, title) for article_id, title in articles]
+            for articles in json.loads(row.part_articles or "[]")
+        ],
     )
 
 

@@ -1,0 +1,81 @@
+"""Inline buttons under pushed digest messages, and their callback data.
+
+Callback data (at most 64 bytes, Telegram's limit) is one of:
+
+- ``f:<delivery>:<message>:<article>`` — "Full summary": the message shows that article whole;
+- ``b:<delivery>:<message>`` — "Back to the digest": the message shows its digest text again;
+- ``u:<subscription>`` — "Unsubscribe".
+
+The digest text and its articles are read back from the stored delivery, so a button keeps
+working after a restart; `parse_callback` accepts exactly these forms and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+MAX_CALLBACK_BYTES = 64
+DIGEST_BUTTONS = re.compile(r"^[fbu]:")  # which callback data is this module's to parse
+MAX_LABEL_CHARS = 48
+_CALLBACK = re.compile(
+    r"(f):(\d{1,12}):(\d{1,4}):(\d{1,12})|(b):(\d{1,12}):(\d{1,4})|(u):(\d{1,12})"
+)
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    """What a pressed button asks for; ids as in the callback data."""
+
+    action: Literal["full", "back", "unsubscribe"]
+    delivery_id: int = 0
+    message_index: int = 0
+    article_id: int = 0
+    subscription_id: int = 0
+
+
+def parse_callback(data: str | None) -> ButtonPress | None:
+    """The press the data encodes, or None for data this bot never made (or made differently)."""
+    match = _CALLBACK.fullmatch(data or "")
+    if match is None:
+        return None
+    groups = match.groups()
+    if groups[0]:
+        return ButtonPress("full", int(groups[1]), int(groups[2]), article_id=int(groups[3]))
+    if groups[4]:
+        return ButtonPress("back", int(groups[5]), int(groups[6]))
+    return ButtonPress("unsubscribe", subscription_id=int(groups[8]))
+
+
+def digest_markup(
+    delivery_id: int, message_index: int, articles: list[tuple[int, str]], subscription_id: int
+) -> InlineKeyboardMarkup:
+    """Buttons under a digest message: "Full summary" per article it shows, then Unsubscribe."""
+    rows = [
+        [_button(f"Full summary: {title}", f"f:{delivery_id}:{message_index}:{article_id}")]
+        for article_id, title in articles
+    ]
+    rows.append([_button("Unsubscribe", f"u:{subscription_id}")])
+    return InlineKeyboardMarkup(rows)
+
+
+def article_markup(
+    delivery_id: int, message_index: int, subscription_id: int
+) -> InlineKeyboardMarkup:
+    """Buttons under an article shown whole: back to the digest, and Unsubscribe."""
+    return InlineKeyboardMarkup(
+        [
+            [_button("« Back to the digest", f"b:{delivery_id}:{message_index}")],
+            [_button("Unsubscribe", f"u:{subscription_id}")],
+        ]
+    )
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
+    if len(label) > MAX_LABEL_CHARS:
+        label = label[: MAX_LABEL_CHARS - 1].rstrip() + "…"
+    return InlineKeyboardButton(label, callback_data=data)

@@ -1,0 +1,114 @@
+"""Presses of the inline buttons under pushed digests (see bot.buttons for the callback data).
+
+"Full summary" edits the digest message in place to show one article whole, "Back to the digest"
+edits it back, "Unsubscribe" ends the subscription and removes the buttons. Data this bot did not
+make, and buttons of digests or subscriptions that are gone, get a short answer and change
+nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from zoneinfo import ZoneInfo
+
+from telegram import CallbackQuery, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.buttons import ButtonPress, article_markup, digest_markup, parse_callback
+from bot.domain import DigestItem
+from bot.formatting import render_article
+from bot.handlers.chats import ADMINS_ONLY, is_manager
+from bot.handlers.context import services_of
+from bot.services import Services
+
+UNKNOWN_BUTTON = "This button is not one of mine any more. Send /help to see what I can do."
+STALE_DIGEST = "This digest is no longer available."
+
+
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a button press under a digest."""
+    query = update.callback_query
+    button = parse_callback(query.data)
+    services = services_of(context)
+    if button is None or query.message is None:
+        await query.answer(UNKNOWN_BUTTON)
+    elif button.action == "unsubscribe":
+        await _unsubscribe(query, context, services, button.subscription_id)
+    else:
+        await _show(query, services, button)
+
+
+async def _unsubscribe(
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    services: Services,
+    subscription_id: int,
+) -> None:
+    chat = query.message.chat
+    if not await is_manager(context.bot, chat, query.from_user, None):
+        await query.answer(f"Sorry, {ADMINS_ONLY}", show_alert=True)
+        return
+    store = services.store
+    subscription = await asyncio.to_thread(store.subscription, subscription_id)
+    if subscription is None or subscription.chat_id != chat.id:
+        answer = "This chat is no longer subscribed to that topic."
+    else:
+        await asyncio.to_thread(store.unsubscribe, chat.id, subscription.topic)
+        answer = f"Unsubscribed from {subscription.topic}."
+    await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
+    await query.answer(answer)
+
+
+async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -> None:
+    """Show one article whole ("full") or the digest message again ("back")."""
+    store = services.store
+    delivery = await asyncio.to_thread(store.delivery, button.delivery_id)
+    subscription = delivery and await asyncio.to_thread(
+        store.subscription, delivery.subscription_id
+    )
+    index = button.message_index
+    if (
+        subscription is None
+        or subscription.chat_id != query.message.chat.id
+        or index >= len(delivery.parts)
+    ):
+        await query.answer(STALE_DIGEST)
+        return
+    if button.action == "back":
+        text = delivery.parts[index]
+        markup = digest_markup(delivery.id, index, delivery.articles_of(index), subscription.id)
+    else:
+        shown = {article_id for article_id, _ in delivery.articles_of(index)}
+        article = button.article_id in shown and await asyncio.to_thread(
+            store.article, button.article_id
+        )
+        if not article:
+            await query.answer(STALE_DIGEST)
+            return
+        summary, _ = await asyncio.to_thread(
+            store.summary_state, article.id, services.summarizer.model_key
+        )
+        item = DigestItem(article=article, summary=summary, relevance=1.0)
+        text = render_article(item, tz=ZoneInfo(subscription.timezone))
+        markup = article_markup(delivery.id, index, subscription.id)
+    await _keep_if_unchanged(
+        query.edit_message_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+    )
+    await query.answer()
+
+
+async def _keep_if_unchanged(edit) -> None:
+    """Run an edit; a second press of the same button changes nothing, which Telegram refuses
+    with "message is not modified" — that is fine."""
+    try:
+        await edit
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise

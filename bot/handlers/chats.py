@@ -1,0 +1,101 @@
+"""Who may change a chat's subscriptions, /timezone, and chats coming back after blocking the bot.
+
+In private chats the user decides. In groups and supergroups only the chat's administrators (or
+its owner, or an admin posting anonymously as the group) may subscribe, unsubscribe or change
+schedules and the time zone; others get a polite refusal. In a channel only admins can post, so a
+command posted in the channel (an update of type ``channel_post``) is an admin's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from html import escape
+from zoneinfo import ZoneInfo, available_timezones
+
+from telegram import Bot, Chat, Message, Update, User
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.ext import ContextTypes
+
+from bot.handlers.context import services_of
+from bot.schedule import next_run, parse_schedule
+
+_ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+TIMEZONE_EXAMPLES = "Europe/Berlin, America/New_York, Asia/Tokyo or UTC"
+ADMINS_ONLY = "only this group's admins can change its subscriptions, schedules and time zone."
+
+
+async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True when the sender may change this chat's subscriptions; otherwise replies why not."""
+    message = update.effective_message
+    if await is_manager(context.bot, update.effective_chat, update.effective_user, message):
+        return True
+    await message.reply_text(f"Sorry, {ADMINS_ONLY} Anyone can still ask for a /digest.")
+    return False
+
+
+async def is_manager(bot: Bot, chat: Chat, user: User | None, message: Message | None) -> bool:
+    """Whether `user` (who sent `message`, if any) may change `chat`'s subscriptions."""
+    if chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
+        return True
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id  # an anonymous admin, posting as the group
+    if user is None:
+        return False
+    member = await bot.get_chat_member(chat.id, user.id)
+    return member.status in _ADMIN_STATUSES
+
+
+def resolve_timezone(name: str) -> str:
+    """The IANA name for `name` (case-insensitive); ValueError with examples if there is none."""
+    wanted = name.strip().lower()
+    for known in available_timezones():
+        if known.lower() == wanted:
+            return known
+    raise ValueError(
+        f"I don't know the time zone {name!r}. Use an IANA name such as {TIMEZONE_EXAMPLES} "
+        "(list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)."
+    )
+
+
+async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show or set this chat's time zone; setting it reschedules the chat's subscriptions."""
+    message = update.effective_message
+    services = services_of(context)
+    store = services.store
+    current = await asyncio.to_thread(
+        store.ensure_chat, message.chat_id, timezone=services.settings.default_timezone
+    )
+    if not context.args:
+        await message.reply_text(
+            f"This chat's time zone is <b>{escape(current)}</b>. "
+            f"Change it with /timezone followed by an IANA name, e.g. /timezone Europe/Berlin.",
+            parse_mode=ParseMode.HTML,
+        )
+        return
+    if not await may_manage(update, context):
+        return
+    try:
+        name = resolve_timezone(" ".join(context.args))
+    except ValueError as exc:
+        await message.reply_text(str(exc))
+        return
+    now, zone = datetime.now(UTC), ZoneInfo(name)
+    rescheduled = await asyncio.to_thread(
+        store.set_timezone,
+        message.chat_id,
+        name,
+        lambda s: next_run(parse_schedule(s.schedule), now, zone, anchor=s.next_run_at),
+    )
+    text = f"Time zone set to <b>{escape(name)}</b>."
+    if rescheduled:
+        text += " Schedules now follow it; see /subscriptions for the next digests."
+    await message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def reactivate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any message from a chat means it takes messages again (pushes stopped by Forbidden
+    resume); unknown chats stay unknown."""
+    chat = update.effective_chat
+    if chat is not None:
+        await asyncio.to_thread(services_of(context).store.set_chat_active, chat.id, True)

@@ -1,0 +1,90 @@
+"""End to end: the buttons under a pushed digest — "Full summary" edits the message in place and
+back, "Unsubscribe" ends the pushes; stale and foreign button data get a polite answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import FIXTURES, BotProcess
+from tests.fakebot import FakeBotAPI
+
+pytestmark = pytest.mark.e2e
+
+CHAT = 5001
+TITLE = "Kremlin Tightens Grip on Gas Exports"
+
+
+@pytest.fixture
+def fake():
+    with FakeBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+def bot(fake, tmp_path):
+    process = BotProcess(fake, tmp_path, push_summary_chars="60").start()
+    yield process
+    process.stop()
+    print(process.log())
+
+
+def pushed_digest(fake: FakeBotAPI):
+    fake.send_and_wait(CHAT, "/subscribe russia every 2s", timeout=15)
+    [stored] = fake.send_and_wait(1, (FIXTURES / "kremlin_energy.txt").read_text(), timeout=30)
+    fake.wait_for(
+        lambda: "Summarizing" not in fake.messages(1)[-1].plain_text, timeout=120, what="summary"
+    )
+    full_summary = fake.messages(1)[-1].plain_text.split("\n\n", 1)[1]
+    fake.wait_for(lambda: digest_messages(fake), timeout=60, what="the push")
+    [digest] = digest_messages(fake)
+    return digest, full_summary
+
+
+def digest_messages(fake: FakeBotAPI):
+    return [m for m in fake.messages(CHAT) if m.plain_text.startswith("Digest: russia")]
+
+
+def message(fake: FakeBotAPI, message_id: int):
+    return next(m for m in fake.messages(CHAT) if m.message_id == message_id)
+
+
+def press(fake: FakeBotAPI, message_id: int, data: str, **kwargs) -> dict:
+    update_id = fake.press_button(CHAT, message_id, data, **kwargs)
+    fake.wait_for(lambda: fake.callback_answer(update_id) is not None, what=f"answer to {data}")
+    return fake.callback_answer(update_id)
+
+
+def test_full_summary_shows_the_article_whole_in_place_and_back_restores_the_digest(fake, bot):
+    digest, full_summary = pushed_digest(fake)
+    assert TITLE in digest.plain_text and full_summary not in digest.plain_text
+    full, unsubscribe = digest.button_data()
+    assert full.startswith("f:") and unsubscribe.startswith("u:")
+
+    press(fake, digest.message_id, full)
+    fake.wait_for(lambda: message(fake, digest.message_id).edit_date is not None)
+    shown = message(fake, digest.message_id)
+    assert shown.plain_text.startswith(TITLE) and full_summary in shown.plain_text
+    [back, _] = shown.button_data()
+
+    press(fake, digest.message_id, back)
+    fake.wait_for(lambda: message(fake, digest.message_id).plain_text == digest.plain_text)
+    assert message(fake, digest.message_id).button_data() == [full, unsubscribe]
+
+
+def test_unsubscribe_button_ends_the_subscription_and_removes_the_buttons(fake, bot):
+    digest, _ = pushed_digest(fake)
+    full, unsubscribe = digest.button_data()
+
+    answer = press(fake, digest.message_id, unsubscribe)
+
+    assert answer["text"] == "Unsubscribed from russia."
+    fake.wait_for(lambda: message(fake, digest.message_id).button_data() == [])
+    [listing] = fake.send_and_wait(CHAT, "/subscriptions", timeout=15)
+    assert listing.plain_text.startswith("No subscriptions yet")
+
+    stale = press(fake, digest.message_id, unsubscribe, strict=False)
+    assert "no longer subscribed" in stale["text"]
+    gone = press(fake, digest.message_id, full, strict=False)
+    assert gone["text"] == "This digest is no longer available."
+    forged = press(fake, digest.message_id, "delete_everything", strict=False)
+    assert "not one of mine" in forged["text"]

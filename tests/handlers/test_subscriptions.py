@@ -1,0 +1,32 @@
+"""Reading /subscribe's topic and schedule, and /timezone's zone name."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.handlers.chats import resolve_timezone
+from bot.handlers.subscriptions import split_topic_and_schedule
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("russia", ("russia", None)),
+        ("north korea", ("north korea", None)),
+        ("russia weekly mon 09:00", ("russia", "weekly mon 09:00")),
+        ("north korea Daily 07:30", ("north korea", "Daily 07:30")),
+        ("gas every 6h", ("gas", "every 6h")),
+        ("daily 07:30", ("", "daily 07:30")),
+    ],
+)
+def test_the_schedule_starts_at_the_first_schedule_word(words, expected):
+    assert split_topic_and_schedule(words.split()) == expected
+
+
+def test_time_zone_names_are_matched_case_insensitively():
+    assert resolve_timezone("europe/berlin") == "Europe/Berlin"
+
+
+def test_an_unknown_time_zone_is_refused_with_examples():
+    with pytest.raises(ValueError, match="Europe/Berlin"):
+        resolve_timezone("Berlin")
