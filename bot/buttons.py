@@ -4,7 +4,9 @@ Callback data (at most 64 bytes, Telegram's limit) is one of:
 
 - ``f:<delivery>:<message>:<article>`` — "Full summary": the message shows that article whole;
 - ``b:<delivery>:<message>`` — "Back to the digest": the message shows its digest text again;
-- ``u:<subscription>`` — "Unsubscribe".
+- ``u:<subscription>`` — "Unsubscribe";
+- ``p:<page>:<topic>`` — "Next page" under a /digest answer (only when the topic fits the 64
+  bytes; the page's last line names the command for the next page either way).
 
 The digest text and its articles are read back from the stored delivery, so a button keeps
 working after a restart; `parse_callback` accepts exactly these forms and nothing else.
@@ -19,10 +21,11 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 MAX_CALLBACK_BYTES = 64
-DIGEST_BUTTONS = re.compile(r"^[fbu]:")  # which callback data is this module's to parse
+DIGEST_BUTTONS = re.compile(r"^[fbup]:")  # which callback data is this module's to parse
 MAX_LABEL_CHARS = 48
 _CALLBACK = re.compile(
     r"(f):(\d{1,12}):(\d{1,4}):(\d{1,12})|(b):(\d{1,12}):(\d{1,4})|(u):(\d{1,12})"
+    r"|(p):(\d{1,4}):(\S.{0,59})"
 )
 
 
@@ -30,11 +33,13 @@ _CALLBACK = re.compile(
 class ButtonPress:
     """What a pressed button asks for; ids as in the callback data."""
 
-    action: Literal["full", "back", "unsubscribe"]
+    action: Literal["full", "back", "unsubscribe", "page"]
     delivery_id: int = 0
     message_index: int = 0
     article_id: int = 0
     subscription_id: int = 0
+    page: int = 0
+    topic: str = ""
 
 
 def parse_callback(data: str | None) -> ButtonPress | None:
@@ -47,7 +52,9 @@ def parse_callback(data: str | None) -> ButtonPress | None:
         return ButtonPress("full", int(groups[1]), int(groups[2]), article_id=int(groups[3]))
     if groups[4]:
         return ButtonPress("back", int(groups[5]), int(groups[6]))
-    return ButtonPress("unsubscribe", subscription_id=int(groups[8]))
+    if groups[7]:
+        return ButtonPress("unsubscribe", subscription_id=int(groups[8]))
+    return ButtonPress("page", page=int(groups[10]), topic=groups[11])
 
 
 def digest_markup(
@@ -72,6 +79,15 @@ def article_markup(
             [_button("Unsubscribe", f"u:{subscription_id}")],
         ]
     )
+
+
+def next_page_markup(topic: str, page: int) -> InlineKeyboardMarkup | None:
+    """A "Next page" button asking for `page` of the topic's digest; None when the topic is too
+    long for Telegram's 64 bytes of callback data."""
+    data = f"p:{page}:{topic}"
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        return None
+    return InlineKeyboardMarkup([[_button(f"Next page ({page}) ›", data)]])
 
 
 def _button(label: str, data: str) -> InlineKeyboardButton:

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.buttons import MAX_CALLBACK_BYTES, ButtonPress, digest_markup, parse_callback
+from bot.buttons import (
+    MAX_CALLBACK_BYTES,
+    ButtonPress,
+    digest_markup,
+    next_page_markup,
+    parse_callback,
+)
 
 BIG = 999_999_999_999
 
@@ -40,3 +46,20 @@ def test_buttons_of_a_digest_message_read_back_as_what_they_ask():
 )
 def test_data_the_bot_did_not_make_is_refused(data):
     assert parse_callback(data) is None
+
+
+def test_next_page_button_reads_back_as_the_page_and_topic():
+    [[button]] = next_page_markup("north korea -china", 12).inline_keyboard
+
+    assert button.text == "Next page (12) ›"
+    assert parse_callback(button.callback_data) == ButtonPress(
+        "page", page=12, topic="north korea -china"
+    )
+
+
+def test_no_next_page_button_when_the_topic_does_not_fit_the_callback_data():
+    assert next_page_markup("x" * 61, 2) is None
+    [[longest]] = next_page_markup("x" * 60, 2).inline_keyboard
+    assert parse_callback(longest.callback_data) == ButtonPress("page", page=2, topic="x" * 60)
+    assert next_page_markup("ж" * 31, 2) is None  # 62 bytes in UTF-8, 66 with "p:2:"
+    assert next_page_markup("ж" * 30, 2) is not None  # exactly 64

@@ -1,8 +1,9 @@
-"""Presses of the inline buttons under pushed digests (see bot.buttons for the callback data).
+"""Presses of the inline buttons under digests (see bot.buttons for the callback data).
 
-"Full summary" edits the digest message in place to show one article whole, "Back to the digest"
-edits it back, "Unsubscribe" ends the subscription and removes the buttons. Data this bot did not
-make, and buttons of digests or subscriptions that are gone, get a short answer and change
+"Next page" (under a /digest answer) sends the following page and takes itself off. "Full
+summary" edits a pushed digest message in place to show one article whole, "Back to the digest"
+edits it back, "Unsubscribe" ends the subscription and removes the buttons. Data this bot did
+not make, and buttons of digests or subscriptions that are gone, get a short answer and change
 nothing.
 """
 
@@ -17,10 +18,12 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.buttons import ButtonPress, article_markup, digest_markup, parse_callback
+from bot.digest import normalize_topic
 from bot.domain import DigestItem
 from bot.formatting import render_article
 from bot.handlers.chats import ADMINS_ONLY, is_manager
 from bot.handlers.context import services_of
+from bot.handlers.digests import send_digest_page
 from bot.services import Services
 
 UNKNOWN_BUTTON = "This button is not one of mine any more. Send /help to see what I can do."
@@ -36,6 +39,8 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(UNKNOWN_BUTTON)
     elif button.action == "unsubscribe":
         await _unsubscribe(query, context, services, button.subscription_id)
+    elif button.action == "page":
+        await _next_page(query, context, services, button)
     else:
         await _show(query, services, button)
 
@@ -59,6 +64,23 @@ async def _unsubscribe(
         answer = f"Unsubscribed from {subscription.topic}."
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     await query.answer(answer)
+
+
+async def _next_page(
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    services: Services,
+    button: ButtonPress,
+) -> None:
+    """Send the asked page of a /digest answer and take the button off the page before it."""
+    try:
+        topic = normalize_topic(button.topic)
+    except ValueError:
+        await query.answer(UNKNOWN_BUTTON)
+        return
+    await query.answer()
+    await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
+    await send_digest_page(context.bot, query.message.chat.id, services, topic, button.page)
 
 
 async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -> None:

@@ -189,3 +189,39 @@ def test_unsubscribed_chat_gets_no_more_pushes(fake, bot):
     time.sleep(6)
 
     assert digests(fake, "russia") == []
+
+
+def pages(fake: FakeBotAPI, marker: str) -> list:
+    return [m for m in fake.messages(CHAT) if marker in m.plain_text]
+
+
+def test_next_page_button_sends_the_following_page(fake, tmp_path):
+    paged = BotProcess(fake, tmp_path, digest_page_size="1").start()
+    try:
+        fake.send_document(
+            CHAT, "quarterly_review.md", (FIXTURES / "quarterly_review.md").read_bytes()
+        )
+        fake.wait_for_messages(CHAT, 2, timeout=30)
+        fake.send_text(CHAT, "/digest russia OR soybean")
+        fake.wait_for(lambda: pages(fake, "page 1 of 2"), timeout=120, what="the first page")
+        [first] = pages(fake, "page 1 of 2")
+        [[button]] = first.reply_markup["inline_keyboard"]
+
+        fake.press_button(CHAT, first.message_id, button["callback_data"])
+        fake.wait_for(lambda: pages(fake, "page 2 of 2"), timeout=120, what="the second page")
+        [second] = pages(fake, "page 2 of 2")
+        [first] = pages(fake, "page 1 of 2")  # as it reads now
+    finally:
+        paged.stop()
+
+    titles = {"Moscow Courts African Leaders", "Brazilian Farmers Expect"}
+    shown = [next(t for t in titles if t in m.plain_text) for m in (first, second)]
+    assert sorted(shown) == sorted(titles)
+    assert second.reply_markup is None
+    assert next(
+        m for m in fake.messages(CHAT) if m.message_id == first.message_id
+    ).reply_markup in (
+        None,
+        {},
+        {"inline_keyboard": []},
+    )
