@@ -71,6 +71,14 @@ class BotProcess:
         assert self.process.poll() is None, f"bot exited at start-up:\n{self.log()}"
         return self
 
+    def __enter__(self) -> BotProcess:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Stop the bot and print its log, which pytest shows for a failed test."""
+        self.stop()
+        print(self.log())
+
     def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
         """Stop the bot (SIGTERM: graceful; SIGKILL: a crash) and wait for it."""
         if self.process and self.process.poll() is None:

@@ -8,7 +8,6 @@ import json
 import pytest
 
 from tests.e2e.harness import FIXTURES, BotProcess
-from tests.fakebot import FakeBotAPI
 
 pytestmark = pytest.mark.e2e
 
@@ -19,23 +18,15 @@ CHANNEL = -100777
 
 
 @pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
 def bot(fake, tmp_path):
-    process = BotProcess(
+    with BotProcess(
         fake,
         tmp_path,
         admins=f"[{ADMIN}]",
         allowed_chats=f"[{ADMIN}, {MEMBER}, {CHANNEL}]",
         max_articles_per_chat_per_hour="2",
-    ).start()
-    yield process
-    process.stop()
-    print(process.log())
+    ) as process:
+        yield process
 
 
 def article(name: str) -> str:

@@ -15,17 +15,9 @@ TITLE = "Kremlin Tightens Grip on Gas Exports"
 
 
 @pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
 def bot(fake, tmp_path):
-    process = BotProcess(fake, tmp_path, push_summary_chars="60").start()
-    yield process
-    process.stop()
-    print(process.log())
+    with BotProcess(fake, tmp_path, push_summary_chars="60") as process:
+        yield process
 
 
 def pushed_digest(fake: FakeBotAPI):

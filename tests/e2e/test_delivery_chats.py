@@ -23,10 +23,8 @@ def fake():
 
 @pytest.fixture(scope="module")
 def bot(fake, tmp_path_factory):
-    process = BotProcess(fake, tmp_path_factory.mktemp("bot")).start()
-    yield process
-    process.stop()
-    print(process.log())
+    with BotProcess(fake, tmp_path_factory.mktemp("bot")) as process:
+        yield process
 
 
 def ask(fake: FakeBotAPI, chat_id: int, text: str, **kwargs) -> str:

@@ -19,17 +19,9 @@ PUSH_TIMEOUT_S = 90.0
 
 
 @pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
 def bot(fake, tmp_path):
-    process = BotProcess(fake, tmp_path, default_schedule="every 3s").start()
-    yield process
-    process.stop()
-    print(process.log())
+    with BotProcess(fake, tmp_path, default_schedule="every 3s") as process:
+        yield process
 
 
 def digests(fake: FakeBotAPI, chat_id: int) -> list[str]:

@@ -9,8 +9,6 @@ from html import escape
 import pytest
 
 from tests.e2e.harness import FIXTURES, BotProcess
-from tests.fakebot import FakeBotAPI
-from tests.pageserver import PageServer
 
 pytestmark = pytest.mark.e2e
 
@@ -19,20 +17,8 @@ MEMBER = 1002
 
 
 @pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-def pages():
-    with PageServer() as server:
-        yield server
-
-
-@pytest.fixture
 def bot(fake, tmp_path):
-    process = BotProcess(
+    with BotProcess(
         fake,
         tmp_path,
         admins=f"[{ADMIN}]",
@@ -40,10 +26,8 @@ def bot(fake, tmp_path):
         feed_tick_s="1",
         feed_interval_s="1",
         feed_max_backoff_s="1",
-    ).start()
-    yield process
-    process.stop()
-    print(process.log())
+    ) as process:
+        yield process
 
 
 def rss_of(*names: str) -> str:

@@ -7,31 +7,15 @@ import pytest
 
 from tests.e2e.harness import BotProcess
 from tests.e2e.test_bot import CHAT, wait_for_summary
-from tests.fakebot import FakeBotAPI
 from tests.ingest.conftest import FIXTURES
-from tests.pageserver import PageServer
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-def pages():
-    with PageServer() as server:
-        yield server
-
-
-@pytest.fixture
 def bot(fake, tmp_path):
-    process = BotProcess(fake, tmp_path, fetch_allowed_networks='["127.0.0.0/8"]').start()
-    yield process
-    process.stop()
-    print(process.log())
+    with BotProcess(fake, tmp_path, fetch_allowed_networks='["127.0.0.0/8"]') as process:
+        yield process
 
 
 def test_pasted_link_is_fetched_stored_and_summarized(fake, pages, bot):

@@ -14,17 +14,9 @@ CHAT = 4242
 
 
 @pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
 def bot(fake, tmp_path):
-    process = BotProcess(fake, tmp_path, worker_in_process="false").start()
-    yield process
-    process.stop()
-    print(process.log())
+    with BotProcess(fake, tmp_path, worker_in_process="false") as process:
+        yield process
 
 
 def reply_text(fake: FakeBotAPI, message_id: int) -> str:
