@@ -19,7 +19,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	HF_HUB_OFFLINE=1 $(BIN)/digestbot run
+	HF_HUB_OFFLINE=$${HF_HUB_OFFLINE:-1} $(BIN)/digestbot run
 
 test: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
