@@ -182,6 +182,19 @@ def test_subject_counts_tell_how_many_articles_of_the_period_name_each(sqlite_st
     assert "monday" not in counts and "on" not in counts
 
 
+def compose_with_overview(store, matcher):
+    """The last day's russia digest, with the fake summarizer making its overview."""
+    return compose_digest(
+        store,
+        matcher,
+        "m",
+        "russia",
+        since=NOW - timedelta(days=1),
+        until=NOW,
+        summarizer=FakeSummarizer(),
+    )
+
+
 def add_summarized(store, title, text, summary):
     article = add(store, title, text)
     store.save_summary(article.id, "m", text=summary)
@@ -194,15 +207,7 @@ def test_a_digest_of_several_articles_opens_with_the_summarizers_overview(
     add_summarized(sqlite_store, "gas", RUSSIA, "Russia sells gas. To Asia.")
     add_summarized(sqlite_store, "oil", RUSSIA + " Oil too.", "Russia sells oil. To India.")
 
-    digest = compose_digest(
-        sqlite_store,
-        fake_matcher,
-        "m",
-        "russia",
-        since=NOW - timedelta(days=1),
-        until=NOW,
-        summarizer=FakeSummarizer(),
-    )
+    digest = compose_with_overview(sqlite_store, fake_matcher)
 
     assert len(digest.items) == 2
     assert set(split_sentences(digest.overview)) == {"Russia sells gas.", "Russia sells oil."}
@@ -211,15 +216,7 @@ def test_a_digest_of_several_articles_opens_with_the_summarizers_overview(
 def test_a_digest_of_one_article_has_no_overview(sqlite_store, fake_matcher):
     add_summarized(sqlite_store, "gas", RUSSIA, "Russia sells gas.")
 
-    digest = compose_digest(
-        sqlite_store,
-        fake_matcher,
-        "m",
-        "russia",
-        since=NOW - timedelta(days=1),
-        until=NOW,
-        summarizer=FakeSummarizer(),
-    )
+    digest = compose_with_overview(sqlite_store, fake_matcher)
 
     assert len(digest.items) == 1
     assert digest.overview is None
@@ -229,15 +226,7 @@ def test_a_failed_overview_leaves_the_digest_without_one(sqlite_store, fake_matc
     add_summarized(sqlite_store, "gas", RUSSIA, "Russia sells gas. FAIL-OVERVIEW.")
     add_summarized(sqlite_store, "oil", RUSSIA + " Oil too.", "Russia sells oil.")
 
-    digest = compose_digest(
-        sqlite_store,
-        fake_matcher,
-        "m",
-        "russia",
-        since=NOW - timedelta(days=1),
-        until=NOW,
-        summarizer=FakeSummarizer(),
-    )
+    digest = compose_with_overview(sqlite_store, fake_matcher)
 
     assert len(digest.items) == 2
     assert digest.overview is None
