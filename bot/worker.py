@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.digest import ensure_vectors
 from bot.domain import StoredArticle
 from bot.store import DatabaseUnavailable, Store
 from summarizer.base import Summarizer
@@ -56,13 +57,7 @@ def process_batch(
         store.save_summary(
             article.id, summarizer.model_key, text=outcome.summary, error=outcome.error
         )
-    have_vectors = store.vectors([a.id for a in articles], matcher.model_key)
-    missing = [a for a in articles if a.id not in have_vectors]
-    if missing:
-        for article, vectors in zip(
-            missing, matcher.vectors_many([(a.title, a.text) for a in missing]), strict=True
-        ):
-            store.save_vectors(article.id, matcher.model_key, vectors)
+    ensure_vectors(store, matcher, articles)
     return outcomes
 
 
