@@ -39,7 +39,7 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         store=open_store(settings.effective_database_url),
         summarizer=summarizer,
-        matcher=TopicMatcher(encoder),
+        matcher=TopicMatcher(encoder, categories=tuple(settings.topic_categories)),
     )
 
 

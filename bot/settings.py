@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from summarizer.instruct import DEFAULT_INSTRUCT_PROMPT, TEXT_SLOT
+from summarizer.topics import NEWS_CATEGORIES
 
 DEFAULT_CONFIG_FILE = Path("config/digestbot.toml")
 
@@ -53,6 +54,7 @@ class Settings(BaseSettings):
 
     digest_days: int = Field(default=7, ge=1)
     digest_page_size: int = Field(default=10, ge=1)
+    topic_categories: list[str] = Field(default_factory=lambda: list(NEWS_CATEGORIES))
     default_schedule: str = "weekly mon 09:00"
     default_timezone: str = "UTC"
     scheduler_tick_s: float = Field(default=30.0, gt=0)

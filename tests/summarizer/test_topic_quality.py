@@ -4,6 +4,7 @@ floors (tests/summarizer/topics_baseline.json), and well above the keyword basel
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,39 @@ def test_articles_in_other_languages_are_found_among_english_ones_by_an_english_
     ]
 
     assert len(foreign) == 3 and missed == []
+
+
+def never_naming(word_start: str) -> list:
+    """The labelled articles that hold no word starting with `word_start`."""
+    pattern = re.compile(rf"\b{word_start}", re.IGNORECASE)
+    return [a for a in load_labelled(LABELLED) if not pattern.search(f"{a.headline} {a.body}")]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("categories", ["news categories", "none"])
+def test_sport_finds_match_reports_when_no_article_says_sport(categories):
+    """A category word no article names is seeded by the competing categories alone: without
+    them nothing is near enough to "sport" (cosine < 0.4) to seed it."""
+    kwargs = {"categories": ()} if categories == "none" else {}
+    matcher = TopicMatcher(SentenceEncoder(), **kwargs)
+    articles = never_naming("sport")
+    reports = {a.name for a in articles if a.label == "sport"}
+
+    found = {articles[m.id].name for m in matcher.match("sport", candidates_of(matcher, articles))}
+
+    if categories == "none":
+        assert found == set()
+    else:
+        assert found <= reports
+        assert len(found) >= 0.8 * len(reports)
+
+
+@pytest.mark.model
+def test_crime_finds_court_and_detention_reports_that_never_say_crime():
+    matcher = TopicMatcher(SentenceEncoder())
+    articles = never_naming("crim")
+
+    found = {articles[m.id].name for m in matcher.match("crime", candidates_of(matcher, articles))}
+
+    assert {"russia_002", "russia_012", "china_008"} <= found
+    assert not any(name.startswith(("sport", "weather", "economy")) for name in found)
