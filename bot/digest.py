@@ -10,6 +10,7 @@ import logging
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from bot.domain import Digest, DigestItem, DigestPage, StoredArticle
 from bot.services import Services
@@ -18,11 +19,17 @@ from summarizer.base import Summarizer
 from summarizer.errors import SummarizerError
 from summarizer.keywords import subject_counts
 from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
-from summarizer.topics import TopicCandidate, TopicMatcher
+from summarizer.topics import TopicCandidate, TopicMatcher, lower_passages
 
 log = logging.getLogger(__name__)
 
 MAX_TOPIC_CHARS = 100
+# The overview reads the summaries of the digest's most relevant articles only: it embeds every
+# sentence of what it reads, and over all 2,285 articles a topic matched among 10,000 that took
+# over two minutes (bench/digest_latency.py); ten summaries take about a tenth of a second.
+OVERVIEW_ARTICLES = 10
+OVERVIEW_CACHE_DIGESTS = 256  # overviews kept: a next page or a repeated topic reuses its own
+WARM_UP_TOPIC = "news"  # the digest composed at start-up; any topic warms the same caches
 
 
 def normalize_topic(raw: str) -> str:
@@ -115,16 +122,22 @@ def compose_digest(
 
 
 def digest_overview(summarizer: Summarizer, items: list[DigestItem]) -> str | None:
-    """The summarizer's overview of the items' summaries; None under two summaries or on failure
-    (a digest without an overview is still worth sending)."""
-    summaries = [item.summary for item in items if item.summary]
+    """The summarizer's overview of the summaries of the first `OVERVIEW_ARTICLES` summarized
+    items; None under two summaries or on failure (a digest without one is still worth sending)."""
+    summaries = tuple(item.summary for item in items if item.summary)[:OVERVIEW_ARTICLES]
     if len(summaries) < 2:
         return None
     try:
-        return summarizer.overview(summaries) or None
+        return _overview(summarizer, summaries)
     except SummarizerError as exc:
         log.error("overview of %d summaries failed: %s", len(summaries), exc)
         return None
+
+
+@lru_cache(maxsize=OVERVIEW_CACHE_DIGESTS)
+def _overview(summarizer: Summarizer, summaries: tuple[str, ...]) -> str | None:
+    """The summarizer's overview of these summaries, remembered (a failure is not)."""
+    return summarizer.overview(list(summaries)) or None
 
 
 def recent_period(days: int) -> tuple[datetime, datetime]:
@@ -145,6 +158,29 @@ def recent_digest(services: Services, topic: str, *, days: int | None = None) ->
         until=until,
         summarizer=services.summarizer,
     )
+
+
+def warm_up(services: Services) -> int:
+    """Prepare for /digest right after start-up; returns how many articles the period holds.
+
+    Reads the recent period's articles and passage vectors into the store's memory, splits
+    their passages for the matcher, loads the encoder and stacks the vectors, by composing one
+    digest: the first /digest a user sends then costs what later ones do. Articles arriving
+    later are remembered as they are stored.
+    """
+    since, until = recent_period(services.settings.digest_days)
+    articles = services.store.articles_dated_between(since, until)
+    for article in articles:
+        lower_passages(article.title, article.text)
+    compose_digest(
+        services.store,
+        services.matcher,
+        services.summarizer.model_key,
+        WARM_UP_TOPIC,
+        since=since,
+        until=until,
+    )
+    return len(articles)
 
 
 def subjects_in_period(

@@ -289,7 +289,7 @@ def _stem(word: str) -> str:
 
 def _names_topic(phrase: re.Pattern[str], candidate: TopicCandidate) -> np.ndarray:
     """Per passage of `candidate`: does it name the topic (`_phrase_pattern`)?"""
-    passages = _lower_passages(candidate.title, candidate.text)
+    passages = lower_passages(candidate.title, candidate.text)
     flags = np.array([phrase.search(p) is not None for p in passages], dtype=bool)
     if len(flags) != len(candidate.passage_vectors):
         # Vectors stored under another passage split: only the article as a whole can be judged.
@@ -298,7 +298,9 @@ def _names_topic(phrase: re.Pattern[str], candidate: TopicCandidate) -> np.ndarr
 
 
 @lru_cache(maxsize=PASSAGE_CACHE_ARTICLES)
-def _lower_passages(title: str, text: str) -> tuple[str, ...]:
+def lower_passages(title: str, text: str) -> tuple[str, ...]:
+    """The article's passages lower-cased, as `match` scans them for the topic; remembered, so
+    calling it ahead (at start-up) spares a /digest the splitting."""
     return tuple(passage.lower() for passage in article_passages(title, text))
 
 
