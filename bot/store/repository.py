@@ -184,9 +184,11 @@ class Store:
         return self._articles_where(ArticleRow.received_at > after, ArticleRow.received_at <= until)
 
     def _articles_where(self, *conditions) -> list[StoredArticle]:
-        """The articles meeting `conditions`, by id; rows already read come from memory
+        """The articles meeting `conditions`, by id (so a later period's list continues an
+        earlier one's, which the topic matcher builds on); rows already read come from memory
         (stored articles never change), so a large period costs one query of ids."""
-        ids = self._run(lambda s: list(s.scalars(select(ArticleRow.id).where(*conditions))))
+        query = select(ArticleRow.id).where(*conditions).order_by(ArticleRow.id)
+        ids = self._run(lambda s: list(s.scalars(query)))
         with self._cache_lock:
             known = {i: self._article_cache[i] for i in ids if i in self._article_cache}
         missing = [i for i in ids if i not in known]
