@@ -12,8 +12,9 @@ would (new store, models, empty memory) and runs its warm-up (`bot.digest.warm_u
 apart: the bot answers commands meanwhile), and each topic is asked `--runs` times the way
 /digest answers it: the chat's time zone, `recent_digest` (select, match, rank, summaries, the
 overview), the first page, rendered. Prints p50/p95/max of all calls (each topic's first call,
-which embeds its query and makes its overview, included) and of the repeated ones. The machine's
-load (other processes) shows directly in them: run `uptime` alongside.
+which embeds its query and makes its overview, included) and of the repeated ones, then the
+first topic once more after a new article arrived. The machine's load (other processes) shows
+directly in them: run `uptime` alongside.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.digest import paginate, recent_digest, warm_up  # noqa: E402
+from bot.digest import ensure_vectors, paginate, recent_digest, warm_up  # noqa: E402
 from bot.domain import ArticleDraft  # noqa: E402
 from bot.formatting import render_digest  # noqa: E402
 from bot.services import Services  # noqa: E402
@@ -110,6 +111,17 @@ def answer(services: Services, topic: str) -> int:
     return len(digest.items)
 
 
+def arrive(services: Services, directory: Path) -> str:
+    """Store one more article as the bot does (its vectors by the in-process worker); its title."""
+    original = load_labelled(directory)[0]
+    draft = ArticleDraft(title=f"{original.headline} (new)", text=original.body, source="new")
+    article, _ = services.store.add_article(
+        draft, fingerprint="bench-new", received_at=datetime.now(UTC)
+    )
+    ensure_vectors(services.store, services.matcher, [article])
+    return article.title
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -136,7 +148,12 @@ def main() -> None:
             print(
                 f"{topic:16} {found:5} articles  " + "  ".join(f"{1000 * t:5.0f} ms" for t in mine)
             )
+        arrived = arrive(services, args.dir)
+        started = time.perf_counter()
+        answer(services, TOPICS[0])
+        elapsed = time.perf_counter() - started
         services.store.close()
+    print(f"{TOPICS[0]} again after a new article ({arrived}) arrived: {1000 * elapsed:.0f} ms")
     print(f"/digest over {args.articles} articles: {_percentiles(timings)}")
     print(f"the same topic asked again (e.g. a next page): {_percentiles(repeats)}")
 

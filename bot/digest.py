@@ -25,9 +25,11 @@ log = logging.getLogger(__name__)
 
 MAX_TOPIC_CHARS = 100
 # The overview reads the summaries of the digest's most relevant articles only: it embeds every
-# sentence of what it reads, and over all 2,285 articles a topic matched among 10,000 that took
-# over two minutes (bench/digest_latency.py); ten summaries take about a tenth of a second.
-OVERVIEW_ARTICLES = 10
+# sentence it reads, and over all 2,285 articles "russia" matched among 10,000 that took 140 s
+# (bench/digest_latency.py's store, a loaded machine). Ten summaries (30 sentences) took 165–190
+# ms there, five about half: most of the first /digest of a topic. Its three sentences come
+# from three summaries at most, so five leave it a choice.
+OVERVIEW_ARTICLES = 5
 OVERVIEW_CACHE_DIGESTS = 256  # overviews kept: a next page or a repeated topic reuses its own
 WARM_UP_TOPIC = "news"  # the digest composed at start-up; any topic warms the same caches
 
