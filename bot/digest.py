@@ -27,8 +27,9 @@ MAX_TOPIC_CHARS = 100
 # The overview reads the summaries of the digest's most relevant articles only: it embeds every
 # sentence it reads, and over all 2,285 articles "russia" matched among 10,000 that took 140 s
 # (bench/digest_latency.py's store, a loaded machine). Ten summaries (30 sentences) took 165–190
-# ms there, five about half: most of the first /digest of a topic. Its three sentences come
-# from three summaries at most, so five leave it a choice.
+# ms there with OMP_WAIT_POLICY=PASSIVE (1.3 s without), five about half: most of the first
+# /digest of a topic. Its three sentences come from three summaries at most, so five leave it
+# a choice.
 OVERVIEW_ARTICLES = 5
 OVERVIEW_CACHE_DIGESTS = 256  # overviews kept: a next page or a repeated topic reuses its own
 WARM_UP_TOPIC = "news"  # the digest composed at start-up; any topic warms the same caches
@@ -166,9 +167,10 @@ def warm_up(services: Services) -> int:
     """Prepare for /digest right after start-up; returns how many articles the period holds.
 
     Reads the recent period's articles and passage vectors into the store's memory, splits
-    their passages for the matcher, loads the encoder and stacks the vectors, by composing one
-    digest: the first /digest a user sends then costs what later ones do. Articles arriving
-    later are remembered as they are stored.
+    their passages for the matcher, and (when the period holds articles) loads the encoder and
+    stacks the vectors, by composing one digest: the first /digest a user sends then costs what
+    later ones do but for its topic's query and overview. Articles arriving later are
+    remembered as they are stored.
     """
     since, until = recent_period(services.settings.digest_days)
     articles = services.store.articles_dated_between(since, until)
