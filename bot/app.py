@@ -1,8 +1,8 @@
 """Building and running the Telegram application: wiring only.
 
-Start-up order (python-telegram-bot): getMe → post_init (command menu, worker, schedule and
-feed tickers) → deleteWebhook → long-polling getUpdates. Stopping lets pending summary
-follow-ups finish, then cancels the worker; shutdown closes the store.
+Start-up order (python-telegram-bot): getMe → post_init (command menu, worker, /digest warm-up,
+schedule and feed tickers) → deleteWebhook → long-polling getUpdates. Stopping lets pending
+summary follow-ups finish, then cancels the worker; shutdown closes the store.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.delivery import deliver_due, rate_limiter
+from bot.digest import warm_up
 from bot.handlers import feeds, register_handlers
 from bot.handlers.context import SERVICES_KEY, WORKER_KEY
 from bot.replies import COMMANDS
@@ -75,6 +77,7 @@ async def _post_init(application: Application) -> None:
     worker = application.bot_data[WORKER_KEY]
     if isinstance(worker, SummaryWorker):
         application.bot_data[WORKER_TASK_KEY] = asyncio.create_task(worker.run(), name="worker")
+    application.job_queue.run_once(_warm_up, when=0, name="digest warm-up")
     application.job_queue.run_repeating(
         _tick, interval=services.settings.scheduler_tick_s, first=0, name="deliveries"
     )
@@ -82,6 +85,14 @@ async def _post_init(application: Application) -> None:
         feeds.poll_tick, interval=services.settings.feed_tick_s, first=1, name="feeds"
     )
     log.info("digestbot @%s ready", application.bot.username)
+
+
+async def _warm_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Warm /digest's caches in a thread: commands are answered meanwhile."""
+    services: Services = context.application.bot_data[SERVICES_KEY]
+    started = time.perf_counter()
+    count = await asyncio.to_thread(warm_up, services)
+    log.info("/digest warm: %d recent articles in %.1f s", count, time.perf_counter() - started)
 
 
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,6 +10,7 @@ import logging
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from bot.domain import Digest, DigestItem, DigestPage, StoredArticle
 from bot.services import Services
@@ -18,11 +19,20 @@ from summarizer.base import Summarizer
 from summarizer.errors import SummarizerError
 from summarizer.keywords import subject_counts
 from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
-from summarizer.topics import TopicCandidate, TopicMatcher
+from summarizer.topics import TopicCandidate, TopicMatcher, lower_passages
 
 log = logging.getLogger(__name__)
 
 MAX_TOPIC_CHARS = 100
+# The overview reads the summaries of the digest's most relevant articles only: it embeds every
+# sentence it reads, and over all 2,285 articles "russia" matched among 10,000 that took 140 s
+# (bench/digest_latency.py's store, a loaded machine). Ten summaries (30 sentences) took 165–190
+# ms there with OMP_WAIT_POLICY=PASSIVE (1.3 s without), five about half: most of the first
+# /digest of a topic. Its three sentences come from three summaries at most, so five leave it
+# a choice.
+OVERVIEW_ARTICLES = 5
+OVERVIEW_CACHE_DIGESTS = 256  # overviews kept: a next page or a repeated topic reuses its own
+WARM_UP_TOPIC = "news"  # the digest composed at start-up; any topic warms the same caches
 
 
 def normalize_topic(raw: str) -> str:
@@ -115,16 +125,22 @@ def compose_digest(
 
 
 def digest_overview(summarizer: Summarizer, items: list[DigestItem]) -> str | None:
-    """The summarizer's overview of the items' summaries; None under two summaries or on failure
-    (a digest without an overview is still worth sending)."""
-    summaries = [item.summary for item in items if item.summary]
+    """The summarizer's overview of the summaries of the first `OVERVIEW_ARTICLES` summarized
+    items; None under two summaries or on failure (a digest without one is still worth sending)."""
+    summaries = tuple(item.summary for item in items if item.summary)[:OVERVIEW_ARTICLES]
     if len(summaries) < 2:
         return None
     try:
-        return summarizer.overview(summaries) or None
+        return _overview(summarizer, summaries)
     except SummarizerError as exc:
         log.error("overview of %d summaries failed: %s", len(summaries), exc)
         return None
+
+
+@lru_cache(maxsize=OVERVIEW_CACHE_DIGESTS)
+def _overview(summarizer: Summarizer, summaries: tuple[str, ...]) -> str | None:
+    """The summarizer's overview of these summaries, remembered (a failure is not)."""
+    return summarizer.overview(list(summaries)) or None
 
 
 def recent_period(days: int) -> tuple[datetime, datetime]:
@@ -145,6 +161,31 @@ def recent_digest(services: Services, topic: str, *, days: int | None = None) ->
         until=until,
         summarizer=services.summarizer,
     )
+
+
+def warm_up(services: Services) -> int:
+    """Prepare for /digest right after start-up; returns how many articles the period holds.
+
+    Embeds the topic matcher's competing categories (which loads the encoder), reads the recent
+    period's articles and passage vectors into the store's memory, splits their passages for the
+    matcher, and (when the period holds articles) stacks the vectors, by composing one digest:
+    the first /digest a user sends then costs what later ones do but for its topic's query and
+    overview. Articles arriving later are remembered as they are stored.
+    """
+    services.matcher.embed_categories()
+    since, until = recent_period(services.settings.digest_days)
+    articles = services.store.articles_dated_between(since, until)
+    for article in articles:
+        lower_passages(article.title, article.text)
+    compose_digest(
+        services.store,
+        services.matcher,
+        services.summarizer.model_key,
+        WARM_UP_TOPIC,
+        since=since,
+        until=until,
+    )
+    return len(articles)
 
 
 def subjects_in_period(

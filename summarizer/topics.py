@@ -151,8 +151,15 @@ class _PassageMatrix:
     with_total: np.ndarray  # each row's dot product with `total`
 
     @classmethod
-    def of(cls, articles: list[TopicCandidate]) -> _PassageMatrix:
-        vectors = np.vstack([c.passage_vectors for c in articles]).astype(np.float32, copy=False)
+    def of(cls, articles: list[TopicCandidate], previous: _PassageMatrix | None) -> _PassageMatrix:
+        """The matrix of `articles`; the rows of `previous` they begin with (the period moved
+        on: its oldest articles dropped, new ones added at the end) are copied as one block,
+        so only the new articles' arrays are stacked one by one."""
+        first_row, kept = previous.rows_carried_into(articles) if previous else (0, 0)
+        pieces = [c.passage_vectors for c in articles[kept:]]
+        if kept:
+            pieces.insert(0, previous.vectors[first_row:])
+        vectors = np.concatenate(pieces).astype(np.float32, copy=False)
         total = vectors.sum(0)
         return cls(
             sources=tuple(c.passage_vectors for c in articles),
@@ -162,6 +169,18 @@ class _PassageMatrix:
             total=total,
             with_total=vectors @ total,
         )
+
+    def rows_carried_into(self, articles: list[TopicCandidate]) -> tuple[int, int]:
+        """(first row, count) when `articles` begin with the last `count` articles of this
+        matrix (the very same arrays), whose rows start at `first row`; else (0, 0)."""
+        head = articles[0].passage_vectors
+        start = next((i for i, old in enumerate(self.sources) if old is head), None)
+        if start is None or len(self.sources) - start > len(articles):
+            return 0, 0
+        tail = self.sources[start:]
+        if any(old is not c.passage_vectors for old, c in zip(tail, articles, strict=False)):
+            return 0, 0
+        return int(np.searchsorted(self.owner, start)), len(tail)
 
 
 @dataclass(frozen=True)
@@ -192,15 +211,12 @@ class TopicMatcher:
         """The stacked vectors of `articles`; the last one is kept, because the parts of an
         OR / exclusion query, the next page and the pushes of one tick ask about the same
         period. It is reused only for the very same arrays (the store hands out its cached
-        ones), in the same order."""
+        ones), in the same order, and its rows are carried into the next one when the period
+        moved on (`_PassageMatrix.of`)."""
         last = self._last_matrix
-        if (
-            last is not None
-            and len(last.sources) == len(articles)
-            and all(old is c.passage_vectors for old, c in zip(last.sources, articles, strict=True))
-        ):
+        if last is not None and last.rows_carried_into(articles) == (0, len(articles)):
             return last
-        self._last_matrix = _PassageMatrix.of(articles)
+        self._last_matrix = _PassageMatrix.of(articles, last)
         return self._last_matrix
 
     @lru_cache(maxsize=QUERY_CACHE_TOPICS)  # noqa: B019 - one matcher lives as long as the bot
@@ -388,7 +404,7 @@ def _stem(word: str) -> str:
 
 def _names_topic(phrase: re.Pattern[str], candidate: TopicCandidate) -> np.ndarray:
     """Per passage of `candidate`: does it name the topic (`_phrase_pattern`)?"""
-    passages = _lower_passages(candidate.title, candidate.text)
+    passages = lower_passages(candidate.title, candidate.text)
     flags = np.array([phrase.search(p) is not None for p in passages], dtype=bool)
     if len(flags) != len(candidate.passage_vectors):
         # Vectors stored under another passage split: only the article as a whole can be judged.
@@ -397,7 +413,9 @@ def _names_topic(phrase: re.Pattern[str], candidate: TopicCandidate) -> np.ndarr
 
 
 @lru_cache(maxsize=PASSAGE_CACHE_ARTICLES)
-def _lower_passages(title: str, text: str) -> tuple[str, ...]:
+def lower_passages(title: str, text: str) -> tuple[str, ...]:
+    """The article's passages lower-cased, as `match` scans them for the topic; remembered, so
+    calling it ahead (at start-up) spares a /digest the splitting."""
     return tuple(passage.lower() for passage in article_passages(title, text))
 
 

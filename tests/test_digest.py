@@ -5,17 +5,24 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from bot.digest import (
     compose_digest,
     normalize_topic,
     paginate,
+    recent_digest,
     split_page_number,
     subject_counts_in_period,
     subjects_in_period,
+    warm_up,
 )
 from bot.domain import ArticleDraft, Digest, DigestItem, StoredArticle
+from bot.services import Services
+from bot.settings import Settings
+from bot.store.repository import Store
 from summarizer.text import split_sentences
+from summarizer.topics import lower_passages
 from tests.fakes import FakeSummarizer
 
 NOW = datetime(2024, 11, 10, tzinfo=UTC)
@@ -230,3 +237,103 @@ def test_a_failed_overview_leaves_the_digest_without_one(sqlite_store, fake_matc
 
     assert len(digest.items) == 2
     assert digest.overview is None
+
+
+def test_the_overview_reads_the_summaries_of_the_most_relevant_articles_only(
+    sqlite_store, fake_matcher, monkeypatch
+):
+    monkeypatch.setattr("bot.digest.OVERVIEW_ARTICLES", 2)
+    add_summarized(sqlite_store, "gas", RUSSIA, "Russia sells gas.")
+    add_summarized(sqlite_store, "oil", RUSSIA + " Oil too.", "Russia sells oil.")
+    add_summarized(sqlite_store, "coal", RUSSIA + " Coal too.", "Russia sells coal.")
+
+    digest = compose_with_overview(sqlite_store, fake_matcher)
+
+    first_two = {item.summary for item in digest.items[:2]}
+    assert len(digest.items) == 3
+    assert set(split_sentences(digest.overview)) == first_two
+
+
+class CountingSummarizer(FakeSummarizer):
+    """The fake summarizer, counting the overviews it makes."""
+
+    def __init__(self) -> None:
+        self.overviews = 0
+
+    def overview(self, summaries: list[str]) -> str:
+        self.overviews += 1
+        return super().overview(summaries)
+
+
+def test_the_same_digest_asked_again_reuses_its_overview(sqlite_store, fake_matcher):
+    add_summarized(sqlite_store, "gas", RUSSIA, "Russia sells gas.")
+    add_summarized(sqlite_store, "oil", RUSSIA + " Oil too.", "Russia sells oil.")
+    summarizer = CountingSummarizer()
+    period = {"since": NOW - timedelta(days=1), "until": NOW}
+
+    digests = [
+        compose_digest(sqlite_store, fake_matcher, "m", "russia", summarizer=summarizer, **period)
+        for _ in range(2)
+    ]
+
+    assert digests[0].overview == digests[1].overview is not None
+    assert summarizer.overviews == 1
+
+
+def recent_services(store, matcher) -> Services:
+    """Services over `store` whose recent digests cover the articles `add_recent` stores."""
+    return Services(
+        settings=Settings(digest_days=7), store=store, summarizer=FakeSummarizer(), matcher=matcher
+    )
+
+
+def add_recent(store, title, text):
+    return add(store, title, text, received_at=datetime.now(UTC) - timedelta(hours=1))
+
+
+def test_after_warm_up_a_digest_reads_no_article_rows_vectors_or_passages(
+    sqlite_store, fake_matcher
+):
+    # Neither text names the warm-up digest's topic, so only warming up splits their passages.
+    add_recent(sqlite_store, "gas", "Russia sold gas to India. Moscow said Russia wants buyers.")
+    add_recent(sqlite_store, "soy", FARMING)
+    restarted = recent_services(Store(sqlite_store.engine), fake_matcher)  # memory empty
+    lower_passages.cache_clear()
+    warmed = warm_up(restarted)
+    statements = []
+    event.listen(sqlite_store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    splits = lower_passages.cache_info().misses
+
+    digest = recent_digest(restarted, "russia")
+
+    assert warmed == 2
+    assert [item.article.title for item in digest.items] == ["gas"]
+    assert not [s for s in statements if "articles.title" in s or "article_vectors" in s]
+    assert lower_passages.cache_info().misses == splits
+
+
+def test_an_article_stored_after_warm_up_is_in_the_next_digest(sqlite_store, fake_matcher):
+    add_recent(sqlite_store, "gas", RUSSIA)
+    services = recent_services(sqlite_store, fake_matcher)
+    warm_up(services)
+
+    add_recent(sqlite_store, "oil", RUSSIA + " Oil too.")
+    digest = recent_digest(services, "russia")
+
+    assert {item.article.title for item in digest.items} == {"gas", "oil"}
+
+
+def test_warm_up_embeds_the_competing_categories_before_any_article_arrives(
+    sqlite_store, fake_matcher, monkeypatch
+):
+    services = recent_services(sqlite_store, fake_matcher)
+    warm_up(services)
+    encoded: list[str] = []
+    encode = fake_matcher.encoder.encode
+    monkeypatch.setattr(fake_matcher.encoder, "encode", lambda t: encoded.extend(t) or encode(t))
+
+    add_recent(sqlite_store, "gas", RUSSIA)
+    recent_digest(services, "exports")
+
+    assert "exports" in encoded  # the query itself
+    assert not {"crime and law", "news about crime and law"} & set(encoded)

@@ -57,10 +57,10 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # Stored articles and their passage vectors (under one model key) do not change, but for
         # an article's list of sources, which grows when a duplicate arrives: what was read or
-        # saved is kept in memory, the oldest dropped past CACHED_ARTICLES, and an article is
-        # forgotten when this process adds a source to it. /digest over a large period then
-        # reads only new articles from the database. (A source added by another process shows
-        # in this one once the article leaves the cache.)
+        # saved (or stored as new) is kept in memory, the oldest dropped past CACHED_ARTICLES,
+        # and an article is forgotten when this process adds a source to it. /digest over a large
+        # period then reads only articles stored by other processes from the database. (A source
+        # added by another process shows in this one once the article leaves the cache.)
         self._vector_cache: dict[tuple[str, int], np.ndarray] = {}
         self._article_cache: dict[int, StoredArticle] = {}
         self._cache_lock = threading.Lock()
@@ -148,12 +148,15 @@ class Store:
             return _article(row), True
 
         try:
-            return self._run(work)
+            stored, new = self._run(work)
         except IntegrityError:  # stored concurrently by another process: same content
             found = self._run(
                 lambda s: s.scalar(select(ArticleRow).where(ArticleRow.fingerprint == fingerprint))
             )
             return _article(found), False
+        if new:  # the next digest of its period finds it in memory
+            self._remember(self._article_cache, {stored.id: stored})
+        return stored, new
 
     def count_added_by_chat(self, chat_id: int, since: datetime) -> int:
         """How many article sources `chat_id` added since `since` (new articles and duplicates
@@ -181,9 +184,11 @@ class Store:
         return self._articles_where(ArticleRow.received_at > after, ArticleRow.received_at <= until)
 
     def _articles_where(self, *conditions) -> list[StoredArticle]:
-        """The articles meeting `conditions`, by id; rows already read come from memory
+        """The articles meeting `conditions`, by id (so a later period's list continues an
+        earlier one's, which the topic matcher builds on); rows already read come from memory
         (stored articles never change), so a large period costs one query of ids."""
-        ids = self._run(lambda s: list(s.scalars(select(ArticleRow.id).where(*conditions))))
+        query = select(ArticleRow.id).where(*conditions).order_by(ArticleRow.id)
+        ids = self._run(lambda s: list(s.scalars(query)))
         with self._cache_lock:
             known = {i: self._article_cache[i] for i in ids if i in self._article_cache}
         missing = [i for i in ids if i not in known]

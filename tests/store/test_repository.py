@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from sqlalchemy import event
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import OperationalError
 
@@ -266,3 +267,15 @@ def test_a_new_source_of_a_stored_article_shows_in_later_reads(store):
 
     assert before.also_from == ()
     assert after.also_from == ("b.txt",)
+
+
+def test_an_article_stored_by_this_process_is_read_back_from_memory(store):
+    period = (NOW - timedelta(days=1), NOW + timedelta(days=1))
+    article, _ = store.add_article(draft(), fingerprint="f", received_at=NOW)
+    statements = []
+    event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    [read] = store.articles_dated_between(*period)
+
+    assert read == article
+    assert len(statements) == 1 and "articles.title" not in statements[0]  # the ids only

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from summarizer.encoder import SentenceEncoder
-from summarizer.topics import TopicCandidate, TopicMatcher, article_passages
+from summarizer.topics import TopicCandidate, TopicMatcher, _PassageMatrix, article_passages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "topics"
 
@@ -165,6 +165,23 @@ def test_a_new_candidate_set_is_matched_afresh_after_another(matcher: TopicMatch
 
     assert [m.id for m in before] == [m.id for m in again] == [3]
     assert [m.id for m in other] == [0]
+
+
+def test_a_period_that_moved_on_carries_the_kept_rows_and_matches_as_afresh(
+    matcher: TopicMatcher,
+) -> None:
+    docs = [*background(), ("Russia", paragraph(RUSSIA)), ("Kremlin", paragraph(KREMLIN))]
+    every = candidates(matcher, docs)
+    earlier, later = every[:4], every[1:]  # the derby left the period, the Kremlin piece came
+    previous = _PassageMatrix.of(earlier, None)
+
+    carried = _PassageMatrix.of(later, previous)
+
+    assert previous.rows_carried_into(later) == (len(every[0].passage_vectors), 3)
+    assert np.array_equal(carried.vectors, _PassageMatrix.of(later, None).vectors)
+    assert previous.rows_carried_into([every[1], every[3], every[2]]) == (0, 0)  # reordered
+    matcher.match("russia", earlier)
+    assert matcher.match("russia", later) == TopicMatcher(ConceptEncoder()).match("russia", later)
 
 
 def test_an_or_query_finds_the_articles_about_either_phrase(matcher: TopicMatcher) -> None:
