@@ -40,8 +40,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from summarizer.embedding import embed_articles
 from summarizer.encoder import SentenceEncoder
-from summarizer.text import make_passages, split_sentences
+from summarizer.text import make_passages, split_sentences, title_passage
 from summarizer.topic_query import parse_topic_query
 
 # Calibrated on shared/news-topics (240 Reuters articles, 6 topics, each label used as the query;
@@ -68,7 +69,7 @@ QUERY_TEMPLATES = ("{topic}", "news about {topic}")
 # ones a topic names does not split their text again on every /digest.
 PASSAGE_CACHE_ARTICLES = 20_000
 QUERY_CACHE_TOPICS = 1_000  # embedded topic queries kept: pages and pushes repeat topics
-MODEL_KEY_VERSION = "v1"
+MODEL_KEY_VERSION = "v2"  # v2: passage vectors are the means of their sentences' vectors
 
 # Given a topic's stems (`topic_terms`), the ids of the articles naming the phrase.
 ArticlesNaming = Callable[[list[str]], set[int]]
@@ -158,11 +159,9 @@ class TopicMatcher:
         return self.vectors_many([(title, text)])[0]
 
     def vectors_many(self, docs: list[tuple[str, str]]) -> list[np.ndarray]:
-        """`passage_vectors` for many (title, text) pairs in one batched encoder call."""
-        passages = [article_passages(title, text) for title, text in docs]
-        vectors = self.encoder.encode([p for article in passages for p in article])
-        bounds = np.cumsum([0] + [len(article) for article in passages])
-        return [vectors[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+        """`passage_vectors` for many (title, text) pairs in one batched encoder call; each
+        passage's vector derives from its sentences' (`summarizer.embedding`)."""
+        return [article.passage_vectors for article in embed_articles(self.encoder, docs)]
 
     def match_query(
         self,
@@ -270,8 +269,7 @@ class TopicMatcher:
 
 def article_passages(title: str, text: str) -> list[str]:
     """The passages an article is embedded as: its title (if any), then its text's passages."""
-    head = [" ".join(title.split())] if title.strip() else []
-    return head + make_passages(split_sentences(text))
+    return title_passage(title) + make_passages(split_sentences(text))
 
 
 def topic_terms(topic: str) -> list[str]:

@@ -47,6 +47,9 @@ class FakeSummarizer:
     def summarize_many(self, texts: list[str]) -> list[str]:
         return [self.summarize(t) for t in texts]
 
+    def summarize_embedded(self, articles) -> list[str]:
+        return self.summarize_many([a.text for a in articles])
+
     def overview(self, summaries: list[str]) -> str:
         """The first sentence of each summary; fails when one contains FAIL-OVERVIEW."""
         if any("FAIL-OVERVIEW" in s for s in summaries):

@@ -18,7 +18,7 @@ TEXT = "Russia expanded gas exports to Asia. Officials in Moscow signed contract
 class Unloadable:
     model_key = "broken"
 
-    def summarize_many(self, texts):
+    def summarize_embedded(self, articles):
         raise ModelLoadError("no model at /nowhere")
 
 

@@ -201,7 +201,7 @@ def test_passage_vectors_hold_the_title_and_each_passage_and_batch_alike(
     assert one.shape == (len(article_passages(title, text)), ConceptEncoder.dim) == (3, 32)
     np.testing.assert_allclose(many[0], one)
     assert many[1].shape == (0, ConceptEncoder.dim)
-    assert matcher.model_key == "passages:concept-test-encoder:v1"
+    assert matcher.model_key == "passages:concept-test-encoder:v2"
 
 
 # --- the real default encoder on short fixture articles (tests/summarizer/fixtures/topics) ---
