@@ -34,6 +34,17 @@ class HashingEncoder:
         return vectors / norms
 
 
+class CountingEncoder(HashingEncoder):
+    """The hashing fake, recording every call's texts."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return super().encode(texts)
+
+
 class FakeSummarizer:
     """The first two sentences; fails on texts containing FAIL-SUMMARY."""
 
