@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+
+import numpy as np
 
 from bot.domain import Digest, DigestItem, DigestPage, StoredArticle
 from bot.services import Services
@@ -75,16 +78,23 @@ def paginate(digest: Digest, number: int, per_page: int) -> DigestPage:
 
 
 def ensure_vectors(
-    store: Store, matcher: TopicMatcher, articles: list[StoredArticle]
+    store: Store,
+    matcher: TopicMatcher,
+    articles: list[StoredArticle],
+    *,
+    computed: Mapping[int, np.ndarray] | None = None,
 ) -> dict[int, object]:
-    """Passage vectors of `articles` by the matcher's model, computing and storing missing ones."""
+    """Passage vectors of `articles` by the matcher's model, storing the missing ones: taken
+    from `computed` (by article id, e.g. the worker's encoder pass) or computed here."""
     vectors = store.vectors([a.id for a in articles], matcher.model_key)
     missing = [a for a in articles if a.id not in vectors]
-    if missing:
-        computed = matcher.vectors_many([(a.title, a.text) for a in missing])
-        for article, array in zip(missing, computed, strict=True):
-            store.save_vectors(article.id, matcher.model_key, array)
-            vectors[article.id] = array
+    known = dict(computed or {})
+    if to_compute := [a for a in missing if a.id not in known]:
+        fresh = matcher.vectors_many([(a.title, a.text) for a in to_compute])
+        known.update(zip((a.id for a in to_compute), fresh, strict=True))
+    for article in missing:
+        store.save_vectors(article.id, matcher.model_key, known[article.id])
+        vectors[article.id] = known[article.id]
     return vectors
 
 

@@ -24,6 +24,7 @@ from bot.digest import ensure_vectors
 from bot.domain import StoredArticle
 from bot.store import DatabaseUnavailable, Store
 from summarizer.base import Summarizer
+from summarizer.embedding import EmbeddedArticle, embed_articles
 from summarizer.errors import ModelLoadError, SummarizationError
 from summarizer.topics import TopicMatcher
 
@@ -46,18 +47,25 @@ def process_batch(
 ) -> dict[int, SummaryOutcome]:
     """Summarize (and embed) up to `limit` articles that lack a summary; returns their outcomes.
 
-    Raises ModelLoadError when a model cannot be loaded at all.
+    Each article's title and sentences are encoded once, in one batched call for the whole
+    batch: the summary and the stored passage vectors both come from that pass. Raises
+    ModelLoadError when a model cannot be loaded at all.
     """
     articles = store.articles_missing_summary(summarizer.model_key, limit)
     if not articles:
         return {}
-    outcomes = _summarize(summarizer, articles)
+    outcomes, embedded = _summarize(summarizer, matcher, articles)
     for article in articles:
         outcome = outcomes[article.id]
         store.save_summary(
             article.id, summarizer.model_key, text=outcome.summary, error=outcome.error
         )
-    ensure_vectors(store, matcher, articles)
+    ensure_vectors(
+        store,
+        matcher,
+        [a for a in articles if a.id in embedded],
+        computed={i: e.passage_vectors for i, e in embedded.items()},
+    )
     return outcomes
 
 
@@ -100,20 +108,34 @@ def run_worker(
         sleep(idle_s)
 
 
-def _summarize(summarizer: Summarizer, articles: list[StoredArticle]) -> dict[int, SummaryOutcome]:
+def _summarize(
+    summarizer: Summarizer, matcher: TopicMatcher, articles: list[StoredArticle]
+) -> tuple[dict[int, SummaryOutcome], dict[int, EmbeddedArticle]]:
+    """Outcomes of the articles' summaries, and the embedded articles (by id) they came from.
+
+    The whole batch is embedded and summarized at once; if that fails, article by article, so
+    one bad article records its error and the others are still summarized and embedded.
+    """
     try:
-        texts = summarizer.summarize_many([a.text for a in articles])
-        return {a.id: SummaryOutcome(t, None) for a, t in zip(articles, texts, strict=True)}
+        embedded = embed_articles(matcher.encoder, [(a.title, a.text) for a in articles])
+        texts = summarizer.summarize_embedded(embedded)
+        return (
+            {a.id: SummaryOutcome(t, None) for a, t in zip(articles, texts, strict=True)},
+            {a.id: e for a, e in zip(articles, embedded, strict=True)},
+        )
     except SummarizationError:
         log.warning("batch summary failed; summarizing the %d articles one by one", len(articles))
-    outcomes = {}
+    outcomes: dict[int, SummaryOutcome] = {}
+    by_id: dict[int, EmbeddedArticle] = {}
     for article in articles:
         try:
-            outcomes[article.id] = SummaryOutcome(summarizer.summarize(article.text), None)
+            [by_id[article.id]] = embed_articles(matcher.encoder, [(article.title, article.text)])
+            [summary] = summarizer.summarize_embedded([by_id[article.id]])
+            outcomes[article.id] = SummaryOutcome(summary, None)
         except SummarizationError as exc:
             log.error("summary of article %d failed: %s", article.id, exc)
             outcomes[article.id] = SummaryOutcome(None, f"the summarizer failed: {exc}")
-    return outcomes
+    return outcomes, by_id
 
 
 class SummaryWorker:

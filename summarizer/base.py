@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from summarizer.embedding import EmbeddedArticle
+
 
 class Summarizer(Protocol):
     """Turns article text into a short summary.
@@ -30,6 +32,11 @@ class Summarizer(Protocol):
 
     def summarize_many(self, texts: list[str]) -> list[str]:
         """Summaries of `texts`, in order; raises `SummarizationError` when the model fails."""
+        ...
+
+    def summarize_embedded(self, articles: list[EmbeddedArticle]) -> list[str]:
+        """Summaries of articles embedded once for both summary and topics (the worker's pass);
+        a backend that does not use sentence vectors summarizes their text."""
         ...
 
     def overview(self, summaries: list[str]) -> str:

@@ -6,7 +6,9 @@ Algorithm
    bylines, captions in Title Case and UI tokens fail it), and not two sentences glued by a lost
    full stop ("…her colleague The cost of…": a caption or scraped fragment run into the text;
    news-summaries ROUGE-L +0.0015). If no sentence passes, all are used.
-2. Embed the candidates with the shared sentence encoder (one batched call for many texts).
+2. Embed the candidates with the shared sentence encoder (one batched call for many texts), or
+   take their vectors from an article embedded once for both its summary and its topic vectors
+   (`summarizer.embedding`, what the worker does).
 3. Score each candidate: cosine to the centroid of all candidates, plus a lead bonus that decays
    with the candidate's position (news puts the main point first), minus a small length penalty
    (long sentences sit near any centroid but carry detail a digest does not need).
@@ -39,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from summarizer.embedding import EmbeddedArticle
 from summarizer.encoder import SentenceEncoder
 from summarizer.text import split_sentences
 
@@ -109,15 +112,25 @@ class ExtractiveSummarizer:
 
     def summarize_many(self, texts: list[str]) -> list[str]:
         """Summaries of `texts`, embedding all their candidate sentences in one encoder call."""
-        documents = [self._candidates(text) for text in texts]
+        documents = [self._candidates(split_sentences(text)) for text in texts]
         flat = [sentence for document in documents for sentence in document]
         vectors = self._encoder.encode(flat) if flat else np.zeros((0, 1), dtype=np.float32)
-        summaries: list[str] = []
-        start = 0
-        for document in documents:
-            end = start + len(document)
-            summaries.append(self._summarize_document(document, vectors[start:end]))
-            start = end
+        bounds = np.cumsum([0] + [len(document) for document in documents])
+        return [
+            self._summarize_document(document, vectors[start:end])
+            for document, start, end in zip(documents, bounds[:-1], bounds[1:], strict=True)
+        ]
+
+    def summarize_embedded(self, articles: list[EmbeddedArticle]) -> list[str]:
+        """Summaries of already embedded articles, from their sentence vectors: no encoder call.
+
+        The vectors must come from this summarizer's encoder (the worker shares one).
+        """
+        summaries = []
+        for article in articles:
+            keep = self._candidate_indices(article.sentences)
+            document = [article.sentences[i] for i in keep]
+            summaries.append(self._summarize_document(document, article.sentence_vectors[keep]))
         return summaries
 
     def overview(self, summaries: list[str]) -> str:
@@ -147,9 +160,13 @@ class ExtractiveSummarizer:
         )
         return " ".join(_repair_opening(sentences, [], index) for index in chosen)
 
-    def _candidates(self, text: str) -> list[str]:
-        sentences = split_sentences(text)
-        return [s for s in sentences if self._is_candidate(s)] or sentences
+    def _candidates(self, sentences: list[str]) -> list[str]:
+        return [sentences[i] for i in self._candidate_indices(sentences)]
+
+    def _candidate_indices(self, sentences: list[str]) -> list[int]:
+        """Indices of the candidate sentences; all of them when none is a candidate."""
+        keep = [i for i, sentence in enumerate(sentences) if self._is_candidate(sentence)]
+        return keep or list(range(len(sentences)))
 
     def _is_candidate(self, sentence: str) -> bool:
         words = sentence.split()

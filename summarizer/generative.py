@@ -25,6 +25,7 @@ from typing import Any
 
 from summarizer.base import Summarizer
 from summarizer.chunking import pack_by_tokens
+from summarizer.embedding import EmbeddedArticle
 from summarizer.errors import ModelLoadError, SummarizationError
 from summarizer.faithfulness import guarded
 from summarizer.text import split_sentences
@@ -74,6 +75,10 @@ class GenerativeSummarizer:
     def summarize_many(self, texts: list[str]) -> list[str]:
         """Summaries of `texts`, one after another."""
         return [self.summarize(text) for text in texts]
+
+    def summarize_embedded(self, articles: list[EmbeddedArticle]) -> list[str]:
+        """Summaries of the articles' texts (generation does not use their vectors)."""
+        return self.summarize_many([article.text for article in articles])
 
     def overview(self, summaries: list[str]) -> str:
         """A summary generated from the `summaries` together (map-reduce when they are long)."""

@@ -3,12 +3,15 @@
 Sentences are split with a rule that keeps closing quotes and brackets with their sentence and
 only breaks before something that can start a sentence (capital, digit, quote, bracket).
 Passages are runs of whole sentences that fit the encoder's window; a sentence longer than the
-window is split into word windows so no text is dropped.
+window is split into word windows so no text is dropped. A passage is also kept as its pieces
+(sentences or windows), which `summarizer.embedding` embeds one by one.
 """
 
 from __future__ import annotations
 
 import re
+
+PASSAGE_WORDS = 120  # most words of a passage (and of a piece of one sentence)
 
 _SENTENCE_BREAK = re.compile(
     r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]])|(?<=[.!?…][\"'”’)\]]{2}))"
@@ -38,30 +41,47 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def make_passages(sentences: list[str], max_words: int = 120) -> list[str]:
-    """Group consecutive sentences into passages of at most about `max_words` words.
+def make_passages(sentences: list[str], max_words: int = PASSAGE_WORDS) -> list[str]:
+    """Group consecutive sentences into passages of at most about `max_words` words."""
+    return [" ".join(pieces) for pieces in passage_pieces(sentences, max_words)]
+
+
+def passage_pieces(sentences: list[str], max_words: int = PASSAGE_WORDS) -> list[list[str]]:
+    """The passages `make_passages` makes, each as its pieces: the sentences it joins, or one
+    word window of a sentence longer than `max_words` (each window is a passage of its own).
 
     `max_words` keeps a passage inside a 256-word-piece window (news English runs about 1.3
-    pieces per word). A single sentence longer than that is cut into word windows.
+    pieces per word), so every piece fits the encoder's window too.
     """
-    passages: list[str] = []
+    passages: list[list[str]] = []
     current: list[str] = []
     current_words = 0
     for sentence in sentences:
         words = sentence.split()
         if len(words) > max_words:
             if current:
-                passages.append(" ".join(current))
+                passages.append(current)
                 current, current_words = [], 0
-            passages.extend(
-                " ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)
-            )
+            passages.extend([window] for window in sentence_pieces(sentence, max_words))
             continue
         if current and current_words + len(words) > max_words:
-            passages.append(" ".join(current))
+            passages.append(current)
             current, current_words = [], 0
         current.append(sentence)
         current_words += len(words)
     if current:
-        passages.append(" ".join(current))
+        passages.append(current)
     return passages
+
+
+def sentence_pieces(sentence: str, max_words: int = PASSAGE_WORDS) -> list[str]:
+    """`sentence` itself, or its word windows of `max_words` words when it is longer."""
+    words = sentence.split()
+    if len(words) <= max_words:
+        return [sentence]
+    return [" ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)]
+
+
+def title_passage(title: str) -> list[str]:
+    """The passage an article's title makes: none for a blank title."""
+    return [" ".join(title.split())] if title.strip() else []

@@ -36,15 +36,15 @@ for "banking", does not compete). It applies to topics of the categories' kind o
 person fits every article about its region or circle better than a broad category does. It seeds
 step 2 when no passage names the topic (contrast at least `CATEGORY_SEED_MARGIN`), and it admits
 at step 3 an article that never names the topic when the topic fits it best on average. Over
-tests/fixtures/topics this lifts "sport" from F1 0.76 to 0.95 and leaves the Reuters set
-unchanged (bench/topics.py).
+tests/fixtures/topics this lifted "sport" from F1 0.76 to 0.95 and left the Reuters set unchanged
+(bench/topics.py; measured on passages encoded whole, before they became sentence means).
 
 Limits: scores are relative to the candidate set, so a topic that nearly every candidate is about
 (e.g. "china" over a store of China newsletters) has no contrast and matches poorly, and a set of
 a handful of articles gives thin contrast; overlapping subjects (interest rates vs currencies) get
 confused. A lone match report among geopolitics (tests/summarizer/fixtures/topics) has a
-contrast of only 0.06 for "sport", inside the noise of topics no article is about (up to 0.07),
-so it is not found; see README "Topic matching".
+contrast of only 0.09 for "sport", inside the noise of category topics no article is about (up to
+0.11), so it is not found; see README "Topic matching".
 """
 
 from __future__ import annotations
@@ -56,8 +56,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from summarizer.embedding import embed_articles
 from summarizer.encoder import SentenceEncoder
-from summarizer.text import make_passages, split_sentences
+from summarizer.text import make_passages, split_sentences, title_passage
 from summarizer.topic_query import parse_topic_query
 
 # Calibrated on shared/news-topics (240 Reuters articles, 6 topics, each label used as the query;
@@ -113,14 +114,15 @@ CATEGORY_KIND_COSINE = 0.55
 # ("economy" for "economic growth"). Over both labelled sets 0.45–0.6 gave the same F1.
 CATEGORY_SYNONYM_COSINE = 0.6
 # Contrast a passage needs to seed a topic no passage names. Measured over tests/fixtures/topics:
-# sport passages 0.16–0.19; topics no article is about at most 0.07 ("cinema"), a lone match
-# report 0.06; 0.05 let "cinema" find a football report and "cryptocurrency" economy pieces.
+# sport passages 0.19–0.22; category topics no article is about reach 0.09 ("environment"), and
+# 0.11 over the Reuters set ("elections", "arts and culture"); a lone match report 0.09. With
+# passages encoded whole, 0.05 let "cinema" find a football report.
 CATEGORY_SEED_MARGIN = 0.1
 # Articles whose lower-cased passages are kept between queries (a few KB each), so scanning the
 # ones a topic names does not split their text again on every /digest.
 PASSAGE_CACHE_ARTICLES = 20_000
 QUERY_CACHE_TOPICS = 1_000  # embedded topic queries kept: pages and pushes repeat topics
-MODEL_KEY_VERSION = "v1"
+MODEL_KEY_VERSION = "v2"  # v2: passage vectors are the means of their sentences' vectors
 
 # Given a topic's stems (`topic_terms`), the ids of the articles naming the phrase.
 ArticlesNaming = Callable[[list[str]], set[int]]
@@ -264,11 +266,9 @@ class TopicMatcher:
         return self.vectors_many([(title, text)])[0]
 
     def vectors_many(self, docs: list[tuple[str, str]]) -> list[np.ndarray]:
-        """`passage_vectors` for many (title, text) pairs in one batched encoder call."""
-        passages = [article_passages(title, text) for title, text in docs]
-        vectors = self.encoder.encode([p for article in passages for p in article])
-        bounds = np.cumsum([0] + [len(article) for article in passages])
-        return [vectors[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+        """`passage_vectors` for many (title, text) pairs in one batched encoder call; each
+        passage's vector derives from its sentences' (`summarizer.embedding`)."""
+        return [article.passage_vectors for article in embed_articles(self.encoder, docs)]
 
     def match_query(
         self,
@@ -385,8 +385,7 @@ class TopicMatcher:
 
 def article_passages(title: str, text: str) -> list[str]:
     """The passages an article is embedded as: its title (if any), then its text's passages."""
-    head = [" ".join(title.split())] if title.strip() else []
-    return head + make_passages(split_sentences(text))
+    return title_passage(title) + make_passages(split_sentences(text))
 
 
 def topic_terms(topic: str) -> list[str]:

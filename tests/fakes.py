@@ -34,6 +34,17 @@ class HashingEncoder:
         return vectors / norms
 
 
+class CountingEncoder(HashingEncoder):
+    """The hashing fake, recording every call's texts."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return super().encode(texts)
+
+
 class FakeSummarizer:
     """The first two sentences; fails on texts containing FAIL-SUMMARY."""
 
@@ -46,6 +57,9 @@ class FakeSummarizer:
 
     def summarize_many(self, texts: list[str]) -> list[str]:
         return [self.summarize(t) for t in texts]
+
+    def summarize_embedded(self, articles) -> list[str]:
+        return self.summarize_many([a.text for a in articles])
 
     def overview(self, summaries: list[str]) -> str:
         """The first sentence of each summary; fails when one contains FAIL-OVERVIEW."""

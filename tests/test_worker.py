@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from bot.domain import ArticleDraft
 from bot.worker import StoreWatcher, SummaryWorker, process_batch, run_worker
 from summarizer.errors import ModelLoadError
+from summarizer.extractive import ExtractiveSummarizer
+from summarizer.text import split_sentences
+from summarizer.topics import TopicMatcher
+from tests.fakes import CountingEncoder
 
 NOW = datetime(2024, 11, 4, tzinfo=UTC)
 TEXT = "Russia expanded gas exports to Asia. Officials in Moscow signed contracts. Prices rose."
@@ -18,7 +23,7 @@ TEXT = "Russia expanded gas exports to Asia. Officials in Moscow signed contract
 class Unloadable:
     model_key = "broken"
 
-    def summarize_many(self, texts):
+    def summarize_embedded(self, articles):
         raise ModelLoadError("no model at /nowhere")
 
 
@@ -40,6 +45,30 @@ def test_batch_stores_summaries_and_passage_vectors(sqlite_store, fake_summarize
     assert process_batch(sqlite_store, fake_summarizer, fake_matcher, limit=10) == {}
 
 
+def test_a_batch_encodes_each_title_and_sentence_once_for_both_summary_and_topics(sqlite_store):
+    texts = {
+        "Gas": TEXT,
+        "Storm": "A storm hit the coast overnight and the harbour flooded. Wind cut the power "
+        "to thousands of homes along the shore. Crews worked through the night to restore it.",
+    }
+    ids = {title: add(sqlite_store, title, text) for title, text in texts.items()}
+    encoder = CountingEncoder()
+    summarizer, matcher = ExtractiveSummarizer(encoder, sentences=2), TopicMatcher(encoder)
+
+    outcomes = process_batch(sqlite_store, summarizer, matcher, limit=10)
+
+    encoded = [text for call in encoder.calls for text in call]
+    expected = [part for title, text in texts.items() for part in [title, *split_sentences(text)]]
+    assert len(encoder.calls) == 1 and sorted(encoded) == sorted(expected)
+    alone = ExtractiveSummarizer(CountingEncoder(), sentences=2)
+    assert {i: o.summary for i, o in outcomes.items()} == {
+        ids[title]: alone.summarize(text) for title, text in texts.items()
+    }
+    stored = sqlite_store.vectors(list(ids.values()), matcher.model_key)
+    for title, text in texts.items():
+        np.testing.assert_allclose(stored[ids[title]], matcher.passage_vectors(title, text))
+
+
 def test_model_failure_on_one_article_is_recorded_and_not_retried(
     sqlite_store, fake_summarizer, fake_matcher
 ):
@@ -52,6 +81,7 @@ def test_model_failure_on_one_article_is_recorded_and_not_retried(
     assert outcomes[bad].summary is None and "fake failure" in outcomes[bad].error
     assert sqlite_store.summary_state(bad, fake_summarizer.model_key)[1] == outcomes[bad].error
     assert sqlite_store.articles_missing_summary(fake_summarizer.model_key, 10) == []
+    assert set(sqlite_store.vectors([good, bad], fake_matcher.model_key)) == {good, bad}
 
 
 def test_batch_size_limits_each_pass(sqlite_store, fake_summarizer, fake_matcher):

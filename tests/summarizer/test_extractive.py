@@ -8,6 +8,7 @@ import zlib
 import numpy as np
 import pytest
 
+from summarizer.embedding import embed_articles
 from summarizer.extractive import ExtractiveSettings, ExtractiveSummarizer
 from summarizer.text import split_sentences
 
@@ -230,6 +231,18 @@ def test_summarize_many_embeds_all_texts_in_one_encoder_call() -> None:
     assert len(encoder.calls) == 1
     single = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=2)
     assert summaries == [single.summarize(text) for text in texts]
+
+
+def test_embedded_articles_are_summarized_from_their_vectors_without_the_encoder() -> None:
+    texts = [" ".join(FLOOD), "", " ".join(reversed(FLOOD)), "Too short. To be candidates."]
+    embedded = embed_articles(BagOfWordsEncoder(), [("", text) for text in texts])
+    encoder = BagOfWordsEncoder()
+
+    summaries = ExtractiveSummarizer(encoder, sentences=2).summarize_embedded(embedded)
+
+    assert encoder.calls == []
+    single = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=2)
+    assert summaries == single.summarize_many(texts)
 
 
 def test_the_model_key_names_the_encoder_and_changes_with_the_settings() -> None:

@@ -218,7 +218,7 @@ def test_passage_vectors_hold_the_title_and_each_passage_and_batch_alike(
     assert one.shape == (len(article_passages(title, text)), ConceptEncoder.dim) == (3, 32)
     np.testing.assert_allclose(many[0], one)
     assert many[1].shape == (0, ConceptEncoder.dim)
-    assert matcher.model_key == "passages:concept-test-encoder:v1"
+    assert matcher.model_key == "passages:concept-test-encoder:v2"
 
 
 # --- the real default encoder on short fixture articles (tests/summarizer/fixtures/topics) ---
@@ -287,7 +287,7 @@ def test_an_or_query_joins_two_topics_and_an_exclusion_leaves_one_out(
 @pytest.mark.xfail(
     strict=True,
     reason="a lone match report among geopolitics: 'sport' fits it better than any competing "
-    "category by only 0.06, inside the noise of absent topics, under CATEGORY_SEED_MARGIN "
+    "category by only 0.09, inside the noise of absent topics, under CATEGORY_SEED_MARGIN "
     "(several match reports are found: test_topic_quality)",
 )
 def test_sport_finds_the_football_report_that_never_says_sport(real_matcher, fixture_articles):
