@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from summarizer.embedding import embed_articles
+from summarizer.embedding import PIECE_WEIGHT_POWER, embed_articles
 from summarizer.text import PASSAGE_WORDS, passage_pieces, split_sentences
 from summarizer.topics import article_passages
 from tests.fakes import CountingEncoder, HashingEncoder
@@ -27,7 +27,7 @@ def test_every_title_and_sentence_is_encoded_once_in_one_call_for_all_articles()
     assert sorted(encoder.calls[0]) == sorted(expected)
 
 
-def test_sentence_vectors_are_the_encoders_and_passages_their_unit_means() -> None:
+def test_sentence_vectors_are_the_encoders_and_passages_their_length_weighted_means() -> None:
     encoder = HashingEncoder()
     text = f"{GAS}\n\n{' '.join(['Filler words fill this passage to its limit.'] * 16)}"
 
@@ -39,7 +39,8 @@ def test_sentence_vectors_are_the_encoders_and_passages_their_unit_means() -> No
     assert len(article.passage_vectors) == len(article_passages("Gas deals", text)) == 3
     np.testing.assert_allclose(article.passage_vectors[0], encoder.encode(["Gas deals"])[0])
     for row, pieces in enumerate(passage_pieces(sentences), start=1):
-        mean = unit(encoder.encode(pieces).sum(0))
+        weights = np.array([len(piece.split()) ** PIECE_WEIGHT_POWER for piece in pieces])
+        mean = unit(weights @ encoder.encode(pieces))
         np.testing.assert_allclose(article.passage_vectors[row], mean, atol=1e-6)
 
 
