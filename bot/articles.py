@@ -28,7 +28,6 @@ def store_drafts(
 ) -> list[StoredOutcome]:
     """Store each draft unless its content or story is stored already (then its source is
     added to the stored article's). `chat_id`: the chat that sent them, for per-chat limits."""
-    received_at = datetime.now(UTC)
     outcomes = []
     for draft in drafts:
         if draft.language is None:
@@ -37,7 +36,8 @@ def store_drafts(
         article, created = store.add_article(
             draft,
             fingerprint=content_fingerprint(draft.text),
-            received_at=received_at,
+            # stamped as late as possible: pushes select by arrival (bot.delivery)
+            received_at=datetime.now(UTC),
             signature=story.signature,
             band_keys=story.band_keys,
             same_story=same_story,

@@ -13,7 +13,12 @@ the subscription's `covered_until` to the digest's cutoff and sets its next run.
 - a digest missed while the bot was down is sent once on return, covering everything since the
   previous one; the next run is computed from now, so missed slots are not replayed;
 - a week without new articles about the topic sends nothing (or, with `notify_empty_digest`,
-  one short "nothing new" line).
+  one short "nothing new" line);
+- a digest covers the articles that arrived up to `ARRIVAL_SETTLE_S` before the push, not up to
+  the push itself: an article is stamped with its arrival just before its transaction commits,
+  and one still committing when a push selected its articles would otherwise fall before that
+  push's cutoff yet outside its digest, and never be pushed (seen end to end: the first article
+  of a fresh process, slowed by loading the language model, was lost this way).
 
 What Telegram answers, and what happens (errors are mapped here, in `_send_parts`):
 - pace: `rate_limiter()` spaces all sends evenly under ~30/s and group sends under 20/min; the
@@ -42,7 +47,7 @@ import logging
 import textwrap
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
@@ -83,6 +88,9 @@ GROUP_PER_MIN = 19
 # About one message per second per chat: a digest's messages to one chat are spaced this much.
 CHAT_INTERVAL_S = 1.0
 
+# How long before a push an article must have arrived to be in it (see the module docstring).
+# Storing one takes milliseconds; a database retrying a lost connection takes up to 3.5 s.
+ARRIVAL_SETTLE_S = 10.0
 # (topic, covered_until, time zone) → (messages, articles per message), shared within one run
 RenderedDigests = dict[
     tuple[str, datetime, str], asyncio.Future[tuple[list[str], list[list[tuple[int, str]]]]]
@@ -144,8 +152,9 @@ async def deliver_subscription(
     )
     delivery = await asyncio.to_thread(store.unfinished_delivery, subscription.id)
     if delivery is None:
+        cutoff = max(now - timedelta(seconds=ARRIVAL_SETTLE_S), subscription.covered_until)
         delivery = await _begin_delivery(
-            services, subscription, now, {} if rendered is None else rendered
+            services, subscription, cutoff, {} if rendered is None else rendered
         )
         if not delivery.parts:
             await asyncio.to_thread(
@@ -165,35 +174,37 @@ async def deliver_subscription(
 
 
 async def _begin_delivery(
-    services: Services, subscription: Subscription, now: datetime, rendered: RenderedDigests
+    services: Services, subscription: Subscription, cutoff: datetime, rendered: RenderedDigests
 ) -> Delivery:
+    """Record the delivery of the articles that arrived after the subscription's
+    `covered_until` and up to `cutoff`, with its messages, before anything is sent."""
     key = (subscription.topic, subscription.covered_until, subscription.timezone)
     if key not in rendered:  # the first task asking renders; the others await the same result
         rendered[key] = asyncio.ensure_future(
-            asyncio.to_thread(_render, services, subscription, now)
+            asyncio.to_thread(_render, services, subscription, cutoff)
         )
     parts, part_articles = await rendered[key]
     return await asyncio.to_thread(
         services.store.begin_delivery,
         subscription.id,
         due_at=subscription.next_run_at,
-        covered_until=now,
+        covered_until=cutoff,
         parts=parts,
         part_articles=part_articles,
     )
 
 
 def _render(
-    services: Services, subscription: Subscription, now: datetime
+    services: Services, subscription: Subscription, cutoff: datetime
 ) -> tuple[list[str], list[list[tuple[int, str]]]]:
-    """The messages of the subscription's digest up to `now`, and the articles each shows."""
+    """The messages of the subscription's digest up to `cutoff`, and the articles each shows."""
     digest = compose_digest(
         services.store,
         services.matcher,
         services.summarizer.model_key,
         subscription.topic,
         since=subscription.covered_until,
-        until=now,
+        until=cutoff,
         by_arrival=True,
         summarizer=services.summarizer,
     )

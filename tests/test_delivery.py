@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery import deliver_due
+from bot.delivery import ARRIVAL_SETTLE_S, deliver_due
 from bot.domain import ArticleDraft
 from bot.services import Services
 from bot.settings import Settings
@@ -86,7 +86,7 @@ async def test_due_digest_holds_matching_new_articles_and_is_sent_once(services)
     assert "Russia gas exports" in text and "Soybean harvest" not in text
     [subscription] = services.store.subscriptions(7)
     assert subscription.next_run_at == START + timedelta(days=7)
-    assert subscription.covered_until == START
+    assert subscription.covered_until == START - timedelta(seconds=ARRIVAL_SETTLE_S)
 
 
 async def test_next_push_holds_only_articles_that_arrived_since_the_last(services):
@@ -101,6 +101,19 @@ async def test_next_push_holds_only_articles_that_arrived_since_the_last(service
     assert len(bot.sent) == 2
     assert "Russia new contracts" in bot.sent[1][1]
     assert "Russia gas exports" not in bot.sent[1][1]
+
+
+async def test_an_article_still_being_stored_when_a_push_runs_is_in_the_next_push(services):
+    subscribe(services)
+    bot = RecordingBot()
+    await deliver_due(services, bot, now=START)
+    # Stamped with its arrival a moment before that push, committed only after it.
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(seconds=1))
+
+    await deliver_due(services, bot, now=START + timedelta(days=7))
+
+    [(_, text)] = bot.sent
+    assert "Russia gas exports" in text
 
 
 async def test_week_without_matching_articles_sends_nothing_and_moves_on(services):
