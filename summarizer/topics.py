@@ -226,10 +226,11 @@ class TopicMatcher:
         """The unit mean of the topic's `QUERY_TEMPLATES` embeddings."""
         return _unit(self.encoder.encode([t.format(topic=topic) for t in QUERY_TEMPLATES]).sum(0))
 
-    def embed_categories(self) -> None:
-        """Embed the competing categories' queries now (at start-up), not in a first /digest."""
-        for category in self.categories:
-            self._query_vector(category)
+    def embed_categories(self) -> np.ndarray:
+        """The competing categories' query vectors, one row each; embedded on the first call
+        (at start-up: `bot.digest.warm_up`), not in a first /digest."""
+        vectors = [self._query_vector(category) for category in self.categories]
+        return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
     def _category_contrast(
         self, topic: str, matrix: _PassageMatrix, query_cosine: np.ndarray
@@ -241,18 +242,18 @@ class TopicMatcher:
         undecided = np.full(len(query_cosine), -np.inf, dtype=np.float32)
         if not self.categories:
             return undecided
-        categories = np.stack([self._query_vector(c) for c in self.categories])
+        categories = self.embed_categories()
         to_topic = categories @ self._query_vector(topic)
         competing = to_topic < CATEGORY_SYNONYM_COSINE
         if to_topic.max() < CATEGORY_KIND_COSINE or not competing.any():
             return undecided
-        return query_cosine - self._cosines_to_categories(matrix)[:, competing].max(axis=1)
+        cosines = self._cosines_to_categories(matrix, categories)
+        return query_cosine - cosines[:, competing].max(axis=1)
 
-    def _cosines_to_categories(self, matrix: _PassageMatrix) -> np.ndarray:
+    def _cosines_to_categories(self, matrix: _PassageMatrix, categories: np.ndarray) -> np.ndarray:
         """(passages, categories) cosines, kept with the last passage matrix."""
         cached = self._category_cosines
         if cached is None or cached[0] is not matrix:
-            categories = np.stack([self._query_vector(c) for c in self.categories])
             cached = self._category_cosines = (matrix, matrix.vectors @ categories.T)
         return cached[1]
 

@@ -221,6 +221,21 @@ def test_passage_vectors_hold_the_title_and_each_passage_and_batch_alike(
     assert matcher.model_key == "passages:concept-test-encoder:v2"
 
 
+def test_the_competing_categories_are_embedded_once_and_may_be_none() -> None:
+    encoder = ConceptEncoder()
+    calls = []
+    encode = encoder.encode
+    encoder.encode = lambda texts: calls.append(texts) or encode(texts)  # type: ignore[method-assign]
+    matcher = TopicMatcher(encoder, categories=("sport", "weather"))  # type: ignore[arg-type]
+
+    first, again = matcher.embed_categories(), matcher.embed_categories()
+
+    assert first.shape == (2, ConceptEncoder.dim) and np.array_equal(first, again)
+    assert len(calls) == 2  # one call per category (its query templates), none the second time
+    none = TopicMatcher(ConceptEncoder(), categories=())  # type: ignore[arg-type]
+    assert none.embed_categories().shape == (0, 0)
+
+
 # --- the real default encoder on short fixture articles (tests/summarizer/fixtures/topics) ---
 
 
