@@ -90,7 +90,7 @@ class SentenceEncoder:
         """Embed `texts` in batches: an array (len(texts), dim) of unit-length rows."""
         model = self._loaded()
         if not texts:
-            return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)
+            return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
         try:
             vectors = model.encode(
                 texts,

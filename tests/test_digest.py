@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -321,6 +322,23 @@ def test_an_article_stored_after_warm_up_is_in_the_next_digest(sqlite_store, fak
     digest = recent_digest(services, "russia")
 
     assert {item.article.title for item in digest.items} == {"gas", "oil"}
+
+
+@pytest.fixture
+def collector_unfrozen():
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_warm_up_moves_what_it_read_out_of_the_garbage_collectors_sight(
+    sqlite_store, fake_matcher, collector_unfrozen
+):
+    add_recent(sqlite_store, "gas", RUSSIA)
+
+    warm_up(recent_services(sqlite_store, fake_matcher))
+
+    assert gc.get_freeze_count() > 0
 
 
 def test_warm_up_embeds_the_competing_categories_before_any_article_arrives(
