@@ -14,11 +14,12 @@ the subscription's `covered_until` to the digest's cutoff and sets its next run.
   previous one; the next run is computed from now, so missed slots are not replayed;
 - a week without new articles about the topic sends nothing (or, with `notify_empty_digest`,
   one short "nothing new" line);
-- a digest covers the articles that arrived up to `ARRIVAL_SETTLE_S` before the push, not up to
-  the push itself: an article is stamped with its arrival just before its transaction commits,
-  and one still committing when a push selected its articles would otherwise fall before that
-  push's cutoff yet outside its digest, and never be pushed (seen end to end: the first article
-  of a fresh process, slowed by loading the language model, was lost this way).
+- a digest covers the articles that arrived up to `arrival_settle_s` (a setting, 10 s) before
+  the push, not up to the push itself: an article is stamped with its arrival just before its
+  transaction commits, and one still committing when a push selected its articles would
+  otherwise fall before that push's cutoff yet outside its digest, and never be pushed (seen
+  end to end: the first article of a fresh process, slowed by loading the language model, was
+  lost this way).
 
 What Telegram answers, and what happens (errors are mapped here, in `_send_parts`):
 - pace: `rate_limiter()` spaces all sends evenly under ~30/s and group sends under 20/min; the
@@ -88,9 +89,6 @@ GROUP_PER_MIN = 19
 # About one message per second per chat: a digest's messages to one chat are spaced this much.
 CHAT_INTERVAL_S = 1.0
 
-# How long before a push an article must have arrived to be in it (see the module docstring).
-# Storing one takes milliseconds; a database retrying a lost connection takes up to 3.5 s.
-ARRIVAL_SETTLE_S = 10.0
 # (topic, covered_until, time zone) → (messages, articles per message), shared within one run
 RenderedDigests = dict[
     tuple[str, datetime, str], asyncio.Future[tuple[list[str], list[list[tuple[int, str]]]]]
@@ -152,7 +150,8 @@ async def deliver_subscription(
     )
     delivery = await asyncio.to_thread(store.unfinished_delivery, subscription.id)
     if delivery is None:
-        cutoff = max(now - timedelta(seconds=ARRIVAL_SETTLE_S), subscription.covered_until)
+        settle = timedelta(seconds=services.settings.arrival_settle_s)
+        cutoff = max(now - settle, subscription.covered_until)
         delivery = await _begin_delivery(
             services, subscription, cutoff, {} if rendered is None else rendered
         )

@@ -26,7 +26,9 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     """Open the database (migrating it) and set up the models, which load on first use."""
-    encoder = SentenceEncoder(settings.embedding_model)
+    encoder = SentenceEncoder(
+        settings.embedding_model, window_tokens=settings.embedding_window_tokens
+    )
     summarizer = load_summarizer(
         settings.summarizer_backend,
         model=settings.summarizer_model,

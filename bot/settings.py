@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from summarizer.encoder import WINDOW_TOKENS
 from summarizer.instruct import DEFAULT_INSTRUCT_PROMPT, TEXT_SLOT
 from summarizer.topics import NEWS_CATEGORIES
 
@@ -47,6 +48,7 @@ class Settings(BaseSettings):
     summarizer_prompt: str = DEFAULT_INSTRUCT_PROMPT
     summary_max_new_tokens: int = Field(default=160, ge=8, le=1024)
     embedding_model: str = "default"
+    embedding_window_tokens: int = Field(default=WINDOW_TOKENS, ge=8)
     summary_sentences: int = Field(default=3, ge=1, le=10)
     worker_batch_size: int = Field(default=8, ge=1)
     worker_in_process: bool = True
@@ -58,6 +60,7 @@ class Settings(BaseSettings):
     default_schedule: str = "weekly mon 09:00"
     default_timezone: str = "UTC"
     scheduler_tick_s: float = Field(default=30.0, gt=0)
+    arrival_settle_s: float = Field(default=10.0, ge=0)
     send_retry_delays_s: list[float] = Field(default=[1.0, 4.0, 15.0])
     notify_empty_digest: bool = False
     push_summary_chars: int = Field(default=300, ge=40)

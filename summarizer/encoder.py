@@ -5,8 +5,13 @@ The default encoder is sentence-transformers/all-MiniLM-L6-v2 as shipped inside 
 (`get_model_path()`), and the weights' SHA-256 is checked against the official release before
 loading. Any other sentence-transformers model id or local path can be given instead.
 
-The model's window is 256 word pieces; callers embed sentences or passages, never whole articles,
-so nothing is silently cut off.
+Each text is embedded from its first `WINDOW_TOKENS` word pieces (the model could take 256).
+Callers embed sentences and titles, never whole articles (`summarizer.embedding`), and a
+sentence's subject comes first: on bench/summarize.py's news articles a window of 48 left the
+summaries' ROUGE exactly as it was and made batched encoding 1.4–1.8× faster, because batches
+of long sentences cost far more than their extra words (Reuters topic macro-F1 0.838 → 0.833,
+tests/fixtures/topics unchanged at 0.915). Only 8 % of those sentences' word pieces lie past
+it. A longer window for another model: the `embedding_window_tokens` setting.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ log = logging.getLogger(__name__)
 DEFAULT_ENCODER = "default"
 DEFAULT_ENCODER_NAME = "all-MiniLM-L6-v2"
 DEFAULT_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+WINDOW_TOKENS = 48  # word pieces of a text the encoder reads (see the module docstring)
 
 
 def default_model_path() -> Path:
@@ -64,9 +70,16 @@ class SentenceEncoder:
     Loads its model lazily, once, on first use; safe to share between threads.
     """
 
-    def __init__(self, model: str = DEFAULT_ENCODER, *, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        model: str = DEFAULT_ENCODER,
+        *,
+        batch_size: int = 64,
+        window_tokens: int = WINDOW_TOKENS,
+    ) -> None:
         self.model = model
         self.batch_size = batch_size
+        self.window_tokens = window_tokens
         self._model = None
         self._lock = threading.Lock()
 
@@ -79,7 +92,7 @@ class SentenceEncoder:
 
     @property
     def max_tokens(self) -> int:
-        """The model's window in word pieces."""
+        """The window in word pieces: `window_tokens`, or the model's own if that is shorter."""
         return int(self._loaded().max_seq_length)
 
     def count_tokens(self, text: str) -> int:
@@ -119,10 +132,12 @@ class SentenceEncoder:
         location = str(default_model_path()) if self.model == DEFAULT_ENCODER else self.model
         log.info("loading sentence encoder %s from %s", self.name, location)
         try:
-            return SentenceTransformer(location, device="cpu")
+            model = SentenceTransformer(location, device="cpu")
         except Exception as exc:
             raise ModelLoadError(
                 f"Could not load sentence encoder {self.model!r} (looked at {location!r}): {exc}. "
                 "For a Hugging Face id the hub must be reachable (unset HF_HUB_OFFLINE or set it "
                 "to 0) or the model already cached; otherwise give a local directory path."
             ) from exc
+        model.max_seq_length = min(model.max_seq_length, self.window_tokens)
+        return model

@@ -50,8 +50,9 @@ def passage_pieces(sentences: list[str], max_words: int = PASSAGE_WORDS) -> list
     """The passages `make_passages` makes, each as its pieces: the sentences it joins, or one
     word window of a sentence longer than `max_words` (each window is a passage of its own).
 
-    `max_words` keeps a passage inside a 256-word-piece window (news English runs about 1.3
-    pieces per word), so every piece fits the encoder's window too.
+    `max_words` keeps a passage within a 256-word-piece window (news English runs about 1.3
+    pieces per word). The encoder reads each piece's first `WINDOW_TOKENS` only
+    (`summarizer.encoder`).
     """
     passages: list[list[str]] = []
     current: list[str] = []

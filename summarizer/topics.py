@@ -260,7 +260,8 @@ class TopicMatcher:
     @property
     def model_key(self) -> str:
         """Changes whenever stored passage vectors must be recomputed."""
-        return f"passages:{self.encoder.name}:{MODEL_KEY_VERSION}"
+        encoder = self.encoder
+        return f"passages:{encoder.name}:w{encoder.window_tokens}:{MODEL_KEY_VERSION}"
 
     def passage_vectors(self, title: str, text: str) -> np.ndarray:
         """Vectors of the article's passages (title first, as its own passage), one row each."""

@@ -16,7 +16,7 @@ class HashingEncoder:
     """Bag-of-words vectors hashed into 256 dimensions: texts sharing words are similar."""
 
     name = "hashing-test-encoder"
-    max_tokens = 256
+    max_tokens = window_tokens = 256
     dim = 256
 
     def count_tokens(self, text: str) -> int:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery import ARRIVAL_SETTLE_S, deliver_due
+from bot.delivery import deliver_due
 from bot.domain import ArticleDraft
 from bot.services import Services
 from bot.settings import Settings
@@ -86,7 +86,8 @@ async def test_due_digest_holds_matching_new_articles_and_is_sent_once(services)
     assert "Russia gas exports" in text and "Soybean harvest" not in text
     [subscription] = services.store.subscriptions(7)
     assert subscription.next_run_at == START + timedelta(days=7)
-    assert subscription.covered_until == START - timedelta(seconds=ARRIVAL_SETTLE_S)
+    settle = timedelta(seconds=services.settings.arrival_settle_s)
+    assert subscription.covered_until == START - settle
 
 
 async def test_next_push_holds_only_articles_that_arrived_since_the_last(services):

@@ -1,4 +1,4 @@
-"""The encoder's process settings."""
+"""The encoder's process settings and its window."""
 
 from __future__ import annotations
 
@@ -6,14 +6,33 @@ import os
 import subprocess
 import sys
 
+import numpy as np
+import pytest
 
-def test_torch_threads_wait_passively_unless_the_environment_says_otherwise():
-    script = "import summarizer, os; print(os.environ['OMP_WAIT_POLICY'])"
-    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+from summarizer.encoder import SentenceEncoder
 
-    def policy(environment: dict[str, str]) -> str:
+
+def test_torch_threads_spin_briefly_unless_the_environment_says_otherwise():
+    script = "import summarizer, os; print(os.environ.get('GOMP_SPINCOUNT'))"
+    env = {k: v for k, v in os.environ.items() if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
+
+    def spin_count(environment: dict[str, str]) -> str:
         command = [sys.executable, "-c", script]
         return subprocess.run(command, env=environment, capture_output=True, text=True).stdout
 
-    assert policy(env).strip() == "PASSIVE"
-    assert policy(env | {"OMP_WAIT_POLICY": "ACTIVE"}).strip() == "ACTIVE"
+    assert spin_count(env).strip() == "10000"
+    assert spin_count(env | {"GOMP_SPINCOUNT": "300000"}).strip() == "300000"
+    assert spin_count(env | {"OMP_WAIT_POLICY": "ACTIVE"}).strip() == "None"
+
+
+@pytest.mark.model
+def test_the_encoder_reads_a_text_up_to_its_window_only():
+    start = "The central bank raised interest rates again on Thursday"
+    narrow, wide = SentenceEncoder(window_tokens=8), SentenceEncoder(window_tokens=64)
+    texts = [f"{start} to fight inflation.", f"{start} after a long storm flooded the port."]
+
+    cut, whole = narrow.encode(texts), wide.encode(texts)
+
+    assert narrow.max_tokens == 8
+    np.testing.assert_allclose(cut[0], cut[1], atol=1e-5)  # the same first 8 word pieces
+    assert float(whole[0] @ whole[1]) < 0.99

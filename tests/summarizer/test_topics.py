@@ -29,6 +29,7 @@ class ConceptEncoder:
     """Deterministic vectors: one dimension per concept, other words hashed into filler ones."""
 
     name = "concept-test-encoder"
+    window_tokens = 256
     dim = 32
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -218,7 +219,7 @@ def test_passage_vectors_hold_the_title_and_each_passage_and_batch_alike(
     assert one.shape == (len(article_passages(title, text)), ConceptEncoder.dim) == (3, 32)
     np.testing.assert_allclose(many[0], one)
     assert many[1].shape == (0, ConceptEncoder.dim)
-    assert matcher.model_key == "passages:concept-test-encoder:v2"
+    assert matcher.model_key == "passages:concept-test-encoder:w256:v2"
 
 
 def test_the_competing_categories_are_embedded_once_and_may_be_none() -> None:
