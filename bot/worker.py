@@ -113,29 +113,46 @@ def _summarize(
 ) -> tuple[dict[int, SummaryOutcome], dict[int, EmbeddedArticle]]:
     """Outcomes of the articles' summaries, and the embedded articles (by id) they came from.
 
-    The whole batch is embedded and summarized at once; if that fails, article by article, so
-    one bad article records its error and the others are still summarized and embedded.
+    The whole batch is embedded at once, then summarized at once. A step that fails is redone
+    article by article, so one bad article records its error while the others are still
+    summarized, and an article whose summary alone failed keeps its passage vectors.
     """
-    try:
-        embedded = embed_articles(matcher.encoder, [(a.title, a.text) for a in articles])
-        texts = summarizer.summarize_embedded(embedded)
-        return (
-            {a.id: SummaryOutcome(t, None) for a, t in zip(articles, texts, strict=True)},
-            {a.id: e for a, e in zip(articles, embedded, strict=True)},
-        )
-    except SummarizationError:
-        log.warning("batch summary failed; summarizing the %d articles one by one", len(articles))
-    outcomes: dict[int, SummaryOutcome] = {}
-    by_id: dict[int, EmbeddedArticle] = {}
-    for article in articles:
-        try:
-            [by_id[article.id]] = embed_articles(matcher.encoder, [(article.title, article.text)])
-            [summary] = summarizer.summarize_embedded([by_id[article.id]])
-            outcomes[article.id] = SummaryOutcome(summary, None)
-        except SummarizationError as exc:
-            log.error("summary of article %d failed: %s", article.id, exc)
-            outcomes[article.id] = SummaryOutcome(None, f"the summarizer failed: {exc}")
+    docs = [(a.title, a.text) for a in articles]
+    embedded = _batch_or_each(lambda batch: embed_articles(matcher.encoder, batch), docs)
+    by_id = {a.id: e for a, e in zip(articles, embedded, strict=True) if _succeeded(e)}
+    summaries = iter(_batch_or_each(summarizer.summarize_embedded, list(by_id.values())))
+    outcomes = {}
+    for article, embedding in zip(articles, embedded, strict=True):
+        result = next(summaries) if _succeeded(embedding) else embedding
+        if _succeeded(result):
+            outcomes[article.id] = SummaryOutcome(result, None)
+        else:
+            log.error("summary of article %d failed: %s", article.id, result)
+            outcomes[article.id] = SummaryOutcome(None, f"the summarizer failed: {result}")
     return outcomes, by_id
+
+
+def _batch_or_each(step: Callable[[list], list], items: list) -> list:
+    """`step(items)`; when that raises SummarizationError, `step` on each item alone, its
+    error kept in its place. One result (or error) per item."""
+    if not items:
+        return []
+    try:
+        return step(items)
+    except SummarizationError:
+        log.warning("batch of %d failed; retrying one by one", len(items))
+    results = []
+    for item in items:
+        try:
+            [result] = step([item])
+        except SummarizationError as exc:
+            result = exc
+        results.append(result)
+    return results
+
+
+def _succeeded(result: object) -> bool:
+    return not isinstance(result, SummarizationError)
 
 
 class SummaryWorker:
