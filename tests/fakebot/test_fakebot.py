@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -231,7 +232,7 @@ async def test_injected_429_is_retry_after(bot: telegram.Bot, fake: FakeBotAPI) 
     with pytest.raises(RetryAfter) as raised:
         await bot.send_message(CHAT, "x")
 
-    assert raised.value.retry_after == 7
+    assert raised.value.retry_after == timedelta(seconds=7)
     assert fake.messages(CHAT) == []
     await bot.send_message(CHAT, "x")
     assert [c.status for c in fake.calls("sendMessage")] == [429, 200]
@@ -300,7 +301,7 @@ async def test_flood_limits_when_enforced() -> None:
             with pytest.raises(RetryAfter) as raised:
                 await client.send_message(CHAT, "second")
 
-    assert raised.value.retry_after == 1
+    assert raised.value.retry_after == timedelta(seconds=1)
 
 
 async def test_document_round_trip(bot: telegram.Bot, fake: FakeBotAPI) -> None:
