@@ -20,7 +20,7 @@ from bot.domain import Digest, DigestItem, DigestPage, StoredArticle
 from bot.services import Services
 from bot.store import Store
 from summarizer.base import Summarizer
-from summarizer.errors import SummarizerError
+from summarizer.errors import SummarizationError, SummarizerError, batch_or_each
 from summarizer.keywords import subject_counts
 from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
 from summarizer.topics import TopicCandidate, TopicMatcher, lower_passages
@@ -86,16 +86,23 @@ def ensure_vectors(
     computed: Mapping[int, np.ndarray] | None = None,
 ) -> dict[int, object]:
     """Passage vectors of `articles` by the matcher's model, storing the missing ones: taken
-    from `computed` (by article id, e.g. the worker's encoder pass) or computed here."""
+    from `computed` (by article id, e.g. the worker's encoder pass) or computed here. An
+    article the encoder fails on is left out (logged), so it cannot take a whole digest down."""
     vectors = store.vectors([a.id for a in articles], matcher.model_key)
     missing = [a for a in articles if a.id not in vectors]
     known = dict(computed or {})
     if to_compute := [a for a in missing if a.id not in known]:
-        fresh = matcher.vectors_many([(a.title, a.text) for a in to_compute])
-        known.update(zip((a.id for a in to_compute), fresh, strict=True))
+        docs = [(a.title, a.text) for a in to_compute]
+        fresh = batch_or_each(matcher.vectors_many, docs)
+        for article, result in zip(to_compute, fresh, strict=True):
+            if isinstance(result, SummarizationError):
+                log.error("article %d left out of topics: %s", article.id, result)
+            else:
+                known[article.id] = result
     for article in missing:
-        store.save_vectors(article.id, matcher.model_key, known[article.id])
-        vectors[article.id] = known[article.id]
+        if article.id in known:
+            store.save_vectors(article.id, matcher.model_key, known[article.id])
+            vectors[article.id] = known[article.id]
     return vectors
 
 
@@ -121,7 +128,9 @@ def compose_digest(
     else:
         articles = store.articles_dated_between(since, until)
     vectors = ensure_vectors(store, matcher, articles)
-    candidates = [TopicCandidate(a.id, a.title, a.text, vectors[a.id]) for a in articles]
+    candidates = [
+        TopicCandidate(a.id, a.title, a.text, vectors[a.id]) for a in articles if a.id in vectors
+    ]
     matches = matcher.match_query(topic, candidates, articles_naming=store.articles_naming)
     relevance = {m.id: m.relevance for m in matches}
     by_id = {a.id: a for a in articles}

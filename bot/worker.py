@@ -25,7 +25,7 @@ from bot.domain import StoredArticle
 from bot.store import DatabaseUnavailable, Store
 from summarizer.base import Summarizer
 from summarizer.embedding import EmbeddedArticle, embed_articles
-from summarizer.errors import ModelLoadError, SummarizationError
+from summarizer.errors import ModelLoadError, SummarizationError, batch_or_each
 from summarizer.topics import TopicMatcher
 
 log = logging.getLogger(__name__)
@@ -118,41 +118,22 @@ def _summarize(
     summarized, and an article whose summary alone failed keeps its passage vectors.
     """
     docs = [(a.title, a.text) for a in articles]
-    embedded = _batch_or_each(lambda batch: embed_articles(matcher.encoder, batch), docs)
-    by_id = {a.id: e for a, e in zip(articles, embedded, strict=True) if _succeeded(e)}
-    summaries = iter(_batch_or_each(summarizer.summarize_embedded, list(by_id.values())))
+    embedded = batch_or_each(lambda batch: embed_articles(matcher.encoder, batch), docs)
+    by_id = {
+        a.id: e
+        for a, e in zip(articles, embedded, strict=True)
+        if not isinstance(e, SummarizationError)
+    }
+    summaries = iter(batch_or_each(summarizer.summarize_embedded, list(by_id.values())))
     outcomes = {}
     for article, embedding in zip(articles, embedded, strict=True):
-        result = next(summaries) if _succeeded(embedding) else embedding
-        if _succeeded(result):
-            outcomes[article.id] = SummaryOutcome(result, None)
-        else:
+        result = next(summaries) if article.id in by_id else embedding
+        if isinstance(result, SummarizationError):
             log.error("summary of article %d failed: %s", article.id, result)
             outcomes[article.id] = SummaryOutcome(None, f"the summarizer failed: {result}")
+        else:
+            outcomes[article.id] = SummaryOutcome(result, None)
     return outcomes, by_id
-
-
-def _batch_or_each(step: Callable[[list], list], items: list) -> list:
-    """`step(items)`; when that raises SummarizationError, `step` on each item alone, its
-    error kept in its place. One result (or error) per item."""
-    if not items:
-        return []
-    try:
-        return step(items)
-    except SummarizationError:
-        log.warning("batch of %d failed; retrying one by one", len(items))
-    results = []
-    for item in items:
-        try:
-            [result] = step([item])
-        except SummarizationError as exc:
-            result = exc
-        results.append(result)
-    return results
-
-
-def _succeeded(result: object) -> bool:
-    return not isinstance(result, SummarizationError)
 
 
 class SummaryWorker:
