@@ -1,14 +1,19 @@
 """Shared fixtures: a migrated store per test (SQLite, and PostgreSQL when reachable), fake
-models for fast unit tests, and a guard that fails any test reaching beyond this machine."""
+models for fast unit tests, and a guard that fails any test reaching beyond this machine.
+
+The PostgreSQL store tests work in a database of their own test run, created on the server of
+`DIGESTBOT_TEST_POSTGRES_URL` and dropped at the end, so test runs side by side on one server
+do not wipe each other's tables."""
 
 from __future__ import annotations
 
 import ipaddress
 import os
 import socket
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from bot.store import Store, open_store
@@ -42,13 +47,29 @@ def postgres_available() -> bool:
         return False
 
 
-def _fresh_postgres_store() -> Store:
-    engine = create_engine(POSTGRES_URL)
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """URL of a database of this test run's own on the test server; skips without a server."""
+    if not postgres_available():
+        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
+    name = f"digestbot_test_{os.getpid()}"
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    server.dispose()
+
+
+def _fresh_postgres_store(url: str) -> Store:
+    engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return open_store(POSTGRES_URL)
+    return open_store(url)
 
 
 @pytest.fixture(
@@ -57,9 +78,7 @@ def _fresh_postgres_store() -> Store:
 def store(request: pytest.FixtureRequest, tmp_path) -> Store:
     """A freshly migrated store; the PostgreSQL variant skips when no server is reachable."""
     if request.param == "postgres":
-        if not postgres_available():
-            pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
-        opened = _fresh_postgres_store()
+        opened = _fresh_postgres_store(request.getfixturevalue("postgres_url"))
     else:
         opened = open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}")
     yield opened
