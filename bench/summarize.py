@@ -2,7 +2,7 @@
 figures.
 
     python bench/summarize.py [DIR] [--backend B ...] [--model M] [--refs DIR] [--batch N]
-                              [--repeat R]
+                              [--repeat R] [--precision auto|float32|bfloat16]
 
 DIR defaults to ../shared/seeds beside the repository. Its files go through the bot's own ingest
 step (cleaning, splitting of multi-article issues) as in production. Each run happens in a fresh
@@ -42,6 +42,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 
@@ -51,7 +52,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from summarizer.backends import BACKENDS, load_summarizer  # noqa: E402
 from summarizer.embedding import embed_articles  # noqa: E402
-from summarizer.encoder import SentenceEncoder  # noqa: E402
+from summarizer.encoder import Precision, SentenceEncoder  # noqa: E402
 from summarizer.errors import SummarizerError  # noqa: E402
 from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
@@ -80,7 +81,11 @@ class Run:
 
 
 class UnbatchedEncoder(SentenceEncoder):
-    """The naive baseline's encoder: one model call per sentence."""
+    """The naive baseline's encoder: one model call per sentence, in float32 (bfloat16, which
+    the default encoder uses on an AMX CPU, made single sentences slower, not faster)."""
+
+    def __init__(self) -> None:
+        super().__init__(precision="float32")
 
     def encode(self, texts: list[str]) -> np.ndarray:
         rows = [SentenceEncoder.encode(self, [text]) for text in texts]
@@ -180,7 +185,7 @@ def _in_child(function, *args):
 def _measure(backend: str, args: argparse.Namespace, titles: list[str], bodies: list[str]) -> Run:
     """Load what `backend` needs and summarize `bodies` with it (in the child process)."""
     naive = backend in (BASELINE, NAIVE_WORKER)
-    encoder = UnbatchedEncoder() if naive else SentenceEncoder()
+    encoder = UnbatchedEncoder() if naive else SentenceEncoder(precision=args.precision)
     if backend in (BASELINE, NAIVE_WORKER, WORKER):
         summarizer = ExtractiveSummarizer(encoder, sentences=args.sentences)
     else:
@@ -252,6 +257,12 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--sentences", type=int, default=3, help="extractive summary length")
     parser.add_argument("--max-new-tokens", type=int, default=160, help="generative output cap")
     parser.add_argument("--batch", type=int, default=8, help="articles per summarize_many call")
+    parser.add_argument(
+        "--precision",
+        choices=get_args(Precision),
+        default="auto",
+        help="the encoder's (bfloat16 where the CPU has AMX under auto; the naive: float32)",
+    )
     parser.add_argument(
         "--baseline-articles", type=int, default=10, help="articles the slow baselines summarize"
     )

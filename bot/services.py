@@ -27,7 +27,9 @@ class Services:
 def build_services(settings: Settings) -> Services:
     """Open the database (migrating it) and set up the models, which load on first use."""
     encoder = SentenceEncoder(
-        settings.embedding_model, window_tokens=settings.embedding_window_tokens
+        settings.embedding_model,
+        window_tokens=settings.embedding_window_tokens,
+        precision=settings.embedding_precision,
     )
     summarizer = load_summarizer(
         settings.summarizer_backend,

@@ -20,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from summarizer.encoder import WINDOW_TOKENS
+from summarizer.encoder import WINDOW_TOKENS, Precision
 from summarizer.instruct import DEFAULT_INSTRUCT_PROMPT, TEXT_SLOT
 from summarizer.topics import NEWS_CATEGORIES
 
@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     summary_max_new_tokens: int = Field(default=160, ge=8, le=1024)
     embedding_model: str = "default"
     embedding_window_tokens: int = Field(default=WINDOW_TOKENS, ge=8)
+    embedding_precision: Precision = "auto"
     summary_sentences: int = Field(default=3, ge=1, le=10)
     worker_batch_size: int = Field(default=8, ge=1)
     worker_in_process: bool = True

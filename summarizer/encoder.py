@@ -12,14 +12,23 @@ summaries' ROUGE exactly as it was and made batched encoding 1.4–1.8× faster,
 of long sentences cost far more than their extra words (Reuters topic macro-F1 0.838 → 0.833,
 tests/fixtures/topics unchanged at 0.915). Only 8 % of those sentences' word pieces lie past
 it. A longer window for another model: the `embedding_window_tokens` setting.
+
+On a CPU with AMX (Intel Xeon since Sapphire Rapids, as on this project's machines) a batch of
+`BFLOAT16_MIN_TEXTS` or more is encoded under bfloat16 autocast: it took half the time, and the
+vectors kept a cosine of at least 0.9999 to float32's. A few texts (a topic query) took longer
+in bfloat16 (1 text: 20 ms vs 14, 5: 41 vs 36, 15: 62 vs 88), so they stay in float32.
+Elsewhere bfloat16 may be slower than float32, so `precision="auto"` uses it only where AMX is;
+"float32" or "bfloat16" choose (setting `embedding_precision`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -31,6 +40,8 @@ DEFAULT_ENCODER = "default"
 DEFAULT_ENCODER_NAME = "all-MiniLM-L6-v2"
 DEFAULT_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 WINDOW_TOKENS = 48  # word pieces of a text the encoder reads (see the module docstring)
+Precision = Literal["auto", "float32", "bfloat16"]
+BFLOAT16_MIN_TEXTS = 8  # smaller calls stay in float32 (see the module docstring)
 
 
 def default_model_path() -> Path:
@@ -76,10 +87,12 @@ class SentenceEncoder:
         *,
         batch_size: int = 64,
         window_tokens: int = WINDOW_TOKENS,
+        precision: Precision = "auto",
     ) -> None:
         self.model = model
         self.batch_size = batch_size
         self.window_tokens = window_tokens
+        self.precision = precision
         self._model = None
         self._lock = threading.Lock()
 
@@ -105,16 +118,33 @@ class SentenceEncoder:
         if not texts:
             return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
         try:
-            vectors = model.encode(
-                texts,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
+            with self._autocast(len(texts)):
+                vectors = model.encode(
+                    texts,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
         except Exception as exc:  # torch/tokenizer errors have no common base
             raise SummarizationError(f"Encoder {self.name} failed: {exc}") from exc
         return vectors.astype(np.float32, copy=False)
+
+    @property
+    def uses_bfloat16(self) -> bool:
+        """Whether encoding runs under bfloat16 autocast (`precision`; "auto": where AMX is)."""
+        if self.precision == "auto":
+            import torch
+
+            return bool(torch.cpu._is_amx_tile_supported())
+        return self.precision == "bfloat16"
+
+    def _autocast(self, count: int) -> contextlib.AbstractContextManager:
+        if count < BFLOAT16_MIN_TEXTS or not self.uses_bfloat16:
+            return contextlib.nullcontext()
+        import torch
+
+        return torch.autocast("cpu", dtype=torch.bfloat16)
 
     def _loaded(self):
         if self._model is None:
