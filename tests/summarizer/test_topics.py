@@ -308,3 +308,10 @@ def test_an_or_query_joins_two_topics_and_an_exclusion_leaves_one_out(
 )
 def test_sport_finds_the_football_report_that_never_says_sport(real_matcher, fixture_articles):
     assert matched(real_matcher, "sport", fixture_articles) == ["football_derby"]
+
+
+@pytest.mark.model
+def test_football_finds_the_lone_match_report_that_never_says_football(
+    real_matcher, fixture_articles
+):
+    assert matched(real_matcher, "football", fixture_articles) == ["football_derby"]
