@@ -169,8 +169,11 @@ def recent_period(days: int) -> tuple[datetime, datetime]:
     return until - timedelta(days=days), until
 
 
-def recent_digest(services: Services, topic: str, *, days: int | None = None) -> Digest:
-    """The digest of `topic` over the last `days` (default: the `digest_days` setting)."""
+def recent_digest(
+    services: Services, topic: str, *, days: int | None = None, overview: bool = True
+) -> Digest:
+    """The digest of `topic` over the last `days` (default: the `digest_days` setting), with
+    its overview unless `overview` is false."""
     since, until = recent_period(days or services.settings.digest_days)
     return compose_digest(
         services.store,
@@ -179,7 +182,7 @@ def recent_digest(services: Services, topic: str, *, days: int | None = None) ->
         topic,
         since=since,
         until=until,
-        summarizer=services.summarizer,
+        summarizer=services.summarizer if overview else None,
     )
 
 
@@ -202,14 +205,7 @@ def warm_up(services: Services) -> int:
     articles = services.store.articles_dated_between(since, until)
     for article in articles:
         lower_passages(article.title, article.text)
-    compose_digest(
-        services.store,
-        services.matcher,
-        services.summarizer.model_key,
-        WARM_UP_TOPIC,
-        since=since,
-        until=until,
-    )
+    recent_digest(services, WARM_UP_TOPIC, overview=False)
     gc.freeze()
     return len(articles)
 
