@@ -16,7 +16,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.delivery import deliver_due, rate_limiter
-from bot.digest import warm_up
+from bot.digest import REFREEZE_S, freeze_long_lived, warm_up
 from bot.handlers import feeds, register_handlers
 from bot.handlers.context import SERVICES_KEY, WORKER_KEY
 from bot.replies import COMMANDS
@@ -79,6 +79,9 @@ async def _post_init(application: Application) -> None:
         application.bot_data[WORKER_TASK_KEY] = asyncio.create_task(worker.run(), name="worker")
     application.job_queue.run_once(_warm_up, when=0, name="digest warm-up")
     application.job_queue.run_repeating(
+        _refreeze, interval=REFREEZE_S, first=REFREEZE_S, name="garbage collector freeze"
+    )
+    application.job_queue.run_repeating(
         _tick, interval=services.settings.scheduler_tick_s, first=0, name="deliveries"
     )
     application.job_queue.run_repeating(
@@ -93,6 +96,10 @@ async def _warm_up(context: ContextTypes.DEFAULT_TYPE) -> None:
     started = time.perf_counter()
     count = await asyncio.to_thread(warm_up, services)
     log.info("/digest warm: %d recent articles in %.1f s", count, time.perf_counter() - started)
+
+
+async def _refreeze(context: ContextTypes.DEFAULT_TYPE) -> None:
+    freeze_long_lived()
 
 
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:

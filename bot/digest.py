@@ -37,6 +37,10 @@ MAX_TOPIC_CHARS = 100
 OVERVIEW_ARTICLES = 5
 OVERVIEW_CACHE_DIGESTS = 256  # overviews kept: a next page or a repeated topic reuses its own
 WARM_UP_TOPIC = "news"  # the digest composed at start-up; any topic warms the same caches
+# Articles cached since the last freeze are walked by every full garbage collection (about 50
+# objects each); a bot taking in thousands a day would slowly regain the spikes the freeze at
+# start-up removed.
+REFREEZE_S = 6 * 3600
 
 
 def normalize_topic(raw: str) -> str:
@@ -195,10 +199,7 @@ def warm_up(services: Services) -> int:
     the first /digest a user sends then costs what later ones do but for its topic's query and
     overview. Articles arriving later are remembered as they are stored.
 
-    Last, everything read so far is frozen out of the garbage collector's sight (`gc.freeze`):
-    the cached period is hundreds of thousands of long-lived objects (500,000 for 10,000
-    articles), and each full collection walked them all, 230–270 ms in the middle of a /digest
-    (bench/digest_latency.py). Reference counting still frees them when they are dropped.
+    Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
     services.matcher.embed_categories()
     since, until = recent_period(services.settings.digest_days)
@@ -206,8 +207,22 @@ def warm_up(services: Services) -> int:
     for article in articles:
         lower_passages(article.title, article.text)
     recent_digest(services, WARM_UP_TOPIC, overview=False)
-    gc.freeze()
+    freeze_long_lived()
     return len(articles)
+
+
+def freeze_long_lived() -> None:
+    """Collect garbage, then move every object still alive out of the collector's sight
+    (`gc.freeze`); called after warm-up and then every `REFREEZE_S` by the bot.
+
+    The cached period is hundreds of thousands of long-lived objects (500,000 for 10,000
+    articles), and each full collection walked them all: 230–270 ms in the middle of a /digest
+    (bench/digest_latency.py). Reference counting still frees them when they are dropped; an
+    object alive now that later becomes part of a reference cycle is never freed, so this runs
+    seldom, after a collection.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def subjects_in_period(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import event
 
 from bot.digest import (
     compose_digest,
+    freeze_long_lived,
     normalize_topic,
     paginate,
     recent_digest,
@@ -351,6 +353,25 @@ def test_warm_up_moves_what_it_read_out_of_the_garbage_collectors_sight(
     warm_up(recent_services(sqlite_store, fake_matcher))
 
     assert gc.get_freeze_count() > 0
+
+
+class Node:
+    pass
+
+
+def test_refreezing_collects_garbage_then_moves_what_lives_out_of_sight(collector_unfrozen):
+    freeze_long_lived()
+    frozen = gc.get_freeze_count()
+    kept = [Node() for _ in range(1000)]
+    cycle = Node()
+    cycle.itself = cycle
+    dropped = weakref.ref(cycle)
+    del cycle
+
+    freeze_long_lived()
+
+    assert gc.get_freeze_count() >= frozen + len(kept)
+    assert dropped() is None  # collected before the freeze, not frozen with the living
 
 
 def test_warm_up_embeds_the_competing_categories_before_any_article_arrives(
