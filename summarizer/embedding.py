@@ -1,8 +1,9 @@
 """One encoder pass per article, shared by its extractive summary and its topic vectors.
 
 An article is embedded as its title and its pieces: its sentences, with a sentence longer than a
-passage cut into word windows (`summarizer.text.passage_pieces`), so every piece fits the
-encoder's window. All pieces of all the articles at hand go to the encoder in one batched call.
+passage cut into word windows (`summarizer.text.passage_pieces`); the encoder reads the first
+`WINDOW_TOKENS` word pieces of each (`summarizer.encoder`). All pieces of all the articles at
+hand go to the encoder in one batched call.
 From those vectors:
 
 - a sentence's vector is its piece's (a cut sentence: the unit mean of its windows); the

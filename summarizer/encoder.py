@@ -24,6 +24,7 @@ Elsewhere bfloat16 may be slower than float32, so `precision="auto"` uses it onl
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import threading
@@ -130,9 +131,10 @@ class SentenceEncoder:
             raise SummarizationError(f"Encoder {self.name} failed: {exc}") from exc
         return vectors.astype(np.float32, copy=False)
 
-    @property
+    @functools.cached_property
     def uses_bfloat16(self) -> bool:
-        """Whether encoding runs under bfloat16 autocast (`precision`; "auto": where AMX is)."""
+        """Whether batches are encoded under bfloat16 autocast (`precision`; "auto": where the
+        CPU has AMX). Decided once."""
         if self.precision == "auto":
             import torch
 

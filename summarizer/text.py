@@ -2,9 +2,10 @@
 
 Sentences are split with a rule that keeps closing quotes and brackets with their sentence and
 only breaks before something that can start a sentence (capital, digit, quote, bracket).
-Passages are runs of whole sentences that fit the encoder's window; a sentence longer than the
-window is split into word windows so no text is dropped. A passage is also kept as its pieces
-(sentences or windows), which `summarizer.embedding` embeds one by one.
+Passages are runs of whole sentences that fit the model's 256-piece window; a sentence longer
+than that is split into word windows so no text is dropped. A passage is also kept as its pieces
+(sentences or windows), which `summarizer.embedding` embeds one by one (the encoder reads each
+piece's first `WINDOW_TOKENS` word pieces only, `summarizer.encoder`).
 """
 
 from __future__ import annotations
