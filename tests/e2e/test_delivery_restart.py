@@ -20,7 +20,11 @@ PUSH_TIMEOUT_S = 90.0
 
 @pytest.fixture
 def bot(fake, tmp_path):
-    with BotProcess(fake, tmp_path, default_schedule="every 3s") as process:
+    # The pushes wait 10 s for a new article (the default, not the harness's 1 s), so the bot has
+    # loaded its model and stored the article's summary by then: the other chats' deliveries must
+    # finish while the hung one waits, and with the worker busy at the same moment one was seen
+    # held up past the hung send's timeout.
+    with BotProcess(fake, tmp_path, default_schedule="every 3s", arrival_settle_s="10") as process:
         yield process
 
 
