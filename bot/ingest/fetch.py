@@ -4,7 +4,9 @@ Algorithm, per request:
 1. The URL must be http(s) with a host. The host is resolved (getaddrinfo) and every address it
    resolves to is checked *before any connection is made*: private, loopback, link-local (which
    holds the cloud metadata address 169.254.169.254), shared, reserved, unspecified and
-   multicast addresses are refused unless they lie in `FetchLimits.allowed_networks`.
+   multicast addresses are refused unless they lie in `FetchLimits.allowed_networks`. An IPv6
+   address carrying an IPv4 one (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo) is judged
+   by the IPv4 address it carries.
 2. Redirects are followed by hand, at most `max_redirects`, and every hop goes through step 1.
 3. The body is streamed and reading stops as soon as it passes `max_bytes` (a declared
    Content-Length past the cap is refused before reading); connect and read timeouts apply
@@ -157,17 +159,47 @@ def check_address(url: httpx.URL, allowed: tuple[IPNetwork, ...] = ()) -> None:
         ) from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if _forbidden(address) and not any(address in network for network in allowed):
+        if _forbidden(address, allowed):
             raise BlockedAddressError(
                 f"I don't fetch {url.host}: it points to a private or reserved address "
                 f"({address}). Only public web pages can be added."
             )
 
 
-def _forbidden(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+_NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
+# Prefixes whose last 32 bits are an IPv4 address: NAT64's well-known prefix, IPv4-compatible
+# (deprecated, but ::7f00:1 still names 127.0.0.1) and IPv4-translated (SIIT).
+_IPV4_IN_LAST_32_BITS = tuple(
+    ipaddress.ip_network(prefix) for prefix in ("64:ff9b::/96", "::/96", "::ffff:0:0:0/96")
+)
+
+
+def _forbidden(address: IPAddress, allowed: tuple[IPNetwork, ...]) -> bool:
+    """Whether `address` is not public and not allowed; an IPv6 address carrying an IPv4 one is
+    judged by the IPv4 address, the one its traffic finally reaches."""
+    if any(address in network for network in allowed):
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64_LOCAL_USE:  # a site's own translator; where it leads is unknowable
+            return True
+        carried = _embedded_ipv4(address)
+        if carried is not None:
+            return _forbidden(carried, allowed)
     return not address.is_global or address.is_multicast
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries (IPv4-mapped or -translated, IPv4-compatible,
+    NAT64 64:ff9b::/96, 6to4, Teredo client), or None."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if any(address in network for network in _IPV4_IN_LAST_32_BITS):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
 
 
 def _parse_url(text: str) -> httpx.URL:

@@ -6,6 +6,7 @@ import ipaddress
 import socket
 import time
 
+import httpx
 import pytest
 
 from bot.articles import ingest_url
@@ -19,7 +20,7 @@ from bot.ingest.errors import (
     TooManyRedirectsError,
     UnsupportedContentError,
 )
-from bot.ingest.fetch import FetchLimits, fetch
+from bot.ingest.fetch import FetchLimits, check_address, fetch
 from tests.ingest.conftest import FIXTURES
 from tests.pageserver import MIB, PageServer
 
@@ -153,6 +154,34 @@ def test_private_addresses_are_refused_unless_allowed(connects, url):
         fetch(url, FetchLimits())
 
     assert connects == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b::a9fe:a9fe",  # NAT64 (well-known prefix) of 169.254.169.254
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b:1::a9fe:a9fe",  # local-use NAT64 prefix 64:ff9b:1::/48
+        "64:ff9b:1:ffff::1",
+        "::7f00:1",  # IPv4-compatible 127.0.0.1
+        "::a00:1",  # IPv4-compatible 10.0.0.1
+        "::ffff:7f00:1",  # IPv4-mapped 127.0.0.1
+        "::ffff:0:a9fe:a9fe",  # IPv4-translated 169.254.169.254
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1
+    ],
+)
+def test_ipv6_address_carrying_a_private_ipv4_one_is_refused(address):
+    with pytest.raises(BlockedAddressError, match="private or reserved address"):
+        check_address(httpx.URL(f"http://[{address}]/"))
+
+
+@pytest.mark.parametrize(
+    "address", ["64:ff9b::808:808", "2002:808:808::1", "::ffff:808:808", "2606:4700::1111"]
+)
+def test_ipv6_address_carrying_a_public_ipv4_one_is_fetched(address):
+    check_address(httpx.URL(f"http://[{address}]/"))  # DNS64 networks reach IPv4 sites so
 
 
 def test_binary_content_is_refused_unread(server):
