@@ -2,8 +2,8 @@
 
 Routes are registered per test: a fixed answer (`page`), a redirect (`redirect`), or a
 hostile one (`huge` streams a 50 MiB page without Content-Length, `stalled` sends half a page
-and then never finishes). Every request is recorded with its headers, so conditional GETs can
-be checked.
+and then never finishes, `trickling_headers` sends its headers one byte at a time). Every
+request is recorded with its headers, so conditional GETs can be checked.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ class Route:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
-    kind: str = "fixed"  # fixed | huge | stalled
+    kind: str = "fixed"  # fixed | huge | stalled | trickle
     size: int = 0
+    interval_s: float = 0.0
 
 
 class PageServer:
@@ -73,6 +74,14 @@ class PageServer:
         self.routes[path] = Route(kind="stalled", headers={"Content-Type": "text/html"})
         return self.url(path)
 
+    def trickling_headers(self, path: str, *, interval_s: float, size: int) -> str:
+        """A small page whose status line and headers (padded by `size` bytes) arrive one byte
+        every `interval_s`, each byte well within a read timeout."""
+        self.routes[path] = Route(
+            kind="trickle", size=size, interval_s=interval_s, body=b"<p>late</p>"
+        )
+        return self.url(path)
+
     def requests_to(self, path: str) -> list[dict[str, str]]:
         return [headers for requested, headers in self.requests if requested == path]
 
@@ -99,6 +108,9 @@ class PageServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 server.requests.append((self.path, dict(self.headers)))
                 route = server.routes.get(self.path, Route(status=404, body=b"not found"))
+                if route.kind == "trickle":
+                    self._send_trickle(route)
+                    return
                 if (
                     route.status == 200
                     and route.headers.get("ETag")
@@ -136,6 +148,20 @@ class PageServer:
                 self.wfile.write(b"<html><body><p>The start of a page that never ends")
                 self.wfile.flush()
                 server._stop.wait(30)
+
+            def _send_trickle(self, route: Route) -> None:
+                header = b"X-Padding: " + b"x" * route.size + b"\r\n"
+                head = b"HTTP/1.1 200 OK\r\n" + header + b"Content-Type: text/html\r\n"
+                try:
+                    for byte in head:
+                        if server._stop.wait(route.interval_s):
+                            return
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    length = f"Content-Length: {len(route.body)}\r\n\r\n".encode()
+                    self.wfile.write(length + route.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass

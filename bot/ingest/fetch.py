@@ -9,24 +9,30 @@ Algorithm, per request:
    by the IPv4 address it carries.
 2. Redirects are followed by hand, at most `max_redirects`, and every hop goes through step 1.
 3. The body is streamed and reading stops as soon as it passes `max_bytes` (a declared
-   Content-Length past the cap is refused before reading); connect and read timeouts apply
-   per operation and `total_timeout_s` bounds a server that trickles bytes forever.
+   Content-Length past the cap is refused before reading). Connect and read timeouts apply
+   per operation; `total_timeout_s` bounds the whole exchange,
+   redirects, headers and body included, so a server trickling bytes cannot hold a fetch.
 4. Only the content types the caller accepts are read; anything else is refused unread.
 
-Limit: the check and the connection resolve the name separately, so a DNS server answering
+`fetch` is synchronous for its callers (who run it in a worker thread) and runs the exchange on
+an event loop of its own, which is what lets one deadline cover every read and write.
+
+Limits: the check and the connection resolve the name separately, so a DNS server answering
 differently within milliseconds (DNS rebinding) could slip through; the address check still
 stops every redirect, literal address and ordinary private name, which is the common attack.
+Name resolution blocks, so the deadline cannot cut it short; the system resolver's own timeouts
+bound it.
 
 Extraction never happens here (see bot.ingest.pages): this module only moves bytes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import ipaddress
 import socket
 import ssl
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -107,26 +113,44 @@ def fetch(
     `accept` lists the media types that will be read; `headers` are extra request headers
     (If-None-Match / If-Modified-Since for a conditional GET).
     """
+    return asyncio.run(_fetch_before_deadline(_parse_url(url), limits, accept, headers or {}))
+
+
+async def _fetch_before_deadline(
+    url: httpx.URL, limits: FetchLimits, accept: frozenset[str], headers: dict[str, str]
+) -> FetchedPage:
+    try:
+        async with asyncio.timeout(limits.total_timeout_s):
+            return await _fetch(url, limits, accept, headers)
+    except TimeoutError as exc:
+        raise FetchTimeoutError(
+            f"{url.host} took more than {limits.total_timeout_s:g} s to answer. "
+            "Try again later, or paste the article's text."
+        ) from exc
+
+
+async def _fetch(
+    url: httpx.URL, limits: FetchLimits, accept: frozenset[str], headers: dict[str, str]
+) -> FetchedPage:
     timeout = httpx.Timeout(
         connect=limits.connect_timeout_s,
         read=limits.read_timeout_s,
         write=limits.read_timeout_s,
         pool=limits.connect_timeout_s,
     )
-    deadline = time.monotonic() + limits.total_timeout_s
-    request_headers = {"User-Agent": USER_AGENT, **(headers or {})}
-    with httpx.Client(
+    request_headers = {"User-Agent": USER_AGENT, **headers}
+    async with httpx.AsyncClient(
         timeout=timeout, follow_redirects=False, headers=request_headers, verify=_tls_context()
     ) as client:
-        current = _parse_url(url)
+        current = url
         for _hop in range(limits.max_redirects + 1):
             check_address(current, limits.allowed_networks)
             try:
-                with client.stream("GET", current) as response:
+                async with client.stream("GET", current) as response:
                     if response.is_redirect and response.status_code != 304:
                         current = _redirect_target(response)
                         continue
-                    return _read(response, limits, accept, deadline)
+                    return await _read(response, limits, accept)
             except httpx.TimeoutException as exc:
                 raise FetchTimeoutError(
                     f"{current.host} took too long to answer ({_timeout_kind(exc)}). "
@@ -221,8 +245,8 @@ def _redirect_target(response: httpx.Response) -> httpx.URL:
     return _parse_url(str(response.url.join(location)))
 
 
-def _read(
-    response: httpx.Response, limits: FetchLimits, accept: frozenset[str], deadline: float
+async def _read(
+    response: httpx.Response, limits: FetchLimits, accept: frozenset[str]
 ) -> FetchedPage:
     url = str(response.url)
     if response.status_code == 304:
@@ -240,15 +264,10 @@ def _read(
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise _too_large(url, limits)
     body = bytearray()
-    for chunk in response.iter_bytes():
+    async for chunk in response.aiter_bytes():
         body.extend(chunk)
         if len(body) > limits.max_bytes:
             raise _too_large(url, limits)
-        if time.monotonic() > deadline:
-            raise FetchTimeoutError(
-                f"{url} took more than {limits.total_timeout_s:g} s to download. "
-                "Try again later, or paste the article's text."
-            )
     return FetchedPage(
         url=url,
         content=bytes(body),

@@ -121,6 +121,17 @@ def test_page_that_never_finishes_times_out(server):
     assert time.monotonic() - started < 3
 
 
+def test_headers_trickled_byte_by_byte_are_cut_off_at_the_total_timeout(server):
+    url = server.trickling_headers("/slow", interval_s=0.1, size=100)  # ~15 s of headers
+    limits = FetchLimits(read_timeout_s=0.5, total_timeout_s=1, allowed_networks=LOOPBACK)
+
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError, match="took more than 1 s"):
+        fetch(url, limits)
+
+    assert time.monotonic() - started < 2
+
+
 @pytest.mark.parametrize(
     "target", ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/admin"]
 )
