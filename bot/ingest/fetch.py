@@ -8,9 +8,9 @@ Algorithm, per request:
    address carrying an IPv4 one (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo) is judged
    by the IPv4 address it carries.
 2. Redirects are followed by hand, at most `max_redirects`, and every hop goes through step 1.
-3. The body is streamed and reading stops as soon as it passes `max_bytes` (a declared
-   Content-Length past the cap is refused before reading). Connect and read timeouts apply
-   per operation; `total_timeout_s` bounds the whole exchange,
+3. The body is read raw and decoded by `BoundedDecoder`, which stops as soon as the *decoded*
+   body passes `max_bytes` (a declared Content-Length past the cap is refused before reading).
+   Connect and read timeouts apply per operation; `total_timeout_s` bounds the whole exchange,
    redirects, headers and body included, so a server trickling bytes cannot hold a fetch.
 4. Only the content types the caller accepts are read; anything else is refused unread.
 
@@ -39,6 +39,12 @@ from typing import TYPE_CHECKING
 import certifi
 import httpx
 
+from bot.ingest.content_coding import (
+    ACCEPT_ENCODING,
+    BoundedDecoder,
+    DecodedTooLargeError,
+    UnreadableEncodingError,
+)
 from bot.ingest.errors import (
     BlockedAddressError,
     ConnectionFailedError,
@@ -138,7 +144,7 @@ async def _fetch(
         write=limits.read_timeout_s,
         pool=limits.connect_timeout_s,
     )
-    request_headers = {"User-Agent": USER_AGENT, **headers}
+    request_headers = {"User-Agent": USER_AGENT, **headers, "Accept-Encoding": ACCEPT_ENCODING}
     async with httpx.AsyncClient(
         timeout=timeout, follow_redirects=False, headers=request_headers, verify=_tls_context()
     ) as client:
@@ -264,10 +270,18 @@ async def _read(
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise _too_large(url, limits)
     body = bytearray()
-    async for chunk in response.aiter_bytes():
-        body.extend(chunk)
-        if len(body) > limits.max_bytes:
-            raise _too_large(url, limits)
+    try:
+        decoder = BoundedDecoder(response.headers.get("content-encoding", ""), limits.max_bytes)
+        async for chunk in response.aiter_raw():
+            body += decoder.decode(chunk)
+        body += decoder.flush()
+    except DecodedTooLargeError:
+        raise _too_large(url, limits) from None
+    except UnreadableEncodingError as exc:
+        raise UnsupportedContentError(
+            f"I could not read {url}: its body is {exc}. "
+            "Send a link to another copy, or the article's text."
+        ) from exc
     return FetchedPage(
         url=url,
         content=bytes(body),

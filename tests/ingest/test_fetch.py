@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import ipaddress
 import socket
 import time
+import tracemalloc
+import zlib
 
 import httpx
 import pytest
@@ -34,6 +37,8 @@ LIMITS = FetchLimits(
     allowed_networks=LOOPBACK,
 )
 ARTICLE_HTML = (FIXTURES / "article.html").read_bytes()
+# `head -c 256M /dev/zero | gzip -9n | gzip -9n`: 745 bytes that inflate to 256 MiB.
+STACKED_GZIP_BOMB = (FIXTURES / "zeros_256mib.gz.gz").read_bytes()
 
 
 @pytest.fixture
@@ -101,6 +106,74 @@ def test_fifty_megabyte_page_is_cut_off_at_the_cap_quickly(server):
         fetch(url, LIMITS)
 
     assert time.monotonic() - started < 3
+
+
+def test_stacked_gzip_bomb_is_refused_without_inflating_it(server):
+    url = server.page("/bomb", STACKED_GZIP_BOMB, headers={"Content-Encoding": "gzip, gzip"})
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnsupportedContentError, match="compressed more than once"):
+            fetch(url, LIMITS)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 20 * MIB
+
+
+def test_gzip_bomb_is_cut_off_at_the_cap_as_it_inflates(server):
+    bomb = gzip.decompress(STACKED_GZIP_BOMB)  # one layer left: 255 KB inflating to 256 MiB
+    url = server.page("/bomb", bomb, headers={"Content-Encoding": "gzip"})
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(PageTooLargeError, match="larger than 1,048,576 bytes"):
+            fetch(url, LIMITS)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 20 * MIB
+
+
+@pytest.mark.parametrize(
+    ("coding", "compress"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some servers send
+        ("identity", bytes),
+    ],
+)
+def test_compressed_page_is_read_whole(server, coding, compress):
+    url = server.page("/story", compress(ARTICLE_HTML), headers={"Content-Encoding": coding})
+
+    page = fetch(url, LIMITS)
+
+    assert page.content == ARTICLE_HTML
+
+
+def test_page_in_an_encoding_we_do_not_ask_for_is_refused_with_the_reason(server):
+    url = server.page("/story", gzip.compress(ARTICLE_HTML), headers={"Content-Encoding": "br"})
+
+    with pytest.raises(UnsupportedContentError, match="compressed with br, which I don't read"):
+        fetch(url, LIMITS)
+
+
+def test_fetcher_asks_only_for_the_encodings_it_reads(server):
+    url = server.page("/story", ARTICLE_HTML)
+
+    fetch(url, LIMITS)
+
+    assert server.requests_to("/story")[0]["Accept-Encoding"] == "gzip, deflate"
+
+
+def test_corrupt_compressed_page_is_refused(server):
+    url = server.page("/story", b"\x1f\x8bnot really gzip", headers={"Content-Encoding": "gzip"})
+
+    with pytest.raises(UnsupportedContentError, match="compressed but damaged"):
+        fetch(url, LIMITS)
 
 
 def test_declared_oversize_is_refused_before_reading(server):
