@@ -275,6 +275,25 @@ def test_binary_content_is_refused_unread(server):
         fetch(url, LIMITS)
 
 
+@pytest.mark.parametrize("charset", ["utf-16", "utf-16le"])
+def test_utf16_page_with_its_charset_is_stored(store, server, charset):
+    body = ARTICLE_HTML.decode().encode(charset)
+    url = server.page("/harbour", body, content_type=f"text/html; charset={charset}")
+
+    [outcome] = ingest_url(store, url, limits=LIMITS, max_chars=200_000)
+
+    assert outcome.article.title == "Harbour Reopens After the Storm"
+
+
+def test_html_page_served_as_plain_text_is_read_as_html(store, server):
+    url = server.page("/harbour.txt", ARTICLE_HTML, content_type="text/plain; charset=utf-8")
+
+    [outcome] = ingest_url(store, url, limits=LIMITS, max_chars=200_000)
+
+    assert outcome.article.title == "Harbour Reopens After the Storm"
+    assert "<p>" not in outcome.article.text
+
+
 def test_binary_bytes_labelled_html_are_not_stored(store, server):
     url = server.page("/fake.html", b"\x00\x01\x02PNG" * 500, content_type="text/html")
 
