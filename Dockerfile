@@ -22,7 +22,8 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY summarizer ./summarizer
 COPY config ./config
-RUN pip install --no-cache-dir .
+# The postgres extra (psycopg), so `database_url` may name a PostgreSQL server.
+RUN pip install --no-cache-dir "./[postgres]"
 
 USER 10001
 VOLUME ["/data"]

@@ -20,6 +20,7 @@ from bot.digest import (
 )
 from bot.domain import DigestPage
 from bot.ingest import IngestError
+from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
 from bot.services import Services, build_services, configure_logging
 from bot.settings import Settings
 from bot.store import DatabaseUnavailable
@@ -28,7 +29,7 @@ from summarizer.errors import ModelLoadError
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
 
-INGESTIBLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+INGESTIBLE_SUFFIXES = TEXT_EXTENSIONS | HTML_EXTENSIONS
 PROGRESS_BAR_FROM = 5
 
 
@@ -76,13 +77,11 @@ def ingest(
         raise typer.Exit(1)
     failures = 0
     stored: list[StoredOutcome] = []
+    max_chars = services.settings.max_article_chars
     for path in tqdm(files, unit="file", disable=len(files) < PROGRESS_BAR_FROM):
         try:
             outcomes = ingest_file(
-                services.store,
-                path.name,
-                path.read_bytes(),
-                max_chars=services.settings.max_article_chars,
+                services.store, path.name, read_file(path, max_chars), max_chars=max_chars
             )
         except (IngestError, OSError) as exc:
             failures += 1
@@ -197,12 +196,22 @@ def config() -> None:
 
 
 def _collect(paths: list[Path]) -> list[Path]:
+    """The files named, and the article files inside the folders named: hidden files and
+    folders and a folder's README (which describes the folder, it is not an article) are
+    left out there."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.suffix.lower() in INGESTIBLE_SUFFIXES)
-            )
+            for found in sorted(path.rglob("*")):
+                inside = found.relative_to(path).parts
+                if found.suffix.lower() not in INGESTIBLE_SUFFIXES or any(
+                    part.startswith(".") for part in inside
+                ):
+                    continue
+                if found.stem.lower() == "readme":
+                    typer.echo(f"left out {found}: a folder's README is not an article", err=True)
+                    continue
+                files.append(found)
         elif path.exists():
             files.append(path)
         else:

@@ -2,12 +2,13 @@
 
 Routes are registered per test: a fixed answer (`page`), a redirect (`redirect`), or a
 hostile one (`huge` streams a 50 MiB page without Content-Length, `stalled` sends half a page
-and then never finishes). Every request is recorded with its headers, so conditional GETs can
-be checked.
+and then never finishes, `trickling_headers` sends its headers one byte at a time). Every
+request is recorded with its headers, so conditional GETs can be checked.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,8 +23,9 @@ class Route:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
-    kind: str = "fixed"  # fixed | huge | stalled
+    kind: str = "fixed"  # fixed | huge | stalled | trickle
     size: int = 0
+    interval_s: float = 0.0
 
 
 class PageServer:
@@ -33,7 +35,7 @@ class PageServer:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._stop = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -73,6 +75,14 @@ class PageServer:
         self.routes[path] = Route(kind="stalled", headers={"Content-Type": "text/html"})
         return self.url(path)
 
+    def trickling_headers(self, path: str, *, interval_s: float, size: int) -> str:
+        """A small page whose status line and headers (padded by `size` bytes) arrive one byte
+        every `interval_s`, each byte well within a read timeout."""
+        self.routes[path] = Route(
+            kind="trickle", size=size, interval_s=interval_s, body=b"<p>late</p>"
+        )
+        return self.url(path)
+
     def requests_to(self, path: str) -> list[dict[str, str]]:
         return [headers for requested, headers in self.requests if requested == path]
 
@@ -99,6 +109,9 @@ class PageServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 server.requests.append((self.path, dict(self.headers)))
                 route = server.routes.get(self.path, Route(status=404, body=b"not found"))
+                if route.kind == "trickle":
+                    self._send_trickle(route)
+                    return
                 if (
                     route.status == 200
                     and route.headers.get("ETag")
@@ -137,7 +150,29 @@ class PageServer:
                 self.wfile.flush()
                 server._stop.wait(30)
 
+            def _send_trickle(self, route: Route) -> None:
+                header = b"X-Padding: " + b"x" * route.size + b"\r\n"
+                head = b"HTTP/1.1 200 OK\r\n" + header + b"Content-Type: text/html\r\n"
+                try:
+                    for byte in head:
+                        if server._stop.wait(route.interval_s):
+                            return
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    length = f"Content-Length: {len(route.body)}\r\n\r\n".encode()
+                    self.wfile.write(length + route.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass
 
         return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Says nothing when a client hangs up early, which the fetcher does on purpose."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)

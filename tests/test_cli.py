@@ -99,6 +99,34 @@ def test_missing_paths_and_unsupported_files_fail_with_a_reason(environment):
     assert "skipped" in result.output and "notes.txt" in result.output
 
 
+def test_a_folders_readme_and_hidden_files_are_left_out(environment):
+    folder = environment / "articles"
+    shutil.copytree(FIXTURES, folder)
+    shutil.copy(FIXTURES / "kremlin_energy.txt", folder / "README.md")
+    (folder / ".drafts").mkdir()
+    shutil.copy(FIXTURES / "kremlin_energy.txt", folder / ".drafts" / "draft.txt")
+    (folder / "kremlin_energy.txt").unlink()
+
+    result = runner.invoke(app, ["ingest", "--no-summarize", str(folder)])
+
+    assert result.exit_code == 0, result.output
+    assert f"left out {folder / 'README.md'}: a folder's README is not an article" in result.output
+    assert "3 new, 0 already stored, 0 files skipped." in result.output
+
+
+@pytest.mark.timeout(30)
+def test_endless_file_is_refused_after_reading_past_the_limit_only(environment, monkeypatch):
+    monkeypatch.setenv("DIGESTBOT_MAX_ARTICLE_CHARS", "1000")
+    endless = environment / "endless.txt"
+    endless.symlink_to("/dev/zero")
+
+    result = runner.invoke(app, ["ingest", "--no-summarize", str(endless), "/dev/zero"])
+
+    assert result.exit_code == 1
+    assert "endless.txt” is over 4,000 bytes" in result.output
+    assert "can't read “zero”" in result.output
+
+
 def test_config_shows_effective_settings_with_the_token_masked(environment, monkeypatch):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:very-secret")
 

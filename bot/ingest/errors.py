@@ -20,7 +20,8 @@ class EmptyTextError(IngestError):
 
 
 class TextTooLongError(IngestError):
-    """The text is longer than the limit; `limit` and `size` are in characters."""
+    """The text is longer than the limit; `limit` and `size` are in characters, or in bytes
+    for a file refused before it is decoded."""
 
     def __init__(self, message: str, *, limit: int, size: int) -> None:
         super().__init__(message)

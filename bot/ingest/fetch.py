@@ -4,33 +4,47 @@ Algorithm, per request:
 1. The URL must be http(s) with a host. The host is resolved (getaddrinfo) and every address it
    resolves to is checked *before any connection is made*: private, loopback, link-local (which
    holds the cloud metadata address 169.254.169.254), shared, reserved, unspecified and
-   multicast addresses are refused unless they lie in `FetchLimits.allowed_networks`.
+   multicast addresses are refused unless they lie in `FetchLimits.allowed_networks`. An IPv6
+   address carrying an IPv4 one (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo) is judged
+   by the IPv4 address it carries.
 2. Redirects are followed by hand, at most `max_redirects`, and every hop goes through step 1.
-3. The body is streamed and reading stops as soon as it passes `max_bytes` (a declared
-   Content-Length past the cap is refused before reading); connect and read timeouts apply
-   per operation and `total_timeout_s` bounds a server that trickles bytes forever.
+3. The body is read raw and decoded by `BoundedDecoder`, which stops as soon as the *decoded*
+   body passes `max_bytes` (a declared Content-Length past the cap is refused before reading).
+   Connect and read timeouts apply per operation; `total_timeout_s` bounds the whole exchange,
+   redirects, headers and body included, so a server trickling bytes cannot hold a fetch.
 4. Only the content types the caller accepts are read; anything else is refused unread.
 
-Limit: the check and the connection resolve the name separately, so a DNS server answering
+`fetch` is synchronous for its callers (who run it in a worker thread) and runs the exchange on
+an event loop of its own, which is what lets one deadline cover every read and write.
+
+Limits: the check and the connection resolve the name separately, so a DNS server answering
 differently within milliseconds (DNS rebinding) could slip through; the address check still
 stops every redirect, literal address and ordinary private name, which is the common attack.
+Name resolution blocks, so the deadline cannot cut it short; the system resolver's own timeouts
+bound it.
 
 Extraction never happens here (see bot.ingest.pages): this module only moves bytes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import ipaddress
 import socket
 import ssl
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import certifi
 import httpx
 
+from bot.ingest.content_coding import (
+    ACCEPT_ENCODING,
+    BoundedDecoder,
+    DecodedTooLargeError,
+    UnreadableEncodingError,
+)
 from bot.ingest.errors import (
     BlockedAddressError,
     ConnectionFailedError,
@@ -105,26 +119,44 @@ def fetch(
     `accept` lists the media types that will be read; `headers` are extra request headers
     (If-None-Match / If-Modified-Since for a conditional GET).
     """
+    return asyncio.run(_fetch_before_deadline(_parse_url(url), limits, accept, headers or {}))
+
+
+async def _fetch_before_deadline(
+    url: httpx.URL, limits: FetchLimits, accept: frozenset[str], headers: dict[str, str]
+) -> FetchedPage:
+    try:
+        async with asyncio.timeout(limits.total_timeout_s):
+            return await _fetch(url, limits, accept, headers)
+    except TimeoutError as exc:
+        raise FetchTimeoutError(
+            f"{url.host} took more than {limits.total_timeout_s:g} s to answer. "
+            "Try again later, or paste the article's text."
+        ) from exc
+
+
+async def _fetch(
+    url: httpx.URL, limits: FetchLimits, accept: frozenset[str], headers: dict[str, str]
+) -> FetchedPage:
     timeout = httpx.Timeout(
         connect=limits.connect_timeout_s,
         read=limits.read_timeout_s,
         write=limits.read_timeout_s,
         pool=limits.connect_timeout_s,
     )
-    deadline = time.monotonic() + limits.total_timeout_s
-    request_headers = {"User-Agent": USER_AGENT, **(headers or {})}
-    with httpx.Client(
+    request_headers = {"User-Agent": USER_AGENT, **headers, "Accept-Encoding": ACCEPT_ENCODING}
+    async with httpx.AsyncClient(
         timeout=timeout, follow_redirects=False, headers=request_headers, verify=_tls_context()
     ) as client:
-        current = _parse_url(url)
+        current = url
         for _hop in range(limits.max_redirects + 1):
             check_address(current, limits.allowed_networks)
             try:
-                with client.stream("GET", current) as response:
+                async with client.stream("GET", current) as response:
                     if response.is_redirect and response.status_code != 304:
                         current = _redirect_target(response)
                         continue
-                    return _read(response, limits, accept, deadline)
+                    return await _read(response, limits, accept)
             except httpx.TimeoutException as exc:
                 raise FetchTimeoutError(
                     f"{current.host} took too long to answer ({_timeout_kind(exc)}). "
@@ -157,17 +189,47 @@ def check_address(url: httpx.URL, allowed: tuple[IPNetwork, ...] = ()) -> None:
         ) from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if _forbidden(address) and not any(address in network for network in allowed):
+        if _forbidden(address, allowed):
             raise BlockedAddressError(
                 f"I don't fetch {url.host}: it points to a private or reserved address "
                 f"({address}). Only public web pages can be added."
             )
 
 
-def _forbidden(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+_NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
+# Prefixes whose last 32 bits are an IPv4 address: NAT64's well-known prefix, IPv4-compatible
+# (deprecated, but ::7f00:1 still names 127.0.0.1) and IPv4-translated (SIIT).
+_IPV4_IN_LAST_32_BITS = tuple(
+    ipaddress.ip_network(prefix) for prefix in ("64:ff9b::/96", "::/96", "::ffff:0:0:0/96")
+)
+
+
+def _forbidden(address: IPAddress, allowed: tuple[IPNetwork, ...]) -> bool:
+    """Whether `address` is not public and not allowed; an IPv6 address carrying an IPv4 one is
+    judged by the IPv4 address, the one its traffic finally reaches."""
+    if any(address in network for network in allowed):
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64_LOCAL_USE:  # a site's own translator; where it leads is unknowable
+            return True
+        carried = _embedded_ipv4(address)
+        if carried is not None:
+            return _forbidden(carried, allowed)
     return not address.is_global or address.is_multicast
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries (IPv4-mapped or -translated, IPv4-compatible,
+    NAT64 64:ff9b::/96, 6to4, Teredo client), or None."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if any(address in network for network in _IPV4_IN_LAST_32_BITS):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
 
 
 def _parse_url(text: str) -> httpx.URL:
@@ -189,8 +251,8 @@ def _redirect_target(response: httpx.Response) -> httpx.URL:
     return _parse_url(str(response.url.join(location)))
 
 
-def _read(
-    response: httpx.Response, limits: FetchLimits, accept: frozenset[str], deadline: float
+async def _read(
+    response: httpx.Response, limits: FetchLimits, accept: frozenset[str]
 ) -> FetchedPage:
     url = str(response.url)
     if response.status_code == 304:
@@ -208,15 +270,18 @@ def _read(
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise _too_large(url, limits)
     body = bytearray()
-    for chunk in response.iter_bytes():
-        body.extend(chunk)
-        if len(body) > limits.max_bytes:
-            raise _too_large(url, limits)
-        if time.monotonic() > deadline:
-            raise FetchTimeoutError(
-                f"{url} took more than {limits.total_timeout_s:g} s to download. "
-                "Try again later, or paste the article's text."
-            )
+    try:
+        decoder = BoundedDecoder(response.headers.get("content-encoding", ""), limits.max_bytes)
+        async for chunk in response.aiter_raw():
+            body += decoder.decode(chunk)
+        body += decoder.flush()
+    except DecodedTooLargeError:
+        raise _too_large(url, limits) from None
+    except UnreadableEncodingError as exc:
+        raise UnsupportedContentError(
+            f"I could not read {url}: its body is {exc}. "
+            "Send a link to another copy, or the article's text."
+        ) from exc
     return FetchedPage(
         url=url,
         content=bytes(body),

@@ -1,7 +1,8 @@
 """Fetched pages to article drafts: decode with the server's charset, then extract.
 
 HTML goes through the same trafilatura extraction as uploaded HTML files; plain text through
-the pasted-text pipeline. The article's source is the page's final URL (after redirects).
+the pasted-text pipeline, unless the "text" is an HTML page served as text/plain. The article's
+source is the page's final URL (after redirects).
 """
 
 from __future__ import annotations
@@ -9,28 +10,20 @@ from __future__ import annotations
 from bot.domain import ArticleDraft
 from bot.ingest.articles import parse_text
 from bot.ingest.decode import decode_text
-from bot.ingest.documents import parse_html
-from bot.ingest.errors import UnsupportedContentError
+from bot.ingest.documents import looks_like_html, parse_html
+from bot.ingest.errors import UndecodableFileError, UnsupportedContentError
 from bot.ingest.fetch import FetchedPage
 
 
 def parse_page(page: FetchedPage, *, max_chars: int) -> list[ArticleDraft]:
     """The articles of a fetched page, `source` = its final URL (IngestError if none)."""
-    markup = _decode(page)
-    if page.content_type == "text/plain":
-        return parse_text(markup, source=page.url, max_chars=max_chars)
-    return parse_html(page.url, markup, page.url, max_chars)
-
-
-def _decode(page: FetchedPage) -> str:
-    if b"\x00" in page.content:  # no web page holds NUL bytes; a mislabelled binary does
+    try:
+        markup = decode_text(page.url, page.content, charset=page.charset)
+    except UndecodableFileError as exc:
         raise UnsupportedContentError(
             f"{page.url} is labelled {page.content_type} but holds binary data, not a web page. "
             "Send a link to an article's page, or the article's text."
-        )
-    if page.charset:
-        try:
-            return page.content.decode(page.charset)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_text(page.url, page.content)
+        ) from exc
+    if page.content_type == "text/plain" and not looks_like_html(markup):
+        return parse_text(markup, source=page.url, max_chars=max_chars)
+    return parse_html(page.url, markup, page.url, max_chars)

@@ -72,3 +72,44 @@ def test_text_files_in_common_encodings_are_decoded(data: bytes) -> None:
     (draft,) = parse_file("budget.txt", data)
 
     assert draft.text == BODY
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_file_without_a_byte_order_mark_is_decoded_without_nuls(encoding) -> None:
+    (draft,) = parse_file("budget.txt", BODY.encode(encoding))
+
+    assert draft.text == BODY
+
+
+def test_text_file_limit_counts_characters_not_bytes() -> None:
+    text = "Депутаты утвердили бюджет порта после долгих споров о причалах и дорогах. " * 12
+    data = text.encode("utf-8")
+    assert len(text) < 1_000 < len(data)
+
+    (draft,) = parse_file("budget.txt", data, max_chars=1_000)
+
+    assert draft.text.startswith("Депутаты утвердили бюджет порта")
+
+
+def test_text_file_holding_an_html_page_is_read_as_html(fixture_bytes) -> None:
+    (draft,) = parse_file("saved_page.txt", fixture_bytes("article.html"))
+
+    assert draft.title == "Harbour Reopens After the Storm"
+    assert "first ferry of the season" in draft.text
+    assert "<" not in draft.text and "All rights reserved" not in draft.text
+
+
+def test_text_file_holding_html_fragments_is_read_as_html() -> None:
+    markup = "".join(f"<p>{BODY}</p>\n" for _ in range(3))
+
+    (draft,) = parse_file("notes.txt", markup.encode())
+
+    assert "<p>" not in draft.text and BODY in draft.text
+
+
+def test_markdown_with_a_few_tags_is_still_read_as_markdown() -> None:
+    text = f"# Budget\n\n{BODY} <b>Vote</b> <i>mardi</i>.\n"
+
+    (draft,) = parse_file("budget.md", text.encode())
+
+    assert "<b>Vote</b>" in draft.text

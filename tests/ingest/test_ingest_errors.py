@@ -62,6 +62,26 @@ def test_binary_bytes_are_refused_as_undecodable() -> None:
         parse_file("photo.txt", bytes(range(256)) * 4)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        ARTICLE.encode().replace(b" ", b"\x00"),  # valid UTF-8, but NULs: not text
+        b"\x00\x01\x02PNG" * 500,
+    ],
+    ids=["nuls in utf-8", "binary"],
+)
+def test_bytes_holding_nuls_that_are_not_utf16_are_refused(data: bytes) -> None:
+    with pytest.raises(UndecodableFileError, match="binary file"):
+        parse_file("notes.txt", data)
+
+
+def test_file_over_the_byte_limit_is_refused_before_decoding() -> None:
+    with pytest.raises(TextTooLongError, match="over 4,000 bytes") as raised:
+        parse_file("notes.txt", b"x" * 4_001, max_chars=1_000)
+
+    assert (raised.value.limit, raised.value.size) == (4_000, 4_001)
+
+
 def test_every_refusal_can_be_caught_as_ingest_error() -> None:
     for error in (NotAnArticleError, TextTooLongError, UndecodableFileError, UnsupportedFileError):
         assert issubclass(error, IngestError)
