@@ -59,7 +59,6 @@ from telegram.error import (
     Forbidden,
     NetworkError,
     RetryAfter,
-    TelegramError,
 )
 from telegram.ext import AIORateLimiter
 
@@ -107,7 +106,7 @@ async def deliver_due(services: Services, bot: Bot, now: datetime | None = None)
         async with slots:
             try:
                 return await deliver_subscription(services, bot, subscription, now, rendered)
-            except TelegramError:
+            except Exception:  # one delivery's failure never stops the others
                 log.exception(
                     "delivery of %s to chat %d failed; it resumes on a later tick",
                     subscription.topic, subscription.chat_id,
@@ -293,7 +292,8 @@ async def _send_parts(
             parts = parts[:index] + repaired + parts[index + 1 :]
             extra_pieces = [[] for _ in repaired[1:]]
             part_articles = part_articles[: index + 1] + extra_pieces + part_articles[index + 1 :]
-            await asyncio.to_thread(store.replace_parts, delivery.id, parts, part_articles)
+            if not await asyncio.to_thread(store.replace_parts, delivery.id, parts, part_articles):
+                return _unsubscribed_meanwhile(delivery, chat_id)
             continue
         except NetworkError as exc:  # retries exhausted; BadRequest was caught above
             log.warning(
@@ -303,12 +303,24 @@ async def _send_parts(
             return False
         last_sent_at = time.monotonic()
         index += 1
-        await asyncio.to_thread(store.mark_part_sent, delivery.id, index)
+        if not await asyncio.to_thread(store.mark_part_sent, delivery.id, index):
+            return _unsubscribed_meanwhile(delivery, chat_id)
     await asyncio.to_thread(store.finish_delivery, delivery.id, status="sent", next_run_at=next_at)
     log.info(
         "delivered %s digest to chat %d (%d messages)", subscription.topic, chat_id, len(parts)
     )
     return True
+
+
+def _unsubscribed_meanwhile(delivery: Delivery, chat_id: int) -> bool:
+    """The delivery's row went with its subscription (unsubscribed while it was being sent):
+    its remaining messages are dropped. Returns False (the delivery did not finish)."""
+    log.info(
+        "delivery %d to chat %d: the subscription was removed while it was sent; "
+        "its remaining messages are dropped",
+        delivery.id, chat_id,
+    )  # fmt: skip
+    return False
 
 
 async def _send_with_retries(

@@ -361,3 +361,56 @@ async def test_subscriptions_due_together_on_one_topic_share_one_composed_digest
     assert sorted(composed) == ["russia", "soybean"]
     russia = [text for chat_id, text in recorder.sent if "Russia gas exports" in text]
     assert len(russia) == 3 and len(set(russia)) == 1
+
+
+class UnsubscribingBot(RecordingBot):
+    """Unsubscribes the chat from its topic while its first message is on the way."""
+
+    def __init__(self, services: Services, topic: str = "russia") -> None:
+        super().__init__()
+        self.services, self.topic = services, topic
+
+    async def send_message(self, chat_id: int, text: str, **kwargs) -> None:
+        self.services.store.unsubscribe(chat_id, self.topic)
+        await super().send_message(chat_id, text, **kwargs)
+
+
+async def test_unsubscribing_while_a_digest_is_sent_ends_that_delivery_quietly(services):
+    subscribe(services, chat_id=7)
+    subscribe(services, chat_id=8)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    bot = UnsubscribingBot(services)
+
+    finished = await deliver_due(services, bot, now=START)
+
+    assert sorted(chat for chat, _ in bot.sent) == [7, 8]
+    assert finished == 0
+    assert services.store.subscriptions(7) == [] and services.store.subscriptions(8) == []
+
+
+class BrokenForChat(RecordingBot):
+    """Fails with an unexpected (non-Telegram) error for one chat."""
+
+    def __init__(self, broken_chat: int) -> None:
+        super().__init__()
+        self.broken_chat = broken_chat
+
+    async def send_message(self, chat_id: int, text: str, **kwargs) -> None:
+        if chat_id == self.broken_chat:
+            raise RuntimeError("unexpected failure")
+        await super().send_message(chat_id, text, **kwargs)
+
+
+async def test_an_unexpected_error_in_one_delivery_does_not_stop_the_others(services, caplog):
+    services.settings.delivery_concurrency = 1
+    subscribe(services, chat_id=7)
+    subscribe(services, chat_id=8)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    bot = BrokenForChat(broken_chat=7)
+
+    finished = await deliver_due(services, bot, now=START)
+
+    assert [chat for chat, _ in bot.sent] == [8] and finished == 1
+    assert "unexpected failure" in caplog.text
+    [resumable] = services.store.due_subscriptions(START + timedelta(seconds=1))
+    assert resumable.chat_id == 7

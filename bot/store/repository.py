@@ -516,23 +516,32 @@ class Store:
 
     def replace_parts(
         self, delivery_id: int, parts: list[str], part_articles: list[list[tuple[int, str]]]
-    ) -> None:
+    ) -> bool:
         """Change the messages a delivery still has to send (those before `parts_sent` are
-        unchanged): a message Telegram refused is replaced by a re-split or plain version."""
+        unchanged): a message Telegram refused is replaced by a re-split or plain version.
+        False when the delivery is gone (its subscription was removed meanwhile)."""
 
-        def work(session: Session) -> None:
+        def work(session: Session) -> bool:
             row = session.get(DeliveryRow, delivery_id)
+            if row is None:
+                return False
             row.parts, row.part_articles = json.dumps(parts), json.dumps(part_articles)
+            return True
 
-        self._run(work)
+        return self._run(work)
 
-    def mark_part_sent(self, delivery_id: int, parts_sent: int) -> None:
-        """Record that Telegram confirmed the first `parts_sent` messages of a delivery."""
+    def mark_part_sent(self, delivery_id: int, parts_sent: int) -> bool:
+        """Record that Telegram confirmed the first `parts_sent` messages of a delivery; False
+        when the delivery is gone (its subscription was removed while it was being sent)."""
 
-        def work(session: Session) -> None:
-            session.get(DeliveryRow, delivery_id).parts_sent = parts_sent
+        def work(session: Session) -> bool:
+            row = session.get(DeliveryRow, delivery_id)
+            if row is None:
+                return False
+            row.parts_sent = parts_sent
+            return True
 
-        self._run(work)
+        return self._run(work)
 
     def finish_delivery(
         self, delivery_id: int, *, status: str, next_run_at: datetime, error: str | None = None
@@ -545,6 +554,8 @@ class Store:
 
         def work(session: Session) -> None:
             row = session.get(DeliveryRow, delivery_id)
+            if row is None:  # its subscription was removed meanwhile
+                return
             row.status, row.error, row.finished_at = status, error, _now()
             subscription = session.get(SubscriptionRow, row.subscription_id)
             if subscription is None:
