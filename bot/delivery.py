@@ -12,8 +12,8 @@ the subscription's `covered_until` to the digest's cutoff and sets its next run.
   while the process died before recording it (logged on resume);
 - a digest missed while the bot was down is sent once on return, covering everything since the
   previous one; the next run is computed from now, so missed slots are not replayed;
-- a week without new articles about the topic sends nothing (or, with `notify_empty_digest`,
-  one short "nothing new" line);
+- a week without new articles about the topic sends nothing and records no delivery (or, with
+  `notify_empty_digest`, one short "nothing new" line);
 - a digest covers the articles that arrived up to `arrival_settle_s` (a setting, 10 s) before
   the push, not up to the push itself: an article is stamped with its arrival just before its
   transaction commits, and one still committing when a push selected its articles would
@@ -151,14 +151,22 @@ async def deliver_subscription(
     if delivery is None:
         settle = timedelta(seconds=services.settings.arrival_settle_s)
         cutoff = max(now - settle, subscription.covered_until)
-        delivery = await _begin_delivery(
+        parts, part_articles = await _rendered(
             services, subscription, cutoff, {} if rendered is None else rendered
         )
-        if not delivery.parts:
+        if not parts:  # nothing to send: no delivery row, the subscription just moves on
             await asyncio.to_thread(
-                store.finish_delivery, delivery.id, status="empty", next_run_at=next_at
+                store.skip_empty_run, subscription.id, covered_until=cutoff, next_run_at=next_at
             )
             return True
+        delivery = await asyncio.to_thread(
+            store.begin_delivery,
+            subscription.id,
+            due_at=subscription.next_run_at,
+            covered_until=cutoff,
+            parts=parts,
+            part_articles=part_articles,
+        )
     elif delivery.parts_sent < len(delivery.parts):
         log.warning(
             "resuming delivery %d to chat %d at message %d of %d; that message may have "
@@ -171,25 +179,18 @@ async def deliver_subscription(
     return await _send_parts(services, bot, subscription, delivery, next_at)
 
 
-async def _begin_delivery(
+async def _rendered(
     services: Services, subscription: Subscription, cutoff: datetime, rendered: RenderedDigests
-) -> Delivery:
-    """Record the delivery of the articles that arrived after the subscription's
-    `covered_until` and up to `cutoff`, with its messages, before anything is sent."""
+) -> tuple[list[str], list[list[tuple[int, str]]]]:
+    """The messages of the digest of the articles that arrived after the subscription's
+    `covered_until` and up to `cutoff`, rendered once per run for every subscription sharing
+    its topic, period and time zone."""
     key = (subscription.topic, subscription.covered_until, subscription.timezone)
     if key not in rendered:  # the first task asking renders; the others await the same result
         rendered[key] = asyncio.ensure_future(
             asyncio.to_thread(_render, services, subscription, cutoff)
         )
-    parts, part_articles = await rendered[key]
-    return await asyncio.to_thread(
-        services.store.begin_delivery,
-        subscription.id,
-        due_at=subscription.next_run_at,
-        covered_until=cutoff,
-        parts=parts,
-        part_articles=part_articles,
-    )
+    return await rendered[key]
 
 
 def _render(

@@ -414,3 +414,18 @@ async def test_an_unexpected_error_in_one_delivery_does_not_stop_the_others(serv
     assert "unexpected failure" in caplog.text
     [resumable] = services.store.due_subscriptions(START + timedelta(seconds=1))
     assert resumable.chat_id == 7
+
+
+async def test_a_run_with_nothing_to_send_records_no_delivery(services):
+    subscribe(services)
+    services.store.set_schedule(
+        services.store.subscriptions(7)[0].id, schedule="daily 09:00", next_run_at=START
+    )
+    bot = RecordingBot()
+
+    for day in range(5):
+        await deliver_due(services, bot, now=START + timedelta(days=day))
+
+    [subscription] = services.store.subscriptions(7)
+    assert bot.sent == [] and services.store.deliveries(subscription.id) == []
+    assert subscription.next_run_at == START + timedelta(days=5)

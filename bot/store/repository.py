@@ -548,8 +548,8 @@ class Store:
     ) -> None:
         """Close a delivery and, in the same transaction, move its subscription on.
 
-        With status "sent" or "empty" the subscription's articles up to the delivery's cutoff
-        count as delivered; with "failed" they stay for the next push.
+        With status "sent" the subscription's articles up to the delivery's cutoff count as
+        delivered; with "failed" they stay for the next push.
         """
 
         def work(session: Session) -> None:
@@ -560,9 +560,22 @@ class Store:
             subscription = session.get(SubscriptionRow, row.subscription_id)
             if subscription is None:
                 return
-            if status in ("sent", "empty"):
+            if status == "sent":
                 subscription.covered_until = row.covered_until
             subscription.next_run_at = next_run_at
+
+        self._run(work)
+
+    def skip_empty_run(
+        self, subscription_id: int, *, covered_until: datetime, next_run_at: datetime
+    ) -> None:
+        """A run with nothing to send: move the subscription on (its articles up to
+        `covered_until` count as delivered) without recording a delivery."""
+
+        def work(session: Session) -> None:
+            row = session.get(SubscriptionRow, subscription_id)
+            if row is not None:
+                row.covered_until, row.next_run_at = covered_until, next_run_at
 
         self._run(work)
 
