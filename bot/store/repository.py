@@ -149,11 +149,10 @@ class Store:
 
         try:
             stored, new = self._run(work)
-        except IntegrityError:  # stored concurrently by another process: same content
-            found = self._run(
-                lambda s: s.scalar(select(ArticleRow).where(ArticleRow.fingerprint == fingerprint))
-            )
-            return _article(found), False
+        except IntegrityError:
+            # Another process stored the same content, or added this source to the same story,
+            # between our reads and our write: done again, the work now finds what it stored.
+            stored, new = self._run(work)
         if new:  # the next digest of its period finds it in memory
             self._remember(self._article_cache, {stored.id: stored})
         return stored, new
@@ -654,21 +653,12 @@ class Store:
     def mark_entries_seen(self, feed_id: int, keys: Sequence[str], now: datetime) -> None:
         """Record entry keys as taken in (keys seen before are skipped)."""
 
-        def work(session: Session) -> None:
-            known = set(
-                session.scalars(
-                    select(FeedEntryRow.entry_key).where(
-                        FeedEntryRow.feed_id == feed_id, FeedEntryRow.entry_key.in_(list(keys))
-                    )
-                )
-            )
-            session.add_all(
-                FeedEntryRow(feed_id=feed_id, entry_key=key, seen_at=now)
-                for key in dict.fromkeys(keys)
-                if key not in known
-            )
-
-        self._run(work)
+        if not keys:
+            return
+        rows = [{"feed_id": feed_id, "entry_key": key, "seen_at": now} for key in set(keys)]
+        # one statement skipping keys already there, so another process marking the same entry
+        # at the same time cannot make it fail
+        self._run(lambda session: _insert_new(session, FeedEntryRow, rows))
 
     def feed_polled(
         self,
@@ -722,6 +712,12 @@ def _upsert(session: Session, row: type, keys: dict, values: dict) -> None:
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(row).values(**keys, **values)
     session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+
+
+def _insert_new(session: Session, row: type, values: list[dict]) -> None:
+    """Insert rows, skipping those whose primary key is taken (INSERT … ON CONFLICT DO NOTHING)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(row).values(values).on_conflict_do_nothing())
 
 
 def _now() -> datetime:
