@@ -3,6 +3,8 @@ downtime, and stopped for chats that block the bot."""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +14,7 @@ from bot.delivery import deliver_due
 from bot.domain import ArticleDraft
 from bot.services import Services
 from bot.settings import Settings
+from bot.store import open_store
 from bot.worker import process_batch
 from summarizer.text import split_sentences
 
@@ -429,3 +432,29 @@ async def test_a_run_with_nothing_to_send_records_no_delivery(services):
     [subscription] = services.store.subscriptions(7)
     assert bot.sent == [] and services.store.deliveries(subscription.id) == []
     assert subscription.next_run_at == START + timedelta(days=5)
+
+
+class SlowBot(RecordingBot):
+    """Takes a moment per message, as Telegram does, so two push runs overlap."""
+
+    async def send_message(self, chat_id: int, text: str, **kwargs) -> None:
+        await asyncio.sleep(0.05)
+        await super().send_message(chat_id, text, **kwargs)
+
+
+async def test_a_second_instance_on_the_same_database_sends_no_pushes(services, tmp_path):
+    second = replace(services, store=open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}"))
+    for chat_id in range(1, 21):
+        subscribe(services, chat_id=chat_id)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    first_bot, second_bot = SlowBot(), SlowBot()
+
+    await asyncio.gather(
+        deliver_due(services, first_bot, now=START), deliver_due(second, second_bot, now=START)
+    )
+    await deliver_due(second, second_bot, now=START + timedelta(seconds=30))
+
+    sent_to = sorted(chat for chat, _ in first_bot.sent + second_bot.sent)
+    assert sent_to == list(range(1, 21))
+    assert not first_bot.sent or not second_bot.sent
+    second.store.close()

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -36,6 +39,7 @@ from bot.store.models import (
     DeliveryRow,
     FeedEntryRow,
     FeedRow,
+    LeaseRow,
     SubscriptionRow,
     SummaryRow,
     UTCDateTime,
@@ -54,6 +58,8 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # who this Store is when it takes a lease: host, process and a token of its own
+        self.instance_id = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # Stored articles and their passage vectors (under one model key) do not change, but for
         # an article's list of sources, which grows when a duplicate arrives: what was read or
@@ -586,6 +592,27 @@ class Store:
             .order_by(DeliveryRow.id)
         )
         return self._run(lambda s: [tuple(r) for r in s.execute(query)])
+
+    # -- leases -------------------------------------------------------------------------------
+
+    def take_lease(self, name: str, holder: str, *, now: datetime, ttl_s: float) -> bool:
+        """Take or renew the lease `name` for `holder` until `now + ttl_s`; False while another
+        holder's lease has not expired. One conditional statement each, so two processes asking
+        at once cannot both get it."""
+
+        def work(session: Session) -> bool:
+            _insert_new(session, LeaseRow, [{"name": name, "holder": holder, "expires_at": now}])
+            taken = session.execute(
+                update(LeaseRow)
+                .where(
+                    LeaseRow.name == name, or_(LeaseRow.holder == holder, LeaseRow.expires_at < now)
+                )
+                .values(holder=holder, expires_at=now + timedelta(seconds=ttl_s))
+                .execution_options(synchronize_session=False)
+            )
+            return taken.rowcount == 1
+
+        return self._run(work)
 
     # -- feeds --------------------------------------------------------------------------------
 

@@ -323,3 +323,29 @@ def test_feed_entries_another_process_marked_seen_meanwhile_do_not_fail(sqlite_s
 
     assert sqlite_store.seen_entry_keys(feed.id, ["id:a", "link:a"]) == {"id:a", "link:a"}
     other.close()
+
+
+def test_a_lease_is_held_by_one_holder_until_it_expires_unrenewed(store):
+    def take(holder: str, seconds: int) -> bool:
+        return store.take_lease("pushes", holder, now=NOW + timedelta(seconds=seconds), ttl_s=30)
+
+    assert take("a", 0) and not take("b", 10)
+    assert take("a", 20) and not take("b", 49)  # renewed: now held until 50 s
+    assert take("b", 51) and not take("a", 52)
+    assert take("a", 82)  # b did not renew it
+
+
+def test_two_processes_asking_for_a_free_lease_at_once_get_it_once(sqlite_store, tmp_path):
+    stores = [open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}") for _ in range(8)]
+    barrier = threading.Barrier(len(stores))
+
+    def ask(index: int) -> bool:
+        barrier.wait()
+        return stores[index].take_lease("pushes", f"p{index}", now=NOW, ttl_s=30)
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        taken = list(pool.map(ask, range(len(stores))))
+
+    assert sum(taken) == 1
+    for opened in stores:
+        opened.close()
