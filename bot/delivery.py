@@ -12,14 +12,16 @@ the subscription's `covered_until` to the digest's cutoff and sets its next run.
   while the process died before recording it (logged on resume);
 - a digest missed while the bot was down is sent once on return, covering everything since the
   previous one; the next run is computed from now, so missed slots are not replayed;
-- a week without new articles about the topic sends nothing (or, with `notify_empty_digest`,
-  one short "nothing new" line);
+- a week without new articles about the topic sends nothing and records no delivery (or, with
+  `notify_empty_digest`, one short "nothing new" line);
 - a digest covers the articles that arrived up to `arrival_settle_s` (a setting, 10 s) before
   the push, not up to the push itself: an article is stamped with its arrival just before its
   transaction commits, and one still committing when a push selected its articles would
   otherwise fall before that push's cutoff yet outside its digest, and never be pushed (seen
   end to end: the first article of a fresh process, slowed by loading the language model, was
-  lost this way).
+  lost this way);
+- one process at a time sends a database's pushes (`PushLease`): a second `digestbot run` on
+  the same database sends none, and never resumes a delivery the first is sending.
 
 What Telegram answers, and what happens (errors are mapped here, in `_send_parts`):
 - pace: `rate_limiter()` spaces all sends evenly under ~30/s and group sends under 20/min; the
@@ -59,7 +61,6 @@ from telegram.error import (
     Forbidden,
     NetworkError,
     RetryAfter,
-    TelegramError,
 )
 from telegram.ext import AIORateLimiter
 
@@ -76,6 +77,8 @@ from bot.formatting import (
 )
 from bot.schedule import next_run, parse_schedule
 from bot.services import Services
+from bot.settings import Settings
+from bot.store import DatabaseUnavailable, Store
 
 log = logging.getLogger(__name__)
 
@@ -89,32 +92,106 @@ GROUP_PER_MIN = 19
 # About one message per second per chat: a digest's messages to one chat are spaced this much.
 CHAT_INTERVAL_S = 1.0
 
+PUSH_LEASE = "pushes"  # the lease (bot.store) of the process sending a database's pushes
+PUSH_LEASE_TICKS = 3  # the lease outlives this many scheduler ticks...
+MIN_PUSH_LEASE_S = 30.0  # ...and at least this long
+_waiting_for_lease: set[str] = set()  # stores (instance ids) told another process pushes
+
 # (topic, covered_until, time zone) → (messages, articles per message), shared within one run
 RenderedDigests = dict[
     tuple[str, datetime, str], asyncio.Future[tuple[list[str], list[list[tuple[int, str]]]]]
 ]
 
 
+class PushLease:
+    """The right to send this database's pushes, held by one process at a time.
+
+    Until several bots can share the work, two `digestbot run` on one database would send each
+    digest twice (and one would "resume" a delivery the other is sending). So the pushes run
+    under a lease row (`Store.take_lease`): taken or renewed at each tick and, during a long
+    run, by a heartbeat every third of its lifetime; another process gets it only once it
+    expired unrenewed (its holder died or hangs). This process stops sending once its last
+    renewal is two thirds of the lifetime old, so it is never still sending when another could
+    take over (both processes' clocks are assumed to agree, as on one host).
+    """
+
+    def __init__(self, store: Store, ttl_s: float) -> None:
+        self.store = store
+        self.ttl_s = ttl_s
+        self._renewed_at: float | None = None  # time.monotonic() of the last renewal
+
+    @classmethod
+    def for_settings(cls, store: Store, settings: Settings) -> PushLease:
+        """A lease outliving a few ticks, so a live process keeps it between its runs."""
+        return cls(store, max(PUSH_LEASE_TICKS * settings.scheduler_tick_s, MIN_PUSH_LEASE_S))
+
+    def renew(self) -> bool:
+        """Take or renew the lease (a blocking call); whether this process holds it."""
+        asked_at = time.monotonic()
+        holds = self.store.take_lease(
+            PUSH_LEASE, self.store.instance_id, now=datetime.now(UTC), ttl_s=self.ttl_s
+        )
+        self._renewed_at = asked_at if holds else None
+        return holds
+
+    def held(self) -> bool:
+        """Whether the lease surely has not expired yet (a heartbeat's margin left)."""
+        return self._renewed_at is not None and (
+            time.monotonic() < self._renewed_at + self.ttl_s * 2 / 3
+        )
+
+    async def keep(self) -> None:
+        """Renew the lease every third of its lifetime until cancelled."""
+        while True:
+            await asyncio.sleep(self.ttl_s / 3)
+            try:
+                await asyncio.to_thread(self.renew)
+            except DatabaseUnavailable as exc:
+                log.error("could not renew the push lease: %s", exc)
+
+
 async def deliver_due(services: Services, bot: Bot, now: datetime | None = None) -> int:
     """Push every due digest, `delivery_concurrency` subscriptions at a time (the rate limiter
-    keeps the pace Telegram allows); returns how many deliveries finished."""
+    keeps the pace Telegram allows), if this process holds the push lease; returns how many
+    deliveries finished."""
     now = now or datetime.now(UTC)
-    due = await asyncio.to_thread(services.store.due_subscriptions, now)
-    slots = asyncio.Semaphore(services.settings.delivery_concurrency)
-    rendered: RenderedDigests = {}
+    lease = PushLease.for_settings(services.store, services.settings)
+    if not await asyncio.to_thread(lease.renew):
+        if services.store.instance_id not in _waiting_for_lease:
+            _waiting_for_lease.add(services.store.instance_id)
+            log.warning(
+                "another digestbot process is sending this database's pushes; this one sends "
+                "none until that one stops and its lease expires (%.0f s after its last renewal)",
+                lease.ttl_s,
+            )
+        return 0
+    if services.store.instance_id in _waiting_for_lease:
+        _waiting_for_lease.discard(services.store.instance_id)
+        log.warning("this process now sends the pushes (the other one's lease expired)")
+    heartbeat = asyncio.create_task(lease.keep())
+    try:
+        due = await asyncio.to_thread(services.store.due_subscriptions, now)
+        slots = asyncio.Semaphore(services.settings.delivery_concurrency)
+        rendered: RenderedDigests = {}
 
-    async def deliver(subscription: Subscription) -> bool:
-        async with slots:
-            try:
-                return await deliver_subscription(services, bot, subscription, now, rendered)
-            except TelegramError:
-                log.exception(
-                    "delivery of %s to chat %d failed; it resumes on a later tick",
-                    subscription.topic, subscription.chat_id,
-                )  # fmt: skip
-                return False
+        async def deliver(subscription: Subscription) -> bool:
+            async with slots:
+                if not lease.held():
+                    return False
+                try:
+                    return await deliver_subscription(
+                        services, bot, subscription, now, rendered, lease
+                    )
+                except Exception:  # one delivery's failure never stops the others
+                    log.exception(
+                        "delivery of %s to chat %d failed; it resumes on a later tick",
+                        subscription.topic, subscription.chat_id,
+                    )  # fmt: skip
+                    return False
 
-    return sum(await asyncio.gather(*(deliver(subscription) for subscription in due)))
+        return sum(await asyncio.gather(*(deliver(subscription) for subscription in due)))
+    finally:
+        heartbeat.cancel()
 
 
 def rate_limiter() -> AIORateLimiter:
@@ -135,11 +212,13 @@ async def deliver_subscription(
     subscription: Subscription,
     now: datetime,
     rendered: RenderedDigests | None = None,
+    lease: PushLease | None = None,
 ) -> bool:
     """Send (or resume) one subscription's digest; True when the delivery finished.
 
     `rendered` shares digests between the subscriptions of one run: those with the same topic,
-    covered period and time zone get the same messages, selected and rendered once.
+    covered period and time zone get the same messages, selected and rendered once. With a
+    `lease`, no message is sent once it is no longer surely held.
     """
     store = services.store
     next_at = next_run(
@@ -152,14 +231,22 @@ async def deliver_subscription(
     if delivery is None:
         settle = timedelta(seconds=services.settings.arrival_settle_s)
         cutoff = max(now - settle, subscription.covered_until)
-        delivery = await _begin_delivery(
+        parts, part_articles = await _rendered(
             services, subscription, cutoff, {} if rendered is None else rendered
         )
-        if not delivery.parts:
+        if not parts:  # nothing to send: no delivery row, the subscription just moves on
             await asyncio.to_thread(
-                store.finish_delivery, delivery.id, status="empty", next_run_at=next_at
+                store.skip_empty_run, subscription.id, covered_until=cutoff, next_run_at=next_at
             )
             return True
+        delivery = await asyncio.to_thread(
+            store.begin_delivery,
+            subscription.id,
+            due_at=subscription.next_run_at,
+            covered_until=cutoff,
+            parts=parts,
+            part_articles=part_articles,
+        )
     elif delivery.parts_sent < len(delivery.parts):
         log.warning(
             "resuming delivery %d to chat %d at message %d of %d; that message may have "
@@ -169,28 +256,21 @@ async def deliver_subscription(
             delivery.parts_sent + 1,
             len(delivery.parts),
         )
-    return await _send_parts(services, bot, subscription, delivery, next_at)
+    return await _send_parts(services, bot, subscription, delivery, next_at, lease)
 
 
-async def _begin_delivery(
+async def _rendered(
     services: Services, subscription: Subscription, cutoff: datetime, rendered: RenderedDigests
-) -> Delivery:
-    """Record the delivery of the articles that arrived after the subscription's
-    `covered_until` and up to `cutoff`, with its messages, before anything is sent."""
+) -> tuple[list[str], list[list[tuple[int, str]]]]:
+    """The messages of the digest of the articles that arrived after the subscription's
+    `covered_until` and up to `cutoff`, rendered once per run for every subscription sharing
+    its topic, period and time zone."""
     key = (subscription.topic, subscription.covered_until, subscription.timezone)
     if key not in rendered:  # the first task asking renders; the others await the same result
         rendered[key] = asyncio.ensure_future(
             asyncio.to_thread(_render, services, subscription, cutoff)
         )
-    parts, part_articles = await rendered[key]
-    return await asyncio.to_thread(
-        services.store.begin_delivery,
-        subscription.id,
-        due_at=subscription.next_run_at,
-        covered_until=cutoff,
-        parts=parts,
-        part_articles=part_articles,
-    )
+    return await rendered[key]
 
 
 def _render(
@@ -234,6 +314,7 @@ async def _send_parts(
     subscription: Subscription,
     delivery: Delivery,
     next_at: datetime,
+    lease: PushLease | None,
 ) -> bool:
     store = services.store
     chat_id, parts, index = subscription.chat_id, delivery.parts, delivery.parts_sent
@@ -242,6 +323,13 @@ async def _send_parts(
     while index < len(parts):
         markup = digest_markup(delivery.id, index, part_articles[index], subscription.id)
         await asyncio.sleep(max(0.0, last_sent_at + CHAT_INTERVAL_S - time.monotonic()))
+        if lease is not None and not lease.held():
+            log.warning(
+                "delivery %d to chat %d: the push lease could not be renewed; it resumes at "
+                "message %d once this process holds it again",
+                delivery.id, chat_id, index + 1,
+            )  # fmt: skip
+            return False
         try:
             await _send_with_retries(
                 bot,
@@ -293,7 +381,8 @@ async def _send_parts(
             parts = parts[:index] + repaired + parts[index + 1 :]
             extra_pieces = [[] for _ in repaired[1:]]
             part_articles = part_articles[: index + 1] + extra_pieces + part_articles[index + 1 :]
-            await asyncio.to_thread(store.replace_parts, delivery.id, parts, part_articles)
+            if not await asyncio.to_thread(store.replace_parts, delivery.id, parts, part_articles):
+                return _unsubscribed_meanwhile(delivery, chat_id)
             continue
         except NetworkError as exc:  # retries exhausted; BadRequest was caught above
             log.warning(
@@ -303,12 +392,24 @@ async def _send_parts(
             return False
         last_sent_at = time.monotonic()
         index += 1
-        await asyncio.to_thread(store.mark_part_sent, delivery.id, index)
+        if not await asyncio.to_thread(store.mark_part_sent, delivery.id, index):
+            return _unsubscribed_meanwhile(delivery, chat_id)
     await asyncio.to_thread(store.finish_delivery, delivery.id, status="sent", next_run_at=next_at)
     log.info(
         "delivered %s digest to chat %d (%d messages)", subscription.topic, chat_id, len(parts)
     )
     return True
+
+
+def _unsubscribed_meanwhile(delivery: Delivery, chat_id: int) -> bool:
+    """The delivery's row went with its subscription (unsubscribed while it was being sent):
+    its remaining messages are dropped. Returns False (the delivery did not finish)."""
+    log.info(
+        "delivery %d to chat %d: the subscription was removed while it was sent; "
+        "its remaining messages are dropped",
+        delivery.id, chat_id,
+    )  # fmt: skip
+    return False
 
 
 async def _send_with_retries(

@@ -35,7 +35,7 @@ from bot.ingest.errors import (
 from bot.ingest.feeds import FEED_TYPES, FeedEntry, parse_feed
 from bot.ingest.fetch import FetchLimits, fetch
 from bot.ingest.pages import parse_page
-from bot.settings import Settings
+from bot.settings import MAX_FEED_INTERVAL_S, Settings
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -70,19 +70,26 @@ def follow_feed(
 
 
 def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[PollResult]:
-    """Poll every feed that is due, saving each one's state as it goes."""
+    """Poll every feed that is due, saving each one's state as it goes. A feed whose poll fails
+    unexpectedly is logged and backed off like an unreachable one; the others are still polled."""
     limits = FetchLimits.from_settings(settings)
-    return [
-        poll_feed(
-            store,
-            feed,
-            limits=limits,
-            max_chars=settings.max_article_chars,
-            max_backoff_s=settings.feed_max_backoff_s,
-            now=now,
-        )
-        for feed in store.due_feeds(now)
-    ]
+    results = []
+    for feed in store.due_feeds(now):
+        try:
+            result = poll_feed(
+                store,
+                feed,
+                limits=limits,
+                max_chars=settings.max_article_chars,
+                max_backoff_s=settings.feed_max_backoff_s,
+                now=now,
+            )
+        except Exception:  # one feed's bug or bad row never stops the other feeds
+            log.exception("feed %d (%s): poll failed unexpectedly", feed.id, feed.url)
+            error = "an internal error (see the bot's log)"
+            result = _failed(store, feed, error, settings.feed_max_backoff_s, now)
+        results.append(result)
+    return results
 
 
 def poll_feed(
@@ -100,7 +107,7 @@ def poll_feed(
         headers["If-None-Match"] = feed.etag
     if feed.last_modified:
         headers["If-Modified-Since"] = feed.last_modified
-    next_poll_at = now + timedelta(seconds=feed.interval_s)
+    next_poll_at = now + timedelta(seconds=min(feed.interval_s, MAX_FEED_INTERVAL_S))
     try:
         page = fetch(feed.url, limits, accept=FEED_TYPES, headers=headers)
         if page.not_modified:

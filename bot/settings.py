@@ -25,6 +25,7 @@ from summarizer.instruct import DEFAULT_INSTRUCT_PROMPT, TEXT_SLOT
 from summarizer.topics import NEWS_CATEGORIES
 
 DEFAULT_CONFIG_FILE = Path("config/digestbot.toml")
+MAX_FEED_INTERVAL_S = 7 * 86_400  # the longest poll interval of a feed (a week)
 
 
 class Settings(BaseSettings):
@@ -81,7 +82,7 @@ class Settings(BaseSettings):
     allowed_chats: list[int] = Field(default_factory=list)
     max_articles_per_chat_per_hour: int = Field(default=60, ge=1)
 
-    feed_interval_s: int = Field(default=1800, ge=1)
+    feed_interval_s: int = Field(default=1800, ge=1, le=MAX_FEED_INTERVAL_S)
     feed_tick_s: float = Field(default=60.0, gt=0)
     feed_max_backoff_s: int = Field(default=86_400, ge=1)
 

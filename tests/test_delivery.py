@@ -3,6 +3,8 @@ downtime, and stopped for chats that block the bot."""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +14,7 @@ from bot.delivery import deliver_due
 from bot.domain import ArticleDraft
 from bot.services import Services
 from bot.settings import Settings
+from bot.store import open_store
 from bot.worker import process_batch
 from summarizer.text import split_sentences
 
@@ -361,3 +364,97 @@ async def test_subscriptions_due_together_on_one_topic_share_one_composed_digest
     assert sorted(composed) == ["russia", "soybean"]
     russia = [text for chat_id, text in recorder.sent if "Russia gas exports" in text]
     assert len(russia) == 3 and len(set(russia)) == 1
+
+
+class UnsubscribingBot(RecordingBot):
+    """Unsubscribes the chat from its topic while its first message is on the way."""
+
+    def __init__(self, services: Services, topic: str = "russia") -> None:
+        super().__init__()
+        self.services, self.topic = services, topic
+
+    async def send_message(self, chat_id: int, text: str, **kwargs) -> None:
+        self.services.store.unsubscribe(chat_id, self.topic)
+        await super().send_message(chat_id, text, **kwargs)
+
+
+async def test_unsubscribing_while_a_digest_is_sent_ends_that_delivery_quietly(services):
+    subscribe(services, chat_id=7)
+    subscribe(services, chat_id=8)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    bot = UnsubscribingBot(services)
+
+    finished = await deliver_due(services, bot, now=START)
+
+    assert sorted(chat for chat, _ in bot.sent) == [7, 8]
+    assert finished == 0
+    assert services.store.subscriptions(7) == [] and services.store.subscriptions(8) == []
+
+
+class BrokenForChat(RecordingBot):
+    """Fails with an unexpected (non-Telegram) error for one chat."""
+
+    def __init__(self, broken_chat: int) -> None:
+        super().__init__()
+        self.broken_chat = broken_chat
+
+    async def send_message(self, chat_id: int, text: str, **kwargs) -> None:
+        if chat_id == self.broken_chat:
+            raise RuntimeError("unexpected failure")
+        await super().send_message(chat_id, text, **kwargs)
+
+
+async def test_an_unexpected_error_in_one_delivery_does_not_stop_the_others(services, caplog):
+    services.settings.delivery_concurrency = 1
+    subscribe(services, chat_id=7)
+    subscribe(services, chat_id=8)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    bot = BrokenForChat(broken_chat=7)
+
+    finished = await deliver_due(services, bot, now=START)
+
+    assert [chat for chat, _ in bot.sent] == [8] and finished == 1
+    assert "unexpected failure" in caplog.text
+    [resumable] = services.store.due_subscriptions(START + timedelta(seconds=1))
+    assert resumable.chat_id == 7
+
+
+async def test_a_run_with_nothing_to_send_records_no_delivery(services):
+    subscribe(services)
+    services.store.set_schedule(
+        services.store.subscriptions(7)[0].id, schedule="daily 09:00", next_run_at=START
+    )
+    bot = RecordingBot()
+
+    for day in range(5):
+        await deliver_due(services, bot, now=START + timedelta(days=day))
+
+    [subscription] = services.store.subscriptions(7)
+    assert bot.sent == [] and services.store.deliveries(subscription.id) == []
+    assert subscription.next_run_at == START + timedelta(days=5)
+
+
+class SlowBot(RecordingBot):
+    """Takes a moment per message, as Telegram does, so two push runs overlap."""
+
+    async def send_message(self, chat_id: int, text: str, **kwargs) -> None:
+        await asyncio.sleep(0.05)
+        await super().send_message(chat_id, text, **kwargs)
+
+
+async def test_a_second_instance_on_the_same_database_sends_no_pushes(services, tmp_path):
+    second = replace(services, store=open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}"))
+    for chat_id in range(1, 21):
+        subscribe(services, chat_id=chat_id)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    first_bot, second_bot = SlowBot(), SlowBot()
+
+    await asyncio.gather(
+        deliver_due(services, first_bot, now=START), deliver_due(second, second_bot, now=START)
+    )
+    await deliver_due(second, second_bot, now=START + timedelta(seconds=30))
+
+    sent_to = sorted(chat for chat, _ in first_bot.sent + second_bot.sent)
+    assert sent_to == list(range(1, 21))
+    assert not first_bot.sent or not second_bot.sent
+    second.store.close()

@@ -9,10 +9,13 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as sql_text
 
-from bot.feeds import FAILURES_TO_REPORT, follow_feed, poll_feed
+import bot.feeds
+from bot.feeds import FAILURES_TO_REPORT, follow_feed, poll_due_feeds, poll_feed
 from bot.ingest.feeds import NotAFeedError, parse_feed
 from bot.ingest.fetch import FetchLimits
+from bot.settings import Settings
 from tests.pageserver import MIB, PageServer
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -207,3 +210,46 @@ def test_atom_entries_carry_full_content_author_and_date():
     assert not entry.is_teaser
     assert (entry.author, entry.published) == ("Ann Lee", datetime(2026, 11, 20, 8, tzinfo=UTC))
     assert "forty container ships" in entry.text and len(entry.keys) == 3
+
+
+def feeds_settings() -> Settings:
+    return Settings(fetch_allowed_networks=["127.0.0.0/8"], fetch_read_timeout_s=1)
+
+
+def test_a_feed_stored_with_an_absurd_interval_is_polled_and_the_others_too(store, server, follow):
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's 32-bit integer column cannot hold such an interval")
+    huge = follow("/huge.xml", rss(item(*STRIKE, guid="s1")))
+    with store.engine.begin() as connection:
+        connection.execute(
+            sql_text("UPDATE feeds SET interval_s = :s WHERE id = :id"),
+            {"s": 9_999_999_999 * 60, "id": huge.id},
+        )
+    normal = follow("/normal.xml", rss(item(*BORDER, guid="b1")))
+
+    results = poll_due_feeds(store, feeds_settings(), NOW)
+
+    assert {r.feed.id for r in results if r.stored} == {huge.id, normal.id}
+    assert max(f.next_poll_at for f in store.feeds()) <= NOW + timedelta(weeks=1)
+
+
+def test_a_feed_failing_unexpectedly_is_backed_off_and_the_others_are_polled(
+    store, follow, monkeypatch, caplog
+):
+    broken = follow("/broken.xml", rss(item(*STRIKE, guid="s1")))
+    normal = follow("/normal.xml", rss(item(*BORDER, guid="b1")))
+    real_entry_drafts = bot.feeds.entry_drafts
+
+    def entry_drafts(entry, feed, **kwargs):
+        if feed.id == broken.id:
+            raise RuntimeError("a bug in one feed's entry")
+        return real_entry_drafts(entry, feed, **kwargs)
+
+    monkeypatch.setattr(bot.feeds, "entry_drafts", entry_drafts)
+
+    results = poll_due_feeds(store, feeds_settings(), NOW)
+
+    by_id = {result.feed.id: result for result in results}
+    assert by_id[normal.id].stored and by_id[broken.id].error
+    assert "a bug in one feed's entry" in caplog.text
+    assert [f.id for f in store.due_feeds(NOW + timedelta(minutes=31))] == [normal.id]

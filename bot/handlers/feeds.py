@@ -18,10 +18,12 @@ from bot.handlers.access import feed_refusal
 from bot.handlers.context import services_of, worker_of
 from bot.ingest import IngestError
 from bot.ingest.fetch import FetchLimits
+from bot.settings import MAX_FEED_INTERVAL_S
 
 log = logging.getLogger(__name__)
 
-MIN_INTERVAL_MINUTES = 1
+MAX_INTERVAL_MINUTES = MAX_FEED_INTERVAL_S // 60
+MAX_FEED_NUMBER_DIGITS = 9  # feed numbers are database ids; longer "numbers" name no feed
 
 
 async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -33,15 +35,22 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(refusal)
         return
     args = context.args or []
-    interval_s = settings.feed_interval_s
-    if len(args) == 2 and args[1].isdigit() and int(args[1]) >= MIN_INTERVAL_MINUTES:
-        interval_s = int(args[1]) * 60
-    elif len(args) != 1:
+    if len(args) not in (1, 2):
         await message.reply_text(
             "Send /addfeed with a feed's link, and optionally how often to poll it in minutes: "
             "/addfeed https://example.org/rss.xml 60"
         )
         return
+    interval_s = settings.feed_interval_s
+    if len(args) == 2:
+        minutes = _whole_number(args[1], max_digits=len(str(MAX_INTERVAL_MINUTES)))
+        if minutes is None or not 1 <= minutes <= MAX_INTERVAL_MINUTES:
+            await message.reply_text(
+                f"How often to poll the feed is a number of minutes between 1 and "
+                f"{MAX_INTERVAL_MINUTES} (a week): /addfeed https://example.org/rss.xml 60"
+            )
+            return
+        interval_s = minutes * 60
     try:
         feed, created = await asyncio.to_thread(
             follow_feed,
@@ -79,14 +88,23 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(refusal)
         return
     args = context.args or []
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1:
         await message.reply_text("Send /removefeed with the feed's number from /feeds.")
         return
-    feed = await asyncio.to_thread(services.store.feed, int(args[0]))
-    if feed is None or not await asyncio.to_thread(services.store.remove_feed, feed.id):
-        await message.reply_text(f"There is no feed number {args[0]}; see /feeds.")
+    number = _whole_number(args[0], max_digits=MAX_FEED_NUMBER_DIGITS)
+    feed = number and await asyncio.to_thread(services.store.feed, number)
+    if not feed or not await asyncio.to_thread(services.store.remove_feed, feed.id):
+        await message.reply_text("There is no feed with that number; see /feeds.")
         return
     await message.reply_text(replies.feed_removed(feed), parse_mode=ParseMode.HTML)
+
+
+def _whole_number(text: str, *, max_digits: int) -> int | None:
+    """`text` as a whole number written with at most `max_digits` ASCII digits, else None
+    ("²" and "٣" are digits to str.isdigit, and 23 digits overflow the database's integers)."""
+    if len(text) > max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
 
 
 async def poll_tick(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -191,3 +191,14 @@ class FeedEntryRow(Base):
     )
     entry_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LeaseRow(Base):
+    """A right only one process holds at a time (e.g. "pushes"): `holder` names the process,
+    and the lease is free once `expires_at` passes without the holder renewing it."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -36,6 +39,7 @@ from bot.store.models import (
     DeliveryRow,
     FeedEntryRow,
     FeedRow,
+    LeaseRow,
     SubscriptionRow,
     SummaryRow,
     UTCDateTime,
@@ -54,6 +58,8 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # who this Store is when it takes a lease: host, process and a token of its own
+        self.instance_id = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # Stored articles and their passage vectors (under one model key) do not change, but for
         # an article's list of sources, which grows when a duplicate arrives: what was read or
@@ -149,11 +155,10 @@ class Store:
 
         try:
             stored, new = self._run(work)
-        except IntegrityError:  # stored concurrently by another process: same content
-            found = self._run(
-                lambda s: s.scalar(select(ArticleRow).where(ArticleRow.fingerprint == fingerprint))
-            )
-            return _article(found), False
+        except IntegrityError:
+            # Another process stored the same content, or added this source to the same story,
+            # between our reads and our write: done again, the work now finds what it stored.
+            stored, new = self._run(work)
         if new:  # the next digest of its period finds it in memory
             self._remember(self._article_cache, {stored.id: stored})
         return stored, new
@@ -516,42 +521,66 @@ class Store:
 
     def replace_parts(
         self, delivery_id: int, parts: list[str], part_articles: list[list[tuple[int, str]]]
-    ) -> None:
+    ) -> bool:
         """Change the messages a delivery still has to send (those before `parts_sent` are
-        unchanged): a message Telegram refused is replaced by a re-split or plain version."""
+        unchanged): a message Telegram refused is replaced by a re-split or plain version.
+        False when the delivery is gone (its subscription was removed meanwhile)."""
 
-        def work(session: Session) -> None:
+        def work(session: Session) -> bool:
             row = session.get(DeliveryRow, delivery_id)
+            if row is None:
+                return False
             row.parts, row.part_articles = json.dumps(parts), json.dumps(part_articles)
+            return True
 
-        self._run(work)
+        return self._run(work)
 
-    def mark_part_sent(self, delivery_id: int, parts_sent: int) -> None:
-        """Record that Telegram confirmed the first `parts_sent` messages of a delivery."""
+    def mark_part_sent(self, delivery_id: int, parts_sent: int) -> bool:
+        """Record that Telegram confirmed the first `parts_sent` messages of a delivery; False
+        when the delivery is gone (its subscription was removed while it was being sent)."""
 
-        def work(session: Session) -> None:
-            session.get(DeliveryRow, delivery_id).parts_sent = parts_sent
+        def work(session: Session) -> bool:
+            row = session.get(DeliveryRow, delivery_id)
+            if row is None:
+                return False
+            row.parts_sent = parts_sent
+            return True
 
-        self._run(work)
+        return self._run(work)
 
     def finish_delivery(
         self, delivery_id: int, *, status: str, next_run_at: datetime, error: str | None = None
     ) -> None:
         """Close a delivery and, in the same transaction, move its subscription on.
 
-        With status "sent" or "empty" the subscription's articles up to the delivery's cutoff
-        count as delivered; with "failed" they stay for the next push.
+        With status "sent" the subscription's articles up to the delivery's cutoff count as
+        delivered; with "failed" they stay for the next push.
         """
 
         def work(session: Session) -> None:
             row = session.get(DeliveryRow, delivery_id)
+            if row is None:  # its subscription was removed meanwhile
+                return
             row.status, row.error, row.finished_at = status, error, _now()
             subscription = session.get(SubscriptionRow, row.subscription_id)
             if subscription is None:
                 return
-            if status in ("sent", "empty"):
+            if status == "sent":
                 subscription.covered_until = row.covered_until
             subscription.next_run_at = next_run_at
+
+        self._run(work)
+
+    def skip_empty_run(
+        self, subscription_id: int, *, covered_until: datetime, next_run_at: datetime
+    ) -> None:
+        """A run with nothing to send: move the subscription on (its articles up to
+        `covered_until` count as delivered) without recording a delivery."""
+
+        def work(session: Session) -> None:
+            row = session.get(SubscriptionRow, subscription_id)
+            if row is not None:
+                row.covered_until, row.next_run_at = covered_until, next_run_at
 
         self._run(work)
 
@@ -563,6 +592,27 @@ class Store:
             .order_by(DeliveryRow.id)
         )
         return self._run(lambda s: [tuple(r) for r in s.execute(query)])
+
+    # -- leases -------------------------------------------------------------------------------
+
+    def take_lease(self, name: str, holder: str, *, now: datetime, ttl_s: float) -> bool:
+        """Take or renew the lease `name` for `holder` until `now + ttl_s`; False while another
+        holder's lease has not expired. One conditional statement each, so two processes asking
+        at once cannot both get it."""
+
+        def work(session: Session) -> bool:
+            _insert_new(session, LeaseRow, [{"name": name, "holder": holder, "expires_at": now}])
+            taken = session.execute(
+                update(LeaseRow)
+                .where(
+                    LeaseRow.name == name, or_(LeaseRow.holder == holder, LeaseRow.expires_at < now)
+                )
+                .values(holder=holder, expires_at=now + timedelta(seconds=ttl_s))
+                .execution_options(synchronize_session=False)
+            )
+            return taken.rowcount == 1
+
+        return self._run(work)
 
     # -- feeds --------------------------------------------------------------------------------
 
@@ -630,21 +680,12 @@ class Store:
     def mark_entries_seen(self, feed_id: int, keys: Sequence[str], now: datetime) -> None:
         """Record entry keys as taken in (keys seen before are skipped)."""
 
-        def work(session: Session) -> None:
-            known = set(
-                session.scalars(
-                    select(FeedEntryRow.entry_key).where(
-                        FeedEntryRow.feed_id == feed_id, FeedEntryRow.entry_key.in_(list(keys))
-                    )
-                )
-            )
-            session.add_all(
-                FeedEntryRow(feed_id=feed_id, entry_key=key, seen_at=now)
-                for key in dict.fromkeys(keys)
-                if key not in known
-            )
-
-        self._run(work)
+        if not keys:
+            return
+        rows = [{"feed_id": feed_id, "entry_key": key, "seen_at": now} for key in set(keys)]
+        # one statement skipping keys already there, so another process marking the same entry
+        # at the same time cannot make it fail
+        self._run(lambda session: _insert_new(session, FeedEntryRow, rows))
 
     def feed_polled(
         self,
@@ -698,6 +739,12 @@ def _upsert(session: Session, row: type, keys: dict, values: dict) -> None:
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(row).values(**keys, **values)
     session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+
+
+def _insert_new(session: Session, row: type, values: list[dict]) -> None:
+    """Insert rows, skipping those whose primary key is taken (INSERT … ON CONFLICT DO NOTHING)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(row).values(values).on_conflict_do_nothing())
 
 
 def _now() -> datetime:

@@ -279,3 +279,73 @@ def test_an_article_stored_by_this_process_is_read_back_from_memory(store):
 
     assert read == article
     assert len(statements) == 1 and "articles.title" not in statements[0]  # the ids only
+
+
+def test_a_near_duplicate_whose_source_another_process_added_meanwhile_is_reported_stored(
+    sqlite_store, tmp_path
+):
+    other = open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}")
+    story = {"signature": b"s", "band_keys": ["band"], "same_story": lambda *_: True}
+    original, _ = sqlite_store.add_article(draft(), fingerprint="f1", received_at=NOW, **story)
+    repost = ArticleDraft(title="Title", text="Title body, reworded.", source="b.txt")
+
+    def other_process_first(_conn, _cursor, statement, *_args) -> None:
+        if (
+            statement.startswith("INSERT INTO article_sources")
+            and not other.article(original.id).also_from
+        ):
+            other.add_article(repost, fingerprint="f3", received_at=NOW, **story)
+
+    event.listen(sqlite_store.engine, "before_cursor_execute", other_process_first)
+
+    stored, created = sqlite_store.add_article(repost, fingerprint="f2", received_at=NOW, **story)
+
+    assert (stored.id, created) == (original.id, False)
+    assert stored.also_from == ("b.txt",)
+    other.close()
+
+
+def test_feed_entries_another_process_marked_seen_meanwhile_do_not_fail(sqlite_store, tmp_path):
+    other = open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}")
+    feed, _ = sqlite_store.add_feed(
+        "https://example.org/rss", title="Feed", added_by=1, interval_s=60, now=NOW
+    )
+
+    def other_process_first(_conn, _cursor, statement, *_args) -> None:
+        if statement.startswith("INSERT INTO feed_entries") and not other.seen_entry_keys(
+            feed.id, ["id:a"]
+        ):
+            other.mark_entries_seen(feed.id, ["id:a", "link:a"], NOW)
+
+    event.listen(sqlite_store.engine, "before_cursor_execute", other_process_first)
+
+    sqlite_store.mark_entries_seen(feed.id, ["id:a", "link:a", "id:a"], NOW)
+
+    assert sqlite_store.seen_entry_keys(feed.id, ["id:a", "link:a"]) == {"id:a", "link:a"}
+    other.close()
+
+
+def test_a_lease_is_held_by_one_holder_until_it_expires_unrenewed(store):
+    def take(holder: str, seconds: int) -> bool:
+        return store.take_lease("pushes", holder, now=NOW + timedelta(seconds=seconds), ttl_s=30)
+
+    assert take("a", 0) and not take("b", 10)
+    assert take("a", 20) and not take("b", 49)  # renewed: now held until 50 s
+    assert take("b", 51) and not take("a", 52)
+    assert take("a", 82)  # b did not renew it
+
+
+def test_two_processes_asking_for_a_free_lease_at_once_get_it_once(sqlite_store, tmp_path):
+    stores = [open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}") for _ in range(8)]
+    barrier = threading.Barrier(len(stores))
+
+    def ask(index: int) -> bool:
+        barrier.wait()
+        return stores[index].take_lease("pushes", f"p{index}", now=NOW, ttl_s=30)
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        taken = list(pool.map(ask, range(len(stores))))
+
+    assert sum(taken) == 1
+    for opened in stores:
+        opened.close()
