@@ -16,17 +16,16 @@ from bot import replies
 from bot.digest import normalize_topic
 from bot.handlers.chats import may_manage
 from bot.handlers.context import services_of
-from bot.schedule import canonical_spec, next_run, parse_schedule
-
-SCHEDULE_WORDS = ("weekly", "daily", "every")
+from bot.schedule import canonical_spec, next_run, parse_schedule, schedule_start
 
 
 def split_topic_and_schedule(words: list[str]) -> tuple[str, str | None]:
     """`/subscribe` arguments as (topic, schedule spec or None): the schedule starts at the
-    first word that names a kind of schedule (weekly, daily, every)."""
-    lowered = [word.lower() for word in words]
-    start = next((i for i, word in enumerate(lowered) if word in SCHEDULE_WORDS), len(words))
-    return " ".join(words[:start]), " ".join(words[start:]) or None
+    first word that looks like one (`bot.schedule.schedule_start`)."""
+    start = schedule_start(words)
+    if start is None:
+        return " ".join(words), None
+    return " ".join(words[:start]), " ".join(words[start:])
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -41,7 +40,8 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         await message.reply_text(
             "Which topic? For example: /subscribe russia, or with a schedule: "
-            "/subscribe russia weekly mon 09:00 or /subscribe russia daily 07:30"
+            "/subscribe russia at 9am, /subscribe russia weekdays 08:00 or "
+            "/subscribe russia weekly mon 09:00"
         )
         return
     try:
