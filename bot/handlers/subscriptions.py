@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,14 @@ from bot import replies
 from bot.digest import normalize_topic
 from bot.handlers.chats import may_manage
 from bot.handlers.context import services_of
-from bot.schedule import canonical_spec, next_run, parse_schedule, schedule_start
+from bot.schedule import (
+    Schedule,
+    canonical_spec,
+    format_schedule,
+    next_run,
+    parse_schedule,
+    schedule_start,
+)
 
 
 def split_topic_and_schedule(words: list[str]) -> tuple[str, str | None]:
@@ -45,13 +52,30 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     try:
-        schedule = canonical_spec(parse_schedule(spec or settings.default_schedule))
+        parsed = parse_schedule(spec or settings.default_schedule)
     except ValueError as exc:
         await message.reply_text(str(exc))
         return
+    shortest = timedelta(seconds=settings.min_schedule_interval_s)
+    if spec is not None and parsed.every is not None and parsed.every < shortest:
+        await message.reply_text(
+            f"That is too often: the shortest schedule is "
+            f"{format_schedule(Schedule('every', every=shortest))}. For example: "
+            f"/subscribe {topic} hourly or /subscribe {topic} at 9am"
+        )
+        return
+    schedule = canonical_spec(parsed)
     if not await may_manage(update, context):
         return
     store = services.store
+    followed = await asyncio.to_thread(store.subscriptions, message.chat_id)
+    cap = settings.max_subscriptions_per_chat
+    if len(followed) >= cap and all(s.topic != topic for s in followed):
+        await message.reply_text(
+            f"This chat follows {len(followed)} topics, the most it may. /unsubscribe one "
+            "first (see /subscriptions)."
+        )
+        return
     now = datetime.now(UTC)
     timezone = await asyncio.to_thread(
         store.ensure_chat, message.chat_id, timezone=settings.default_timezone

@@ -56,3 +56,28 @@ async def test_a_schedule_that_does_not_parse_is_refused_with_the_forms(live, co
     assert reply.startswith("Can't read the schedule")
     assert "'weekdays 08:00'" in reply and "'at 9am'" in reply
     assert live.services.store.subscriptions(CHAT) == []
+
+
+async def test_a_schedule_more_often_than_the_minimum_is_refused(live):
+    reply = await ask(live, "/subscribe russia every 1s")
+
+    assert "too often: the shortest schedule is every 15 min" in reply
+    assert live.services.store.subscriptions(CHAT) == []
+    assert (await ask(live, "/subscribe russia every 15m")).startswith(
+        "Subscribed to russia: every 15 min"
+    )
+
+
+async def test_a_chat_at_its_subscription_cap_is_refused_new_topics_but_may_reschedule(
+    fake, sqlite_store, fake_matcher
+):
+    async with live_bot(fake, sqlite_store, fake_matcher, max_subscriptions_per_chat=2) as live:
+        await ask(live, "/subscribe russia")
+        await ask(live, "/subscribe china")
+
+        refused = await ask(live, "/subscribe gas")
+        rescheduled = await ask(live, "/subscribe china daily 07:00")
+
+    assert "follows 2 topics, the most it may. /unsubscribe one first" in refused
+    assert rescheduled.startswith("New schedule for china: daily 07:00")
+    assert [s.topic for s in sqlite_store.subscriptions(CHAT)] == ["china", "russia"]
