@@ -81,6 +81,7 @@ class Settings(BaseSettings):
 
     admins: list[int] = Field(default_factory=list)
     allowed_chats: list[int] = Field(default_factory=list)
+    allowed_channels: list[int] = Field(default_factory=list)
     max_articles_per_chat_per_hour: int = Field(default=60, ge=1)
 
     feed_interval_s: int = Field(default=1800, ge=1)
