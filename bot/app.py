@@ -1,8 +1,13 @@
 """Building and running the Telegram application: wiring only.
 
-Start-up order (python-telegram-bot): getMe → post_init (command menu, worker, /digest warm-up,
-schedule and feed tickers) → deleteWebhook → long-polling getUpdates. Stopping lets pending
-summary follow-ups finish, then cancels the worker; shutdown closes the store.
+Start-up order (python-telegram-bot): getMe → post_init (thread pool, command menu, worker,
+/digest warm-up, schedule and feed tickers) → deleteWebhook → long-polling getUpdates. Stopping
+lets pending summary follow-ups finish, then cancels the worker; shutdown closes the store.
+
+Updates of different chats are handled concurrently, each chat's in order (bot.updates), and a
+long flood wait stalls only its chat (bot.flood). Blocking work (fetching a link, composing a
+digest, the database) runs in threads: `WORKER_THREADS` of them, so a few slow links cannot take
+every thread the other chats' handlers need.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
@@ -21,11 +27,14 @@ from bot.handlers import feeds, register_handlers
 from bot.handlers.context import SERVICES_KEY, WORKER_KEY
 from bot.replies import COMMANDS
 from bot.services import Services
+from bot.updates import ChatOrderedUpdateProcessor
 from bot.worker import StoreWatcher, SummaryWorker
 
 log = logging.getLogger(__name__)
 
 WORKER_TASK_KEY = "worker_task"
+MAX_RUNNING_UPDATES = 16  # updates of different chats handled at once
+WORKER_THREADS = 32
 
 
 def build_application(services: Services) -> Application:
@@ -41,6 +50,7 @@ def build_application(services: Services) -> Application:
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .rate_limiter(rate_limiter())
+        .concurrent_updates(ChatOrderedUpdateProcessor(MAX_RUNNING_UPDATES))
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
@@ -73,6 +83,9 @@ def run(services: Services) -> None:
 
 async def _post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="digestbot")
+    )
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     worker = application.bot_data[WORKER_KEY]
     if isinstance(worker, SummaryWorker):

@@ -26,9 +26,9 @@ the subscription's `covered_until` to the digest's cutoff and sets its next run.
 What Telegram answers, and what happens (errors are mapped here, in `_send_parts`):
 - pace: `rate_limiter()` spaces all sends evenly under ~30/s and group sends under 20/min; the
   messages of one digest to a chat go at most one per second (`CHAT_INTERVAL_S`).
-- 429 `RetryAfter`: PTB's AIORateLimiter waits `retry_after` and retries, `RATE_LIMIT_RETRIES`
-  times; if it still raises, the delivery stays unfinished and resumes at the same message on
-  a later tick — never dropped.
+- 429 `RetryAfter`: the rate limiter (bot.flood) waits a short `retry_after` and retries,
+  `RATE_LIMIT_RETRIES` times, and fails a long one at once; if it still raises, the delivery
+  stays unfinished and resumes at the same message on a later tick — never dropped.
 - network error or timeout: re-sent after each of `send_retry_delays_s`, then left for a later
   tick. A timeout or a dropped connection is an unknown outcome (Telegram may have delivered the
   message): the re-send can duplicate that one message, and each such case is logged. Likewise
@@ -62,11 +62,11 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
 )
-from telegram.ext import AIORateLimiter
 
 from bot.buttons import digest_markup
 from bot.digest import compose_digest
 from bot.domain import Delivery, Digest, Subscription
+from bot.flood import FloodLimiter
 from bot.formatting import (
     articles_per_message,
     render_digest,
@@ -194,10 +194,10 @@ async def deliver_due(services: Services, bot: Bot, now: datetime | None = None)
         heartbeat.cancel()
 
 
-def rate_limiter() -> AIORateLimiter:
-    """PTB's limiter as the bot uses it: Telegram's overall and per-chat/group rates, and
-    `RATE_LIMIT_RETRIES` waits of `retry_after` on a 429 before `RetryAfter` is raised."""
-    return AIORateLimiter(
+def rate_limiter() -> FloodLimiter:
+    """The limiter as the bot uses it: Telegram's overall and per-chat/group rates, and
+    `RATE_LIMIT_RETRIES` waits of a short `retry_after` on a 429 before `RetryAfter` is raised."""
+    return FloodLimiter(
         overall_max_rate=1,
         overall_time_period=1 / OVERALL_PER_S,
         group_max_rate=1,

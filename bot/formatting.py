@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from bot.domain import Digest, DigestItem, DigestPage
 
 TELEGRAM_MAX_CHARS = 4096
+ALERT_MAX_CHARS = 200  # the text of a callback query's answer (an alert)
 
 _BLOCK_SEPARATOR = "\n\n"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -173,6 +174,33 @@ def render_article(item: DigestItem, *, tz: tzinfo = UTC) -> str:
     """One article as a single message: title, source and date, and its whole summary (cut to
     Telegram's limit only if it could not fit)."""
     return split_for_telegram([_article_block(item, tz)])[0]
+
+
+def render_article_alert(item: DigestItem) -> str:
+    """One article as plain text for an alert (a button's answer only its presser sees): the
+    title, a blank line and the summary, shortened to `ALERT_MAX_CHARS`."""
+    summary = "Summary in progress…" if item.summary is None else item.summary
+    return shorten(f"{item.article.title}\n\n{summary}", ALERT_MAX_CHARS)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Plain `text` within `limit` UTF-16 units: whole if it fits, else cut at the last space
+    that keeps at least half of it (between two characters if there is none) and ended with
+    "…"."""
+    if telegram_length(text) <= limit:
+        return text
+    room = limit - 1  # for the "…"
+    end = 0
+    for index, char in enumerate(text):
+        room -= telegram_length(char)
+        if room < 0:
+            break
+        end = index + 1
+    kept = text[:end]
+    space = max(kept.rfind(" "), kept.rfind("\n"))
+    if space >= end // 2:
+        kept = kept[:space]
+    return kept.rstrip() + "…"
 
 
 def without_markup(text: str) -> str:

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     topic_categories: list[str] = Field(default_factory=lambda: list(NEWS_CATEGORIES))
     default_schedule: str = "weekly mon 09:00"
     default_timezone: str = "UTC"
+    min_schedule_interval_s: int = Field(default=900, ge=1)
+    max_subscriptions_per_chat: int = Field(default=50, ge=1)
     scheduler_tick_s: float = Field(default=30.0, gt=0)
     arrival_settle_s: float = Field(default=10.0, ge=0)
     send_retry_delays_s: list[float] = Field(default=[1.0, 4.0, 15.0])
@@ -80,6 +82,7 @@ class Settings(BaseSettings):
 
     admins: list[int] = Field(default_factory=list)
     allowed_chats: list[int] = Field(default_factory=list)
+    allowed_channels: list[int] = Field(default_factory=list)
     max_articles_per_chat_per_hour: int = Field(default=60, ge=1)
 
     feed_interval_s: int = Field(default=1800, ge=1, le=MAX_FEED_INTERVAL_S)

@@ -26,10 +26,10 @@ def utc(*fields: int) -> datetime:
 @pytest.mark.parametrize(
     ("spec", "expected"),
     [
-        ("weekly mon 09:00", Schedule("weekly", weekday=0, at=time(9, 0))),
-        ("weekly monday 9:00", Schedule("weekly", weekday=0, at=time(9, 0))),
-        ("  WEEKLY   Sun  23:59 ", Schedule("weekly", weekday=6, at=time(23, 59))),
-        ("weekly, Friday 00:00", Schedule("weekly", weekday=4, at=time(0, 0))),
+        ("weekly mon 09:00", Schedule("weekly", weekdays=(0,), at=time(9, 0))),
+        ("weekly monday 9:00", Schedule("weekly", weekdays=(0,), at=time(9, 0))),
+        ("  WEEKLY   Sun  23:59 ", Schedule("weekly", weekdays=(6,), at=time(23, 59))),
+        ("weekly, Friday 00:00", Schedule("weekly", weekdays=(4,), at=time(0, 0))),
         ("daily 07:30", Schedule("daily", at=time(7, 30))),
         ("Daily 7:05", Schedule("daily", at=time(7, 5))),
         ("every 10s", Schedule("every", every=timedelta(seconds=10))),
@@ -39,6 +39,23 @@ def utc(*fields: int) -> datetime:
         ("every 10 s", Schedule("every", every=timedelta(seconds=10))),
         ("every 30 min", Schedule("every", every=timedelta(minutes=30))),
         ("Every 3 Hours", Schedule("every", every=timedelta(hours=3))),
+        ("at 9am", Schedule("daily", at=time(9, 0))),
+        ("at 9", Schedule("daily", at=time(9, 0))),
+        ("At 9 PM", Schedule("daily", at=time(21, 0))),
+        ("daily at 12am", Schedule("daily", at=time(0, 0))),
+        ("every day at 12:30pm", Schedule("daily", at=time(12, 30))),
+        ("07:30", Schedule("daily", at=time(7, 30))),
+        ("weekdays 08:00", Schedule("weekly", weekdays=(0, 1, 2, 3, 4), at=time(8, 0))),
+        ("mon-fri at 6pm", Schedule("weekly", weekdays=(0, 1, 2, 3, 4), at=time(18, 0))),
+        ("weekends 10am", Schedule("weekly", weekdays=(5, 6), at=time(10, 0))),
+        ("mon,wed,fri 09:00", Schedule("weekly", weekdays=(0, 2, 4), at=time(9, 0))),
+        ("Fri, Mon 9:00", Schedule("weekly", weekdays=(0, 4), at=time(9, 0))),
+        ("sat-mon 9:00", Schedule("weekly", weekdays=(0, 5, 6), at=time(9, 0))),
+        ("every monday at 9 a.m.", Schedule("weekly", weekdays=(0,), at=time(9, 0))),
+        ("weekly tue,thu 17:00", Schedule("weekly", weekdays=(1, 3), at=time(17, 0))),
+        ("weekdays weekends 08:00", Schedule("daily", at=time(8, 0))),
+        ("hourly", Schedule("every", every=timedelta(hours=1))),
+        ("every 744h", Schedule("every", every=timedelta(days=31))),
     ],
 )
 def test_parse_accepts_the_documented_forms(spec: str, expected: Schedule) -> None:
@@ -50,7 +67,7 @@ def test_parse_accepts_the_documented_forms(spec: str, expected: Schedule) -> No
     [(n, name) for n, full in enumerate(WEEKDAY_NAMES) for name in (full, full[:3])],
 )
 def test_parse_reads_every_weekday_full_and_short(number: int, name: str) -> None:
-    assert parse_schedule(f"weekly {name} 09:00").weekday == number
+    assert parse_schedule(f"weekly {name} 09:00").weekdays == (number,)
 
 
 @pytest.mark.parametrize(
@@ -64,10 +81,17 @@ def test_parse_reads_every_weekday_full_and_short(number: int, name: str) -> Non
         ("weekly 09:00 mon", "'09:00' is not a weekday"),
         ("weekly mo 09:00", "'mo' is not a weekday"),
         ("daily", "'daily' takes a time"),
-        ("daily 24:00", "'24:00' is not a 24-hour time"),
-        ("daily 9", "'9' is not a 24-hour time"),
-        ("daily 09:60", "'09:60' is not a 24-hour time"),
-        ("daily 9am", "'9am' is not a 24-hour time"),
+        ("daily 24:00", "'24:00' is not a time like 09:00"),
+        ("daily 9", "'9' is not a time like 09:00"),
+        ("daily 09:60", "'09:60' is not a time like 09:00"),
+        ("at 13pm", "'13pm' is not a time like 09:00"),
+        ("at 0am", "'0am' is not a time like 09:00"),
+        ("at", "'at' takes a time"),
+        ("at 9am tomorrow", "'at' takes a time"),
+        ("mon-fri", "the days need a time"),
+        ("mon,wed", "the days need a time"),
+        ("hourly 09:00", "'hourly' takes nothing after it"),
+        ("every day", "'every day' takes a time"),
         ("every", "'every' takes an interval"),
         ("every 0s", "at least 1 s"),
         ("every 10", "'10' is not an interval"),
@@ -75,6 +99,8 @@ def test_parse_reads_every_weekday_full_and_short(number: int, name: str) -> Non
         ("every -5m", "'-5m' is not an interval"),
         ("every 1.5h", "'1.5h' is not an interval"),
         ("every 999999999999h", "too long"),
+        ("every 999999999999s", "at most 31 days"),
+        ("every 745h", "at most 31 days"),
     ],
 )
 def test_parse_refuses_bad_specs_saying_why_and_showing_the_forms(spec: str, reason: str) -> None:
@@ -83,9 +109,9 @@ def test_parse_refuses_bad_specs_saying_why_and_showing_the_forms(spec: str, rea
 
     message = str(raised.value)
     assert reason in message
-    assert (
-        "'weekly mon 09:00'" in message and "'daily 07:30'" in message and "'every 30m'" in message
-    )
+    for form in ("'weekly mon 09:00'", "'daily 07:30'", "'at 9am'", "'weekdays 08:00'"):
+        assert form in message
+    assert "'mon,wed,fri 09:00'" in message and "'hourly'" in message and "'every 30m'" in message
 
 
 @pytest.mark.parametrize(
@@ -99,6 +125,11 @@ def test_parse_refuses_bad_specs_saying_why_and_showing_the_forms(spec: str, rea
         ("every 120s", "every 2 min", "every 2m"),
         ("every 60m", "every 1 h", "every 1h"),
         ("every 2h", "every 2 h", "every 2h"),
+        ("hourly", "every 1 h", "every 1h"),
+        ("at 7pm", "daily 19:00", "daily 19:00"),
+        ("weekdays 08:00", "weekdays 08:00", "weekly mon,tue,wed,thu,fri 08:00"),
+        ("sat,sun 10:00", "weekends 10:00", "weekly sat,sun 10:00"),
+        ("fri,mon,wed 9am", "Mon, Wed, Fri 09:00", "weekly mon,wed,fri 09:00"),
     ],
 )
 def test_format_and_canonical_spec_both_parse_back_to_the_same_schedule(
@@ -116,8 +147,12 @@ def test_format_and_canonical_spec_both_parse_back_to_the_same_schedule(
     "fields",
     [
         {"kind": "weekly", "at": time(9, 0)},
-        {"kind": "weekly", "weekday": 7, "at": time(9, 0)},
-        {"kind": "daily", "weekday": 1, "at": time(9, 0)},
+        {"kind": "weekly", "weekdays": (7,), "at": time(9, 0)},
+        {"kind": "weekly", "weekdays": (2, 1), "at": time(9, 0)},
+        {"kind": "weekly", "weekdays": (1, 1), "at": time(9, 0)},
+        {"kind": "weekly", "weekdays": tuple(range(7)), "at": time(9, 0)},
+        {"kind": "daily", "weekdays": (1,), "at": time(9, 0)},
+        {"kind": "every", "every": timedelta(days=32)},
         {"kind": "daily"},
         {"kind": "daily", "at": time(9, 0, 30)},
         {"kind": "daily", "at": time(9, 0, tzinfo=UTC)},
@@ -214,6 +249,38 @@ def test_weekly_runs_on_the_weekday_at_the_local_time_all_year(zone: str) -> Non
 
     assert {(r.weekday(), r.hour, r.minute) for r in runs} == {(4, 18, 30)}
     assert all((b.date() - a.date()).days == 7 for a, b in zip(runs, runs[1:], strict=False))
+
+
+@pytest.mark.parametrize("zone", TIME_ZONES)
+def test_a_days_schedule_runs_on_exactly_those_days_at_the_local_time_all_year(zone: str) -> None:
+    tz = ZoneInfo(zone)
+    schedule = parse_schedule("mon,wed,fri 9am")
+    run = utc(2024, 1, 1, 0, 0)
+
+    runs = []
+    for _ in range(3 * 52):
+        run = next_run(schedule, run, tz)
+        runs.append(run.astimezone(tz))
+
+    assert {(r.weekday(), r.hour, r.minute) for r in runs} == {(0, 9, 0), (2, 9, 0), (4, 9, 0)}
+    assert len({r.date() for r in runs}) == len(runs)
+
+
+def test_weekdays_skip_the_weekend() -> None:
+    friday_after_the_slot = utc(2024, 11, 8, 9, 0)
+
+    run = next_run(parse_schedule("weekdays 08:00"), friday_after_the_slot, ZoneInfo("UTC"))
+
+    assert run == utc(2024, 11, 11, 8, 0)
+
+
+def test_a_days_schedule_runs_once_on_a_fall_back_night() -> None:
+    schedule = parse_schedule("weekends at 1:30am")  # 01:30 happens twice in New York on 3 Nov
+    run = utc(2024, 11, 2, 12, 0)
+
+    runs = [run := next_run(schedule, run, NEW_YORK) for _ in range(2)]
+
+    assert runs == [utc(2024, 11, 3, 5, 30), utc(2024, 11, 9, 6, 30)]
 
 
 def test_a_time_in_the_spring_forward_gap_moves_to_the_end_of_the_gap() -> None:

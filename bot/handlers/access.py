@@ -3,11 +3,15 @@
 Rules, from the settings:
 - `allowed_chats` empty: every chat may use the bot; else only the listed chats (private chats
   have the user's id, groups and channels negative ids). Any update from another chat is
-  answered with a refusal (channels get none) and handled no further (`gate`, run first).
+  answered with a refusal (a button press by its answer; nothing is posted in a channel) and
+  handled no further (`gate`, run first).
+- Channels: a channel's posts have no user, so `admins` cannot vouch for them. With `admins` or
+  `allowed_chats` set, a channel must be listed in `allowed_channels` (or `allowed_chats`)
+  before its posts are stored or its commands obeyed; only with both empty is every channel
+  allowed. A listed channel may add its posts.
 - `admins` empty: everyone may add articles, and nobody may add feeds (a feed makes the bot
   fetch the web on its own schedule, so someone must be named responsible). With `admins` set,
-  only those user ids add articles and feeds. Channel posts have no user; a channel that passes
-  `allowed_chats` may add its posts.
+  only those user ids add articles and feeds.
 - Every chat may add at most `max_articles_per_chat_per_hour` articles (counted in the store,
   so restarts do not reset it); past that, adding is refused until the hour has moved on.
 """
@@ -15,6 +19,7 @@ Rules, from the settings:
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 from telegram import Chat, Update
@@ -23,35 +28,49 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.handlers.context import services_of
 from bot.settings import Settings
 
+log = logging.getLogger(__name__)
+
 RATE_WINDOW = timedelta(hours=1)
 
 
 async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop every update from a chat outside `allowed_chats`, with a refusal where it can."""
+    """Stop every update from a chat that may not use the bot, with a refusal where it can."""
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     settings = services_of(context).settings
     chat = update.effective_chat
-    if chat_allowed(settings, chat.id):
+    if chat_allowed(settings, chat.id, chat.type):
         return
-    if chat.type != Chat.CHANNEL and update.effective_message is not None:
-        await update.effective_message.reply_text(
-            "This bot is private to its desk's chats. Ask its administrator to add this chat "
-            f"(id {chat.id}) to allowed_chats."
-        )
+    listing = "allowed_channels" if chat.type == Chat.CHANNEL else "allowed_chats"
+    refusal = (
+        "This bot is private to its desk's chats. Ask its administrator to add this chat "
+        f"(id {chat.id}) to {listing}."
+    )
+    if update.callback_query is not None:  # a button press: answered to the presser alone
+        await update.callback_query.answer(refusal, show_alert=True)
+    elif chat.type == Chat.CHANNEL:  # an answer would be published in the channel
+        log.info("channel %d is not in %s: its update is ignored", chat.id, listing)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(refusal)
     raise ApplicationHandlerStop
 
 
-def chat_allowed(settings: Settings, chat_id: int) -> bool:
-    """Whether `chat_id` may use the bot at all."""
-    return not settings.allowed_chats or chat_id in settings.allowed_chats
+def chat_allowed(settings: Settings, chat_id: int, chat_type: str = Chat.PRIVATE) -> bool:
+    """Whether the chat `chat_id` (of `chat_type`: private, group, supergroup, channel) may use
+    the bot at all."""
+    if chat_id in settings.allowed_chats:
+        return True
+    if chat_type == Chat.CHANNEL:
+        listed = chat_id in settings.allowed_channels
+        return listed or not (settings.admins or settings.allowed_chats)
+    return not settings.allowed_chats
 
 
 def article_refusal(update: Update, settings: Settings) -> str | None:
     """Why this update's sender may not add articles, or None when they may."""
     user = update.effective_user
     if not settings.admins or (user is None and update.channel_post is not None):
-        return None
+        return None  # a channel's post: the gate let through only allowed channels
     if user is not None and user.id in settings.admins:
         return None
     return "Only the bot's administrators can add articles here. Ask one of them to send it."

@@ -2,9 +2,13 @@
 
 "Next page" (under a /digest answer) sends the following page and takes itself off. "Full
 summary" edits a pushed digest message in place to show one article whole, "Back to the digest"
-edits it back, "Unsubscribe" ends the subscription and removes the buttons. Data this bot did
-not make, and buttons of digests or subscriptions that are gone, get a short answer and change
-nothing.
+edits it back, "Unsubscribe" (the chat's admins only, see bot.handlers.chats) ends the
+subscription and removes the buttons. Data this bot did not make, and buttons of digests or
+subscriptions that are gone, get a short answer and change nothing.
+
+In a channel every reader sees the same post, so a press there changes nothing others see:
+"Full summary" answers with the article in an alert for the presser alone, and "Next page"
+(never made for a channel) is refused rather than posting into the channel.
 """
 
 from __future__ import annotations
@@ -13,15 +17,15 @@ import asyncio
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, LinkPreviewOptions, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.buttons import ButtonPress, article_markup, digest_markup, parse_callback
 from bot.digest import normalize_topic
 from bot.domain import DigestItem
-from bot.formatting import render_article
-from bot.handlers.chats import ADMINS_ONLY, is_manager
+from bot.formatting import render_article, render_article_alert
+from bot.handlers.chats import admins_only, is_manager
 from bot.handlers.context import services_of
 from bot.handlers.digests import send_digest_page
 from bot.services import Services
@@ -35,7 +39,8 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     button = parse_callback(query.data)
     services = services_of(context)
-    if button is None or query.message is None:
+    in_channel = query.message is not None and query.message.chat.type == ChatType.CHANNEL
+    if button is None or query.message is None or (in_channel and button.action == "page"):
         await query.answer(UNKNOWN_BUTTON)
     elif button.action == "unsubscribe":
         await _unsubscribe(query, context, services, button.subscription_id)
@@ -53,7 +58,7 @@ async def _unsubscribe(
 ) -> None:
     chat = query.message.chat
     if not await is_manager(context.bot, chat, query.from_user, None):
-        await query.answer(f"Sorry, {ADMINS_ONLY}", show_alert=True)
+        await query.answer(f"Sorry, {admins_only(chat)}", show_alert=True)
         return
     store = services.store
     subscription = await asyncio.to_thread(store.subscription, subscription_id)
@@ -113,6 +118,9 @@ async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -
             store.summary_state, article.id, services.summarizer.model_key
         )
         item = DigestItem(article=article, summary=summary, relevance=1.0)
+        if query.message.chat.type == ChatType.CHANNEL:
+            await query.answer(render_article_alert(item), show_alert=True)
+            return
         text = render_article(item, tz=ZoneInfo(subscription.timezone))
         markup = article_markup(delivery.id, index, subscription.id)
     await _keep_if_unchanged(

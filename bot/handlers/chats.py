@@ -1,48 +1,64 @@
 """Who may change a chat's subscriptions, /timezone, and chats coming back after blocking the bot.
 
-In private chats the user decides. In groups and supergroups only the chat's administrators (or
-its owner, or an admin posting anonymously as the group) may subscribe, unsubscribe or change
-schedules and the time zone; others get a polite refusal. In a channel only admins can post, so a
-command posted in the channel (an update of type ``channel_post``) is an admin's.
+In private chats the user decides. In groups, supergroups (forum topics included) and channels
+only the chat's administrators (or its owner, or an admin posting anonymously as the chat) may
+subscribe, unsubscribe or change schedules and the time zone; others get a polite refusal. A
+command posted in a channel is an admin's (only admins post there, as the channel itself); a
+button pressed under a channel's post is any reader's, so the presser's rights are asked of
+Telegram (getChatMember) as in groups.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 from html import escape
 from zoneinfo import ZoneInfo, available_timezones
 
 from telegram import Bot, Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.handlers.context import services_of
 from bot.schedule import next_run, parse_schedule
 
+log = logging.getLogger(__name__)
+
 _ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 TIMEZONE_EXAMPLES = "Europe/Berlin, America/New_York, Asia/Tokyo or UTC"
-ADMINS_ONLY = "only this group's admins can change its subscriptions, schedules and time zone."
+
+
+def admins_only(chat: Chat) -> str:
+    """The refusal for a member who is not one of the chat's admins."""
+    kind = "channel" if chat.type == ChatType.CHANNEL else "group"
+    return f"only this {kind}'s admins can change its subscriptions, schedules and time zone."
 
 
 async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """True when the sender may change this chat's subscriptions; otherwise replies why not."""
-    message = update.effective_message
-    if await is_manager(context.bot, update.effective_chat, update.effective_user, message):
+    message, chat = update.effective_message, update.effective_chat
+    if await is_manager(context.bot, chat, update.effective_user, message):
         return True
-    await message.reply_text(f"Sorry, {ADMINS_ONLY} Anyone can still ask for a /digest.")
+    await message.reply_text(f"Sorry, {admins_only(chat)} Anyone can still ask for a /digest.")
     return False
 
 
 async def is_manager(bot: Bot, chat: Chat, user: User | None, message: Message | None) -> bool:
     """Whether `user` (who sent `message`, if any) may change `chat`'s subscriptions."""
-    if chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
+    if chat.type == ChatType.PRIVATE:
         return True
     if message is not None and message.sender_chat is not None:
-        return message.sender_chat.id == chat.id  # an anonymous admin, posting as the group
+        # a channel's own post, or an anonymous admin posting as the group
+        return message.sender_chat.id == chat.id
     if user is None:
         return False
-    member = await bot.get_chat_member(chat.id, user.id)
+    try:
+        member = await bot.get_chat_member(chat.id, user.id)
+    except BadRequest as exc:  # e.g. the bot is no longer an admin of the channel
+        log.info("cannot check user %d in chat %d (%s): refused", user.id, chat.id, exc.message)
+        return False
     return member.status in _ADMIN_STATUSES
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.store import DatabaseUnavailable
@@ -16,6 +17,10 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error and tell the chat what happened and what to do."""
     error = context.error
+    if isinstance(error, RetryAfter):  # the chat is flood-limited: an answer would fail too
+        chat = update.effective_chat if isinstance(update, Update) else None
+        log.warning("chat %s is flood-limited (%s): its answer is dropped", chat and chat.id, error)
+        return
     log.error("handling %s failed", update, exc_info=error)
     if not isinstance(update, Update) or update.effective_message is None:
         return

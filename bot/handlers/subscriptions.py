@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -16,17 +16,23 @@ from bot import replies
 from bot.digest import normalize_topic
 from bot.handlers.chats import may_manage
 from bot.handlers.context import services_of
-from bot.schedule import canonical_spec, next_run, parse_schedule
-
-SCHEDULE_WORDS = ("weekly", "daily", "every")
+from bot.schedule import (
+    Schedule,
+    canonical_spec,
+    format_schedule,
+    next_run,
+    parse_schedule,
+    schedule_start,
+)
 
 
 def split_topic_and_schedule(words: list[str]) -> tuple[str, str | None]:
     """`/subscribe` arguments as (topic, schedule spec or None): the schedule starts at the
-    first word that names a kind of schedule (weekly, daily, every)."""
-    lowered = [word.lower() for word in words]
-    start = next((i for i, word in enumerate(lowered) if word in SCHEDULE_WORDS), len(words))
-    return " ".join(words[:start]), " ".join(words[start:]) or None
+    first word that looks like one (`bot.schedule.schedule_start`)."""
+    start = schedule_start(words)
+    if start is None:
+        return " ".join(words), None
+    return " ".join(words[:start]), " ".join(words[start:])
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -41,17 +47,35 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         await message.reply_text(
             "Which topic? For example: /subscribe russia, or with a schedule: "
-            "/subscribe russia weekly mon 09:00 or /subscribe russia daily 07:30"
+            "/subscribe russia at 9am, /subscribe russia weekdays 08:00 or "
+            "/subscribe russia weekly mon 09:00"
         )
         return
     try:
-        schedule = canonical_spec(parse_schedule(spec or settings.default_schedule))
+        parsed = parse_schedule(spec or settings.default_schedule)
     except ValueError as exc:
         await message.reply_text(str(exc))
         return
+    shortest = timedelta(seconds=settings.min_schedule_interval_s)
+    if spec is not None and parsed.every is not None and parsed.every < shortest:
+        await message.reply_text(
+            f"That is too often: the shortest schedule is "
+            f"{format_schedule(Schedule('every', every=shortest))}. For example: "
+            f"/subscribe {topic} hourly or /subscribe {topic} at 9am"
+        )
+        return
+    schedule = canonical_spec(parsed)
     if not await may_manage(update, context):
         return
     store = services.store
+    followed = await asyncio.to_thread(store.subscriptions, message.chat_id)
+    cap = settings.max_subscriptions_per_chat
+    if len(followed) >= cap and all(s.topic != topic for s in followed):
+        await message.reply_text(
+            f"This chat follows {len(followed)} topics, the most it may. /unsubscribe one "
+            "first (see /subscriptions)."
+        )
+        return
     now = datetime.now(UTC)
     timezone = await asyncio.to_thread(
         store.ensure_chat, message.chat_id, timezone=settings.default_timezone

@@ -36,6 +36,7 @@ def bot_environment(fake: FakeBotAPI, data_dir: Path, **settings: str) -> dict[s
         DIGESTBOT_POLL_TIMEOUT_S="1",
         DIGESTBOT_SCHEDULER_TICK_S="1",
         DIGESTBOT_ARRIVAL_SETTLE_S="1",  # pushes wait 1 s for a new article, not 10
+        DIGESTBOT_MIN_SCHEDULE_INTERVAL_S="1",  # subscriptions every few seconds
     )
     env.update({f"DIGESTBOT_{key.upper()}": value for key, value in settings.items()})
     return env

@@ -4,8 +4,9 @@ Covers what digestbot's bot uses, with Telegram's answers and error texts: getMe
 getWebhookInfo, logOut/close, getUpdates with real long polling (offset, limit,
 allowed_updates, 409 when a second poller starts), sendMessage/editMessageText/
 editMessageReplyMarkup with Telegram-HTML parsing and the 4096 UTF-16 limit, deleteMessage,
-answerCallbackQuery, set/get/deleteMyCommands, set/getChatMenuButton, sendChatAction,
-sendDocument, getFile and file downloads, getChat, getChatMember, getChatAdministrators.
+answerCallbackQuery (text up to 200 characters), set/get/deleteMyCommands,
+set/getChatMenuButton, sendChatAction, sendDocument, getFile and file downloads, getChat,
+getChatMember (in groups and channels), getChatAdministrators.
 Injected faults (429, 403, 400, 500, group migration, hang, dropped connection, and failures after
 the call took effect) and optional flood limits.
 

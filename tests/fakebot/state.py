@@ -37,6 +37,7 @@ from tests.fakebot.validation import (
 )
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+MAX_CALLBACK_ANSWER_UTF16 = 200
 DEFAULT_ALLOWED_UPDATES = frozenset(
     {
         "message", "edited_message", "channel_post", "edited_channel_post", "callback_query",
@@ -366,6 +367,8 @@ class BotState:
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
+        if utf16_len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER_UTF16:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         answer = {k: v for k, v in params.items() if k != "callback_query_id"}
         self.callback_answers[query_id] = answer
         self.changed.notify_all()

@@ -346,6 +346,23 @@ async def test_button_press_is_a_callback_query(bot: telegram.Bot, fake: FakeBot
         fake.press_button(CHAT, sent.message_id, "missing")
 
 
+async def test_a_callback_answer_longer_than_200_characters_is_refused(
+    bot: telegram.Bot, fake: FakeBotAPI
+) -> None:
+    markup = telegram.InlineKeyboardMarkup.from_button(
+        telegram.InlineKeyboardButton("More", callback_data="more:1")
+    )
+    sent = await bot.send_message(CHAT, "Digest", reply_markup=markup)
+    update_id = fake.press_button(CHAT, sent.message_id, "more:1")
+    [update] = await bot.get_updates()
+
+    with pytest.raises(BadRequest, match="(?i)MESSAGE_TOO_LONG"):
+        await update.callback_query.answer("x" * 201, show_alert=True)
+    await update.callback_query.answer("x" * 200, show_alert=True)
+
+    assert fake.callback_answer(update_id) == {"text": "x" * 200, "show_alert": True}
+
+
 async def test_too_long_callback_data_is_refused(bot: telegram.Bot) -> None:
     markup = telegram.InlineKeyboardMarkup.from_button(
         telegram.InlineKeyboardButton("x", callback_data="é" * 33)

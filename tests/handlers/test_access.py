@@ -52,3 +52,18 @@ def test_channel_posts_need_no_user_to_add_articles():
 @pytest.mark.parametrize(("chat_id", "allowed"), [(7, True), (-100777, True), (8, False)])
 def test_allowlist_names_the_chats_that_may_use_the_bot(chat_id, allowed):
     assert chat_allowed(settings(allowed_chats=[7, -100777]), chat_id) is allowed
+
+
+@pytest.mark.parametrize(
+    ("values", "allowed"),
+    [
+        ({}, True),
+        ({"admins": [7]}, False),
+        ({"allowed_chats": [7]}, False),
+        ({"admins": [7], "allowed_channels": [-100777]}, True),
+        ({"admins": [7], "allowed_chats": [-100777]}, True),
+        ({"allowed_chats": [7], "allowed_channels": [-100777]}, True),
+    ],
+)
+def test_a_channel_must_be_listed_once_admins_or_allowed_chats_are_set(values, allowed):
+    assert chat_allowed(settings(**values), -100777, Chat.CHANNEL) is allowed

@@ -17,9 +17,21 @@ from bot.handlers.subscriptions import split_topic_and_schedule
         ("north korea Daily 07:30", ("north korea", "Daily 07:30")),
         ("gas every 6h", ("gas", "every 6h")),
         ("daily 07:30", ("", "daily 07:30")),
+        ("russia at 9am", ("russia", "at 9am")),
+        ("russia at 9 pm", ("russia", "at 9 pm")),
+        ("russia weekdays 08:00", ("russia", "weekdays 08:00")),
+        ("russia mon,wed,fri 09:00", ("russia", "mon,wed,fri 09:00")),
+        ("russia mon, wed 09:00", ("russia", "mon, wed 09:00")),
+        ("russia Monday at 9", ("russia", "Monday at 9")),
+        ("russia hourly", ("russia", "hourly")),
+        ("russia mon-fri", ("russia", "mon-fri")),  # refused when parsed: the days need a time
+        ("russia at 25:00", ("russia", "at 25:00")),  # refused when parsed: not a time
+        ("sunday times", ("sunday times", None)),
+        ("russia at war", ("russia at war", None)),
+        ("covid 19", ("covid 19", None)),
     ],
 )
-def test_the_schedule_starts_at_the_first_schedule_word(words, expected):
+def test_the_schedule_starts_at_the_first_word_that_looks_like_one(words, expected):
     assert split_topic_and_schedule(words.split()) == expected
 
 
