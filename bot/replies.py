@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from bot.digest import DigestRequest, EmptyDigestAdvice
 from bot.domain import Feed, StoredArticle, Subscription
 from bot.schedule import format_schedule, parse_schedule
 from summarizer.topic_query import TOPIC_SYNTAX
@@ -55,6 +56,27 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         'says "Kremlin" or "Moscow" rather than "Russia".\n'
         f"{escape(TOPIC_SYNTAX)} Add a page number for more: /digest russia 2."
     )
+
+
+def empty_digest(topic: str, days: int, advice: EmptyDigestAdvice) -> str:
+    """Answer to a /digest with no articles: what was asked; how to see older articles that
+    match when some do, else the topic syntax; and the topics with articles in the same days."""
+    lines = [f"No articles about <b>{escape(topic)}</b> in the last {days} days"]
+    if advice.older_days:
+        count = advice.older_count
+        command = DigestRequest(topic, advice.older_days).command()
+        lines[0] += (
+            f"; {count} from the last {advice.older_days} days "
+            f"match{'es' if count == 1 else ''}: {escape(command)}."
+        )
+    else:
+        lines[0] += "."
+    if advice.suggestions:
+        names = ", ".join(escape(name) for name in advice.suggestions)
+        lines.append(f"Topics with articles in those days: {names}.")
+    if not advice.older_days:
+        lines.append(escape(TOPIC_SYNTAX))
+    return "\n".join(lines)
 
 
 def topics_overview(counts: list[tuple[str, int]], *, days: int) -> str:
