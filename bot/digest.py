@@ -21,7 +21,7 @@ from bot.services import Services
 from bot.store import Store
 from summarizer.base import Summarizer
 from summarizer.errors import SummarizationError, SummarizerError, batch_or_each
-from summarizer.keywords import subject_counts
+from summarizer.keywords import country_names, subject_counts
 from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
 from summarizer.topics import TopicCandidate, TopicMatcher, lower_passages, topic_terms
 
@@ -245,15 +245,17 @@ def recent_digest(
 def warm_up(services: Services) -> int:
     """Prepare for /digest right after start-up; returns how many articles the period holds.
 
-    Embeds the topic matcher's competing categories (which loads the encoder), reads the recent
-    period's articles and passage vectors into the store's memory, splits their passages for the
-    matcher, and (when the period holds articles) stacks the vectors, by composing one digest:
+    Embeds the topic matcher's competing categories (which loads the encoder), reads the country
+    names subjects are folded by (`summarizer.keywords`), reads the recent period's articles and
+    passage vectors into the store's memory, splits their passages for the matcher, and (when
+    the period holds articles) stacks the vectors, by composing one digest:
     the first /digest a user sends then costs what later ones do but for its topic's query and
     overview. Articles arriving later are remembered as they are stored.
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
     services.matcher.embed_categories()
+    country_names()
     since, until = recent_period(services.settings.digest_days)
     articles = services.store.articles_dated_between(since, until)
     for article in articles:

@@ -132,6 +132,18 @@ def test_an_empty_digest_suggests_only_topics_whose_digest_has_articles(sqlite_s
         assert digest.items, topic
 
 
+def test_suggestions_leave_out_forum_interjections_and_fold_demonyms(sqlite_store, fake_matcher):
+    add(sqlite_store, "forum", "Ehhhh. Lol. Russians say Russian gas is cheap. Haha, sure.")
+    add(sqlite_store, "gas", RUSSIA)
+
+    suggested = topics_with_articles(
+        sqlite_store, fake_matcher, since=NOW - timedelta(days=1), until=NOW
+    )
+
+    assert suggested[0] == "russia"
+    assert not {"ehhhh", "lol", "haha", "russian", "russians"} & set(suggested)
+
+
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
