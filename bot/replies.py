@@ -38,7 +38,7 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         ".txt, .md or .html file, or send a link (or /add <i>link</i>) and I fetch the page. "
         "I answer with its title, then its summary when ready.\n\n"
         f"<b>/digest</b> <i>topic</i> — articles about the topic from the last {days} days, "
-        "e.g. /digest russia or /digest north korea.\n"
+        "e.g. /digest russia or /digest north korea; over other days: /digest russia 30d.\n"
         "<b>/subscribe</b> <i>topic</i> — get that digest pushed "
         f"{_schedule(schedule)} ({escape(timezone)}), holding the "
         "articles that arrived since the previous one. Another schedule: "
@@ -54,7 +54,8 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         "and post /subscribe russia in the channel.\n\n"
         "A topic is free text: an article counts when it is really about it, also when it "
         'says "Kremlin" or "Moscow" rather than "Russia".\n'
-        f"{escape(TOPIC_SYNTAX)} Add a page number for more: /digest russia 2."
+        f"{escape(TOPIC_SYNTAX)} Add a page number for more: /digest russia 2 "
+        "(/digest russia 30d 2 over 30 days)."
     )
 
 
