@@ -14,8 +14,9 @@ Folding: a country's demonyms and other names count as the country, shown by its
 ("Russian", "Russians" → russia; "Chinese" → china; "American" → united states), from the
 countryinfo package (a demonym two countries share goes to the more populous); a people's name
 that with "stan"/"istan" is a country counts as it ("Kazakhs" → kazakhstan, "Afghan" →
-afghanistan); a plural counts as its singular when the texts name that too ("Democrats" →
-democrat).
+afghanistan); a hyphenated word of countries counts as each ("China-Russia",
+"Russia-North-Korea"); a plural counts as its singular when the texts name that too
+("Democrats" → democrat).
 
 Cheap and model-free: it finds places, people and organisations, not abstract themes.
 """
@@ -29,7 +30,7 @@ from functools import lru_cache
 from countryinfo import all_countries
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _MAX_RUN = 3
 # Function words that start sentences often enough to pass for names in a small store.
 _FUNCTION_WORDS = frozenset(
@@ -56,19 +57,15 @@ def subject_counts(texts: list[str], *, limit: int = 8) -> list[tuple[str, int]]
     runs_in_texts = [_name_runs(text, lower_words) for text in texts]
     # Words some text capitalizes where no sentence starts: names, not just sentence openers.
     inside = {w for runs in runs_in_texts for run, opens in runs for w in run[1 if opens else 0 :]}
-    countries = country_names()
     named_in_texts = [
-        [
-            " ".join(run if not opens or run[0] in inside or _country(run, countries) else run[1:])
-            for run, opens in runs
-        ]
+        [" ".join(run[1:] if opens and _common(run, inside) else run) for run, opens in runs]
         for runs in runs_in_texts
     ]
     named = {subject for found in named_in_texts for subject in found if subject}
     texts_naming: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
     for found in named_in_texts:
-        subjects = [_fold(subject, named, countries) for subject in found if subject]
+        subjects = [folded for subject in found if subject for folded in _fold(subject, named)]
         mentions.update(subjects)
         texts_naming.update(set(subjects))
     ranked = sorted(texts_naming, key=lambda s: (-texts_naming[s], -mentions[s], s))
@@ -97,16 +94,41 @@ def country_names() -> dict[str, str]:
     return names
 
 
-def _fold(subject: str, named: set[str], countries: dict[str, str]) -> str:
-    """What `subject` counts as: its country, else its singular when the texts name that."""
+def _common(run: list[str], inside: set[str]) -> bool:
+    """Is the first word of `run`, opening a sentence, maybe a common noun: no text has it
+    inside a sentence, and the run names no country?"""
+    return run[0] not in inside and not _countries(run)
+
+
+def _fold(subject: str, named: set[str]) -> list[str]:
+    """What `subject` counts as: its countries ("china-russia": china and russia), else its
+    singular when the texts name that, else itself."""
     singulars = _singulars(subject)
-    country = _country(subject.split(), countries)
-    return country or next((form for form in singulars if form in named), subject)
+    return _countries(subject.split()) or [
+        next((form for form in singulars if form in named), subject)
+    ]
 
 
-def _country(run: list[str], countries: dict[str, str]) -> str | None:
+def _countries(run: list[str]) -> list[str]:
+    """The countries the words `run` name (`_country`); a single hyphenated word names several
+    when each of its parts does ("russia-north-korea"). Empty when they name none."""
+    if country := _country(run):
+        return [country]
+    if len(run) > 1 or "-" not in run[0]:
+        return []
+    parts = run[0].split("-")
+    for size in range(min(_MAX_RUN, len(parts)), 0, -1):
+        if first := _country(parts[:size]):
+            rest = _countries(["-".join(parts[size:])]) if parts[size:] else []
+            if rest or size == len(parts):
+                return [first, *rest]
+    return []
+
+
+def _country(run: list[str]) -> str | None:
     """The country the words `run` name, also as a plural, a demonym or a people whose name
     with "stan" or "istan" is the country's; None when they name none."""
+    countries = country_names()
     subject = " ".join(run)
     for form in [subject, *_singulars(subject)]:
         suffixes = ("", "stan", "istan") if len(run) == 1 else ("",)
@@ -124,30 +146,32 @@ def _singulars(subject: str) -> list[str]:
 
 def _name_runs(text: str, lower_words: set[str]) -> list[tuple[list[str], bool]]:
     """The runs of names in `text`, in order, lower-cased, each with whether its first word
-    opens a sentence (where a common noun is capitalized too)."""
+    opens a sentence (where a common noun is capitalized too). A run ends at a possessive
+    ("Russia's President"); a capitalized word written in lower case elsewhere continues one
+    when together they name a country ("United States")."""
     runs: list[tuple[list[str], bool]] = []
     run: list[str] = []
     opens = False
     run_end = 0
     for match in _WORD.finditer(text):
         word = _POSSESSIVE.sub("", match.group()).lower()
+        capitalized = match.group()[:1].isupper() and len(word) > 1
         is_name = (
-            match.group()[:1].isupper()
-            and len(word) > 1
+            capitalized
             and word not in lower_words
             and word not in _FUNCTION_WORDS
             and word not in INTERJECTIONS
             and not _DRAWN_OUT.search(word)
         )
-        if is_name and run and text[run_end : match.start()] == " " and len(run) < _MAX_RUN:
+        continues = run and text[run_end : match.start()] == " " and len(run) < _MAX_RUN
+        if continues and (is_name or (capitalized and _country([*run, word]))):
             run.append(word)
-            run_end = match.end()
-            continue
-        if run:
-            runs.append((run, opens))
-        run = [word] if is_name else []
-        run_end = match.end()
-        opens = is_name and _opens_sentence(text, match.start())
+        else:
+            if run:
+                runs.append((run, opens))
+            run = [word] if is_name else []
+            opens = is_name and _opens_sentence(text, match.start())
+        run_end = match.end() if word == match.group().lower() else -1  # -1: no run goes on
     if run:
         runs.append((run, opens))
     return runs

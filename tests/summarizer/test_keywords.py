@@ -31,6 +31,18 @@ def test_demonyms_and_peoples_count_as_their_country_named_by_it():
     assert not {"russian", "russians", "chinese", "kazakh", "kazakhs", "ukrainian"} & set(found)
 
 
+def test_a_hyphenated_word_of_countries_counts_as_each_and_other_compounds_stay_whole():
+    found = subjects(["Talks on China-Russia trade and a Russia-North-Korea pact with Jean-Luc."])
+
+    assert found == {"china": 1, "russia": 1, "north korea": 1, "jean-luc": 1}
+
+
+def test_a_possessive_ends_a_run_and_a_country_name_holds_one_together():
+    found = subjects(["Aides met Russia's President Jones and the United States, and two states."])
+
+    assert found == {"russia": 1, "president jones": 1, "united states": 1}
+
+
 def test_a_plural_counts_as_its_singular_when_both_are_named():
     found = subjects([WIRE_STORY])
 
