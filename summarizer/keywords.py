@@ -46,7 +46,8 @@ _FUNCTION_WORDS = frozenset(
 INTERJECTIONS = frozenset("lol lmao lmfao rofl omg wtf imo imho btw fyi tbh smh ok okay".split())
 _DRAWN_OUT = re.compile(r"(\w)\1\1|^(\w{1,3})\2+$")  # "ehhhh", "sooo"; "haha", "hehe"
 _SENTENCE_END = ".!?…"
-_BEFORE_WORD = " \t\r\"'“‘([*_-"  # what may stand between a sentence's end and its next word
+# What may stand between a sentence's end and its next word: "said.” Moreover", "(2020). The"
+_BEFORE_WORD = " \t\r\"'“”‘’()[]*_-"
 
 
 def subject_counts(texts: list[str], *, limit: int = 8) -> list[tuple[str, int]]:
@@ -146,9 +147,9 @@ def _singulars(subject: str) -> list[str]:
 
 def _name_runs(text: str, lower_words: set[str]) -> list[tuple[list[str], bool]]:
     """The runs of names in `text`, in order, lower-cased, each with whether its first word
-    opens a sentence (where a common noun is capitalized too). A run ends at a possessive
-    ("Russia's President"); a capitalized word written in lower case elsewhere continues one
-    when together they name a country ("United States")."""
+    opens a sentence (where a common noun is capitalized too). A run ends at a country's
+    possessive ("Russia's President"); a capitalized word written in lower case elsewhere
+    continues one when together they name a country ("United States")."""
     runs: list[tuple[list[str], bool]] = []
     run: list[str] = []
     opens = False
@@ -171,7 +172,9 @@ def _name_runs(text: str, lower_words: set[str]) -> list[tuple[list[str], bool]]
                 runs.append((run, opens))
             run = [word] if is_name else []
             opens = is_name and _opens_sentence(text, match.start())
-        run_end = match.end() if word == match.group().lower() else -1  # -1: no run goes on
+        # After a country's possessive no run goes on (-1): "Russia's President".
+        possessive = word != match.group().lower()
+        run_end = -1 if possessive and _country(run) else match.end()
     if run:
         runs.append((run, opens))
     return runs

@@ -37,10 +37,18 @@ def test_a_hyphenated_word_of_countries_counts_as_each_and_other_compounds_stay_
     assert found == {"china": 1, "russia": 1, "north korea": 1, "jean-luc": 1}
 
 
-def test_a_possessive_ends_a_run_and_a_country_name_holds_one_together():
-    found = subjects(["Aides met Russia's President Jones and the United States, and two states."])
+def test_a_countrys_possessive_ends_a_run_and_a_country_name_holds_one_together():
+    found = subjects(
+        ["Aides met Russia's President Jones, Xi Jinping's envoy and the United States' states."]
+    )
 
-    assert found == {"russia": 1, "president jones": 1, "united states": 1}
+    assert found == {"russia": 1, "president jones": 1, "xi jinping": 1, "united states": 1}
+
+
+def test_a_word_after_a_closing_quote_or_bracket_opens_a_sentence():
+    found = subjects(['"We build it." Moreover, talks (see Note 2). Besides, Kyiv agreed.'])
+
+    assert found == {"kyiv": 1, "note": 1}
 
 
 def test_a_plural_counts_as_its_singular_when_both_are_named():
