@@ -63,10 +63,11 @@ def subject_counts(texts: list[str], *, limit: int = 8) -> list[tuple[str, int]]
         for runs in runs_in_texts
     ]
     named = {subject for found in named_in_texts for subject in found if subject}
+    folds = {subject: _fold(subject, named) for subject in named}
     texts_naming: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
     for found in named_in_texts:
-        subjects = [folded for subject in found if subject for folded in _fold(subject, named)]
+        subjects = [folded for subject in found if subject for folded in folds[subject]]
         mentions.update(subjects)
         texts_naming.update(set(subjects))
     ranked = sorted(texts_naming, key=lambda s: (-texts_naming[s], -mentions[s], s))
@@ -155,8 +156,14 @@ def _name_runs(text: str, lower_words: set[str]) -> list[tuple[list[str], bool]]
     opens = False
     run_end = 0
     for match in _WORD.finditer(text):
-        word = _POSSESSIVE.sub("", match.group()).lower()
-        capitalized = match.group()[:1].isupper() and len(word) > 1
+        raw = match.group()
+        if not raw[0].isupper():  # most words: they end a run and start none
+            if run:
+                runs.append((run, opens))
+                run = []
+            continue
+        word = _POSSESSIVE.sub("", raw).lower()
+        capitalized = len(word) > 1
         is_name = (
             capitalized
             and word not in lower_words
@@ -173,7 +180,7 @@ def _name_runs(text: str, lower_words: set[str]) -> list[tuple[list[str], bool]]
             run = [word] if is_name else []
             opens = is_name and _opens_sentence(text, match.start())
         # After a country's possessive no run goes on (-1): "Russia's President".
-        possessive = word != match.group().lower()
+        possessive = word != raw.lower()
         run_end = -1 if possessive and _country(run) else match.end()
     if run:
         runs.append((run, opens))
