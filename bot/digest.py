@@ -1,7 +1,9 @@
 """Selecting a topic's articles for a period: the step between the store and the formatter.
 
 Used alike by /digest, `digestbot digest` and scheduled pushes. Passage vectors are read from the
-store; an article that has none yet (the worker has not reached it) gets them here, once.
+store; an article that has none yet (the worker has not reached it) gets them here, once. Also
+here: what `/digest TOPIC [PERIOD] [PAGE]` asks for (`parse_digest_request`), and what an empty
+digest can offer instead (`advise_on_empty_digest`).
 """
 
 from __future__ import annotations
