@@ -5,8 +5,10 @@ Callback data (at most 64 bytes, Telegram's limit) is one of:
 - ``f:<delivery>:<message>:<article>`` — "Full summary": the message shows that article whole;
 - ``b:<delivery>:<message>`` — "Back to the digest": the message shows its digest text again;
 - ``u:<subscription>`` — "Unsubscribe";
-- ``p:<page>:<topic>`` — "Next page" under a /digest answer (only when the topic fits the 64
-  bytes; the page's last line names the command for the next page either way).
+- ``p:<page>:<topic>`` or ``p:<page>:<days>d:<topic>`` — "Next page" under a /digest answer,
+  the second when it named a period (`/digest russia 30d`); only when the topic fits the 64
+  bytes, the page's last line names the command for the next page either way.
+  Topics hold no colon (`bot.digest.normalize_topic`), so the two forms cannot be confused.
 
 The digest text and its articles are read back from the stored delivery, so a button keeps
 working after a restart; `parse_callback` accepts exactly these forms and nothing else.
@@ -20,12 +22,14 @@ from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.digest import MAX_PERIOD_DAYS
+
 MAX_CALLBACK_BYTES = 64
 DIGEST_BUTTONS = re.compile(r"^[fbup]:")  # which callback data is this module's to parse
 MAX_LABEL_CHARS = 48
 _CALLBACK = re.compile(
     r"(f):(\d{1,12}):(\d{1,4}):(\d{1,12})|(b):(\d{1,12}):(\d{1,4})|(u):(\d{1,12})"
-    r"|(p):(\d{1,4}):(\S.{0,59})"
+    r"|(p):(\d{1,4}):(?:([1-9]\d{0,3})d:)?([^\s:][^:\n]{0,59})"
 )
 
 
@@ -40,6 +44,7 @@ class ButtonPress:
     subscription_id: int = 0
     page: int = 0
     topic: str = ""
+    days: int | None = None
 
 
 def parse_callback(data: str | None) -> ButtonPress | None:
@@ -54,7 +59,10 @@ def parse_callback(data: str | None) -> ButtonPress | None:
         return ButtonPress("back", int(groups[5]), int(groups[6]))
     if groups[7]:
         return ButtonPress("unsubscribe", subscription_id=int(groups[8]))
-    return ButtonPress("page", page=int(groups[10]), topic=groups[11])
+    days = int(groups[11]) if groups[11] else None
+    if days is not None and days > MAX_PERIOD_DAYS:
+        return None
+    return ButtonPress("page", page=int(groups[10]), topic=groups[12], days=days)
 
 
 def digest_markup(
@@ -81,10 +89,13 @@ def article_markup(
     )
 
 
-def next_page_markup(topic: str, page: int) -> InlineKeyboardMarkup | None:
-    """A "Next page" button asking for `page` of the topic's digest; None when the topic is too
-    long for Telegram's 64 bytes of callback data."""
-    data = f"p:{page}:{topic}"
+def next_page_markup(
+    topic: str, page: int, *, days: int | None = None
+) -> InlineKeyboardMarkup | None:
+    """A "Next page" button asking for `page` of the topic's digest over `days` (None: the
+    default period); None when the topic is too long for Telegram's 64 bytes of callback data."""
+    period = f"{days}d:" if days else ""
+    data = f"p:{page}:{period}{topic}"
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         return None
     return InlineKeyboardMarkup([[_button(f"Next page ({page}) ›", data)]])

@@ -11,12 +11,12 @@ from tqdm import tqdm
 
 from bot.articles import StoredOutcome, ingest_file
 from bot.digest import (
+    advise_on_empty_digest,
     normalize_topic,
     paginate,
     recent_digest,
     recent_period,
     subject_counts_in_period,
-    subjects_in_period,
 )
 from bot.domain import DigestPage
 from bot.ingest import IngestError
@@ -125,9 +125,17 @@ def digest(
         typer.echo(json.dumps(_digest_json(page), ensure_ascii=False, indent=2))
         return
     if not result.items:
-        subjects = subjects_in_period(services.store, since=result.since, until=result.until)
-        hint = f" Topics with articles: {', '.join(subjects)}." if subjects else ""
-        typer.echo(f"No articles about {name} since {result.since:%Y-%m-%d}.{hint}")
+        days = days or services.settings.digest_days
+        advice = advise_on_empty_digest(services, result, days=days)
+        older = (
+            f" {advice.older_count} from the last {advice.older_days} days match: "
+            f"--days {advice.older_days}."
+            if advice.older_days
+            else ""
+        )
+        topics = ", ".join(advice.suggestions)
+        hint = f" Topics with articles: {topics}." if topics else ""
+        typer.echo(f"No articles about {name} in the last {days} days.{older}{hint}")
         return
     shown = f"{len(result.items)} of {page.total}" if page.count > 1 else str(page.total)
     typer.echo(f"Digest: {name} ({shown} articles since {result.since:%Y-%m-%d})\n")

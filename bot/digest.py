@@ -1,7 +1,9 @@
 """Selecting a topic's articles for a period: the step between the store and the formatter.
 
 Used alike by /digest, `digestbot digest` and scheduled pushes. Passage vectors are read from the
-store; an article that has none yet (the worker has not reached it) gets them here, once.
+store; an article that has none yet (the worker has not reached it) gets them here, once. Also
+here: what `/digest TOPIC [PERIOD] [PAGE]` asks for (`parse_digest_request`), and what an empty
+digest can offer instead (`advise_on_empty_digest`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import gc
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -21,13 +23,20 @@ from bot.services import Services
 from bot.store import Store
 from summarizer.base import Summarizer
 from summarizer.errors import SummarizationError, SummarizerError, batch_or_each
-from summarizer.keywords import subject_counts
+from summarizer.keywords import country_names, subject_counts
 from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
-from summarizer.topics import TopicCandidate, TopicMatcher, lower_passages
+from summarizer.topics import TopicCandidate, TopicMatcher, lower_passages, topic_terms
 
 log = logging.getLogger(__name__)
 
 MAX_TOPIC_CHARS = 100
+MAX_PAGE = 9999  # the Next page button's callback data holds four digits
+MAX_PERIOD_DAYS = 3650  # `/digest russia 30d`: periods of 1 day to ten years
+# An empty digest names topics that would have articles: the period's most named subjects, each
+# checked by the matcher (a few matrix products each), and suggests the first of these longer
+# periods whose digest of the topic is not empty.
+SUGGESTION_CANDIDATES = 8
+OLDER_PERIODS_DAYS = (30, 90, 365, MAX_PERIOD_DAYS)
 # The overview reads the summaries of the digest's most relevant articles only: it embeds every
 # sentence it reads, and over all 2,285 articles "russia" matched among 10,000 that took 140 s
 # (bench/digest_latency.py's store, a loaded machine). Ten summaries (30 sentences) took 165–190
@@ -55,15 +64,53 @@ def normalize_topic(raw: str) -> str:
     return topic
 
 
-def split_page_number(words: list[str]) -> tuple[str, int]:
-    """The topic and page of `/digest russia 2`: a trailing number after the topic is the page
-    (1 when absent). ValueError when the page is not positive."""
-    if len(words) > 1 and words[-1].lstrip("-").isdigit():
-        page = int(words[-1])
-        if page < 1:
-            raise ValueError("Pages start at 1, e.g. /digest russia 2 for the second page.")
-        return " ".join(words[:-1]), page
-    return " ".join(words), 1
+@dataclass(frozen=True)
+class DigestRequest:
+    """What `/digest` is asked for: a topic, a period in days (None: the `digest_days`
+    setting) and a page (from 1)."""
+
+    topic: str
+    days: int | None = None
+    page: int = 1
+
+    def command(self, page: int | None = None) -> str:
+        """The command that asks for this digest again, at `page` (default: its own)."""
+        page = self.page if page is None else page
+        period = f" {self.days}d" if self.days else ""
+        number = f" {page}" if page > 1 else ""
+        return f"/digest {self.topic}{period}{number}"
+
+
+def parse_digest_request(words: list[str]) -> DigestRequest:
+    """The request of `/digest TOPIC [PERIOD] [PAGE]` (e.g. `/digest russia 30d 2`).
+
+    After at least one topic word, a last word of digits 0-9 is the page and a last word of
+    digits and "d" the period in days; either may come first. Any other word, `²` included,
+    belongs to the topic. ValueError with a reason for a page outside 1–`MAX_PAGE`, a period
+    outside 1–`MAX_PERIOD_DAYS` days, and a topic `normalize_topic` refuses.
+    """
+    words = list(words)
+    days = page = None
+    while len(words) > 1:
+        last = words[-1].lower()
+        if page is None and re.fullmatch(r"[0-9]+", last):
+            page = _bounded(last, MAX_PAGE, "Pages are 1 to {top}, e.g. /digest russia 2.")
+        elif days is None and re.fullmatch(r"[0-9]+d", last):
+            days = _bounded(
+                last[:-1], MAX_PERIOD_DAYS, "A period is 1 to {top} days, e.g. /digest russia 30d."
+            )
+        else:
+            break
+        words.pop()
+    return DigestRequest(normalize_topic(" ".join(words)), days, page or 1)
+
+
+def _bounded(digits: str, top: int, reason: str) -> int:
+    """`digits` as a number from 1 to `top`; ValueError(`reason`) otherwise."""
+    number = int(digits) if len(digits) <= len(str(top)) else top + 1
+    if not 1 <= number <= top:
+        raise ValueError(reason.format(top=top))
+    return number
 
 
 def paginate(digest: Digest, number: int, per_page: int) -> DigestPage:
@@ -110,6 +157,16 @@ def ensure_vectors(
     return vectors
 
 
+def topic_candidates(
+    store: Store, matcher: TopicMatcher, articles: list[StoredArticle]
+) -> list[TopicCandidate]:
+    """`articles` as the matcher's candidates, with their passage vectors (`ensure_vectors`)."""
+    vectors = ensure_vectors(store, matcher, articles)
+    return [
+        TopicCandidate(a.id, a.title, a.text, vectors[a.id]) for a in articles if a.id in vectors
+    ]
+
+
 def compose_digest(
     store: Store,
     matcher: TopicMatcher,
@@ -131,10 +188,7 @@ def compose_digest(
         articles = store.articles_received_between(since, until)
     else:
         articles = store.articles_dated_between(since, until)
-    vectors = ensure_vectors(store, matcher, articles)
-    candidates = [
-        TopicCandidate(a.id, a.title, a.text, vectors[a.id]) for a in articles if a.id in vectors
-    ]
+    candidates = topic_candidates(store, matcher, articles)
     matches = matcher.match_query(topic, candidates, articles_naming=store.articles_naming)
     relevance = {m.id: m.relevance for m in matches}
     by_id = {a.id: a for a in articles}
@@ -193,15 +247,17 @@ def recent_digest(
 def warm_up(services: Services) -> int:
     """Prepare for /digest right after start-up; returns how many articles the period holds.
 
-    Embeds the topic matcher's competing categories (which loads the encoder), reads the recent
-    period's articles and passage vectors into the store's memory, splits their passages for the
-    matcher, and (when the period holds articles) stacks the vectors, by composing one digest:
+    Embeds the topic matcher's competing categories (which loads the encoder), reads the country
+    names subjects are folded by (`summarizer.keywords`), reads the recent period's articles and
+    passage vectors into the store's memory, splits their passages for the matcher, and (when
+    the period holds articles) stacks the vectors, by composing one digest:
     the first /digest a user sends then costs what later ones do but for its topic's query and
     overview. Articles arriving later are remembered as they are stored.
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
     services.matcher.embed_categories()
+    country_names()
     since, until = recent_period(services.settings.digest_days)
     articles = services.store.articles_dated_between(since, until)
     for article in articles:
@@ -225,11 +281,63 @@ def freeze_long_lived() -> None:
     gc.freeze()
 
 
-def subjects_in_period(
-    store: Store, *, since: datetime, until: datetime, limit: int = 8
+@dataclass(frozen=True)
+class EmptyDigestAdvice:
+    """What an empty digest can offer instead: topics whose digest over the same period has
+    articles, and when older articles match, the shortest longer period whose digest holds some
+    (`older_days`, None when none does) with how many it holds."""
+
+    suggestions: list[str]
+    older_days: int | None = None
+    older_count: int = 0
+
+
+def advise_on_empty_digest(services: Services, digest: Digest, *, days: int) -> EmptyDigestAdvice:
+    """Advice for the empty `digest` of the last `days`: `topics_with_articles` of its period,
+    and the first of `OLDER_PERIODS_DAYS` longer than `days` whose digest of the topic is not
+    empty. The longer periods are only composed when the full-text index finds an article
+    outside the period naming the topic, so a topic no stored article names costs one index
+    query; a topic matched only by meaning (a category word such as "sport") gets no hint."""
+    store = services.store
+    suggestions = topics_with_articles(
+        store, services.matcher, since=digest.since, until=digest.until, leave_out=digest.topic
+    )
+    in_period = {a.id for a in store.articles_dated_between(digest.since, digest.until)}
+    phrases = parse_topic_query(digest.topic).phrases
+    if not any(store.articles_naming(topic_terms(phrase)) - in_period for phrase in phrases):
+        return EmptyDigestAdvice(suggestions)
+    for older_days in (d for d in OLDER_PERIODS_DAYS if d > days):
+        older = recent_digest(services, digest.topic, days=older_days, overview=False)
+        if older.items:
+            return EmptyDigestAdvice(suggestions, older_days, len(older.items))
+    return EmptyDigestAdvice(suggestions)
+
+
+def topics_with_articles(
+    store: Store, matcher: TopicMatcher, *, since: datetime, until: datetime, leave_out: str = ""
 ) -> list[str]:
-    """The subjects most articles of the period talk about, to suggest as topics."""
-    return [subject for subject, _ in subject_counts_in_period(store, since, until, limit=limit)]
+    """Of the `SUGGESTION_CANDIDATES` subjects most articles of the period name, the ones whose
+    digest over the period has articles (each asked of the matcher, over the same candidates
+    `compose_digest` would use), most named first; never `leave_out`."""
+    articles = store.articles_dated_between(since, until)
+    subjects = subject_counts([a.text for a in articles], limit=SUGGESTION_CANDIDATES)
+    offered = [s for s, _ in subjects if s != leave_out and _is_topic(s)]
+    if not offered:
+        return []
+    candidates = topic_candidates(store, matcher, articles)
+    return [
+        subject
+        for subject in offered
+        if matcher.match_query(subject, candidates, articles_naming=store.articles_naming)
+    ]
+
+
+def _is_topic(subject: str) -> bool:
+    """Does `/digest <subject>` ask for exactly this subject?"""
+    try:
+        return normalize_topic(subject) == subject
+    except ValueError:
+        return False
 
 
 def subject_counts_in_period(

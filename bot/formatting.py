@@ -58,6 +58,7 @@ def render_digest(
     overview: str | None = None,
     tz: tzinfo = UTC,
     page: DigestPage | None = None,
+    next_page_command: str | None = None,
 ) -> list[str]:
     """The digest as Telegram HTML messages, each within `TELEGRAM_MAX_CHARS`.
 
@@ -66,7 +67,7 @@ def render_digest(
     date in italics (a URL source becomes a link named by its host), and the summary. Dates are
     shown in `tz`. With `page` (of which `digest` holds the articles), the header counts the
     whole digest's articles and names the page, and a last line tells how to ask for the next
-    page.
+    page: `next_page_command` (plain text; default `/digest TOPIC N`).
     """
     blocks = [_header(digest, tz, page)]
     overview = digest.overview if overview is None else overview
@@ -74,42 +75,8 @@ def render_digest(
         blocks.append(html.escape(overview))
     blocks.extend(_article_block(item, tz) for item in digest.items)
     if page and page.count > 1:
-        blocks.append(_page_footer(page))
+        blocks.append(_page_footer(page, next_page_command))
     return split_for_telegram(blocks)
-
-
-def render_empty_digest(
-    topic: str,
-    since: datetime,
-    available_topics: list[str],
-    *,
-    tz: tzinfo = UTC,
-    hint: str | None = None,
-) -> str:
-    """The message for a digest with no articles: what was asked and which topics do have some.
-
-    `available_topics` are the topics with articles in the same period; if they would not fit in
-    one message, the list ends with "and N more". `hint` (plain text) ends the message.
-    """
-    head = f"No articles about <b>{html.escape(topic)}</b> since {_day(since.astimezone(tz))}."
-    tail = f"\n{html.escape(hint)}" if hint else ""
-    if not available_topics:
-        return f"{head}\nNo other topic has articles in that time either.{tail}"
-    intro = f"{head}\nTopics with articles in that time: "
-    names = [html.escape(name) for name in available_topics]
-    room = TELEGRAM_MAX_CHARS - telegram_html_length(intro + tail) - len(".")
-    if telegram_html_length(", ".join(names)) > room:
-        room -= len(f" and {len(names)} more")
-    shown: list[str] = []
-    used = 0
-    for name in names:
-        used += telegram_html_length(name) + (len(", ") if shown else 0)
-        if used > room:
-            break
-        shown.append(name)
-    hidden = len(names) - len(shown)
-    more = f" and {hidden} more" if hidden else ""
-    return f"{intro}{', '.join(shown)}{more}.{tail}"
 
 
 def split_for_telegram(blocks: list[str], limit: int = TELEGRAM_MAX_CHARS) -> list[str]:
@@ -326,12 +293,12 @@ def _header(digest: Digest, tz: tzinfo, page: DigestPage | None) -> str:
     return f"<b>Digest: {html.escape(digest.topic)}</b>\n{period} · {articles}"
 
 
-def _page_footer(page: DigestPage) -> str:
+def _page_footer(page: DigestPage, command: str | None) -> str:
     where = f"page {page.number} of {page.count}"
     if page.number == page.count:
         return f"<i>{where}, the last.</i>"
-    command = f"/digest {html.escape(page.digest.topic)} {page.number + 1}"
-    return f"<i>{where} — {command} for more</i>"
+    command = command or f"/digest {page.digest.topic} {page.number + 1}"
+    return f"<i>{where} — {html.escape(command)} for more</i>"
 
 
 def _article_block(item: DigestItem, tz: tzinfo) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from bot.digest import DigestRequest, EmptyDigestAdvice
 from bot.domain import Feed, StoredArticle, Subscription
 from bot.schedule import format_schedule, parse_schedule
 from summarizer.topic_query import TOPIC_SYNTAX
@@ -37,7 +38,7 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         ".txt, .md or .html file, or send a link (or /add <i>link</i>) and I fetch the page. "
         "I answer with its title, then its summary when ready.\n\n"
         f"<b>/digest</b> <i>topic</i> — articles about the topic from the last {days} days, "
-        "e.g. /digest russia or /digest north korea.\n"
+        "e.g. /digest russia or /digest north korea; over other days: /digest russia 30d.\n"
         "<b>/subscribe</b> <i>topic</i> — get that digest pushed "
         f"{_schedule(schedule)} ({escape(timezone)}), holding the "
         "articles that arrived since the previous one. Another schedule: "
@@ -54,8 +55,30 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         "and post /subscribe russia in the channel.\n\n"
         "A topic is free text: an article counts when it is really about it, also when it "
         'says "Kremlin" or "Moscow" rather than "Russia".\n'
-        f"{escape(TOPIC_SYNTAX)} Add a page number for more: /digest russia 2."
+        f"{escape(TOPIC_SYNTAX)} Add a page number for more: /digest russia 2 "
+        "(/digest russia 30d 2 over 30 days)."
     )
+
+
+def empty_digest(topic: str, days: int, advice: EmptyDigestAdvice) -> str:
+    """Answer to a /digest with no articles: what was asked; how to see older articles that
+    match when some do, else the topic syntax; and the topics with articles in the same days."""
+    lines = [f"No articles about <b>{escape(topic)}</b> in the last {days} days"]
+    if advice.older_days:
+        count = advice.older_count
+        command = DigestRequest(topic, advice.older_days).command()
+        lines[0] += (
+            f"; {count} from the last {advice.older_days} days "
+            f"match{'es' if count == 1 else ''}: {escape(command)}."
+        )
+    else:
+        lines[0] += "."
+    if advice.suggestions:
+        names = ", ".join(escape(name) for name in advice.suggestions)
+        lines.append(f"Topics with articles in those days: {names}.")
+    if not advice.older_days:
+        lines.append(escape(TOPIC_SYNTAX))
+    return "\n".join(lines)
 
 
 def topics_overview(counts: list[tuple[str, int]], *, days: int) -> str:

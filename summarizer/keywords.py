@@ -3,6 +3,21 @@
 A name is a capitalized word whose lower-case form never occurs in the texts and is no function
 word (so "However" at the start of a sentence is not one, "Kazakhstan" is); runs of names form
 one subject ("North Korea", "Xi Jinping"), ranked by how many texts name them, then how often.
+
+What is not a subject: a word that only ever opens sentences ("Analysts said", "Later Putin
+left": a common noun is capitalized there too), unless it names a country; forum interjections
+(a letter three times in a row, "Ehhhh", "Sooo"; a repeated syllable, "Haha", "Hehe"; and
+`INTERJECTIONS` such as "Lol"). The price: a name that every text puts first in its sentences
+("Gazprom cut supplies.") is missed until one text names it inside a sentence.
+
+Folding: a country's demonyms and other names count as the country, shown by its name
+("Russian", "Russians" → russia; "Chinese" → china; "American" → united states), from the
+countryinfo package (a demonym two countries share goes to the more populous); a people's name
+that with "stan"/"istan" is a country counts as it ("Kazakhs" → kazakhstan, "Afghan" →
+afghanistan); a hyphenated word of countries counts as each ("China-Russia",
+"Russia-North-Korea"); a plural counts as its singular when the texts name that too
+("Democrats" → democrat).
+
 Cheap and model-free: it finds places, people and organisations, not abstract themes.
 """
 
@@ -10,9 +25,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
+
+from countryinfo import all_countries
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _MAX_RUN = 3
 # Function words that start sentences often enough to pass for names in a small store.
 _FUNCTION_WORDS = frozenset(
@@ -24,18 +42,34 @@ _FUNCTION_WORDS = frozenset(
     + "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december mr mrs ms dr".split()
 )
+# Chat abbreviations written in capitals, which no other rule here tells from an acronym.
+INTERJECTIONS = frozenset("lol lmao lmfao rofl omg wtf imo imho btw fyi tbh smh ok okay".split())
+_DRAWN_OUT = re.compile(r"(\w)\1\1|^(\w{1,3})\2+$")  # "ehhhh", "sooo"; "haha", "hehe"
+_SENTENCE_END = ".!?…"
+# What may stand between a sentence's end and its next word: "said.” Moreover", "(2020). The"
+_BEFORE_WORD = " \t\r\"'“”‘’()[]*_-"
 
 
 def subject_counts(texts: list[str], *, limit: int = 8) -> list[tuple[str, int]]:
-    """The `limit` subjects named in the most texts, lower-cased, each with how many texts name
-    it; a subject contained in a more widespread one ("korea" in "north korea") is left out."""
+    """The `limit` subjects named in the most texts, lower-cased and folded (see the module
+    docstring), each with how many texts name it; a subject contained in a more widespread one
+    ("korea" in "north korea") is left out."""
     lower_words = {w for text in texts for w in _WORD.findall(text) if w.islower()}
+    runs_in_texts = [_name_runs(text, lower_words) for text in texts]
+    # Words some text capitalizes where no sentence starts: names, not just sentence openers.
+    inside = {w for runs in runs_in_texts for run, opens in runs for w in run[1 if opens else 0 :]}
+    named_in_texts = [
+        [" ".join(run[1:] if opens and _common(run, inside) else run) for run, opens in runs]
+        for runs in runs_in_texts
+    ]
+    named = {subject for found in named_in_texts for subject in found if subject}
+    folds = {subject: _fold(subject, named) for subject in named}
     texts_naming: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
-    for text in texts:
-        found = _subjects(text, lower_words)
-        mentions.update(found)
-        texts_naming.update(set(found))
+    for found in named_in_texts:
+        subjects = [folded for subject in found if subject for folded in folds[subject]]
+        mentions.update(subjects)
+        texts_naming.update(set(subjects))
     ranked = sorted(texts_naming, key=lambda s: (-texts_naming[s], -mentions[s], s))
     chosen: list[str] = []
     for subject in ranked:
@@ -46,24 +80,116 @@ def subject_counts(texts: list[str], *, limit: int = 8) -> list[tuple[str, int]]
     return [(subject, texts_naming[subject]) for subject in chosen]
 
 
-def _subjects(text: str, lower_words: set[str]) -> list[str]:
-    subjects: list[str] = []
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """Lower-case country names, demonyms and other spellings (no codes) → the country's name,
+    lower-case. Read once (about 0.3 s: the package's files hold each country's borders too)."""
+    countries = sorted(all_countries(), key=lambda c: c.population() or 0)
+    official = {c.name().lower() for c in countries}
+    names = {name: name for name in official}
+    for country in countries:  # the more populous last, so a shared demonym goes to it
+        others = (country.demonym() or "").split(",") + list(country.alt_spellings() or [])
+        for other in (o.strip() for o in others):
+            spelled_out = re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", other) and not other.isupper()
+            if spelled_out and other.lower() not in official:
+                names[other.lower()] = country.name().lower()
+    return names
+
+
+def _common(run: list[str], inside: set[str]) -> bool:
+    """Is the first word of `run`, opening a sentence, maybe a common noun: no text has it
+    inside a sentence, and the run names no country?"""
+    return run[0] not in inside and not _countries(run)
+
+
+def _fold(subject: str, named: set[str]) -> list[str]:
+    """What `subject` counts as: its countries ("china-russia": china and russia), else its
+    singular when the texts name that, else itself."""
+    singulars = _singulars(subject)
+    return _countries(subject.split()) or [
+        next((form for form in singulars if form in named), subject)
+    ]
+
+
+def _countries(run: list[str]) -> list[str]:
+    """The countries the words `run` name (`_country`); a single hyphenated word names several
+    when each of its parts does ("russia-north-korea"). Empty when they name none."""
+    if country := _country(run):
+        return [country]
+    if len(run) > 1 or "-" not in run[0]:
+        return []
+    parts = run[0].split("-")
+    for size in range(min(_MAX_RUN, len(parts)), 0, -1):
+        if first := _country(parts[:size]):
+            rest = _countries(["-".join(parts[size:])]) if parts[size:] else []
+            if rest or size == len(parts):
+                return [first, *rest]
+    return []
+
+
+def _country(run: list[str]) -> str | None:
+    """The country the words `run` name, also as a plural, a demonym or a people whose name
+    with "stan" or "istan" is the country's; None when they name none."""
+    countries = country_names()
+    subject = " ".join(run)
+    for form in [subject, *_singulars(subject)]:
+        suffixes = ("", "stan", "istan") if len(run) == 1 else ("",)
+        for country in (form + suffix for suffix in suffixes):
+            if country in countries:
+                return countries[country]
+    return None
+
+
+def _singulars(subject: str) -> list[str]:
+    """`subject` without a plural ending, each way it could be written ("churches": churche,
+    church); none when it has no "s" ending."""
+    return [subject[: -len(end)] for end in ("s", "es") if subject.endswith(end)]
+
+
+def _name_runs(text: str, lower_words: set[str]) -> list[tuple[list[str], bool]]:
+    """The runs of names in `text`, in order, lower-cased, each with whether its first word
+    opens a sentence (where a common noun is capitalized too). A run ends at a country's
+    possessive ("Russia's President"); a capitalized word written in lower case elsewhere
+    continues one when together they name a country ("United States")."""
+    runs: list[tuple[list[str], bool]] = []
     run: list[str] = []
+    opens = False
+    run_end = 0
     for match in _WORD.finditer(text):
-        word = _POSSESSIVE.sub("", match.group())
-        gap = text[match.start() - 1] if match.start() else " "
-        is_name = (
-            word[:1].isupper()
-            and len(word) > 1
-            and word.lower() not in lower_words
-            and word.lower() not in _FUNCTION_WORDS
-        )
-        if is_name and run and gap == " " and len(run) < _MAX_RUN:
-            run.append(word)
+        raw = match.group()
+        if not raw[0].isupper():  # most words: they end a run and start none
+            if run:
+                runs.append((run, opens))
+                run = []
             continue
-        if run:
-            subjects.append(" ".join(run).lower())
-        run = [word] if is_name else []
+        word = _POSSESSIVE.sub("", raw).lower()
+        capitalized = len(word) > 1
+        is_name = (
+            capitalized
+            and word not in lower_words
+            and word not in _FUNCTION_WORDS
+            and word not in INTERJECTIONS
+            and not _DRAWN_OUT.search(word)
+        )
+        continues = run and text[run_end : match.start()] == " " and len(run) < _MAX_RUN
+        if continues and (is_name or (capitalized and _country([*run, word]))):
+            run.append(word)
+        else:
+            if run:
+                runs.append((run, opens))
+            run = [word] if is_name else []
+            opens = is_name and _opens_sentence(text, match.start())
+        # After a country's possessive no run goes on (-1): "Russia's President".
+        possessive = word != raw.lower()
+        run_end = -1 if possessive and _country(run) else match.end()
     if run:
-        subjects.append(" ".join(run).lower())
-    return subjects
+        runs.append((run, opens))
+    return runs
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Does the word at `start` open the text, a line or a sentence?"""
+    before = start
+    while before and text[before - 1] in _BEFORE_WORD:
+        before -= 1
+    return not before or text[before - 1] in _SENTENCE_END or text[before - 1] == "\n"

@@ -63,3 +63,21 @@ def test_no_next_page_button_when_the_topic_does_not_fit_the_callback_data():
     assert parse_callback(longest.callback_data) == ButtonPress("page", page=2, topic="x" * 60)
     assert next_page_markup("ж" * 31, 2) is None  # 62 bytes in UTF-8, 66 with "p:2:"
     assert next_page_markup("ж" * 30, 2) is not None  # exactly 64
+
+
+def test_next_page_button_of_a_digest_over_a_period_keeps_the_period():
+    [[button]] = next_page_markup("russia", 2, days=3650).inline_keyboard
+
+    assert button.callback_data == "p:2:3650d:russia"
+    assert parse_callback(button.callback_data) == ButtonPress(
+        "page", page=2, topic="russia", days=3650
+    )
+    assert next_page_markup("x" * 55, 2, days=3650) is None  # 55 + len("p:2:3650d:") > 64
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["p:2:3651d:russia", "p:2:0d:russia", "p:2:030d:russia", "p:2:30d:", "p:2:30d:a:b", "p:2:a\nb"],
+)
+def test_page_data_with_a_period_out_of_range_or_extra_fields_is_refused(data):
+    assert parse_callback(data) is None

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import gc
 import weakref
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
 
 from bot.digest import (
+    DigestRequest,
+    advise_on_empty_digest,
     compose_digest,
     freeze_long_lived,
     normalize_topic,
     paginate,
+    parse_digest_request,
     recent_digest,
-    split_page_number,
     subject_counts_in_period,
-    subjects_in_period,
+    topics_with_articles,
     warm_up,
 )
 from bot.domain import ArticleDraft, Digest, DigestItem, StoredArticle
@@ -110,34 +113,108 @@ def test_by_arrival_selects_what_arrived_after_the_cutoff(sqlite_store, fake_mat
     assert [item.article.title for item in digest.items] == ["late"]
 
 
-def test_subjects_of_the_period_suggest_topics(sqlite_store):
+def test_an_empty_digest_suggests_only_topics_whose_digest_has_articles(sqlite_store, fake_matcher):
     add(sqlite_store, "gas", RUSSIA)
     add(sqlite_store, "soy", FARMING)
+    # Named by a text, but only in passing: its digest would be empty.
+    add(sqlite_store, "rain", FARMING.replace("good rains", "rains over Paraguay"))
+    since, until = NOW - timedelta(days=1), NOW
+    named = [s for s, _ in subject_counts_in_period(sqlite_store, since, until)]
 
-    subjects = subjects_in_period(sqlite_store, since=NOW - timedelta(days=1), until=NOW)
+    suggested = topics_with_articles(
+        sqlite_store, fake_matcher, since=since, until=until, leave_out="brazil"
+    )
 
-    assert subjects[0] == "russia"
-    assert {"brazil", "moscow"} <= set(subjects)
+    assert "russia" in suggested and "brazil" not in suggested
+    assert "paraguay" in named and "paraguay" not in suggested
+    for topic in suggested:
+        digest = compose_digest(sqlite_store, fake_matcher, "m", topic, since=since, until=until)
+        assert digest.items, topic
+
+
+def test_suggestions_leave_out_forum_interjections_and_fold_demonyms(sqlite_store, fake_matcher):
+    add(sqlite_store, "forum", "Ehhhh. Lol. Russians say Russian gas is cheap. Haha, sure.")
+    add(sqlite_store, "gas", RUSSIA)
+
+    suggested = topics_with_articles(
+        sqlite_store, fake_matcher, since=NOW - timedelta(days=1), until=NOW
+    )
+
+    assert suggested[0] == "russia"
+    assert not {"ehhhh", "lol", "haha", "russian", "russians"} & set(suggested)
 
 
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        (["russia"], ("russia", 1)),
-        (["russia", "2"], ("russia", 2)),
-        (["north", "korea", "3"], ("north korea", 3)),
-        (["2"], ("2", 1)),
-        ([], ("", 1)),
+        (["russia"], DigestRequest("russia")),
+        (["russia", "2"], DigestRequest("russia", page=2)),
+        (["north", "korea", "3"], DigestRequest("north korea", page=3)),
+        (["russia", "30d"], DigestRequest("russia", days=30)),
+        (["russia", "30D", "2"], DigestRequest("russia", days=30, page=2)),
+        (["russia", "2", "365d"], DigestRequest("russia", days=365, page=2)),
+        (["russia", "1d", "9999"], DigestRequest("russia", days=1, page=9999)),
+        (["russia", "3650d"], DigestRequest("russia", days=3650)),
+        (["2"], DigestRequest("2")),
+        (["30d"], DigestRequest("30d")),
+        (["3d", "printing"], DigestRequest("3d printing")),
+        (["russia", "2", "3"], DigestRequest("russia 2", page=3)),
+        (["topic", "²"], DigestRequest("topic ²")),
+        (["topic", "٢"], DigestRequest("topic ٢")),
+        (["russia", "30days"], DigestRequest("russia 30days")),
     ],
 )
-def test_a_trailing_number_after_the_topic_is_the_page(words, expected):
-    assert split_page_number(words) == expected
+def test_trailing_period_and_page_after_the_topic_are_read_and_other_words_are_the_topic(
+    words, expected
+):
+    assert parse_digest_request(words) == expected
 
 
-@pytest.mark.parametrize("words", [["russia", "0"], ["russia", "-1"]])
-def test_a_page_below_one_is_refused(words):
-    with pytest.raises(ValueError, match="Pages start at 1"):
-        split_page_number(words)
+@pytest.mark.parametrize(
+    ("words", "reason"),
+    [
+        (["russia", "0"], "Pages are 1 to 9999"),
+        (["russia", "10000"], "Pages are 1 to 9999"),
+        (["russia", "9" * 5000], "Pages are 1 to 9999"),
+        (["russia", "0d"], "A period is 1 to 3650 days"),
+        (["russia", "99999d"], "A period is 1 to 3650 days"),
+        (["russia", "3651d", "2"], "A period is 1 to 3650 days"),
+        (["russia", "1" * 5000 + "d"], "A period is 1 to 3650 days"),
+        ([], "Give a topic"),
+        (["!!", "30d"], "Give a topic"),
+    ],
+)
+def test_a_page_or_period_out_of_range_or_no_topic_is_refused_with_a_reason(words, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_digest_request(words)
+
+
+@pytest.mark.parametrize(
+    ("request_", "page", "command"),
+    [
+        (DigestRequest("russia"), None, "/digest russia"),
+        (DigestRequest("russia", page=3), None, "/digest russia 3"),
+        (DigestRequest("north korea", days=30), 2, "/digest north korea 30d 2"),
+    ],
+)
+def test_a_request_names_the_command_that_asks_for_it_and_reads_back(request_, page, command):
+    assert request_.command(page) == command
+    assert parse_digest_request(command.split()[1:]) == replace(
+        request_, page=page or request_.page
+    )
+
+
+def test_a_topic_with_a_non_ascii_digit_gets_a_digest_answer_not_an_error(
+    sqlite_store, fake_matcher
+):
+    add(sqlite_store, "gas", RUSSIA)
+    request = parse_digest_request(["topic", "²"])
+
+    digest = compose_digest(
+        sqlite_store, fake_matcher, "m", request.topic, since=NOW - timedelta(days=7), until=NOW
+    )
+
+    assert digest.items == []
 
 
 def digest_of(count: int) -> Digest:
@@ -388,3 +465,42 @@ def test_warm_up_embeds_the_competing_categories_before_any_article_arrives(
 
     assert "exports" in encoded  # the query itself
     assert not {"crime and law", "news about crime and law"} & set(encoded)
+
+
+def add_dated(store, title, text, days_ago):
+    now = datetime.now(UTC)
+    published = now - timedelta(days=days_ago)
+    return add(store, title, text, published=published, received_at=now - timedelta(hours=1))
+
+
+@pytest.mark.parametrize(("days_ago", "older_days"), [(20, 30), (700, 3650)])
+def test_an_empty_digest_names_the_shortest_longer_period_whose_digest_holds_older_matches(
+    sqlite_store, fake_matcher, days_ago, older_days
+):
+    add_dated(sqlite_store, "gas", RUSSIA, days_ago)
+    add_dated(sqlite_store, "oil", RUSSIA + " Oil too.", days_ago + 1)
+    add_recent(sqlite_store, "soy", FARMING + " Russia buys none.")
+    services = recent_services(sqlite_store, fake_matcher)
+    digest = recent_digest(services, "russia")
+
+    advice = advise_on_empty_digest(services, digest, days=7)
+
+    assert digest.items == []
+    assert advice.older_days == older_days
+    assert advice.older_count == len(recent_digest(services, "russia", days=older_days).items)
+    assert advice.older_count >= 2
+    assert "russia" not in advice.suggestions
+
+
+def test_no_older_hint_for_a_topic_no_older_article_names_or_beyond_the_longest_period(
+    sqlite_store, fake_matcher
+):
+    add_dated(sqlite_store, "gas", RUSSIA, 4000)
+    add_recent(sqlite_store, "soy", FARMING)
+    services = recent_services(sqlite_store, fake_matcher)
+
+    unnamed = advise_on_empty_digest(services, recent_digest(services, "japan"), days=7)
+    too_old = advise_on_empty_digest(services, recent_digest(services, "russia"), days=7)
+
+    assert (unnamed.older_days, too_old.older_days) == (None, None)
+    assert "brazil" in unnamed.suggestions

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import random
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,6 @@ from bot.domain import Digest, DigestItem, StoredArticle
 from bot.formatting import (
     TELEGRAM_MAX_CHARS,
     render_digest,
-    render_empty_digest,
     split_for_telegram,
     telegram_html_length,
     telegram_length,
@@ -384,37 +383,6 @@ def test_any_mix_of_blocks_splits_into_accepted_messages_without_losing_text(see
     assert "".join(shown.split()) == "".join(expected.split())
 
 
-# --- empty digest ------------------------------------------------------------------------------
-
-
-def test_empty_digest_says_what_was_asked_and_lists_topics_with_articles() -> None:
-    message = render_empty_digest("russia", SINCE, ["economy", "sport & games"])
-
-    assert message == (
-        "No articles about <b>russia</b> since 3 Nov 2024.\n"
-        "Topics with articles in that time: economy, sport &amp; games."
-    )
-
-
-def test_empty_digest_without_any_topic_says_so() -> None:
-    message = render_empty_digest("<x>", SINCE, [])
-
-    assert "&lt;x&gt;" in message
-    assert "No other topic has articles" in message
-
-
-def test_empty_digest_with_very_many_topics_still_fits_one_message() -> None:
-    topics = [f"topic number {n}" for n in range(1000)]
-
-    message = render_empty_digest("russia", SINCE - timedelta(days=1), topics)
-    hinted = render_empty_digest("russia", SINCE, topics, hint=" ".join(["Try <this>"] * 40))
-
-    assert_telegram_accepts([message, hinted])
-    assert message.endswith("more.")
-    assert hinted.endswith(" ".join(["Try &lt;this&gt;"] * 40))
-    assert "topic number 0, topic number 1," in message
-
-
 def test_a_page_counts_the_whole_digest_and_ends_with_how_to_get_the_next() -> None:
     digest = make_digest([make_item(n) for n in range(1, 24)])
     page = paginate(digest, 1, 10)
@@ -425,6 +393,14 @@ def test_a_page_counts_the_whole_digest_and_ends_with_how_to_get_the_next() -> N
     assert lines[1].endswith("23 articles · page 1 of 3")
     assert visible_text(messages[-1]).endswith("page 1 of 3 — /digest russia 2 for more")
     assert visible_text("".join(messages)).count("Talks resume") == 10
+
+
+def test_the_next_page_line_names_the_command_it_is_given() -> None:
+    page = paginate(make_digest([make_item(n) for n in range(1, 24)]), 2, 10)
+
+    messages = render_digest(page.digest, page=page, next_page_command="/digest russia 30d 3")
+
+    assert visible_text(messages[-1]).endswith("page 2 of 3 — /digest russia 30d 3 for more")
 
 
 def test_the_last_page_says_so_and_a_single_page_has_no_page_line() -> None:

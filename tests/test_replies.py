@@ -1,8 +1,9 @@
-"""Reply texts: the /topics overview."""
+"""Reply texts: the /topics overview and the answer to an empty /digest."""
 
 from __future__ import annotations
 
-from bot.replies import topics_overview
+from bot.digest import EmptyDigestAdvice
+from bot.replies import empty_digest, topics_overview
 
 
 def test_topics_overview_lists_each_subject_with_its_count_escaped():
@@ -18,3 +19,35 @@ def test_topics_overview_of_an_empty_period_says_how_to_add_articles():
     text = topics_overview([], days=3)
 
     assert "No articles from the last 3 days" in text and ".txt" in text
+
+
+def test_an_empty_digest_lists_the_topics_that_have_articles_escaped():
+    text = empty_digest("russia", 7, EmptyDigestAdvice(["china", "at&t"]))
+
+    assert text.startswith(
+        "No articles about <b>russia</b> in the last 7 days.\n"
+        "Topics with articles in those days: china, at&amp;t.\n"
+    )
+    assert "north korea" in text  # the topic syntax, in case the topic was mistyped
+
+
+def test_an_empty_digest_with_older_matches_says_how_many_and_how_to_see_them():
+    one = empty_digest("north korea", 7, EmptyDigestAdvice([], older_days=30, older_count=1))
+    two = empty_digest("russia", 30, EmptyDigestAdvice(["china"], 3650, 2))
+
+    assert one == (
+        "No articles about <b>north korea</b> in the last 7 days; "
+        "1 from the last 30 days matches: /digest north korea 30d."
+    )
+    assert two == (
+        "No articles about <b>russia</b> in the last 30 days; "
+        "2 from the last 3650 days match: /digest russia 3650d.\n"
+        "Topics with articles in those days: china."
+    )
+
+
+def test_an_empty_digest_with_nothing_to_offer_explains_the_topic_syntax():
+    text = empty_digest("<x>", 7, EmptyDigestAdvice([]))
+
+    assert text.startswith("No articles about <b>&lt;x&gt;</b> in the last 7 days.\n")
+    assert "north korea" in text

@@ -85,7 +85,9 @@ async def _next_page(
         return
     await query.answer()
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
-    await send_digest_page(context.bot, query.message.chat.id, services, topic, button.page)
+    await send_digest_page(
+        context.bot, query.message.chat.id, services, topic, button.page, days=button.days
+    )
 
 
 async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -> None:

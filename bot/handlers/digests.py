@@ -1,5 +1,6 @@
-"""/digest TOPIC [PAGE]: the topic's articles from the last days, answered from stored summaries,
-`digest_page_size` articles a page, with a "Next page" button while more follow."""
+"""/digest TOPIC [PERIOD] [PAGE]: the topic's articles from the last days (`digest_days`, or a
+period such as 30d), answered from stored summaries, `digest_page_size` articles a page, with a
+"Next page" button while more follow."""
 
 from __future__ import annotations
 
@@ -10,61 +11,75 @@ from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
+from bot import replies
 from bot.buttons import next_page_markup
 from bot.digest import (
-    normalize_topic,
+    DigestRequest,
+    advise_on_empty_digest,
     paginate,
+    parse_digest_request,
     recent_digest,
-    split_page_number,
-    subjects_in_period,
 )
-from bot.formatting import render_digest, render_empty_digest
+from bot.formatting import render_digest
 from bot.handlers.context import services_of
 from bot.services import Services
-from summarizer.topic_query import TOPIC_SYNTAX
 
 
 async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer with a page of the digest of the topic given after the command."""
     message = update.effective_message
     try:
-        words, page_number = split_page_number(context.args or [])
-        topic = normalize_topic(words)
+        request = parse_digest_request(context.args or [])
     except ValueError as exc:
         await message.reply_text(str(exc))
         return
-    await send_digest_page(context.bot, message.chat_id, services_of(context), topic, page_number)
+    await send_digest_page(
+        context.bot,
+        message.chat_id,
+        services_of(context),
+        request.topic,
+        request.page,
+        days=request.days,
+    )
 
 
 async def send_digest_page(
-    bot: Bot, chat_id: int, services: Services, topic: str, page_number: int
+    bot: Bot,
+    chat_id: int,
+    services: Services,
+    topic: str,
+    page_number: int,
+    *,
+    days: int | None = None,
 ) -> None:
-    """Send page `page_number` of the topic's recent digest to a chat; a "Next page" button
-    under its last message when more follow."""
+    """Send page `page_number` of the topic's digest over the last `days` (None: the
+    `digest_days` setting) to a chat; a "Next page" button under its last message when more
+    follow."""
+    request = DigestRequest(topic, days, page_number)
     await bot.send_chat_action(chat_id, ChatAction.TYPING)
     timezone = await asyncio.to_thread(
         services.store.ensure_chat, chat_id, timezone=services.settings.default_timezone
     )
-    result = await asyncio.to_thread(recent_digest, services, topic)
+    result = await asyncio.to_thread(recent_digest, services, topic, days=days)
     if not result.items:
-        subjects = await asyncio.to_thread(
-            subjects_in_period, services.store, since=result.since, until=result.until
-        )
+        days = days or services.settings.digest_days
+        advice = await asyncio.to_thread(advise_on_empty_digest, services, result, days=days)
         await bot.send_message(
-            chat_id,
-            render_empty_digest(
-                topic, result.since, subjects, tz=ZoneInfo(timezone), hint=TOPIC_SYNTAX
-            ),
-            parse_mode=ParseMode.HTML,
+            chat_id, replies.empty_digest(topic, days, advice), parse_mode=ParseMode.HTML
         )
         return
     try:
         page = paginate(result, page_number, services.settings.digest_page_size)
     except ValueError as exc:
-        await bot.send_message(chat_id, f"{exc} Send /digest {topic} for the first.")
+        await bot.send_message(chat_id, f"{exc} Send {request.command(page=1)} for the first.")
         return
-    parts = render_digest(page.digest, tz=ZoneInfo(timezone), page=page)
-    more = next_page_markup(topic, page.number + 1) if page.number < page.count else None
+    parts = render_digest(
+        page.digest,
+        tz=ZoneInfo(timezone),
+        page=page,
+        next_page_command=request.command(page=page.number + 1),
+    )
+    more = next_page_markup(topic, page.number + 1, days=days) if page.number < page.count else None
     for index, part in enumerate(parts):
         await bot.send_message(
             chat_id,
