@@ -35,7 +35,7 @@ HTML_EXTENSIONS = frozenset({".html", ".htm"})
 _HTML_MARKUP_ALLOWANCE = 20
 _MAX_BYTES_PER_CHAR = 4  # UTF-8's longest character; UTF-16 and UTF-32 take no more
 _HTML_DOCUMENT = re.compile(
-    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
     re.IGNORECASE | re.DOTALL,
 )
 _CLOSING_TAG = re.compile(
@@ -90,7 +90,7 @@ def read_file(path: Path, max_chars: int) -> bytes:
 def looks_like_html(text: str) -> bool:
     """Whether text is HTML: it opens like an HTML document, or its start holds a few closing
     tags of common elements (which plain text and Markdown hardly ever do)."""
-    if _HTML_DOCUMENT.match(text):
+    if _HTML_DOCUMENT.match(text, 0, _HTML_SNIFF_CHARS):
         return True
     return len(_CLOSING_TAG.findall(text, 0, _HTML_SNIFF_CHARS)) >= _CLOSING_TAGS_OF_HTML
 
