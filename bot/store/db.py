@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,8 @@ class DatabaseUnavailable(Exception):
 
 
 def create_db_engine(url: str) -> Engine:
-    """An engine for `url`; for SQLite, its directory is made and WAL and foreign keys are on."""
+    """An engine for `url`; for SQLite, its directory is made and WAL and foreign keys are on.
+    Raises DatabaseUnavailable when the URL names a driver that is not installed."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -28,7 +30,17 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:
+        hint = (
+            " (pip install 'digestbot[postgres]')"
+            if parsed.get_backend_name() == "postgresql"
+            else ""
+        )
+        raise DatabaseUnavailable(
+            f"the database driver for {parsed.drivername} is not installed{hint}: {exc}"
+        ) from exc
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -49,10 +61,16 @@ def migrate(engine: Engine) -> None:
 
 
 def open_store(url: str):
-    """Open (and migrate) the database at `url` and return a Store on it."""
+    """Open (and migrate) the database at `url` and return a Store on it; DatabaseUnavailable
+    (saying where and why) when it cannot be opened."""
     from bot.store.repository import Store
 
-    engine = create_db_engine(url)
-    migrate(engine)
-    log.info("database ready: %s", make_url(url).render_as_string(hide_password=True))
+    location = make_url(url).render_as_string(hide_password=True)
+    try:
+        engine = create_db_engine(url)
+        migrate(engine)
+    except (OperationalError, OSError) as exc:
+        reason = exc.orig if isinstance(exc, OperationalError) else exc.strerror or exc
+        raise DatabaseUnavailable(f"cannot open the database {location}: {reason}") from exc
+    log.info("database ready: %s", location)
     return Store(engine)
