@@ -16,8 +16,23 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
+# How long a SQLite statement waits for another connection's lock before giving up. A write
+# holds the lock for milliseconds; a lock held longer (a backup, a stuck process) would
+# otherwise stall every update for minutes, so the user is asked to try again instead.
+SQLITE_BUSY_TIMEOUT_S = 10
+
+
 class DatabaseUnavailable(Exception):
     """The database could not be reached, even after retrying; nothing was written."""
+
+
+class DatabaseGone(DatabaseUnavailable):
+    """The SQLite file the store opened was deleted or replaced while the bot ran: writes would
+    go to a file no one can open again."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another connection held a lock on the SQLite file for more than SQLITE_BUSY_TIMEOUT_S."""
 
 
 def create_db_engine(url: str) -> Engine:
@@ -27,7 +42,7 @@ def create_db_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
@@ -47,7 +62,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.close()
 
 

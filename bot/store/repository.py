@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -29,7 +30,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import ArticleDraft, Delivery, Feed, StoredArticle, Subscription
-from bot.store.db import DatabaseUnavailable
+from bot.store.db import DatabaseBusy, DatabaseGone, DatabaseUnavailable
 from bot.store.models import (
     ArticleBandRow,
     ArticleRow,
@@ -60,6 +61,8 @@ class Store:
         self.engine = engine
         # who this Store is when it takes a lease: host, process and a token of its own
         self.instance_id = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"
+        self._file = _sqlite_file(engine)
+        self._file_identity = self._file and _identity(self._file)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # Stored articles and their passage vectors (under one model key) do not change, but for
         # an article's list of sources, which grows when a duplicate arrives: what was read or
@@ -75,6 +78,14 @@ class Store:
         """Release the connection pool."""
         self.engine.dispose()
 
+    def check_file(self) -> None:
+        """Raise DatabaseGone when the SQLite file opened at start has been deleted or replaced
+        by another file since (an open connection would go on writing to the deleted one)."""
+        if self._file is not None and _identity(self._file) != self._file_identity:
+            raise DatabaseGone(
+                f"the database file {self._file} was deleted or replaced while the bot ran"
+            )
+
     # -- transactions -------------------------------------------------------------------------
 
     @contextmanager
@@ -83,12 +94,15 @@ class Store:
             yield session
 
     def _run(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one transaction, retrying when the database cannot be reached."""
+        """Run `work` in one transaction, retrying when the database cannot be reached. A
+        SQLite file locked past its busy timeout is not retried (that wait is over already)."""
         for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
             try:
                 with self._transaction() as session:
                     return work(session)
             except (OperationalError, InterfaceError) as exc:
+                if "database is locked" in str(exc.orig):
+                    raise DatabaseBusy(f"database busy: {exc.orig}") from exc
                 if delay is None:
                     raise DatabaseUnavailable(f"database unavailable: {exc.orig}") from exc
                 log.warning("database error (attempt %d), retrying: %s", attempt + 1, exc.orig)
@@ -745,6 +759,23 @@ def _insert_new(session: Session, row: type, values: list[dict]) -> None:
     """Insert rows, skipping those whose primary key is taken (INSERT … ON CONFLICT DO NOTHING)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(insert(row).values(values).on_conflict_do_nothing())
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite engine (None for another database or an in-memory one)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database).resolve()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a file, None when it does not exist."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _now() -> datetime:
