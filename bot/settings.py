@@ -174,7 +174,11 @@ class Settings(BaseSettings):
         if not self.database_url:
             return f"sqlite:///{(self.data_dir / 'digestbot.sqlite3').resolve()}"
         url = make_url(self.database_url)
-        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        if (
+            url.get_backend_name() != "sqlite"
+            or url.database in (None, "", ":memory:")
+            or url.database.startswith("file:")  # a SQLite URI (?uri=true) is left as written
+        ):
             return self.database_url
         return url.set(database=str(Path(url.database).resolve())).render_as_string(
             hide_password=False

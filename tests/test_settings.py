@@ -168,3 +168,10 @@ def test_a_relative_sqlite_url_is_shown_absolute(workdir, monkeypatch):
     monkeypatch.setenv("DIGESTBOT_DATABASE_URL", "sqlite:///data/bot.sqlite3")
 
     assert Settings().effective_database_url == f"sqlite:///{workdir / 'data' / 'bot.sqlite3'}"
+
+
+def test_a_sqlite_uri_is_left_as_written(workdir, monkeypatch):
+    url = f"sqlite:///file:{workdir / 'bot.sqlite3'}?mode=ro&uri=true"
+    monkeypatch.setenv("DIGESTBOT_DATABASE_URL", url)
+
+    assert Settings().effective_database_url == url

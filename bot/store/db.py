@@ -31,6 +31,10 @@ class DatabaseGone(DatabaseUnavailable):
     go to a file no one can open again."""
 
 
+class DatabaseReadOnly(DatabaseUnavailable):
+    """The database may be read but not written (a read-only file, mount or SQLite URI)."""
+
+
 class DatabaseBusy(DatabaseUnavailable):
     """Another connection held a lock on the SQLite file for more than SQLITE_BUSY_TIMEOUT_S."""
 
@@ -40,7 +44,7 @@ def create_db_engine(url: str) -> Engine:
     Raises DatabaseUnavailable when the URL names a driver that is not installed."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        if parsed.database and parsed.database != ":memory:" and not _sqlite_uri(parsed.database):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -56,6 +60,11 @@ def create_db_engine(url: str) -> Engine:
         raise DatabaseUnavailable(
             f"the database driver for {parsed.drivername} is not installed{hint}: {exc}"
         ) from exc
+
+
+def _sqlite_uri(database: str) -> bool:
+    """Whether a SQLite URL names its file as a URI (file:…?mode=ro with ?uri=true)."""
+    return database.startswith("file:")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

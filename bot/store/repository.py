@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import ArticleDraft, Delivery, Feed, StoredArticle, Subscription
-from bot.store.db import DatabaseBusy, DatabaseGone, DatabaseUnavailable
+from bot.store.db import DatabaseBusy, DatabaseGone, DatabaseReadOnly, DatabaseUnavailable
 from bot.store.models import (
     ArticleBandRow,
     ArticleRow,
@@ -103,6 +103,8 @@ class Store:
             except (OperationalError, InterfaceError) as exc:
                 if "database is locked" in str(exc.orig):
                     raise DatabaseBusy(f"database busy: {exc.orig}") from exc
+                if "readonly database" in str(exc.orig):  # retrying would not help
+                    raise DatabaseReadOnly(f"database read-only: {exc.orig}") from exc
                 if delay is None:
                     raise DatabaseUnavailable(f"database unavailable: {exc.orig}") from exc
                 log.warning("database error (attempt %d), retrying: %s", attempt + 1, exc.orig)
@@ -282,14 +284,17 @@ class Store:
         array = np.ascontiguousarray(vectors, dtype=np.float32)
 
         values = {"rows": array.shape[0], "dim": array.shape[1], "data": array.tobytes()}
-        self._run(
-            lambda session: _upsert(
-                session,
-                ArticleVectorsRow,
-                {"article_id": article_id, "model_key": model_key},
-                values,
+        try:
+            self._run(
+                lambda session: _upsert(
+                    session,
+                    ArticleVectorsRow,
+                    {"article_id": article_id, "model_key": model_key},
+                    values,
+                )
             )
-        )
+        except DatabaseReadOnly as exc:  # vectors are a cache: reading goes on without storing
+            log.warning("passage vectors of article %d kept in memory only: %s", article_id, exc)
         self._remember(self._vector_cache, {(model_key, article_id): array})
 
     def vectors(self, article_ids: list[int], model_key: str) -> dict[int, np.ndarray]:
