@@ -29,7 +29,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import ArticleDraft, Delivery, Feed, StoredArticle, Subscription
+from bot.domain import (
+    ArticleDraft,
+    Delivery,
+    Feed,
+    PendingReply,
+    StoredArticle,
+    Subscription,
+)
 from bot.store.db import DatabaseBusy, DatabaseGone, DatabaseReadOnly, DatabaseUnavailable
 from bot.store.models import (
     ArticleBandRow,
@@ -41,6 +48,7 @@ from bot.store.models import (
     FeedEntryRow,
     FeedRow,
     LeaseRow,
+    PendingReplyRow,
     SubscriptionRow,
     SummaryRow,
     UTCDateTime,
@@ -237,6 +245,35 @@ class Store:
             query = sql_text("SELECT id FROM articles WHERE search @@ to_tsquery('simple', :query)")
             phrase = " <-> ".join(f"{term}:*" for term in terms)
         return self._run(lambda s: set(s.scalars(query, {"query": phrase})))
+
+    # -- answers awaiting a summary -----------------------------------------------------------
+
+    def remember_pending_reply(self, reply: PendingReply) -> None:
+        """Record a "Summarizing…" answer, so a restart completes it if this process cannot."""
+        row = {
+            "chat_id": reply.chat_id,
+            "message_id": reply.message_id,
+            "article_id": reply.article_id,
+            "created": reply.created,
+        }
+        self._run(lambda session: _insert_new(session, PendingReplyRow, [row]))
+
+    def forget_pending_reply(self, chat_id: int, message_id: int) -> None:
+        """The answer was completed (or cannot be): nothing left to do for it."""
+        query = delete(PendingReplyRow).where(
+            PendingReplyRow.chat_id == chat_id, PendingReplyRow.message_id == message_id
+        )
+        self._run(lambda session: session.execute(query))
+
+    def pending_replies(self) -> list[PendingReply]:
+        """The "Summarizing…" answers not completed yet, oldest article first."""
+        query = select(PendingReplyRow).order_by(PendingReplyRow.article_id)
+        return self._run(
+            lambda session: [
+                PendingReply(r.chat_id, r.message_id, r.article_id, r.created)
+                for r in session.scalars(query)
+            ]
+        )
 
     # -- summaries and vectors ----------------------------------------------------------------
 
