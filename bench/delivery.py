@@ -16,8 +16,14 @@ past that):
 
 The delivery process is real code driven directly, not the whole bot: `deliver_due` with a
 python-telegram-bot ExtBot and AIORateLimiter (as `digestbot run` builds it) pointed at the
-fake, on a SQLite database, started as a subprocess so it can be killed like the bot. Nothing is
-asserted: it prints figures.
+fake, on a SQLite database, started as a subprocess so it can be killed like the bot. It runs
+with `arrival_settle_s = 0`: the article is ingested a moment before the push, and with the
+default 10 s it would fall after the push's cutoff (every digest empty, nothing measured). The
+restarted process waits until the killed one's push lease has expired, as a restarted bot does
+(`scheduler_tick_s = 1` keeps that to the lease's 30 s minimum).
+
+Nothing is asserted: it prints figures, and exits non-zero when a run delivered nothing (a
+bench that measured nothing must not look like a result).
 """
 
 from __future__ import annotations
@@ -57,6 +63,10 @@ def main() -> None:
     if args.concurrency:
         os.environ["DIGESTBOT_DELIVERY_CONCURRENCY"] = str(args.concurrency)
     clean = run(args.chats, kill_at=None)
+    if not clean["sent"]:
+        raise SystemExit(
+            f"measured nothing: the clean run delivered no message to {args.chats} chats"
+        )
     rate = clean["sent"] / clean["seconds"] if clean["seconds"] else float("nan")
     print(
         f"clean run: {args.chats} chats, {clean['sent']} messages in {clean['seconds']:.1f} s = "
@@ -70,6 +80,8 @@ def main() -> None:
         f"lost {crash['lost']}, duplicated {crash['duplicated']}; "
         f"429 answers: {crash['flood_answers']}"
     )
+    if not crash["at_kill"] or crash["sent"] <= crash["at_kill"]:
+        raise SystemExit("measured nothing: the restarted delivery process sent no message")
 
 
 def run(chats: int, *, kill_at: float | None) -> dict[str, float]:
@@ -138,13 +150,16 @@ async def deliver(database_url: str, api_url: str) -> None:
     """The delivery process: every due digest, through PTB's rate limiter, then exit."""
     from telegram.ext import ExtBot
 
-    from bot.delivery import deliver_due, rate_limiter
+    from bot.delivery import PushLease, deliver_due, rate_limiter
     from bot.services import build_services, configure_logging
     from bot.settings import Settings
 
     settings = Settings(database_url=database_url)
     configure_logging(settings)
     services = build_services(settings)
+    lease = PushLease.for_settings(services.store, settings)
+    while not lease.renew():  # a killed predecessor's lease runs out first
+        await asyncio.sleep(1)
     bot = ExtBot(
         settings.telegram_bot_token.get_secret_value(),
         base_url=f"{api_url}/bot",
@@ -162,6 +177,8 @@ def _environment(database_url: str) -> dict[str, str]:
     env.update(
         DIGESTBOT_DATABASE_URL=database_url,
         DIGESTBOT_CONFIG=os.devnull,
+        DIGESTBOT_ARRIVAL_SETTLE_S="0",
+        DIGESTBOT_SCHEDULER_TICK_S="1",
         PYTHONPATH=str(REPO),
         HF_HUB_OFFLINE="1",
     )

@@ -23,7 +23,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.delivery import deliver_due, rate_limiter
 from bot.digest import REFREEZE_S, freeze_long_lived, warm_up
-from bot.handlers import feeds, register_handlers
+from bot.handlers import articles, feeds, register_handlers
 from bot.handlers.context import SERVICES_KEY, WORKER_KEY
 from bot.replies import COMMANDS
 from bot.services import Services
@@ -91,6 +91,9 @@ async def _post_init(application: Application) -> None:
     if isinstance(worker, SummaryWorker):
         application.bot_data[WORKER_TASK_KEY] = asyncio.create_task(worker.run(), name="worker")
     application.job_queue.run_once(_warm_up, when=0, name="digest warm-up")
+    application.job_queue.run_once(
+        articles.resume_summary_replies, when=0, name="unfinished summary answers"
+    )
     application.job_queue.run_repeating(
         _refreeze, interval=REFREEZE_S, first=REFREEZE_S, name="garbage collector freeze"
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from tqdm import tqdm
+from typer.core import TyperGroup
 
 from bot.articles import StoredOutcome, ingest_file
 from bot.digest import (
@@ -22,19 +23,35 @@ from bot.domain import DigestPage
 from bot.ingest import IngestError
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
 from bot.services import Services, build_services, configure_logging
-from bot.settings import Settings
+from bot.settings import ConfigError, load_settings, setting_origins
 from bot.store import DatabaseUnavailable
 from bot.worker import drain, run_worker
 from summarizer.errors import ModelLoadError
 
-app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
+SETUP_ERROR_EXIT_CODE = 2  # as for a wrong command line: fix the set-up and run it again
+
+
+class _Commands(TyperGroup):
+    """digestbot's commands: a mistake in the set-up (a setting, the database, the model) ends
+    the command with one clear line per mistake on stderr and exit code 2, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, DatabaseUnavailable, ModelLoadError) as exc:
+            for line in str(exc).splitlines():
+                typer.echo(f"error: {line}", err=True)
+            raise typer.Exit(SETUP_ERROR_EXIT_CODE) from None
+
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False, cls=_Commands)
 
 INGESTIBLE_SUFFIXES = TEXT_EXTENSIONS | HTML_EXTENSIONS
 PROGRESS_BAR_FROM = 5
 
 
 def _services() -> Services:
-    settings = Settings()
+    settings = load_settings()
     configure_logging(settings)
     return build_services(settings)
 
@@ -199,8 +216,11 @@ def worker(
 
 @app.command()
 def config() -> None:
-    """Show the effective settings (secrets masked)."""
-    typer.echo(json.dumps(Settings().masked(), indent=2))
+    """Show the effective settings (secrets masked), the absolute database location, and where
+    each setting not left at its default came from (environment, .env or TOML file)."""
+    values = load_settings().masked()
+    values["origins"] = setting_origins()
+    typer.echo(json.dumps(values, indent=2))
 
 
 def _collect(paths: list[Path]) -> list[Path]:

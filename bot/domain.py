@@ -119,3 +119,13 @@ class Feed:
     failures: int
     last_error: str | None
     failure_reported: bool
+
+
+@dataclass(frozen=True)
+class PendingReply:
+    """A "Summarizing…" answer still to be completed with its article's summary."""
+
+    chat_id: int
+    message_id: int
+    article_id: int
+    created: bool  # whether the article was new when the answer was sent

@@ -1,22 +1,34 @@
-"""The one typed settings object, loaded once from the environment and an optional TOML file.
+"""The one typed settings object, loaded once from the environment, `.env` and a TOML file.
 
-Precedence: explicit arguments > environment (`DIGESTBOT_*`, plus `TELEGRAM_BOT_TOKEN`) > the TOML
-file (`DIGESTBOT_CONFIG`, else `config/digestbot.toml` when present) > the defaults below.
-`config/digestbot.toml` documents every key. Nothing else in the project reads `os.environ`.
+Precedence: explicit arguments > environment (`DIGESTBOT_*`, plus `TELEGRAM_BOT_TOKEN`) > `.env`
+in the working directory (the same names; other keys in it are left alone) > the TOML file
+(`DIGESTBOT_CONFIG`, else `config/digestbot.toml` when present) > the defaults below. Relative
+paths (`.env`, the TOML file, `data_dir`) are relative to the working directory, so `digestbot
+config` shows each value's origin and the absolute database location. `config/digestbot.toml`
+documents every key. Nothing else in the project reads `os.environ`.
+
+`load_settings` turns every mistake into a `ConfigError` of one line per setting.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from dotenv import dotenv_values
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    DotEnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -25,17 +37,30 @@ from summarizer.instruct import DEFAULT_INSTRUCT_PROMPT, TEXT_SLOT
 from summarizer.topics import NEWS_CATEGORIES
 
 DEFAULT_CONFIG_FILE = Path("config/digestbot.toml")
+ENV_FILE = Path(".env")
+ENV_PREFIX = "DIGESTBOT_"
+TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
 MAX_FEED_INTERVAL_S = 7 * 86_400  # the longest poll interval of a feed (a week)
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# Telegram ids: besides a JSON list, the environment may give "12345", "1,2" or "1 2".
+ChatIds = Annotated[list[int], NoDecode]
+
+
+class ConfigError(Exception):
+    """The settings could not be loaded; the message has one line per mistake."""
 
 
 class Settings(BaseSettings):
     """Every setting of digestbot with its default; see config/digestbot.toml for documentation."""
 
-    model_config = SettingsConfigDict(env_prefix="DIGESTBOT_", extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, extra="forbid", env_file=ENV_FILE, env_file_encoding="utf-8"
+    )
 
     telegram_bot_token: SecretStr | None = Field(
         default=None,
-        validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "DIGESTBOT_TELEGRAM_BOT_TOKEN"),
+        validation_alias=AliasChoices(TOKEN_VARIABLE, f"{ENV_PREFIX}TELEGRAM_BOT_TOKEN"),
     )
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
@@ -80,9 +105,9 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = Field(default=5, ge=0)
     fetch_allowed_networks: list[str] = Field(default_factory=list)
 
-    admins: list[int] = Field(default_factory=list)
-    allowed_chats: list[int] = Field(default_factory=list)
-    allowed_channels: list[int] = Field(default_factory=list)
+    admins: ChatIds = Field(default_factory=list)
+    allowed_chats: ChatIds = Field(default_factory=list)
+    allowed_channels: ChatIds = Field(default_factory=list)
     max_articles_per_chat_per_hour: int = Field(default=60, ge=1)
 
     feed_interval_s: int = Field(default=1800, ge=1, le=MAX_FEED_INTERVAL_S)
@@ -95,6 +120,25 @@ class Settings(BaseSettings):
         if TEXT_SLOT not in value:
             raise ValueError(f"the prompt must contain {TEXT_SLOT} where the article text goes")
         return value
+
+    @field_validator("admins", "allowed_chats", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if value.strip().startswith("["):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a JSON list of ids: {exc}") from exc
+        return [part for part in re.split(r"[\s,]+", value.strip()) if part]
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"unknown log level; use one of {', '.join(LOG_LEVELS).lower()}")
+        return value.upper()
 
     @field_validator("default_timezone")
     @classmethod
@@ -126,10 +170,22 @@ class Settings(BaseSettings):
 
     @property
     def effective_database_url(self) -> str:
-        """The database URL in use: the setting, else a SQLite file in the data directory."""
-        if self.database_url:
+        """The database URL in use: the setting, else a SQLite file in the data directory; a
+        SQLite file's path is made absolute (it would be relative to the working directory)."""
+        from sqlalchemy.engine import make_url
+
+        if not self.database_url:
+            return f"sqlite:///{(self.data_dir / 'digestbot.sqlite3').resolve()}"
+        url = make_url(self.database_url)
+        if (
+            url.get_backend_name() != "sqlite"
+            or url.database in (None, "", ":memory:")
+            or url.database.startswith("file:")  # a SQLite URI (?uri=true) is left as written
+        ):
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'digestbot.sqlite3').resolve()}"
+        return url.set(database=str(Path(url.database).resolve())).render_as_string(
+            hide_password=False
+        )
 
     @classmethod
     def settings_customise_sources(
@@ -140,10 +196,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        config_file = Path(os.environ.get("DIGESTBOT_CONFIG", DEFAULT_CONFIG_FILE))
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if config_file.is_file():
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        env_file = dotenv_settings.env_file  # ENV_FILE, or what `_env_file=` asked for
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            env_settings,
+            _DigestbotDotEnv(settings_cls, env_file=env_file, env_prefix=ENV_PREFIX),
+        ]
+        if config_file().is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
         return tuple(sources)
 
     def masked(self) -> dict[str, object]:
@@ -154,6 +214,76 @@ class Settings(BaseSettings):
         if values.get("database_url"):
             values["database_url"] = _mask_password(values["database_url"])
         return values
+
+
+class _DigestbotDotEnv(DotEnvSettingsSource):
+    """`.env` read like the environment: only digestbot's names (a `.env` shared with other
+    tools, such as docker compose, holds theirs too)."""
+
+    def __call__(self) -> dict[str, Any]:
+        known = set(self.settings_cls.model_fields) | {TOKEN_VARIABLE}
+        return {key: value for key, value in super().__call__().items() if key in known}
+
+
+def config_file() -> Path:
+    """The TOML settings file: `DIGESTBOT_CONFIG`, else config/digestbot.toml (used if present)."""
+    return Path(os.environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG_FILE))
+
+
+def load_settings() -> Settings:
+    """The settings, or a ConfigError naming each wrong setting, its value and its origin."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        origins = setting_origins()
+        raise ConfigError("\n".join(_explain(error, origins) for error in exc.errors())) from None
+    except SettingsError as exc:
+        raise ConfigError(f"{exc}: a list is written in JSON, e.g. [1.0, 4.0]") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_file().resolve()} is not valid TOML: {exc}") from None
+
+
+def setting_origins() -> dict[str, str]:
+    """Where each setting that is not left at its default comes from: an environment variable,
+    or the absolute path of `.env` or of the TOML file (the first that has it wins)."""
+    origins: dict[str, str] = {}
+    toml_file = config_file()
+    if toml_file.is_file():
+        try:
+            keys = tomllib.loads(toml_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+            keys = {}
+        origins |= dict.fromkeys(keys, str(toml_file.resolve()))
+    if ENV_FILE.is_file():
+        for variable in dotenv_values(ENV_FILE):
+            if name := _setting_named_by(variable):
+                origins[name] = str(ENV_FILE.resolve())
+    for variable in os.environ:
+        if name := _setting_named_by(variable):
+            origins[name] = f"environment variable {variable}"
+    return origins
+
+
+def _setting_named_by(variable: str) -> str | None:
+    upper = variable.upper()
+    if upper == TOKEN_VARIABLE:
+        return "telegram_bot_token"
+    name = upper.removeprefix(ENV_PREFIX).lower()
+    return name if upper.startswith(ENV_PREFIX) and name in Settings.model_fields else None
+
+
+def _explain(error: Any, origins: dict[str, str]) -> str:
+    """One line about one validation error: the setting, its value, its origin, what is wrong."""
+    name = str(error["loc"][0]) if error["loc"] else "settings"
+    if name in ("TELEGRAM_BOT_TOKEN", f"{ENV_PREFIX}TELEGRAM_BOT_TOKEN"):
+        name = "telegram_bot_token"
+    origin = origins.get(name, "the defaults")
+    if error["type"] == "extra_forbidden":
+        return f"unknown setting {name!r} in {origin}; `digestbot config` lists the settings"
+    value = "***" if name == "telegram_bot_token" else repr(error["input"])
+    value = value if len(value) <= 80 else value[:77] + "..."
+    message = error["msg"].removeprefix("Value error, ")
+    return f"setting {name} = {value} (from {origin}): {message}"
 
 
 def _mask_password(url: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,62 @@ def test_a_repost_from_another_file_is_listed_as_a_second_source(environment):
     assert article["title"] == headline
     assert article["sources"] == ["kremlin_energy.txt", "evening_wire.txt"]
     assert article["language"] == "en"
+
+
+def error_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "command", "says"),
+    [
+        ("DIGESTBOT_DEFAULT_TIMEZONE", "Mars/Olympus", ["config"], "unknown IANA time zone"),
+        ("DIGESTBOT_LOG_LEVEL", "verbose", ["topics"], "unknown log level"),
+        ("DIGESTBOT_ADMINS", "12345 abc", ["config"], "admins = 'abc'"),
+        ("DIGESTBOT_DATA_DIR", "{tmp}/a-file/data", ["topics"], "cannot open the database"),
+        ("DIGESTBOT_DATABASE_URL", "sqlite:///{tmp}", ["topics"], "cannot open the database"),
+        ("DIGESTBOT_EMBEDDING_MODEL", "{tmp}/no-model", ["digest", "russia"], "no-model"),
+    ],
+)
+def test_a_set_up_mistake_is_one_line_and_exit_code_2(
+    environment, monkeypatch, variable, value, command, says
+):
+    (environment / "a-file").write_text("not a directory")
+    if command[0] == "digest":  # the model loads for the first article to summarize
+        article = str(FIXTURES / "kremlin_energy.txt")
+        assert runner.invoke(app, ["ingest", "--no-summarize", article]).exit_code == 0
+    monkeypatch.setenv(variable, value.format(tmp=environment))
+
+    result = runner.invoke(app, command)
+
+    assert result.exit_code == 2, result.output
+    [line] = error_lines(result)
+    assert line.startswith("error: ") and says in line
+    assert "Traceback" not in result.output
+
+
+def test_a_postgresql_url_without_its_driver_is_one_line_and_exit_code_2(environment, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed
+    monkeypatch.setenv("DIGESTBOT_DATABASE_URL", "postgresql+psycopg://bot@127.0.0.1/digests")
+
+    result = runner.invoke(app, ["topics"])
+
+    assert result.exit_code == 2
+    [line] = error_lines(result)
+    assert "driver" in line and "digestbot[postgres]" in line
+
+
+def test_config_shows_the_absolute_database_and_where_each_value_came_from(
+    environment, monkeypatch
+):
+    monkeypatch.chdir(environment)
+    monkeypatch.setenv("DIGESTBOT_DATA_DIR", "relative-data")
+    (environment / ".env").write_text("DIGESTBOT_DIGEST_DAYS=3\n")
+
+    shown = json.loads(runner.invoke(app, ["config"]).stdout)
+
+    database = environment / "relative-data" / "digestbot.sqlite3"
+    assert shown["effective_database_url"] == f"sqlite:///{database}"
+    assert shown["digest_days"] == 3
+    assert shown["origins"]["digest_days"] == str(environment / ".env")
+    assert shown["origins"]["data_dir"] == "environment variable DIGESTBOT_DATA_DIR"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 import weakref
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ from bot.digest import (
 from bot.domain import ArticleDraft, Digest, DigestItem, StoredArticle
 from bot.services import Services
 from bot.settings import Settings
+from bot.store import open_store
 from bot.store.repository import Store
 from summarizer.text import split_sentences
 from summarizer.topics import lower_passages
@@ -94,6 +96,22 @@ def test_digest_uses_stored_summaries_and_stores_missing_vectors(sqlite_store, f
 
     assert digest.items[0].summary == "Russia sells gas."
     assert article.id in sqlite_store.vectors([article.id], fake_matcher.model_key)
+
+
+def test_a_digest_is_composed_from_a_read_only_database(sqlite_store, fake_matcher, tmp_path):
+    article = add(sqlite_store, "gas", RUSSIA)
+    sqlite_store.save_summary(article.id, "m", text="Russia sells gas.")
+    read_only = open_store(f"sqlite:///file:{tmp_path / 'digestbot.sqlite3'}?mode=ro&uri=true")
+    started = time.monotonic()
+
+    digest = compose_digest(
+        read_only, fake_matcher, "m", "russia", since=NOW - timedelta(days=1), until=NOW
+    )
+
+    assert [item.summary for item in digest.items] == ["Russia sells gas."]
+    assert time.monotonic() - started < 2  # no retries of a write that cannot succeed
+    assert sqlite_store.vectors([article.id], fake_matcher.model_key) == {}  # nothing written
+    read_only.close()
 
 
 def test_by_arrival_selects_what_arrived_after_the_cutoff(sqlite_store, fake_matcher):

@@ -4,7 +4,8 @@ A message that is only a link (or a few words around one), and `/add URL`, fetch
 store its article; a longer text holding links is an article itself.
 
 Each article is stored at once and answered with its title; the summary is made by the worker
-and added to that answer (edited in place) when it is ready.
+and added to that answer (edited in place) when it is ready. Answers still waiting are recorded
+in the store, so after a crash the restarted bot completes them (`resume_summary_replies`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from telegram.ext import ContextTypes
 
 from bot import replies
 from bot.articles import StoredOutcome, ingest_file, ingest_text, ingest_url
+from bot.domain import PendingReply, StoredArticle
 from bot.handlers.access import may_add_articles
 from bot.handlers.context import services_of, worker_of
 from bot.ingest import IngestError
@@ -191,13 +193,16 @@ async def _answer(
 ) -> None:
     worker = worker_of(context)
     worker.wake()
+    store = services_of(context).store
     for outcome in outcomes[:MAX_REPLIES_PER_MESSAGE]:
         reply = await message.reply_text(
             replies.summarizing(outcome.article, created=outcome.created),
             parse_mode=ParseMode.HTML,
         )
+        pending = PendingReply(reply.chat_id, reply.message_id, outcome.article.id, outcome.created)
+        await asyncio.to_thread(store.remember_pending_reply, pending)
         context.application.create_task(
-            _complete_with_summary(reply, outcome, context), update=None
+            _complete_with_summary(pending, outcome.article, context), update=None
         )
     if len(outcomes) > MAX_REPLIES_PER_MESSAGE:
         await message.reply_text(
@@ -205,19 +210,33 @@ async def _answer(
         )
 
 
+async def resume_summary_replies(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """At start-up: complete the "Summarizing…" answers a crash or stop left unfinished."""
+    store = services_of(context).store
+    for pending in await asyncio.to_thread(store.pending_replies):
+        article = await asyncio.to_thread(store.article, pending.article_id)
+        if article is None:  # deleted meanwhile (the row goes with it; this is a race)
+            continue
+        context.application.create_task(
+            _complete_with_summary(pending, article, context), update=None
+        )
+
+
 async def _complete_with_summary(
-    reply: Message, outcome: StoredOutcome, context: ContextTypes.DEFAULT_TYPE
+    pending: PendingReply, article: StoredArticle, context: ContextTypes.DEFAULT_TYPE
 ) -> None:
-    result = await worker_of(context).outcome(outcome.article.id)
+    result = await worker_of(context).outcome(article.id)
     try:
-        await reply.edit_text(
+        await context.bot.edit_message_text(
             replies.article_summarized(
-                outcome.article,
-                created=outcome.created,
-                summary=result.summary,
-                error=result.error,
+                article, created=pending.created, summary=result.summary, error=result.error
             ),
+            chat_id=pending.chat_id,
+            message_id=pending.message_id,
             parse_mode=ParseMode.HTML,
         )
-    except TelegramError as exc:
-        log.warning("could not add the summary to message %d: %s", reply.message_id, exc)
+    except TelegramError as exc:  # e.g. the message was deleted: there is nothing to complete
+        log.warning("could not add the summary to message %d: %s", pending.message_id, exc)
+    await asyncio.to_thread(
+        services_of(context).store.forget_pending_reply, pending.chat_id, pending.message_id
+    )

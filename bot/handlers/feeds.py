@@ -19,6 +19,7 @@ from bot.handlers.context import services_of, worker_of
 from bot.ingest import IngestError
 from bot.ingest.fetch import FetchLimits
 from bot.settings import MAX_FEED_INTERVAL_S
+from bot.store import DatabaseGone
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +109,17 @@ def _whole_number(text: str, *, max_digits: int) -> int | None:
 
 
 async def poll_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Poll the due feeds; wake the summary worker for new articles; report failing feeds."""
+    """Check that the database file is still the one opened (else stop the bot); poll the due
+    feeds; wake the summary worker for new articles; report failing feeds."""
     services = services_of(context)
+    try:
+        await asyncio.to_thread(services.store.check_file)
+    except DatabaseGone as exc:
+        log.critical(
+            "%s; stopping, so that nothing more is written to it. Restore it and restart.", exc
+        )
+        context.application.stop_running()
+        return
     results = await asyncio.to_thread(
         poll_due_feeds, services.store, services.settings, datetime.now(UTC)
     )

@@ -1,6 +1,19 @@
 """Storage: the only package that imports SQLAlchemy; hands out plain values from bot.domain."""
 
-from bot.store.db import DatabaseUnavailable, open_store
+from bot.store.db import (
+    DatabaseBusy,
+    DatabaseGone,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    open_store,
+)
 from bot.store.repository import Store
 
-__all__ = ["DatabaseUnavailable", "Store", "open_store"]
+__all__ = [
+    "DatabaseBusy",
+    "DatabaseGone",
+    "DatabaseReadOnly",
+    "DatabaseUnavailable",
+    "Store",
+    "open_store",
+]

@@ -202,3 +202,15 @@ class LeaseRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PendingReplyRow(Base):
+    """A "Summarizing…" answer sent and not yet completed with the summary; a restart completes
+    the ones a crash left behind."""
+
+    __tablename__ = "pending_replies"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    created: Mapped[bool] = mapped_column(Boolean)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -28,8 +29,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import ArticleDraft, Delivery, Feed, StoredArticle, Subscription
-from bot.store.db import DatabaseUnavailable
+from bot.domain import (
+    ArticleDraft,
+    Delivery,
+    Feed,
+    PendingReply,
+    StoredArticle,
+    Subscription,
+)
+from bot.store.db import DatabaseBusy, DatabaseGone, DatabaseReadOnly, DatabaseUnavailable
 from bot.store.models import (
     ArticleBandRow,
     ArticleRow,
@@ -40,6 +48,7 @@ from bot.store.models import (
     FeedEntryRow,
     FeedRow,
     LeaseRow,
+    PendingReplyRow,
     SubscriptionRow,
     SummaryRow,
     UTCDateTime,
@@ -60,6 +69,8 @@ class Store:
         self.engine = engine
         # who this Store is when it takes a lease: host, process and a token of its own
         self.instance_id = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"
+        self._file = _sqlite_file(engine)
+        self._file_identity = self._file and _identity(self._file)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # Stored articles and their passage vectors (under one model key) do not change, but for
         # an article's list of sources, which grows when a duplicate arrives: what was read or
@@ -75,6 +86,14 @@ class Store:
         """Release the connection pool."""
         self.engine.dispose()
 
+    def check_file(self) -> None:
+        """Raise DatabaseGone when the SQLite file opened at start has been deleted or replaced
+        by another file since (an open connection would go on writing to the deleted one)."""
+        if self._file is not None and _identity(self._file) != self._file_identity:
+            raise DatabaseGone(
+                f"the database file {self._file} was deleted or replaced while the bot ran"
+            )
+
     # -- transactions -------------------------------------------------------------------------
 
     @contextmanager
@@ -83,12 +102,17 @@ class Store:
             yield session
 
     def _run(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one transaction, retrying when the database cannot be reached."""
+        """Run `work` in one transaction, retrying when the database cannot be reached. A
+        SQLite file locked past its busy timeout is not retried (that wait is over already)."""
         for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
             try:
                 with self._transaction() as session:
                     return work(session)
             except (OperationalError, InterfaceError) as exc:
+                if "database is locked" in str(exc.orig):
+                    raise DatabaseBusy(f"database busy: {exc.orig}") from exc
+                if "readonly database" in str(exc.orig):  # retrying would not help
+                    raise DatabaseReadOnly(f"database read-only: {exc.orig}") from exc
                 if delay is None:
                     raise DatabaseUnavailable(f"database unavailable: {exc.orig}") from exc
                 log.warning("database error (attempt %d), retrying: %s", attempt + 1, exc.orig)
@@ -222,6 +246,35 @@ class Store:
             phrase = " <-> ".join(f"{term}:*" for term in terms)
         return self._run(lambda s: set(s.scalars(query, {"query": phrase})))
 
+    # -- answers awaiting a summary -----------------------------------------------------------
+
+    def remember_pending_reply(self, reply: PendingReply) -> None:
+        """Record a "Summarizing…" answer, so a restart completes it if this process cannot."""
+        row = {
+            "chat_id": reply.chat_id,
+            "message_id": reply.message_id,
+            "article_id": reply.article_id,
+            "created": reply.created,
+        }
+        self._run(lambda session: _insert_new(session, PendingReplyRow, [row]))
+
+    def forget_pending_reply(self, chat_id: int, message_id: int) -> None:
+        """The answer was completed (or cannot be): nothing left to do for it."""
+        query = delete(PendingReplyRow).where(
+            PendingReplyRow.chat_id == chat_id, PendingReplyRow.message_id == message_id
+        )
+        self._run(lambda session: session.execute(query))
+
+    def pending_replies(self) -> list[PendingReply]:
+        """The "Summarizing…" answers not completed yet, oldest article first."""
+        query = select(PendingReplyRow).order_by(PendingReplyRow.article_id)
+        return self._run(
+            lambda session: [
+                PendingReply(r.chat_id, r.message_id, r.article_id, r.created)
+                for r in session.scalars(query)
+            ]
+        )
+
     # -- summaries and vectors ----------------------------------------------------------------
 
     def articles_missing_summary(self, model_key: str, limit: int) -> list[StoredArticle]:
@@ -268,14 +321,17 @@ class Store:
         array = np.ascontiguousarray(vectors, dtype=np.float32)
 
         values = {"rows": array.shape[0], "dim": array.shape[1], "data": array.tobytes()}
-        self._run(
-            lambda session: _upsert(
-                session,
-                ArticleVectorsRow,
-                {"article_id": article_id, "model_key": model_key},
-                values,
+        try:
+            self._run(
+                lambda session: _upsert(
+                    session,
+                    ArticleVectorsRow,
+                    {"article_id": article_id, "model_key": model_key},
+                    values,
+                )
             )
-        )
+        except DatabaseReadOnly as exc:  # vectors are a cache: reading goes on without storing
+            log.warning("passage vectors of article %d kept in memory only: %s", article_id, exc)
         self._remember(self._vector_cache, {(model_key, article_id): array})
 
     def vectors(self, article_ids: list[int], model_key: str) -> dict[int, np.ndarray]:
@@ -745,6 +801,23 @@ def _insert_new(session: Session, row: type, values: list[dict]) -> None:
     """Insert rows, skipping those whose primary key is taken (INSERT … ON CONFLICT DO NOTHING)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(insert(row).values(values).on_conflict_do_nothing())
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite engine (None for another database or an in-memory one)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database).resolve()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a file, None when it does not exist."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _now() -> datetime:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.handlers.context import SERVICES_KEY
-from bot.handlers.feeds import add_feed, remove_feed
+from bot.handlers.feeds import add_feed, poll_tick, remove_feed
 from bot.services import Services
 from bot.settings import Settings
 from tests.pageserver import PageServer
@@ -86,3 +86,17 @@ async def test_an_odd_feed_number_is_answered_as_no_such_feed(services, number):
 
     [reply] = replies.texts
     assert "/feeds" in reply and "Error" not in reply
+
+
+async def test_the_tick_stops_the_bot_when_the_database_file_was_deleted(services, tmp_path):
+    (tmp_path / "digestbot.sqlite3").unlink()
+    stopped = []
+    context = SimpleNamespace(
+        application=SimpleNamespace(
+            bot_data={SERVICES_KEY: services}, stop_running=lambda: stopped.append(True)
+        )
+    )
+
+    await poll_tick(context)
+
+    assert stopped == [True]

@@ -3,7 +3,9 @@ deliveries (the schedule's state), on SQLite and on PostgreSQL when reachable.""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.domain import ArticleDraft
 from bot.store import DatabaseUnavailable, open_store
+from bot.store.db import SQLITE_BUSY_TIMEOUT_S, DatabaseBusy, DatabaseGone
 from bot.store.repository import Store
 
 NOW = datetime(2024, 11, 4, 12, 0, tzinfo=UTC)
@@ -247,11 +250,11 @@ def test_unreachable_database_raises_database_unavailable_after_retries(sqlite_s
 
     def broken(session):
         calls.append(1)
-        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
     monkeypatch.setattr("bot.store.repository.RETRY_DELAYS_S", (0.0, 0.0))
 
-    with pytest.raises(DatabaseUnavailable, match="database is locked"):
+    with pytest.raises(DatabaseUnavailable, match="server closed the connection"):
         sqlite_store._run(broken)
     assert len(calls) == 3
 
@@ -349,3 +352,32 @@ def test_two_processes_asking_for_a_free_lease_at_once_get_it_once(sqlite_store,
     assert sum(taken) == 1
     for opened in stores:
         opened.close()
+
+
+def test_a_database_locked_by_another_connection_answers_busy_within_seconds(
+    sqlite_store, tmp_path
+):
+    holder = sqlite3.connect(tmp_path / "digestbot.sqlite3")
+    holder.execute("BEGIN IMMEDIATE")  # e.g. a backup or a stuck process holding the write lock
+    started = time.monotonic()
+
+    with pytest.raises(DatabaseBusy):
+        sqlite_store.ensure_chat(1, timezone="UTC")
+
+    assert time.monotonic() - started < SQLITE_BUSY_TIMEOUT_S + 2  # was 124 s
+    holder.rollback()
+    holder.close()
+
+
+@pytest.mark.parametrize("replaced", [False, True])
+def test_a_database_file_deleted_or_replaced_while_running_is_noticed(
+    sqlite_store, tmp_path, replaced
+):
+    sqlite_store.check_file()  # the file opened at start: nothing to say
+    path = tmp_path / "digestbot.sqlite3"
+    path.unlink()
+    if replaced:
+        open_store(f"sqlite:///{path}").close()
+
+    with pytest.raises(DatabaseGone, match="deleted or replaced"):
+        sqlite_store.check_file()
