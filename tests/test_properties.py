@@ -19,6 +19,7 @@ from bot.buttons import (
     next_page_markup,
     parse_callback,
 )
+from bot.digest import MAX_PERIOD_DAYS, normalize_topic
 from bot.formatting import (
     ALERT_MAX_CHARS,
     shorten,
@@ -180,14 +181,22 @@ def test_digest_and_article_buttons_read_back_as_what_they_ask(
     ]
 
 
-@given(st.integers(2, 9999), st.text(st.characters(exclude_categories=("Cs",)), max_size=70))
-def test_a_next_page_button_reads_back_as_its_page_and_topic_or_is_left_out(page, raw):
-    topic = " ".join(raw.split())
-    markup = next_page_markup(topic, page) if topic else None
+@given(
+    st.integers(2, 9999),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=70),
+    st.none() | st.integers(1, MAX_PERIOD_DAYS),
+)
+def test_a_next_page_button_reads_back_as_its_page_topic_and_period_or_is_left_out(page, raw, days):
+    try:
+        topic = normalize_topic(raw)  # as /digest reads it
+    except ValueError:
+        return
+    markup = next_page_markup(topic, page, days=days)
 
     if markup is not None:
         [[button]] = markup.inline_keyboard
-        assert parse_callback(button.callback_data) == ButtonPress("page", page=page, topic=topic)
+        pressed = ButtonPress("page", page=page, topic=topic, days=days)
+        assert parse_callback(button.callback_data) == pressed
 
 
 # --- time zones ---------------------------------------------------------------------------------
