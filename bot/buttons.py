@@ -6,8 +6,8 @@ Callback data (at most 64 bytes, Telegram's limit) is one of:
 - ``b:<delivery>:<message>`` — "Back to the digest": the message shows its digest text again;
 - ``u:<subscription>`` — "Unsubscribe";
 - ``p:<page>:<topic>`` or ``p:<page>:<days>d:<topic>`` — "Next page" under a /digest answer,
-  the second when it named a period (`/digest russia 30d`); only when the topic fits the 64
-  bytes, the page's last line names the command for the next page either way.
+  page 2 or later, the second form when it named a period (`/digest russia 30d`); only when the
+  topic fits the 64 bytes, the page's last line names the command for the next page either way.
   Topics hold no colon (`bot.digest.normalize_topic`), so the two forms cannot be confused.
 
 The digest text and its articles are read back from the stored delivery, so a button keeps
@@ -29,7 +29,8 @@ DIGEST_BUTTONS = re.compile(r"^[fbup]:")  # which callback data is this module's
 MAX_LABEL_CHARS = 48
 _CALLBACK = re.compile(
     r"(f):(\d{1,12}):(\d{1,4}):(\d{1,12})|(b):(\d{1,12}):(\d{1,4})|(u):(\d{1,12})"
-    r"|(p):(\d{1,4}):(?:([1-9]\d{0,3})d:)?([^\s:][^:\n]{0,59})"
+    r"|(p):([1-9]\d{0,3}):(?:([1-9]\d{0,3})d:)?([^\s:][^:\n]{0,59})",
+    re.ASCII,  # \d: 0-9 only, as this module writes them
 )
 
 

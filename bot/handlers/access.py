@@ -13,7 +13,9 @@ Rules, from the settings:
   fetch the web on its own schedule, so someone must be named responsible). With `admins` set,
   only those user ids add articles and feeds.
 - Every chat may add at most `max_articles_per_chat_per_hour` articles (counted in the store,
-  so restarts do not reset it); past that, adding is refused until the hour has moved on.
+  so restarts do not reset it), each article of a message, file or page counted; past that,
+  adding is refused until the hour has moved on, and a file holding more articles than the
+  chat may still add has only the first ones stored (the answer says how many were left out).
 """
 
 from __future__ import annotations
@@ -89,23 +91,32 @@ def feed_refusal(update: Update, settings: Settings) -> str | None:
     return "Only the bot's administrators can manage feeds."
 
 
-async def may_add_articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Whether this update may add articles now; if not, the chat has been told why."""
+async def article_room(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """How many articles this update may add now; 0 when none, and then the chat has been told
+    why (a channel is not: an answer would be published there)."""
     services = services_of(context)
     settings = services.settings
     refusal = article_refusal(update, settings)
+    room = 0
     if refusal is None:
         since = datetime.now(UTC) - RATE_WINDOW
         added = await asyncio.to_thread(
             services.store.count_added_by_chat, update.effective_chat.id, since
         )
-        if added >= settings.max_articles_per_chat_per_hour:
+        room = max(0, settings.max_articles_per_chat_per_hour - added)
+        if not room:
             refusal = (
                 f"This chat has added {added} articles in the last hour; the limit is "
                 f"{settings.max_articles_per_chat_per_hour}. Send the rest a little later."
             )
-    if refusal is None:
-        return True
-    if update.effective_message is not None and update.channel_post is None:
+    if refusal is not None and update.effective_message is not None and not update.channel_post:
         await update.effective_message.reply_text(refusal)
-    return False
+    return room
+
+
+def over_the_limit(limit: int, *, stored: int, left_out: int) -> str:
+    """The answer when a message held more articles than the chat may still add this hour."""
+    return (
+        f"Stored {stored} of the {stored + left_out} articles in it: this chat may add {limit} "
+        f"articles an hour. Send the other {left_out} again a little later."
+    )

@@ -4,8 +4,10 @@ A message that is only a link (or a few words around one), and `/add URL`, fetch
 store its article; a longer text holding links is an article itself.
 
 Each article is stored at once and answered with its title; the summary is made by the worker
-and added to that answer (edited in place) when it is ready. Answers still waiting are recorded
-in the store, so after a crash the restarted bot completes them (`resume_summary_replies`).
+and added to that answer (edited in place) when it is ready. A message, file or page is read into
+its articles first, and only as many are stored as the chat's hourly limit still allows; the
+rest are named in the answer (bot.handlers.access). Answers still waiting are recorded in the
+store, so after a crash the restarted bot completes them (`resume_summary_replies`).
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import replies
-from bot.articles import StoredOutcome, ingest_file, ingest_text, ingest_url
-from bot.domain import PendingReply, StoredArticle
-from bot.handlers.access import may_add_articles
+from bot.articles import StoredOutcome, store_drafts
+from bot.domain import ArticleDraft, PendingReply, StoredArticle
+from bot.handlers.access import article_room, over_the_limit
 from bot.handlers.context import services_of, worker_of
-from bot.ingest import IngestError
+from bot.ingest import IngestError, parse_file, parse_text
 from bot.ingest.articles import MIN_ARTICLE_WORDS
-from bot.ingest.fetch import FetchLimits
+from bot.ingest.fetch import FetchLimits, fetch
+from bot.ingest.pages import parse_page
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -46,52 +49,62 @@ _TRAILING_PUNCTUATION = ".,;:!?)]}»”’"
 async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store the article in a pasted or forwarded message, or at the link it holds."""
     message = update.effective_message
-    if not await may_add_articles(update, context):
+    room = await article_room(update, context)
+    if not room:
         return
+    services = services_of(context)
     try:
-        outcomes = await _ingest_message_text(
-            services_of(context), message.text, source=source_of(message), chat_id=message.chat_id
-        )
+        drafts = await _read_message_text(services, message.text, source=source_of(message))
     except IngestError as exc:
         await message.reply_text(str(exc))
         return
-    await _answer(message, context, outcomes)
+    outcomes = await _store(services, drafts[:room], message.chat_id)
+    await _answer(message, context, outcomes, left_out=len(drafts[room:]))
 
 
 async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/add URL: fetch the page and store its article."""
     message = update.effective_message
-    if not await may_add_articles(update, context):
+    room = await article_room(update, context)
+    if not room:
         return
     if not context.args:
         await message.reply_text("Send /add with a link, e.g. /add https://example.org/story")
         return
+    services = services_of(context)
     try:
-        outcomes = await _fetch_and_store(services_of(context), context.args[0], message.chat_id)
+        drafts = await _read_link(services, context.args[0])
     except IngestError as exc:
         await message.reply_text(str(exc))
         return
-    await _answer(message, context, outcomes)
+    outcomes = await _store(services, drafts[:room], message.chat_id)
+    await _answer(message, context, outcomes, left_out=len(drafts[room:]))
 
 
 async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store a post of a channel the bot was added to, source = the channel. Nothing is
     answered: an answer would be published in the channel; failures go to the log."""
     post = update.channel_post
-    if not await may_add_articles(update, context):
+    room = await article_room(update, context)
+    if not room:
         log.info("channel %s may not add post %d now", post.chat_id, post.id)
         return
+    services = services_of(context)
     try:
-        outcomes = await _ingest_message_text(
-            services_of(context), post.text, source=_chat_name(post.chat), chat_id=post.chat_id
-        )
+        drafts = await _read_message_text(services, post.text, source=_chat_name(post.chat))
     except IngestError as exc:
         log.info("channel %s post %d not stored: %s", post.chat_id, post.id, exc)
         return
+    outcomes = await _store(services, drafts[:room], post.chat_id)
     worker_of(context).wake()
     for outcome in outcomes:
         state = "stored" if outcome.created else "already stored"
         log.info("channel post %s: %s", state, outcome.article.title)
+    if drafts[room:]:
+        log.info(
+            "channel %s post %d: %d more articles not stored (hourly limit)",
+            post.chat_id, post.id, len(drafts[room:]),
+        )  # fmt: skip
 
 
 def link_to_fetch(text: str) -> str | None:
@@ -106,42 +119,38 @@ def link_to_fetch(text: str) -> str | None:
     return links[0].rstrip(_TRAILING_PUNCTUATION)
 
 
-async def _ingest_message_text(
-    services: Services, text: str, *, source: str, chat_id: int
-) -> list[StoredOutcome]:
-    """Store the article in a message's text, or fetched from the link the message is."""
+async def _read_message_text(services: Services, text: str, *, source: str) -> list[ArticleDraft]:
+    """The articles in a message's text, or on the page of the link the message is."""
     link = link_to_fetch(text)
     if link is not None:
-        return await _fetch_and_store(services, link, chat_id)
+        return await _read_link(services, link)
     return await asyncio.to_thread(
-        ingest_text,
-        services.store,
-        text,
-        source=source,
-        max_chars=services.settings.max_article_chars,
-        chat_id=chat_id,
+        parse_text, text, source=source, max_chars=services.settings.max_article_chars
     )
 
 
-async def _fetch_and_store(services: Services, url: str, chat_id: int) -> list[StoredOutcome]:
+async def _read_link(services: Services, url: str) -> list[ArticleDraft]:
+    """Fetch a page and read its article(s), source = the final URL."""
+    limits = FetchLimits.from_settings(services.settings)
+    max_chars = services.settings.max_article_chars
     try:
-        return await asyncio.to_thread(
-            ingest_url,
-            services.store,
-            url,
-            limits=FetchLimits.from_settings(services.settings),
-            max_chars=services.settings.max_article_chars,
-            chat_id=chat_id,
-        )
+        return await asyncio.to_thread(lambda: parse_page(fetch(url, limits), max_chars=max_chars))
     except IngestError as exc:
         log.info("link %s not stored: %s", url, exc)
         raise
 
 
+async def _store(
+    services: Services, drafts: list[ArticleDraft], chat_id: int
+) -> list[StoredOutcome]:
+    return await asyncio.to_thread(store_drafts, services.store, drafts, chat_id=chat_id)
+
+
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store the articles in an uploaded .txt, .md or .html file."""
     message = update.effective_message
-    if not await may_add_articles(update, context):
+    room = await article_room(update, context)
+    if not room:
         return
     services = services_of(context)
     doc = message.document
@@ -154,18 +163,14 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     data = bytes(await (await doc.get_file()).download_as_bytearray())
     try:
-        outcomes = await asyncio.to_thread(
-            ingest_file,
-            services.store,
-            name,
-            data,
-            max_chars=services.settings.max_article_chars,
-            chat_id=message.chat_id,
+        drafts = await asyncio.to_thread(
+            parse_file, name, data, max_chars=services.settings.max_article_chars
         )
     except IngestError as exc:
         await message.reply_text(f"{name}: {exc}")
         return
-    await _answer(message, context, outcomes)
+    outcomes = await _store(services, drafts[:room], message.chat_id)
+    await _answer(message, context, outcomes, left_out=len(drafts[room:]))
 
 
 def source_of(message: Message) -> str:
@@ -189,7 +194,11 @@ def _chat_name(chat) -> str:
 
 
 async def _answer(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, outcomes: list[StoredOutcome]
+    message: Message,
+    context: ContextTypes.DEFAULT_TYPE,
+    outcomes: list[StoredOutcome],
+    *,
+    left_out: int = 0,
 ) -> None:
     worker = worker_of(context)
     worker.wake()
@@ -208,6 +217,9 @@ async def _answer(
         await message.reply_text(
             f"…and {len(outcomes) - MAX_REPLIES_PER_MESSAGE} more articles stored from it."
         )
+    if left_out:
+        limit = services_of(context).settings.max_articles_per_chat_per_hour
+        await message.reply_text(over_the_limit(limit, stored=len(outcomes), left_out=left_out))
 
 
 async def resume_summary_replies(context: ContextTypes.DEFAULT_TYPE) -> None:

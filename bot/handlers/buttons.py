@@ -27,7 +27,7 @@ from bot.domain import DigestItem
 from bot.formatting import render_article, render_article_alert
 from bot.handlers.chats import admins_only, is_manager
 from bot.handlers.context import services_of
-from bot.handlers.digests import send_digest_page
+from bot.handlers.digests import send_digest_page, topic_thread
 from bot.services import Services
 
 UNKNOWN_BUTTON = "This button is not one of mine any more. Send /help to see what I can do."
@@ -85,8 +85,9 @@ async def _next_page(
         return
     await query.answer()
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
+    chat_id, thread_id = query.message.chat.id, topic_thread(query.message)
     await send_digest_page(
-        context.bot, query.message.chat.id, services, topic, button.page, days=button.days
+        context.bot, chat_id, services, topic, button.page, days=button.days, thread_id=thread_id
     )
 
 

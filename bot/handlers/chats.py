@@ -11,6 +11,7 @@ Telegram (getChatMember) as in groups.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from datetime import UTC, datetime
 from html import escape
@@ -21,6 +22,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.formatting import shorten
 from bot.handlers.context import services_of
 from bot.schedule import next_run, parse_schedule
 
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 _ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 TIMEZONE_EXAMPLES = "Europe/Berlin, America/New_York, Asia/Tokyo or UTC"
+MAX_QUOTED_CHARS = 64  # of a user's text quoted back in an answer
 
 
 def admins_only(chat: Chat) -> str:
@@ -63,15 +66,22 @@ async def is_manager(bot: Bot, chat: Chat, user: User | None, message: Message |
 
 
 def resolve_timezone(name: str) -> str:
-    """The IANA name for `name` (case-insensitive); ValueError with examples if there is none."""
-    wanted = name.strip().lower()
-    for known in available_timezones():
-        if known.lower() == wanted:
-            return known
+    """The IANA name for `name` (case-insensitive); ValueError with examples if there is none
+    (quoting at most `MAX_QUOTED_CHARS` of `name`)."""
+    known = _zone_names().get(name.strip().lower())
+    if known is not None:
+        return known
     raise ValueError(
-        f"I don't know the time zone {name!r}. Use an IANA name such as {TIMEZONE_EXAMPLES} "
+        f"I don't know the time zone {shorten(name.strip(), MAX_QUOTED_CHARS)!r}. Use an IANA "
+        f"name such as {TIMEZONE_EXAMPLES} "
         "(list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)."
     )
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    """IANA zone names by their lower case (read once: listing them walks the tz database)."""
+    return {name.lower(): name for name in available_timezones()}
 
 
 async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

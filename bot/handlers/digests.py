@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, LinkPreviewOptions, Update
+from telegram import Bot, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
@@ -33,14 +33,21 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError as exc:
         await message.reply_text(str(exc))
         return
+    services, thread_id = services_of(context), topic_thread(message)
     await send_digest_page(
         context.bot,
         message.chat_id,
-        services_of(context),
+        services,
         request.topic,
         request.page,
         days=request.days,
+        thread_id=thread_id,
     )
+
+
+def topic_thread(message: Message) -> int | None:
+    """The forum topic `message` is in (answers go there), or None outside forum topics."""
+    return message.message_thread_id if message.is_topic_message else None
 
 
 async def send_digest_page(
@@ -51,12 +58,13 @@ async def send_digest_page(
     page_number: int,
     *,
     days: int | None = None,
+    thread_id: int | None = None,
 ) -> None:
     """Send page `page_number` of the topic's digest over the last `days` (None: the
-    `digest_days` setting) to a chat; a "Next page" button under its last message when more
-    follow."""
+    `digest_days` setting) to a chat (into the forum topic `thread_id`, if given); a "Next page"
+    button under its last message when more follow."""
     request = DigestRequest(topic, days, page_number)
-    await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    await bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
     timezone = await asyncio.to_thread(
         services.store.ensure_chat, chat_id, timezone=services.settings.default_timezone
     )
@@ -65,13 +73,20 @@ async def send_digest_page(
         days = days or services.settings.digest_days
         advice = await asyncio.to_thread(advise_on_empty_digest, services, result, days=days)
         await bot.send_message(
-            chat_id, replies.empty_digest(topic, days, advice), parse_mode=ParseMode.HTML
+            chat_id,
+            replies.empty_digest(topic, days, advice),
+            message_thread_id=thread_id,
+            parse_mode=ParseMode.HTML,
         )
         return
     try:
         page = paginate(result, page_number, services.settings.digest_page_size)
     except ValueError as exc:
-        await bot.send_message(chat_id, f"{exc} Send {request.command(page=1)} for the first.")
+        await bot.send_message(
+            chat_id,
+            f"{exc} Send {request.command(page=1)} for the first.",
+            message_thread_id=thread_id,
+        )
         return
     parts = render_digest(
         page.digest,
@@ -84,6 +99,7 @@ async def send_digest_page(
         await bot.send_message(
             chat_id,
             part,
+            message_thread_id=thread_id,
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
             reply_markup=more if index == len(parts) - 1 else None,

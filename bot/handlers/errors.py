@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
+from bot.formatting import ALERT_MAX_CHARS, shorten
 from bot.store import DatabaseUnavailable
 from summarizer.errors import SummarizerError
 
@@ -22,8 +23,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("chat %s is flood-limited (%s): its answer is dropped", chat and chat.id, error)
         return
     log.error("handling %s failed", update, exc_info=error)
-    if not isinstance(update, Update) or update.effective_message is None:
-        return
+    if not isinstance(update, Update) or update.channel_post is not None:
+        return  # in a channel an answer would be published to every reader
     if isinstance(error, DatabaseUnavailable):
         text = (
             "The database is unavailable right now, so nothing was stored or read. "
@@ -33,4 +34,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = f"The local model failed: {error}"
     else:
         text = "Something went wrong on my side; it is logged. Please try again."
-    await update.effective_message.reply_text(text)
+    if update.callback_query is not None:  # a button press: answered to the presser alone
+        await update.callback_query.answer(shorten(text, ALERT_MAX_CHARS), show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)

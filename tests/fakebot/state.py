@@ -176,8 +176,9 @@ class BotState:
             body["reply_markup"] = message.reply_markup
         if message.link_preview_options:
             body["link_preview_options"] = message.link_preview_options
-        if message.message_thread_id:
+        if message.message_thread_id:  # the fake's threads are forum topics
             body["message_thread_id"] = message.message_thread_id
+            body["is_topic_message"] = True
         if message.edit_date:
             body["edit_date"] = message.edit_date
         if with_reply and message.reply_to_message_id:

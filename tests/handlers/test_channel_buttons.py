@@ -115,3 +115,23 @@ async def test_full_summary_in_a_private_chat_still_shows_the_article_in_the_mes
     [message] = fake.messages(77)
     assert message.plain_text.startswith("Russia gas exports\nwire.txt")
     assert "back" in {parse_callback(d).action for d in message.button_data()}
+
+
+async def test_a_press_that_fails_is_answered_to_the_presser_and_nothing_is_posted(
+    live, fake, monkeypatch
+):
+    await push_digest(live, CHANNEL, "channel")
+    message_id, data = buttons(live, CHANNEL)
+
+    def broken(delivery_id):
+        raise RuntimeError("the store broke")
+
+    monkeypatch.setattr(live.services.store, "delivery", broken)
+    pressed = fake.press_button(CHANNEL, message_id, data["full"], user_id=READER)
+    answer = await live.answer_to(pressed)
+
+    assert answer == {
+        "text": "Something went wrong on my side; it is logged. Please try again.",
+        "show_alert": True,
+    }
+    assert len(fake.messages(CHANNEL)) == 1  # the digest only

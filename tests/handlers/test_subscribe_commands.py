@@ -81,3 +81,10 @@ async def test_a_chat_at_its_subscription_cap_is_refused_new_topics_but_may_resc
     assert "follows 2 topics, the most it may. /unsubscribe one first" in refused
     assert rescheduled.startswith("New schedule for china: daily 07:00")
     assert [s.topic for s in sqlite_store.subscriptions(CHAT)] == ["china", "russia"]
+
+
+async def test_a_very_long_unknown_time_zone_is_refused_not_echoed_past_telegrams_limit(live):
+    reply = await ask(live, "/timezone " + "x" * 4000)
+
+    assert reply.startswith("I don't know the time zone 'xxx")
+    assert len(reply) < 300

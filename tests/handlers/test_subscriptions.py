@@ -42,3 +42,11 @@ def test_time_zone_names_are_matched_case_insensitively():
 def test_an_unknown_time_zone_is_refused_with_examples():
     with pytest.raises(ValueError, match="Europe/Berlin"):
         resolve_timezone("Berlin")
+
+
+def test_an_unknown_time_zone_is_quoted_shortened_in_the_refusal():
+    with pytest.raises(ValueError) as raised:
+        resolve_timezone("Europe/" + "x" * 5000)
+
+    assert "I don't know the time zone 'Europe/xxx" in str(raised.value)
+    assert len(str(raised.value)) < 300
