@@ -19,11 +19,12 @@ import numpy as np
 from bot.domain import Digest, DigestItem, DigestPage, StoredArticle
 from bot.services import Services
 from bot.store import Store
+from summarizer.aboutness import read_article
 from summarizer.base import Summarizer
 from summarizer.errors import SummarizationError, SummarizerError, batch_or_each
 from summarizer.keywords import subject_counts
 from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
-from summarizer.topics import TopicCandidate, TopicMatcher, lower_passages
+from summarizer.topics import TopicCandidate, TopicMatcher
 
 log = logging.getLogger(__name__)
 
@@ -194,10 +195,10 @@ def warm_up(services: Services) -> int:
     """Prepare for /digest right after start-up; returns how many articles the period holds.
 
     Embeds the topic matcher's competing categories (which loads the encoder), reads the recent
-    period's articles and passage vectors into the store's memory, splits their passages for the
-    matcher, and (when the period holds articles) stacks the vectors, by composing one digest:
-    the first /digest a user sends then costs what later ones do but for its topic's query and
-    overview. Articles arriving later are remembered as they are stored.
+    period's articles and passage vectors into the store's memory, splits their sentences for
+    the matcher (`read_article`), and (when the period holds articles) stacks the vectors, by
+    composing one digest: the first /digest a user sends then costs what later ones do but for
+    its topic's query and overview. Articles arriving later are remembered as they are stored.
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
@@ -205,7 +206,7 @@ def warm_up(services: Services) -> int:
     since, until = recent_period(services.settings.digest_days)
     articles = services.store.articles_dated_between(since, until)
     for article in articles:
-        lower_passages(article.title, article.text)
+        read_article(article.title, article.text)
     recent_digest(services, WARM_UP_TOPIC, overview=False)
     freeze_long_lived()
     return len(articles)
