@@ -179,6 +179,7 @@ def fit_and_write(matcher: TopicMatcher, corpora: list[LabelledCorpus], cache: P
         "fitted_on": {c.name: len(c.articles) for c in corpora},
         "positive_weight": weights,
         "entity": model.entity.to_dict(),
+        "unnamed": model.unnamed.to_dict(),
         "category": model.category.to_dict(),
     }
     MODEL_FILE.write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
@@ -246,11 +247,13 @@ def main() -> None:
 
 def _placeholder_model() -> AboutnessModel:
     """A model whose coefficients are all 0: evidence does not depend on it."""
-    from summarizer.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, LogisticModel
+    from summarizer.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, MEANING, LogisticModel
 
     return AboutnessModel(
-        LogisticModel(ENTITY_FEATURES, np.zeros(len(ENTITY_FEATURES), dtype=np.float32), 0.0),
-        LogisticModel(CATEGORY_FEATURES, np.zeros(len(CATEGORY_FEATURES), dtype=np.float32), 0.0),
+        *(
+            LogisticModel(features, np.zeros(len(features), dtype=np.float32), 0.0)
+            for features in (ENTITY_FEATURES, MEANING, CATEGORY_FEATURES)
+        )
     )
 
 

@@ -48,7 +48,8 @@ from summarizer.topic_names import TopicNames, capitalized_mostly, count_mention
 
 MODEL_FILE = Path(__file__).with_name("aboutness_model.json")
 LEXICAL = ("named_in_title", "named_in_lead", "log_mentions", "sentence_share")
-ENTITY_FEATURES = (*LEXICAL, "best_passage_cosine", "article_cosine")
+MEANING = ("best_passage_cosine", "article_cosine")
+ENTITY_FEATURES = (*LEXICAL, *MEANING)
 CATEGORY_FEATURES = (
     "category_rank",
     "in_first_three",
@@ -130,9 +131,11 @@ class LogisticModel:
 
 @dataclass(frozen=True)
 class AboutnessModel:
-    """The entity and the category model; an article is about the topic when P ≥ `cut`."""
+    """The three models (an entity topic in an article naming it, in one that does not, a
+    category topic); an article is about the topic when P ≥ `cut`."""
 
     entity: LogisticModel
+    unnamed: LogisticModel
     category: LogisticModel
     cut: float = ABOUT
 
@@ -140,6 +143,7 @@ class AboutnessModel:
     def from_dict(cls, fitted: dict) -> AboutnessModel:
         return cls(
             LogisticModel.from_dict(ENTITY_FEATURES, fitted["entity"]),
+            LogisticModel.from_dict(MEANING, fitted["unnamed"]),
             LogisticModel.from_dict(CATEGORY_FEATURES, fitted["category"]),
         )
 

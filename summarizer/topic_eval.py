@@ -32,6 +32,8 @@ from summarizer.aboutness import (
     ABOUT,
     CATEGORY_FEATURES,
     ENTITY_FEATURES,
+    LEXICAL,
+    MEANING,
     AboutnessModel,
     LogisticModel,
 )
@@ -151,19 +153,24 @@ def _only_the_topic(names: TopicNames) -> TopicNames:
 
 def fit_model(items: list[TopicEvidence]) -> tuple[AboutnessModel, dict[str, float]]:
     """Both models fitted on `items` (each with its positive weight chosen for F1 there)."""
-    entity, entity_weight = _fit_kind(items, "entity")
-    category, category_weight = _fit_kind(items, "category")
-    return AboutnessModel(entity, category), {"entity": entity_weight, "category": category_weight}
+    fitted = {route: _fit_route(items, route) for route in ("entity", "unnamed", "category")}
+    model = AboutnessModel(*(model for model, _ in fitted.values()))
+    return model, {route: weight for route, (_, weight) in fitted.items()}
 
 
-def _fit_kind(items: list[TopicEvidence], kind: str) -> tuple[LogisticModel, float]:
-    """The logistic model of one kind, fitted on the pairs that model judges."""
-    features = ENTITY_FEATURES if kind == "entity" else CATEGORY_FEATURES
+def _fit_route(items: list[TopicEvidence], route: str) -> tuple[LogisticModel, float]:
+    """The logistic model of one route (entity, unnamed, category), fitted on the pairs it
+    judges (`Evidence.probability`)."""
+    features = {"entity": ENTITY_FEATURES, "unnamed": MEANING, "category": CATEGORY_FEATURES}[route]
     rows, gold, corpus = [], [], []
     for item in items:
-        judged = item.evidence.has_vectors & (item.evidence.as_category == (kind == "category"))
-        matrix = item.evidence.category if kind == "category" else item.evidence.entity
-        rows.append(matrix[judged])
+        evidence = item.evidence
+        named = evidence.entity[:, : len(LEXICAL)].any(axis=1)
+        judged = evidence.has_vectors & (evidence.as_category == (route == "category"))
+        if route != "category":
+            judged &= named == (route == "entity")
+        matrix = evidence.category if route == "category" else evidence.entity
+        rows.append(matrix[judged][:, -len(features) :])
         gold.append(item.about[judged])
         corpus += [item.corpus] * int(judged.sum())
     x, y, owner = np.concatenate(rows), np.concatenate(gold).astype(float), np.array(corpus)

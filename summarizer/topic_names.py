@@ -11,8 +11,8 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
   short names news uses (Britain, America), abbreviations in capitals (UK, US) and seats of
   government written for the country (Kremlin, Downing Street, White House);
 - for a phrase of two or more words (not a country), its initials in capitals ("european
-  union" → EU) and its last word alone ("Tony Blair" → Mr Blair), both only in an article that
-  names the whole phrase too (an article saying "TB" is not about Tony Blair).
+  union" → EU), and its last word alone ("Tony Blair" → Mr Blair) in an article that names the
+  whole phrase too.
 
 `count_mentions` counts them in an article's sentences.
 
@@ -57,7 +57,7 @@ _SEATS = {
 @dataclass(frozen=True)
 class TopicNames:
     """How a topic is named: `phrases` matched lower-case with light stemming, `abbreviations`
-    matched as written (capitals); `initials` and `last_word` (of a multi-word topic) count
+    and `initials` (of a multi-word topic) matched as written (capitals); `last_word` counts
     only in an article that names the whole topic too (`count_mentions`)."""
 
     topic: str
@@ -102,13 +102,13 @@ def topic_names(topic: str) -> TopicNames:
 
 
 def count_mentions(names: TopicNames, texts: list[str]) -> list[int]:
-    """How often each of `texts` (an article's title and sentences) names the topic. The
-    initials and last word of a multi-word topic count only when some text names it whole."""
+    """How often each of `texts` (an article's title and sentences) names the topic. The last
+    word of a multi-word topic counts only when some text names it whole."""
     counts = [len(_phrase_pattern(names.phrases).findall(t.lower())) for t in texts]
     if names.abbreviations:
         pattern = _abbreviation_pattern(names.abbreviations)
         counts = [n + len(pattern.findall(t)) for n, t in zip(counts, texts, strict=True)]
-    if any(counts) and names.initials:
+    if names.initials:
         pattern = _abbreviation_pattern((names.initials,))
         counts = [n + len(pattern.findall(t)) for n, t in zip(counts, texts, strict=True)]
     if any(counts) and names.last_word:
@@ -174,8 +174,12 @@ def _last_word_count(names: TopicNames, text: str) -> int:
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, tuple[str, ...]]:
     """A country's name, other name, short name or demonym (lower case) → all the names of
-    that country (abbreviations in capitals); its capital and seats name it, yet do not key it."""
-    by_name: dict[str, tuple[str, ...]] = {}
+    that country (abbreviations in capitals); its capital and seats name it, yet do not key it.
+    A name that is part of another country's name is left out ("Chinese", Hong Kong's demonym
+    in the package, belongs to China; "Republic of China" is inside "People's Republic of
+    China"), unless another name of the country begins like it (China keeps "Chinese", the
+    United States "American" beside American Samoa, as America is one of its names)."""
+    countries: dict[str, tuple[list[str], list[str]]] = {}
     for country in all_countries():
         info = country.info()
         key = info["name"].lower()
@@ -185,9 +189,24 @@ def _countries() -> dict[str, tuple[str, ...]]:
         places = [
             n.replace(" D.C.", "") for n in ([capital] if isinstance(capital, str) else capital)
         ]
-        places += list(_SEATS.get(key, ()))
-        every = tuple(dict.fromkeys(n if n.isupper() else n.lower() for n in names + places))
-        for name in names:
+        countries[key] = (names, places + list(_SEATS.get(key, ())))
+    every_name = {key: {n.lower() for n in names} for key, (names, _) in countries.items()}
+    by_name: dict[str, tuple[str, ...]] = {}
+    for key, (names, places) in countries.items():
+        own = [
+            n
+            for n in names
+            if n.isupper()
+            or any(n.lower()[:4] == m.lower()[:4] for m in names if m != n)
+            or not any(
+                f" {n.lower()} " in f" {other_name} "
+                for other, others in every_name.items()
+                if other != key
+                for other_name in others
+            )
+        ]
+        every = tuple(dict.fromkeys(n if n.isupper() else n.lower() for n in own + places))
+        for name in own:
             by_name.setdefault(name.lower(), every)
     return by_name
 

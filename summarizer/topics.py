@@ -362,8 +362,9 @@ class TopicMatcher:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Per candidate: the features of both aboutness models, and which one judges it (the
-    category model for a category-kind topic, unless the article writes it as a name)."""
+    """Per candidate: the features of the aboutness models, and which one judges it: the
+    category model for a category-kind topic, unless the article writes it as a name; else the
+    entity model when the article names the topic, the unnamed one (meaning only) when not."""
 
     has_vectors: np.ndarray
     entity: np.ndarray
@@ -372,10 +373,14 @@ class Evidence:
 
     def probability(self, model: AboutnessModel) -> np.ndarray:
         """P(about) per candidate under `model` (0 without vectors)."""
+        named = self.entity[:, : len(LEXICAL)].any(axis=1)
+        meaning = self.entity[:, len(LEXICAL) :]
         probability = np.where(
             self.as_category,
             model.category.probability(self.category),
-            model.entity.probability(self.entity),
+            np.where(
+                named, model.entity.probability(self.entity), model.unnamed.probability(meaning)
+            ),
         )
         return np.where(self.has_vectors, probability, 0.0).astype(np.float32)
 
