@@ -2,15 +2,17 @@
 
 The verdict is `P(about | evidence) ≥ 0.5` from a small logistic model over evidence that belongs
 to the article, so the same article gets the same answer in a store of 1 or 100,000. There are
-two models, because a name and a category word are found differently:
+three models, because a name and a category word are found differently, and an article that
+never names an entity has only its meaning to show:
 
 - **entity** (a place, person, company, organisation: "russia", "tony blair", "opec") reads the
   naming evidence (`lexical_evidence`, with the topic's other names from
   `summarizer.topic_names`): is it named in the title, in the lead (first two sentences); how
   often (log of the count), in what share of the sentences; and the meaning evidence: the best
   passage's cosine to the embedded topic query and the whole article's (the unit mean of its
-  passages). An article that never names the topic has only the latter two, so it gets in only
-  when its meaning is clearly the topic's. Mentions per 100 words and the topic's standing among
+  passages). An article that never names the topic is judged by the **unnamed** model over
+  these two alone, fitted on such articles, so it gets in only when its meaning is clearly the
+  topic's. Mentions per 100 words and the topic's standing among
   the article's capitalized names (its mentions over the most-named other name's) were tried
   and left out: leave-one-corpus-out they changed entity F1 by less than ±0.02.
 - **category** (a news section: "sport", "business", "crime"; `TopicMatcher.is_category`) reads

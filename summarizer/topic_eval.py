@@ -7,7 +7,7 @@ positive; passing and none are negative. Per corpus:
 - entity topics: precision, recall and F1 pooled over all (topic, article) pairs;
 - category topics: the mean over topics of each one's F1 (macro-F1).
 
-Fitting (`fit_model`) is a weighted logistic regression per model (entity, category) by
+Fitting (`fit_model`) is a weighted logistic regression per model (entity, unnamed, category) by
 Newton's method with a small ridge; each corpus weighs the same, and the "about" pairs weigh
 `positive_weight` times their number, chosen among `POSITIVE_WEIGHTS` for F1 on the fitted
 corpora. Leave-one-corpus-out fits on the other corpora and scores the held-out one.

@@ -2,12 +2,12 @@
 
 Each article is judged on its own (`summarizer.aboutness`): the probability that it is about the
 topic comes from its evidence alone — where and how often it names the topic (with the topic's
-other names: Russian, Moscow, Kremlin for "russia"; `summarizer.topic_names`), its standing among
-the article's own subjects, how close its passages and the whole article come to the embedded
-topic query, and, for a topic of the news categories' kind, how the topic fares against those
-categories for this article. An article matches when that probability is at least 0.5 ("more
-likely wanted than not"), and ranks by it. Nothing else in the store changes the verdict: the
-same article gets the same answer in a store of 1 or 100,000.
+other names: Russian, Moscow, Kremlin for "russia"; `summarizer.topic_names`), how close its
+passages and the whole article come to the embedded topic query, and, for a topic of the news
+categories' kind, how the topic fares against those categories for this article. An article
+matches when that probability is at least 0.5 ("more likely wanted than not"), and ranks by
+it. Nothing else in the store changes the verdict: the same article gets the same answer in a
+store of 1 or 100,000.
 
 Category words ("sport", "crime", "business") are named by few articles and sit far from them
 for a sentence encoder (MiniLM puts "sport" at cosine 0.14–0.39 to match reports), so no fixed

@@ -4,6 +4,9 @@ passing never comes back, alone or beside the one about it."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.e2e.harness import FIXTURES, BotProcess
@@ -19,7 +22,7 @@ def paste(fake, name: str) -> None:
 
 
 def digest(fake, topic: str) -> str:
-    [reply] = fake.send_and_wait(CHAT, f"/digest {topic}", count=1, timeout=60)
+    [reply] = fake.send_and_wait(CHAT, f"/digest {topic}", count=1, timeout=180)
     return reply.plain_text
 
 
@@ -47,3 +50,27 @@ def test_a_fresh_bot_holding_only_a_passing_mention_has_no_digest_for_it(fake, t
 
     assert "No articles about norway" in passing
     assert "Lisbon Bakery Chain" in about
+
+
+# The shared research data beside the repository (a worktree elsewhere can name it).
+SHARED = Path(
+    os.environ.get("DIGESTBOT_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared")
+)
+SEEDS = SHARED / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed articles are not in {SEEDS}")
+def test_a_fresh_bot_finds_the_forum_seed_beside_two_russia_articles(fake, tmp_path):
+    """Issue 12's table: seed 004 (a forum thread on North Korean troops joining Russia's war)
+    was missing from /digest russia in a fresh store with two Russia articles."""
+    [forum] = sorted(SEEDS.glob("004_*.txt"))
+    with BotProcess(fake, tmp_path):
+        fake.send_and_wait(CHAT, forum.read_text(encoding="utf-8"), count=1, timeout=30)
+        paste(fake, "kremlin_energy.txt")
+        paste(fake, "russia_wheat.txt")
+
+        found = digest(fake, "russia")
+
+    assert "Kremlin Tightens Grip on Gas Exports" in found
+    assert "Russia Sets Record Wheat Export Quota" in found
+    assert "North Korea" in found, found

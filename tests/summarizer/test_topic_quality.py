@@ -6,6 +6,7 @@ otherwise); and a store of one article gives each article the verdict it gets am
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ from summarizer.topic_eval import (
 from summarizer.topics import TopicCandidate, TopicMatcher
 
 REPO = Path(__file__).parents[2]
-SHARED = REPO.parent / "shared"
+# The shared research data beside the repository (a worktree elsewhere can name it).
+SHARED = Path(os.environ.get("DIGESTBOT_SHARED_DATA", REPO.parent / "shared"))
 LABELS = REPO / "bench" / "labels"
 OTHER_LANGUAGES = REPO / "tests" / "fixtures" / "topics-other-languages"
 BASELINE = json.loads((Path(__file__).parent / "topics_baseline.json").read_text())
@@ -74,21 +76,24 @@ def test_each_article_alone_in_a_store_gets_its_verdict_among_all(matcher):
 
 
 @pytest.mark.model
-def test_an_article_in_another_language_is_found_by_an_english_category_word(matcher):
-    assert found_alone(matcher, OTHER_LANGUAGES / "weather_fr.txt", "weather")
+@pytest.mark.parametrize(
+    ("name", "topic"), [("weather_fr.txt", "weather"), ("china_es.txt", "china")]
+)
+def test_an_article_in_another_language_is_found_alone_by_an_english_topic(matcher, name, topic):
+    """The French storm report by category competition; the Spanish Beijing piece by its
+    "chinas" (a form of the topic's stem) and its meaning."""
+    assert found_alone(matcher, OTHER_LANGUAGES / name, topic)
 
 
 @pytest.mark.model
 @pytest.mark.xfail(
     strict=True,
-    reason="judged alone, a German Kremlin story and a Spanish Beijing story name no English "
-    "name of the country, and their cosine to the English query is that of neighbouring "
-    "topics (README 'Topic matching', limits); the store-relative method found them among "
-    "English articles",
+    reason="judged alone, a German Kremlin story ('Kreml', 'Moskau') names no English name of "
+    "Russia, and its cosine to the query (0.37) is that of neighbouring topics (README 'Topic "
+    "matching', limits); the store-relative method found it among English articles",
 )
-@pytest.mark.parametrize("name", ["russia_de.txt", "china_es.txt"])
-def test_an_article_in_another_language_is_found_by_an_english_country_name(matcher, name):
-    assert found_alone(matcher, OTHER_LANGUAGES / name, name.split("_")[0])
+def test_a_german_kremlin_story_is_found_alone_by_russia(matcher):
+    assert found_alone(matcher, OTHER_LANGUAGES / "russia_de.txt", "russia")
 
 
 def found_alone(matcher: TopicMatcher, path: Path, topic: str) -> bool:
