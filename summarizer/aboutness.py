@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from summarizer.text import split_sentences
-from summarizer.topic_names import TopicNames, capitalized_mostly, count_mentions
+from summarizer.topic_names import TopicNames, capitalized_mostly, count_mentions, names_anywhere
 
 MODEL_FILE = Path(__file__).with_name("aboutness_model.json")
 LEXICAL = ("named_in_title", "named_in_lead", "log_mentions", "sentence_share")
@@ -73,18 +73,22 @@ class ReadArticle:
 
     title: str
     sentences: tuple[str, ...]
+    whole: str  # title and sentences, one per line: checked once before the sentences are
 
 
 @lru_cache(maxsize=READ_CACHE_ARTICLES)
 def read_article(title: str, text: str) -> ReadArticle:
     """The article split for `lexical_evidence`; remembered, so calling it ahead (at start-up)
     spares a /digest the splitting."""
-    return ReadArticle(title=title, sentences=tuple(split_sentences(text)))
+    sentences = tuple(split_sentences(text))
+    return ReadArticle(title=title, sentences=sentences, whole="\n".join((title, *sentences)))
 
 
 def lexical_evidence(names: TopicNames, article: ReadArticle) -> tuple[np.ndarray, bool]:
     """The naming features (`LEXICAL`, in order) of one article, all 0 when it never names the
     topic; and whether it writes the topic as a name (`capitalized_mostly`)."""
+    if not names_anywhere(names, article.whole):
+        return np.zeros(len(LEXICAL), dtype=np.float32), False
     texts = [article.title, *article.sentences]
     in_title, *per_sentence = count_mentions(names, texts)
     count = sum(per_sentence)
