@@ -1,30 +1,189 @@
-"""Topic matching figures: precision/recall/F1 per topic and macro-F1, against a keyword baseline.
+"""Topic matching figures per labelled corpus: the method leave-one-corpus-out and in-sample,
+beside two baselines, with a paired bootstrap and store-size scenarios; and the model's fit.
 
-    python bench/topics.py                         # ../shared/news-topics
-    python bench/topics.py --dir tests/fixtures/topics   # the project's own labelled set
-    python bench/topics.py --seeds [--dir DIR]     # default ../shared/seeds: which seeds match
+    python bench/topics.py                      # every corpus of bench/labels/ found here
+    python bench/topics.py --fit                # refit on all of them, write the model file
+    python bench/topics.py --seeds              # ../shared/seeds: which seeds match
+    python bench/topics.py --cache /tmp/vectors # keep the corpora's vectors between runs
 
-A labelled folder holds `<label>_<n>.txt` files (see summarizer/topic_eval.py); every label is
-used as the topic query over all its articles.
+Corpora: `bench/labels/<corpus>.json` (format: bench/labels/README.md); their articles are in
+../shared (the default `--shared`, beside the repository) or, for `fixtures`, in the repository.
+A corpus whose folder is missing is skipped. Figures: entity-topic P/R/F1 pooled over
+(topic, article) pairs and category macro-F1 (summarizer/topic_eval.py says how each is made).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import pickle
 import re
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
 
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from summarizer.aboutness import MODEL_FILE, AboutnessModel  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
-from summarizer.topic_eval import candidates_of, evaluate, load_labelled, macro_f1  # noqa: E402
+from summarizer.topic_eval import (  # noqa: E402
+    CorpusScore,
+    LabelledCorpus,
+    TopicEvidence,
+    candidates_of,
+    choose_cosine_cut,
+    choose_keyword_counts,
+    fit_model,
+    gather,
+    keyword_predictions,
+    load_corpus,
+    method_predictions,
+    nearest_predictions,
+    paired_bootstrap,
+    score,
+)
 from summarizer.topics import TopicCandidate, TopicMatcher  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = REPO.parent / "shared"
+LABELS = REPO / "bench" / "labels"
+STORE_SIZES = (1, 2, 5, 20)
 SEED_TOPICS = ("russia", "kazakhstan", "north korea", "china")
 _BYLINE = re.compile(r"^\*by [^*]+\*\s*$", re.IGNORECASE)
+
+
+def load_corpora(shared: Path) -> list[LabelledCorpus]:
+    corpora = []
+    for label_file in sorted(LABELS.glob("*.json")):
+        corpus = load_corpus(label_file, shared, REPO)
+        if corpus is None:
+            print(f"{label_file.name}: its articles are not in {shared}; skipped")
+        else:
+            corpora.append(corpus)
+    return corpora
+
+
+def embedded(
+    matcher: TopicMatcher, corpus: LabelledCorpus, cache: Path | None
+) -> list[TopicCandidate]:
+    """The corpus's candidates, their vectors read from / written to `cache` when given."""
+    file = cache / f"{corpus.name}.{matcher.model_key.replace(':', '_')}.pkl" if cache else None
+    if file and file.exists():
+        vectors = pickle.loads(file.read_bytes())
+        if len(vectors) == len(corpus.articles):
+            return [
+                TopicCandidate(i, title, body, v)
+                for i, ((_, title, body), v) in enumerate(
+                    zip(corpus.articles, vectors, strict=True)
+                )
+            ]
+    started = time.perf_counter()
+    candidates = candidates_of(matcher, corpus)
+    seconds = time.perf_counter() - started
+    print(f"{corpus.name}: embedded {len(candidates)} articles in {seconds:.0f} s")
+    if file:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(pickle.dumps([c.passage_vectors for c in candidates]))
+    return candidates
+
+
+def _figures(result: CorpusScore) -> str:
+    entity = (
+        f"P {result.entity_precision:4.2f} R {result.entity_recall:4.2f} F1 {result.entity_f1:5.3f}"
+        if result.entity_f1 == result.entity_f1
+        else f"{'—':^22}"
+    )
+    category = (
+        f"{result.category_macro_f1:5.3f}"
+        if result.category_macro_f1 == result.category_macro_f1
+        else "  —  "
+    )
+    return f"{entity} | {category}"
+
+
+def bench(matcher: TopicMatcher, corpora: list[LabelledCorpus], cache: Path | None) -> None:
+    items: dict[str, list[TopicEvidence]] = {}
+    candidates: dict[str, list[TopicCandidate]] = {}
+    for corpus in corpora:
+        candidates[corpus.name] = embedded(matcher, corpus, cache)
+        items[corpus.name] = gather(matcher, corpus, candidates[corpus.name])
+    every = [i for mine in items.values() for i in mine]
+    in_sample, _ = fit_model(every)
+    print(f"\n{'corpus':9} {'method':22} {'entity topics':^26} | category macro-F1\n{'-' * 75}")
+    for corpus in corpora:
+        held_out = items[corpus.name]
+        others = [i for i in every if i.corpus != corpus.name]
+        loco, weights = fit_model(others) if len(corpora) > 1 else (in_sample, {})
+        k = choose_keyword_counts(others or every)
+        cut = choose_cosine_cut(others or every)
+        rows = {
+            "aboutness, LOCO": method_predictions(loco, held_out),
+            "aboutness, in-sample": method_predictions(in_sample, held_out),
+            f"keyword ≥ {k['entity']} / {k['category']} times": keyword_predictions(held_out, k),
+            f"nearest cat. / cos≥{cut:.2f}": nearest_predictions(held_out, cut),
+        }
+        for label, predictions in rows.items():
+            print(f"{corpus.name:9} {label:22} {_figures(score(held_out, predictions))}")
+        loco_predictions = rows["aboutness, LOCO"]
+        for kind in ("entity", "category"):
+            if not any(i.topic.kind == kind for i in held_out):
+                continue
+            for name, baseline in list(rows.items())[2:]:
+                share, low = paired_bootstrap(held_out, loco_predictions, baseline, kind=kind)
+                print(
+                    f"{'':9} bootstrap {kind:8} LOCO > {name}: in {100 * share:.0f}% of "
+                    f"1000 resamples; difference ≥ {low:+.3f} in 97.5%"
+                )
+        per_topic = score(held_out, loco_predictions).per_topic
+        print(f"{'':9} LOCO per topic: " + ", ".join(f"{t} {f:.2f}" for t, f in per_topic.items()))
+        print(f"{'':9} LOCO positive weights: {weights}")
+    store_sizes(matcher, corpora, candidates)
+
+
+def store_sizes(
+    matcher: TopicMatcher,
+    corpora: list[LabelledCorpus],
+    candidates: dict[str, list[TopicCandidate]],
+) -> None:
+    """Every labelled topic matched over stores of 1, 2, 5, 20 articles and all of them: the
+    verdicts (which articles match) must be the same."""
+    print(
+        f"\nstore sizes {', '.join(map(str, STORE_SIZES))}, all: verdicts against the whole corpus"
+    )
+    for corpus in corpora:
+        everything = candidates[corpus.name]
+        differing = total = 0
+        for topic in corpus.topics:
+            whole = {m.id for m in matcher.match(topic.name, everything)}
+            for size in STORE_SIZES:
+                parts = [everything[i : i + size] for i in range(0, len(everything), size)]
+                found = {m.id for part in parts for m in matcher.match(topic.name, part)}
+                differing += len(found ^ whole)
+                total += len(everything)
+        print(
+            f"{corpus.name:9} {len(corpus.topics)} topics × {len(STORE_SIZES)} store sizes: "
+            f"{differing} of {total} verdicts differ from the whole-corpus store"
+        )
+
+
+def fit_and_write(matcher: TopicMatcher, corpora: list[LabelledCorpus], cache: Path | None) -> None:
+    every = [i for c in corpora for i in gather(matcher, c, embedded(matcher, c, cache))]
+    model, weights = fit_model(every)
+    fitted = {
+        "about": (
+            "Aboutness model (summarizer/aboutness.py), fitted by `python bench/topics.py --fit` "
+            "on the labelled corpora listed; P(about) >= 0.5 is the cut."
+        ),
+        "fitted_on": {c.name: len(c.articles) for c in corpora},
+        "positive_weight": weights,
+        "entity": model.entity.to_dict(),
+        "unnamed": model.unnamed.to_dict(),
+        "category": model.category.to_dict(),
+    }
+    MODEL_FILE.write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {MODEL_FILE.relative_to(REPO)}: {json.dumps(fitted, indent=2)}")
 
 
 def load_seeds(directory: Path) -> list[tuple[str, str, str]]:
@@ -47,36 +206,6 @@ def load_seeds(directory: Path) -> list[tuple[str, str, str]]:
     return seeds
 
 
-def bench_labelled(matcher: TopicMatcher, directory: Path) -> None:
-    articles = load_labelled(directory)
-    if not articles:
-        sys.exit(f"no <label>_<n>.txt files in {directory}; name the folder with --dir")
-    started = time.perf_counter()
-    candidates = candidates_of(matcher, articles)
-    passages = sum(len(c.passage_vectors) for c in candidates)
-    print(
-        f"{directory}: embedded {len(articles)} articles ({passages} passages) in "
-        f"{time.perf_counter() - started:.1f} s"
-    )
-    scores = evaluate(matcher, articles, candidates)
-    print(
-        f"{'topic':16} {'P':>5} {'R':>5} {'F1':>5} {'n':>4} | keyword {'P':>5} {'R':>5} {'F1':>5}"
-    )
-    for s in scores:
-        print(
-            f"{s.topic:16} {s.precision:5.2f} {s.recall:5.2f} {s.f1:5.2f} {s.predicted:4} | "
-            f"keyword {s.keyword_precision:5.2f} {s.keyword_recall:5.2f} {s.keyword_f1:5.2f}"
-        )
-    print(
-        f"macro-F1 {macro_f1(scores):.3f}   keyword baseline {macro_f1(scores, keyword=True):.3f}"
-    )
-    latencies = [s.seconds for s in scores]
-    print(
-        f"match latency per query over {len(candidates)} articles: "
-        f"mean {1000 * sum(latencies) / len(latencies):.0f} ms, max {1000 * max(latencies):.0f} ms"
-    )
-
-
 def bench_seeds(matcher: TopicMatcher, directory: Path) -> None:
     seeds = load_seeds(directory)
     vectors = matcher.vectors_many([(title, text) for _, title, text in seeds])
@@ -85,24 +214,47 @@ def bench_seeds(matcher: TopicMatcher, directory: Path) -> None:
         for i, ((_, title, text), v) in enumerate(zip(seeds, vectors, strict=True))
     ]
     for topic in SEED_TOPICS:
-        matches = matcher.match(topic, candidates)
-        found = ", ".join(f"{seeds[m.id][0]} ({m.relevance:.3f})" for m in matches) or "none"
-        print(f"{topic:12} → {found}")
+        probability = matcher.probabilities(topic, candidates)
+        found = ", ".join(
+            f"{seeds[i][0]} ({p:.2f})" for i, p in enumerate(probability) if p >= matcher.model.cut
+        )
+        print(f"{topic:12} → {found or 'none'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", type=Path, help="the labelled folder (or seeds folder)")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder")
+    parser.add_argument("--cache", type=Path, help="folder keeping the corpora's vectors")
+    parser.add_argument("--fit", action="store_true", help="refit and write the model file")
     parser.add_argument("--seeds", action="store_true", help="match the seed articles instead")
     args = parser.parse_args()
-    matcher = TopicMatcher(SentenceEncoder())
     started = time.perf_counter()
-    matcher.encoder.encode(["warm-up"])
+    if args.fit:  # the file being refitted need not hold a usable model
+        matcher = TopicMatcher(SentenceEncoder(), model=_placeholder_model())
+    else:
+        matcher = TopicMatcher(SentenceEncoder())
+    matcher.embed_categories()
     print(f"model {matcher.model_key} loaded in {time.perf_counter() - started:.1f} s")
     if args.seeds:
-        bench_seeds(matcher, args.dir or SHARED / "seeds")
+        bench_seeds(matcher, args.shared / "seeds")
+        return
+    corpora = load_corpora(args.shared)
+    if args.fit:
+        fit_and_write(matcher, corpora, args.cache)
     else:
-        bench_labelled(matcher, args.dir or SHARED / "news-topics")
+        bench(matcher, corpora, args.cache)
+
+
+def _placeholder_model() -> AboutnessModel:
+    """A model whose coefficients are all 0: evidence does not depend on it."""
+    from summarizer.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, MEANING, LogisticModel
+
+    return AboutnessModel(
+        *(
+            LogisticModel(features, np.zeros(len(features), dtype=np.float32), 0.0)
+            for features in (ENTITY_FEATURES, MEANING, CATEGORY_FEATURES)
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -21,11 +21,13 @@ import numpy as np
 from bot.domain import Digest, DigestItem, DigestPage, StoredArticle
 from bot.services import Services
 from bot.store import Store
+from summarizer.aboutness import read_article
 from summarizer.base import Summarizer
 from summarizer.errors import SummarizationError, SummarizerError, batch_or_each
 from summarizer.keywords import country_names, subject_counts
+from summarizer.topic_names import topic_names
 from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
-from summarizer.topics import TopicCandidate, TopicMatcher, lower_passages, topic_terms
+from summarizer.topics import TopicCandidate, TopicMatcher
 
 log = logging.getLogger(__name__)
 
@@ -249,10 +251,10 @@ def warm_up(services: Services) -> int:
 
     Embeds the topic matcher's competing categories (which loads the encoder), reads the country
     names subjects are folded by (`summarizer.keywords`), reads the recent period's articles and
-    passage vectors into the store's memory, splits their passages for the matcher, and (when
-    the period holds articles) stacks the vectors, by composing one digest:
-    the first /digest a user sends then costs what later ones do but for its topic's query and
-    overview. Articles arriving later are remembered as they are stored.
+    passage vectors into the store's memory, splits their sentences for the matcher
+    (`read_article`), and (when the period holds articles) stacks the vectors, by composing one
+    digest: the first /digest a user sends then costs what later ones do but for its topic's
+    query and overview. Articles arriving later are remembered as they are stored.
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
@@ -261,7 +263,7 @@ def warm_up(services: Services) -> int:
     since, until = recent_period(services.settings.digest_days)
     articles = services.store.articles_dated_between(since, until)
     for article in articles:
-        lower_passages(article.title, article.text)
+        read_article(article.title, article.text)
     recent_digest(services, WARM_UP_TOPIC, overview=False)
     freeze_long_lived()
     return len(articles)
@@ -304,7 +306,12 @@ def advise_on_empty_digest(services: Services, digest: Digest, *, days: int) -> 
     )
     in_period = {a.id for a in store.articles_dated_between(digest.since, digest.until)}
     phrases = parse_topic_query(digest.topic).phrases
-    if not any(store.articles_naming(topic_terms(phrase)) - in_period for phrase in phrases):
+    naming = (
+        store.articles_naming(terms)
+        for phrase in phrases
+        for terms in topic_names(phrase).search_terms
+    )
+    if not any(ids - in_period for ids in naming):
         return EmptyDigestAdvice(suggestions)
     for older_days in (d for d in OLDER_PERIODS_DAYS if d > days):
         older = recent_digest(services, digest.topic, days=older_days, overview=False)

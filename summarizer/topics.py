@@ -1,86 +1,52 @@
-"""Topic matching: which stored articles are substantially about a free-text topic.
+"""Topic matching: which stored articles a reader who asked for a topic wants.
 
-A bare topic word is a weak query for a sentence encoder ("Russia" vs a Kremlin passage: cosine
-0.39; vs a Kazakhstan–China passage: 0.32), so a fixed cosine threshold does not work. Instead,
-`TopicMatcher.match` scores every passage of the period's articles relative to the candidate set:
+Each article is judged on its own (`summarizer.aboutness`): the probability that it is about the
+topic comes from its evidence alone — where and how often it names the topic (with the topic's
+other names: Russian, Moscow, Kremlin for "russia"; `summarizer.topic_names`), how close its
+passages and the whole article come to the embedded topic query, and, for a topic of the news
+categories' kind, how the topic fares against those categories for this article. An article
+matches when that probability is at least 0.5 ("more likely wanted than not"), and ranks by
+it. Nothing else in the store changes the verdict: the same article gets the same answer in a
+store of 1 or 100,000.
 
-1. Lexical seeds: passages naming the topic, with light stemming and phrase adjacency
-   ("russia" finds "Russian", "russians"; "north korea" finds "North Korean" but not "north of
-   Korea"). Given a full-text index (`articles_naming`, the store's FTS5 / tsvector), only the
-   articles it names are scanned for this. With no lexical seed, passages whose cosine to the
-   topic query reaches `QUERY_SEED_MIN_COSINE` seed instead, and so do passages the topic fits
-   clearly better than every competing news category (`NEWS_CATEGORIES`, below); with none of
-   these, nothing matches.
-2. Pseudo-relevance feedback: the topic centroid is the mean of the on-topic passages plus the
-   embedded query ("{topic}", "news about {topic}"); the rest centroid is the mean of the other
-   passages. Each passage is left out of both means, so a lone passing mention cannot vouch for
-   itself and a small store's subject does not hide in its own "rest". A passage is on-topic when
-   cos(topic) − cos(rest) (+ a small bonus if it names the topic) exceeds the margin; this is
-   repeated `FEEDBACK_ROUNDS` times, so passages saying "Kremlin" or "Moscow" join the topic
-   through their likeness to the ones saying "Russia". Both leave-one-out means come from dot
-   products with the two sums (`_leave_one_out`), so a round costs a few matrix-vector
-   products: 10,000 articles (30,000 passages) take tens of milliseconds.
-3. An article matches when at least `MIN_ON_TOPIC_PASSAGES` of its passages, or a fraction
-   `MIN_ON_TOPIC_FRACTION` of them, are on-topic: one passing mention is not enough. Its relevance
-   is the mean score of its passages but the lowest third (of one passage: that one), so an
-   article wholly about the topic ranks above one that turns to another subject.
+Category words ("sport", "crime", "business") are named by few articles and sit far from them
+for a sentence encoder (MiniLM puts "sport" at cosine 0.14–0.39 to match reports), so no fixed
+cosine separates them; competition does (zero-shot classification): a match report is nearer
+"sport" than any other broad news category (`NEWS_CATEGORIES`, the IPTC Media Topics top level).
+It applies to topics of the categories' kind only (`CATEGORY_KIND_COSINE`): a place or a person
+fits every article about its region or circle better than a broad category does.
 
-Category words ("sport", "crime", "weather") are named by few articles and sit far from them for
-a sentence encoder: MiniLM puts "sport" at cosine 0.14–0.39 to match reports, and unrelated
-passages reach 0.3 for other topics, so no absolute threshold separates them. What does separate
-them is competition (zero-shot classification): a match report is nearer "sport" than to any
-other broad news category, a central-bank piece is not nearer "cryptocurrency" than to "finance".
-`_category_contrast` is a passage's cosine to the topic minus its best cosine to the competing
-categories (the IPTC Media Topics top level; a category close to the topic itself, e.g. "finance"
-for "banking", does not compete). It applies to topics of the categories' kind only: a place or a
-person fits every article about its region or circle better than a broad category does. It seeds
-step 2 when no passage names the topic (contrast at least `CATEGORY_SEED_MARGIN`), and it admits
-at step 3 an article that never names the topic when the topic fits it best on average. Over
-tests/fixtures/topics this lifted "sport" from F1 0.76 to 0.95 and left the Reuters set unchanged
-(bench/topics.py; measured on passages encoded whole, before they became sentence means).
+Cost: with a full-text index (`articles_naming`, the store's FTS5 / tsvector) only the articles
+naming one of the topic's names are read for the naming evidence; the others have none, and
+their meaning evidence is a few matrix-vector products over the stacked passage vectors.
 
-Limits: scores are relative to the candidate set, so a topic that nearly every candidate is about
-(e.g. "china" over a store of China newsletters) has no contrast and matches poorly, and a set of
-a handful of articles gives thin contrast; overlapping subjects (interest rates vs currencies) get
-confused. A lone match report among geopolitics (tests/summarizer/fixtures/topics) has a
-contrast of only 0.09 for "sport", inside the noise of category topics no article is about (up to
-0.11), so it is not found; see README "Topic matching".
+Limits: see `summarizer.aboutness` (what the evidence misses) and README "Topic matching"
+(figures per corpus, leave-one-corpus-out).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from summarizer.aboutness import (
+    CATEGORY_FEATURES,
+    ENTITY_FEATURES,
+    LEXICAL,
+    AboutnessModel,
+    default_model,
+    lexical_evidence,
+    read_article,
+)
 from summarizer.embedding import embed_articles
 from summarizer.encoder import SentenceEncoder
 from summarizer.text import make_passages, split_sentences, title_passage
+from summarizer.topic_names import TopicNames, topic_names
 from summarizer.topic_query import parse_topic_query
 
-# Calibrated on shared/news-topics (240 Reuters articles, 6 topics, each label used as the query;
-# `python bench/topics.py`) and checked on the five seed articles (`--seeds`): with these values
-# macro-F1 is 0.842 and the seeds file as the product issue expects. A grid over margin 0.03–0.10,
-# query weight 0–1, bonus 0–0.04, fraction 0.2–0.5 stayed within 0.79–0.85 macro-F1.
-PASSAGE_MARGIN = 0.08  # cos(topic) − cos(rest) a passage needs to count as on-topic
-LEXICAL_BONUS = 0.04  # added to a passage's score when it names the topic (bench +0.01, seed 001)
-QUERY_WEIGHT = 0.5  # weight of the embedded query against the feedback centroid (0 or 1: −0.02)
-FEEDBACK_ROUNDS = 3  # one round: −0.01 macro-F1; more than three changed nothing
-MIN_ON_TOPIC_FRACTION = 0.25  # 0.2: −0.005, 0.34: −0.02 macro-F1
-MIN_ON_TOPIC_PASSAGES = 2  # a newsletter section (two passages of seed 000) on Kazakhstan counts
-# Only used when no passage names the topic. Measured on the test fixtures: "weather" → storm
-# report 0.45; the best unrelated passage for any topic tried ("cryptocurrency" → a central bank
-# piece) 0.31; "sport" → a football report only 0.23, so category words are not served yet.
-QUERY_SEED_MIN_COSINE = 0.4
-# An article that never names the topic must come at least this close to the query somewhere
-# (or be nearer the topic than any competing category on average: see `_category_contrast`).
-# Without it, a store of a handful of articles gives the relative score too little contrast
-# and unrelated articles ride in on feedback (a soybean report joined "russia" in a store of
-# two). news-topics macro-F1 with it 0.843, without 0.842; the Kremlin fixture stays in.
-UNNAMED_MIN_QUERY_COSINE = 0.2
 QUERY_TEMPLATES = ("{topic}", "news about {topic}")
 # The broad categories a topic competes with: the IPTC Media Topics top level (economy, business
 # and finance split in three, as users ask for them apart). Config: `topic_categories`.
@@ -105,30 +71,20 @@ NEWS_CATEGORIES = (
     "conflict and war",
     "weather",
 )
-# A topic is of the categories' kind when its query comes this close to one of theirs: "sport",
-# "football" (0.73 to sport), "elections" (0.71 to politics), "floods" (0.60), but not a place or
-# a person ("russia" 0.50, "north korea" 0.42, "putin" 0.52): a place fits any article about its
-# region better than a broad category does (a Kazakhstan piece joined "north korea").
+# A topic is of the categories' kind when it is one word, no country's name, and its query comes
+# this close to one of theirs: "sport", "crime", "business" (1.0), "technology" (0.80),
+# "lifestyle" (0.79), "entertainment" (0.57), not "russia" (0.50), "oil" (0.44), "grain" (0.29).
+# A name of several words ("federal reserve" 0.62, "labour party" 0.81) is an entity, and so is
+# the topic in an article that writes it as a name ("Labour said", `capitalized_mostly`).
 CATEGORY_KIND_COSINE = 0.55
 # A category whose query is this close to the topic's is the topic's own kind, not a competitor
-# ("economy" for "economic growth"). Over both labelled sets 0.45–0.6 gave the same F1.
+# ("economy" for "economic growth"; "labour" for "labour").
 CATEGORY_SYNONYM_COSINE = 0.6
-# Contrast a passage needs to seed a topic no passage names. Measured over tests/fixtures/topics:
-# sport passages 0.19–0.22; category topics no article is about reach 0.09 ("environment"), and
-# 0.11 over the Reuters set ("elections", "arts and culture"); a lone match report 0.09. With
-# passages encoded whole, 0.05 let "cinema" find a football report.
-CATEGORY_SEED_MARGIN = 0.1
-# Articles whose lower-cased passages are kept between queries (a few KB each), so scanning the
-# ones a topic names does not split their text again on every /digest.
-PASSAGE_CACHE_ARTICLES = 20_000
 QUERY_CACHE_TOPICS = 1_000  # embedded topic queries kept: pages and pushes repeat topics
 MODEL_KEY_VERSION = "v2"  # v2: passage vectors are the means of their sentences' vectors
 
-# Given a topic's stems (`topic_terms`), the ids of the articles naming the phrase.
+# Given one name's stems (`TopicNames.search_terms`), the ids of the articles naming it.
 ArticlesNaming = Callable[[list[str]], set[int]]
-
-_TOKEN = re.compile(r"[^\W_]+")
-_MAX_SUFFIX_CHARS = 4  # "russi|ans", "currenc|ies", "chin|ese"
 
 
 @dataclass(frozen=True)
@@ -143,14 +99,13 @@ class TopicCandidate:
 
 @dataclass(frozen=True)
 class _PassageMatrix:
-    """The candidates' passage vectors stacked, with what every feedback round reuses."""
+    """The candidates' passage vectors stacked, and each article's unit mean vector."""
 
     sources: tuple[np.ndarray, ...]  # the candidates' own arrays, held so none is reused
     vectors: np.ndarray
     owner: np.ndarray  # per row: the index of its article
-    squared_norms: np.ndarray
-    total: np.ndarray  # the sum of all rows
-    with_total: np.ndarray  # each row's dot product with `total`
+    starts: np.ndarray  # per article: its first row
+    article_vectors: np.ndarray
 
     @classmethod
     def of(cls, articles: list[TopicCandidate], previous: _PassageMatrix | None) -> _PassageMatrix:
@@ -162,14 +117,16 @@ class _PassageMatrix:
         if kept:
             pieces.insert(0, previous.vectors[first_row:])
         vectors = np.concatenate(pieces).astype(np.float32, copy=False)
-        total = vectors.sum(0)
+        sizes = [len(c.passage_vectors) for c in articles]
+        starts = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
+        sums = np.add.reduceat(vectors, starts, axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
         return cls(
             sources=tuple(c.passage_vectors for c in articles),
             vectors=vectors,
-            owner=np.repeat(np.arange(len(articles)), [len(c.passage_vectors) for c in articles]),
-            squared_norms=np.einsum("ij,ij->i", vectors, vectors),
-            total=total,
-            with_total=vectors @ total,
+            owner=np.repeat(np.arange(len(articles)), sizes),
+            starts=starts,
+            article_vectors=(sums / np.where(norms > 0, norms, 1.0)).astype(np.float32),
         )
 
     def rows_carried_into(self, articles: list[TopicCandidate]) -> tuple[int, int]:
@@ -182,32 +139,32 @@ class _PassageMatrix:
         tail = self.sources[start:]
         if any(old is not c.passage_vectors for old, c in zip(tail, articles, strict=False)):
             return 0, 0
-        return int(np.searchsorted(self.owner, start)), len(tail)
+        return int(self.starts[start]), len(tail)
 
 
 @dataclass(frozen=True)
 class TopicMatch:
-    """An article substantially about the topic; higher relevance = more about it."""
+    """An article about the topic; relevance is P(about), at least 0.5."""
 
     id: int
     relevance: float
 
 
 class TopicMatcher:
-    """Finds the candidates substantially about a topic, relative to the whole candidate set."""
+    """Finds the candidates about a topic, judging each on its own evidence."""
 
     def __init__(
         self,
         encoder: SentenceEncoder,
         *,
-        threshold: float = PASSAGE_MARGIN,
         categories: tuple[str, ...] = NEWS_CATEGORIES,
+        model: AboutnessModel | None = None,
     ) -> None:
         self.encoder = encoder
-        self.threshold = threshold
         self.categories = tuple(categories)
+        self.model = model or default_model()
         self._last_matrix: _PassageMatrix | None = None
-        self._category_cosines: tuple[_PassageMatrix, np.ndarray] | None = None
+        self._category_cosines: tuple[_PassageMatrix, np.ndarray, np.ndarray] | None = None
 
     def _passage_matrix(self, articles: list[TopicCandidate]) -> _PassageMatrix:
         """The stacked vectors of `articles`; the last one is kept, because the parts of an
@@ -232,30 +189,53 @@ class TopicMatcher:
         vectors = [self._query_vector(category) for category in self.categories]
         return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
-    def _category_contrast(
-        self, topic: str, matrix: _PassageMatrix, query_cosine: np.ndarray
-    ) -> np.ndarray:
-        """Per passage: its `query_cosine` to the topic minus its best cosine to a competing
-        category (categories within `CATEGORY_SYNONYM_COSINE` of the topic do not compete).
-        -inf everywhere, so that competition decides nothing, when the topic is not of the
-        categories' kind (a place or a person: `CATEGORY_KIND_COSINE`) or none competes."""
-        undecided = np.full(len(query_cosine), -np.inf, dtype=np.float32)
-        if not self.categories:
-            return undecided
-        categories = self.embed_categories()
-        to_topic = categories @ self._query_vector(topic)
-        competing = to_topic < CATEGORY_SYNONYM_COSINE
-        if to_topic.max() < CATEGORY_KIND_COSINE or not competing.any():
-            return undecided
-        cosines = self._cosines_to_categories(matrix, categories)
-        return query_cosine - cosines[:, competing].max(axis=1)
+    def is_category(self, topic: str) -> bool:
+        """Is `topic` of the news categories' kind (`CATEGORY_KIND_COSINE`)?"""
+        names = topic_names(topic)
+        if not self.categories or " " in names.topic or len(names.phrases) > 1:
+            return False
+        return float((self.embed_categories() @ self._query_vector(names.topic)).max()) >= (
+            CATEGORY_KIND_COSINE
+        )
 
-    def _cosines_to_categories(self, matrix: _PassageMatrix, categories: np.ndarray) -> np.ndarray:
-        """(passages, categories) cosines, kept with the last passage matrix."""
+    def _article_category_cosines(self, matrix: _PassageMatrix) -> tuple[np.ndarray, np.ndarray]:
+        """(articles, categories) and (passages, categories) cosines, kept with the last
+        passage matrix."""
         cached = self._category_cosines
         if cached is None or cached[0] is not matrix:
-            cached = self._category_cosines = (matrix, matrix.vectors @ categories.T)
-        return cached[1]
+            categories = self.embed_categories().T
+            cached = (matrix, matrix.article_vectors @ categories, matrix.vectors @ categories)
+            self._category_cosines = cached
+        return cached[1], cached[2]
+
+    def category_evidence(
+        self, topic: str, matrix: _PassageMatrix, best: np.ndarray, whole: np.ndarray
+    ) -> np.ndarray:
+        """Per article, the `CATEGORY_FEATURES` but the naming ones (left 0): the topic against
+        the categories that are not its synonyms (`CATEGORY_SYNONYM_COSINE`)."""
+        query = self._query_vector(topic)
+        competing = self.embed_categories() @ query < CATEGORY_SYNONYM_COSINE
+        evidence = np.zeros((len(whole), len(CATEGORY_FEATURES)), dtype=np.float32)
+        if not competing.any():
+            return evidence
+        by_article, by_passage = self._article_category_cosines(matrix)
+        rivals = by_article[:, competing]
+        rank = (rivals > whole[:, None]).sum(axis=1)
+        passage_cosine = matrix.vectors @ query
+        wins = passage_cosine > by_passage[:, competing].max(axis=1)
+        sizes = np.diff(np.r_[matrix.starts, len(matrix.vectors)])
+        column = {
+            "category_rank": 1.0 / (1.0 + rank),
+            "in_first_three": (rank < 3).astype(np.float32),
+            "category_margin": whole - rivals.max(axis=1),
+            "passage_win_share": np.add.reduceat(wins.astype(np.float32), matrix.starts) / sizes,
+            "best_passage_cosine": best,
+            "article_cosine": whole,
+        }
+        for index, feature in enumerate(CATEGORY_FEATURES):
+            if feature in column:
+                evidence[:, index] = column[feature]
+        return evidence
 
     @property
     def model_key(self) -> str:
@@ -299,155 +279,115 @@ class TopicMatcher:
         *,
         articles_naming: ArticlesNaming | None = None,
     ) -> list[TopicMatch]:
-        """The candidates substantially about the phrase `topic`, best first; [] when none is.
+        """The candidates about the phrase `topic`, best first; [] when none is.
 
         `articles_naming(terms)`, when given, is a full-text index's answer to which article
-        ids contain the phrase (`Store.articles_naming`): only those are scanned passage by
-        passage, the others are known to name nothing.
+        ids name one of the topic's names (`Store.articles_naming`): only those are read for
+        the naming evidence, the others are known to name it nowhere.
         """
-        terms = topic_terms(topic)
-        if not terms:
-            raise ValueError("A topic needs at least one word, e.g. 'russia' or 'north korea'.")
-        articles = [c for c in candidates if len(c.passage_vectors)]
-        if not articles:
-            return []
-        matrix = self._passage_matrix(articles)
-        vectors, owner = matrix.vectors, matrix.owner
-        indexed = articles_naming(terms) if articles_naming else None
-        phrase = _phrase_pattern(terms)
-        named = np.concatenate(
-            [
-                _names_topic(phrase, c)
-                if indexed is None or c.id in indexed
-                else np.zeros(len(c.passage_vectors), dtype=bool)
-                for c in articles
-            ]
-        )
-        query = self._query_vector(topic)
-
-        query_cosine = vectors @ query
-        contrast = self._category_contrast(topic, matrix, query_cosine)
-        if named.any():
-            on_topic = named
-        else:
-            on_topic = (query_cosine >= QUERY_SEED_MIN_COSINE) | (
-                (contrast >= CATEGORY_SEED_MARGIN) & (query_cosine >= UNNAMED_MIN_QUERY_COSINE)
-            )
-        if not on_topic.any():
-            return []
-        for _ in range(FEEDBACK_ROUNDS):
-            topic_total = on_topic.astype(np.float32) @ vectors
-            with_topic = vectors @ topic_total
-            topic_dot, topic_query, has_topic = _leave_one_out(
-                matrix, topic_total, with_topic, on_topic, query, query_cosine
-            )
-            rest_dot, _, _ = _leave_one_out(
-                matrix,
-                matrix.total - topic_total,
-                matrix.with_total - with_topic,
-                ~on_topic,
-                query,
-                query_cosine,
-            )
-            # cos(v, unit(u + w·q)) with u the unit leave-one-out topic mean (or 0) and q unit.
-            centroid_norm = np.sqrt(
-                np.maximum(has_topic + 2 * QUERY_WEIGHT * topic_query + QUERY_WEIGHT**2, 0)
-            )
-            topic_cosine = (topic_dot + QUERY_WEIGHT * query_cosine) / np.where(
-                centroid_norm > 0, centroid_norm, np.inf
-            )
-            scores = topic_cosine - rest_dot + LEXICAL_BONUS * named
-            on_topic = scores > self.threshold
-            if not on_topic.any():
-                return []
-
-        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        sizes = np.diff(np.r_[starts, len(owner)])
-        on_count = np.add.reduceat(on_topic.astype(np.int64), starts)
-        names_it = np.add.reduceat(named.astype(np.int64), starts) > 0
-        # Joined by feedback alone, yet nowhere near the topic itself: left out. Near means
-        # close to the query somewhere, or nearer the topic than any competing category overall.
-        near_query = (np.maximum.reduceat(query_cosine, starts) >= UNNAMED_MIN_QUERY_COSINE) | (
-            np.add.reduceat(contrast, starts) > 0
-        )
-        substantial = (on_count >= MIN_ON_TOPIC_PASSAGES) | (
-            (on_count > 0) & (on_count / sizes >= MIN_ON_TOPIC_FRACTION)
-        )
-        # Relevance: the mean score of an article's passages but its lowest third.
-        ascending = np.cumsum(np.r_[0.0, scores[np.lexsort((scores, owner))]])
-        ends = starts + sizes
-        best = np.maximum(sizes - (-(-sizes // 3)), 1)
-        relevance = (ascending[ends] - ascending[ends - best]) / best
+        probability = self.probabilities(topic, candidates, articles_naming=articles_naming)
         matches = [
-            TopicMatch(articles[index].id, round(float(relevance[index]), 4))
-            for index in np.flatnonzero(substantial & (names_it | near_query))
+            TopicMatch(candidate.id, round(float(p), 4))
+            for candidate, p in zip(candidates, probability, strict=True)
+            if p >= self.model.cut
         ]
         return sorted(matches, key=lambda m: (-m.relevance, m.id))
+
+    def probabilities(
+        self,
+        topic: str,
+        candidates: list[TopicCandidate],
+        *,
+        articles_naming: ArticlesNaming | None = None,
+    ) -> np.ndarray:
+        """P(about `topic`) of each candidate, in order (0 for one without vectors)."""
+        evidence = self.evidence(topic, candidates, articles_naming=articles_naming)
+        return evidence.probability(self.model)
+
+    def evidence(
+        self,
+        topic: str,
+        candidates: list[TopicCandidate],
+        *,
+        articles_naming: ArticlesNaming | None = None,
+    ) -> Evidence:
+        """What the aboutness models read of each candidate about `topic` (see `match`)."""
+        names = topic_names(topic)
+        if not names.topic:
+            raise ValueError("A topic needs at least one word, e.g. 'russia' or 'north korea'.")
+        count = len(candidates)
+        evidence = Evidence(
+            has_vectors=np.array([len(c.passage_vectors) > 0 for c in candidates], dtype=bool),
+            entity=np.zeros((count, len(ENTITY_FEATURES)), dtype=np.float32),
+            category=np.zeros((count, len(CATEGORY_FEATURES)), dtype=np.float32),
+            as_category=np.zeros(count, dtype=bool),
+        )
+        kept = np.flatnonzero(evidence.has_vectors)
+        if not len(kept):
+            return evidence
+        articles = [candidates[i] for i in kept]
+        matrix = self._passage_matrix(articles)
+        query = self._query_vector(names.topic)
+        best = np.maximum.reduceat(matrix.vectors @ query, matrix.starts)
+        whole = matrix.article_vectors @ query
+        lexical, named_as_name = self._lexical(names, articles, articles_naming)
+        evidence.entity[kept] = np.column_stack([lexical, best, whole])
+        if self.is_category(names.topic):
+            category = self.category_evidence(names.topic, matrix, best, whole)
+            for feature in ("named_in_title", "log_mentions"):
+                category[:, CATEGORY_FEATURES.index(feature)] = lexical[:, LEXICAL.index(feature)]
+            evidence.category[kept] = category
+            evidence.as_category[kept] = ~named_as_name
+        return evidence
+
+    def _lexical(
+        self,
+        names: TopicNames,
+        articles: list[TopicCandidate],
+        articles_naming: ArticlesNaming | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The naming features of `articles` and whether each writes the topic as a name; only
+        the articles the full-text index finds naming it are read (all without an index)."""
+        indexed = None
+        if articles_naming is not None:
+            indexed = set().union(*(articles_naming(terms) for terms in names.search_terms))
+        lexical = np.zeros((len(articles), len(LEXICAL)), dtype=np.float32)
+        as_name = np.zeros(len(articles), dtype=bool)
+        for row, article in enumerate(articles):
+            if indexed is None or article.id in indexed:
+                read = read_article(article.title, article.text)
+                lexical[row], as_name[row] = lexical_evidence(names, read)
+        return lexical, as_name
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Per candidate: the features of the aboutness models, and which one judges it: the
+    category model for a category-kind topic, unless the article writes it as a name; else the
+    entity model when the article names the topic, the unnamed one (meaning only) when not."""
+
+    has_vectors: np.ndarray
+    entity: np.ndarray
+    category: np.ndarray
+    as_category: np.ndarray
+
+    def probability(self, model: AboutnessModel) -> np.ndarray:
+        """P(about) per candidate under `model` (0 without vectors)."""
+        named = self.entity[:, : len(LEXICAL)].any(axis=1)
+        meaning = self.entity[:, len(LEXICAL) :]
+        probability = np.where(
+            self.as_category,
+            model.category.probability(self.category),
+            np.where(
+                named, model.entity.probability(self.entity), model.unnamed.probability(meaning)
+            ),
+        )
+        return np.where(self.has_vectors, probability, 0.0).astype(np.float32)
 
 
 def article_passages(title: str, text: str) -> list[str]:
     """The passages an article is embedded as: its title (if any), then its text's passages."""
     return title_passage(title) + make_passages(split_sentences(text))
-
-
-def topic_terms(topic: str) -> list[str]:
-    """The stems a passage must contain, adjacent and in order, to name `topic`."""
-    return [_stem(word) for word in _TOKEN.findall(topic.lower())]
-
-
-def _stem(word: str) -> str:
-    """Drop a plural "s" and trailing vowels: russia, russian → russi(an); currencies → currenc."""
-    for strip in ("s", "aeiouy"):
-        if len(word) > 3:
-            word = word.rstrip(strip) or word
-    return word
-
-
-def _names_topic(phrase: re.Pattern[str], candidate: TopicCandidate) -> np.ndarray:
-    """Per passage of `candidate`: does it name the topic (`_phrase_pattern`)?"""
-    passages = lower_passages(candidate.title, candidate.text)
-    flags = np.array([phrase.search(p) is not None for p in passages], dtype=bool)
-    if len(flags) != len(candidate.passage_vectors):
-        # Vectors stored under another passage split: only the article as a whole can be judged.
-        return np.full(len(candidate.passage_vectors), flags.any(), dtype=bool)
-    return flags
-
-
-@lru_cache(maxsize=PASSAGE_CACHE_ARTICLES)
-def lower_passages(title: str, text: str) -> tuple[str, ...]:
-    """The article's passages lower-cased, as `match` scans them for the topic; remembered, so
-    calling it ahead (at start-up) spares a /digest the splitting."""
-    return tuple(passage.lower() for passage in article_passages(title, text))
-
-
-def _phrase_pattern(terms: list[str]) -> re.Pattern[str]:
-    """Lower-case text naming the phrase: whole words, each a term plus at most
-    `_MAX_SUFFIX_CHARS` letters, adjacent and in order."""
-    words = [rf"{re.escape(term)}[^\W_]{{0,{_MAX_SUFFIX_CHARS}}}" for term in terms]
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])")
-
-
-def _leave_one_out(
-    matrix: _PassageMatrix,
-    total: np.ndarray,
-    with_total: np.ndarray,
-    members: np.ndarray,
-    query: np.ndarray,
-    query_cosine: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row i, with u_i the unit vector along the sum of the member rows other than i:
-    (v_i·u_i, query·u_i, 1 if u_i exists else 0). `total` is the members' sum and
-    `with_total` each row's dot product with it: no centroid per row is ever formed."""
-    own = members.astype(np.float32)
-    squared_norms = matrix.squared_norms
-    norms = np.sqrt(
-        np.maximum(float(total @ total) - 2 * own * with_total + own * squared_norms, 0)
-    )
-    exists = norms > 1e-6
-    scale = np.where(exists, norms, np.inf)
-    own_dot = (with_total - own * squared_norms) / scale
-    query_dot = (float(total @ query) - own * query_cosine) / scale
-    return own_dot, query_dot, exists.astype(np.float32)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

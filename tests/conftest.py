@@ -106,5 +106,6 @@ def fake_summarizer() -> FakeSummarizer:
 @pytest.fixture
 def fake_matcher(fake_encoder: HashingEncoder):
     from summarizer.topics import TopicMatcher
+    from tests.fakes import naming_model
 
-    return TopicMatcher(fake_encoder)
+    return TopicMatcher(fake_encoder, model=naming_model())

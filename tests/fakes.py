@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 
+from summarizer.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, MEANING, AboutnessModel
 from summarizer.errors import SummarizationError
 from summarizer.text import split_sentences
 
@@ -35,6 +36,27 @@ class HashingEncoder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return vectors / norms
+
+
+def naming_model() -> AboutnessModel:
+    """An aboutness model for the fake encoders, whose cosines mean little: an entity topic is
+    an article's when it names it in the lead and at least once more, or four times anywhere
+    (log1p(4) = 1.61), never when it does not name it; a category topic when the article is
+    nearer it than any rival."""
+    entity = {"named_in_lead": 2.0, "log_mentions": 2.0}
+    category = {"category_margin": 20.0}
+    return AboutnessModel.from_dict(
+        {
+            "entity": {"coefficients": _all_features(entity, "entity"), "intercept": -4.0},
+            "unnamed": {"coefficients": _all_features({}, "unnamed"), "intercept": -4.0},
+            "category": {"coefficients": _all_features(category, "category"), "intercept": -1.0},
+        }
+    )
+
+
+def _all_features(weights: dict[str, float], kind: str) -> dict[str, float]:
+    features = {"entity": ENTITY_FEATURES, "unnamed": MEANING, "category": CATEGORY_FEATURES}[kind]
+    return {feature: weights.get(feature, 0.0) for feature in features}
 
 
 class CountingEncoder(HashingEncoder):

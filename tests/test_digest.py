@@ -29,8 +29,8 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store import open_store
 from bot.store.repository import Store
+from summarizer.aboutness import read_article
 from summarizer.text import split_sentences
-from summarizer.topics import lower_passages
 from tests.fakes import FakeSummarizer
 
 NOW = datetime(2024, 11, 10, tzinfo=UTC)
@@ -396,18 +396,18 @@ def test_after_warm_up_a_digest_reads_no_article_rows_vectors_or_passages(
     add_recent(sqlite_store, "gas", "Russia sold gas to India. Moscow said Russia wants buyers.")
     add_recent(sqlite_store, "soy", FARMING)
     restarted = recent_services(Store(sqlite_store.engine), fake_matcher)  # memory empty
-    lower_passages.cache_clear()
+    read_article.cache_clear()
     warmed = warm_up(restarted)
     statements = []
     event.listen(sqlite_store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    splits = lower_passages.cache_info().misses
+    splits = read_article.cache_info().misses
 
     digest = recent_digest(restarted, "russia")
 
     assert warmed == 2
     assert [item.article.title for item in digest.items] == ["gas"]
     assert not [s for s in statements if "articles.title" in s or "article_vectors" in s]
-    assert lower_passages.cache_info().misses == splits
+    assert read_article.cache_info().misses == splits
 
 
 def test_an_article_stored_after_warm_up_is_in_the_next_digest(sqlite_store, fake_matcher):

@@ -1,93 +1,103 @@
-"""Quality gate: topic matching on the project's labelled set stays at or above its pinned F1
-floors (tests/summarizer/topics_baseline.json), and well above the keyword baseline."""
+"""Quality gate: topic matching with the shipped aboutness model stays at or above the floors
+pinned per labelled corpus (tests/summarizer/topics_baseline.json): the project's fixtures
+always, the shared research corpora when ../shared is beside the repository (skipped cleanly
+otherwise); and a store of one article gives each article the verdict it gets among all."""
 
 from __future__ import annotations
 
 import json
-import re
+import os
 from pathlib import Path
 
 import pytest
 
 from summarizer.encoder import SentenceEncoder
-from summarizer.topic_eval import candidates_of, evaluate, load_labelled, macro_f1
-from summarizer.topics import TopicMatcher
+from summarizer.topic_eval import (
+    candidates_of,
+    gather,
+    load_corpus,
+    method_predictions,
+    score,
+)
+from summarizer.topics import TopicCandidate, TopicMatcher
 
-LABELLED = Path(__file__).parents[1] / "fixtures" / "topics"
-OTHER_LANGUAGES = Path(__file__).parents[1] / "fixtures" / "topics-other-languages"
+REPO = Path(__file__).parents[2]
+# The shared research data beside the repository (a worktree elsewhere can name it).
+SHARED = Path(os.environ.get("DIGESTBOT_SHARED_DATA", REPO.parent / "shared"))
+LABELS = REPO / "bench" / "labels"
+OTHER_LANGUAGES = REPO / "tests" / "fixtures" / "topics-other-languages"
 BASELINE = json.loads((Path(__file__).parent / "topics_baseline.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def scores():
-    matcher = TopicMatcher(SentenceEncoder())
-    articles = load_labelled(LABELLED)
-    return evaluate(matcher, articles, candidates_of(matcher, articles))
+def matcher() -> TopicMatcher:
+    return TopicMatcher(SentenceEncoder())
 
 
-def test_the_labelled_set_has_over_100_articles_in_at_least_4_topics():
-    articles = load_labelled(LABELLED)
-
-    assert len(articles) >= 100
-    assert len({a.label for a in articles}) >= 4
-    assert all(60 <= len(f"{a.headline} {a.body}".split()) <= 150 for a in articles)
-
-
-@pytest.mark.model
-def test_macro_f1_and_every_topic_stay_above_their_floors(scores):
-    by_topic = {s.topic: s.f1 for s in scores}
-
-    assert macro_f1(scores) >= BASELINE["macro_f1"]
-    assert {t: f1 for t, f1 in by_topic.items() if f1 < BASELINE["f1"][t]} == {}
-    assert macro_f1(scores) - macro_f1(scores, keyword=True) >= BASELINE["lead_over_keyword"]
+def corpus_or_skip(name: str):
+    corpus = load_corpus(LABELS / f"{name}.json", SHARED, REPO)
+    if corpus is None:
+        pytest.skip(f"the {name} corpus is not in {SHARED}")
+    return corpus
 
 
-@pytest.mark.model
-def test_articles_in_other_languages_are_found_among_english_ones_by_an_english_topic():
-    matcher = TopicMatcher(SentenceEncoder())
-    english, foreign = load_labelled(LABELLED), load_labelled(OTHER_LANGUAGES)
-    candidates = candidates_of(matcher, english + foreign)
+def test_the_fixture_labels_cover_every_fixture_article_and_entity_and_category_topics():
+    corpus = corpus_or_skip("fixtures")
+    stems = {stem for stem, _, _ in corpus.articles}
+    labelled = {s for t in corpus.topics for s in t.about | t.passing}
 
-    missed = [
-        article.name
-        for index, article in enumerate(foreign, start=len(english))
-        if index not in {m.id for m in matcher.match_query(article.label, candidates)}
-    ]
-
-    assert len(foreign) == 3 and missed == []
-
-
-def never_naming(word_start: str) -> list:
-    """The labelled articles that hold no word starting with `word_start`."""
-    pattern = re.compile(rf"\b{word_start}", re.IGNORECASE)
-    return [a for a in load_labelled(LABELLED) if not pattern.search(f"{a.headline} {a.body}")]
+    assert len(corpus.articles) >= 100 and labelled <= stems
+    assert sum(t.kind == "entity" for t in corpus.topics) >= 10
+    assert sum(t.kind == "category" for t in corpus.topics) >= 3
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("categories", ["news categories", "none"])
-def test_sport_finds_match_reports_when_no_article_says_sport(categories):
-    """A category word no article names is seeded by the competing categories alone: without
-    them nothing is near enough to "sport" (cosine < 0.4) to seed it."""
-    kwargs = {"categories": ()} if categories == "none" else {}
-    matcher = TopicMatcher(SentenceEncoder(), **kwargs)
-    articles = never_naming("sport")
-    reports = {a.name for a in articles if a.label == "sport"}
+@pytest.mark.parametrize("name", sorted(BASELINE["floors"]))
+def test_entity_f1_and_category_macro_f1_stay_above_their_floors(matcher, name):
+    corpus = corpus_or_skip(name)
+    items = gather(matcher, corpus, candidates_of(matcher, corpus))
+    floors = BASELINE["floors"][name]
 
-    found = {articles[m.id].name for m in matcher.match("sport", candidates_of(matcher, articles))}
+    result = score(items, method_predictions(matcher.model, items))
 
-    if categories == "none":
-        assert found == set()
-    else:
-        assert found <= reports
-        assert len(found) >= 0.8 * len(reports)
+    assert result.entity_f1 >= floors["entity_f1"]
+    assert result.category_macro_f1 >= floors["category_macro_f1"]
 
 
 @pytest.mark.model
-def test_crime_finds_court_and_detention_reports_that_never_say_crime():
-    matcher = TopicMatcher(SentenceEncoder())
-    articles = never_naming("crim")
+def test_each_article_alone_in_a_store_gets_its_verdict_among_all(matcher):
+    corpus = corpus_or_skip("fixtures")
+    candidates = candidates_of(matcher, corpus)
 
-    found = {articles[m.id].name for m in matcher.match("crime", candidates_of(matcher, articles))}
+    for topic in ("russia", "china", "sport", "economy", "united states"):
+        among_all = {m.id for m in matcher.match(topic, candidates)}
+        alone = {m.id for c in candidates for m in matcher.match(topic, [c])}
+        assert alone == among_all, topic
 
-    assert {"russia_002", "russia_012", "china_008"} <= found
-    assert not any(name.startswith(("sport", "weather", "economy")) for name in found)
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("name", "topic"), [("weather_fr.txt", "weather"), ("china_es.txt", "china")]
+)
+def test_an_article_in_another_language_is_found_alone_by_an_english_topic(matcher, name, topic):
+    """The French storm report by category competition; the Spanish Beijing piece by its
+    "chinas" (a form of the topic's stem) and its meaning."""
+    assert found_alone(matcher, OTHER_LANGUAGES / name, topic)
+
+
+@pytest.mark.model
+@pytest.mark.xfail(
+    strict=True,
+    reason="judged alone, a German Kremlin story ('Kreml', 'Moskau') names no English name of "
+    "Russia, and its cosine to the query (0.37) is that of neighbouring topics (README 'Topic "
+    "matching', limits); the store-relative method found it among English articles",
+)
+def test_a_german_kremlin_story_is_found_alone_by_russia(matcher):
+    assert found_alone(matcher, OTHER_LANGUAGES / "russia_de.txt", "russia")
+
+
+def found_alone(matcher: TopicMatcher, path: Path, topic: str) -> bool:
+    title, _, body = path.read_text(encoding="utf-8").partition("\n")
+    title, body = title.strip(), body.strip()
+    candidate = TopicCandidate(0, title, body, matcher.passage_vectors(title, body))
+    return bool(matcher.match(topic, [candidate]))

@@ -1,0 +1,76 @@
+"""End to end: a fresh bot judges each article on its own (issue 12). One pasted article is
+enough for `/digest <its topic>` to find it, and an article that names the topic once in
+passing never comes back, alone or beside the one about it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness import FIXTURES, BotProcess
+
+pytestmark = pytest.mark.e2e
+
+CHAT = 1201
+
+
+def paste(fake, name: str) -> None:
+    [reply] = fake.send_and_wait(CHAT, (FIXTURES / name).read_text(), count=1, timeout=30)
+    assert "Saved" in reply.plain_text or "Summarizing" in reply.plain_text, reply.plain_text
+
+
+def digest(fake, topic: str) -> str:
+    [reply] = fake.send_and_wait(CHAT, f"/digest {topic}", count=1, timeout=180)
+    return reply.plain_text
+
+
+def test_a_fresh_bot_finds_its_one_article_by_topic_and_not_a_passing_mention(fake, tmp_path):
+    with BotProcess(fake, tmp_path):
+        paste(fake, "norway_salmon.txt")
+
+        alone = digest(fake, "norway")
+
+        paste(fake, "lisbon_bakery.txt")
+        beside = digest(fake, "norway")
+
+    assert alone.startswith("Digest: norway")
+    assert "Norway Raises Tax on Salmon Farms" in alone
+    assert "Norway Raises Tax on Salmon Farms" in beside
+    assert "Lisbon Bakery Chain" not in beside
+
+
+def test_a_fresh_bot_holding_only_a_passing_mention_has_no_digest_for_it(fake, tmp_path):
+    with BotProcess(fake, tmp_path):
+        paste(fake, "lisbon_bakery.txt")
+
+        passing = digest(fake, "norway")
+        about = digest(fake, "portugal")
+
+    assert "No articles about norway" in passing
+    assert "Lisbon Bakery Chain" in about
+
+
+# The shared research data beside the repository (a worktree elsewhere can name it).
+SHARED = Path(
+    os.environ.get("DIGESTBOT_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared")
+)
+SEEDS = SHARED / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed articles are not in {SEEDS}")
+def test_a_fresh_bot_finds_the_forum_seed_beside_two_russia_articles(fake, tmp_path):
+    """Issue 12's table: seed 004 (a forum thread on North Korean troops joining Russia's war)
+    was missing from /digest russia in a fresh store with two Russia articles."""
+    [forum] = sorted(SEEDS.glob("004_*.txt"))
+    with BotProcess(fake, tmp_path):
+        fake.send_and_wait(CHAT, forum.read_text(encoding="utf-8"), count=1, timeout=30)
+        paste(fake, "kremlin_energy.txt")
+        paste(fake, "russia_wheat.txt")
+
+        found = digest(fake, "russia")
+
+    assert "Kremlin Tightens Grip on Gas Exports" in found
+    assert "Russia Sets Record Wheat Export Quota" in found
+    assert "North Korea" in found, found
