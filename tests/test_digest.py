@@ -40,7 +40,7 @@ RUSSIA = (
 )
 FARMING = (
     "Farmers in Brazil expect a record soybean harvest. The crop agency raised its harvest "
-    "forecast after good rains. Soybean exports should rise."
+    "forecast after good rains. Soybean exports from Brazil should rise."
 )
 
 
