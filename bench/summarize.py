@@ -122,7 +122,7 @@ def main() -> None:
     """Parse the arguments, run the benchmark on every directory and print its figures."""
     args = _parse_args()
     directories = args.directory or [d for d in DEFAULT_DIRS if d.is_dir()]
-    corpora = [_load(directory.resolve()) for directory in directories]
+    corpora = [load_corpus(directory.resolve()) for directory in directories]
     overview = []
     for corpus in corpora:
         print(f"=== {corpus.directory}")
@@ -231,7 +231,9 @@ def _measure(backend: str, args: argparse.Namespace, titles: list[str], bodies: 
     load_s = time.perf_counter() - started
     started, cpu_started = time.perf_counter(), time.process_time()
     if naive:
-        summaries = [summarizer.summarize(body) for body in bodies]
+        summaries = [
+            summarizer.summarize(body, title) for title, body in zip(titles, bodies, strict=True)
+        ]
         if backend == NAIVE_WORKER:
             for title, body in zip(titles, bodies, strict=True):
                 encoder.encode(article_passages(title, body))
@@ -243,11 +245,18 @@ def _measure(backend: str, args: argparse.Namespace, titles: list[str], bodies: 
                 docs = list(zip(titles[batch], bodies[batch], strict=True))
                 summaries.extend(summarizer.summarize_embedded(embed_articles(encoder, docs)))
             else:
-                summaries.extend(summarizer.summarize_many(bodies[batch]))
+                summaries.extend(_summarize_many(summarizer, titles[batch], bodies[batch]))
     summarize_s = time.perf_counter() - started
     cpu_s = time.process_time() - cpu_started
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return Run(summarizer.model_key, summaries, load_s, summarize_s, cpu_s, peak_rss_mb)
+
+
+def _summarize_many(summarizer, titles: list[str], bodies: list[str]) -> list[str]:
+    """`summarize_many` of `bodies`, with their titles where the backend reads titles."""
+    if isinstance(summarizer, ExtractiveSummarizer):
+        return summarizer.summarize_many(bodies, titles)
+    return summarizer.summarize_many(bodies)
 
 
 def _print_quality(corpus: Corpus, runs: dict[str, Run], sentences: int) -> list[str]:
@@ -261,7 +270,7 @@ def _print_quality(corpus: Corpus, runs: dict[str, Run], sentences: int) -> list
         f"centroid-{sentences}": _centroid_summaries(corpus.bodies, sentences),
     }
     outputs = {run.model_key: run.summaries for run in runs.values()} | baselines
-    scores = {label: _rouge(references, summaries) for label, summaries in outputs.items()}
+    scores = {label: rouge_scores(references, summaries) for label, summaries in outputs.items()}
     print(f"\nROUGE mean F over {len(references)} articles ({corpus.directory.name})")
     print(f"{'':44}{'R1':>8}{'R2':>8}{'RL':>8}{'words':>8}{'sent.':>7}")
     for label, summaries in outputs.items():
@@ -344,7 +353,7 @@ def _parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _load(directory: Path) -> Corpus:
+def load_corpus(directory: Path) -> Corpus:
     """A reference corpus (articles/ and refs/, or articles/ with a sibling refs/), else the raw
     files of `directory` as the bot would ingest them."""
     articles = directory / "articles" if (directory / "articles").is_dir() else directory
@@ -400,7 +409,7 @@ def _uptime() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
-def _rouge(references: list[str], outputs: list[str]) -> np.ndarray:
+def rouge_scores(references: list[str], outputs: list[str]) -> np.ndarray:
     """F-measures per article (rows) and ROUGE type (columns, in `ROUGE_TYPES` order)."""
     from rouge_score.rouge_scorer import RougeScorer
 
