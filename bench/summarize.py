@@ -1,21 +1,25 @@
-"""Measure summarizer backends on a directory of articles, against a naive baseline, and print the
+"""Measure summarizer backends on corpora of articles, against naive baselines, and print the
 figures.
 
-    python bench/summarize.py [DIR] [--backend B ...] [--model M] [--refs DIR] [--batch N]
-                              [--repeat R] [--precision auto|float32|bfloat16]
+    python bench/summarize.py [DIR ...] [--backend B ...] [--model M] [--sentences N] [--batch N]
+                              [--repeat R] [--precision auto|float32|bfloat16] [--show-summaries]
 
-DIR defaults to ../shared/seeds beside the repository. Its files go through the bot's own ingest
-step (cleaning, splitting of multi-article issues) as in production. Each run happens in a fresh
-child process, so its peak RSS is its own. Runs:
+DIRs default to ../shared/news-summaries (CNN/Daily Mail), ../shared/news-summaries-bbc (BBC) and
+../shared/seeds beside the repository, all in one run (those present). A DIR with `articles/` and
+`refs/` (or an `articles/` DIR with a sibling `refs/`) is a reference corpus: line 1 of an article
+is its title, not summarized, and its summaries are scored. Any other DIR holds raw files, which
+go through the bot's own ingest step (cleaning, splitting of multi-article issues) as in
+production; their summaries are printed for a person to judge. Each run happens in a fresh child
+process, so its peak RSS is its own. Runs, per DIR:
 
 - each backend (default: extractive; repeat --backend for more), summary only, as
   `summarize_many` over batches of `--batch` articles;
 - "worker": what the worker does per article, summary and topic vectors: `embed_articles` (one
   encoder pass over titles and sentences, per batch) and `summarize_embedded`;
-- the baselines, the naive way, on the first `--baseline-articles` only (they are slow): "naive
-  summary", the same extractive summaries one article at a time with the encoder called once per
-  sentence (no batching); "naive worker", that plus the passage vectors encoded separately, one
-  encoder call per passage (title and runs of sentences, `article_passages`).
+- the speed baselines, the naive way, on the first `--baseline-articles` only (they are slow):
+  "naive summary", the same extractive summaries one article at a time with the encoder called
+  once per sentence (no batching); "naive worker", that plus the passage vectors encoded
+  separately, one encoder call per passage (title and runs of sentences, `article_passages`).
 
 Speed-ups compare seconds per 1,000 input tokens: a backend and "worker" against "naive summary",
 "naive worker" against nothing (it is the worker's baseline). With `--repeat R` the runs go round
@@ -23,12 +27,16 @@ R times, interleaved, and each keeps its fastest round (the machine is shared; `
 printed before and after). CPU seconds (user + system, all threads) are shown beside wall time:
 they suffer less from other load. Per run it prints the model load time, articles per minute,
 seconds per 1,000 input tokens (MiniLM word pieces), CPU seconds per 1,000 tokens, peak RSS and
-the speed-up; then every summary of the first backend (its start when there are many), for a
-person to judge. With reference summaries (`--refs`, or the sibling `refs/` when DIR is
-news-summaries/articles) it also prints ROUGE-1/2/L (mean F) of each backend and of lead-3 on
-the same articles, and a paired bootstrap of the difference to lead-3 over the articles (is it
-real?); line 1 (a pseudo-headline) is the title there, not summarized. Nothing here is a test: no
-figure is asserted.
+the speed-up.
+
+On a reference corpus it also prints ROUGE-1/2/L (mean F over the articles) of each backend and
+of two quality baselines at the same sentence count (`--sentences`): lead-N (the first N
+sentences) and the naive centroid of news-summaries-bbc/README.md (all-MiniLM-L6-v2 vectors with
+the model's whole window, of sentences split with `(?<=[.!?])\\s+`, scored by the cosine to their
+unit mean + 0.05 × (1 − i/n), the top N in article order); then a paired bootstrap of each
+backend's difference to each baseline over the articles (mean, 95% interval, share of resamples
+above 0: is it real?), and at the end one line per corpus. Nothing here is a test: no figure is
+asserted (tests/summarizer/test_summary_quality.py pins floors).
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import re
 import resource
 import sys
 import time
@@ -58,7 +67,8 @@ from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
 from summarizer.topics import article_passages  # noqa: E402
 
-DEFAULT_DIR = REPO.parent / "shared" / "seeds"
+SHARED = REPO.parent / "shared"
+DEFAULT_DIRS = (SHARED / "news-summaries", SHARED / "news-summaries-bbc", SHARED / "seeds")
 BASELINE = "naive summary"  # extractive, one article at a time, one encoder call per sentence
 WORKER = "worker"  # one encoder pass per batch for summary and topic vectors, as bot/worker.py
 NAIVE_WORKER = "naive worker"  # the naive summary plus passage vectors encoded one by one
@@ -66,6 +76,22 @@ ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 PREVIEW_CHARS = 300  # a summary is cut to this when more than FULL_SUMMARIES_UP_TO articles
 FULL_SUMMARIES_UP_TO = 20
 BOOTSTRAP_SAMPLES = 10_000
+# the naive centroid of news-summaries-bbc/README.md: its sentence split, its position weight, and
+# the encoder's whole window (all-MiniLM-L6-v2 takes 256 word pieces)
+CENTROID_SPLIT = re.compile(r"(?<=[.!?])\s+")
+CENTROID_POSITION_WEIGHT = 0.05
+CENTROID_WINDOW_TOKENS = 256
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The articles of one directory, and their reference summaries where it has them."""
+
+    directory: Path
+    names: list[str]
+    titles: list[str]
+    bodies: list[str]
+    references: list[str] | None
 
 
 @dataclass(frozen=True)
@@ -93,21 +119,27 @@ class UnbatchedEncoder(SentenceEncoder):
 
 
 def main() -> None:
-    """Parse the arguments, run the benchmark and print its figures."""
+    """Parse the arguments, run the benchmark on every directory and print its figures."""
     args = _parse_args()
-    directory = args.directory.resolve()
-    refs = args.refs
-    if refs is None and directory.parts[-2:] == ("news-summaries", "articles"):
-        refs = directory.parent / "refs"
-    paths = sorted(directory.glob("*.txt"))
-    if not paths:
-        sys.exit(f"no .txt articles in {directory}")
-    if refs is None:
-        names, titles, bodies = _ingested(paths)
-    else:
-        names = [p.name for p in paths]
-        titles = [_title_and_body(p)[0] for p in paths]
-        bodies = [_title_and_body(p)[1] for p in paths]
+    directories = args.directory or [d for d in DEFAULT_DIRS if d.is_dir()]
+    corpora = [load_corpus(directory.resolve()) for directory in directories]
+    overview = []
+    for corpus in corpora:
+        print(f"=== {corpus.directory}")
+        runs = _speed(corpus, args)
+        if corpus.references is not None:
+            overview.extend(_print_quality(corpus, runs, args.sentences))
+    if overview:
+        print(
+            f"\n=== ROUGE-2 F per corpus ({args.sentences} sentences; P = share of resamples above)"
+        )
+        for line in overview:
+            print(line)
+
+
+def _speed(corpus: Corpus, args: argparse.Namespace) -> dict[str, Run]:
+    """Run every backend and the speed baselines on `corpus`; print the speed table."""
+    titles, bodies = corpus.titles, corpus.bodies
     encoder = SentenceEncoder()
     token_counts = [encoder.count_tokens(body) for body in bodies]
     tokens = sum(token_counts)
@@ -128,11 +160,12 @@ def main() -> None:
     print(f"after:  {_uptime()}\n")
 
     first = next(iter(runs.values()))
-    for name, summary in zip(names, first.summaries, strict=True):
-        whole = len(bodies) <= FULL_SUMMARIES_UP_TO or len(summary) <= PREVIEW_CHARS
-        print(f"--- {name}\n{summary if whole else summary[:PREVIEW_CHARS] + '…'}\n")
+    if corpus.references is None or args.show_summaries:
+        for name, summary in zip(corpus.names, first.summaries, strict=True):
+            whole = len(bodies) <= FULL_SUMMARIES_UP_TO or len(summary) <= PREVIEW_CHARS
+            print(f"--- {name}\n{summary if whole else summary[:PREVIEW_CHARS] + '…'}\n")
 
-    print(f"directory        {directory}")
+    print(f"directory        {corpus.directory}")
     print(f"articles         {len(bodies)}, {sum(len(b.split()) for b in bodies)} words")
     print(f"input tokens     {tokens} (MiniLM word pieces)")
     print(f"batch            {args.batch} articles per call")
@@ -170,10 +203,7 @@ def main() -> None:
             same, compared = sum(a == b for a, b in pairs), len(runs[other].summaries)
             print(f"{other} summaries equal to the extractive ones: {same}/{compared}")
     print(f"summary words    mean {_mean([len(s.split()) for s in first.summaries]):.1f}")
-
-    if refs is not None:
-        measured = {k: v for k, v in runs.items() if k not in (BASELINE, NAIVE_WORKER, WORKER)}
-        _print_rouge(refs, paths, bodies, measured)
+    return {k: v for k, v in runs.items() if k not in (BASELINE, NAIVE_WORKER, WORKER)}
 
 
 def _in_child(function, *args):
@@ -201,7 +231,9 @@ def _measure(backend: str, args: argparse.Namespace, titles: list[str], bodies: 
     load_s = time.perf_counter() - started
     started, cpu_started = time.perf_counter(), time.process_time()
     if naive:
-        summaries = [summarizer.summarize(body) for body in bodies]
+        summaries = [
+            summarizer.summarize(body, title) for title, body in zip(titles, bodies, strict=True)
+        ]
         if backend == NAIVE_WORKER:
             for title, body in zip(titles, bodies, strict=True):
                 encoder.encode(article_passages(title, body))
@@ -213,47 +245,91 @@ def _measure(backend: str, args: argparse.Namespace, titles: list[str], bodies: 
                 docs = list(zip(titles[batch], bodies[batch], strict=True))
                 summaries.extend(summarizer.summarize_embedded(embed_articles(encoder, docs)))
             else:
-                summaries.extend(summarizer.summarize_many(bodies[batch]))
+                summaries.extend(_summarize_many(summarizer, titles[batch], bodies[batch]))
     summarize_s = time.perf_counter() - started
     cpu_s = time.process_time() - cpu_started
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return Run(summarizer.model_key, summaries, load_s, summarize_s, cpu_s, peak_rss_mb)
 
 
-def _print_rouge(refs: Path, paths: list[Path], bodies: list[str], runs: dict[str, Run]) -> None:
-    references = [(refs / path.name).read_text(encoding="utf-8") for path in paths]
-    lead3 = [" ".join(split_sentences(body)[:3]) for body in bodies]
-    lead3_scores = _rouge(references, lead3)
-    print(f"\nROUGE mean F over {len(paths)} articles (refs: {refs})")
-    print(f"{'':44}{'R1':>8}{'R2':>8}{'RL':>8}{'words':>8}")
-    scores = {backend: _rouge(references, run.summaries) for backend, run in runs.items()}
-    for label, outputs, per_article in [
-        *((runs[b].model_key, runs[b].summaries, scores[b]) for b in runs),
-        ("lead-3", lead3, lead3_scores),
-    ]:
-        figures = "".join(f"{per_article[:, i].mean():8.4f}" for i in range(3))
-        print(f"{label[:43]:44}{figures}{_mean([len(o.split()) for o in outputs]):8.1f}")
-    for backend, per_article in scores.items():
-        difference = per_article - lead3_scores
-        print(
-            f"\npaired bootstrap of {backend} − lead-3 ({BOOTSTRAP_SAMPLES} resamples of articles)"
-        )
-        for i, rouge_type in enumerate(ROUGE_TYPES):
-            low, high, above = _paired_bootstrap(difference[:, i])
+def _summarize_many(summarizer, titles: list[str], bodies: list[str]) -> list[str]:
+    """`summarize_many` of `bodies`, with their titles where the backend reads titles."""
+    if isinstance(summarizer, ExtractiveSummarizer):
+        return summarizer.summarize_many(bodies, titles)
+    return summarizer.summarize_many(bodies)
+
+
+def _print_quality(corpus: Corpus, runs: dict[str, Run], sentences: int) -> list[str]:
+    """Print ROUGE of every backend and both baselines, and the paired bootstraps; return the
+    corpus's overview lines (ROUGE-2 against each baseline)."""
+    references = corpus.references or []
+    baselines = {
+        f"lead-{sentences}": [
+            " ".join(split_sentences(body)[:sentences]) for body in corpus.bodies
+        ],
+        f"centroid-{sentences}": _centroid_summaries(corpus.bodies, sentences),
+    }
+    outputs = {run.model_key: run.summaries for run in runs.values()} | baselines
+    scores = {label: rouge_scores(references, summaries) for label, summaries in outputs.items()}
+    print(f"\nROUGE mean F over {len(references)} articles ({corpus.directory.name})")
+    print(f"{'':44}{'R1':>8}{'R2':>8}{'RL':>8}{'words':>8}{'sent.':>7}")
+    for label, summaries in outputs.items():
+        figures = "".join(f"{scores[label][:, i].mean():8.4f}" for i in range(3))
+        words = _mean([len(s.split()) for s in summaries])
+        count = _mean([len(split_sentences(s)) for s in summaries])
+        print(f"{label[:43]:44}{figures}{words:8.1f}{count:7.2f}")
+    overview = []
+    for run in runs.values():
+        line = f"{corpus.directory.name[:22]:23}{run.model_key[:30]:31}"
+        line += f"{scores[run.model_key][:, 1].mean():.4f}"
+        for baseline in baselines:
+            difference = scores[run.model_key] - scores[baseline]
             print(
-                f"{rouge_type:8} {difference[:, i].mean():+.4f}  95% CI [{low:+.4f}, {high:+.4f}]"
-                f"  P(backend > lead-3) {above:.3f}"
+                f"\npaired bootstrap of {run.model_key} − {baseline} "
+                f"({BOOTSTRAP_SAMPLES} resamples of articles)"
             )
+            for i, rouge_type in enumerate(ROUGE_TYPES):
+                low, high, above = _paired_bootstrap(difference[:, i])
+                print(
+                    f"{rouge_type:8} {difference[:, i].mean():+.4f}  95% CI [{low:+.4f}, "
+                    f"{high:+.4f}]  P(backend > {baseline}) {above:.3f}"
+                )
+            _, _, above = _paired_bootstrap(difference[:, 1])
+            line += (
+                f"  {baseline} {scores[baseline][:, 1].mean():.4f} "
+                f"({difference[:, 1].mean():+.4f}, P {above:.3f})"
+            )
+        overview.append(line)
+    return overview
+
+
+def _centroid_summaries(bodies: list[str], count: int) -> list[str]:
+    """The naive centroid baseline of news-summaries-bbc/README.md, `count` sentences each."""
+    encoder = SentenceEncoder(window_tokens=CENTROID_WINDOW_TOKENS, precision="float32")
+    documents = [[s for s in CENTROID_SPLIT.split(body.strip()) if s] for body in bodies]
+    vectors = encoder.encode([sentence for document in documents for sentence in document])
+    summaries, start = [], 0
+    for document in documents:
+        own = vectors[start : start + len(document)]
+        start += len(document)
+        centroid = own.mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        position = 1 - np.arange(len(document)) / max(len(document), 1)
+        score = own @ centroid + CENTROID_POSITION_WEIGHT * position
+        best = sorted(np.argsort(-score, kind="stable")[:count])
+        summaries.append(" ".join(document[i] for i in best))
+    return summaries
 
 
 def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIR)
+    parser.add_argument(
+        "directory", nargs="*", type=Path, help="default: CNN/DM, BBC and the seeds in ../shared"
+    )
     parser.add_argument(
         "--backend", action="append", choices=BACKENDS, help="repeatable; default extractive"
     )
     parser.add_argument("--model", help="seq2seq / instruct model id or local directory")
-    parser.add_argument("--refs", type=Path, help="directory of reference summaries, same names")
     parser.add_argument("--sentences", type=int, default=3, help="extractive summary length")
     parser.add_argument("--max-new-tokens", type=int, default=160, help="generative output cap")
     parser.add_argument("--batch", type=int, default=8, help="articles per summarize_many call")
@@ -269,12 +345,40 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--repeat", type=int, default=1, help="rounds of all runs, interleaved; fastest kept"
     )
+    parser.add_argument(
+        "--show-summaries",
+        action="store_true",
+        help="print the summaries of reference corpora too (always printed for raw files)",
+    )
     return parser.parse_args()
 
 
-def _title_and_body(path: Path) -> tuple[str, str]:
-    """A news-summaries article's pseudo-headline (line 1) and the rest, its body."""
-    text = path.read_text(encoding="utf-8")
+def load_corpus(directory: Path) -> Corpus:
+    """A reference corpus (articles/ and refs/, or articles/ with a sibling refs/), else the raw
+    files of `directory` as the bot would ingest them."""
+    articles = directory / "articles" if (directory / "articles").is_dir() else directory
+    refs = articles.parent / "refs" if articles.name == "articles" else None
+    paths = sorted(articles.glob("*.txt"))
+    if not paths:
+        sys.exit(f"no .txt articles in {articles}")
+    if refs is None or not refs.is_dir():
+        return Corpus(directory, *_ingested(paths), references=None)
+    titles, bodies = zip(*(_title_and_body(_read_text(path)) for path in paths), strict=True)
+    references = [_read_text(refs / path.name) for path in paths]
+    return Corpus(directory, [p.name for p in paths], list(titles), list(bodies), references)
+
+
+def _read_text(path: Path) -> str:
+    """A file's text: UTF-8, or Latin-1 for the few files with a stray Latin-1 byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _title_and_body(text: str) -> tuple[str, str]:
+    """A reference corpus article's title (line 1) and the rest, its body."""
     if "\n" not in text:
         return "", text
     title, body = text.split("\n", 1)
@@ -305,7 +409,7 @@ def _uptime() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
-def _rouge(references: list[str], outputs: list[str]) -> np.ndarray:
+def rouge_scores(references: list[str], outputs: list[str]) -> np.ndarray:
     """F-measures per article (rows) and ROUGE type (columns, in `ROUGE_TYPES` order)."""
     from rouge_score.rouge_scorer import RougeScorer
 

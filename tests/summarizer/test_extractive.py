@@ -12,7 +12,7 @@ from summarizer.embedding import embed_articles
 from summarizer.extractive import ExtractiveSettings, ExtractiveSummarizer
 from summarizer.text import split_sentences
 
-NO_LEAD = ExtractiveSettings(lead_bonus=0.0, length_penalty=0.0)
+NO_LEAD = ExtractiveSettings(signals=("centrality",))
 
 
 class BagOfWordsEncoder:
@@ -81,14 +81,30 @@ def test_a_short_text_is_returned_whole() -> None:
     assert summarizer.summarize(" ".join(FLOOD[:2])) == " ".join(FLOOD[:2])
 
 
-def test_the_lead_bonus_prefers_the_opening_sentence() -> None:
+def test_position_is_one_vote_so_an_off_topic_opening_does_not_win_by_it_alone() -> None:
     text = " ".join([FLOOD[4], *FLOOD[:4]])
+    by_position = ExtractiveSettings(signals=("position",))
 
-    with_lead = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1).summarize(text)
-    without = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=NO_LEAD)
+    first = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=by_position)
+    every_signal = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1)
 
-    assert with_lead == FLOOD[4]
-    assert without.summarize(text) != FLOOD[4]
+    assert first.summarize(text) == FLOOD[4]
+    assert every_signal.summarize(text) != FLOOD[4]
+
+
+def test_a_sentence_like_the_title_is_preferred() -> None:
+    text = " ".join(FLOOD)
+    summarizer = ExtractiveSummarizer(
+        BagOfWordsEncoder(), sentences=1, settings=ExtractiveSettings(signals=("title",))
+    )
+
+    assert summarizer.summarize(text, title="Football match ends in a draw") == FLOOD[4]
+    assert summarizer.summarize(text, title="Volunteers brought sandbags to the houses") == FLOOD[6]
+
+
+def test_unknown_signals_are_refused() -> None:
+    with pytest.raises(ValueError, match="signals"):
+        ExtractiveSettings(signals=("position", "sentiment"))
 
 
 def test_drops_a_near_duplicate_of_a_picked_sentence() -> None:
@@ -143,9 +159,20 @@ def test_a_picked_sentence_opening_with_a_pronoun_brings_the_sentence_before_it(
 ) -> None:
     pronoun = f"{opening} {WARNING}"
     text = " ".join([FLOOD[4], MAYOR, pronoun, FLOOD[5], FLOOD[6]])
-    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=NO_LEAD)
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=2, settings=NO_LEAD)
 
     assert summarizer.summarize(text) == f"{MAYOR} {pronoun}"
+
+
+def test_a_pronoun_sentence_whose_antecedent_does_not_fit_gives_way_to_the_next_best() -> None:
+    pronoun = f"They said {WARNING}"
+    text = " ".join([FLOOD[4], MAYOR, pronoun, FLOOD[5], FLOOD[6]])
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=NO_LEAD)
+
+    summary = summarizer.summarize(text)
+
+    assert len(summary_sentences(summary)) == 1
+    assert pronoun not in summary
 
 
 def test_this_as_a_determiner_is_not_a_dangling_pronoun() -> None:
