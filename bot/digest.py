@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,7 @@ from bot.services import Services
 from bot.store import Store
 from summarizer.base import Summarizer
 from summarizer.errors import SummarizationError, SummarizerError, batch_or_each
-from summarizer.keywords import country_names, subject_counts
+from summarizer.keywords import SubjectTally, country_names
 from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
 from summarizer.topics import TopicCandidate, TopicMatcher, lower_passages, topic_terms
 
@@ -50,6 +51,8 @@ WARM_UP_TOPIC = "news"  # the digest composed at start-up; any topic warms the s
 # objects each); a bot taking in thousands a day would slowly regain the spikes the freeze at
 # start-up removed.
 REFREEZE_S = 6 * 3600
+# Per store: the subjects of the period last counted (/topics, empty-digest suggestions).
+_SUBJECT_TALLIES: weakref.WeakKeyDictionary[Store, SubjectTally] = weakref.WeakKeyDictionary()
 
 
 def normalize_topic(raw: str) -> str:
@@ -252,7 +255,8 @@ def warm_up(services: Services) -> int:
     passage vectors into the store's memory, splits their passages for the matcher, and (when
     the period holds articles) stacks the vectors, by composing one digest:
     the first /digest a user sends then costs what later ones do but for its topic's query and
-    overview. Articles arriving later are remembered as they are stored.
+    overview. Articles arriving later are remembered as they are stored. Then it counts the
+    period's subjects, so /topics and an empty digest's suggestions read only newer articles.
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
@@ -263,6 +267,7 @@ def warm_up(services: Services) -> int:
     for article in articles:
         lower_passages(article.title, article.text)
     recent_digest(services, WARM_UP_TOPIC, overview=False)
+    subject_counts_in_period(services.store, since, until)
     freeze_long_lived()
     return len(articles)
 
@@ -320,7 +325,9 @@ def topics_with_articles(
     digest over the period has articles (each asked of the matcher, over the same candidates
     `compose_digest` would use), most named first; never `leave_out`."""
     articles = store.articles_dated_between(since, until)
-    subjects = subject_counts([a.text for a in articles], limit=SUGGESTION_CANDIDATES)
+    subjects = _subject_tally(store).counts(
+        {a.id: a.text for a in articles}, limit=SUGGESTION_CANDIDATES
+    )
     offered = [s for s, _ in subjects if s != leave_out and _is_topic(s)]
     if not offered:
         return []
@@ -343,7 +350,16 @@ def _is_topic(subject: str) -> bool:
 def subject_counts_in_period(
     store: Store, since: datetime, until: datetime, *, limit: int = 8
 ) -> list[tuple[str, int]]:
-    """The subjects most articles of the period name, with how many do. Titles are left out:
-    Title Case would make every headline word look like a name."""
+    """The subjects most articles of the period name, with how many do (`subject_counts`, kept
+    up to date per store by a `SubjectTally`). Titles are left out: Title Case would make every
+    headline word look like a name."""
     articles = store.articles_dated_between(since, until)
-    return subject_counts([a.text for a in articles], limit=limit)
+    return _subject_tally(store).counts({a.id: a.text for a in articles}, limit=limit)
+
+
+def _subject_tally(store: Store) -> SubjectTally:
+    """The store's tally of subjects (`summarizer.keywords.SubjectTally`): a period's count
+    reads only the articles the last count did not have."""
+    if (tally := _SUBJECT_TALLIES.get(store)) is None:
+        tally = _SUBJECT_TALLIES.setdefault(store, SubjectTally())
+    return tally

@@ -269,6 +269,18 @@ def test_subject_counts_tell_how_many_articles_of_the_period_name_each(sqlite_st
     assert "monday" not in counts and "on" not in counts
 
 
+def test_subject_counts_follow_the_period_as_it_moves_and_articles_arrive(sqlite_store):
+    add(sqlite_store, "gas", RUSSIA, received_at=NOW - timedelta(hours=30))
+    add(sqlite_store, "soy", FARMING)
+    first = dict(subject_counts_in_period(sqlite_store, NOW - timedelta(days=2), NOW))
+    add(sqlite_store, "soy 2", "Brazil sold soy to China. " + FARMING)
+
+    moved = dict(subject_counts_in_period(sqlite_store, NOW - timedelta(days=1), NOW))
+
+    assert (first["russia"], first["brazil"]) == (1, 1)
+    assert moved == {"brazil": 2, "china": 1}
+
+
 def compose_with_overview(store, matcher):
     """The last day's russia digest, with the fake summarizer making its overview."""
     return compose_digest(
