@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import re
+import threading
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -51,8 +52,13 @@ WARM_UP_TOPIC = "news"  # the digest composed at start-up; any topic warms the s
 # objects each); a bot taking in thousands a day would slowly regain the spikes the freeze at
 # start-up removed.
 REFREEZE_S = 6 * 3600
-# Per store: the subjects of the period last counted (/topics, empty-digest suggestions).
+# Per store: the subjects of the period last counted (/topics, empty-digest suggestions), and
+# per matcher the candidates of the period last asked.
 _SUBJECT_TALLIES: weakref.WeakKeyDictionary[Store, SubjectTally] = weakref.WeakKeyDictionary()
+_PERIOD_CANDIDATES: weakref.WeakKeyDictionary[
+    Store, dict[tuple[int, str], tuple[TopicMatcher, PeriodCandidates]]
+] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
 
 
 def normalize_topic(raw: str) -> str:
@@ -163,11 +169,89 @@ def ensure_vectors(
 def topic_candidates(
     store: Store, matcher: TopicMatcher, articles: list[StoredArticle]
 ) -> list[TopicCandidate]:
-    """`articles` as the matcher's candidates, with their passage vectors (`ensure_vectors`)."""
-    vectors = ensure_vectors(store, matcher, articles)
-    return [
-        TopicCandidate(a.id, a.title, a.text, vectors[a.id]) for a in articles if a.id in vectors
-    ]
+    """`articles` as the matcher's candidates, with their passage vectors (`ensure_vectors`).
+
+    The candidates of the last period asked are kept (`PeriodCandidates`), so a period that
+    moved on builds only its new articles' candidates, and the matcher gets the very same
+    vector arrays again, whose stacked rows it carries over."""
+    return _period_candidates(store, matcher).update(articles)
+
+
+class PeriodCandidates:
+    """The candidates of the period last asked of one store and matcher, by article id, and
+    their article matrix: each article's passage vectors' unit mean, one contiguous row per
+    candidate in the candidates' order (`article_matrix`), for scoring every article of the
+    period against a query with one matrix-vector product. Both are carried over as the period
+    moves: a call builds only what its new articles need."""
+
+    def __init__(self, store: Store, matcher: TopicMatcher) -> None:
+        self._store, self._matcher = store, matcher
+        self._by_id: dict[int, TopicCandidate] = {}
+        self._candidates: list[TopicCandidate] = []
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._lock = threading.Lock()
+
+    def update(self, articles: list[StoredArticle]) -> list[TopicCandidate]:
+        """The candidates of `articles` (those with vectors), in their order; these become
+        the period kept."""
+        with self._lock:
+            if [c.id for c in self._candidates] == [a.id for a in articles]:
+                return self._candidates
+            known = self._by_id
+            if missing := [a for a in articles if a.id not in known]:
+                vectors = ensure_vectors(self._store, self._matcher, missing)
+                known |= {
+                    a.id: TopicCandidate(a.id, a.title, a.text, vectors[a.id])
+                    for a in missing
+                    if a.id in vectors
+                }
+            self._candidates = [known[a.id] for a in articles if a.id in known]
+            self._by_id = {c.id: c for c in self._candidates}
+            return self._candidates
+
+    def article_matrix(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, matrix) of the kept candidates: `matrix[i]` is the unit mean of the passage
+        vectors of the candidate `ids[i]` (float32, one row per candidate, in their order)."""
+        with self._lock:
+            ids = np.fromiter((c.id for c in self._candidates), np.int64, len(self._candidates))
+            if not np.array_equal(ids, self._ids):
+                self._ids, self._matrix = ids, self._carried_matrix(ids)
+            return self._ids, self._matrix
+
+    def _carried_matrix(self, ids: np.ndarray) -> np.ndarray:
+        """The article matrix of `ids`, the rows of the last one's ids it keeps copied."""
+        row_of = {int(i): row for row, i in enumerate(self._ids)}
+        kept = np.array([row_of.get(int(i), -1) for i in ids], dtype=np.int64)
+        means = [
+            _unit_mean(c.passage_vectors)
+            for c, row in zip(self._candidates, kept, strict=True)
+            if row < 0
+        ]
+        dim = len(means[0]) if means else self._matrix.shape[1]
+        matrix = np.empty((len(ids), dim), dtype=np.float32)
+        if (kept >= 0).any():
+            matrix[kept >= 0] = self._matrix[kept[kept >= 0]]
+        if means:
+            matrix[kept < 0] = np.stack(means)
+        return matrix
+
+
+def _unit_mean(vectors: np.ndarray) -> np.ndarray:
+    """The unit vector along the mean of `vectors` (zero when they sum to zero)."""
+    total = vectors.sum(0)
+    norm = float(np.linalg.norm(total))
+    return total / norm if norm > 0 else total
+
+
+def _period_candidates(store: Store, matcher: TopicMatcher) -> PeriodCandidates:
+    """The `PeriodCandidates` of this store and matcher (one per pair, kept with the store)."""
+    with _CACHES_LOCK:
+        kept = _PERIOD_CANDIDATES.setdefault(store, {})
+        key = (id(matcher), matcher.model_key)
+        if key not in kept or kept[key][0] is not matcher:
+            kept[key] = (matcher, PeriodCandidates(store, matcher))
+        return kept[key][1]
 
 
 def compose_digest(
@@ -360,6 +444,5 @@ def subject_counts_in_period(
 def _subject_tally(store: Store) -> SubjectTally:
     """The store's tally of subjects (`summarizer.keywords.SubjectTally`): a period's count
     reads only the articles the last count did not have."""
-    if (tally := _SUBJECT_TALLIES.get(store)) is None:
-        tally = _SUBJECT_TALLIES.setdefault(store, SubjectTally())
-    return tally
+    with _CACHES_LOCK:
+        return _SUBJECT_TALLIES.setdefault(store, SubjectTally())

@@ -7,11 +7,13 @@ import weakref
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from sqlalchemy import event
 
 from bot.digest import (
     DigestRequest,
+    _period_candidates,
     advise_on_empty_digest,
     compose_digest,
     freeze_long_lived,
@@ -20,6 +22,7 @@ from bot.digest import (
     parse_digest_request,
     recent_digest,
     subject_counts_in_period,
+    topic_candidates,
     topics_with_articles,
     warm_up,
 )
@@ -279,6 +282,24 @@ def test_subject_counts_follow_the_period_as_it_moves_and_articles_arrive(sqlite
 
     assert (first["russia"], first["brazil"]) == (1, 1)
     assert moved == {"brazil": 2, "china": 1}
+
+
+def test_a_moving_period_builds_only_its_new_candidates_and_article_rows(
+    sqlite_store, fake_matcher
+):
+    articles = [add(sqlite_store, f"a{i}", f"{RUSSIA} Story {i}.") for i in range(3)]
+    first = topic_candidates(sqlite_store, fake_matcher, articles)
+    _, first_matrix = _period_candidates(sqlite_store, fake_matcher).article_matrix()
+    articles = articles[1:] + [add(sqlite_store, "farm", FARMING)]
+
+    moved = topic_candidates(sqlite_store, fake_matcher, articles)
+    ids, matrix = _period_candidates(sqlite_store, fake_matcher).article_matrix()
+
+    assert moved[:2] == first[1:] and all(a is b for a, b in zip(moved, first[1:], strict=False))
+    assert ids.tolist() == [a.id for a in articles] and matrix.flags.c_contiguous
+    means = np.stack([c.passage_vectors.mean(0) for c in moved])
+    assert np.allclose(matrix, means / np.linalg.norm(means, axis=1, keepdims=True), atol=1e-6)
+    assert np.array_equal(matrix[:2], first_matrix[1:])
 
 
 def compose_with_overview(store, matcher):
