@@ -58,6 +58,10 @@ _SUBJECT_TALLIES: weakref.WeakKeyDictionary[Store, SubjectTally] = weakref.WeakK
 _PERIOD_CANDIDATES: weakref.WeakKeyDictionary[
     Store, dict[tuple[int, str], tuple[TopicMatcher, PeriodCandidates]]
 ] = weakref.WeakKeyDictionary()
+_SUMMARIES: weakref.WeakKeyDictionary[Store, dict[tuple[str, int], str]] = (
+    weakref.WeakKeyDictionary()
+)
+CACHED_SUMMARIES = 150_000  # summaries kept in memory per store (a few hundred bytes each)
 _CACHES_LOCK = threading.Lock()
 
 
@@ -283,10 +287,28 @@ def compose_digest(
         (by_id[i] for i in relevance),
         key=lambda a: (-round(relevance[a.id], 2), -a.dated.timestamp()),
     )
-    summaries = store.summaries([a.id for a in chosen], summary_key)
+    summaries = _summaries(store, [a.id for a in chosen], summary_key)
     items = [DigestItem(a, summaries.get(a.id), relevance[a.id]) for a in chosen]
     overview = digest_overview(summarizer, items) if summarizer else None
     return Digest(topic=topic, since=since, until=until, items=items, overview=overview)
+
+
+def _summaries(store: Store, article_ids: list[int], model_key: str) -> dict[int, str | None]:
+    """`Store.summaries`, the texts read before taken from memory: an article's summary by a
+    model never changes once made (a failure, None, may still be retried, so it is asked
+    again). A broad topic matches a fifth of a large period; its summaries were read anew on
+    every /digest, a next page included."""
+    with _CACHES_LOCK:
+        known = _SUMMARIES.setdefault(store, {})
+        found = {i: known[(model_key, i)] for i in article_ids if (model_key, i) in known}
+    if missing := [i for i in article_ids if i not in found]:
+        read = store.summaries(missing, model_key)
+        with _CACHES_LOCK:
+            if len(known) > CACHED_SUMMARIES:
+                known.clear()
+            known.update({(model_key, i): text for i, text in read.items() if text is not None})
+        found |= read
+    return found
 
 
 def digest_overview(summarizer: Summarizer, items: list[DigestItem]) -> str | None:

@@ -99,6 +99,23 @@ def test_digest_uses_stored_summaries_and_stores_missing_vectors(sqlite_store, f
     assert article.id in sqlite_store.vectors([article.id], fake_matcher.model_key)
 
 
+def test_a_summary_is_read_once_and_one_made_later_still_shows(sqlite_store, fake_matcher):
+    first = add(sqlite_store, "gas", RUSSIA)
+    later = add(sqlite_store, "gas 2", RUSSIA + " Moscow agreed.")
+    sqlite_store.save_summary(first.id, "m", text="Russia sells gas.")
+    period = {"since": NOW - timedelta(days=1), "until": NOW}
+    compose_digest(sqlite_store, fake_matcher, "m", "russia", **period)
+    sqlite_store.save_summary(later.id, "m", text="Moscow agreed.")
+    asked = []
+    event.listen(sqlite_store.engine, "before_cursor_execute", lambda *a: asked.append(a[2:4]))
+
+    digest = compose_digest(sqlite_store, fake_matcher, "m", "russia", **period)
+
+    assert {item.summary for item in digest.items} == {"Russia sells gas.", "Moscow agreed."}
+    summary_reads = [params for statement, params in asked if "FROM summaries" in statement]
+    assert len(summary_reads) == 1 and first.id not in summary_reads[0][1:]
+
+
 def test_by_arrival_selects_what_arrived_after_the_cutoff(sqlite_store, fake_matcher):
     add(sqlite_store, "early", RUSSIA, received_at=NOW - timedelta(days=2))
     add(sqlite_store, "late", RUSSIA + " Later.", published=NOW - timedelta(days=60))
