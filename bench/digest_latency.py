@@ -1,44 +1,66 @@
-"""/digest latency over a large store, as a user sees it after the bot has started.
+"""/digest and /topics latency, warm-up time and memory over a large store, as a user sees it
+after the bot has started.
 
-    python bench/digest_latency.py [--articles 10000] [--runs 3] [--dir tests/fixtures/topics]
+    python bench/digest_latency.py [--articles 10000] [--runs 3] [--topics-runs 3]
+                                   [--dir tests/fixtures/topics]
 
 Builds a temporary SQLite store of `--articles` synthetic articles, all inside the digest
 period: copies of the labelled fixture articles with their sentences shuffled and a serial
 number, so every copy is stored as its own article. Only the fixtures are embedded and
 summarized by the real models; each copy stores its original's passage vectors plus a little
 noise (embedding 10,000 articles would take a quarter of an hour and measure the encoder, not
-the digest) and its original's summary. Then a bot starts on that database as `digestbot run`
+the digest) and its original's summary. The store is written in bulk by a separate process, so
+the memory printed is the bot's alone. Then a bot starts on that database as `digestbot run`
 would (new store, models, empty memory) and runs its warm-up (`bot.digest.warm_up`, timed
 apart: the bot answers commands meanwhile), and each topic is asked `--runs` times the way
 /digest answers it: the chat's time zone, `recent_digest` (select, match, rank, summaries, the
 overview), the first page, rendered. Prints p50/p95/max of all calls (each topic's first call,
 which embeds its query and makes its overview, included) and of the repeated ones, then the
-first topic once more after a new article arrived. The machine's load (other processes) shows
-directly in them: run `uptime` alongside.
+first topic once more after a new article arrived, then /topics (`subject_counts_in_period`)
+`--topics-runs` times, and the bot process's resident memory (now and peak) after warm-up and
+at the end. Figures are float32 on CPU. The machine's load (other processes) shows directly in
+them: run `uptime` alongside.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.digest import ensure_vectors, paginate, recent_digest, warm_up  # noqa: E402
+from bot.digest import (  # noqa: E402
+    ensure_vectors,
+    paginate,
+    recent_digest,
+    recent_period,
+    subject_counts_in_period,
+    warm_up,
+)
 from bot.domain import ArticleDraft  # noqa: E402
 from bot.formatting import render_digest  # noqa: E402
+from bot.handlers.topics import TOPICS_SHOWN  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import open_store  # noqa: E402
+from bot.store.models import (  # noqa: E402
+    ArticleRow,
+    ArticleSourceRow,
+    ArticleVectorsRow,
+    SummaryRow,
+)
 from summarizer.encoder import SentenceEncoder  # noqa: E402
 from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
@@ -56,37 +78,69 @@ TOPICS = (
     "china -taiwan",
 )
 NOISE = 0.02
+BULK_ROWS = 2_000  # articles written a statement
 
 
-def build_store(url: str, encoder: SentenceEncoder, directory: Path, count: int, now: datetime):
+def build_store(directory: Path, url: str, count: int, now: datetime) -> None:
     """A store at `url` holding `count` synthetic articles dated within the last 6 days, with
-    passage vectors and summaries."""
+    passage vectors and summaries, written in bulk (one transaction, a few thousand rows a
+    statement: 100,000 articles in a few minutes, most of it SQLite's full-text index)."""
+    encoder = SentenceEncoder()
     matcher, summarizer = TopicMatcher(encoder), ExtractiveSummarizer(encoder)
     originals = load_labelled(directory)
     vectors = [c.passage_vectors for c in candidates_of(matcher, originals)]
     summaries = summarizer.summarize_many([original.body for original in originals])
+    sentences = [split_sentences(original.body) for original in originals]
     store = open_store(url)
     rng = random.Random(4)
     noise = np.random.default_rng(4)
     started = time.perf_counter()
-    for serial in range(count):
-        pick = serial % len(originals)
-        original = originals[pick]
-        sentences = split_sentences(original.body)
-        rng.shuffle(sentences)
-        draft = ArticleDraft(
-            title=f"{original.headline} ({serial})",
-            text=" ".join(sentences),
-            source=f"synthetic/{original.name}/{serial}",
-        )
-        received = now - timedelta(minutes=rng.randrange(6 * 24 * 60))
-        article, _ = store.add_article(draft, fingerprint=f"bench-{serial}", received_at=received)
-        jitter = vectors[pick] + NOISE * noise.standard_normal(vectors[pick].shape)
-        jitter /= np.linalg.norm(jitter, axis=1, keepdims=True)
-        store.save_vectors(article.id, matcher.model_key, jitter.astype(np.float32))
-        store.save_summary(article.id, summarizer.model_key, text=summaries[pick])
+    with store.engine.begin() as connection:
+        for first in range(0, count, BULK_ROWS):
+            rows = {table: [] for table in (ArticleRow, ArticleSourceRow, ArticleVectorsRow)}
+            rows[SummaryRow] = []
+            for serial in range(first, min(first + BULK_ROWS, count)):
+                pick = serial % len(originals)
+                original, shuffled = originals[pick], list(sentences[pick])
+                rng.shuffle(shuffled)
+                received = now - timedelta(minutes=rng.randrange(6 * 24 * 60))
+                article_id, source = serial + 1, f"synthetic/{original.name}/{serial}"
+                rows[ArticleRow].append(
+                    {
+                        "id": article_id,
+                        "fingerprint": f"bench-{serial}",
+                        "title": f"{original.headline} ({serial})",
+                        "text": " ".join(shuffled),
+                        "source": source,
+                        "received_at": received,
+                    }
+                )
+                rows[ArticleSourceRow].append(
+                    {"article_id": article_id, "source": source, "added_at": received}
+                )
+                jitter = vectors[pick] + NOISE * noise.standard_normal(vectors[pick].shape)
+                jitter = (jitter / np.linalg.norm(jitter, axis=1, keepdims=True)).astype(np.float32)
+                rows[ArticleVectorsRow].append(
+                    {
+                        "article_id": article_id,
+                        "model_key": matcher.model_key,
+                        "rows": jitter.shape[0],
+                        "dim": jitter.shape[1],
+                        "data": jitter.tobytes(),
+                    }
+                )
+                rows[SummaryRow].append(
+                    {
+                        "article_id": article_id,
+                        "model_key": summarizer.model_key,
+                        "text": summaries[pick],
+                        "created_at": received,
+                    }
+                )
+            for table, values in rows.items():
+                connection.execute(insert(table.__table__), values)
     elapsed = time.perf_counter() - started
-    print(f"stored {count} articles with vectors and summaries in {elapsed:.0f} s")
+    print(f"stored {count} articles with vectors and summaries in {elapsed:.0f} s", flush=True)
     store.close()
 
 
@@ -126,16 +180,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--topics-runs", type=int, default=3, help="calls of /topics timed")
     parser.add_argument("--dir", type=Path, default=FIXTURES)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.sqlite3"
-        build_store(url, SentenceEncoder(), args.dir, args.articles, datetime.now(UTC))
+        # Built by another process, so that this one's memory is the bot's alone.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as builder:
+            builder.submit(build_store, args.dir, url, args.articles, datetime.now(UTC)).result()
         services = started_bot(url)
         started = time.perf_counter()
         count = warm_up(services)
         elapsed = time.perf_counter() - started
         print(f"warm-up (the bot answers meanwhile): {count} articles in {elapsed:.1f} s")
+        print(f"bot process after warm-up: {_memory()}", flush=True)
         timings, repeats = [], []
         for topic in TOPICS:
             mine = []
@@ -146,16 +205,34 @@ def main() -> None:
             timings.extend(mine)
             repeats.extend(mine[1:])
             print(
-                f"{topic:16} {found:5} articles  " + "  ".join(f"{1000 * t:5.0f} ms" for t in mine)
+                f"{topic:16} {found:5} articles  " + "  ".join(f"{1000 * t:5.0f} ms" for t in mine),
+                flush=True,
             )
         arrived = arrive(services, args.dir)
         started = time.perf_counter()
         answer(services, TOPICS[0])
         elapsed = time.perf_counter() - started
+        subjects = []
+        for _ in range(args.topics_runs):
+            started = time.perf_counter()
+            listed = subject_counts_in_period(
+                services.store, *recent_period(services.settings.digest_days), limit=TOPICS_SHOWN
+            )
+            subjects.append(time.perf_counter() - started)
+        print("/topics: " + ", ".join(f"{subject} {count}" for subject, count in listed[:5]))
         services.store.close()
     print(f"{TOPICS[0]} again after a new article ({arrived}) arrived: {1000 * elapsed:.0f} ms")
     print(f"/digest over {args.articles} articles: {_percentiles(timings)}")
     print(f"the same topic asked again (e.g. a next page): {_percentiles(repeats)}")
+    print(f"/topics over {args.articles} articles: {_percentiles(subjects)}")
+    print(f"bot process at the end: {_memory()}")
+
+
+def _memory() -> str:
+    """The resident memory of this process now and its peak so far (Linux /proc)."""
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    now, peak = (int(status[key].split()[0]) // 1024 for key in ("VmRSS", "VmHWM"))
+    return f"RSS {now} MB, peak {peak} MB"
 
 
 def _percentiles(seconds: list[float]) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import gc
 import logging
 import re
+import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -24,7 +26,7 @@ from bot.store import Store
 from summarizer.aboutness import read_article
 from summarizer.base import Summarizer
 from summarizer.errors import SummarizationError, SummarizerError, batch_or_each
-from summarizer.keywords import country_names, subject_counts
+from summarizer.keywords import SubjectTally, country_names
 from summarizer.topic_names import topic_names
 from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
 from summarizer.topics import TopicCandidate, TopicMatcher
@@ -52,6 +54,17 @@ WARM_UP_TOPIC = "news"  # the digest composed at start-up; any topic warms the s
 # objects each); a bot taking in thousands a day would slowly regain the spikes the freeze at
 # start-up removed.
 REFREEZE_S = 6 * 3600
+# Per store: the subjects of the period last counted (/topics, empty-digest suggestions), and
+# per matcher the candidates of the period last asked.
+_SUBJECT_TALLIES: weakref.WeakKeyDictionary[Store, SubjectTally] = weakref.WeakKeyDictionary()
+_PERIOD_CANDIDATES: weakref.WeakKeyDictionary[
+    Store, dict[tuple[int, str], tuple[TopicMatcher, PeriodCandidates]]
+] = weakref.WeakKeyDictionary()
+_SUMMARIES: weakref.WeakKeyDictionary[Store, dict[tuple[str, int], str]] = (
+    weakref.WeakKeyDictionary()
+)
+CACHED_SUMMARIES = 150_000  # summaries kept in memory per store (a few hundred bytes each)
+_CACHES_LOCK = threading.Lock()
 
 
 def normalize_topic(raw: str) -> str:
@@ -162,11 +175,89 @@ def ensure_vectors(
 def topic_candidates(
     store: Store, matcher: TopicMatcher, articles: list[StoredArticle]
 ) -> list[TopicCandidate]:
-    """`articles` as the matcher's candidates, with their passage vectors (`ensure_vectors`)."""
-    vectors = ensure_vectors(store, matcher, articles)
-    return [
-        TopicCandidate(a.id, a.title, a.text, vectors[a.id]) for a in articles if a.id in vectors
-    ]
+    """`articles` as the matcher's candidates, with their passage vectors (`ensure_vectors`).
+
+    The candidates of the last period asked are kept (`PeriodCandidates`), so a period that
+    moved on builds only its new articles' candidates, and the matcher gets the very same
+    vector arrays again, whose stacked rows it carries over."""
+    return _period_candidates(store, matcher).update(articles)
+
+
+class PeriodCandidates:
+    """The candidates of the period last asked of one store and matcher, by article id, and
+    their article matrix: each article's passage vectors' unit mean, one contiguous row per
+    candidate in the candidates' order (`article_matrix`), for scoring every article of the
+    period against a query with one matrix-vector product. Both are carried over as the period
+    moves: a call builds only what its new articles need."""
+
+    def __init__(self, store: Store, matcher: TopicMatcher) -> None:
+        self._store, self._matcher = store, matcher
+        self._by_id: dict[int, TopicCandidate] = {}
+        self._candidates: list[TopicCandidate] = []
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._lock = threading.Lock()
+
+    def update(self, articles: list[StoredArticle]) -> list[TopicCandidate]:
+        """The candidates of `articles` (those with vectors), in their order; these become
+        the period kept."""
+        with self._lock:
+            if [c.id for c in self._candidates] == [a.id for a in articles]:
+                return self._candidates
+            known = self._by_id
+            if missing := [a for a in articles if a.id not in known]:
+                vectors = ensure_vectors(self._store, self._matcher, missing)
+                known |= {
+                    a.id: TopicCandidate(a.id, a.title, a.text, vectors[a.id])
+                    for a in missing
+                    if a.id in vectors
+                }
+            self._candidates = [known[a.id] for a in articles if a.id in known]
+            self._by_id = {c.id: c for c in self._candidates}
+            return self._candidates
+
+    def article_matrix(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, matrix) of the kept candidates: `matrix[i]` is the unit mean of the passage
+        vectors of the candidate `ids[i]` (float32, one row per candidate, in their order)."""
+        with self._lock:
+            ids = np.fromiter((c.id for c in self._candidates), np.int64, len(self._candidates))
+            if not np.array_equal(ids, self._ids):
+                self._ids, self._matrix = ids, self._carried_matrix(ids)
+            return self._ids, self._matrix
+
+    def _carried_matrix(self, ids: np.ndarray) -> np.ndarray:
+        """The article matrix of `ids`, the rows of the last one's ids it keeps copied."""
+        row_of = {int(i): row for row, i in enumerate(self._ids)}
+        kept = np.array([row_of.get(int(i), -1) for i in ids], dtype=np.int64)
+        means = [
+            _unit_mean(c.passage_vectors)
+            for c, row in zip(self._candidates, kept, strict=True)
+            if row < 0
+        ]
+        dim = len(means[0]) if means else self._matrix.shape[1]
+        matrix = np.empty((len(ids), dim), dtype=np.float32)
+        if (kept >= 0).any():
+            matrix[kept >= 0] = self._matrix[kept[kept >= 0]]
+        if means:
+            matrix[kept < 0] = np.stack(means)
+        return matrix
+
+
+def _unit_mean(vectors: np.ndarray) -> np.ndarray:
+    """The unit vector along the mean of `vectors` (zero when they sum to zero)."""
+    total = vectors.sum(0)
+    norm = float(np.linalg.norm(total))
+    return total / norm if norm > 0 else total
+
+
+def _period_candidates(store: Store, matcher: TopicMatcher) -> PeriodCandidates:
+    """The `PeriodCandidates` of this store and matcher (one per pair, kept with the store)."""
+    with _CACHES_LOCK:
+        kept = _PERIOD_CANDIDATES.setdefault(store, {})
+        key = (id(matcher), matcher.model_key)
+        if key not in kept or kept[key][0] is not matcher:
+            kept[key] = (matcher, PeriodCandidates(store, matcher))
+        return kept[key][1]
 
 
 def compose_digest(
@@ -198,10 +289,28 @@ def compose_digest(
         (by_id[i] for i in relevance),
         key=lambda a: (-round(relevance[a.id], 2), -a.dated.timestamp()),
     )
-    summaries = store.summaries([a.id for a in chosen], summary_key)
+    summaries = _summaries(store, [a.id for a in chosen], summary_key)
     items = [DigestItem(a, summaries.get(a.id), relevance[a.id]) for a in chosen]
     overview = digest_overview(summarizer, items) if summarizer else None
     return Digest(topic=topic, since=since, until=until, items=items, overview=overview)
+
+
+def _summaries(store: Store, article_ids: list[int], model_key: str) -> dict[int, str | None]:
+    """`Store.summaries`, the texts read before taken from memory: an article's summary by a
+    model never changes once made (a failure, None, may still be retried, so it is asked
+    again). A broad topic matches a fifth of a large period; its summaries were read anew on
+    every /digest, a next page included."""
+    with _CACHES_LOCK:
+        known = _SUMMARIES.setdefault(store, {})
+        found = {i: known[(model_key, i)] for i in article_ids if (model_key, i) in known}
+    if missing := [i for i in article_ids if i not in found]:
+        read = store.summaries(missing, model_key)
+        with _CACHES_LOCK:
+            if len(known) > CACHED_SUMMARIES:
+                known.clear()
+            known.update({(model_key, i): text for i, text in read.items() if text is not None})
+        found |= read
+    return found
 
 
 def digest_overview(summarizer: Summarizer, items: list[DigestItem]) -> str | None:
@@ -254,7 +363,8 @@ def warm_up(services: Services) -> int:
     passage vectors into the store's memory, splits their sentences for the matcher
     (`read_article`), and (when the period holds articles) stacks the vectors, by composing one
     digest: the first /digest a user sends then costs what later ones do but for its topic's
-    query and overview. Articles arriving later are remembered as they are stored.
+    query and overview. Articles arriving later are remembered as they are stored. Then it counts
+    the period's subjects, so /topics and an empty digest's suggestions read only newer articles.
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
@@ -265,6 +375,7 @@ def warm_up(services: Services) -> int:
     for article in articles:
         read_article(article.title, article.text)
     recent_digest(services, WARM_UP_TOPIC, overview=False)
+    subject_counts_in_period(services.store, since, until)
     freeze_long_lived()
     return len(articles)
 
@@ -327,7 +438,9 @@ def topics_with_articles(
     digest over the period has articles (each asked of the matcher, over the same candidates
     `compose_digest` would use), most named first; never `leave_out`."""
     articles = store.articles_dated_between(since, until)
-    subjects = subject_counts([a.text for a in articles], limit=SUGGESTION_CANDIDATES)
+    subjects = _subject_tally(store).counts(
+        {a.id: a.text for a in articles}, limit=SUGGESTION_CANDIDATES
+    )
     offered = [s for s, _ in subjects if s != leave_out and _is_topic(s)]
     if not offered:
         return []
@@ -350,7 +463,15 @@ def _is_topic(subject: str) -> bool:
 def subject_counts_in_period(
     store: Store, since: datetime, until: datetime, *, limit: int = 8
 ) -> list[tuple[str, int]]:
-    """The subjects most articles of the period name, with how many do. Titles are left out:
-    Title Case would make every headline word look like a name."""
+    """The subjects most articles of the period name, with how many do (`subject_counts`, kept
+    up to date per store by a `SubjectTally`). Titles are left out: Title Case would make every
+    headline word look like a name."""
     articles = store.articles_dated_between(since, until)
-    return subject_counts([a.text for a in articles], limit=limit)
+    return _subject_tally(store).counts({a.id: a.text for a in articles}, limit=limit)
+
+
+def _subject_tally(store: Store) -> SubjectTally:
+    """The store's tally of subjects (`summarizer.keywords.SubjectTally`): a period's count
+    reads only the articles the last count did not have."""
+    with _CACHES_LOCK:
+        return _SUBJECT_TALLIES.setdefault(store, SubjectTally())

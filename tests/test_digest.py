@@ -8,11 +8,13 @@ import weakref
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from sqlalchemy import event
 
 from bot.digest import (
     DigestRequest,
+    _period_candidates,
     advise_on_empty_digest,
     compose_digest,
     freeze_long_lived,
@@ -21,6 +23,7 @@ from bot.digest import (
     parse_digest_request,
     recent_digest,
     subject_counts_in_period,
+    topic_candidates,
     topics_with_articles,
     warm_up,
 )
@@ -112,6 +115,23 @@ def test_a_digest_is_composed_from_a_read_only_database(sqlite_store, fake_match
     assert time.monotonic() - started < 2  # no retries of a write that cannot succeed
     assert sqlite_store.vectors([article.id], fake_matcher.model_key) == {}  # nothing written
     read_only.close()
+
+
+def test_a_summary_is_read_once_and_one_made_later_still_shows(sqlite_store, fake_matcher):
+    first = add(sqlite_store, "gas", RUSSIA)
+    later = add(sqlite_store, "gas 2", RUSSIA + " Moscow agreed.")
+    sqlite_store.save_summary(first.id, "m", text="Russia sells gas.")
+    period = {"since": NOW - timedelta(days=1), "until": NOW}
+    compose_digest(sqlite_store, fake_matcher, "m", "russia", **period)
+    sqlite_store.save_summary(later.id, "m", text="Moscow agreed.")
+    asked = []
+    event.listen(sqlite_store.engine, "before_cursor_execute", lambda *a: asked.append(a[2:4]))
+
+    digest = compose_digest(sqlite_store, fake_matcher, "m", "russia", **period)
+
+    assert {item.summary for item in digest.items} == {"Russia sells gas.", "Moscow agreed."}
+    summary_reads = [params for statement, params in asked if "FROM summaries" in statement]
+    assert len(summary_reads) == 1 and first.id not in summary_reads[0][1:]
 
 
 def test_by_arrival_selects_what_arrived_after_the_cutoff(sqlite_store, fake_matcher):
@@ -285,6 +305,36 @@ def test_subject_counts_tell_how_many_articles_of_the_period_name_each(sqlite_st
 
     assert (counts["russia"], counts["moscow"], counts["brazil"]) == (2, 2, 2)
     assert "monday" not in counts and "on" not in counts
+
+
+def test_subject_counts_follow_the_period_as_it_moves_and_articles_arrive(sqlite_store):
+    add(sqlite_store, "gas", RUSSIA, received_at=NOW - timedelta(hours=30))
+    add(sqlite_store, "soy", FARMING)
+    first = dict(subject_counts_in_period(sqlite_store, NOW - timedelta(days=2), NOW))
+    add(sqlite_store, "soy 2", "Brazil sold soy to China. " + FARMING)
+
+    moved = dict(subject_counts_in_period(sqlite_store, NOW - timedelta(days=1), NOW))
+
+    assert (first["russia"], first["brazil"]) == (1, 1)
+    assert moved == {"brazil": 2, "china": 1}
+
+
+def test_a_moving_period_builds_only_its_new_candidates_and_article_rows(
+    sqlite_store, fake_matcher
+):
+    articles = [add(sqlite_store, f"a{i}", f"{RUSSIA} Story {i}.") for i in range(3)]
+    first = topic_candidates(sqlite_store, fake_matcher, articles)
+    _, first_matrix = _period_candidates(sqlite_store, fake_matcher).article_matrix()
+    articles = articles[1:] + [add(sqlite_store, "farm", FARMING)]
+
+    moved = topic_candidates(sqlite_store, fake_matcher, articles)
+    ids, matrix = _period_candidates(sqlite_store, fake_matcher).article_matrix()
+
+    assert moved[:2] == first[1:] and all(a is b for a, b in zip(moved, first[1:], strict=False))
+    assert ids.tolist() == [a.id for a in articles] and matrix.flags.c_contiguous
+    means = np.stack([c.passage_vectors.mean(0) for c in moved])
+    assert np.allclose(matrix, means / np.linalg.norm(means, axis=1, keepdims=True), atol=1e-6)
+    assert np.array_equal(matrix[:2], first_matrix[1:])
 
 
 def compose_with_overview(store, matcher):

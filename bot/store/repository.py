@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0)
-CACHED_ARTICLES = 30_000  # articles (~3 KB) and vector sets (~1.5 KB a passage) kept in memory
+CACHED_ARTICLES = 120_000  # articles (~3 KB) and vector sets (~1.5 KB a passage) kept in memory
 _IDS_PER_QUERY = 5_000  # below SQLite's limit of bound parameters
 
 

@@ -3,9 +3,12 @@ country and number, without forum interjections or common nouns that open senten
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
 
-from summarizer.keywords import country_names, subject_counts
+from summarizer.keywords import SubjectTally, country_names, subject_counts
 
 FORUM_POST = (
     "Ehhhh, no. Lol. Haha, the Russians again. Analysts said Russian troops stay near the border. "
@@ -97,3 +100,19 @@ def test_country_names_map_demonyms_and_spellings_to_the_country(name, country):
 
 def test_country_names_leave_out_codes():
     assert not {"ru", "rus", "us", "usa"} & set(country_names())
+
+
+def test_a_tally_counts_a_changing_set_as_subject_counts_counts_it_afresh():
+    # Texts whose subjects depend on the others: a word written in lower case elsewhere, a
+    # sentence opener another text has inside a sentence, a plural whose singular comes and goes.
+    texts = [FORUM_POST, WIRE_STORY, "Putin spoke first. Later Putin left."]
+    texts += ["Gazprom cut supplies to Putin.", "Gazprom said the later talks failed."]
+    texts += ["One Democrat objected.", "The Democrats and Moscow agreed.", "a moscow mule"]
+    fixtures = Path(__file__).parents[1] / "fixtures" / "topics"
+    texts += [path.read_text() for path in sorted(fixtures.glob("*.txt"))[::4]]
+    tally, rng = SubjectTally(), random.Random(7)
+    for _ in range(60):
+        chosen = sorted(rng.sample(range(len(texts)), rng.randrange(1, len(texts))))
+        period = {i: texts[i] for i in chosen}
+
+        assert tally.counts(period, limit=40) == subject_counts(list(period.values()), limit=40)
