@@ -269,6 +269,13 @@ class FakeBotAPI:
             query_id = self._state.callback_queries[update_id]
             return copy.deepcopy(self._state.callback_answers[query_id])
 
+    def user_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """Copies of the messages users sent in a chat (channel posts too), as the bot gets them,
+        oldest first; those the bot deleted are gone."""
+        with self._state.lock:
+            found = [m for (chat, _), m in self._state.incoming.items() if chat == chat_id]
+            return copy.deepcopy(sorted(found, key=lambda m: m["message_id"]))
+
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by the bot (getUpdates offset)."""
         with self._state.lock:
