@@ -137,15 +137,19 @@ def run_demo(
             say(f"Storing and summarizing {len(files)} sample articles (loads the model once)…")
             _preload(bot, files, say)
         say("Starting the bot (`digestbot run`) against the local Telegram stand-in…")
-        with bot:
-            store = open_store(database_url)
-            try:
-                chats = WebChat(
-                    fake, lambda: fire_next_push(store, [c.chat_id for c in DEMO_CHATS])
-                )
-                asyncio.run(_serve(chats.build(), host, port, say))
-            finally:
-                store.close()
+        try:
+            bot.start()
+        except (RuntimeError, TimeoutError) as error:
+            bot.stop()
+            last_lines = "\n".join(bot.log().strip().splitlines()[-10:])
+            raise DemoError(f"The bot did not start. The end of its log:\n{last_lines}") from error
+        store = open_store(database_url)
+        try:
+            chats = WebChat(fake, lambda: fire_next_push(store, [c.chat_id for c in DEMO_CHATS]))
+            asyncio.run(_serve(chats.build(), host, port, say))
+        finally:
+            store.close()
+            bot.stop()
 
 
 def _preload(bot: BotProcess, files: list[Path], say: Callable[[str], None]) -> None:

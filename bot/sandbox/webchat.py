@@ -25,11 +25,12 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakebot import FakeBotAPI
+from tests.fakebot.html import utf16_len
+from tests.fakebot.validation import MAX_TEXT_UTF16
 
 STATIC_DIR = Path(__file__).with_name("static")
 TYPING_SHOWN_S = 5.0  # Telegram shows a chat action for 5 s or until the bot's next message
 CALLBACK_ANSWER_WAIT_S = 10.0
-MAX_TEXT_CHARS = 100_000
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -151,8 +152,11 @@ class WebChat:
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
             raise BadInput("Type a message first.")
-        if len(text) > MAX_TEXT_CHARS:
-            raise BadInput(f"That is longer than {MAX_TEXT_CHARS:,} characters.")
+        if utf16_len(text) > MAX_TEXT_UTF16:
+            raise BadInput(
+                f"Telegram takes at most {MAX_TEXT_UTF16} characters in one message: send a "
+                "longer article as a .txt file (the paperclip)."
+            )
         if chat.kind == "channel":
             self.fake.channel_post(chat.chat_id, text, title=chat.title)
         else:

@@ -174,11 +174,13 @@ async def test_in_the_channel_a_post_is_a_channel_post(fake, client):
     assert update["channel_post"]["chat"]["id"] == CHANNEL and "from" not in update["channel_post"]
 
 
-async def test_nobody_else_writes_in_a_chat_and_unknown_chats_are_refused(fake, client):
+async def test_strangers_unknown_chats_and_overlong_messages_are_refused(fake, client):
     stranger = await client.post(f"/api/chats/{GROUP}/send", json={"text": "hi", "user_id": 7})
     unknown = await client.post("/api/chats/12345/send", json={"text": "hi"})
     empty = await client.post(f"/api/chats/{PRIVATE}/send", json={"text": "  "})
-    assert [r.status for r in (stranger, unknown, empty)] == [400, 400, 400]
+    too_long = await client.post(f"/api/chats/{PRIVATE}/send", json={"text": "é" * 4097})
+    assert [r.status for r in (stranger, unknown, empty, too_long)] == [400, 400, 400, 400]
+    assert "as a .txt file" in (await too_long.json())["error"]
     assert "no such chat" in (await unknown.json())["error"]
     assert fake.pending_updates() == []
 

@@ -338,7 +338,7 @@ async function start() {
   for (const chat of data.chats) {
     const tab = document.createElement("button");
     tab.type = "button";
-    tab.role = "tab";
+    tab.setAttribute("role", "tab");
     tab.dataset.id = chat.id;
     tab.textContent = TABS[chat.kind];
     tab.title = chat.title;
