@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import signal
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -153,7 +154,12 @@ def run_demo(
 
 
 def _preload(bot: BotProcess, files: list[Path], say: Callable[[str], None]) -> None:
-    done = bot.cli("ingest", *map(str, files))
+    try:
+        done = bot.cli("ingest", *map(str, files))
+    except subprocess.TimeoutExpired as error:
+        raise DemoError(
+            "Storing the articles took over five minutes; start with --no-samples instead."
+        ) from error
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()[-3:]

@@ -74,8 +74,8 @@ ALICE = Person(2001, "Alice", "admin")
 BOB = Person(2002, "Bob", "member")
 DEMO_CHATS = (
     DemoChat(YOU.user_id, "private", "Private chat", (YOU,)),
-    DemoChat(-100200300, "group", "Newsroom group", (ALICE, BOB)),
-    DemoChat(-100400500, "channel", "Morning Brief channel"),
+    DemoChat(-4002003004, "group", "Newsroom group", (ALICE, BOB)),
+    DemoChat(-1004005006007, "channel", "Morning Brief channel"),
 )
 
 

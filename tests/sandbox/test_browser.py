@@ -24,7 +24,8 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 400.0
 STEP_TIMEOUT_S = 120.0
-ARTICLE = (Path(__file__).with_name("fixtures") / "moscow_metro.txt").read_text()
+FIXTURES = Path(__file__).with_name("fixtures")
+ARTICLE = (FIXTURES / "moscow_metro.txt").read_text()
 
 # What a person sees: every message bubble with its text, footer and buttons.
 READ_CHAT = """
@@ -34,6 +35,7 @@ return [...document.querySelectorAll('.msg')].map(m => ({
   text: (m.querySelector('.text') || {}).innerText || '',
   bold: [...m.querySelectorAll('.text strong')].map(b => b.innerText),
   meta: m.querySelector('.meta').innerText,
+  document: (m.querySelector('.document') || {}).innerText || null,
   buttons: [...m.querySelectorAll('.keyboard button, .keyboard a')].map(b => b.innerText),
 }));
 """
@@ -151,6 +153,15 @@ class Page:
         )
         self.driver.find_element(self.by.XPATH, xpath).click()
 
+    def upload(self, path: Path) -> int:
+        """Choose a file with the paperclip; returns the last message id before."""
+        before = self.last_id()
+        chooser = self.driver.find_element(self.by.ID, "file")
+        self.driver.execute_script("arguments[0].hidden = false;", chooser)  # the OS dialog
+        chooser.send_keys(str(path))
+        self.wait(lambda ms: any(m["mine"] and m["id"] > before for m in ms), f"my {path.name}")
+        return before
+
     def click(self, element_id: str) -> None:
         self.driver.find_element(self.by.ID, element_id).click()
 
@@ -183,6 +194,10 @@ def test_a_person_tries_the_bot_in_the_web_chat(demo, browser, tmp_path):
         "the summary edited into the Stored message",
     )  # fmt: skip
     assert "driverless trains" in summarized["text"].split("\n\n", 1)[1]
+
+    before = page.upload(FIXTURES / "lisbon_trams.txt")
+    assert page.messages()[-1]["document"] == "lisbon_trams.txt"
+    page.bot_message("Stored: Lisbon Brings Back Two Historic Tram Lines", after=before)
 
     before = page.send("/digest russia")
     first = page.bot_message("Digest: russia", after=before)

@@ -87,7 +87,7 @@ function element(entity, covered) {
   return [el, el];
 }
 
-function messageElement(message) {
+function messageElement(message, byId) {
   const box = document.createElement("div");
   box.className = message.mine ? "msg mine" : "msg bot";
   box.dataset.id = message.id;
@@ -98,6 +98,15 @@ function messageElement(message) {
     sender.className = "sender";
     sender.textContent = message.sender;
     bubble.append(sender);
+  }
+  const replied = message.reply_to && byId.get(message.reply_to);
+  if (replied) {
+    const quote = document.createElement("div");
+    quote.className = "reply";
+    const who = document.createElement("b");
+    who.textContent = replied.sender;
+    quote.append(who, replied.text.split("\n")[0] || replied.document || "");
+    bubble.append(quote);
   }
   if (message.document) {
     const doc = document.createElement("div");
@@ -159,12 +168,13 @@ function show(messages) {
   const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   let added = false;
   const seen = new Set();
+  const byId = new Map(messages.map((m) => [m.id, m]));
   for (const message of messages) {
     seen.add(message.id);
     const key = JSON.stringify(message);
     const old = state.shown.get(message.id);
     if (old && old.key === key) continue;
-    const el = messageElement(message);
+    const el = messageElement(message, byId);
     if (old) {
       old.el.replaceWith(el); // an edit: in place
     } else {
