@@ -185,7 +185,7 @@ class WebChat:
             chat.chat_id, upload.filename or "file", data,
             mime_type=upload.content_type or "application/octet-stream",
             caption=caption if isinstance(caption, str) and caption.strip() else None,
-            user_id=person.user_id, chat_type=chat.kind,
+            user_id=person.user_id, chat_type=chat.kind, first_name=person.name, title=chat.title,
         )  # fmt: skip
         return web.json_response({"ok": True})
 

@@ -183,11 +183,14 @@ class FakeBotAPI:
         user_id: int | None = None,
         chat_type: ChatType = "private",
         username: str | None = None,
+        first_name: str = "Tester",
+        title: str | None = None,
     ) -> int:
         """A user sends a file; getFile and the download route serve it. Returns the update_id."""
         return updates.user_message(
             self._state, chat_id, document=(file_name, data, mime_type), caption=caption,
-            user_id=user_id, chat_type=chat_type, username=username,
+            user_id=user_id, chat_type=chat_type, username=username, first_name=first_name,
+            title=title,
         )  # fmt: skip
 
     def press_button(

@@ -198,7 +198,18 @@ async def test_an_uploaded_file_becomes_a_document_the_bot_can_download(fake, cl
     path = bot_calls(fake, "getFile", file_id=document["file_id"])["file_path"]
     assert httpx.get(f"{fake.url}/file/bot{fake.token}/{path}").content == b"Some article text"
     [shown] = (await timeline(client, PRIVATE))["messages"]
-    assert shown["document"] == "note.txt"
+    assert (shown["document"], shown["sender"]) == ("note.txt", "You")
+
+
+async def test_a_file_sent_in_the_group_comes_from_the_chosen_person(fake, client):
+    form = FormData()
+    form.add_field("file", b"text", filename="note.md", content_type="text/markdown")
+    form.add_field("user_id", str(BOB.user_id))
+    assert (await client.post(f"/api/chats/{GROUP}/upload", data=form)).status == 200
+
+    [update] = fake.pending_updates()
+    message = update["message"]
+    assert (message["from"]["first_name"], message["chat"]["title"]) == ("Bob", "Newsroom group")
 
 
 async def test_typing_shows_after_a_chat_action_until_the_bot_answers(fake, client):
