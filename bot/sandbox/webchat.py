@@ -6,7 +6,8 @@ bot's, in message-id order, with the bot's edits applied. Messages are served as
 get them: plain text plus entities (offsets in UTF-16 units, the unit of JavaScript strings), and
 the page builds the formatting from an allow-list of entity types with DOM text nodes, never by
 inserting the bot's HTML. Writing, uploading and pressing buttons become updates of the fake,
-which the bot fetches by long polling like any Telegram update.
+which the bot fetches by long polling like any Telegram update. A POST sent from another web
+site (another Origin) is refused, so a page open in the same browser cannot write in the chats.
 
 Chats: a private chat, a group with an admin and a member (the page picks who writes), and a
 channel whose posts are its admin's. ``POST /api/timewarp`` calls the demo's ``time_warp``
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -108,7 +110,7 @@ class WebChat:
 
     def build(self) -> web.Application:
         app = web.Application(client_max_size=MAX_UPLOAD_BYTES + 1024 * 1024)
-        app.middlewares.append(_bad_input_as_400)
+        app.middlewares.extend([_same_origin_posts, _bad_input_as_400])
         app.router.add_get("/", self.index)
         app.router.add_static("/static/", STATIC_DIR)
         app.router.add_get("/api/chats", self.list_chats)
@@ -299,6 +301,15 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadInput("The request was not a JSON object.")
     return body
+
+
+@web.middleware
+async def _same_origin_posts(request: web.Request, handler) -> web.StreamResponse:
+    """Refuse a POST another web site makes the browser send (its Origin is not this page's)."""
+    origin = request.headers.get("Origin")
+    if request.method == "POST" and origin is not None and urlsplit(origin).netloc != request.host:
+        return web.json_response({"ok": False, "error": "Cross-site request refused."}, status=403)
+    return await handler(request)
 
 
 @web.middleware

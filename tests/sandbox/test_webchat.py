@@ -235,3 +235,17 @@ async def test_the_command_menu_is_what_the_bot_set(fake, client):
     )
     commands = (await (await client.get("/api/commands")).json())["commands"]
     assert commands == [{"command": "digest", "description": "A digest"}]
+
+
+async def test_a_post_from_another_web_site_is_refused(fake, client):
+    page = f"http://{client.server.host}:{client.server.port}"
+    same = await client.post(
+        f"/api/chats/{PRIVATE}/send", json={"text": "hi"}, headers={"Origin": page}
+    )
+    other = await client.post(
+        f"/api/chats/{PRIVATE}/send",
+        json={"text": "hi"},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert (same.status, other.status) == (200, 403)
+    assert len(fake.pending_updates()) == 1
