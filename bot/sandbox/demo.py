@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import signal
+import socket
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
@@ -78,6 +79,19 @@ def check_host(host: str, allow_remote: bool) -> None:
         )
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another program listens on now, before a minute of start-up (DemoError)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise DemoError(
+                f"Cannot listen on {host}:{port} ({error.strerror}); choose another with --port."
+            ) from error
+
+
 def listening_notice(host: str, port: int) -> str:
     """What the demo says at start about where it listens and who can reach it."""
     url = f"http://{host}:{port}"
@@ -125,6 +139,7 @@ def run_demo(
     """Run the demo until interrupted (Ctrl+C or SIGTERM raise KeyboardInterrupt, after the bot
     is stopped and the temporary data removed); DemoError when it cannot start."""
     check_host(host, allow_remote)
+    check_port_free(host, port)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM cleans up like Ctrl+C
     files = sample_files(articles) if preload else []
     with tempfile.TemporaryDirectory(prefix="digestbot-demo-") as tmp, FakeBotAPI(

@@ -3,6 +3,7 @@ subscription due soonest due now, so the bot's ticker pushes it."""
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from bot.cli import app
 from bot.sandbox.demo import (
     DemoError,
     check_host,
+    check_port_free,
     fire_next_push,
     listening_notice,
     sample_files,
@@ -38,6 +40,16 @@ def test_the_command_refuses_a_public_address_before_starting_anything(tmp_path)
     result = CliRunner().invoke(app, ["demo", "--host", "0.0.0.0", "--articles", str(tmp_path)])
     assert result.exit_code == 1
     assert "Refusing to listen on 0.0.0.0" in result.output
+
+
+def test_a_port_in_use_is_refused_before_anything_starts():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(DemoError, match=f"Cannot listen on 127.0.0.1:{port}.*--port"):
+            check_port_free("127.0.0.1", port)
+    check_port_free("127.0.0.1", port)
 
 
 def subscribe(store, chat_id: int, topic: str, next_run_at: datetime):
