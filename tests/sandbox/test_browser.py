@@ -17,12 +17,13 @@ import pytest
 
 from bot.sandbox.process import digestbot_executable
 
-pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+# the demo's start-up alone can take minutes on a busy machine
+pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.timeout(900)]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 400.0
+START_TIMEOUT_S = 400.0  # storing the samples and starting the bot load the model twice
 STEP_TIMEOUT_S = 120.0
 FIXTURES = Path(__file__).with_name("fixtures")
 ARTICLE = (FIXTURES / "moscow_metro.txt").read_text()
