@@ -74,7 +74,7 @@ def main() -> None:
 
 def run(chats: int, *, kill_at: float | None) -> dict[str, float]:
     """One bench run on a fresh database and fake; returns its figures."""
-    from tests.fakebot import FakeBotAPI
+    from bot.sandbox.fakebot import FakeBotAPI
 
     with tempfile.TemporaryDirectory() as data_dir, FakeBotAPI(enforce_limits=True) as fake:
         database_url = f"sqlite:///{data_dir}/bench.sqlite3"

@@ -38,10 +38,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.sandbox.fakebot import FakeBotAPI
 from bot.sandbox.process import BotProcess
 from bot.sandbox.webchat import DEMO_CHATS, WebChat
 from bot.store import Store, open_store
-from tests.fakebot import FakeBotAPI
 
 SAMPLES_DIR = Path(__file__).with_name("samples")
 DEFAULT_PORT = 8080

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.fakebot import FakeBotAPI
+from bot.sandbox.fakebot import FakeBotAPI
 
 START_TIMEOUT_S = 120.0
 

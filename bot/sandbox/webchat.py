@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from tests.fakebot import FakeBotAPI
-from tests.fakebot.html import utf16_len
-from tests.fakebot.validation import MAX_TEXT_UTF16
+from bot.sandbox.fakebot import FakeBotAPI
+from bot.sandbox.fakebot.html import utf16_len
+from bot.sandbox.fakebot.validation import MAX_TEXT_UTF16
 
 STATIC_DIR = Path(__file__).with_name("static")
 TYPING_SHOWN_S = 5.0  # Telegram shows a chat action for 5 s or until the bot's next message

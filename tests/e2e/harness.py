@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.sandbox import process
-from tests.fakebot import FakeBotAPI
+from bot.sandbox.fakebot import FakeBotAPI
 
 FIXTURES = Path(__file__).with_name("fixtures")
 E2E_SETTINGS = {

@@ -12,8 +12,8 @@ import pytest
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.sandbox.fakebot import FakeBotAPI
 from bot.sandbox.webchat import ALICE, BOB, DEMO_CHATS, YOU, WebChat
-from tests.fakebot import FakeBotAPI
 
 PRIVATE, GROUP, CHANNEL = (chat.chat_id for chat in DEMO_CHATS)
 

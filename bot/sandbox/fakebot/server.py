@@ -33,9 +33,9 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from tests.fakebot import updates
-from tests.fakebot.app import FakeBotApp
-from tests.fakebot.records import (
+from bot.sandbox.fakebot import updates
+from bot.sandbox.fakebot.app import FakeBotApp
+from bot.sandbox.fakebot.records import (
     FAULT_KINDS,
     ApiCall,
     ChatType,
@@ -44,7 +44,7 @@ from tests.fakebot.records import (
     RateLimits,
     SentMessage,
 )
-from tests.fakebot.state import BotState
+from bot.sandbox.fakebot.state import BotState
 
 DEFAULT_TOKEN = "123456789:AAF-fake-token-for-digestbot-tests"
 DEFAULT_WAIT_S = 5.0
