@@ -23,7 +23,7 @@ run: install
 
 # The real bot in a local web chat at http://127.0.0.1:8080, against a Telegram stand-in: no token.
 demo: install
-	PYTHONPATH=. HF_HUB_OFFLINE=$${HF_HUB_OFFLINE:-1} $(BIN)/digestbot demo
+	HF_HUB_OFFLINE=$${HF_HUB_OFFLINE:-1} $(BIN)/digestbot demo
 
 test: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
