@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # torch is installed first and pinned: pip would otherwise pull a multi-GB CUDA build.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: run test lint install
+.PHONY: run demo test lint install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ install: $(VENV)/.installed
 
 run: install
 	HF_HUB_OFFLINE=$${HF_HUB_OFFLINE:-1} $(BIN)/digestbot run
+
+# The real bot in a local web chat at http://127.0.0.1:8080, against a Telegram stand-in: no token.
+demo: install
+	HF_HUB_OFFLINE=$${HF_HUB_OFFLINE:-1} $(BIN)/digestbot demo
 
 test: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest

@@ -5,8 +5,8 @@
 N private chats subscribe to "russia"; one article about Russia is ingested with the real
 pipeline (`digestbot ingest`: cleaning, summary and passage vectors by the default model), so
 every subscription has one digest message due. Two runs, each on a fresh database and a fresh
-fake (`tests/fakebot`, `enforce_limits=True`: 30 messages/s overall, 1/s per chat, answering 429
-past that):
+fake (`bot/sandbox/fakebot`, `enforce_limits=True`: 30 messages/s overall, 1/s per chat,
+answering 429 past that):
 
 1. clean: one delivery process pushes everything; prints messages/s between the first and the
    last confirmed message, against the 30/s cap, and the 429s received;
@@ -86,7 +86,7 @@ def main() -> None:
 
 def run(chats: int, *, kill_at: float | None) -> dict[str, float]:
     """One bench run on a fresh database and fake; returns its figures."""
-    from tests.fakebot import FakeBotAPI
+    from bot.sandbox.fakebot import FakeBotAPI
 
     with tempfile.TemporaryDirectory() as data_dir, FakeBotAPI(enforce_limits=True) as fake:
         database_url = f"sqlite:///{data_dir}/bench.sqlite3"

@@ -215,6 +215,39 @@ def worker(
 
 
 @app.command()
+def demo(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the web chat.")] = 8080,
+    articles: Annotated[
+        Path | None,
+        typer.Option(help="Pre-load the articles of this folder instead of the samples."),
+    ] = None,
+    samples: Annotated[
+        bool, typer.Option(help="Pre-load articles, so /digest answers at once.")
+    ] = True,
+    host: Annotated[
+        str, typer.Option(help="Address of the web chat (loopback unless --allow-remote).")
+    ] = "127.0.0.1",
+    allow_remote: Annotated[
+        bool, typer.Option("--allow-remote", help="Allow a non-loopback --host.")
+    ] = False,
+) -> None:
+    """Try the bot without a token: the real bot against a local Telegram stand-in, in a web
+    chat at http://127.0.0.1:8080 (private chat, group, channel; buttons; time warp)."""
+    from bot.sandbox.demo import DemoError, run_demo
+
+    try:
+        run_demo(
+            host=host, port=port, articles=articles, preload=samples,
+            allow_remote=allow_remote, say=typer.echo,
+        )  # fmt: skip
+    except DemoError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        typer.echo("Demo stopped.")
+
+
+@app.command()
 def config() -> None:
     """Show the effective settings (secrets masked), the absolute database location, and where
     each setting not left at its default came from (environment, .env or TOML file)."""

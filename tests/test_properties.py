@@ -29,6 +29,7 @@ from bot.formatting import (
 )
 from bot.handlers.chats import resolve_timezone
 from bot.handlers.subscriptions import split_topic_and_schedule
+from bot.sandbox.fakebot.html import parse_html
 from bot.schedule import (
     MAX_EVERY,
     Schedule,
@@ -38,7 +39,6 @@ from bot.schedule import (
     parse_schedule,
 )
 from summarizer.topic_query import parse_topic_query
-from tests.fakebot.html import parse_html
 
 settings.register_profile(
     "digestbot", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakebot import FakeBotAPI
+from bot.sandbox.fakebot import FakeBotAPI
 from tests.pageserver import PageServer
 
 

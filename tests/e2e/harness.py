@@ -1,107 +1,29 @@
-"""Running the real `digestbot` process against the fake Bot API, as a user would start it.
-
-Only the environment differs from production: the API base URLs point at the fake, the data
-directory is the test's, and the schedule and ticks are short so a push happens within seconds.
-"""
+"""The end-to-end tests' bot process: `digestbot run` against the fake Bot API (see
+bot.sandbox.process), with short schedules and ticks so a push happens within seconds."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.fakebot import FakeBotAPI
+from bot.sandbox import process
+from bot.sandbox.fakebot import FakeBotAPI
 
 FIXTURES = Path(__file__).with_name("fixtures")
-START_TIMEOUT_S = 60.0
+E2E_SETTINGS = {
+    "poll_timeout_s": "1",
+    "scheduler_tick_s": "1",
+    "arrival_settle_s": "1",  # pushes wait 1 s for a new article, not 10
+    "min_schedule_interval_s": "1",  # subscriptions every few seconds
+}
 
 
-def digestbot_executable() -> str:
-    """The `digestbot` console script of the interpreter running the tests."""
-    return str(Path(sys.executable).with_name("digestbot"))
-
-
-def bot_environment(fake: FakeBotAPI, data_dir: Path, **settings: str) -> dict[str, str]:
-    """Environment of a bot process talking to `fake` and keeping its data in `data_dir`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGESTBOT_")}
-    env.update(
-        TELEGRAM_BOT_TOKEN=fake.token,
-        HF_HUB_OFFLINE="1",
-        DIGESTBOT_CONFIG=str(data_dir / "absent.toml"),
-        DIGESTBOT_TELEGRAM_API_URL=f"{fake.url}/bot",
-        DIGESTBOT_TELEGRAM_FILE_URL=f"{fake.url}/file/bot",
-        DIGESTBOT_DATA_DIR=str(data_dir),
-        DIGESTBOT_POLL_TIMEOUT_S="1",
-        DIGESTBOT_SCHEDULER_TICK_S="1",
-        DIGESTBOT_ARRIVAL_SETTLE_S="1",  # pushes wait 1 s for a new article, not 10
-        DIGESTBOT_MIN_SCHEDULE_INTERVAL_S="1",  # subscriptions every few seconds
-    )
-    env.update({f"DIGESTBOT_{key.upper()}": value for key, value in settings.items()})
-    return env
-
-
-class BotProcess:
-    """`digestbot run` in a subprocess; its log goes to `log_path`."""
+class BotProcess(process.BotProcess):
+    """`digestbot run` for a test; its log is printed when it stops (pytest shows it for a
+    failed test)."""
 
     def __init__(self, fake: FakeBotAPI, data_dir: Path, **settings: str) -> None:
-        self.fake = fake
-        self.env = bot_environment(fake, data_dir, **settings)
-        self.log_path = data_dir / "bot.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> BotProcess:
-        """Start the bot and wait until it has set its command menu (post_init ran)."""
-        calls_before = len(self.fake.calls("setMyCommands"))
-        with self.log_path.open("a") as log:
-            self.process = subprocess.Popen(
-                [digestbot_executable(), "run"],
-                env=self.env,
-                cwd=self.env["DIGESTBOT_DATA_DIR"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.fake.wait_for(
-            lambda: (
-                len(self.fake.calls("setMyCommands")) > calls_before
-                or self.process.poll() is not None
-            ),
-            timeout=START_TIMEOUT_S,
-            what="the bot to start",
-        )
-        assert self.process.poll() is None, f"bot exited at start-up:\n{self.log()}"
-        return self
-
-    def __enter__(self) -> BotProcess:
-        return self.start()
+        super().__init__(fake, data_dir, **(E2E_SETTINGS | settings))
 
     def __exit__(self, *exc_info: object) -> None:
-        """Stop the bot and print its log, which pytest shows for a failed test."""
-        self.stop()
+        super().__exit__(*exc_info)
         print(self.log())
-
-    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
-        """Stop the bot (SIGTERM: graceful; SIGKILL: a crash) and wait for it."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess:
-        """Run another `digestbot` command with the bot's settings (same database)."""
-        return subprocess.run(
-            [digestbot_executable(), *args],
-            env=self.env,
-            cwd=self.env["DIGESTBOT_DATA_DIR"],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-
-    def log(self) -> str:
-        """What the bot has logged so far."""
-        return self.log_path.read_text() if self.log_path.exists() else ""

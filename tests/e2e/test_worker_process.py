@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.sandbox.fakebot import FakeBotAPI
 from tests.e2e.harness import FIXTURES, BotProcess
-from tests.fakebot import FakeBotAPI
 
 pytestmark = pytest.mark.e2e
 

@@ -16,10 +16,10 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.sandbox.fakebot import FakeBotAPI, SentMessage
 from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
-from tests.fakebot import FakeBotAPI, SentMessage
 from tests.fakes import FakeSummarizer
 
 

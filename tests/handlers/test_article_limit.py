@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.fakebot import FakeBotAPI
+from bot.sandbox.fakebot import FakeBotAPI
 from tests.handlers.live import live_bot
 
 CHAT = 901

@@ -11,8 +11,8 @@ import pytest
 from bot.buttons import parse_callback
 from bot.delivery import deliver_due
 from bot.domain import ArticleDraft
+from bot.sandbox.fakebot import FakeBotAPI
 from bot.worker import process_batch
-from tests.fakebot import FakeBotAPI
 from tests.handlers.live import LiveBot, live_bot
 
 CHANNEL = -100555

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from tests.fakebot import FakeBotAPI
+from bot.sandbox.fakebot import FakeBotAPI
 from tests.handlers.live import live_bot
 from tests.pageserver import PageServer
 

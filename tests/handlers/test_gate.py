@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from bot.buttons import digest_markup
-from tests.fakebot import FakeBotAPI
+from bot.sandbox.fakebot import FakeBotAPI
 from tests.handlers.live import live_bot
 
 ADMIN = 801

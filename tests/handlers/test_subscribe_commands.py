@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakebot import FakeBotAPI
+from bot.sandbox.fakebot import FakeBotAPI
 from tests.handlers.live import live_bot
 
 CHAT = 701

@@ -17,8 +17,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from tests.fakebot.html import utf16_len
-from tests.fakebot.records import (
+from bot.sandbox.fakebot.html import utf16_len
+from bot.sandbox.fakebot.records import (
     ApiCall,
     ApiError,
     MessageVersion,
@@ -27,7 +27,7 @@ from tests.fakebot.records import (
     StoredFile,
     UploadedFile,
 )
-from tests.fakebot.validation import (
+from bot.sandbox.fakebot.validation import (
     MAX_CAPTION_UTF16,
     FloodControl,
     checked_commands,

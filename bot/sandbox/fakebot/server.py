@@ -34,9 +34,9 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from tests.fakebot import updates
-from tests.fakebot.app import FakeBotApp
-from tests.fakebot.records import (
+from bot.sandbox.fakebot import updates
+from bot.sandbox.fakebot.app import FakeBotApp
+from bot.sandbox.fakebot.records import (
     FAULT_KINDS,
     ApiCall,
     ChatType,
@@ -45,7 +45,7 @@ from tests.fakebot.records import (
     RateLimits,
     SentMessage,
 )
-from tests.fakebot.state import BotState
+from bot.sandbox.fakebot.state import BotState
 
 DEFAULT_TOKEN = "123456789:AAF-fake-token-for-digestbot-tests"
 DEFAULT_WAIT_S = 5.0
@@ -184,11 +184,14 @@ class FakeBotAPI:
         user_id: int | None = None,
         chat_type: ChatType = "private",
         username: str | None = None,
+        first_name: str = "Tester",
+        title: str | None = None,
     ) -> int:
         """A user sends a file; getFile and the download route serve it. Returns the update_id."""
         return updates.user_message(
             self._state, chat_id, document=(file_name, data, mime_type), caption=caption,
-            user_id=user_id, chat_type=chat_type, username=username,
+            user_id=user_id, chat_type=chat_type, username=username, first_name=first_name,
+            title=title,
         )  # fmt: skip
 
     def press_button(
@@ -269,6 +272,13 @@ class FakeBotAPI:
         with self._state.lock:
             query_id = self._state.callback_queries[update_id]
             return copy.deepcopy(self._state.callback_answers[query_id])
+
+    def user_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """Copies of the messages users sent in a chat (channel posts too), as the bot gets them,
+        oldest first; those the bot deleted are gone."""
+        with self._state.lock:
+            found = [m for (chat, _), m in self._state.incoming.items() if chat == chat_id]
+            return copy.deepcopy(sorted(found, key=lambda m: m["message_id"]))
 
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by the bot (getUpdates offset)."""

@@ -14,8 +14,8 @@ import time
 from collections import defaultdict, deque
 from typing import Any
 
-from tests.fakebot.html import EntityParseError, parse_html, utf16_len
-from tests.fakebot.records import ApiError, RateLimits
+from bot.sandbox.fakebot.html import EntityParseError, parse_html, utf16_len
+from bot.sandbox.fakebot.records import ApiError, RateLimits
 
 MAX_TEXT_UTF16 = 4096
 MAX_CAPTION_UTF16 = 1024

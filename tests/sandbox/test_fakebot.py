@@ -15,8 +15,8 @@ from telegram import Update
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes, filters
 
-from tests.fakebot import FakeBotAPI
-from tests.fakebot.html import EntityParseError, parse_html
+from bot.sandbox.fakebot import FakeBotAPI
+from bot.sandbox.fakebot.html import EntityParseError, parse_html
 
 CHAT = 42
 

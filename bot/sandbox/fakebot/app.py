@@ -15,9 +15,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakebot.methods import METHODS
-from tests.fakebot.records import ApiCall, ApiError, Fault, UploadedFile
-from tests.fakebot.state import BotState
+from bot.sandbox.fakebot.methods import METHODS
+from bot.sandbox.fakebot.records import ApiCall, ApiError, Fault, UploadedFile
+from bot.sandbox.fakebot.state import BotState
 
 MAX_POLL_TIMEOUT_S = 50.0
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024

@@ -11,8 +11,8 @@ import re
 import time
 from typing import Any
 
-from tests.fakebot.html import utf16_len
-from tests.fakebot.state import BotState
+from bot.sandbox.fakebot.html import utf16_len
+from bot.sandbox.fakebot.state import BotState
 
 DEFAULT_GROUP_USER_ID = 4242
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")

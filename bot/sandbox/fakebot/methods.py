@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.fakebot.records import ApiError
-from tests.fakebot.state import BotState
+from bot.sandbox.fakebot.records import ApiError
+from bot.sandbox.fakebot.state import BotState
 
 _CHAT_ACTIONS = frozenset(
     {
