@@ -5,9 +5,6 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from bot.sandbox.fakebot import FakeBotAPI
 from tests.handlers.live import live_bot
 
 CHAT = 901
@@ -31,12 +28,6 @@ def issue(count: int) -> bytes:
         author = f"{FIRST_NAMES[number % 10]} {LAST_NAMES[number // 10 % 3]}"
         articles.append(f"**Story {number} of the issue**\n\n*by {author}*\n\n{body}\n")
     return "\n".join(articles).encode()
-
-
-@pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
 
 
 async def test_a_file_of_30_articles_stores_only_as_many_as_the_hourly_limit_allows(

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.buttons import parse_callback
 from bot.delivery import deliver_due
 from bot.domain import ArticleDraft
-from bot.sandbox.fakebot import FakeBotAPI
 from bot.worker import process_batch
-from tests.handlers.live import LiveBot, live_bot
+from tests.handlers.live import LiveBot
 
 CHANNEL = -100555
 READER = 5001
@@ -22,18 +19,6 @@ RUSSIA = (
     "Russia expanded its gas exports to Asia this year. Russian officials in Moscow said the "
     "Kremlin wants Russia to sell more gas to China. Russia signed new contracts with buyers. "
 ) * 3
-
-
-@pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def live(fake, sqlite_store, fake_matcher):
-    async with live_bot(fake, sqlite_store, fake_matcher) as running:
-        yield running
 
 
 async def push_digest(live: LiveBot, chat_id: int, chat_type: str) -> None:

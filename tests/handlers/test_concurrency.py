@@ -7,19 +7,12 @@ import logging
 
 import pytest
 
-from bot.sandbox.fakebot import FakeBotAPI
 from tests.handlers.live import live_bot
 from tests.pageserver import PageServer
 
 SLOW_CHAT = 601
 OTHER_CHAT = 602
 FETCH_TIMEOUT_S = 3.0
-
-
-@pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
 
 
 @pytest.fixture

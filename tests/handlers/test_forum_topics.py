@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
-from bot.sandbox.fakebot import FakeBotAPI
 from tests.handlers.live import live_bot
 
 FORUM = -100900
 THREAD = 17
-
-
-@pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
 
 
 async def test_a_digest_asked_in_a_forum_topic_is_answered_in_that_topic(

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-
 from bot.buttons import digest_markup
-from bot.sandbox.fakebot import FakeBotAPI
 from tests.handlers.live import live_bot
 
 ADMIN = 801
@@ -18,12 +15,6 @@ ARTICLE = (
     "officials in Moscow said the Kremlin wants Russia to sell more gas to China and India. "
     "Russia signed new contracts with buyers across the region, the ministry said."
 )
-
-
-@pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
 
 
 async def test_with_admins_set_an_unlisted_channel_adds_nothing_and_cannot_subscribe(

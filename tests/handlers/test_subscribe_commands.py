@@ -5,22 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.fakebot import FakeBotAPI
 from tests.handlers.live import live_bot
 
 CHAT = 701
-
-
-@pytest.fixture
-def fake():
-    with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def live(fake, sqlite_store, fake_matcher):
-    async with live_bot(fake, sqlite_store, fake_matcher) as running:
-        yield running
 
 
 async def ask(live, text: str, chat_id: int = CHAT) -> str:
