@@ -64,7 +64,7 @@ from bot.store.models import (  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
 from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
-from summarizer.topic_eval import candidates_of, load_labelled  # noqa: E402
+from summarizer.topic_eval import LabelledCorpus, candidates_of, read_articles  # noqa: E402
 from summarizer.topics import TopicMatcher  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "topics"
@@ -87,10 +87,11 @@ def build_store(directory: Path, url: str, count: int, now: datetime) -> None:
     statement: 100,000 articles in a few minutes, most of it SQLite's full-text index)."""
     encoder = SentenceEncoder()
     matcher, summarizer = TopicMatcher(encoder), ExtractiveSummarizer(encoder)
-    originals = load_labelled(directory)
-    vectors = [c.passage_vectors for c in candidates_of(matcher, originals)]
-    summaries = summarizer.summarize_many([original.body for original in originals])
-    sentences = [split_sentences(original.body) for original in originals]
+    originals = read_articles(directory)
+    corpus = LabelledCorpus(directory.name, originals, [])
+    vectors = [c.passage_vectors for c in candidates_of(matcher, corpus)]
+    summaries = summarizer.summarize_many([body for _, _, body in originals])
+    sentences = [split_sentences(body) for _, _, body in originals]
     store = open_store(url)
     rng = random.Random(4)
     noise = np.random.default_rng(4)
@@ -101,15 +102,15 @@ def build_store(directory: Path, url: str, count: int, now: datetime) -> None:
             rows[SummaryRow] = []
             for serial in range(first, min(first + BULK_ROWS, count)):
                 pick = serial % len(originals)
-                original, shuffled = originals[pick], list(sentences[pick])
+                (name, headline, _), shuffled = originals[pick], list(sentences[pick])
                 rng.shuffle(shuffled)
                 received = now - timedelta(minutes=rng.randrange(6 * 24 * 60))
-                article_id, source = serial + 1, f"synthetic/{original.name}/{serial}"
+                article_id, source = serial + 1, f"synthetic/{name}/{serial}"
                 rows[ArticleRow].append(
                     {
                         "id": article_id,
                         "fingerprint": f"bench-{serial}",
-                        "title": f"{original.headline} ({serial})",
+                        "title": f"{headline} ({serial})",
                         "text": " ".join(shuffled),
                         "source": source,
                         "received_at": received,
@@ -167,8 +168,8 @@ def answer(services: Services, topic: str) -> int:
 
 def arrive(services: Services, directory: Path) -> str:
     """Store one more article as the bot does (its vectors by the in-process worker); its title."""
-    original = load_labelled(directory)[0]
-    draft = ArticleDraft(title=f"{original.headline} (new)", text=original.body, source="new")
+    _, headline, body = read_articles(directory)[0]
+    draft = ArticleDraft(title=f"{headline} (new)", text=body, source="new")
     article, _ = services.store.add_article(
         draft, fingerprint="bench-new", received_at=datetime.now(UTC)
     )

@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from summarizer.encoder import SentenceEncoder  # noqa: E402
-from summarizer.topic_eval import candidates_of, load_labelled  # noqa: E402
+from summarizer.topic_eval import LabelledCorpus, candidates_of, read_articles  # noqa: E402
 from summarizer.topics import NEWS_CATEGORIES, TopicMatcher  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "topics"
@@ -38,9 +38,8 @@ NOISE = 0.05
 
 def article_matrix(matcher: TopicMatcher, count: int) -> np.ndarray:
     """`count` unit article vectors: the fixtures' passage means plus noise, one row each."""
-    means = np.stack(
-        [c.passage_vectors.mean(0) for c in candidates_of(matcher, load_labelled(FIXTURES))]
-    )
+    fixtures = LabelledCorpus("fixtures", read_articles(FIXTURES), [])
+    means = np.stack([c.passage_vectors.mean(0) for c in candidates_of(matcher, fixtures)])
     rng = np.random.default_rng(4)
     rows = means[np.arange(count) % len(means)] + NOISE * rng.standard_normal(
         (count, means.shape[1])

@@ -84,6 +84,17 @@ def load_corpus(label_file: Path, shared: Path, repo: Path) -> LabelledCorpus | 
     directory = repo / folder if folder.startswith("tests/") else shared / folder
     if not directory.is_dir():
         return None
+    articles = read_articles(directory)
+    topics = [
+        LabelledTopic(name, t["kind"], frozenset(t["about"]), frozenset(t.get("passing", ())))
+        for name, t in labels["topics"].items()
+    ]
+    return LabelledCorpus(labels["corpus"], articles, topics)
+
+
+def read_articles(directory: Path) -> list[tuple[str, str, str]]:
+    """(name, headline, body) of every `<name>_<n>.txt` in `directory`, sorted by name: line 1
+    is the headline; UTF-8, else Latin-1."""
     articles = []
     for path in sorted(directory.glob("*_*.txt")):
         raw = path.read_bytes()
@@ -93,11 +104,7 @@ def load_corpus(label_file: Path, shared: Path, repo: Path) -> LabelledCorpus | 
             text = raw.decode("latin-1")
         headline, _, body = text.partition("\n")
         articles.append((path.stem, headline.strip(), body.strip()))
-    topics = [
-        LabelledTopic(name, t["kind"], frozenset(t["about"]), frozenset(t.get("passing", ())))
-        for name, t in labels["topics"].items()
-    ]
-    return LabelledCorpus(labels["corpus"], articles, topics)
+    return articles
 
 
 def candidates_of(matcher: TopicMatcher, corpus: LabelledCorpus) -> list[TopicCandidate]:
