@@ -150,9 +150,9 @@ async def deliver(database_url: str, api_url: str) -> None:
     """The delivery process: every due digest, through PTB's rate limiter, then exit."""
     from telegram.ext import ExtBot
 
-    from bot.delivery import PushLease, deliver_due, rate_limiter
-    from bot.services import build_services, configure_logging
-    from bot.settings import Settings
+    from bot.config import Settings
+    from bot.telegram.delivery import PushLease, deliver_due, rate_limiter
+    from bot.wiring import build_services, configure_logging
 
     settings = Settings(database_url=database_url)
     configure_logging(settings)

@@ -11,7 +11,7 @@ summarized by the real models; each copy stores its original's passage vectors p
 noise (embedding 10,000 articles would take a quarter of an hour and measure the encoder, not
 the digest) and its original's summary. The store is written in bulk by a separate process, so
 the memory printed is the bot's alone. Then a bot starts on that database as `digestbot run`
-would (new store, models, empty memory) and runs its warm-up (`bot.digest.warm_up`, timed
+would (new store, models, empty memory) and runs its warm-up (`bot.app.digests.warm_up`, timed
 apart: the bot answers commands meanwhile), and each topic is asked `--runs` times the way
 /digest answers it: the chat's time zone, `recent_digest` (select, match, rank, summaries, the
 overview), the first page, rendered. Prints p50/p95/max of all calls (each topic's first call,
@@ -41,7 +41,7 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.digest import (  # noqa: E402
+from bot.app.digests import (  # noqa: E402
     ensure_vectors,
     paginate,
     recent_digest,
@@ -49,11 +49,9 @@ from bot.digest import (  # noqa: E402
     subject_counts_in_period,
     warm_up,
 )
-from bot.domain import ArticleDraft  # noqa: E402
-from bot.formatting import render_digest  # noqa: E402
-from bot.handlers.topics import TOPICS_SHOWN  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.core.domain import ArticleDraft  # noqa: E402
+from bot.render.formatting import render_digest  # noqa: E402
 from bot.store import open_store  # noqa: E402
 from bot.store.models import (  # noqa: E402
     ArticleRow,
@@ -61,6 +59,8 @@ from bot.store.models import (  # noqa: E402
     ArticleVectorsRow,
     SummaryRow,
 )
+from bot.telegram.handlers.topics import TOPICS_SHOWN  # noqa: E402
+from bot.wiring import Services  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
 from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402

@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.articles import ingest_text, ingest_url  # noqa: E402
+from bot.app.intake import ingest_text, ingest_url  # noqa: E402
 from bot.ingest.fetch import FetchLimits  # noqa: E402
 from bot.store import open_store  # noqa: E402
 

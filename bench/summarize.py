@@ -70,7 +70,7 @@ from summarizer.topics import article_passages  # noqa: E402
 SHARED = REPO.parent / "shared"
 DEFAULT_DIRS = (SHARED / "news-summaries", SHARED / "news-summaries-bbc", SHARED / "seeds")
 BASELINE = "naive summary"  # extractive, one article at a time, one encoder call per sentence
-WORKER = "worker"  # one encoder pass per batch for summary and topic vectors, as bot/worker.py
+WORKER = "worker"  # one encoder pass per batch for summary and topic vectors (bot/app/summaries)
 NAIVE_WORKER = "naive worker"  # the naive summary plus passage vectors encoded one by one
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 PREVIEW_CHARS = 300  # a summary is cut to this when more than FULL_SUMMARIES_UP_TO articles

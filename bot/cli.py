@@ -10,8 +10,7 @@ import typer
 from tqdm import tqdm
 from typer.core import TyperGroup
 
-from bot.articles import StoredOutcome, ingest_file
-from bot.digest import (
+from bot.app.digests import (
     advise_on_empty_digest,
     normalize_topic,
     paginate,
@@ -19,13 +18,14 @@ from bot.digest import (
     recent_period,
     subject_counts_in_period,
 )
-from bot.domain import DigestPage
+from bot.app.intake import StoredOutcome, ingest_file
+from bot.app.summaries import drain, run_worker
+from bot.config import ConfigError, load_settings, setting_origins
+from bot.core.domain import DigestPage
 from bot.ingest import IngestError
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
-from bot.services import Services, build_services, configure_logging
-from bot.settings import ConfigError, load_settings, setting_origins
 from bot.store import DatabaseUnavailable
-from bot.worker import drain, run_worker
+from bot.wiring import Services, build_services, configure_logging
 from summarizer.errors import ModelLoadError
 
 SETUP_ERROR_EXIT_CODE = 2  # as for a wrong command line: fix the set-up and run it again
@@ -62,7 +62,7 @@ def run() -> None:
     worker_in_process = false (then run `digestbot worker` too)."""
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.app import run as run_bot
+    from bot.telegram.application import run as run_bot
 
     services = _services()
     try:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.articles import ingest_text
+from bot.app.intake import ingest_text
 from bot.ingest.nearduplicates import estimated_jaccard, same_story, story_signature
-from bot.replies import article_stored
+from bot.render.replies import article_stored
 
 FIXTURES = Path(__file__).with_name("fixtures")
 WIRE = (FIXTURES / "port_strike_wire.txt").read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.buttons import (
+from bot.telegram.keyboards import (
     MAX_CALLBACK_BYTES,
     ButtonPress,
     digest_markup,

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery import deliver_due
-from bot.domain import ArticleDraft
-from bot.services import Services
-from bot.settings import Settings
+from bot.app.summaries import process_batch
+from bot.config import Settings
+from bot.core.domain import ArticleDraft
 from bot.store import open_store
-from bot.worker import process_batch
+from bot.telegram.delivery import deliver_due
+from bot.wiring import Services
 from summarizer.text import split_sentences
 
 START = datetime(2024, 11, 4, 9, 0, tzinfo=UTC)  # a Monday
@@ -343,16 +343,16 @@ async def test_pushed_summaries_are_shortened_and_each_message_has_its_buttons(s
 async def test_subscriptions_due_together_on_one_topic_share_one_composed_digest(
     services, monkeypatch
 ):
-    import bot.delivery
+    import bot.telegram.delivery
 
     composed = []
-    real_compose = bot.delivery.compose_digest
+    real_compose = bot.telegram.delivery.compose_digest
 
     def counting_compose(*args, **kwargs):
         composed.append(args[3])
         return real_compose(*args, **kwargs)
 
-    monkeypatch.setattr(bot.delivery, "compose_digest", counting_compose)
+    monkeypatch.setattr(bot.telegram.delivery, "compose_digest", counting_compose)
     for chat_id in (7, 8, 9):
         subscribe(services, chat_id=chat_id)
     subscribe(services, chat_id=7, topic="soybean")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sqlalchemy import event
 
-from bot.digest import (
+from bot.app.digests import (
     DigestRequest,
     _period_candidates,
     advise_on_empty_digest,
@@ -27,11 +27,11 @@ from bot.digest import (
     topics_with_articles,
     warm_up,
 )
-from bot.domain import ArticleDraft, Digest, DigestItem, StoredArticle
-from bot.services import Services
-from bot.settings import Settings
+from bot.config import Settings
+from bot.core.domain import ArticleDraft, Digest, DigestItem, StoredArticle
 from bot.store import open_store
 from bot.store.repository import Store
+from bot.wiring import Services
 from summarizer.aboutness import read_article
 from summarizer.text import split_sentences
 from tests.fakes import FakeSummarizer
@@ -390,7 +390,7 @@ def test_a_failed_overview_leaves_the_digest_without_one(sqlite_store, fake_matc
 def test_the_overview_reads_the_summaries_of_the_most_relevant_articles_only(
     sqlite_store, fake_matcher, monkeypatch
 ):
-    monkeypatch.setattr("bot.digest.OVERVIEW_ARTICLES", 2)
+    monkeypatch.setattr("bot.app.digests.OVERVIEW_ARTICLES", 2)
     add_summarized(sqlite_store, "gas", RUSSIA, "Russia sells gas.")
     add_summarized(sqlite_store, "oil", RUSSIA + " Oil too.", "Russia sells oil.")
     add_summarized(sqlite_store, "coal", RUSSIA + " Coal too.", "Russia sells coal.")

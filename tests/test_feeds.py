@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text as sql_text
 
-import bot.feeds
-from bot.feeds import FAILURES_TO_REPORT, follow_feed, poll_due_feeds, poll_feed
+import bot.app.feeds
+from bot.app.feeds import FAILURES_TO_REPORT, follow_feed, poll_due_feeds, poll_feed
+from bot.config import Settings
 from bot.ingest.feeds import NotAFeedError, parse_feed
 from bot.ingest.fetch import FetchLimits
-from bot.settings import Settings
 from tests.pageserver import MIB, PageServer
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -238,14 +238,14 @@ def test_a_feed_failing_unexpectedly_is_backed_off_and_the_others_are_polled(
 ):
     broken = follow("/broken.xml", rss(item(*STRIKE, guid="s1")))
     normal = follow("/normal.xml", rss(item(*BORDER, guid="b1")))
-    real_entry_drafts = bot.feeds.entry_drafts
+    real_entry_drafts = bot.app.feeds.entry_drafts
 
     def entry_drafts(entry, feed, **kwargs):
         if feed.id == broken.id:
             raise RuntimeError("a bug in one feed's entry")
         return real_entry_drafts(entry, feed, **kwargs)
 
-    monkeypatch.setattr(bot.feeds, "entry_drafts", entry_drafts)
+    monkeypatch.setattr(bot.app.feeds, "entry_drafts", entry_drafts)
 
     results = poll_due_feeds(store, feeds_settings(), NOW)
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from telegram.error import RetryAfter
 
-from bot.flood import FloodLimiter, retry_after_s
+from bot.telegram.flood import FloodLimiter, retry_after_s
 
 
 class FloodedApi:

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import paginate
-from bot.domain import Digest, DigestItem, StoredArticle
-from bot.formatting import (
+from bot.app.digests import paginate
+from bot.core.domain import Digest, DigestItem, StoredArticle
+from bot.render.formatting import (
     TELEGRAM_MAX_CHARS,
     render_digest,
     split_for_telegram,

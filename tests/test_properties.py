@@ -11,32 +11,32 @@ from zoneinfo import ZoneInfo, available_timezones
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.buttons import (
-    MAX_CALLBACK_BYTES,
-    ButtonPress,
-    article_markup,
-    digest_markup,
-    next_page_markup,
-    parse_callback,
-)
-from bot.digest import MAX_PERIOD_DAYS, normalize_topic
-from bot.formatting import (
-    ALERT_MAX_CHARS,
-    shorten,
-    split_for_telegram,
-    telegram_html_length,
-    telegram_length,
-)
-from bot.handlers.chats import resolve_timezone
-from bot.handlers.subscriptions import split_topic_and_schedule
-from bot.sandbox.fakebot.html import parse_html
-from bot.schedule import (
+from bot.app.digests import MAX_PERIOD_DAYS, normalize_topic
+from bot.core.schedule import (
     MAX_EVERY,
     Schedule,
     canonical_spec,
     format_schedule,
     next_run,
     parse_schedule,
+)
+from bot.render.formatting import (
+    ALERT_MAX_CHARS,
+    shorten,
+    split_for_telegram,
+    telegram_html_length,
+    telegram_length,
+)
+from bot.sandbox.fakebot.html import parse_html
+from bot.telegram.handlers.chats import resolve_timezone
+from bot.telegram.handlers.subscriptions import split_topic_and_schedule
+from bot.telegram.keyboards import (
+    MAX_CALLBACK_BYTES,
+    ButtonPress,
+    article_markup,
+    digest_markup,
+    next_page_markup,
+    parse_callback,
 )
 from summarizer.topic_query import parse_topic_query
 

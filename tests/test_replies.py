@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.digest import EmptyDigestAdvice
-from bot.replies import empty_digest, topics_overview
+from bot.app.digests import EmptyDigestAdvice
+from bot.render.replies import empty_digest, topics_overview
 
 
 def test_topics_overview_lists_each_subject_with_its_count_escaped():

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import Schedule, canonical_spec, format_schedule, next_run, parse_schedule
+from bot.core.schedule import Schedule, canonical_spec, format_schedule, next_run, parse_schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -9,7 +9,7 @@ import os
 import pytest
 from pydantic import ValidationError
 
-from bot.settings import ConfigError, Settings, load_settings, setting_origins
+from bot.config import ConfigError, Settings, load_settings, setting_origins
 
 
 @pytest.fixture(autouse=True)

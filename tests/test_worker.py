@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from bot.domain import ArticleDraft
-from bot.worker import StoreWatcher, SummaryWorker, process_batch, run_worker
+from bot.app.summaries import StoreWatcher, SummaryWorker, process_batch, run_worker
+from bot.core.domain import ArticleDraft
 from summarizer.errors import ModelLoadError
 from summarizer.extractive import ExtractiveSummarizer
 from summarizer.text import split_sentences
@@ -127,7 +127,7 @@ async def test_model_that_cannot_load_is_reported_to_waiters(sqlite_store, fake_
 
 @pytest.fixture(autouse=True)
 def _quick_load_retry(monkeypatch):
-    monkeypatch.setattr("bot.worker.LOAD_RETRY_S", 0.05)
+    monkeypatch.setattr("bot.app.summaries.LOAD_RETRY_S", 0.05)
 
 
 class Stop(Exception):

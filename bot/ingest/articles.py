@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import ArticleDraft
+from bot.core.domain import ArticleDraft
 from bot.ingest.errors import EmptyTextError, NotAnArticleError, TextTooLongError
 from bot.ingest.footnotes import remove_markers, remove_notes
 from bot.ingest.junk import remove_author_bio, remove_furniture

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 import trafilatura
 
-from bot.domain import ArticleDraft
+from bot.core.domain import ArticleDraft
 from bot.ingest.articles import KnownMetadata, build_drafts
 from bot.ingest.decode import decode_text
 from bot.ingest.errors import (

@@ -57,7 +57,7 @@ from bot.ingest.errors import (
 )
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from bot.config import Settings
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

@@ -7,7 +7,7 @@ source is the page's final URL (after redirects).
 
 from __future__ import annotations
 
-from bot.domain import ArticleDraft
+from bot.core.domain import ArticleDraft
 from bot.ingest.articles import parse_text
 from bot.ingest.decode import decode_text
 from bot.ingest.documents import looks_like_html, parse_html

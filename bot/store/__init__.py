@@ -1,4 +1,4 @@
-"""Storage: the only package that imports SQLAlchemy; hands out plain values from bot.domain."""
+"""Storage: the only package that imports SQLAlchemy; hands out bot.core.domain values."""
 
 from bot.store.db import (
     DatabaseBusy,

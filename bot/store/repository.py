@@ -1,6 +1,6 @@
 """All queries of digestbot: articles, summaries, passage vectors, chats, subscriptions, deliveries.
 
-Every public method runs in its own short transaction and returns plain values from bot.domain.
+Every public method runs in its own short transaction and returns plain values from bot.core.domain.
 A connection that fails (database restarting, file locked too long) is retried a few times
 with backoff before `DatabaseUnavailable` is raised; nothing is half-written, because each
 method is one transaction.
@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import (
+from bot.core.domain import (
     ArticleDraft,
     Delivery,
     Feed,

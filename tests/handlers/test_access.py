@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from telegram import Chat, Message, Update, User
 
-from bot.handlers.access import article_refusal, chat_allowed, feed_refusal
-from bot.settings import Settings
+from bot.config import Settings
+from bot.telegram.handlers.access import article_refusal, chat_allowed, feed_refusal
 
 WHEN = datetime(2024, 11, 4, tzinfo=UTC)
 

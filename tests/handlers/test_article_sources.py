@@ -14,7 +14,7 @@ from telegram import (
     User,
 )
 
-from bot.handlers.articles import link_to_fetch, source_of
+from bot.telegram.handlers.articles import link_to_fetch, source_of
 
 WHEN = datetime(2024, 11, 4, tzinfo=UTC)
 PRIVATE = Chat(7, Chat.PRIVATE, first_name="Ann", last_name="Lee")

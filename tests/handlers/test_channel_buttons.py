@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.buttons import parse_callback
-from bot.delivery import deliver_due
-from bot.domain import ArticleDraft
-from bot.worker import process_batch
+from bot.app.summaries import process_batch
+from bot.core.domain import ArticleDraft
+from bot.telegram.delivery import deliver_due
+from bot.telegram.keyboards import parse_callback
 from tests.handlers.live import LiveBot
 
 CHANNEL = -100555

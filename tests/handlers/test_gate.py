@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.buttons import digest_markup
+from bot.telegram.keyboards import digest_markup
 from tests.handlers.live import live_bot
 
 ADMIN = 801

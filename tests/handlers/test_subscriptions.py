@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handlers.chats import resolve_timezone
-from bot.handlers.subscriptions import split_topic_and_schedule
+from bot.telegram.handlers.chats import resolve_timezone
+from bot.telegram.handlers.subscriptions import split_topic_and_schedule
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from bot.articles import ingest_url
+from bot.app.intake import ingest_url
 from bot.ingest.errors import (
     BlockedAddressError,
     FetchTimeoutError,

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import OperationalError
 
-from bot.domain import ArticleDraft
+from bot.core.domain import ArticleDraft
 from bot.store import DatabaseUnavailable, open_store
 from bot.store.db import SQLITE_BUSY_TIMEOUT_S, DatabaseBusy, DatabaseGone
 from bot.store.repository import Store

@@ -10,8 +10,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.buttons import DIGEST_BUTTONS
-from bot.handlers import (
+from bot.telegram.handlers import (
     access,
     articles,
     buttons,
@@ -23,6 +22,7 @@ from bot.handlers import (
     subscriptions,
     topics,
 )
+from bot.telegram.keyboards import DIGEST_BUTTONS
 
 # Commands also read from channel posts: only a channel's admins can post, so they manage it.
 MESSAGES_AND_POSTS = filters.UpdateType.MESSAGES | filters.UpdateType.CHANNEL_POST

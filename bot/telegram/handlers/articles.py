@@ -6,7 +6,7 @@ store its article; a longer text holding links is an article itself.
 Each article is stored at once and answered with its title; the summary is made by the worker
 and added to that answer (edited in place) when it is ready. A message, file or page is read into
 its articles first, and only as many are stored as the chat's hourly limit still allows; the
-rest are named in the answer (bot.handlers.access). Answers still waiting are recorded in the
+rest are named in the answer (handlers.access). Answers still waiting are recorded in the
 store, so after a crash the restarted bot completes them (`resume_summary_replies`).
 """
 
@@ -27,16 +27,16 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import replies
-from bot.articles import StoredOutcome, store_drafts
-from bot.domain import ArticleDraft, PendingReply, StoredArticle
-from bot.handlers.access import article_room, over_the_limit
-from bot.handlers.context import services_of, worker_of
+from bot.app.intake import StoredOutcome, store_drafts
+from bot.core.domain import ArticleDraft, PendingReply, StoredArticle
 from bot.ingest import IngestError, parse_file, parse_text
 from bot.ingest.articles import MIN_ARTICLE_WORDS
 from bot.ingest.fetch import FetchLimits, fetch
 from bot.ingest.pages import parse_page
-from bot.services import Services
+from bot.render import replies
+from bot.telegram.handlers.access import article_room, over_the_limit
+from bot.telegram.handlers.context import services_of, worker_of
+from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 

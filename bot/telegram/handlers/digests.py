@@ -11,18 +11,18 @@ from telegram import Bot, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
-from bot import replies
-from bot.buttons import next_page_markup
-from bot.digest import (
+from bot.app.digests import (
     DigestRequest,
     advise_on_empty_digest,
     paginate,
     parse_digest_request,
     recent_digest,
 )
-from bot.formatting import render_digest
-from bot.handlers.context import services_of
-from bot.services import Services
+from bot.render import replies
+from bot.render.formatting import render_digest
+from bot.telegram.handlers.context import services_of
+from bot.telegram.keyboards import next_page_markup
+from bot.wiring import Services
 
 
 async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

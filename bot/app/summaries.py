@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.digest import ensure_vectors
-from bot.domain import StoredArticle
+from bot.app.digests import ensure_vectors
+from bot.core.domain import StoredArticle
 from bot.store import DatabaseUnavailable, Store
 from summarizer.base import Summarizer
 from summarizer.embedding import EmbeddedArticle, embed_articles

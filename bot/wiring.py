@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.settings import Settings
+from bot.config import Settings
 from bot.store import Store, open_store
 from summarizer.backends import load_summarizer
 from summarizer.base import Summarizer

@@ -164,7 +164,7 @@ class Settings(BaseSettings):
     @field_validator("default_schedule")
     @classmethod
     def _valid_schedule(cls, value: str) -> str:
-        from bot.schedule import canonical_spec, parse_schedule
+        from bot.core.schedule import canonical_spec, parse_schedule
 
         return canonical_spec(parse_schedule(value))
 

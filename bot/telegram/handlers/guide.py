@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.handlers.context import services_of
-from bot.replies import help_text
+from bot.render.replies import help_text
+from bot.telegram.handlers.context import services_of
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Literal
 from urllib.parse import urlsplit
 
-from bot.domain import Digest, DigestItem, DigestPage
+from bot.core.domain import Digest, DigestItem, DigestPage
 
 TELEGRAM_MAX_CHARS = 4096
 ALERT_MAX_CHARS = 200  # the text of a callback query's answer (an alert)

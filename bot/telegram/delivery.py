@@ -26,7 +26,7 @@ the subscription's `covered_until` to the digest's cutoff and sets its next run.
 What Telegram answers, and what happens (errors are mapped here, in `_send_parts`):
 - pace: `rate_limiter()` spaces all sends evenly under ~30/s and group sends under 20/min; the
   messages of one digest to a chat go at most one per second (`CHAT_INTERVAL_S`).
-- 429 `RetryAfter`: the rate limiter (bot.flood) waits a short `retry_after` and retries,
+- 429 `RetryAfter`: the rate limiter (bot.telegram.flood) waits a short `retry_after` and retries,
   `RATE_LIMIT_RETRIES` times, and fails a long one at once; if it still raises, the delivery
   stays unfinished and resumes at the same message on a later tick — never dropped.
 - network error or timeout: re-sent after each of `send_retry_delays_s`, then left for a later
@@ -63,11 +63,11 @@ from telegram.error import (
     RetryAfter,
 )
 
-from bot.buttons import digest_markup
-from bot.digest import compose_digest
-from bot.domain import Delivery, Digest, Subscription
-from bot.flood import FloodLimiter
-from bot.formatting import (
+from bot.app.digests import compose_digest
+from bot.config import Settings
+from bot.core.domain import Delivery, Digest, Subscription
+from bot.core.schedule import next_run, parse_schedule
+from bot.render.formatting import (
     articles_per_message,
     render_digest,
     render_nothing_new,
@@ -75,10 +75,10 @@ from bot.formatting import (
     telegram_html_length,
     without_markup,
 )
-from bot.schedule import next_run, parse_schedule
-from bot.services import Services
-from bot.settings import Settings
 from bot.store import DatabaseUnavailable, Store
+from bot.telegram.flood import FloodLimiter
+from bot.telegram.keyboards import digest_markup
+from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 

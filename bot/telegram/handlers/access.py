@@ -27,8 +27,8 @@ from datetime import UTC, datetime, timedelta
 from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.handlers.context import services_of
-from bot.settings import Settings
+from bot.config import Settings
+from bot.telegram.handlers.context import services_of
 
 log = logging.getLogger(__name__)
 

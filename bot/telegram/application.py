@@ -4,10 +4,10 @@ Start-up order (python-telegram-bot): getMe → post_init (thread pool, command 
 /digest warm-up, schedule and feed tickers) → deleteWebhook → long-polling getUpdates. Stopping
 lets pending summary follow-ups finish, then cancels the worker; shutdown closes the store.
 
-Updates of different chats are handled concurrently, each chat's in order (bot.updates), and a
-long flood wait stalls only its chat (bot.flood). Blocking work (fetching a link, composing a
-digest, the database) runs in threads: `WORKER_THREADS` of them, so a few slow links cannot take
-every thread the other chats' handlers need.
+Updates of different chats are handled concurrently, each chat's in order
+(bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Blocking
+work (fetching a link, composing a digest, the database) runs in threads: `WORKER_THREADS` of
+them, so a few slow links cannot take every thread the other chats' handlers need.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from concurrent.futures import ThreadPoolExecutor
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.delivery import deliver_due, rate_limiter
-from bot.digest import REFREEZE_S, freeze_long_lived, warm_up
-from bot.handlers import articles, feeds, register_handlers
-from bot.handlers.context import SERVICES_KEY, WORKER_KEY
-from bot.replies import COMMANDS
-from bot.services import Services
-from bot.updates import ChatOrderedUpdateProcessor
-from bot.worker import StoreWatcher, SummaryWorker
+from bot.app.digests import REFREEZE_S, freeze_long_lived, warm_up
+from bot.app.summaries import StoreWatcher, SummaryWorker
+from bot.render.replies import COMMANDS
+from bot.telegram.delivery import deliver_due, rate_limiter
+from bot.telegram.handlers import articles, feeds, register_handlers
+from bot.telegram.handlers.context import SERVICES_KEY, WORKER_KEY
+from bot.telegram.updates import ChatOrderedUpdateProcessor
+from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 

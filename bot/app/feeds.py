@@ -22,8 +22,9 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.articles import StoredOutcome, store_drafts
-from bot.domain import ArticleDraft, Feed
+from bot.app.intake import StoredOutcome, store_drafts
+from bot.config import MAX_FEED_INTERVAL_S, Settings
+from bot.core.domain import ArticleDraft, Feed
 from bot.ingest.articles import KnownMetadata, build_drafts
 from bot.ingest.errors import (
     ConnectionFailedError,
@@ -35,7 +36,6 @@ from bot.ingest.errors import (
 from bot.ingest.feeds import FEED_TYPES, FeedEntry, parse_feed
 from bot.ingest.fetch import FetchLimits, fetch
 from bot.ingest.pages import parse_page
-from bot.settings import MAX_FEED_INTERVAL_S, Settings
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -74,7 +74,7 @@ class DigestPage:
 
 @dataclass(frozen=True)
 class Subscription:
-    """A chat following a topic on a schedule (canonical spec, see bot.schedule)."""
+    """A chat following a topic on a schedule (canonical spec, see bot.core.schedule)."""
 
     id: int
     chat_id: int

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from bot.domain import ArticleDraft, StoredArticle
+from bot.core.domain import ArticleDraft, StoredArticle
 from bot.ingest import content_fingerprint, parse_file, parse_text
 from bot.ingest.fetch import FetchLimits, fetch
 from bot.ingest.language import detect_language
@@ -36,7 +36,7 @@ def store_drafts(
         article, created = store.add_article(
             draft,
             fingerprint=content_fingerprint(draft.text),
-            # stamped as late as possible: pushes select by arrival (bot.delivery)
+            # stamped as late as possible: pushes select by arrival (bot.telegram.delivery)
             received_at=datetime.now(UTC),
             signature=story.signature,
             band_keys=story.band_keys,

@@ -12,11 +12,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import replies
-from bot.digest import normalize_topic
-from bot.handlers.chats import may_manage
-from bot.handlers.context import services_of
-from bot.schedule import (
+from bot.app.digests import normalize_topic
+from bot.core.schedule import (
     Schedule,
     canonical_spec,
     format_schedule,
@@ -24,11 +21,14 @@ from bot.schedule import (
     parse_schedule,
     schedule_start,
 )
+from bot.render import replies
+from bot.telegram.handlers.chats import may_manage
+from bot.telegram.handlers.context import services_of
 
 
 def split_topic_and_schedule(words: list[str]) -> tuple[str, str | None]:
     """`/subscribe` arguments as (topic, schedule spec or None): the schedule starts at the
-    first word that looks like one (`bot.schedule.schedule_start`)."""
+    first word that looks like one (`bot.core.schedule.schedule_start`)."""
     start = schedule_start(words)
     if start is None:
         return " ".join(words), None

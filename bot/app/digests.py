@@ -20,9 +20,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.domain import Digest, DigestItem, DigestPage, StoredArticle
-from bot.services import Services
+from bot.core.domain import Digest, DigestItem, DigestPage, StoredArticle
 from bot.store import Store
+from bot.wiring import Services
 from summarizer.aboutness import read_article
 from summarizer.base import Summarizer
 from summarizer.errors import SummarizationError, SummarizerError, batch_or_each

@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import replies
-from bot.digest import recent_period, subject_counts_in_period
-from bot.handlers.context import services_of
+from bot.app.digests import recent_period, subject_counts_in_period
+from bot.render import replies
+from bot.telegram.handlers.context import services_of
 
 TOPICS_SHOWN = 15
 

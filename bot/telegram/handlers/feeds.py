@@ -12,14 +12,14 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import replies
-from bot.feeds import follow_feed, poll_due_feeds
-from bot.handlers.access import feed_refusal
-from bot.handlers.context import services_of, worker_of
+from bot.app.feeds import follow_feed, poll_due_feeds
+from bot.config import MAX_FEED_INTERVAL_S
 from bot.ingest import IngestError
 from bot.ingest.fetch import FetchLimits
-from bot.settings import MAX_FEED_INTERVAL_S
+from bot.render import replies
 from bot.store import DatabaseGone
+from bot.telegram.handlers.access import feed_refusal
+from bot.telegram.handlers.context import services_of, worker_of
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
-from bot.formatting import ALERT_MAX_CHARS, shorten
+from bot.render.formatting import ALERT_MAX_CHARS, shorten
 from bot.store import DatabaseUnavailable
 from summarizer.errors import SummarizerError
 

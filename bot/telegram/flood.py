@@ -11,7 +11,7 @@ PTB's pacing and changes what a 429 does:
 - a longer wait fails that request at once with its `RetryAfter` (logged), and later requests
   to the same chat fail the same way without reaching Telegram until the wait is over; other
   chats carry on. A reply is then lost (the log says which), a pushed digest resumes on a later
-  tick (bot.delivery).
+  tick (bot.telegram.delivery).
 
 Requests that post nothing into a chat (reading a chat or a member, the "typing…" action,
 answering a button press) are not paced: Telegram's message rates do not count them, and a

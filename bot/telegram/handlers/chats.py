@@ -22,9 +22,9 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.formatting import shorten
-from bot.handlers.context import services_of
-from bot.schedule import next_run, parse_schedule
+from bot.core.schedule import next_run, parse_schedule
+from bot.render.formatting import shorten
+from bot.telegram.handlers.context import services_of
 
 log = logging.getLogger(__name__)
 

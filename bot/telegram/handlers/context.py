@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram.ext import ContextTypes
 
-from bot.services import Services
-from bot.worker import StoreWatcher, SummaryWorker
+from bot.app.summaries import StoreWatcher, SummaryWorker
+from bot.wiring import Services
 
 SERVICES_KEY = "services"
 WORKER_KEY = "worker"

@@ -1,8 +1,8 @@
-"""Presses of the inline buttons under digests (see bot.buttons for the callback data).
+"""Presses of the inline buttons under digests (see bot.telegram.keyboards for the callback data).
 
 "Next page" (under a /digest answer) sends the following page and takes itself off. "Full
 summary" edits a pushed digest message in place to show one article whole, "Back to the digest"
-edits it back, "Unsubscribe" (the chat's admins only, see bot.handlers.chats) ends the
+edits it back, "Unsubscribe" (the chat's admins only, see bot.telegram.handlers.chats) ends the
 subscription and removes the buttons. Data this bot did not make, and buttons of digests or
 subscriptions that are gone, get a short answer and change nothing.
 
@@ -21,14 +21,14 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.buttons import ButtonPress, article_markup, digest_markup, parse_callback
-from bot.digest import normalize_topic
-from bot.domain import DigestItem
-from bot.formatting import render_article, render_article_alert
-from bot.handlers.chats import admins_only, is_manager
-from bot.handlers.context import services_of
-from bot.handlers.digests import send_digest_page, topic_thread
-from bot.services import Services
+from bot.app.digests import normalize_topic
+from bot.core.domain import DigestItem
+from bot.render.formatting import render_article, render_article_alert
+from bot.telegram.handlers.chats import admins_only, is_manager
+from bot.telegram.handlers.context import services_of
+from bot.telegram.handlers.digests import send_digest_page, topic_thread
+from bot.telegram.keyboards import ButtonPress, article_markup, digest_markup, parse_callback
+from bot.wiring import Services
 
 UNKNOWN_BUTTON = "This button is not one of mine any more. Send /help to see what I can do."
 STALE_DIGEST = "This digest is no longer available."

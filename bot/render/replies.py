@@ -6,9 +6,9 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.digest import DigestRequest, EmptyDigestAdvice
-from bot.domain import Feed, StoredArticle, Subscription
-from bot.schedule import format_schedule, parse_schedule
+from bot.app.digests import DigestRequest, EmptyDigestAdvice
+from bot.core.domain import Feed, StoredArticle, Subscription
+from bot.core.schedule import format_schedule, parse_schedule
 from summarizer.topic_query import TOPIC_SYNTAX
 
 MAX_SUMMARY_REPLY_CHARS = 3500

@@ -1,0 +1,1 @@
+"""Pure values and rules: the domain's records and the schedule grammar; no I/O, no framework."""

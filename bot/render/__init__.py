@@ -1,0 +1,1 @@
+"""Rendering: digests and replies as Telegram HTML text, split to Telegram's message limits."""
