@@ -53,7 +53,7 @@ from bot.config import Settings  # noqa: E402
 from bot.core.domain import ArticleDraft  # noqa: E402
 from bot.render.formatting import render_digest  # noqa: E402
 from bot.store import open_store  # noqa: E402
-from bot.store.models import (  # noqa: E402
+from bot.store.rows import (  # noqa: E402
     ArticleRow,
     ArticleSourceRow,
     ArticleVectorsRow,

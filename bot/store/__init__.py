@@ -1,6 +1,6 @@
 """Storage: the only package that imports SQLAlchemy; hands out bot.core.domain values."""
 
-from bot.store.db import (
+from bot.store.database import (
     DatabaseBusy,
     DatabaseGone,
     DatabaseReadOnly,

@@ -37,8 +37,8 @@ from bot.core.domain import (
     StoredArticle,
     Subscription,
 )
-from bot.store.db import DatabaseBusy, DatabaseGone, DatabaseReadOnly, DatabaseUnavailable
-from bot.store.models import (
+from bot.store.database import DatabaseBusy, DatabaseGone, DatabaseReadOnly, DatabaseUnavailable
+from bot.store.rows import (
     ArticleBandRow,
     ArticleRow,
     ArticleSourceRow,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.core.domain import ArticleDraft
 from bot.store import DatabaseUnavailable, open_store
-from bot.store.db import SQLITE_BUSY_TIMEOUT_S, DatabaseBusy, DatabaseGone
+from bot.store.database import SQLITE_BUSY_TIMEOUT_S, DatabaseBusy, DatabaseGone
 from bot.store.repository import Store
 
 NOW = datetime(2024, 11, 4, 12, 0, tzinfo=UTC)
