@@ -122,8 +122,8 @@ def prepare(database_url: str, chats: int, fake) -> None:
     due = datetime.now(UTC) - timedelta(minutes=1)
     for chat_id in range(1, chats + 1):
         fake.add_chat(chat_id)
-        store.ensure_chat(chat_id, timezone="UTC")
-        store.subscribe(
+        store.chats.ensure(chat_id, timezone="UTC")
+        store.chats.subscribe(
             chat_id,
             "russia",
             schedule="weekly mon 09:00",

@@ -158,7 +158,7 @@ def started_bot(url: str) -> Services:
 
 def answer(services: Services, topic: str) -> int:
     """The work of /digest TOPIC short of Telegram (`send_digest_page`); the articles found."""
-    timezone = services.store.ensure_chat(1, timezone=services.settings.default_timezone)
+    timezone = services.store.chats.ensure(1, timezone=services.settings.default_timezone)
     digest = recent_digest(services, topic)
     if digest.items:
         page = paginate(digest, 1, services.settings.digest_page_size)
@@ -170,7 +170,7 @@ def arrive(services: Services, directory: Path) -> str:
     """Store one more article as the bot does (its vectors by the in-process worker); its title."""
     _, headline, body = read_articles(directory)[0]
     draft = ArticleDraft(title=f"{headline} (new)", text=body, source="new")
-    article, _ = services.store.add_article(
+    article, _ = services.store.articles.add(
         draft, fingerprint="bench-new", received_at=datetime.now(UTC)
     )
     ensure_vectors(services.store, services.matcher, [article])

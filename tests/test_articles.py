@@ -9,6 +9,7 @@ import pytest
 from bot.app.intake import ingest_text
 from bot.ingest.nearduplicates import estimated_jaccard, same_story, story_signature
 from bot.render.replies import article_stored
+from tests.tables import count_articles
 
 FIXTURES = Path(__file__).with_name("fixtures")
 WIRE = (FIXTURES / "port_strike_wire.txt").read_text()
@@ -30,7 +31,7 @@ def test_repost_with_a_new_headline_is_stored_once_with_both_sources(store):
     assert again.article.title == "Dock Workers Walk Out at Northport"
     assert again.article.source == "Wire Service"
     assert again.article.also_from == ("Daily Courier",)
-    assert store.count_articles() == 1
+    assert count_articles(store) == 1
     assert "Already stored (also from Daily Courier)" in article_stored(
         again.article, created=False
     )
@@ -41,7 +42,7 @@ def test_a_different_story_on_the_same_subject_is_stored_apart(store):
     follow_up = store_one(store, FOLLOW_UP, "Wire Service")
 
     assert follow_up.created
-    assert store.count_articles() == 2
+    assert count_articles(store) == 2
 
 
 def test_the_same_source_sending_again_adds_no_source(store):
@@ -60,9 +61,9 @@ def test_articles_are_counted_per_sending_chat(store):
     store_one(store, FOLLOW_UP, "Telegram: Ann", chat_id=7)
 
     hour_ago = datetime.now(UTC) - timedelta(hours=1)
-    assert store.count_added_by_chat(7, hour_ago) == 2
-    assert store.count_added_by_chat(8, hour_ago) == 1
-    assert store.count_added_by_chat(7, datetime.now(UTC) + timedelta(seconds=1)) == 0
+    assert store.articles.count_added_by(7, hour_ago) == 2
+    assert store.articles.count_added_by(8, hour_ago) == 1
+    assert store.articles.count_added_by(7, datetime.now(UTC) + timedelta(seconds=1)) == 0
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from bot.store import open_store
 from bot.telegram.delivery import deliver_due
 from bot.wiring import Services
 from summarizer.text import split_sentences
+from tests.tables import deliveries
 
 START = datetime(2024, 11, 4, 9, 0, tzinfo=UTC)  # a Monday
 RUSSIA = (
@@ -57,7 +58,7 @@ def services(sqlite_store, fake_summarizer, fake_matcher) -> Services:
 
 
 def add(services: Services, title: str, text: str, at: datetime) -> None:
-    services.store.add_article(
+    services.store.articles.add(
         ArticleDraft(title=title, text=text, source="test.txt"),
         fingerprint=title,
         received_at=at,
@@ -65,8 +66,8 @@ def add(services: Services, title: str, text: str, at: datetime) -> None:
 
 
 def subscribe(services: Services, chat_id: int = 7, topic: str = "russia") -> None:
-    services.store.ensure_chat(chat_id, timezone="UTC")
-    services.store.subscribe(
+    services.store.chats.ensure(chat_id, timezone="UTC")
+    services.store.chats.subscribe(
         chat_id,
         topic,
         schedule="weekly mon 09:00",
@@ -87,7 +88,7 @@ async def test_due_digest_holds_matching_new_articles_and_is_sent_once(services)
     [(chat_id, text)] = bot.sent
     assert chat_id == 7
     assert "Russia gas exports" in text and "Soybean harvest" not in text
-    [subscription] = services.store.subscriptions(7)
+    [subscription] = services.store.chats.subscriptions(7)
     assert subscription.next_run_at == START + timedelta(days=7)
     settle = timedelta(seconds=services.settings.arrival_settle_s)
     assert subscription.covered_until == START - settle
@@ -128,7 +129,7 @@ async def test_week_without_matching_articles_sends_nothing_and_moves_on(service
     await deliver_due(services, bot, now=START)
 
     assert bot.sent == []
-    assert services.store.subscriptions(7)[0].next_run_at == START + timedelta(days=7)
+    assert services.store.chats.subscriptions(7)[0].next_run_at == START + timedelta(days=7)
 
 
 async def test_digest_missed_during_downtime_is_sent_once_not_per_missed_slot(services):
@@ -141,7 +142,7 @@ async def test_digest_missed_during_downtime_is_sent_once_not_per_missed_slot(se
     await deliver_due(services, bot, now=three_weeks_late + timedelta(minutes=1))
 
     assert len(bot.sent) == 1
-    assert services.store.subscriptions(7)[0].next_run_at == START + timedelta(days=28)
+    assert services.store.chats.subscriptions(7)[0].next_run_at == START + timedelta(days=28)
 
 
 async def test_interrupted_multi_message_digest_resumes_without_resending(services):
@@ -149,20 +150,20 @@ async def test_interrupted_multi_message_digest_resumes_without_resending(servic
     for i in range(3):
         add(services, f"Russia report {i}", RUSSIA + f" Report {i}.", START - timedelta(days=1))
     # summaries of 3,000 characters: two do not fit in one message
-    for article in services.store.articles_received_between(START - timedelta(days=8), START):
+    for article in services.store.articles.received_between(START - timedelta(days=8), START):
         long_summary = f"{article.title}: " + "Russia and the Kremlin. " * 125
-        services.store.save_summary(article.id, services.summarizer.model_key, text=long_summary)
+        services.store.summaries.save(article.id, services.summarizer.model_key, text=long_summary)
     flaky = RecordingBot(failures={n: TimedOut("timed out") for n in (1, 2, 3)})  # 3 tries
 
     await deliver_due(services, flaky, now=START)
     assert len(flaky.sent) == 1
-    assert services.store.subscriptions(7)[0].next_run_at == START  # not finished
+    assert services.store.chats.subscriptions(7)[0].next_run_at == START  # not finished
 
     await deliver_due(services, flaky, now=START + timedelta(seconds=30))
 
     texts = [text for _, text in flaky.sent]
     assert len(texts) == 3 and len(set(texts)) == 3
-    assert services.store.subscriptions(7)[0].next_run_at == START + timedelta(days=7)
+    assert services.store.chats.subscriptions(7)[0].next_run_at == START + timedelta(days=7)
 
 
 async def test_blocked_chat_is_marked_inactive_and_gets_no_more_pushes(services):
@@ -174,7 +175,7 @@ async def test_blocked_chat_is_marked_inactive_and_gets_no_more_pushes(services)
     await deliver_due(services, bot, now=START + timedelta(days=7))
 
     assert bot.sent == [] and bot.attempts == 1
-    assert services.store.due_subscriptions(START + timedelta(days=30)) == []
+    assert services.store.chats.due_subscriptions(START + timedelta(days=30)) == []
 
 
 async def test_refused_digest_keeps_its_articles_for_the_next_push(services):
@@ -210,9 +211,9 @@ def add_long_reports(services: Services, count: int) -> None:
     """`count` Russia articles with 3,000-character summaries: two do not fit in one message."""
     for i in range(count):
         add(services, f"Russia report {i}", RUSSIA + f" Report {i}.", START - timedelta(days=1))
-    for article in services.store.articles_received_between(START - timedelta(days=8), START):
+    for article in services.store.articles.received_between(START - timedelta(days=8), START):
         long_summary = f"{article.title}: " + "Russia and the Kremlin. " * 125
-        services.store.save_summary(article.id, services.summarizer.model_key, text=long_summary)
+        services.store.summaries.save(article.id, services.summarizer.model_key, text=long_summary)
 
 
 async def test_timeout_is_retried_in_the_same_run_and_logged_as_unknown_outcome(services, caplog):
@@ -235,7 +236,7 @@ async def test_flood_limit_outlasting_the_rate_limiter_leaves_the_digest_for_a_l
 
     assert await deliver_due(services, bot, now=START) == 0
     assert len(bot.sent) == 1 and "still flood-limited" in caplog.text
-    assert services.store.subscriptions(7)[0].next_run_at == START
+    assert services.store.chats.subscriptions(7)[0].next_run_at == START
 
     assert await deliver_due(services, bot, now=START + timedelta(seconds=30)) == 1
     texts = [text for _, text in bot.sent]
@@ -247,9 +248,9 @@ async def test_blocked_chat_that_writes_again_gets_its_pushes_back(services):
     add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
     blocked = RecordingBot(failures={0: Forbidden("Forbidden: bot was blocked by the user")})
     await deliver_due(services, blocked, now=START)
-    assert services.store.due_subscriptions(START) == []
+    assert services.store.chats.due_subscriptions(START) == []
 
-    services.store.set_chat_active(7, True)  # what any message from the chat does
+    services.store.chats.set_active(7, True)  # what any message from the chat does
     bot = RecordingBot()
     await deliver_due(services, bot, now=START + timedelta(minutes=1))
 
@@ -291,8 +292,8 @@ async def test_migrated_group_gets_the_digest_under_its_new_id(services):
 
     [(chat_id, text)] = bot.sent
     assert chat_id == -1005 and "Russia gas exports" in text
-    assert services.store.subscriptions(-5) == []
-    assert [s.topic for s in services.store.subscriptions(-1005)] == ["russia"]
+    assert services.store.chats.subscriptions(-5) == []
+    assert [s.topic for s in services.store.chats.subscriptions(-1005)] == ["russia"]
 
 
 async def test_week_without_articles_sends_a_short_line_when_configured(services):
@@ -329,9 +330,9 @@ async def test_pushed_summaries_are_shortened_and_each_message_has_its_buttons(s
     assert text.count(" …") == 2 and "Russia and the Kremlin. " * 10 not in text
     [markup] = bot.markups
     labels = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
-    [subscription] = services.store.subscriptions(7)
+    [subscription] = services.store.chats.subscriptions(7)
     articles = {
-        a.title: a.id for a in services.store.articles_received_between(START - timedelta(9), START)
+        a.title: a.id for a in services.store.articles.received_between(START - timedelta(9), START)
     }
     assert labels == [
         [("Full summary: Russia report 0", f"f:1:0:{articles['Russia report 0']}")],
@@ -374,7 +375,7 @@ class UnsubscribingBot(RecordingBot):
         self.services, self.topic = services, topic
 
     async def send_message(self, chat_id: int, text: str, **kwargs) -> None:
-        self.services.store.unsubscribe(chat_id, self.topic)
+        self.services.store.chats.unsubscribe(chat_id, self.topic)
         await super().send_message(chat_id, text, **kwargs)
 
 
@@ -388,7 +389,9 @@ async def test_unsubscribing_while_a_digest_is_sent_ends_that_delivery_quietly(s
 
     assert sorted(chat for chat, _ in bot.sent) == [7, 8]
     assert finished == 0
-    assert services.store.subscriptions(7) == [] and services.store.subscriptions(8) == []
+    assert (
+        services.store.chats.subscriptions(7) == [] and services.store.chats.subscriptions(8) == []
+    )
 
 
 class BrokenForChat(RecordingBot):
@@ -415,22 +418,22 @@ async def test_an_unexpected_error_in_one_delivery_does_not_stop_the_others(serv
 
     assert [chat for chat, _ in bot.sent] == [8] and finished == 1
     assert "unexpected failure" in caplog.text
-    [resumable] = services.store.due_subscriptions(START + timedelta(seconds=1))
+    [resumable] = services.store.chats.due_subscriptions(START + timedelta(seconds=1))
     assert resumable.chat_id == 7
 
 
 async def test_a_run_with_nothing_to_send_records_no_delivery(services):
     subscribe(services)
-    services.store.set_schedule(
-        services.store.subscriptions(7)[0].id, schedule="daily 09:00", next_run_at=START
+    services.store.chats.set_schedule(
+        services.store.chats.subscriptions(7)[0].id, schedule="daily 09:00", next_run_at=START
     )
     bot = RecordingBot()
 
     for day in range(5):
         await deliver_due(services, bot, now=START + timedelta(days=day))
 
-    [subscription] = services.store.subscriptions(7)
-    assert bot.sent == [] and services.store.deliveries(subscription.id) == []
+    [subscription] = services.store.chats.subscriptions(7)
+    assert bot.sent == [] and deliveries(services.store, subscription.id) == []
     assert subscription.next_run_at == START + timedelta(days=5)
 
 

@@ -154,7 +154,7 @@ def ensure_vectors(
     """Passage vectors of `articles` by the matcher's model, storing the missing ones: taken
     from `computed` (by article id, e.g. the worker's encoder pass) or computed here. An
     article the encoder fails on is left out (logged), so it cannot take a whole digest down."""
-    vectors = store.vectors([a.id for a in articles], matcher.model_key)
+    vectors = store.summaries.vectors([a.id for a in articles], matcher.model_key)
     missing = [a for a in articles if a.id not in vectors]
     known = dict(computed or {})
     if to_compute := [a for a in missing if a.id not in known]:
@@ -167,7 +167,7 @@ def ensure_vectors(
                 known[article.id] = result
     for article in missing:
         if article.id in known:
-            store.save_vectors(article.id, matcher.model_key, known[article.id])
+            store.summaries.save_vectors(article.id, matcher.model_key, known[article.id])
             vectors[article.id] = known[article.id]
     return vectors
 
@@ -278,11 +278,11 @@ def compose_digest(
     With `summarizer`, a digest of two or more summarized articles gets an overview.
     """
     if by_arrival:
-        articles = store.articles_received_between(since, until)
+        articles = store.articles.received_between(since, until)
     else:
-        articles = store.articles_dated_between(since, until)
+        articles = store.articles.dated_between(since, until)
     candidates = topic_candidates(store, matcher, articles)
-    matches = matcher.match_query(topic, candidates, articles_naming=store.articles_naming)
+    matches = matcher.match_query(topic, candidates, articles_naming=store.articles.naming)
     relevance = {m.id: m.relevance for m in matches}
     by_id = {a.id: a for a in articles}
     chosen = sorted(
@@ -296,7 +296,7 @@ def compose_digest(
 
 
 def _summaries(store: Store, article_ids: list[int], model_key: str) -> dict[int, str | None]:
-    """`Store.summaries`, the texts read before taken from memory: an article's summary by a
+    """`store.summaries.texts`, the texts read before taken from memory: an article's summary by a
     model never changes once made (a failure, None, may still be retried, so it is asked
     again). A broad topic matches a fifth of a large period; its summaries were read anew on
     every /digest, a next page included."""
@@ -304,7 +304,7 @@ def _summaries(store: Store, article_ids: list[int], model_key: str) -> dict[int
         known = _SUMMARIES.setdefault(store, {})
         found = {i: known[(model_key, i)] for i in article_ids if (model_key, i) in known}
     if missing := [i for i in article_ids if i not in found]:
-        read = store.summaries(missing, model_key)
+        read = store.summaries.texts(missing, model_key)
         with _CACHES_LOCK:
             if len(known) > CACHED_SUMMARIES:
                 known.clear()
@@ -371,7 +371,7 @@ def warm_up(services: Services) -> int:
     services.matcher.embed_categories()
     country_names()
     since, until = recent_period(services.settings.digest_days)
-    articles = services.store.articles_dated_between(since, until)
+    articles = services.store.articles.dated_between(since, until)
     for article in articles:
         read_article(article.title, article.text)
     recent_digest(services, WARM_UP_TOPIC, overview=False)
@@ -415,10 +415,10 @@ def advise_on_empty_digest(services: Services, digest: Digest, *, days: int) -> 
     suggestions = topics_with_articles(
         store, services.matcher, since=digest.since, until=digest.until, leave_out=digest.topic
     )
-    in_period = {a.id for a in store.articles_dated_between(digest.since, digest.until)}
+    in_period = {a.id for a in store.articles.dated_between(digest.since, digest.until)}
     phrases = parse_topic_query(digest.topic).phrases
     naming = (
-        store.articles_naming(terms)
+        store.articles.naming(terms)
         for phrase in phrases
         for terms in topic_names(phrase).search_terms
     )
@@ -437,7 +437,7 @@ def topics_with_articles(
     """Of the `SUGGESTION_CANDIDATES` subjects most articles of the period name, the ones whose
     digest over the period has articles (each asked of the matcher, over the same candidates
     `compose_digest` would use), most named first; never `leave_out`."""
-    articles = store.articles_dated_between(since, until)
+    articles = store.articles.dated_between(since, until)
     subjects = _subject_tally(store).counts(
         {a.id: a.text for a in articles}, limit=SUGGESTION_CANDIDATES
     )
@@ -448,7 +448,7 @@ def topics_with_articles(
     return [
         subject
         for subject in offered
-        if matcher.match_query(subject, candidates, articles_naming=store.articles_naming)
+        if matcher.match_query(subject, candidates, articles_naming=store.articles.naming)
     ]
 
 
@@ -466,7 +466,7 @@ def subject_counts_in_period(
     """The subjects most articles of the period name, with how many do (`subject_counts`, kept
     up to date per store by a `SubjectTally`). Titles are left out: Title Case would make every
     headline word look like a name."""
-    articles = store.articles_dated_between(since, until)
+    articles = store.articles.dated_between(since, until)
     return _subject_tally(store).counts({a.id: a.text for a in articles}, limit=limit)
 
 

@@ -33,7 +33,7 @@ def store_drafts(
         if draft.language is None:
             draft = replace(draft, language=detect_language(draft.text))
         story = story_signature(draft.text)
-        article, created = store.add_article(
+        article, created = store.articles.add(
             draft,
             fingerprint=content_fingerprint(draft.text),
             # stamped as late as possible: pushes select by arrival (bot.telegram.delivery)

@@ -108,8 +108,8 @@ class PushLease:
 
     Until several bots can share the work, two `digestbot run` on one database would send each
     digest twice (and one would "resume" a delivery the other is sending). So the pushes run
-    under a lease row (`Store.take_lease`): taken or renewed at each tick and, during a long
-    run, by a heartbeat every third of its lifetime; another process gets it only once it
+    under a lease row (`store.deliveries.take_lease`): taken or renewed at each tick and, during a
+    long run, by a heartbeat every third of its lifetime; another process gets it only once it
     expired unrenewed (its holder died or hangs). This process stops sending once its last
     renewal is two thirds of the lifetime old, so it is never still sending when another could
     take over (both processes' clocks are assumed to agree, as on one host).
@@ -128,7 +128,7 @@ class PushLease:
     def renew(self) -> bool:
         """Take or renew the lease (a blocking call); whether this process holds it."""
         asked_at = time.monotonic()
-        holds = self.store.take_lease(
+        holds = self.store.deliveries.take_lease(
             PUSH_LEASE, self.store.instance_id, now=datetime.now(UTC), ttl_s=self.ttl_s
         )
         self._renewed_at = asked_at if holds else None
@@ -170,7 +170,7 @@ async def deliver_due(services: Services, bot: Bot, now: datetime | None = None)
         log.warning("this process now sends the pushes (the other one's lease expired)")
     heartbeat = asyncio.create_task(lease.keep())
     try:
-        due = await asyncio.to_thread(services.store.due_subscriptions, now)
+        due = await asyncio.to_thread(services.store.chats.due_subscriptions, now)
         slots = asyncio.Semaphore(services.settings.delivery_concurrency)
         rendered: RenderedDigests = {}
 
@@ -227,7 +227,7 @@ async def deliver_subscription(
         ZoneInfo(subscription.timezone),
         anchor=subscription.next_run_at,
     )
-    delivery = await asyncio.to_thread(store.unfinished_delivery, subscription.id)
+    delivery = await asyncio.to_thread(store.deliveries.unfinished, subscription.id)
     if delivery is None:
         settle = timedelta(seconds=services.settings.arrival_settle_s)
         cutoff = max(now - settle, subscription.covered_until)
@@ -236,17 +236,22 @@ async def deliver_subscription(
         )
         if not parts:  # nothing to send: no delivery row, the subscription just moves on
             await asyncio.to_thread(
-                store.skip_empty_run, subscription.id, covered_until=cutoff, next_run_at=next_at
+                store.deliveries.skip_empty_run,
+                subscription.id,
+                covered_until=cutoff,
+                next_run_at=next_at,
             )
             return True
         delivery = await asyncio.to_thread(
-            store.begin_delivery,
+            store.deliveries.begin,
             subscription.id,
             due_at=subscription.next_run_at,
             covered_until=cutoff,
             parts=parts,
             part_articles=part_articles,
         )
+        if delivery is None:  # unsubscribed since it was found due: nothing left to send
+            return False
     elif delivery.parts_sent < len(delivery.parts):
         log.warning(
             "resuming delivery %d to chat %d at message %d of %d; that message may have "
@@ -350,12 +355,12 @@ async def _send_parts(
             log.info(
                 "chat %d became supergroup %d; moving its subscriptions", chat_id, exc.new_chat_id
             )
-            await asyncio.to_thread(store.move_chat, chat_id, exc.new_chat_id)
+            await asyncio.to_thread(store.chats.move, chat_id, exc.new_chat_id)
             chat_id = exc.new_chat_id
             continue
         except Forbidden as exc:
             log.warning("chat %d refuses messages (%s); pushes stopped", chat_id, exc)
-            await asyncio.to_thread(store.set_chat_active, chat_id, False)
+            await asyncio.to_thread(store.chats.set_active, chat_id, False)
             return False
         except BadRequest as exc:
             repaired = repair_refused(parts[index], exc.message)
@@ -366,7 +371,7 @@ async def _send_parts(
                     delivery.id, chat_id, exc,
                 )  # fmt: skip
                 await asyncio.to_thread(
-                    store.finish_delivery,
+                    store.deliveries.finish,
                     delivery.id,
                     status="failed",
                     next_run_at=next_at,
@@ -381,7 +386,9 @@ async def _send_parts(
             parts = parts[:index] + repaired + parts[index + 1 :]
             extra_pieces = [[] for _ in repaired[1:]]
             part_articles = part_articles[: index + 1] + extra_pieces + part_articles[index + 1 :]
-            if not await asyncio.to_thread(store.replace_parts, delivery.id, parts, part_articles):
+            if not await asyncio.to_thread(
+                store.deliveries.replace_parts, delivery.id, parts, part_articles
+            ):
                 return _unsubscribed_meanwhile(delivery, chat_id)
             continue
         except NetworkError as exc:  # retries exhausted; BadRequest was caught above
@@ -392,9 +399,11 @@ async def _send_parts(
             return False
         last_sent_at = time.monotonic()
         index += 1
-        if not await asyncio.to_thread(store.mark_part_sent, delivery.id, index):
+        if not await asyncio.to_thread(store.deliveries.mark_part_sent, delivery.id, index):
             return _unsubscribed_meanwhile(delivery, chat_id)
-    await asyncio.to_thread(store.finish_delivery, delivery.id, status="sent", next_run_at=next_at)
+    await asyncio.to_thread(
+        store.deliveries.finish, delivery.id, status="sent", next_run_at=next_at
+    )
     log.info(
         "delivered %s digest to chat %d (%d messages)", subscription.topic, chat_id, len(parts)
     )

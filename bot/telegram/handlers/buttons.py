@@ -61,11 +61,11 @@ async def _unsubscribe(
         await query.answer(f"Sorry, {admins_only(chat)}", show_alert=True)
         return
     store = services.store
-    subscription = await asyncio.to_thread(store.subscription, subscription_id)
+    subscription = await asyncio.to_thread(store.chats.subscription, subscription_id)
     if subscription is None or subscription.chat_id != chat.id:
         answer = "This chat is no longer subscribed to that topic."
     else:
-        await asyncio.to_thread(store.unsubscribe, chat.id, subscription.topic)
+        await asyncio.to_thread(store.chats.unsubscribe, chat.id, subscription.topic)
         answer = f"Unsubscribed from {subscription.topic}."
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     await query.answer(answer)
@@ -94,9 +94,9 @@ async def _next_page(
 async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -> None:
     """Show one article whole ("full") or the digest message again ("back")."""
     store = services.store
-    delivery = await asyncio.to_thread(store.delivery, button.delivery_id)
+    delivery = await asyncio.to_thread(store.deliveries.get, button.delivery_id)
     subscription = delivery and await asyncio.to_thread(
-        store.subscription, delivery.subscription_id
+        store.chats.subscription, delivery.subscription_id
     )
     index = button.message_index
     if (
@@ -112,13 +112,13 @@ async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -
     else:
         shown = {article_id for article_id, _ in delivery.articles_of(index)}
         article = button.article_id in shown and await asyncio.to_thread(
-            store.article, button.article_id
+            store.articles.get, button.article_id
         )
         if not article:
             await query.answer(STALE_DIGEST)
             return
         summary, _ = await asyncio.to_thread(
-            store.summary_state, article.id, services.summarizer.model_key
+            store.summaries.state, article.id, services.summarizer.model_key
         )
         item = DigestItem(article=article, summary=summary, relevance=1.0)
         if query.message.chat.type == ChatType.CHANNEL:

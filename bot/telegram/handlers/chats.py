@@ -90,7 +90,7 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     store = services.store
     current = await asyncio.to_thread(
-        store.ensure_chat, message.chat_id, timezone=services.settings.default_timezone
+        store.chats.ensure, message.chat_id, timezone=services.settings.default_timezone
     )
     if not context.args:
         await message.reply_text(
@@ -108,7 +108,7 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     now, zone = datetime.now(UTC), ZoneInfo(name)
     rescheduled = await asyncio.to_thread(
-        store.set_timezone,
+        store.chats.set_timezone,
         message.chat_id,
         name,
         lambda s: next_run(parse_schedule(s.schedule), now, zone, anchor=s.next_run_at),
@@ -124,4 +124,4 @@ async def reactivate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     resume); unknown chats stay unknown."""
     chat = update.effective_chat
     if chat is not None:
-        await asyncio.to_thread(services_of(context).store.set_chat_active, chat.id, True)
+        await asyncio.to_thread(services_of(context).store.chats.set_active, chat.id, True)

@@ -66,7 +66,7 @@ async def send_digest_page(
     request = DigestRequest(topic, days, page_number)
     await bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
     timezone = await asyncio.to_thread(
-        services.store.ensure_chat, chat_id, timezone=services.settings.default_timezone
+        services.store.chats.ensure, chat_id, timezone=services.settings.default_timezone
     )
     result = await asyncio.to_thread(recent_digest, services, topic, days=days)
     if not result.items:

@@ -68,7 +68,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await may_manage(update, context):
         return
     store = services.store
-    followed = await asyncio.to_thread(store.subscriptions, message.chat_id)
+    followed = await asyncio.to_thread(store.chats.subscriptions, message.chat_id)
     cap = settings.max_subscriptions_per_chat
     if len(followed) >= cap and all(s.topic != topic for s in followed):
         await message.reply_text(
@@ -78,11 +78,11 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     now = datetime.now(UTC)
     timezone = await asyncio.to_thread(
-        store.ensure_chat, message.chat_id, timezone=settings.default_timezone
+        store.chats.ensure, message.chat_id, timezone=settings.default_timezone
     )
     next_at = next_run(parse_schedule(schedule), now, ZoneInfo(timezone))
     subscription, created = await asyncio.to_thread(
-        store.subscribe,
+        store.chats.subscribe,
         message.chat_id,
         topic,
         schedule=schedule,
@@ -92,7 +92,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rescheduled = not created and spec is not None and subscription.schedule != schedule
     if rescheduled:
         await asyncio.to_thread(
-            store.set_schedule, subscription.id, schedule=schedule, next_run_at=next_at
+            store.chats.set_schedule, subscription.id, schedule=schedule, next_run_at=next_at
         )
         subscription = replace(subscription, schedule=schedule, next_run_at=next_at)
     await message.reply_text(
@@ -114,7 +114,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if not await may_manage(update, context):
         return
-    removed = await asyncio.to_thread(services.store.unsubscribe, message.chat_id, topic)
+    removed = await asyncio.to_thread(services.store.chats.unsubscribe, message.chat_id, topic)
     if removed:
         text = f"Unsubscribed from <b>{escape(topic)}</b>."
     else:
@@ -126,7 +126,7 @@ async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE)
     """List this chat's subscriptions with their next digest."""
     message = update.effective_message
     subscriptions = await asyncio.to_thread(
-        services_of(context).store.subscriptions, message.chat_id
+        services_of(context).store.chats.subscriptions, message.chat_id
     )
     if not subscriptions:
         await message.reply_text("No subscriptions yet. Start one with /subscribe russia")
