@@ -23,17 +23,17 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Literal
 from urllib.parse import urlsplit
 
 from bot.core.domain import Digest, DigestItem, DigestPage
+from bot.render.dates import shown_date, shown_period
 
 TELEGRAM_MAX_CHARS = 4096
 ALERT_MAX_CHARS = 200  # the text of a callback query's answer (an alert)
 
 _BLOCK_SEPARATOR = "\n\n"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _TOKEN = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|[\s\S]")
 _TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
 # A sentence ends at . ! ? or … (a closing quote or bracket may follow) before whitespace,
@@ -179,7 +179,7 @@ def without_markup(text: str) -> str:
 
 def render_nothing_new(topic: str, since: datetime, *, tz: tzinfo = UTC) -> str:
     """The short line a subscription may push when no new article is about its topic."""
-    return f"Nothing new on <b>{html.escape(topic)}</b> since {_day(since.astimezone(tz))}."
+    return f"Nothing new on <b>{html.escape(topic)}</b> since {shown_date(since.astimezone(tz))}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +289,7 @@ def _header(digest: Digest, tz: tzinfo, page: DigestPage | None) -> str:
     articles = "1 article" if count == 1 else f"{count} articles"
     if page and page.count > 1:
         articles += f" · page {page.number} of {page.count}"
-    period = _period(digest.since.astimezone(tz).date(), digest.until.astimezone(tz).date())
+    period = shown_period(digest.since.astimezone(tz).date(), digest.until.astimezone(tz).date())
     return f"<b>Digest: {html.escape(digest.topic)}</b>\n{period} · {articles}"
 
 
@@ -305,7 +305,7 @@ def _article_block(item: DigestItem, tz: tzinfo) -> str:
     article = item.article
     summary = "<i>Summary in progress…</i>" if item.summary is None else html.escape(item.summary)
     source = _source(article.source)
-    dated = _day(article.dated.astimezone(tz))
+    dated = shown_date(article.dated.astimezone(tz))
     return f"<b>{html.escape(article.title)}</b>\n<i>{source} · {dated}</i>\n{summary}"
 
 
@@ -321,15 +321,3 @@ def _source(source: str) -> str:
         return html.escape(source)
     name = host.removeprefix("www.")
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(name)}</a>'
-
-
-def _day(moment: date) -> str:
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
-
-
-def _period(first: date, last: date) -> str:
-    if first == last:
-        return _day(first)
-    if first.year == last.year:
-        return f"{first.day} {_MONTHS[first.month - 1]} – {_day(last)}"
-    return f"{_day(first)} – {_day(last)}"
