@@ -5,9 +5,11 @@ Start-up order (python-telegram-bot): getMe → post_init (thread pool, command 
 lets pending summary follow-ups finish, then cancels the worker; shutdown closes the store.
 
 Updates of different chats are handled concurrently, each chat's in order
-(bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Blocking
-work (fetching a link, composing a digest, the database) runs in threads: `WORKER_THREADS` of
-them, so a few slow links cannot take every thread the other chats' handlers need.
+(bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Digest
+messages, pushed (bot.app.pushes, the "deliveries" ticker) or asked with /digest, go out through
+one `TelegramSender` (bot.telegram.sender) kept in `bot_data`. Blocking work (fetching a link,
+composing a digest, the database) runs in threads: `WORKER_THREADS` of them, so a few slow links
+cannot take every thread the other chats' handlers need.
 """
 
 from __future__ import annotations
