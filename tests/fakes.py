@@ -8,9 +8,9 @@ import re
 
 import numpy as np
 
-from summarizer.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, MEANING, AboutnessModel
 from summarizer.errors import SummarizationError
 from summarizer.text import split_sentences
+from summarizer.topics.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, MEANING, AboutnessModel
 
 
 class HashingEncoder:

@@ -32,8 +32,8 @@ from bot.core.domain import ArticleDraft, Digest, DigestItem, StoredArticle
 from bot.store import open_store
 from bot.store.repository import Store
 from bot.wiring import Services
-from summarizer.aboutness import read_article
 from summarizer.text import split_sentences
+from summarizer.topics.aboutness import read_article
 from tests.fakes import FakeSummarizer
 
 NOW = datetime(2024, 11, 10, tzinfo=UTC)
