@@ -11,8 +11,10 @@ from summarizer.defaults import NEWS_CATEGORIES
 @dataclass(frozen=True)
 class TopicSettings:
     """Tuning of `TopicMatcher` (see `summarizer.topics`); its `digest` is part of the matcher's
-    model key, as `ExtractiveSettings`' is of the extractive summarizer's, so stored vectors
-    made under other settings are not taken for these."""
+    model key, as `ExtractiveSettings`' is of the extractive summarizer's, so nothing stored
+    under other settings is taken for these. The price: a changed knob has the stored passage
+    vectors computed again (once, as a period's articles are next asked about), though none
+    of these knobs changes how they are made."""
 
     # The broad categories a topic competes with (config: `topic_categories`).
     categories: tuple[str, ...] = NEWS_CATEGORIES
