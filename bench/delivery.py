@@ -150,8 +150,10 @@ async def deliver(database_url: str, api_url: str) -> None:
     """The delivery process: every due digest, through PTB's rate limiter, then exit."""
     from telegram.ext import ExtBot
 
+    from bot.app.pushes import PushLease, deliver_due
     from bot.config import Settings
-    from bot.telegram.delivery import PushLease, deliver_due, rate_limiter
+    from bot.telegram.flood import rate_limiter
+    from bot.telegram.sender import TelegramSender
     from bot.wiring import build_services, configure_logging
 
     settings = Settings(database_url=database_url)
@@ -166,7 +168,8 @@ async def deliver(database_url: str, api_url: str) -> None:
         rate_limiter=rate_limiter(),
     )
     async with bot:
-        await deliver_due(services, bot)
+        sender = TelegramSender(bot, services.store, settings.send_retry_delays_s)
+        await deliver_due(services, sender)
     services.store.close()
 
 

@@ -36,7 +36,7 @@ def store_drafts(
         article, created = store.add_article(
             draft,
             fingerprint=content_fingerprint(draft.text),
-            # stamped as late as possible: pushes select by arrival (bot.telegram.delivery)
+            # stamped as late as possible: pushes select by arrival (bot.app.pushes)
             received_at=datetime.now(UTC),
             signature=story.signature,
             band_keys=story.band_keys,

@@ -12,7 +12,7 @@ The bot runs with demo settings: a 1-second scheduler tick, digest pages of two 
 a "nothing new" push for an empty period (so a push is always seen).
 
 Time warp ("fire the next scheduled push now"): the bot keeps its schedule in its database and
-its ticker delivers every subscription whose ``next_run_at`` has passed (bot.telegram.delivery: "the
+its ticker delivers every subscription whose ``next_run_at`` has passed (bot.app.pushes: "the
 database is the schedule"). The demo owns that database, so it sets ``next_run_at`` of the
 subscription due soonest to now, through the store's own ``set_schedule``; the bot's next tick
 (within a second) delivers it exactly as it would at the scheduled time, then sets the next run

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.app.pushes import deliver_due
 from bot.app.summaries import process_batch
 from bot.core.domain import ArticleDraft
-from bot.telegram.delivery import deliver_due
+from bot.telegram.handlers.context import SENDER_KEY
 from bot.telegram.keyboards import parse_callback
 from tests.handlers.live import LiveBot
 
@@ -36,7 +37,8 @@ async def push_digest(live: LiveBot, chat_id: int, chat_type: str) -> None:
         received_at=now - timedelta(hours=1),
     )
     process_batch(store, live.services.summarizer, live.services.matcher, limit=10)
-    assert await deliver_due(live.services, live.application.bot, now=now) == 1
+    sender = live.application.bot_data[SENDER_KEY]
+    assert await deliver_due(live.services, sender, now=now) == 1
 
 
 def buttons(live: LiveBot, chat_id: int) -> tuple[int, dict[str, str]]:

@@ -45,7 +45,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif button.action == "unsubscribe":
         await _unsubscribe(query, context, services, button.subscription_id)
     elif button.action == "page":
-        await _next_page(query, context, services, button)
+        await _next_page(query, context, button)
     else:
         await _show(query, services, button)
 
@@ -72,10 +72,7 @@ async def _unsubscribe(
 
 
 async def _next_page(
-    query: CallbackQuery,
-    context: ContextTypes.DEFAULT_TYPE,
-    services: Services,
-    button: ButtonPress,
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, button: ButtonPress
 ) -> None:
     """Send the asked page of a /digest answer and take the button off the page before it."""
     try:
@@ -87,7 +84,7 @@ async def _next_page(
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     chat_id, thread_id = query.message.chat.id, topic_thread(query.message)
     await send_digest_page(
-        context.bot, chat_id, services, topic, button.page, days=button.days, thread_id=thread_id
+        context, chat_id, topic, button.page, days=button.days, thread_id=thread_id
     )
 
 
