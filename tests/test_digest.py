@@ -31,8 +31,8 @@ from bot.config import Settings
 from bot.core.domain import ArticleDraft, Digest, DigestItem, StoredArticle
 from bot.store import Store, open_store
 from bot.wiring import Services
-from summarizer.aboutness import read_article
 from summarizer.text import split_sentences
+from summarizer.topics.aboutness import read_article
 from tests.fakes import FakeSummarizer
 
 NOW = datetime(2024, 11, 10, tzinfo=UTC)

@@ -23,13 +23,15 @@ import numpy as np
 from bot.core.domain import Digest, DigestItem, DigestPage, StoredArticle
 from bot.store import Store
 from bot.wiring import Services
-from summarizer.aboutness import read_article
 from summarizer.base import Summarizer
 from summarizer.errors import SummarizationError, SummarizerError, batch_or_each
-from summarizer.keywords import SubjectTally, country_names
-from summarizer.topic_names import topic_names
-from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
-from summarizer.topics import TopicCandidate, TopicMatcher
+from summarizer.topics.aboutness import read_article
+from summarizer.topics.countries import countries_by_name
+from summarizer.topics.matcher import TopicMatcher
+from summarizer.topics.names import topic_names
+from summarizer.topics.passages import TopicCandidate
+from summarizer.topics.query import TOPIC_SYNTAX, parse_topic_query
+from summarizer.topics.subjects import SubjectTally
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,7 @@ _CACHES_LOCK = threading.Lock()
 
 def normalize_topic(raw: str) -> str:
     """Lower-case a user's topic and collapse its whitespace; ValueError (with the topic syntax)
-    if empty, too long, or a query that wants nothing (`summarizer.topic_query`)."""
+    if empty, too long, or a query that wants nothing (`summarizer.topics.query`)."""
     topic = " ".join(re.sub(r"[^\w\s'-]", " ", raw.lower()).split())
     if not topic:
         raise ValueError(f"Give a topic, e.g. /digest russia. {TOPIC_SYNTAX}")
@@ -358,18 +360,19 @@ def recent_digest(
 def warm_up(services: Services) -> int:
     """Prepare for /digest right after start-up; returns how many articles the period holds.
 
-    Embeds the topic matcher's competing categories (which loads the encoder), reads the country
-    names subjects are folded by (`summarizer.keywords`), reads the recent period's articles and
-    passage vectors into the store's memory, splits their sentences for the matcher
-    (`read_article`), and (when the period holds articles) stacks the vectors, by composing one
-    digest: the first /digest a user sends then costs what later ones do but for its topic's
-    query and overview. Articles arriving later are remembered as they are stored. Then it counts
-    the period's subjects, so /topics and an empty digest's suggestions read only newer articles.
+    Embeds the topic matcher's competing categories (which loads the encoder), reads the
+    country names subjects are folded by (`summarizer.topics.countries`), reads the recent
+    period's articles and passage vectors into the store's memory, splits their sentences for
+    the matcher (`read_article`), and (when the period holds articles) stacks the vectors, by
+    composing one digest: the first /digest a user sends then costs what later ones do but for
+    its topic's query and overview. Articles arriving later are remembered as they are stored.
+    Then it counts the period's subjects, so /topics and an empty digest's suggestions read only
+    newer articles.
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
     services.matcher.embed_categories()
-    country_names()
+    countries_by_name()
     since, until = recent_period(services.settings.digest_days)
     articles = services.store.articles.dated_between(since, until)
     for article in articles:
@@ -471,7 +474,7 @@ def subject_counts_in_period(
 
 
 def _subject_tally(store: Store) -> SubjectTally:
-    """The store's tally of subjects (`summarizer.keywords.SubjectTally`): a period's count
+    """The store's tally of subjects (`summarizer.topics.subjects.SubjectTally`): a period's count
     reads only the articles the last count did not have."""
     with _CACHES_LOCK:
         return _SUBJECT_TALLIES.setdefault(store, SubjectTally())
