@@ -139,10 +139,15 @@ class SubscriptionRow(Base):
 
 class DeliveryRow(Base):
     """One scheduled push of a subscription. Its rendered parts are frozen when it begins so a
-    resumed delivery sends exactly the same messages; `parts_sent` advances after each send."""
+    resumed delivery sends exactly the same messages; `parts_sent` advances after each send.
+    Its id is never reused (AUTOINCREMENT on SQLite): a task still sending a delivery that an
+    unsubscribe removed must not advance or finish a later delivery given the same id."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("subscription_id", "due_at"),)
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "due_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscription_id: Mapped[int] = mapped_column(

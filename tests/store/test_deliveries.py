@@ -112,3 +112,18 @@ def test_a_second_delivery_of_the_same_push_is_refused(store):
 
     with pytest.raises(IntegrityError):
         store.deliveries.begin(subscription.id, due_at=NOW, covered_until=NOW, parts=["a"])
+
+
+def test_a_removed_delivery_id_is_never_given_to_a_later_delivery(store):
+    # A push task still sending the removed delivery writes by its id: reused, that id would
+    # advance and finish the other subscription's delivery.
+    first, _ = subscribe_weekly(store, chat_id=1)
+    second, _ = subscribe_weekly(store, chat_id=2)
+    removed = store.deliveries.begin(second.id, due_at=NOW, covered_until=NOW, parts=["a"])
+    store.chats.unsubscribe(2, "russia")
+
+    later = store.deliveries.begin(first.id, due_at=NOW, covered_until=NOW, parts=["b"])
+
+    assert later.id != removed.id
+    assert store.deliveries.mark_part_sent(removed.id, 1) is False
+    assert store.deliveries.get(later.id).parts_sent == 0
