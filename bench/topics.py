@@ -27,6 +27,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bot.runtime import configure_process  # noqa: E402
 from summarizer.aboutness import MODEL_FILE, AboutnessModel  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
 from summarizer.topic_eval import (  # noqa: E402
@@ -222,6 +223,7 @@ def bench_seeds(matcher: TopicMatcher, directory: Path) -> None:
 
 
 def main() -> None:
+    configure_process()  # the bot's thread spin, so the figures are the bot's
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder")
     parser.add_argument("--cache", type=Path, help="folder keeping the corpora's vectors")

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo, available_timezones
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app.digests import MAX_PERIOD_DAYS, normalize_topic
+from bot.app.arguments import normalize_topic
+from bot.core.requests import MAX_PERIOD_DAYS
 from bot.core.schedule import (
     MAX_EVERY,
     Schedule,

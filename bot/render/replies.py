@@ -6,8 +6,8 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.app.digests import DigestRequest, EmptyDigestAdvice
 from bot.core.domain import Feed, StoredArticle, Subscription
+from bot.core.requests import DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
 from summarizer.topic_query import TOPIC_SYNTAX
 

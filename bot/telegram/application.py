@@ -21,9 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.app.digests import REFREEZE_S, freeze_long_lived, warm_up
 from bot.app.summaries import StoreWatcher, SummaryWorker
 from bot.render.replies import COMMANDS
+from bot.runtime import REFREEZE_S, freeze_long_lived, warm_up
 from bot.telegram.delivery import deliver_due, rate_limiter
 from bot.telegram.handlers import articles, feeds, register_handlers
 from bot.telegram.handlers.context import SERVICES_KEY, WORKER_KEY

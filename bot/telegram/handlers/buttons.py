@@ -21,7 +21,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.app.digests import normalize_topic
+from bot.app.arguments import normalize_topic
 from bot.core.domain import DigestItem
 from bot.render.formatting import render_article, render_article_alert
 from bot.telegram.handlers.chats import admins_only, is_manager

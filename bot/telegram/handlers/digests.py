@@ -11,13 +11,10 @@ from telegram import Bot, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
-from bot.app.digests import (
-    DigestRequest,
-    advise_on_empty_digest,
-    paginate,
-    parse_digest_request,
-    recent_digest,
-)
+from bot.app.arguments import parse_digest_request
+from bot.app.digests import recent_digest
+from bot.app.subjects import advise_on_empty_digest
+from bot.core.requests import DigestRequest, paginate
 from bot.render import replies
 from bot.render.formatting import render_digest
 from bot.telegram.handlers.context import services_of

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.app.digests import normalize_topic
+from bot.app.arguments import normalize_topic
 from bot.core.schedule import (
     Schedule,
     canonical_spec,
