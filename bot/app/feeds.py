@@ -71,7 +71,12 @@ def follow_feed(
 
 def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[PollResult]:
     """Poll every feed that is due, saving each one's state as it goes. A feed whose poll fails
-    unexpectedly is logged and backed off like an unreachable one; the others are still polled."""
+    unexpectedly is logged and backed off like an unreachable one; the others are still polled.
+
+    First checks that the database file is still the one opened: DatabaseGone (nothing polled)
+    when it was deleted or replaced, so that the bot stops rather than write to a lost file.
+    """
+    store.check_file()
     limits = FetchLimits.from_settings(settings)
     results = []
     for feed in store.due_feeds(now):
@@ -88,6 +93,8 @@ def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[Poll
             log.exception("feed %d (%s): poll failed unexpectedly", feed.id, feed.url)
             error = "an internal error (see the bot's log)"
             result = _failed(store, feed, error, settings.feed_max_backoff_s, now)
+        if result.stored:
+            log.info("feed %d: %d articles taken in", feed.id, len(result.stored))
         results.append(result)
     return results
 

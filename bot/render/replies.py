@@ -155,6 +155,29 @@ def subscribed(
     )
 
 
+def unsubscribed(topic: str, *, removed: bool) -> str:
+    """Answer to /unsubscribe."""
+    if removed:
+        return f"Unsubscribed from <b>{escape(topic)}</b>."
+    return f"This chat is not subscribed to <b>{escape(topic)}</b>. See /subscriptions."
+
+
+def timezone_shown(timezone: str) -> str:
+    """Answer to /timezone without a name."""
+    return (
+        f"This chat's time zone is <b>{escape(timezone)}</b>. "
+        f"Change it with /timezone followed by an IANA name, e.g. /timezone Europe/Berlin."
+    )
+
+
+def timezone_set(timezone: str, *, rescheduled: bool) -> str:
+    """Answer to /timezone NAME."""
+    text = f"Time zone set to <b>{escape(timezone)}</b>."
+    if rescheduled:
+        text += " Schedules now follow it; see /subscriptions for the next digests."
+    return text
+
+
 def _byline(article: StoredArticle) -> str:
     parts = [article.source]
     if article.author:
