@@ -129,8 +129,31 @@ def poll_feed(
         parsed = parse_feed(page.content, feed.url)
     except IngestError as exc:
         return _failed(store, feed, str(exc), max_backoff_s, now)
+    entries = parsed.entries[:MAX_ENTRIES_PER_POLL]
+    stored = _store_new_entries(store, feed, entries, limits=limits, max_chars=max_chars, now=now)
+    store.feed_polled(
+        feed.id,
+        title=parsed.title,
+        etag=page.etag,
+        last_modified=page.last_modified,
+        next_poll_at=next_poll_at,
+    )
+    return PollResult(feed, stored=stored)
+
+
+def _store_new_entries(
+    store: Store,
+    feed: Feed,
+    entries: list[FeedEntry],
+    *,
+    limits: FetchLimits,
+    max_chars: int,
+    now: datetime,
+) -> list[StoredOutcome]:
+    """Store the articles of the entries not seen before, marking each seen once stored or
+    once it never can be; an entry whose page failed for a passing reason stays unseen."""
     stored: list[StoredOutcome] = []
-    for entry in parsed.entries[:MAX_ENTRIES_PER_POLL]:
+    for entry in entries:
         if not entry.keys or store.seen_entry_keys(feed.id, entry.keys):
             continue
         try:
@@ -146,14 +169,7 @@ def poll_feed(
             drafts = []
         stored.extend(store_drafts(store, drafts))
         store.mark_entries_seen(feed.id, entry.keys, now)
-    store.feed_polled(
-        feed.id,
-        title=parsed.title,
-        etag=page.etag,
-        last_modified=page.last_modified,
-        next_poll_at=next_poll_at,
-    )
-    return PollResult(feed, stored=stored)
+    return stored
 
 
 def entry_drafts(
