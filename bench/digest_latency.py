@@ -50,7 +50,7 @@ from bot.core.requests import paginate  # noqa: E402
 from bot.render.formatting import render_digest  # noqa: E402
 from bot.runtime import configure_process, warm_up  # noqa: E402
 from bot.store import open_store  # noqa: E402
-from bot.store.models import (  # noqa: E402
+from bot.store.rows import (  # noqa: E402
     ArticleRow,
     ArticleSourceRow,
     ArticleVectorsRow,
@@ -155,7 +155,7 @@ def started_bot(url: str) -> Services:
 
 def answer(services: Services, topic: str) -> int:
     """The work of /digest TOPIC short of Telegram (`send_digest_page`); the articles found."""
-    timezone = services.store.ensure_chat(1, timezone=services.settings.default_timezone)
+    timezone = services.store.chats.ensure(1, timezone=services.settings.default_timezone)
     digest = recent_digest(services, topic)
     if digest.items:
         page = paginate(digest, 1, services.settings.digest_page_size)
@@ -167,7 +167,7 @@ def arrive(services: Services, directory: Path) -> str:
     """Store one more article as the bot does (its vectors by the in-process worker); its title."""
     _, headline, body = read_articles(directory)[0]
     draft = ArticleDraft(title=f"{headline} (new)", text=body, source="new")
-    article, _ = services.store.add_article(
+    article, _ = services.store.articles.add(
         draft, fingerprint="bench-new", received_at=datetime.now(UTC)
     )
     ensure_vectors(services.store, services.matcher, [article])

@@ -61,7 +61,7 @@ def warm_up(services: Services) -> int:
     services.matcher.embed_categories()
     country_names()
     since, until = recent_period(services.settings.digest_days)
-    articles = services.store.articles_dated_between(since, until)
+    articles = services.store.articles.dated_between(since, until)
     for article in articles:
         read_article(article.title, article.text)
     recent_digest(services, WARM_UP_TOPIC, overview=False)

@@ -68,7 +68,7 @@ class TopicNames:
 
     @property
     def search_terms(self) -> list[list[str]]:
-        """Each name as the stems a full-text index looks up (`Store.articles_naming`): an
+        """Each name as the stems a full-text index looks up (`Store.articles.naming`): an
         article naming none of them names the topic nowhere."""
         names = [topic_terms(p) for p in self.phrases]
         names += [[a.lower()] for a in self.abbreviations]

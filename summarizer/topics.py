@@ -282,7 +282,7 @@ class TopicMatcher:
         """The candidates about the phrase `topic`, best first; [] when none is.
 
         `articles_naming(terms)`, when given, is a full-text index's answer to which article
-        ids name one of the topic's names (`Store.articles_naming`): only those are read for
+        ids name one of the topic's names (`Store.articles.naming`): only those are read for
         the naming evidence, the others are known to name it nowhere.
         """
         probability = self.probabilities(topic, candidates, articles_naming=articles_naming)

@@ -39,7 +39,7 @@ def ensure_vectors(
     """Passage vectors of `articles` by the matcher's model, storing the missing ones: taken
     from `computed` (by article id, e.g. the worker's encoder pass) or computed here. An
     article the encoder fails on is left out (logged), so it cannot take a whole digest down."""
-    vectors = store.vectors([a.id for a in articles], matcher.model_key)
+    vectors = store.summaries.vectors([a.id for a in articles], matcher.model_key)
     missing = [a for a in articles if a.id not in vectors]
     known = dict(computed or {})
     if to_compute := [a for a in missing if a.id not in known]:
@@ -52,7 +52,7 @@ def ensure_vectors(
                 known[article.id] = result
     for article in missing:
         if article.id in known:
-            store.save_vectors(article.id, matcher.model_key, known[article.id])
+            store.summaries.save_vectors(article.id, matcher.model_key, known[article.id])
             vectors[article.id] = known[article.id]
     return vectors
 

@@ -37,7 +37,7 @@ def _zone_names() -> dict[str, str]:
 
 def chat_timezone(store: Store, settings: Settings, chat_id: int) -> str:
     """The chat's time zone; a chat new to the store is created in `default_timezone`."""
-    return store.ensure_chat(chat_id, timezone=settings.default_timezone)
+    return store.chats.ensure(chat_id, timezone=settings.default_timezone)
 
 
 def set_timezone(
@@ -49,7 +49,7 @@ def set_timezone(
     chat_timezone(store, settings, chat_id)
     zone_name = resolve_timezone(name)
     zone = ZoneInfo(zone_name)
-    rescheduled = store.set_timezone(
+    rescheduled = store.chats.set_timezone(
         chat_id,
         zone_name,
         lambda s: next_run(parse_schedule(s.schedule), now, zone, anchor=s.next_run_at),

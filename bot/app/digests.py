@@ -56,11 +56,11 @@ def compose_digest(
     With `summarizer`, a digest of two or more summarized articles gets an overview.
     """
     if by_arrival:
-        articles = store.articles_received_between(since, until)
+        articles = store.articles.received_between(since, until)
     else:
-        articles = store.articles_dated_between(since, until)
+        articles = store.articles.dated_between(since, until)
     candidates = topic_candidates(store, matcher, articles)
-    matches = matcher.match_query(topic, candidates, articles_naming=store.articles_naming)
+    matches = matcher.match_query(topic, candidates, articles_naming=store.articles.naming)
     relevance = {m.id: m.relevance for m in matches}
     by_id = {a.id: a for a in articles}
     chosen = sorted(
@@ -82,7 +82,7 @@ def _summaries(store: Store, article_ids: list[int], model_key: str) -> dict[int
         known = _SUMMARIES.setdefault(store, {})
         found = {i: known[(model_key, i)] for i in article_ids if (model_key, i) in known}
     if missing := [i for i in article_ids if i not in found]:
-        read = store.summaries(missing, model_key)
+        read = store.summaries.texts(missing, model_key)
         with _CACHE_LOCK:
             if len(known) > CACHED_SUMMARIES:
                 known.clear()

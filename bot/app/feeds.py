@@ -64,7 +64,7 @@ def follow_feed(
     """
     page = fetch(url, limits, accept=FEED_TYPES)
     parsed = parse_feed(page.content, page.url)
-    return store.add_feed(
+    return store.feeds.add(
         page.url, title=parsed.title or page.url, added_by=added_by, interval_s=interval_s, now=now
     )
 
@@ -79,7 +79,7 @@ def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[Poll
     store.check_file()
     limits = FetchLimits.from_settings(settings)
     results = []
-    for feed in store.due_feeds(now):
+    for feed in store.feeds.due(now):
         try:
             result = poll_feed(
                 store,
@@ -118,7 +118,7 @@ def poll_feed(
     try:
         page = fetch(feed.url, limits, accept=FEED_TYPES, headers=headers)
         if page.not_modified:
-            store.feed_polled(
+            store.feeds.poll_succeeded(
                 feed.id,
                 title=None,
                 etag=feed.etag,
@@ -131,7 +131,7 @@ def poll_feed(
         return _failed(store, feed, str(exc), max_backoff_s, now)
     entries = parsed.entries[:MAX_ENTRIES_PER_POLL]
     stored = _store_new_entries(store, feed, entries, limits=limits, max_chars=max_chars, now=now)
-    store.feed_polled(
+    store.feeds.poll_succeeded(
         feed.id,
         title=parsed.title,
         etag=page.etag,
@@ -154,7 +154,7 @@ def _store_new_entries(
     once it never can be; an entry whose page failed for a passing reason stays unseen."""
     stored: list[StoredOutcome] = []
     for entry in entries:
-        if not entry.keys or store.seen_entry_keys(feed.id, entry.keys):
+        if not entry.keys or store.feeds.seen_keys(feed.id, entry.keys):
             continue
         try:
             drafts = entry_drafts(entry, feed, limits=limits, max_chars=max_chars)
@@ -168,7 +168,7 @@ def _store_new_entries(
             log.info("feed %d: entry %s skipped: %s", feed.id, entry.link or entry.title, exc)
             drafts = []
         stored.extend(store_drafts(store, drafts))
-        store.mark_entries_seen(feed.id, entry.keys, now)
+        store.feeds.mark_seen(feed.id, entry.keys, now)
     return stored
 
 
@@ -197,7 +197,9 @@ def entry_drafts(
 
 def _failed(store: Store, feed: Feed, error: str, max_backoff_s: int, now: datetime) -> PollResult:
     delay_s = min(feed.interval_s * 2 ** (feed.failures + 1), max_backoff_s)
-    updated = store.feed_failed(feed.id, error=error, next_poll_at=now + timedelta(seconds=delay_s))
+    updated = store.feeds.poll_failed(
+        feed.id, error=error, next_poll_at=now + timedelta(seconds=delay_s)
+    )
     log.warning("feed %d (%s) failed, next try in %d s: %s", feed.id, feed.url, delay_s, error)
     if updated is None:
         return PollResult(feed, error=error)

@@ -45,10 +45,10 @@ def store_drafts(
         if draft.language is None:
             draft = replace(draft, language=detect_language(draft.text))
         story = story_signature(draft.text)
-        article, created = store.add_article(
+        article, created = store.articles.add(
             draft,
             fingerprint=content_fingerprint(draft.text),
-            # stamped as late as possible: pushes select by arrival (bot.telegram.delivery)
+            # stamped as late as possible: pushes select by arrival (bot.app.pushes)
             received_at=datetime.now(UTC),
             signature=story.signature,
             band_keys=story.band_keys,

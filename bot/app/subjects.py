@@ -41,10 +41,10 @@ def advise_on_empty_digest(services: Services, digest: Digest, *, days: int) -> 
     suggestions = topics_with_articles(
         store, services.matcher, since=digest.since, until=digest.until, leave_out=digest.topic
     )
-    in_period = {a.id for a in store.articles_dated_between(digest.since, digest.until)}
+    in_period = {a.id for a in store.articles.dated_between(digest.since, digest.until)}
     phrases = parse_topic_query(digest.topic).phrases
     naming = (
-        store.articles_naming(terms)
+        store.articles.naming(terms)
         for phrase in phrases
         for terms in topic_names(phrase).search_terms
     )
@@ -63,7 +63,7 @@ def topics_with_articles(
     """Of the `SUGGESTION_CANDIDATES` subjects most articles of the period name, the ones whose
     digest over the period has articles (each asked of the matcher, over the same candidates
     `compose_digest` would use), most named first; never `leave_out`."""
-    articles = store.articles_dated_between(since, until)
+    articles = store.articles.dated_between(since, until)
     subjects = _subject_tally(store).counts(
         {a.id: a.text for a in articles}, limit=SUGGESTION_CANDIDATES
     )
@@ -74,7 +74,7 @@ def topics_with_articles(
     return [
         subject
         for subject in offered
-        if matcher.match_query(subject, candidates, articles_naming=store.articles_naming)
+        if matcher.match_query(subject, candidates, articles_naming=store.articles.naming)
     ]
 
 
@@ -92,7 +92,7 @@ def subject_counts_in_period(
     """The subjects most articles of the period name, with how many do (`subject_counts`, kept
     up to date per store by a `SubjectTally`). Titles are left out: Title Case would make every
     headline word look like a name."""
-    articles = store.articles_dated_between(since, until)
+    articles = store.articles.dated_between(since, until)
     return _subject_tally(store).counts({a.id: a.text for a in articles}, limit=limit)
 
 

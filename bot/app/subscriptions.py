@@ -94,7 +94,7 @@ def subscribe(
     chat's time zone and covering what arrives from `now`; a followed topic asked with a
     schedule changes to it. SubscriptionRefused when the chat already follows
     `max_subscriptions_per_chat` other topics."""
-    followed = store.subscriptions(chat_id)
+    followed = store.chats.subscriptions(chat_id)
     cap = settings.max_subscriptions_per_chat
     if len(followed) >= cap and all(s.topic != request.topic for s in followed):
         raise SubscriptionRefused(
@@ -103,7 +103,7 @@ def subscribe(
         )
     timezone = chat_timezone(store, settings, chat_id)
     next_at = next_run(parse_schedule(request.schedule), now, ZoneInfo(timezone))
-    subscription, created = store.subscribe(
+    subscription, created = store.chats.subscribe(
         chat_id,
         request.topic,
         schedule=request.schedule,
@@ -114,21 +114,21 @@ def subscribe(
         not created and request.schedule_given and subscription.schedule != request.schedule
     )
     if rescheduled:
-        store.set_schedule(subscription.id, schedule=request.schedule, next_run_at=next_at)
+        store.chats.set_schedule(subscription.id, schedule=request.schedule, next_run_at=next_at)
         subscription = replace(subscription, schedule=request.schedule, next_run_at=next_at)
     return Subscribed(subscription, created=created, rescheduled=rescheduled)
 
 
 def unsubscribe(store: Store, chat_id: int, topic: str) -> bool:
     """End the chat's subscription to `topic`; False when it had none."""
-    return store.unsubscribe(chat_id, topic)
+    return store.chats.unsubscribe(chat_id, topic)
 
 
 def unsubscribe_by_id(store: Store, chat_id: int, subscription_id: int) -> Subscription | None:
     """End subscription `subscription_id` if it is the chat's (a button under its digest);
     returns it, or None when it is gone or another chat's."""
-    subscription = store.subscription(subscription_id)
+    subscription = store.chats.subscription(subscription_id)
     if subscription is None or subscription.chat_id != chat_id:
         return None
-    store.unsubscribe(chat_id, subscription.topic)
+    store.chats.unsubscribe(chat_id, subscription.topic)
     return subscription

@@ -5,9 +5,11 @@ Start-up order (python-telegram-bot): getMe → post_init (thread pool, command 
 lets pending summary follow-ups finish, then cancels the worker; shutdown closes the store.
 
 Updates of different chats are handled concurrently, each chat's in order
-(bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Blocking
-work (fetching a link, composing a digest, the database) runs in threads: `WORKER_THREADS` of
-them, so a few slow links cannot take every thread the other chats' handlers need.
+(bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Digest
+messages, pushed (bot.app.pushes, the "deliveries" ticker) or asked with /digest, go out through
+one `TelegramSender` (bot.telegram.sender) kept in `bot_data`. Blocking work (fetching a link,
+composing a digest, the database) runs in threads: `WORKER_THREADS` of them, so a few slow links
+cannot take every thread the other chats' handlers need.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from concurrent.futures import ThreadPoolExecutor
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
+from bot.app.pushes import deliver_due
 from bot.app.summaries import StoreWatcher, SummaryWorker
 from bot.render.replies import COMMANDS
 from bot.runtime import REFREEZE_S, freeze_long_lived, warm_up
-from bot.telegram.delivery import deliver_due, rate_limiter
+from bot.telegram.flood import rate_limiter
 from bot.telegram.handlers import articles, feeds, register_handlers
-from bot.telegram.handlers.context import SERVICES_KEY, WORKER_KEY
+from bot.telegram.handlers.context import SENDER_KEY, SERVICES_KEY, WORKER_KEY, sender_of
+from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import ChatOrderedUpdateProcessor
 from bot.wiring import Services
 
@@ -57,6 +61,9 @@ def build_application(services: Services) -> Application:
         .build()
     )
     application.bot_data[SERVICES_KEY] = services
+    application.bot_data[SENDER_KEY] = TelegramSender(
+        application.bot, services.store, settings.send_retry_delays_s
+    )
     if settings.worker_in_process:
         application.bot_data[WORKER_KEY] = SummaryWorker(
             services.store,
@@ -119,8 +126,8 @@ async def _refreeze(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data[SERVICES_KEY]
-    await deliver_due(services, context.bot)
+    """Push the due digests (bot.app.pushes) through the application's sender."""
+    await deliver_due(context.application.bot_data[SERVICES_KEY], sender_of(context))
 
 
 async def _post_stop(application: Application) -> None:

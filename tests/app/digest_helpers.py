@@ -21,7 +21,7 @@ FARMING = (
 
 
 def add(store, title, text, *, published=None, received_at=NOW):
-    article, _ = store.add_article(
+    article, _ = store.articles.add(
         ArticleDraft(title=title, text=text, source=f"{title}.txt", published=published),
         fingerprint=title,
         received_at=received_at,

@@ -44,7 +44,7 @@ def test_setting_a_time_zone_moves_the_next_runs_to_it(sqlite_store):
 
     assert (name, rescheduled) == ("Asia/Tokyo", True)
     assert chat_timezone(sqlite_store, SETTINGS, CHAT) == "Asia/Tokyo"
-    [subscription] = sqlite_store.subscriptions(CHAT)
+    [subscription] = sqlite_store.chats.subscriptions(CHAT)
     assert subscription.next_run_at == datetime(2026, 3, 2, 23, 0, tzinfo=UTC)  # 08:00 in Tokyo
 
 

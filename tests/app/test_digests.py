@@ -38,19 +38,19 @@ def test_digest_holds_only_matching_articles_of_the_period(sqlite_store, fake_ma
 def test_digest_uses_stored_summaries_and_stores_missing_vectors(sqlite_store, fake_matcher):
     article = add(sqlite_store, "gas", RUSSIA)
     add(sqlite_store, "soy", FARMING)
-    sqlite_store.save_summary(article.id, "m", text="Russia sells gas.")
+    sqlite_store.summaries.save(article.id, "m", text="Russia sells gas.")
 
     digest = compose_digest(
         sqlite_store, fake_matcher, "m", "russia", since=NOW - timedelta(days=1), until=NOW
     )
 
     assert digest.items[0].summary == "Russia sells gas."
-    assert article.id in sqlite_store.vectors([article.id], fake_matcher.model_key)
+    assert article.id in sqlite_store.summaries.vectors([article.id], fake_matcher.model_key)
 
 
 def test_a_digest_is_composed_from_a_read_only_database(sqlite_store, fake_matcher, tmp_path):
     article = add(sqlite_store, "gas", RUSSIA)
-    sqlite_store.save_summary(article.id, "m", text="Russia sells gas.")
+    sqlite_store.summaries.save(article.id, "m", text="Russia sells gas.")
     read_only = open_store(f"sqlite:///file:{tmp_path / 'digestbot.sqlite3'}?mode=ro&uri=true")
     started = time.monotonic()
 
@@ -60,17 +60,19 @@ def test_a_digest_is_composed_from_a_read_only_database(sqlite_store, fake_match
 
     assert [item.summary for item in digest.items] == ["Russia sells gas."]
     assert time.monotonic() - started < 2  # no retries of a write that cannot succeed
-    assert sqlite_store.vectors([article.id], fake_matcher.model_key) == {}  # nothing written
+    assert (
+        sqlite_store.summaries.vectors([article.id], fake_matcher.model_key) == {}
+    )  # nothing written
     read_only.close()
 
 
 def test_a_summary_is_read_once_and_one_made_later_still_shows(sqlite_store, fake_matcher):
     first = add(sqlite_store, "gas", RUSSIA)
     later = add(sqlite_store, "gas 2", RUSSIA + " Moscow agreed.")
-    sqlite_store.save_summary(first.id, "m", text="Russia sells gas.")
+    sqlite_store.summaries.save(first.id, "m", text="Russia sells gas.")
     period = {"since": NOW - timedelta(days=1), "until": NOW}
     compose_digest(sqlite_store, fake_matcher, "m", "russia", **period)
-    sqlite_store.save_summary(later.id, "m", text="Moscow agreed.")
+    sqlite_store.summaries.save(later.id, "m", text="Moscow agreed.")
     asked = []
     event.listen(sqlite_store.engine, "before_cursor_execute", lambda *a: asked.append(a[2:4]))
 
@@ -138,7 +140,7 @@ def compose_with_overview(store, matcher):
 
 def add_summarized(store, title, text, summary):
     article = add(store, title, text)
-    store.save_summary(article.id, "m", text=summary)
+    store.summaries.save(article.id, "m", text=summary)
     return article
 
 

@@ -15,6 +15,7 @@ from bot.ingest.fetch import FetchLimits
 from bot.ingest.nearduplicates import estimated_jaccard, same_story, story_signature
 from bot.render.replies import article_stored
 from tests.pageserver import MIB, PageServer
+from tests.tables import count_articles
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 WIRE = (FIXTURES / "port_strike_wire.txt").read_text()
@@ -36,7 +37,7 @@ def test_repost_with_a_new_headline_is_stored_once_with_both_sources(store):
     assert again.article.title == "Dock Workers Walk Out at Northport"
     assert again.article.source == "Wire Service"
     assert again.article.also_from == ("Daily Courier",)
-    assert store.count_articles() == 1
+    assert count_articles(store) == 1
     assert "Already stored (also from Daily Courier)" in article_stored(
         again.article, created=False
     )
@@ -47,7 +48,7 @@ def test_a_different_story_on_the_same_subject_is_stored_apart(store):
     follow_up = store_one(store, FOLLOW_UP, "Wire Service")
 
     assert follow_up.created
-    assert store.count_articles() == 2
+    assert count_articles(store) == 2
 
 
 def test_the_same_source_sending_again_adds_no_source(store):
@@ -66,9 +67,9 @@ def test_articles_are_counted_per_sending_chat(store):
     store_one(store, FOLLOW_UP, "Telegram: Ann", chat_id=7)
 
     hour_ago = datetime.now(UTC) - timedelta(hours=1)
-    assert store.count_added_by_chat(7, hour_ago) == 2
-    assert store.count_added_by_chat(8, hour_ago) == 1
-    assert store.count_added_by_chat(7, datetime.now(UTC) + timedelta(seconds=1)) == 0
+    assert store.articles.count_added_by(7, hour_ago) == 2
+    assert store.articles.count_added_by(8, hour_ago) == 1
+    assert store.articles.count_added_by(7, datetime.now(UTC) + timedelta(seconds=1)) == 0
 
 
 @pytest.mark.parametrize(
@@ -125,7 +126,7 @@ def test_a_message_that_is_a_link_stores_the_article_of_its_page(sqlite_store):
 
     [outcome] = store_drafts(sqlite_store, drafts, chat_id=7)
     assert outcome.created and outcome.article.source == url
-    assert sqlite_store.count_added_by_chat(7, datetime(2000, 1, 1, tzinfo=UTC)) == 1
+    assert sqlite_store.articles.count_added_by(7, datetime(2000, 1, 1, tzinfo=UTC)) == 1
 
 
 def test_a_long_message_holding_a_link_is_an_article_itself(sqlite_store):
@@ -145,4 +146,4 @@ def test_a_link_that_cannot_be_read_stores_nothing_and_says_why(sqlite_store):
         with pytest.raises(IngestError):
             read_message(url, source="Telegram: Ann", limits=LIMITS, max_chars=200_000)
 
-    assert sqlite_store.count_articles() == 0
+    assert count_articles(sqlite_store) == 0

@@ -98,7 +98,7 @@ def test_a_new_subscription_runs_next_in_the_chats_time_zone_and_covers_from_now
     assert subscription.timezone == "Europe/Berlin"
     assert subscription.next_run_at == datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
     assert subscription.covered_until == NOW
-    assert sqlite_store.subscriptions(CHAT) == [subscription]
+    assert sqlite_store.chats.subscriptions(CHAT) == [subscription]
 
 
 def test_a_followed_topic_moves_to_a_given_schedule_but_keeps_its_own_without_one(sqlite_store):
@@ -118,7 +118,7 @@ def test_a_followed_topic_moves_to_a_given_schedule_but_keeps_its_own_without_on
     )
     assert (moved.created, moved.rescheduled) == (False, True)
     assert moved.subscription.next_run_at == later + timedelta(hours=1)
-    [stored] = sqlite_store.subscriptions(CHAT)
+    [stored] = sqlite_store.chats.subscriptions(CHAT)
     assert (stored.schedule, stored.next_run_at) == (hourly.schedule, later + timedelta(hours=1))
 
 
@@ -136,7 +136,7 @@ def test_a_chat_at_its_cap_is_refused_new_topics_but_may_reschedule_followed_one
     )
 
     assert moved.rescheduled and other.created
-    assert [s.topic for s in sqlite_store.subscriptions(CHAT)] == ["china", "russia"]
+    assert [s.topic for s in sqlite_store.chats.subscriptions(CHAT)] == ["china", "russia"]
 
 
 def test_unsubscribing_ends_the_topic_once(sqlite_store):
@@ -144,7 +144,7 @@ def test_unsubscribing_ends_the_topic_once(sqlite_store):
 
     assert unsubscribe(sqlite_store, CHAT, "russia") is True
     assert unsubscribe(sqlite_store, CHAT, "russia") is False
-    assert sqlite_store.subscriptions(CHAT) == []
+    assert sqlite_store.chats.subscriptions(CHAT) == []
 
 
 def test_a_button_ends_only_its_own_chats_subscription(sqlite_store):
@@ -152,7 +152,7 @@ def test_a_button_ends_only_its_own_chats_subscription(sqlite_store):
     mine = subscribe(sqlite_store, SETTINGS, CHAT, request, now=NOW).subscription
 
     assert unsubscribe_by_id(sqlite_store, OTHER_CHAT, mine.id) is None
-    assert sqlite_store.subscriptions(CHAT) == [mine]
+    assert sqlite_store.chats.subscriptions(CHAT) == [mine]
     assert unsubscribe_by_id(sqlite_store, CHAT, mine.id) == mine
     assert unsubscribe_by_id(sqlite_store, CHAT, mine.id) is None
-    assert sqlite_store.subscriptions(CHAT) == []
+    assert sqlite_store.chats.subscriptions(CHAT) == []

@@ -186,7 +186,7 @@ async def _answer(
             parse_mode=ParseMode.HTML,
         )
         pending = PendingReply(reply.chat_id, reply.message_id, outcome.article.id, outcome.created)
-        await asyncio.to_thread(store.remember_pending_reply, pending)
+        await asyncio.to_thread(store.chats.remember_reply, pending)
         context.application.create_task(
             _complete_with_summary(pending, outcome.article, context), update=None
         )
@@ -202,8 +202,8 @@ async def _answer(
 async def resume_summary_replies(context: ContextTypes.DEFAULT_TYPE) -> None:
     """At start-up: complete the "Summarizing…" answers a crash or stop left unfinished."""
     store = services_of(context).store
-    for pending in await asyncio.to_thread(store.pending_replies):
-        article = await asyncio.to_thread(store.article, pending.article_id)
+    for pending in await asyncio.to_thread(store.chats.pending_replies):
+        article = await asyncio.to_thread(store.articles.get, pending.article_id)
         if article is None:  # deleted meanwhile (the row goes with it; this is a race)
             continue
         context.application.create_task(
@@ -227,5 +227,5 @@ async def _complete_with_summary(
     except TelegramError as exc:  # e.g. the message was deleted: there is nothing to complete
         log.warning("could not add the summary to message %d: %s", pending.message_id, exc)
     await asyncio.to_thread(
-        services_of(context).store.forget_pending_reply, pending.chat_id, pending.message_id
+        services_of(context).store.chats.forget_reply, pending.chat_id, pending.message_id
     )

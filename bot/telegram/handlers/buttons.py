@@ -22,7 +22,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.app.arguments import normalize_topic
-from bot.app.pushed import pushed_message
+from bot.app.delivered import delivered_message
 from bot.app.subscriptions import unsubscribe_by_id
 from bot.render.formatting import render_article, render_article_alert
 from bot.telegram.handlers.chats import admins_only, is_manager
@@ -46,7 +46,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif button.action == "unsubscribe":
         await _unsubscribe(query, context, services, button.subscription_id)
     elif button.action == "page":
-        await _next_page(query, context, services, button)
+        await _next_page(query, context, button)
     else:
         await _show(query, services, button)
 
@@ -73,10 +73,7 @@ async def _unsubscribe(
 
 
 async def _next_page(
-    query: CallbackQuery,
-    context: ContextTypes.DEFAULT_TYPE,
-    services: Services,
-    button: ButtonPress,
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, button: ButtonPress
 ) -> None:
     """Send the asked page of a /digest answer and take the button off the page before it."""
     try:
@@ -88,7 +85,7 @@ async def _next_page(
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     chat_id, thread_id = query.message.chat.id, topic_thread(query.message)
     await send_digest_page(
-        context.bot, chat_id, services, topic, button.page, days=button.days, thread_id=thread_id
+        context, chat_id, topic, button.page, days=button.days, thread_id=thread_id
     )
 
 
@@ -96,7 +93,7 @@ async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -
     """Show one article whole ("full") or the digest message again ("back")."""
     back = button.action == "back"
     shown = await asyncio.to_thread(
-        pushed_message,
+        delivered_message,
         services.store,
         services.summarizer.model_key,
         chat_id=query.message.chat.id,

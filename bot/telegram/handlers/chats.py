@@ -94,4 +94,4 @@ async def reactivate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     resume); unknown chats stay unknown."""
     chat = update.effective_chat
     if chat is not None:
-        await asyncio.to_thread(services_of(context).store.set_chat_active, chat.id, True)
+        await asyncio.to_thread(services_of(context).store.chats.set_active, chat.id, True)

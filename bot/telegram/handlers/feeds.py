@@ -77,7 +77,7 @@ async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if refusal := feed_refusal(update, services.settings):
         await message.reply_text(refusal)
         return
-    feeds = await asyncio.to_thread(services.store.feeds)
+    feeds = await asyncio.to_thread(services.store.feeds.all)
     await message.reply_text(replies.feed_list(feeds), parse_mode=ParseMode.HTML)
 
 
@@ -93,8 +93,8 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text("Send /removefeed with the feed's number from /feeds.")
         return
     number = _whole_number(args[0], max_digits=MAX_FEED_NUMBER_DIGITS)
-    feed = number and await asyncio.to_thread(services.store.feed, number)
-    if not feed or not await asyncio.to_thread(services.store.remove_feed, feed.id):
+    feed = number and await asyncio.to_thread(services.store.feeds.get, number)
+    if not feed or not await asyncio.to_thread(services.store.feeds.remove, feed.id):
         await message.reply_text("There is no feed with that number; see /feeds.")
         return
     await message.reply_text(replies.feed_removed(feed), parse_mode=ParseMode.HTML)
@@ -136,4 +136,4 @@ async def poll_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                 "could not tell %d about feed %d: %s", result.feed.added_by, result.feed.id, exc
             )
             continue
-        await asyncio.to_thread(services.store.mark_feed_failure_reported, result.feed.id)
+        await asyncio.to_thread(services.store.feeds.mark_failure_reported, result.feed.id)

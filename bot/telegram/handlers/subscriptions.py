@@ -74,7 +74,7 @@ async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE)
     """List this chat's subscriptions with their next digest."""
     message = update.effective_message
     subscriptions = await asyncio.to_thread(
-        services_of(context).store.subscriptions, message.chat_id
+        services_of(context).store.chats.subscriptions, message.chat_id
     )
     if not subscriptions:
         await message.reply_text("No subscriptions yet. Start one with /subscribe russia")

@@ -10,7 +10,7 @@ from bot.store import Store
 
 
 @dataclass(frozen=True)
-class PushedMessage:
+class DeliveredMessage:
     """Message `index` of a pushed digest, with its subscription; `item` is the article asked
     for, with its summary, when one was."""
 
@@ -20,7 +20,7 @@ class PushedMessage:
     item: DigestItem | None = None
 
 
-def pushed_message(
+def delivered_message(
     store: Store,
     summary_key: str,
     *,
@@ -28,22 +28,22 @@ def pushed_message(
     delivery_id: int,
     index: int,
     article_id: int | None = None,
-) -> PushedMessage | None:
+) -> DeliveredMessage | None:
     """Message `index` of delivery `delivery_id` as the chat's buttons see it, with article
     `article_id` (and its summary by the `summary_key` model) when given. None when the digest
     is gone or another chat's, the message is not one of it, or the article not in it."""
-    delivery = store.delivery(delivery_id)
-    subscription = delivery and store.subscription(delivery.subscription_id)
+    delivery = store.deliveries.get(delivery_id)
+    subscription = delivery and store.chats.subscription(delivery.subscription_id)
     if subscription is None or subscription.chat_id != chat_id or index >= len(delivery.parts):
         return None
-    message = PushedMessage(delivery, subscription, index)
+    message = DeliveredMessage(delivery, subscription, index)
     if article_id is None:
         return message
     shown = {shown_id for shown_id, _ in delivery.articles_of(index)}
-    article = article_id in shown and store.article(article_id)
+    article = article_id in shown and store.articles.get(article_id)
     if not article:
         return None
-    summary, _ = store.summary_state(article.id, summary_key)
-    return PushedMessage(
+    summary, _ = store.summaries.state(article.id, summary_key)
+    return DeliveredMessage(
         delivery, subscription, index, DigestItem(article=article, summary=summary, relevance=1.0)
     )
