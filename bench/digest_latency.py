@@ -61,8 +61,8 @@ from bot.wiring import Services  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
 from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
-from summarizer.topic_eval import LabelledCorpus, candidates_of, read_articles  # noqa: E402
-from summarizer.topics import TopicMatcher  # noqa: E402
+from summarizer.topics.evaluation import LabelledCorpus, candidates_of, read_articles  # noqa: E402
+from summarizer.topics.matcher import TopicMatcher  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "topics"
 TOPICS = (

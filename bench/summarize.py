@@ -69,7 +69,7 @@ from summarizer.encoder import Precision, SentenceEncoder  # noqa: E402
 from summarizer.errors import SummarizerError  # noqa: E402
 from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
-from summarizer.topics import article_passages  # noqa: E402
+from summarizer.topics.passages import article_passages  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 DEFAULT_DIRS = (SHARED / "news-summaries", SHARED / "news-summaries-bbc", SHARED / "seeds")

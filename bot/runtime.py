@@ -27,8 +27,8 @@ import os
 from bot.app.digests import recent_digest, recent_period
 from bot.app.subjects import subject_counts_in_period
 from bot.wiring import Services
-from summarizer.aboutness import read_article
-from summarizer.keywords import country_names
+from summarizer.topics.aboutness import read_article
+from summarizer.topics.countries import countries_by_name
 
 WARM_UP_TOPIC = "news"  # the digest composed at start-up; any topic warms the same caches
 # Articles cached since the last freeze are walked by every full garbage collection (about 50
@@ -48,18 +48,19 @@ def configure_process() -> None:
 def warm_up(services: Services) -> int:
     """Prepare for /digest right after start-up; returns how many articles the period holds.
 
-    Embeds the topic matcher's competing categories (which loads the encoder), reads the country
-    names subjects are folded by (`summarizer.keywords`), reads the recent period's articles and
-    passage vectors into the store's memory, splits their sentences for the matcher
-    (`read_article`), and (when the period holds articles) stacks the vectors, by composing one
-    digest: the first /digest a user sends then costs what later ones do but for its topic's
-    query and overview. Articles arriving later are remembered as they are stored. Then it counts
-    the period's subjects, so /topics and an empty digest's suggestions read only newer articles.
+    Embeds the topic matcher's competing categories (which loads the encoder), reads the
+    country names subjects are folded by (`summarizer.topics.countries`), reads the recent
+    period's articles and passage vectors into the store's memory, splits their sentences for
+    the matcher (`read_article`), and (when the period holds articles) stacks the vectors, by
+    composing one digest: the first /digest a user sends then costs what later ones do but for
+    its topic's query and overview. Articles arriving later are remembered as they are stored.
+    Then it counts the period's subjects, so /topics and an empty digest's suggestions read only
+    newer articles.
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
     services.matcher.embed_categories()
-    country_names()
+    countries_by_name()
     since, until = recent_period(services.settings.digest_days)
     articles = services.store.articles.dated_between(since, until)
     for article in articles:

@@ -11,7 +11,8 @@ from bot.store import Store, open_store
 from summarizer.backends import load_summarizer
 from summarizer.base import Summarizer
 from summarizer.encoder import SentenceEncoder
-from summarizer.topics import TopicMatcher
+from summarizer.topics.matcher import TopicMatcher
+from summarizer.topics.settings import TopicSettings
 
 
 @dataclass
@@ -43,8 +44,13 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         store=open_store(settings.effective_database_url),
         summarizer=summarizer,
-        matcher=TopicMatcher(encoder, categories=tuple(settings.topic_categories)),
+        matcher=TopicMatcher(encoder, settings=topic_settings(settings)),
     )
+
+
+def topic_settings(settings: Settings) -> TopicSettings:
+    """The topic matcher's settings: the configured categories, the other knobs' defaults."""
+    return TopicSettings(categories=tuple(settings.topic_categories))
 
 
 def configure_logging(settings: Settings) -> None:

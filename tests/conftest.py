@@ -108,7 +108,7 @@ def fake_summarizer() -> FakeSummarizer:
 
 @pytest.fixture
 def fake_matcher(fake_encoder: HashingEncoder):
-    from summarizer.topics import TopicMatcher
+    from summarizer.topics.matcher import TopicMatcher
     from tests.fakes import naming_model
 
     return TopicMatcher(fake_encoder, model=naming_model())

@@ -11,9 +11,9 @@ import numpy as np
 
 from bot.app.sending import Buttons, SendOutcome, SendStatus
 from bot.core.domain import RenderedMessage
-from summarizer.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, MEANING, AboutnessModel
 from summarizer.errors import SummarizationError
 from summarizer.text import split_sentences
+from summarizer.topics.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, MEANING, AboutnessModel
 
 
 class HashingEncoder:

@@ -39,7 +39,7 @@ from bot.telegram.keyboards import (
     next_page_markup,
     parse_callback,
 )
-from summarizer.topic_query import parse_topic_query
+from summarizer.topics.query import parse_topic_query
 
 settings.register_profile(
     "digestbot", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from bot.app.digests import recent_digest
 from bot.runtime import freeze_long_lived, warm_up
 from bot.store import Store
-from summarizer.aboutness import read_article
+from summarizer.topics.aboutness import read_article
 from tests.app.digest_helpers import (
     FARMING,
     RUSSIA,

@@ -13,7 +13,7 @@ from bot.core.domain import ArticleDraft
 from summarizer.errors import ModelLoadError
 from summarizer.extractive import ExtractiveSummarizer
 from summarizer.text import split_sentences
-from summarizer.topics import TopicMatcher
+from summarizer.topics.matcher import TopicMatcher
 from tests.fakes import CountingEncoder
 
 NOW = datetime(2024, 11, 4, tzinfo=UTC)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 from bot.core.requests import MAX_PAGE, MAX_PERIOD_DAYS, DigestRequest
-from summarizer.topic_query import TOPIC_SYNTAX, parse_topic_query
+from summarizer.topics.query import TOPIC_SYNTAX, parse_topic_query
 
 MAX_TOPIC_CHARS = 100
 
 
 def normalize_topic(raw: str) -> str:
     """Lower-case a user's topic and collapse its whitespace; ValueError (with the topic syntax)
-    if empty, too long, or a query that wants nothing (`summarizer.topic_query`)."""
+    if empty, too long, or a query that wants nothing (`summarizer.topics.query`)."""
     topic = " ".join(re.sub(r"[^\w\s'-]", " ", raw.lower()).split())
     if not topic:
         raise ValueError(f"Give a topic, e.g. /digest russia. {TOPIC_SYNTAX}")

@@ -18,7 +18,8 @@ import numpy as np
 from bot.core.domain import StoredArticle
 from bot.store import Store
 from summarizer.errors import SummarizationError, batch_or_each
-from summarizer.topics import TopicCandidate, TopicMatcher
+from summarizer.topics.matcher import TopicMatcher
+from summarizer.topics.passages import TopicCandidate
 
 log = logging.getLogger(__name__)
 

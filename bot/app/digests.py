@@ -19,7 +19,7 @@ from bot.store import Store
 from bot.wiring import Services
 from summarizer.base import Summarizer
 from summarizer.errors import SummarizerError
-from summarizer.topics import TopicMatcher
+from summarizer.topics.matcher import TopicMatcher
 
 log = logging.getLogger(__name__)
 

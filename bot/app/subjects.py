@@ -19,10 +19,10 @@ from bot.core.domain import Digest
 from bot.core.requests import MAX_PERIOD_DAYS, EmptyDigestAdvice
 from bot.store import Store
 from bot.wiring import Services
-from summarizer.keywords import SubjectTally
-from summarizer.topic_names import topic_names
-from summarizer.topic_query import parse_topic_query
-from summarizer.topics import TopicMatcher
+from summarizer.topics.matcher import TopicMatcher
+from summarizer.topics.names import topic_names
+from summarizer.topics.query import parse_topic_query
+from summarizer.topics.subjects import SubjectTally
 
 SUGGESTION_CANDIDATES = 8
 OLDER_PERIODS_DAYS = (30, 90, 365, MAX_PERIOD_DAYS)
@@ -97,7 +97,7 @@ def subject_counts_in_period(
 
 
 def _subject_tally(store: Store) -> SubjectTally:
-    """The store's tally of subjects (`summarizer.keywords.SubjectTally`): a period's count
+    """The store's tally of subjects (`summarizer.topics.subjects.SubjectTally`): a period's count
     reads only the articles the last count did not have."""
     with _CACHE_LOCK:
         return _SUBJECT_TALLIES.setdefault(store, SubjectTally())

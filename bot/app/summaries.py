@@ -26,7 +26,7 @@ from bot.store import DatabaseUnavailable, Store
 from summarizer.base import Summarizer
 from summarizer.embedding import EmbeddedArticle, embed_articles
 from summarizer.errors import ModelLoadError, SummarizationError, batch_or_each
-from summarizer.topics import TopicMatcher
+from summarizer.topics.matcher import TopicMatcher
 
 log = logging.getLogger(__name__)
 

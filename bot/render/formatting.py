@@ -38,8 +38,11 @@ ALERT_MAX_CHARS = 200  # the text of a callback query's answer (an alert)
 _BLOCK_SEPARATOR = "\n\n"
 _TOKEN = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|[\s\S]")
 _TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
-# A sentence ends at . ! ? or … (a closing quote or bracket may follow) before whitespace,
-# or at a line break.
+# Where a too-long block may be cut: after . ! ? or … (a closing quote or bracket may follow)
+# before whitespace, or at a line break. Not `summarizer.text.split_sentences`, the project's
+# sentence splitter: a cut needs positions in the block's own text (that splitter returns
+# sentences with their whitespace normalized), and any such end, or a line break, is a better
+# place to cut than inside a sentence, even where the next word is not capitalized.
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’»)\]]))\s+|\n")
 _WORD_BREAK = re.compile(r"\s+")
 

@@ -9,7 +9,7 @@ from bot.core.domain import Feed, StoredArticle, Subscription
 from bot.core.requests import DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
 from bot.render.dates import shown_date, shown_time
-from summarizer.topic_query import TOPIC_SYNTAX
+from summarizer.topics.query import TOPIC_SYNTAX
 
 MAX_SUMMARY_REPLY_CHARS = 3500
 

@@ -5,11 +5,9 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
 
 - the topic itself, with light stemming ("russia" finds "Russia's", "Russian", "Russians";
   "north korea" finds "North Korean" but not "north of Korea");
-- for a country (or a name, short name or demonym of one), from the `countryinfo` package: the
-  country's name and its other Latin-script names ("Russian Federation"), its capital and its
-  demonym (China ↔ Chinese, Beijing); `_SHORT_NAMES` and `_SEATS` add what the package lacks:
-  short names news uses (Britain, America), abbreviations in capitals (UK, US) and seats of
-  government written for the country (Kremlin, Downing Street, White House);
+- for a country (or a name, short name or demonym of one), all its names
+  (`summarizer.topics.countries`): its other names ("Russian Federation", Britain, UK), its
+  demonym, capital and seats of government (China ↔ Chinese, Beijing; Russia ↔ Kremlin);
 - for a phrase of two or more words (not a country), its initials in capitals ("european
   union" → EU), and its last word alone ("Tony Blair" → Mr Blair) in an article that names the
   whole phrase too.
@@ -26,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from countryinfo import all_countries
+from summarizer.topics.countries import countries_by_name
 
 _WORD = re.compile(r"[^\W_]+")
 _MAX_SUFFIX_CHARS = 4  # "russi|ans", "currenc|ies", "chin|ese"
@@ -36,22 +34,6 @@ _TITLES = frozenset(
     "mr mrs ms miss dr sir lord lady president minister chancellor premier secretary "
     "senator governor king queen prince general chief the".split()
 )
-# What `countryinfo` lacks, by the country's name there: short names news uses (which a user
-# may type as the topic too), and abbreviations written in capitals.
-_SHORT_NAMES = {
-    "united kingdom": ("britain", "UK"),
-    "united states": ("america", "US", "USA"),
-    "united arab emirates": ("UAE",),
-    "netherlands": ("holland",),
-    "north korea": ("DPRK",),
-}
-# Seats of government that news writes for the country ("the Kremlin said").
-_SEATS = {
-    "united kingdom": ("downing street", "whitehall"),
-    "united states": ("white house",),
-    "russia": ("kremlin",),
-    "france": ("elysee", "élysée"),
-}
 
 
 @dataclass(frozen=True)
@@ -84,18 +66,19 @@ def topic_terms(topic: str) -> list[str]:
 def topic_names(topic: str) -> TopicNames:
     """The names of `topic` (lower-case words, as a user types them); see the module docstring."""
     topic = " ".join(_WORD.findall(topic.lower()))
-    country = _countries().get(topic, ())
+    found = countries_by_name().get(topic)
+    of_country = found.names if found else ()
     words = topic.split()
     content = [w for w in words if w not in _MINOR_WORDS]
-    several = len(words) >= 2 and not country
+    several = len(words) >= 2 and not of_country
     return TopicNames(
         topic=topic,
         phrases=tuple(
             dict.fromkeys(
-                n for n in (topic, *country) if not n.isupper() and n.upper() not in country
+                n for n in (topic, *of_country) if not n.isupper() and n.upper() not in of_country
             )
         ),
-        abbreviations=tuple(n for n in country if n.isupper()),
+        abbreviations=tuple(n for n in of_country if n.isupper()),
         initials="".join(w[0] for w in content).upper() if several and len(content) >= 2 else None,
         last_word=words[-1] if several and len(words[-1]) >= 3 else None,
     )
@@ -187,48 +170,3 @@ def _last_word_count(names: TopicNames, text: str) -> int:
         if not previous[:1].isupper() or previous.lower() in _TITLES:
             count += 1
     return count
-
-
-@lru_cache(maxsize=1)
-def _countries() -> dict[str, tuple[str, ...]]:
-    """A country's name, other name, short name or demonym (lower case) → all the names of
-    that country (abbreviations in capitals); its capital and seats name it, yet do not key it.
-    A name that is part of another country's name is left out ("Chinese", Hong Kong's demonym
-    in the package, belongs to China; "Republic of China" is inside "People's Republic of
-    China"), unless another name of the country begins like it (China keeps "Chinese", the
-    United States "American" beside American Samoa, as America is one of its names)."""
-    countries: dict[str, tuple[list[str], list[str]]] = {}
-    for country in all_countries():
-        info = country.info()
-        key = info["name"].lower()
-        names = [info["name"], *(a for a in info.get("altSpellings") or () if _latin_name(a))]
-        names += [n for n in (info.get("demonym"),) if n] + list(_SHORT_NAMES.get(key, ()))
-        capital = info.get("capital") or ()
-        places = [
-            n.replace(" D.C.", "") for n in ([capital] if isinstance(capital, str) else capital)
-        ]
-        countries[key] = (names, places + list(_SEATS.get(key, ())))
-    every_name = {key: {n.lower() for n in names} for key, (names, _) in countries.items()}
-    by_name: dict[str, tuple[str, ...]] = {}
-    for key, (names, places) in countries.items():
-        own = [
-            n
-            for n in names
-            if n.isupper()
-            or any(n.lower()[:4] == m.lower()[:4] for m in names if m != n)
-            or not any(
-                f" {n.lower()} " in f" {other_name} "
-                for other, others in every_name.items()
-                if other != key
-                for other_name in others
-            )
-        ]
-        every = tuple(dict.fromkeys(n if n.isupper() else n.lower() for n in own + places))
-        for name in own:
-            by_name.setdefault(name.lower(), every)
-    return by_name
-
-
-def _latin_name(name: str) -> bool:
-    """A full name in Latin letters ("Russian Federation"), not a code ("RU") or a native one."""
-    return len(name) > 3 and name.isascii() and not name.isupper() and "," not in name

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.keywords import SubjectTally, country_names, subject_counts
+from summarizer.topics.countries import countries_by_name
+from summarizer.topics.subjects import SubjectTally, subject_counts
 
 FORUM_POST = (
     "Ehhhh, no. Lol. Haha, the Russians again. Analysts said Russian troops stay near the border. "
@@ -90,16 +91,17 @@ def test_a_run_of_names_ends_with_its_sentence():
         ("american", "united states"),
         ("north korean", "north korea"),
         ("holland", "netherlands"),
-        ("indian", "india"),  # shared with a territory: the more populous country
+        ("indian", "india"),  # shared with a territory whose name holds it: the country's
         ("russia", "russia"),
     ],
 )
 def test_country_names_map_demonyms_and_spellings_to_the_country(name, country):
-    assert country_names()[name] == country
+    assert countries_by_name()[name].name == country
 
 
-def test_country_names_leave_out_codes():
-    assert not {"ru", "rus", "us", "usa"} & set(country_names())
+def test_country_names_leave_out_codes_but_not_abbreviations_news_writes():
+    assert not {"ru", "rus"} & set(countries_by_name())
+    assert {countries_by_name()[name].name for name in ("us", "usa")} == {"united states"}
 
 
 def test_a_tally_counts_a_changing_set_as_subject_counts_counts_it_afresh():

@@ -7,7 +7,7 @@ never names an entity has only its meaning to show:
 
 - **entity** (a place, person, company, organisation: "russia", "tony blair", "opec") reads the
   naming evidence (`lexical_evidence`, with the topic's other names from
-  `summarizer.topic_names`): is it named in the title, in the lead (first two sentences); how
+  `summarizer.topics.names`): is it named in the title, in the lead (first two sentences); how
   often (log of the count), in what share of the sentences; and the meaning evidence: the best
   passage's cosine to the embedded topic query and the whole article's (the unit mean of its
   passages). An article that never names the topic is judged by the **unnamed** model over
@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from summarizer.text import split_sentences
-from summarizer.topic_names import TopicNames, capitalized_mostly, count_mentions, names_anywhere
+from summarizer.topics.names import TopicNames, capitalized_mostly, count_mentions, names_anywhere
 
 MODEL_FILE = Path(__file__).with_name("aboutness_model.json")
 LEXICAL = ("named_in_title", "named_in_lead", "log_mentions", "sentence_share")

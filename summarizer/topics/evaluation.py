@@ -1,4 +1,4 @@
-"""Measuring topic matching on labelled corpora: the evidence, the fit, the scores, the baselines.
+"""Measuring topic matching on labelled corpora: the evidence, the scores, the baselines.
 
 Labels are `bench/labels/<corpus>.json` (format: bench/labels/README.md): per topic the articles
 a reader who asked for it wants ("about"), those that name it in passing, the rest none. About is
@@ -7,13 +7,11 @@ positive; passing and none are negative. Per corpus:
 - entity topics: precision, recall and F1 pooled over all (topic, article) pairs;
 - category topics: the mean over topics of each one's F1 (macro-F1).
 
-Fitting (`fit_model`) is a weighted logistic regression per model (entity, unnamed, category) by
-Newton's method with a small ridge; each corpus weighs the same, and the "about" pairs weigh
-`positive_weight` times their number, chosen among `POSITIVE_WEIGHTS` for F1 on the fitted
-corpora. Leave-one-corpus-out fits on the other corpora and scores the held-out one.
+Fitting the aboutness models on these corpora: `summarizer.topics.fitting`. Leave-one-corpus-out
+fits on the other corpora and scores the held-out one.
 
 Baselines, with their one constant chosen on the fitted corpora too:
-- keyword count: the topic (stemmed, as `summarizer.topic_names` without other names) written
+- keyword count: the topic (stemmed, as `summarizer.topics.names` without other names) written
   at least k times;
 - nearest category on the same encoder: a category topic takes the articles nearer its name
   than every other category name of the corpus; an entity takes the articles whose cosine to
@@ -28,20 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
-from summarizer.aboutness import (
-    ABOUT,
-    CATEGORY_FEATURES,
-    ENTITY_FEATURES,
-    LEXICAL,
-    MEANING,
-    AboutnessModel,
-    LogisticModel,
-)
-from summarizer.topic_names import TopicNames, count_mentions, topic_names
-from summarizer.topics import Evidence, TopicCandidate, TopicMatcher
+from summarizer.topics.aboutness import AboutnessModel
+from summarizer.topics.evidence import Evidence
+from summarizer.topics.matcher import TopicMatcher
+from summarizer.topics.names import TopicNames, count_mentions, topic_names
+from summarizer.topics.passages import TopicCandidate
 
-POSITIVE_WEIGHTS = (1.0, 2.0, 3.0, 4.0, 6.0)
-RIDGE = 0.01
 KEYWORD_COUNTS = tuple(range(1, 11))
 COSINE_CUTS = tuple(np.round(np.arange(0.1, 0.7, 0.01), 2))
 
@@ -121,9 +111,9 @@ def gather(
 ) -> list[TopicEvidence]:
     """The evidence of every labelled topic of `corpus` over all its articles."""
     stems = [stem for stem, _, _ in corpus.articles]
-    article_vectors = matcher._passage_matrix(candidates).article_vectors
+    article_vectors = matcher.passage_matrix(candidates).article_vectors
     categories = [t.name for t in corpus.topics if t.kind == "category"]
-    category_cosines = np.stack([article_vectors @ matcher._query_vector(c) for c in categories])
+    category_cosines = np.stack([article_vectors @ matcher.query_vector(c) for c in categories])
     nearest = np.argmax(category_cosines, axis=0) if categories else None
     gathered = []
     for topic in corpus.topics:
@@ -140,7 +130,7 @@ def gather(
                         for _, title, body in corpus.articles
                     ]
                 ),
-                topic_cosine=article_vectors @ matcher._query_vector(topic.name),
+                topic_cosine=article_vectors @ matcher.query_vector(topic.name),
                 nearest_category=(
                     nearest == categories.index(topic.name)
                     if topic.kind == "category"
@@ -153,71 +143,6 @@ def gather(
 
 def _only_the_topic(names: TopicNames) -> TopicNames:
     return TopicNames(names.topic, (names.topic,), (), None, None)
-
-
-# --- fitting ------------------------------------------------------------------------------
-
-
-def fit_model(items: list[TopicEvidence]) -> tuple[AboutnessModel, dict[str, float]]:
-    """Both models fitted on `items` (each with its positive weight chosen for F1 there)."""
-    fitted = {route: _fit_route(items, route) for route in ("entity", "unnamed", "category")}
-    model = AboutnessModel(*(model for model, _ in fitted.values()))
-    return model, {route: weight for route, (_, weight) in fitted.items()}
-
-
-def _fit_route(items: list[TopicEvidence], route: str) -> tuple[LogisticModel, float]:
-    """The logistic model of one route (entity, unnamed, category), fitted on the pairs it
-    judges (`Evidence.probability`)."""
-    features = {"entity": ENTITY_FEATURES, "unnamed": MEANING, "category": CATEGORY_FEATURES}[route]
-    rows, gold, corpus = [], [], []
-    for item in items:
-        evidence = item.evidence
-        named = evidence.entity[:, : len(LEXICAL)].any(axis=1)
-        judged = evidence.has_vectors & (evidence.as_category == (route == "category"))
-        if route != "category":
-            judged &= named == (route == "entity")
-        matrix = evidence.category if route == "category" else evidence.entity
-        rows.append(matrix[judged][:, -len(features) :])
-        gold.append(item.about[judged])
-        corpus += [item.corpus] * int(judged.sum())
-    x, y, owner = np.concatenate(rows), np.concatenate(gold).astype(float), np.array(corpus)
-    best: tuple[float, LogisticModel, float] | None = None
-    for weight in POSITIVE_WEIGHTS:
-        model = LogisticModel(features, *_logistic(x, y, _weights(owner, y, weight)))
-        predicted = model.probability(x) >= ABOUT
-        f1 = float(np.mean([_f1(predicted[owner == c], y[owner == c] > 0) for c in set(owner)]))
-        if best is None or f1 > best[0] + 1e-9:
-            best = (f1, model, weight)
-    assert best is not None
-    return best[1], best[2]
-
-
-def _weights(owner: np.ndarray, y: np.ndarray, positive_weight: float) -> np.ndarray:
-    """Each corpus the same total weight; an about pair `positive_weight` times a negative."""
-    weights = np.where(y > 0, positive_weight, 1.0)
-    for corpus in set(owner):
-        mine = owner == corpus
-        weights[mine] /= weights[mine].sum()
-    return weights * len(y) / weights.sum()
-
-
-def _logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
-    """Weighted ridge logistic regression by Newton's method: (coefficients, intercept)."""
-    design = np.c_[x.astype(float), np.ones(len(x))]
-    ridge = RIDGE * np.diag(np.r_[np.ones(x.shape[1]), 0.0])
-    beta = np.zeros(design.shape[1])
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -30, 30)))
-        gradient = design.T @ (w * (p - y)) + ridge @ beta
-        hessian = (design * (w * p * (1 - p))[:, None]).T @ design + ridge
-        step = np.linalg.solve(hessian, gradient)
-        beta -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return beta[:-1].astype(np.float32), float(beta[-1])
-
-
-# --- scoring ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -236,7 +161,9 @@ def score(items: list[TopicEvidence], predictions: list[np.ndarray]) -> CorpusSc
     entity = [
         (p, i.about) for i, p in zip(items, predictions, strict=True) if i.topic.kind == "entity"
     ]
-    per_topic = {i.topic.name: _f1(p, i.about) for i, p in zip(items, predictions, strict=True)}
+    per_topic = {
+        i.topic.name: f1_score(p, i.about) for i, p in zip(items, predictions, strict=True)
+    }
     categories = [per_topic[i.topic.name] for i in items if i.topic.kind == "category"]
     if entity:
         predicted = np.concatenate([p for p, _ in entity])
@@ -321,7 +248,7 @@ def _kind_figure(items, predictions, draw, kind: str) -> float:
         gold = np.concatenate([item.about[draw] for item in items])
         return _prf(predicted, gold)[2]
     return float(
-        np.mean([_f1(p, item.about[draw]) for item, p in zip(items, predictions, strict=True)])
+        np.mean([f1_score(p, item.about[draw]) for item, p in zip(items, predictions, strict=True)])
     )
 
 
@@ -333,5 +260,6 @@ def _prf(predicted: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def _f1(predicted: np.ndarray, gold: np.ndarray) -> float:
+def f1_score(predicted: np.ndarray, gold: np.ndarray) -> float:
+    """F1 of boolean `predicted` against boolean `gold`."""
     return _prf(np.asarray(predicted, dtype=bool), np.asarray(gold, dtype=bool))[2]
