@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app.candidates import ensure_vectors  # noqa: E402
 from bot.app.digests import recent_digest, recent_period  # noqa: E402
+from bot.app.services import Services  # noqa: E402
 from bot.app.subjects import subject_counts_in_period  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core.domain import ArticleDraft  # noqa: E402
@@ -57,7 +58,6 @@ from bot.store.rows import (  # noqa: E402
     SummaryRow,
 )
 from bot.telegram.handlers.topics import TOPICS_SHOWN  # noqa: E402
-from bot.wiring import Services  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
 from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402

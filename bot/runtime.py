@@ -25,8 +25,8 @@ import gc
 import os
 
 from bot.app.digests import recent_digest, recent_period
+from bot.app.services import Services
 from bot.app.subjects import subject_counts_in_period
-from bot.wiring import Services
 from summarizer.topics.aboutness import read_article
 from summarizer.topics.countries import countries_by_name
 

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from bot.app.candidates import topic_candidates
+from bot.app.services import Services
 from bot.core.domain import Digest, DigestItem
 from bot.store import Store
-from bot.wiring import Services
 from summarizer.base import Summarizer
 from summarizer.errors import SummarizerError
 from summarizer.topics.matcher import TopicMatcher

@@ -15,10 +15,10 @@ from datetime import datetime
 from bot.app.arguments import normalize_topic
 from bot.app.candidates import topic_candidates
 from bot.app.digests import recent_digest
+from bot.app.services import Services
 from bot.core.domain import Digest
 from bot.core.requests import MAX_PERIOD_DAYS, EmptyDigestAdvice
 from bot.store import Store
-from bot.wiring import Services
 from summarizer.topics.matcher import TopicMatcher
 from summarizer.topics.names import topic_names
 from summarizer.topics.query import parse_topic_query

@@ -24,6 +24,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.app.pushes import deliver_due
+from bot.app.services import Services
 from bot.app.summaries import StoreWatcher, SummaryWorker
 from bot.render.replies import COMMANDS
 from bot.runtime import REFREEZE_S, freeze_long_lived, warm_up
@@ -32,7 +33,6 @@ from bot.telegram.handlers import articles, feeds, register_handlers
 from bot.telegram.handlers.context import SENDER_KEY, SERVICES_KEY, WORKER_KEY, sender_of
 from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import ChatOrderedUpdateProcessor
-from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 

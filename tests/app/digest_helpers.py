@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.app.services import Services
 from bot.config import Settings
 from bot.core.domain import ArticleDraft
-from bot.wiring import Services
 from tests.fakes import FakeSummarizer
 
 NOW = datetime(2024, 11, 10, tzinfo=UTC)

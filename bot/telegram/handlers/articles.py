@@ -27,13 +27,13 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.app.intake import StoredOutcome, read_link, read_message, store_drafts
+from bot.app.services import Services
 from bot.core.domain import ArticleDraft, PendingReply, StoredArticle
 from bot.ingest import IngestError, parse_file
 from bot.ingest.fetch import FetchLimits
 from bot.render import replies
 from bot.telegram.handlers.access import article_room, over_the_limit
 from bot.telegram.handlers.context import services_of, worker_of
-from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 

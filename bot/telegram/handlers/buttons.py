@@ -23,13 +23,13 @@ from telegram.ext import ContextTypes
 
 from bot.app.arguments import normalize_topic
 from bot.app.delivered import delivered_message
+from bot.app.services import Services
 from bot.app.subscriptions import unsubscribe_by_id
 from bot.render.formatting import render_article, render_article_alert
 from bot.telegram.handlers.chats import admins_only, is_manager
 from bot.telegram.handlers.context import services_of
 from bot.telegram.handlers.digests import send_digest_page, topic_thread
 from bot.telegram.keyboards import ButtonPress, article_markup, digest_markup, parse_callback
-from bot.wiring import Services
 
 UNKNOWN_BUTTON = "This button is not one of mine any more. Send /help to see what I can do."
 STALE_DIGEST = "This digest is no longer available."
