@@ -13,7 +13,8 @@ from typer.core import TyperGroup
 from bot.app.arguments import normalize_topic
 from bot.app.digests import recent_digest, recent_period
 from bot.app.intake import StoredOutcome, ingest_file
-from bot.app.services import Services, build_services, configure_logging
+from bot.app.services import Services
+from bot.wiring import build_services, configure_logging
 from bot.app.subjects import advise_on_empty_digest, subject_counts_in_period
 from bot.app.summaries import drain, run_worker
 from bot.config import ConfigError, load_settings, setting_origins
