@@ -14,7 +14,6 @@ from bot.app.arguments import normalize_topic
 from bot.app.digests import recent_digest, recent_period
 from bot.app.intake import StoredOutcome, ingest_file
 from bot.app.services import Services
-from bot.wiring import build_services, configure_logging
 from bot.app.subjects import advise_on_empty_digest, subject_counts_in_period
 from bot.app.summaries import drain, run_worker
 from bot.config import ConfigError, load_settings, setting_origins
@@ -24,6 +23,7 @@ from bot.ingest import IngestError
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
 from bot.runtime import configure_process
 from bot.store import DatabaseUnavailable
+from bot.wiring import build_services, configure_logging
 from summarizer.errors import ModelLoadError
 
 SETUP_ERROR_EXIT_CODE = 2  # as for a wrong command line: fix the set-up and run it again
