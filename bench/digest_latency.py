@@ -11,7 +11,7 @@ summarized by the real models; each copy stores its original's passage vectors p
 noise (embedding 10,000 articles would take a quarter of an hour and measure the encoder, not
 the digest) and its original's summary. The store is written in bulk by a separate process, so
 the memory printed is the bot's alone. Then a bot starts on that database as `digestbot run`
-would (new store, models, empty memory) and runs its warm-up (`bot.app.digests.warm_up`, timed
+would (new store, models, empty memory) and runs its warm-up (`bot.runtime.warm_up`, timed
 apart: the bot answers commands meanwhile), and each topic is asked `--runs` times the way
 /digest answers it: the chat's time zone, `recent_digest` (select, match, rank, summaries, the
 overview), the first page, rendered. Prints p50/p95/max of all calls (each topic's first call,
@@ -41,17 +41,15 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app.digests import (  # noqa: E402
-    ensure_vectors,
-    paginate,
-    recent_digest,
-    recent_period,
-    subject_counts_in_period,
-    warm_up,
-)
+from bot.app.candidates import ensure_vectors  # noqa: E402
+from bot.app.digests import recent_digest, recent_period  # noqa: E402
+from bot.app.services import Services  # noqa: E402
+from bot.app.subjects import subject_counts_in_period  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core.domain import ArticleDraft  # noqa: E402
+from bot.core.requests import paginate  # noqa: E402
 from bot.render.formatting import render_digest  # noqa: E402
+from bot.runtime import configure_process, warm_up  # noqa: E402
 from bot.store import open_store  # noqa: E402
 from bot.store.rows import (  # noqa: E402
     ArticleRow,
@@ -60,7 +58,6 @@ from bot.store.rows import (  # noqa: E402
     SummaryRow,
 )
 from bot.telegram.handlers.topics import TOPICS_SHOWN  # noqa: E402
-from bot.wiring import Services  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
 from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
@@ -178,6 +175,7 @@ def arrive(services: Services, directory: Path) -> str:
 
 
 def main() -> None:
+    configure_process()  # the bot's thread spin, so the figures are the bot's
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)

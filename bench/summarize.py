@@ -62,6 +62,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bot.runtime import configure_process  # noqa: E402
 from summarizer.backends import BACKENDS, load_summarizer  # noqa: E402
 from summarizer.embedding import embed_articles  # noqa: E402
 from summarizer.encoder import Precision, SentenceEncoder  # noqa: E402
@@ -123,6 +124,7 @@ class UnbatchedEncoder(SentenceEncoder):
 
 def main() -> None:
     """Parse the arguments, run the benchmark on every directory and print its figures."""
+    configure_process()  # the bot's thread spin, so the figures are the bot's
     args = _parse_args()
     directories = args.directory or [d for d in DEFAULT_DIRS if d.is_dir()]
     corpora = [load_corpus(directory.resolve()) for directory in directories]

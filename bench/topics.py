@@ -28,6 +28,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bot.runtime import configure_process  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
 from summarizer.topics.aboutness import MODEL_FILE, AboutnessModel  # noqa: E402
 from summarizer.topics.evaluation import (  # noqa: E402
@@ -225,6 +226,7 @@ def bench_seeds(matcher: TopicMatcher, directory: Path) -> None:
 
 
 def main() -> None:
+    configure_process()  # the bot's thread spin, so the figures are the bot's
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder")
     parser.add_argument("--cache", type=Path, help="folder keeping the corpora's vectors")

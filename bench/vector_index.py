@@ -28,6 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.runtime import configure_process  # noqa: E402
 from summarizer.defaults import NEWS_CATEGORIES  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
 from summarizer.topics.evaluation import LabelledCorpus, candidates_of, read_articles  # noqa: E402
@@ -112,6 +113,7 @@ def faiss_index(matrix: np.ndarray) -> tuple[object, Callable[[np.ndarray, int],
 
 
 def main() -> None:
+    configure_process()  # the bot's thread spin, so the figures are the bot's
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--k", type=int, nargs="+", default=[10, 1000])

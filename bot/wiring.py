@@ -4,25 +4,14 @@ the CLI share. Building it opens the database but loads no model."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
+from bot.app.services import Services
 from bot.config import Settings
-from bot.store import Store, open_store
+from bot.store import open_store
 from summarizer.backends import load_summarizer
-from summarizer.base import Summarizer
 from summarizer.encoder import SentenceEncoder
 from summarizer.topics.matcher import TopicMatcher
 from summarizer.topics.settings import TopicSettings
-
-
-@dataclass
-class Services:
-    """Everything a command needs besides Telegram."""
-
-    settings: Settings
-    store: Store
-    summarizer: Summarizer
-    matcher: TopicMatcher
 
 
 def build_services(settings: Settings) -> Services:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.app.services import Services
 from bot.config import Settings
 from bot.core.domain import ArticleDraft
-from bot.wiring import Services
 
 START = datetime(2024, 11, 4, 9, 0, tzinfo=UTC)  # a Monday
 RUSSIA = (

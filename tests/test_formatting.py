@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app.digests import paginate
 from bot.core.domain import Digest, DigestItem, StoredArticle
+from bot.core.requests import paginate
 from bot.render.formatting import (
     TELEGRAM_MAX_CHARS,
     pack_blocks,

@@ -71,7 +71,12 @@ def follow_feed(
 
 def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[PollResult]:
     """Poll every feed that is due, saving each one's state as it goes. A feed whose poll fails
-    unexpectedly is logged and backed off like an unreachable one; the others are still polled."""
+    unexpectedly is logged and backed off like an unreachable one; the others are still polled.
+
+    First checks that the database file is still the one opened: DatabaseGone (nothing polled)
+    when it was deleted or replaced, so that the bot stops rather than write to a lost file.
+    """
+    store.check_file()
     limits = FetchLimits.from_settings(settings)
     results = []
     for feed in store.feeds.due(now):
@@ -88,6 +93,8 @@ def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[Poll
             log.exception("feed %d (%s): poll failed unexpectedly", feed.id, feed.url)
             error = "an internal error (see the bot's log)"
             result = _failed(store, feed, error, settings.feed_max_backoff_s, now)
+        if result.stored:
+            log.info("feed %d: %d articles taken in", feed.id, len(result.stored))
         results.append(result)
     return results
 
@@ -122,8 +129,31 @@ def poll_feed(
         parsed = parse_feed(page.content, feed.url)
     except IngestError as exc:
         return _failed(store, feed, str(exc), max_backoff_s, now)
+    entries = parsed.entries[:MAX_ENTRIES_PER_POLL]
+    stored = _store_new_entries(store, feed, entries, limits=limits, max_chars=max_chars, now=now)
+    store.feeds.poll_succeeded(
+        feed.id,
+        title=parsed.title,
+        etag=page.etag,
+        last_modified=page.last_modified,
+        next_poll_at=next_poll_at,
+    )
+    return PollResult(feed, stored=stored)
+
+
+def _store_new_entries(
+    store: Store,
+    feed: Feed,
+    entries: list[FeedEntry],
+    *,
+    limits: FetchLimits,
+    max_chars: int,
+    now: datetime,
+) -> list[StoredOutcome]:
+    """Store the articles of the entries not seen before, marking each seen once stored or
+    once it never can be; an entry whose page failed for a passing reason stays unseen."""
     stored: list[StoredOutcome] = []
-    for entry in parsed.entries[:MAX_ENTRIES_PER_POLL]:
+    for entry in entries:
         if not entry.keys or store.feeds.seen_keys(feed.id, entry.keys):
             continue
         try:
@@ -139,14 +169,7 @@ def poll_feed(
             drafts = []
         stored.extend(store_drafts(store, drafts))
         store.feeds.mark_seen(feed.id, entry.keys, now)
-    store.feeds.poll_succeeded(
-        feed.id,
-        title=parsed.title,
-        etag=page.etag,
-        last_modified=page.last_modified,
-        next_poll_at=next_poll_at,
-    )
-    return PollResult(feed, stored=stored)
+    return stored
 
 
 def entry_drafts(

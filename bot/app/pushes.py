@@ -43,12 +43,12 @@ from zoneinfo import ZoneInfo
 
 from bot.app.digests import compose_digest
 from bot.app.sending import DigestButtons, MessageSender, SendStatus, send_in_order
+from bot.app.services import Services
 from bot.config import Settings
 from bot.core.domain import Delivery, DeliveryStatus, Digest, RenderedMessage, Subscription
 from bot.core.schedule import next_run, parse_schedule
 from bot.render.formatting import render_digest, render_nothing_new
 from bot.store import DatabaseUnavailable, Store
-from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 

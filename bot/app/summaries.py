@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.app.digests import ensure_vectors
+from bot.app.candidates import ensure_vectors
 from bot.core.domain import StoredArticle
 from bot.store import DatabaseUnavailable, Store
 from summarizer.base import Summarizer

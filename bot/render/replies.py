@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.app.digests import DigestRequest, EmptyDigestAdvice
 from bot.core.domain import Feed, StoredArticle, Subscription
+from bot.core.requests import DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
 from bot.render.dates import shown_date, shown_time
 from summarizer.topics.query import TOPIC_SYNTAX
@@ -153,6 +153,29 @@ def subscribed(
         "Each holds the articles that arrived since the previous one.\n"
         f"Send /digest {escape(subscription.topic)} for the last {days} days now."
     )
+
+
+def unsubscribed(topic: str, *, removed: bool) -> str:
+    """Answer to /unsubscribe."""
+    if removed:
+        return f"Unsubscribed from <b>{escape(topic)}</b>."
+    return f"This chat is not subscribed to <b>{escape(topic)}</b>. See /subscriptions."
+
+
+def timezone_shown(timezone: str) -> str:
+    """Answer to /timezone without a name."""
+    return (
+        f"This chat's time zone is <b>{escape(timezone)}</b>. "
+        f"Change it with /timezone followed by an IANA name, e.g. /timezone Europe/Berlin."
+    )
+
+
+def timezone_set(timezone: str, *, rescheduled: bool) -> str:
+    """Answer to /timezone NAME."""
+    text = f"Time zone set to <b>{escape(timezone)}</b>."
+    if rescheduled:
+        text += " Schedules now follow it; see /subscriptions for the next digests."
+    return text
 
 
 def _byline(article: StoredArticle) -> str:

@@ -23,16 +23,16 @@ from concurrent.futures import ThreadPoolExecutor
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.app.digests import REFREEZE_S, freeze_long_lived, warm_up
 from bot.app.pushes import deliver_due
+from bot.app.services import Services
 from bot.app.summaries import StoreWatcher, SummaryWorker
 from bot.render.replies import COMMANDS
+from bot.runtime import REFREEZE_S, freeze_long_lived, warm_up
 from bot.telegram.flood import rate_limiter
 from bot.telegram.handlers import articles, feeds, register_handlers
 from bot.telegram.handlers.context import SENDER_KEY, SERVICES_KEY, WORKER_KEY, sender_of
 from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import ChatOrderedUpdateProcessor
-from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ import pytest
 
 from bot.app.pushes import PushLease, deliver_due, deliver_subscription
 from bot.app.sending import DigestButtons, SendOutcome, SendStatus
+from bot.app.services import Services
 from bot.app.summaries import process_batch
 from bot.core.domain import RenderedMessage
 from bot.store import open_store
-from bot.wiring import Services
 from summarizer.text import split_sentences
 from tests.fakes import FakeSender
 from tests.pushes import FARMING, RUSSIA, START, add, add_long_reports, push_services, subscribe

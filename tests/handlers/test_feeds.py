@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot.app.services import Services
 from bot.config import Settings
 from bot.telegram.handlers.context import SERVICES_KEY
 from bot.telegram.handlers.feeds import add_feed, poll_tick, remove_feed
-from bot.wiring import Services
 from tests.pageserver import PageServer
 
 FEED = (

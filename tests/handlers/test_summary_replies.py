@@ -7,12 +7,12 @@ import asyncio
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
+from bot.app.services import Services
 from bot.app.summaries import StoreWatcher
 from bot.config import Settings
 from bot.core.domain import ArticleDraft, PendingReply
 from bot.telegram.handlers.articles import resume_summary_replies
 from bot.telegram.handlers.context import SERVICES_KEY, WORKER_KEY
-from bot.wiring import Services
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

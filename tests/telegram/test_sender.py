@@ -12,9 +12,9 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.app.pushes import deliver_due
 from bot.app.sending import NextPageButton, SendStatus
+from bot.app.services import Services
 from bot.core.domain import RenderedMessage
 from bot.telegram.sender import CHAT_INTERVAL_S, TelegramSender
-from bot.wiring import Services
 from tests.pushes import RUSSIA, START, add, add_long_reports, push_services, subscribe
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram.ext import ContextTypes
 
+from bot.app.services import Services
 from bot.app.summaries import StoreWatcher, SummaryWorker
 from bot.telegram.sender import TelegramSender
-from bot.wiring import Services
 
 SERVICES_KEY = "services"
 SENDER_KEY = "sender"

@@ -12,19 +12,16 @@ from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
-from bot.app.digests import (
-    DigestRequest,
-    advise_on_empty_digest,
-    paginate,
-    parse_digest_request,
-    recent_digest,
-)
+from bot.app.arguments import parse_digest_request
+from bot.app.digests import recent_digest
 from bot.app.sending import NextPageButton, send_in_order
+from bot.app.services import Services
+from bot.app.subjects import advise_on_empty_digest
 from bot.core.domain import RenderedMessage
+from bot.core.requests import DigestRequest, paginate
 from bot.render import replies
 from bot.render.formatting import render_digest
 from bot.telegram.handlers.context import sender_of, services_of
-from bot.wiring import Services
 
 
 async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

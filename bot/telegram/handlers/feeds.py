@@ -109,25 +109,22 @@ def _whole_number(text: str, *, max_digits: int) -> int | None:
 
 
 async def poll_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Check that the database file is still the one opened (else stop the bot); poll the due
-    feeds; wake the summary worker for new articles; report failing feeds."""
+    """Poll the due feeds (stopping the bot when its database file is gone), wake the summary
+    worker for new articles, and tell the admins of feeds that keep failing."""
     services = services_of(context)
     try:
-        await asyncio.to_thread(services.store.check_file)
+        results = await asyncio.to_thread(
+            poll_due_feeds, services.store, services.settings, datetime.now(UTC)
+        )
     except DatabaseGone as exc:
         log.critical(
             "%s; stopping, so that nothing more is written to it. Restore it and restart.", exc
         )
         context.application.stop_running()
         return
-    results = await asyncio.to_thread(
-        poll_due_feeds, services.store, services.settings, datetime.now(UTC)
-    )
     if any(result.stored for result in results):
         worker_of(context).wake()
     for result in results:
-        if result.stored:
-            log.info("feed %d: %d articles taken in", result.feed.id, len(result.stored))
         if not result.report:
             continue
         try:

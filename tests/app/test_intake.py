@@ -1,17 +1,23 @@
-"""Taking articles in: the same story from two sources is stored once with both sources."""
+"""Taking articles in: a message that is a link is read from its page, else from its text; the
+same story from two sources is stored once with both sources."""
 
 from __future__ import annotations
 
+import ipaddress
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.app.intake import ingest_text
+from bot.app.intake import ingest_text, link_to_fetch, read_message, store_drafts
+from bot.ingest import IngestError
+from bot.ingest.fetch import FetchLimits
 from bot.ingest.nearduplicates import estimated_jaccard, same_story, story_signature
 from bot.render.replies import article_stored
+from tests.pageserver import MIB, PageServer
 from tests.tables import count_articles
 
-FIXTURES = Path(__file__).with_name("fixtures")
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 WIRE = (FIXTURES / "port_strike_wire.txt").read_text()
 REPOST = (FIXTURES / "port_strike_repost.txt").read_text()
 FOLLOW_UP = (FIXTURES / "port_strike_ends.txt").read_text()
@@ -81,3 +87,63 @@ def test_same_story_is_decided_on_the_text_without_the_headline(first, second, s
 def test_identical_texts_have_identical_signatures_and_short_texts_none():
     assert estimated_jaccard(story_signature(WIRE).signature, story_signature(WIRE).signature) == 1
     assert story_signature("four words only here").band_keys == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "link"),
+    [
+        ("https://example.org/story", "https://example.org/story"),
+        ("Read this: https://example.org/a?b=1).", "https://example.org/a?b=1"),
+        ("no link here", None),
+        (
+            "A long pasted article that mentions https://example.org/ref in passing, with "
+            "more than twenty words of its own text around the link so that it is itself "
+            "the article to store.",
+            None,
+        ),
+    ],
+)
+def test_a_message_is_a_link_to_fetch_only_when_little_text_surrounds_it(text, link):
+    assert link_to_fetch(text) == link
+
+
+LIMITS = FetchLimits(
+    connect_timeout_s=2,
+    read_timeout_s=1,
+    total_timeout_s=5,
+    max_bytes=MIB,
+    allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),),
+)
+HARBOUR_PAGE = (Path(__file__).parents[1] / "ingest" / "fixtures" / "article.html").read_bytes()
+
+
+def test_a_message_that_is_a_link_stores_the_article_of_its_page(sqlite_store):
+    with PageServer() as server:
+        url = server.page("/story", HARBOUR_PAGE)
+        drafts = read_message(
+            f"Look at this: {url}.", source="Telegram: Ann", limits=LIMITS, max_chars=200_000
+        )
+
+    [outcome] = store_drafts(sqlite_store, drafts, chat_id=7)
+    assert outcome.created and outcome.article.source == url
+    assert sqlite_store.articles.count_added_by(7, datetime(2000, 1, 1, tzinfo=UTC)) == 1
+
+
+def test_a_long_message_holding_a_link_is_an_article_itself(sqlite_store):
+    with PageServer() as server:
+        text = f"{WIRE}\n\nMore at {server.page('/story', HARBOUR_PAGE)}"
+        drafts = read_message(text, source="Telegram: Ann", limits=LIMITS, max_chars=200_000)
+        assert server.requests == []
+
+    [outcome] = store_drafts(sqlite_store, drafts)
+    assert outcome.article.source == "Telegram: Ann"
+    assert "Northport" in outcome.article.text
+
+
+def test_a_link_that_cannot_be_read_stores_nothing_and_says_why(sqlite_store):
+    with PageServer() as server:
+        url = server.page("/gone", b"", status=404)
+        with pytest.raises(IngestError):
+            read_message(url, source="Telegram: Ann", limits=LIMITS, max_chars=200_000)
+
+    assert count_articles(sqlite_store) == 0

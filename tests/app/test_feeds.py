@@ -16,11 +16,13 @@ from bot.app.feeds import FAILURES_TO_REPORT, follow_feed, poll_due_feeds, poll_
 from bot.config import Settings
 from bot.ingest.feeds import NotAFeedError, parse_feed
 from bot.ingest.fetch import FetchLimits
+from bot.store import DatabaseGone
 from tests.pageserver import MIB, PageServer
 from tests.tables import count_articles
 
-FIXTURES = Path(__file__).with_name("fixtures")
-E2E_FIXTURES = Path(__file__).with_name("e2e") / "fixtures"
+TESTS = Path(__file__).parents[1]
+FIXTURES = TESTS / "fixtures"
+E2E_FIXTURES = TESTS / "e2e" / "fixtures"
 LIMITS = FetchLimits(
     connect_timeout_s=2,
     read_timeout_s=1,
@@ -31,7 +33,7 @@ LIMITS = FetchLimits(
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 STRIKE = (FIXTURES / "port_strike_wire.txt").read_text().split("\n", 1)
 BORDER = (E2E_FIXTURES / "kazakh_border.txt").read_text().split("\n", 1)
-HARBOUR_PAGE = (Path(__file__).parent / "ingest" / "fixtures" / "article.html").read_bytes()
+HARBOUR_PAGE = (TESTS / "ingest" / "fixtures" / "article.html").read_bytes()
 
 
 def item(title: str, body: str, *, guid: str | None = None, link: str | None = None) -> str:
@@ -254,3 +256,17 @@ def test_a_feed_failing_unexpectedly_is_backed_off_and_the_others_are_polled(
     assert by_id[normal.id].stored and by_id[broken.id].error
     assert "a bug in one feed's entry" in caplog.text
     assert [f.id for f in store.feeds.due(NOW + timedelta(minutes=31))] == [normal.id]
+
+
+def test_no_feed_is_polled_once_the_database_file_is_gone(sqlite_store, server, tmp_path):
+    url = server.page(
+        "/wire.xml", rss(item(*STRIKE, guid="s1")), content_type="application/rss+xml"
+    )
+    follow_feed(sqlite_store, url, added_by=7, interval_s=1800, limits=LIMITS, now=NOW)
+    (tmp_path / "digestbot.sqlite3").unlink()
+    asked = len(server.requests)
+
+    with pytest.raises(DatabaseGone, match="deleted or replaced"):
+        poll_due_feeds(sqlite_store, feeds_settings(), NOW)
+
+    assert len(server.requests) == asked
