@@ -108,7 +108,7 @@ class Articles:
         """Ids of the articles whose title or text holds words starting with `terms`, adjacent
         and in order (["north", "kore"] finds "North Korean"), from the full-text index: FTS5
         on SQLite, the `search` tsvector on PostgreSQL (migration 0004). Terms are word
-        characters only (`summarizer.topic_names.topic_terms`); an empty list names nothing."""
+        characters only (`summarizer.topics.names.topic_terms`); an empty list names nothing."""
         if not terms:
             return set()
         if any(not term.isalnum() for term in terms):

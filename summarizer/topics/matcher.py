@@ -80,7 +80,7 @@ class TopicMatcher:
 
     def embed_categories(self) -> np.ndarray:
         """The competing categories' query vectors, one row each; embedded on the first call
-        (at start-up: `bot.app.digests.warm_up`), not in a first /digest."""
+        (at start-up: `bot.runtime.warm_up`), not in a first /digest."""
         vectors = [self.query_vector(category) for category in self.settings.categories]
         return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
