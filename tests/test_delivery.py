@@ -14,7 +14,7 @@ from bot.app.summaries import process_batch
 from bot.config import Settings
 from bot.core.domain import ArticleDraft
 from bot.store import open_store
-from bot.telegram.delivery import deliver_due
+from bot.telegram.delivery import PushLease, deliver_due
 from bot.wiring import Services
 from summarizer.text import split_sentences
 
@@ -457,4 +457,23 @@ async def test_a_second_instance_on_the_same_database_sends_no_pushes(services, 
     sent_to = sorted(chat for chat, _ in first_bot.sent + second_bot.sent)
     assert sent_to == list(range(1, 21))
     assert not first_bot.sent or not second_bot.sent
+    second.store.close()
+
+
+async def test_an_instance_that_released_its_lease_lets_the_next_one_push_at_once(
+    services, tmp_path
+):
+    subscribe(services)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    lease = PushLease.for_settings(services.store, services.settings)
+    assert lease.renew()
+    second = replace(services, store=open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}"))
+    second_bot = RecordingBot()
+
+    lease.release()
+    await deliver_due(second, second_bot, now=START)
+
+    assert not lease.held()
+    assert [chat for chat, _ in second_bot.sent] == [7]
+    assert not lease.renew()  # the other instance holds it now
     second.store.close()

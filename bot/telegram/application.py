@@ -2,7 +2,8 @@
 
 Start-up order (python-telegram-bot): getMe → post_init (thread pool, command menu, worker,
 /digest warm-up, schedule and feed tickers) → deleteWebhook → long-polling getUpdates. Stopping
-lets pending summary follow-ups finish, then cancels the worker; shutdown closes the store.
+lets pending summary follow-ups finish, then cancels the worker; shutdown releases the push
+lease (a restarted bot pushes at once) and closes the store.
 
 Updates of different chats are handled concurrently, each chat's in order
 (bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Blocking
@@ -24,7 +25,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.app.digests import REFREEZE_S, freeze_long_lived, warm_up
 from bot.app.summaries import StoreWatcher, SummaryWorker
 from bot.render.replies import COMMANDS
-from bot.telegram.delivery import deliver_due, rate_limiter
+from bot.telegram.delivery import PushLease, deliver_due, rate_limiter
 from bot.telegram.handlers import articles, feeds, register_handlers
 from bot.telegram.handlers.context import SERVICES_KEY, WORKER_KEY
 from bot.telegram.updates import ChatOrderedUpdateProcessor
@@ -132,4 +133,7 @@ async def _post_stop(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    application.bot_data[SERVICES_KEY].store.close()
+    services: Services = application.bot_data[SERVICES_KEY]
+    # The bot's connections are closed by now, so no push of this process can follow the release.
+    await asyncio.to_thread(PushLease.for_settings(services.store, services.settings).release)
+    services.store.close()

@@ -110,9 +110,10 @@ class PushLease:
     digest twice (and one would "resume" a delivery the other is sending). So the pushes run
     under a lease row (`Store.take_lease`): taken or renewed at each tick and, during a long
     run, by a heartbeat every third of its lifetime; another process gets it only once it
-    expired unrenewed (its holder died or hangs). This process stops sending once its last
-    renewal is two thirds of the lifetime old, so it is never still sending when another could
-    take over (both processes' clocks are assumed to agree, as on one host).
+    expired unrenewed (its holder died or hangs) or was released (its holder stopped). This
+    process stops sending once its last renewal is two thirds of the lifetime old, so it is
+    never still sending when another could take over (both processes' clocks are assumed to
+    agree, as on one host).
     """
 
     def __init__(self, store: Store, ttl_s: float) -> None:
@@ -140,6 +141,18 @@ class PushLease:
             time.monotonic() < self._renewed_at + self.ttl_s * 2 / 3
         )
 
+    def release(self) -> None:
+        """Give the lease up if this process holds it (a blocking call, on a clean stop), so a
+        restarted bot need not wait for it to expire: renewed for no time, it is free at once.
+        A lease another process holds is left as it is."""
+        self._renewed_at = None
+        try:
+            self.store.take_lease(
+                PUSH_LEASE, self.store.instance_id, now=datetime.now(UTC), ttl_s=0
+            )
+        except DatabaseUnavailable as exc:
+            log.warning("could not release the push lease; it expires unrenewed: %s", exc)
+
     async def keep(self) -> None:
         """Renew the lease every third of its lifetime until cancelled."""
         while True:
@@ -161,13 +174,14 @@ async def deliver_due(services: Services, bot: Bot, now: datetime | None = None)
             _waiting_for_lease.add(services.store.instance_id)
             log.warning(
                 "another digestbot process is sending this database's pushes; this one sends "
-                "none until that one stops and its lease expires (%.0f s after its last renewal)",
+                "none until that one stops (if it dies, its lease expires %.0f s after its last "
+                "renewal)",
                 lease.ttl_s,
             )
         return 0
     if services.store.instance_id in _waiting_for_lease:
         _waiting_for_lease.discard(services.store.instance_id)
-        log.warning("this process now sends the pushes (the other one's lease expired)")
+        log.warning("this process now sends the pushes (the other one's lease ended)")
     heartbeat = asyncio.create_task(lease.keep())
     try:
         due = await asyncio.to_thread(services.store.due_subscriptions, now)
