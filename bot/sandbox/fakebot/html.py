@@ -151,6 +151,17 @@ class _Parser:
             raise self.fail(
                 f'Unsupported start tag "{name}" at byte offset {self.byte_offset(begin)}'
             )
+        argument, i = self.tag_attributes(name, begin, i)
+        if name == "span" and argument != "spoiler":
+            raise self.fail(
+                f'Tag "span" must have class "tg-spoiler" at byte offset {self.byte_offset(begin)}'
+            )
+        self.stack.append(_OpenTag(name, argument, self.utf16_offset, len(self.result)))
+        self.pos = i + 1
+
+    def tag_attributes(self, name: str, begin: int, i: int) -> tuple[str, int]:
+        """Reads the attributes of the tag `name` opened at `begin`, from `i` up to its `>`:
+        the tag's argument and the position of that `>`."""
         argument = ""
         while self.at(i) != ">":
             while self.at(i) and self.at(i) in _SPACES:
@@ -187,12 +198,7 @@ class _Parser:
             if not self.at(i):
                 raise self.fail(f"Unclosed start tag at byte offset {self.byte_offset(begin)}")
             argument = self.tag_argument(name, attribute, value, argument)
-        if name == "span" and argument != "spoiler":
-            raise self.fail(
-                f'Tag "span" must have class "tg-spoiler" at byte offset {self.byte_offset(begin)}'
-            )
-        self.stack.append(_OpenTag(name, argument, self.utf16_offset, len(self.result)))
-        self.pos = i + 1
+        return argument, i
 
     def attribute_value(self, i: int) -> tuple[str, int]:
         quote = self.at(i)
