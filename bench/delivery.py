@@ -122,8 +122,8 @@ def prepare(database_url: str, chats: int, fake) -> None:
     due = datetime.now(UTC) - timedelta(minutes=1)
     for chat_id in range(1, chats + 1):
         fake.add_chat(chat_id)
-        store.ensure_chat(chat_id, timezone="UTC")
-        store.subscribe(
+        store.chats.ensure(chat_id, timezone="UTC")
+        store.chats.subscribe(
             chat_id,
             "russia",
             schedule="weekly mon 09:00",
@@ -150,8 +150,10 @@ async def deliver(database_url: str, api_url: str) -> None:
     """The delivery process: every due digest, through PTB's rate limiter, then exit."""
     from telegram.ext import ExtBot
 
+    from bot.app.pushes import PushLease, deliver_due
     from bot.config import Settings
-    from bot.telegram.delivery import PushLease, deliver_due, rate_limiter
+    from bot.telegram.flood import rate_limiter
+    from bot.telegram.sender import TelegramSender
     from bot.wiring import build_services, configure_logging
 
     settings = Settings(database_url=database_url)
@@ -166,7 +168,8 @@ async def deliver(database_url: str, api_url: str) -> None:
         rate_limiter=rate_limiter(),
     )
     async with bot:
-        await deliver_due(services, bot)
+        sender = TelegramSender(bot, services.store, settings.send_retry_delays_s)
+        await deliver_due(services, sender)
     services.store.close()
 
 

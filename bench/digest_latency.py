@@ -11,7 +11,7 @@ summarized by the real models; each copy stores its original's passage vectors p
 noise (embedding 10,000 articles would take a quarter of an hour and measure the encoder, not
 the digest) and its original's summary. The store is written in bulk by a separate process, so
 the memory printed is the bot's alone. Then a bot starts on that database as `digestbot run`
-would (new store, models, empty memory) and runs its warm-up (`bot.app.digests.warm_up`, timed
+would (new store, models, empty memory) and runs its warm-up (`bot.runtime.warm_up`, timed
 apart: the bot answers commands meanwhile), and each topic is asked `--runs` times the way
 /digest answers it: the chat's time zone, `recent_digest` (select, match, rank, summaries, the
 overview), the first page, rendered. Prints p50/p95/max of all calls (each topic's first call,
@@ -41,31 +41,28 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app.digests import (  # noqa: E402
-    ensure_vectors,
-    paginate,
-    recent_digest,
-    recent_period,
-    subject_counts_in_period,
-    warm_up,
-)
+from bot.app.candidates import ensure_vectors  # noqa: E402
+from bot.app.digests import recent_digest, recent_period  # noqa: E402
+from bot.app.services import Services  # noqa: E402
+from bot.app.subjects import subject_counts_in_period  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core.domain import ArticleDraft  # noqa: E402
+from bot.core.requests import paginate  # noqa: E402
 from bot.render.formatting import render_digest  # noqa: E402
+from bot.runtime import configure_process, warm_up  # noqa: E402
 from bot.store import open_store  # noqa: E402
-from bot.store.models import (  # noqa: E402
+from bot.store.rows import (  # noqa: E402
     ArticleRow,
     ArticleSourceRow,
     ArticleVectorsRow,
     SummaryRow,
 )
 from bot.telegram.handlers.topics import TOPICS_SHOWN  # noqa: E402
-from bot.wiring import Services  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
 from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
-from summarizer.topic_eval import LabelledCorpus, candidates_of, read_articles  # noqa: E402
-from summarizer.topics import TopicMatcher  # noqa: E402
+from summarizer.topics.evaluation import LabelledCorpus, candidates_of, read_articles  # noqa: E402
+from summarizer.topics.matcher import TopicMatcher  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "topics"
 TOPICS = (
@@ -158,7 +155,7 @@ def started_bot(url: str) -> Services:
 
 def answer(services: Services, topic: str) -> int:
     """The work of /digest TOPIC short of Telegram (`send_digest_page`); the articles found."""
-    timezone = services.store.ensure_chat(1, timezone=services.settings.default_timezone)
+    timezone = services.store.chats.ensure(1, timezone=services.settings.default_timezone)
     digest = recent_digest(services, topic)
     if digest.items:
         page = paginate(digest, 1, services.settings.digest_page_size)
@@ -170,7 +167,7 @@ def arrive(services: Services, directory: Path) -> str:
     """Store one more article as the bot does (its vectors by the in-process worker); its title."""
     _, headline, body = read_articles(directory)[0]
     draft = ArticleDraft(title=f"{headline} (new)", text=body, source="new")
-    article, _ = services.store.add_article(
+    article, _ = services.store.articles.add(
         draft, fingerprint="bench-new", received_at=datetime.now(UTC)
     )
     ensure_vectors(services.store, services.matcher, [article])
@@ -178,6 +175,7 @@ def arrive(services: Services, directory: Path) -> str:
 
 
 def main() -> None:
+    configure_process()  # the bot's thread spin, so the figures are the bot's
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)

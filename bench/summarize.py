@@ -33,9 +33,12 @@ On a reference corpus it also prints ROUGE-1/2/L (mean F over the articles) of e
 of two quality baselines at the same sentence count (`--sentences`): lead-N (the first N
 sentences) and the naive centroid of news-summaries-bbc/README.md (all-MiniLM-L6-v2 vectors with
 the model's whole window, of sentences split with `(?<=[.!?])\\s+`, scored by the cosine to their
-unit mean + 0.05 × (1 − i/n), the top N in article order); then a paired bootstrap of each
-backend's difference to each baseline over the articles (mean, 95% interval, share of resamples
-above 0: is it real?), and at the end one line per corpus. Nothing here is a test: no figure is
+unit mean + 0.05 × (1 − i/n), the top N in article order); and, per backend, lead at its length
+("lead-words": the body's first W words, W the words of the backend's summary of that article),
+since ROUGE F favours a length near the reference's and a backend's sentences may be longer or
+shorter than the lead's. Then a paired bootstrap of each backend's difference to each baseline
+over the articles (mean, 95% interval, share of resamples above 0: is it real?), and at the end
+one line per corpus. Nothing here is a test: no figure is
 asserted (tests/summarizer/test_summary_quality.py pins floors).
 """
 
@@ -59,13 +62,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bot.runtime import configure_process  # noqa: E402
 from summarizer.backends import BACKENDS, load_summarizer  # noqa: E402
 from summarizer.embedding import embed_articles  # noqa: E402
 from summarizer.encoder import Precision, SentenceEncoder  # noqa: E402
 from summarizer.errors import SummarizerError  # noqa: E402
 from summarizer.extractive import ExtractiveSummarizer  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
-from summarizer.topics import article_passages  # noqa: E402
+from summarizer.topics.passages import article_passages  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 DEFAULT_DIRS = (SHARED / "news-summaries", SHARED / "news-summaries-bbc", SHARED / "seeds")
@@ -120,6 +124,7 @@ class UnbatchedEncoder(SentenceEncoder):
 
 def main() -> None:
     """Parse the arguments, run the benchmark on every directory and print its figures."""
+    configure_process()  # the bot's thread spin, so the figures are the bot's
     args = _parse_args()
     directories = args.directory or [d for d in DEFAULT_DIRS if d.is_dir()]
     corpora = [load_corpus(directory.resolve()) for directory in directories]
@@ -270,6 +275,11 @@ def _print_quality(corpus: Corpus, runs: dict[str, Run], sentences: int) -> list
         f"centroid-{sentences}": _centroid_summaries(corpus.bodies, sentences),
     }
     outputs = {run.model_key: run.summaries for run in runs.values()} | baselines
+    for run in runs.values():
+        outputs[_lead_words_label(run)] = [
+            " ".join(body.split()[: len(summary.split())])
+            for body, summary in zip(corpus.bodies, run.summaries, strict=True)
+        ]
     scores = {label: rouge_scores(references, summaries) for label, summaries in outputs.items()}
     print(f"\nROUGE mean F over {len(references)} articles ({corpus.directory.name})")
     print(f"{'':44}{'R1':>8}{'R2':>8}{'RL':>8}{'words':>8}{'sent.':>7}")
@@ -282,25 +292,36 @@ def _print_quality(corpus: Corpus, runs: dict[str, Run], sentences: int) -> list
     for run in runs.values():
         line = f"{corpus.directory.name[:22]:23}{run.model_key[:30]:31}"
         line += f"{scores[run.model_key][:, 1].mean():.4f}"
-        for baseline in baselines:
+        for baseline in [*baselines, _lead_words_label(run)]:
             difference = scores[run.model_key] - scores[baseline]
-            print(
-                f"\npaired bootstrap of {run.model_key} − {baseline} "
-                f"({BOOTSTRAP_SAMPLES} resamples of articles)"
-            )
-            for i, rouge_type in enumerate(ROUGE_TYPES):
-                low, high, above = _paired_bootstrap(difference[:, i])
-                print(
-                    f"{rouge_type:8} {difference[:, i].mean():+.4f}  95% CI [{low:+.4f}, "
-                    f"{high:+.4f}]  P(backend > {baseline}) {above:.3f}"
-                )
+            short = baseline.split(" ")[0]
+            _print_paired_bootstrap(run.model_key, short, difference)
             _, _, above = _paired_bootstrap(difference[:, 1])
             line += (
-                f"  {baseline} {scores[baseline][:, 1].mean():.4f} "
+                f"  {short} {scores[baseline][:, 1].mean():.4f} "
                 f"({difference[:, 1].mean():+.4f}, P {above:.3f})"
             )
         overview.append(line)
     return overview
+
+
+def _lead_words_label(run: Run) -> str:
+    """The label of lead at the length of `run`'s summaries (its first word names it short)."""
+    return f"lead-words (as long as {run.model_key})"
+
+
+def _print_paired_bootstrap(backend: str, baseline: str, difference: np.ndarray) -> None:
+    """Print the mean per-article `difference` backend − baseline for each ROUGE type, its 95%
+    interval and the share of resamples above 0."""
+    print(
+        f"\npaired bootstrap of {backend} − {baseline} ({BOOTSTRAP_SAMPLES} resamples of articles)"
+    )
+    for i, rouge_type in enumerate(ROUGE_TYPES):
+        low, high, above = _paired_bootstrap(difference[:, i])
+        print(
+            f"{rouge_type:8} {difference[:, i].mean():+.4f}  95% CI [{low:+.4f}, "
+            f"{high:+.4f}]  P(backend > {baseline}) {above:.3f}"
+        )
 
 
 def _centroid_summaries(bodies: list[str], count: int) -> list[str]:

@@ -9,7 +9,8 @@ beside two baselines, with a paired bootstrap and store-size scenarios; and the 
 Corpora: `bench/labels/<corpus>.json` (format: bench/labels/README.md); their articles are in
 ../shared (the default `--shared`, beside the repository) or, for `fixtures`, in the repository.
 A corpus whose folder is missing is skipped. Figures: entity-topic P/R/F1 pooled over
-(topic, article) pairs and category macro-F1 (summarizer/topic_eval.py says how each is made).
+(topic, article) pairs and category macro-F1 (summarizer/topics/evaluation.py says how each is
+made).
 """
 
 from __future__ import annotations
@@ -27,16 +28,16 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from summarizer.aboutness import MODEL_FILE, AboutnessModel  # noqa: E402
+from bot.runtime import configure_process  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
-from summarizer.topic_eval import (  # noqa: E402
+from summarizer.topics.aboutness import MODEL_FILE, AboutnessModel  # noqa: E402
+from summarizer.topics.evaluation import (  # noqa: E402
     CorpusScore,
     LabelledCorpus,
     TopicEvidence,
     candidates_of,
     choose_cosine_cut,
     choose_keyword_counts,
-    fit_model,
     gather,
     keyword_predictions,
     load_corpus,
@@ -45,7 +46,9 @@ from summarizer.topic_eval import (  # noqa: E402
     paired_bootstrap,
     score,
 )
-from summarizer.topics import TopicCandidate, TopicMatcher  # noqa: E402
+from summarizer.topics.fitting import fit_model  # noqa: E402
+from summarizer.topics.matcher import TopicMatcher  # noqa: E402
+from summarizer.topics.passages import TopicCandidate  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 LABELS = REPO / "bench" / "labels"
@@ -173,8 +176,9 @@ def fit_and_write(matcher: TopicMatcher, corpora: list[LabelledCorpus], cache: P
     model, weights = fit_model(every)
     fitted = {
         "about": (
-            "Aboutness model (summarizer/aboutness.py), fitted by `python bench/topics.py --fit` "
-            "on the labelled corpora listed; P(about) >= 0.5 is the cut."
+            "Aboutness model (summarizer/topics/aboutness.py), fitted by "
+            "`python bench/topics.py --fit` on the labelled corpora listed; "
+            "P(about) >= 0.5 is the cut."
         ),
         "fitted_on": {c.name: len(c.articles) for c in corpora},
         "positive_weight": weights,
@@ -222,6 +226,7 @@ def bench_seeds(matcher: TopicMatcher, directory: Path) -> None:
 
 
 def main() -> None:
+    configure_process()  # the bot's thread spin, so the figures are the bot's
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder")
     parser.add_argument("--cache", type=Path, help="folder keeping the corpora's vectors")
@@ -247,7 +252,12 @@ def main() -> None:
 
 def _placeholder_model() -> AboutnessModel:
     """A model whose coefficients are all 0: evidence does not depend on it."""
-    from summarizer.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, MEANING, LogisticModel
+    from summarizer.topics.aboutness import (
+        CATEGORY_FEATURES,
+        ENTITY_FEATURES,
+        MEANING,
+        LogisticModel,
+    )
 
     return AboutnessModel(
         *(

@@ -6,7 +6,7 @@ A per-article topic score compares the topic (and, for a category topic such as 
 competing category) with each article of the period: one unit vector per article (the mean of
 its passage vectors), 384 float32 numbers for MiniLM. The vectors here are the labelled fixture
 articles' means plus noise (as bench/digest_latency.py builds its store), so they cluster as
-news does; the queries are the embedded news categories of `summarizer.topics`. For numpy it
+news does; the queries are the embedded news categories (`summarizer.defaults`). For numpy it
 times every article's cosine to one query (a matrix-vector product), to all the categories at
 once (a matrix product) and a top-k on top; for each of hnswlib, usearch and faiss-cpu that is
 installed (`pip install hnswlib usearch faiss-cpu`; none is a dependency of the bot) it times the
@@ -28,9 +28,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.runtime import configure_process  # noqa: E402
+from summarizer.defaults import NEWS_CATEGORIES  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
-from summarizer.topic_eval import LabelledCorpus, candidates_of, read_articles  # noqa: E402
-from summarizer.topics import NEWS_CATEGORIES, TopicMatcher  # noqa: E402
+from summarizer.topics.evaluation import LabelledCorpus, candidates_of, read_articles  # noqa: E402
+from summarizer.topics.matcher import TopicMatcher  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "topics"
 NOISE = 0.05
@@ -111,6 +113,7 @@ def faiss_index(matrix: np.ndarray) -> tuple[object, Callable[[np.ndarray, int],
 
 
 def main() -> None:
+    configure_process()  # the bot's thread spin, so the figures are the bot's
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--k", type=int, nargs="+", default=[10, 1000])

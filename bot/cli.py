@@ -10,22 +10,20 @@ import typer
 from tqdm import tqdm
 from typer.core import TyperGroup
 
-from bot.app.digests import (
-    advise_on_empty_digest,
-    normalize_topic,
-    paginate,
-    recent_digest,
-    recent_period,
-    subject_counts_in_period,
-)
+from bot.app.arguments import normalize_topic
+from bot.app.digests import recent_digest, recent_period
 from bot.app.intake import StoredOutcome, ingest_file
+from bot.app.services import Services
+from bot.app.subjects import advise_on_empty_digest, subject_counts_in_period
 from bot.app.summaries import drain, run_worker
 from bot.config import ConfigError, load_settings, setting_origins
 from bot.core.domain import DigestPage
+from bot.core.requests import paginate
 from bot.ingest import IngestError
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
+from bot.runtime import configure_process
 from bot.store import DatabaseUnavailable
-from bot.wiring import Services, build_services, configure_logging
+from bot.wiring import build_services, configure_logging
 from summarizer.errors import ModelLoadError
 
 SETUP_ERROR_EXIT_CODE = 2  # as for a wrong command line: fix the set-up and run it again
@@ -48,6 +46,13 @@ app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=F
 
 INGESTIBLE_SUFFIXES = TEXT_EXTENSIONS | HTML_EXTENSIONS
 PROGRESS_BAR_FROM = 5
+
+
+@app.callback()
+def main() -> None:
+    """Set the process-wide knobs (`bot.runtime.configure_process`) before any command runs:
+    no torch is imported before this point."""
+    configure_process()
 
 
 def _services() -> Services:

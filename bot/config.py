@@ -32,9 +32,13 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from summarizer.encoder import WINDOW_TOKENS, Precision
-from summarizer.instruct import DEFAULT_INSTRUCT_PROMPT, TEXT_SLOT
-from summarizer.topics import NEWS_CATEGORIES
+from summarizer.defaults import (
+    DEFAULT_INSTRUCT_PROMPT,
+    NEWS_CATEGORIES,
+    TEXT_SLOT,
+    WINDOW_TOKENS,
+    Precision,
+)
 
 DEFAULT_CONFIG_FILE = Path("config/digestbot.toml")
 ENV_FILE = Path(".env")

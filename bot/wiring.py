@@ -4,24 +4,14 @@ the CLI share. Building it opens the database but loads no model."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
+from bot.app.services import Services
 from bot.config import Settings
-from bot.store import Store, open_store
+from bot.store import open_store
 from summarizer.backends import load_summarizer
-from summarizer.base import Summarizer
 from summarizer.encoder import SentenceEncoder
-from summarizer.topics import TopicMatcher
-
-
-@dataclass
-class Services:
-    """Everything a command needs besides Telegram."""
-
-    settings: Settings
-    store: Store
-    summarizer: Summarizer
-    matcher: TopicMatcher
+from summarizer.topics.matcher import TopicMatcher
+from summarizer.topics.settings import TopicSettings
 
 
 def build_services(settings: Settings) -> Services:
@@ -43,8 +33,13 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         store=open_store(settings.effective_database_url),
         summarizer=summarizer,
-        matcher=TopicMatcher(encoder, categories=tuple(settings.topic_categories)),
+        matcher=TopicMatcher(encoder, settings=topic_settings(settings)),
     )
+
+
+def topic_settings(settings: Settings) -> TopicSettings:
+    """The topic matcher's settings: the configured categories, the other knobs' defaults."""
+    return TopicSettings(categories=tuple(settings.topic_categories))
 
 
 def configure_logging(settings: Settings) -> None:

@@ -29,10 +29,10 @@ import hashlib
 import logging
 import threading
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
+from summarizer.defaults import WINDOW_TOKENS, Precision
 from summarizer.errors import ModelLoadError, SummarizationError
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 DEFAULT_ENCODER = "default"
 DEFAULT_ENCODER_NAME = "all-MiniLM-L6-v2"
 DEFAULT_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-WINDOW_TOKENS = 48  # word pieces of a text the encoder reads (see the module docstring)
-Precision = Literal["auto", "float32", "bfloat16"]
 BFLOAT16_MIN_TEXTS = 8  # smaller calls stay in float32 (see the module docstring)
 
 

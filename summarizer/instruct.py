@@ -15,14 +15,10 @@ import hashlib
 from typing import Any
 
 from summarizer.base import Summarizer
+from summarizer.defaults import DEFAULT_INSTRUCT_PROMPT, TEXT_SLOT
 from summarizer.errors import ModelLoadError
 from summarizer.generative import WINDOW_MARGIN_TOKENS, GenerativeSummarizer
 
-DEFAULT_INSTRUCT_PROMPT = (
-    "Summarize this news article in three sentences. Start with its main point. Use only facts "
-    "the article states; add no names or numbers of your own.\n\n{text}"
-)
-TEXT_SLOT = "{text}"
 MAX_INSTRUCT_WINDOW_TOKENS = 2048
 
 

@@ -1,7 +1,10 @@
 """Sentence splitting and passages: the units every model in this package works on.
 
 Sentences are split with a rule that keeps closing quotes and brackets with their sentence and
-only breaks before something that can start a sentence (capital, digit, quote, bracket).
+only breaks before something that can start a sentence (capital, digit, quote, bracket), not
+after a known abbreviation or an initial ("Mr.", "U.S.", "W."). It is the project's one sentence
+splitter (ingestion takes a title from it too; this module imports nothing else so any layer
+may use it); the Telegram formatter's cut points differ, and say why (`bot.render.formatting`).
 Passages are runs of whole sentences that fit the model's 256-piece window; a sentence longer
 than that is split into word windows so no text is dropped. A passage is also kept as its pieces
 (sentences or windows), which `summarizer.embedding` embeds one by one (the encoder reads each

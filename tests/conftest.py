@@ -16,8 +16,11 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
+from bot.runtime import configure_process
 from bot.store import Store, open_store
 from tests.fakes import FakeSummarizer, HashingEncoder
+
+configure_process()  # the tests run the bot's code with the knobs `digestbot` sets
 
 POSTGRES_URL = os.environ.get(
     "DIGESTBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -105,7 +108,7 @@ def fake_summarizer() -> FakeSummarizer:
 
 @pytest.fixture
 def fake_matcher(fake_encoder: HashingEncoder):
-    from summarizer.topics import TopicMatcher
+    from summarizer.topics.matcher import TopicMatcher
     from tests.fakes import naming_model
 
     return TopicMatcher(fake_encoder, model=naming_model())

@@ -1,16 +1,19 @@
-"""Fast stand-ins for the models, for unit tests only. The real default model runs in the tests
-marked `model` and in the end-to-end tests."""
+"""Fast stand-ins for the models and for sending, for unit tests only. The real default model
+runs in the tests marked `model` and in the end-to-end tests."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
-from summarizer.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, MEANING, AboutnessModel
+from bot.app.sending import Buttons, SendOutcome, SendStatus
+from bot.core.domain import RenderedMessage
 from summarizer.errors import SummarizationError
 from summarizer.text import split_sentences
+from summarizer.topics.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, MEANING, AboutnessModel
 
 
 class HashingEncoder:
@@ -91,3 +94,47 @@ class FakeSummarizer:
         if any("FAIL-OVERVIEW" in s for s in summaries):
             raise SummarizationError("fake overview failure")
         return " ".join(split_sentences(s)[0] for s in summaries)
+
+
+class FakeSender:
+    """A `MessageSender` (bot.app.sending) that records what it is asked to send; `outcomes`
+    maps a send's index to the status (or the exception) it answers instead of SENT."""
+
+    def __init__(self, outcomes: dict[int, object] | None = None) -> None:
+        self.sent: list[Sent] = []
+        self.outcomes = outcomes or {}
+        self.attempts = 0
+
+    async def send(
+        self,
+        chat_id: int,
+        message: RenderedMessage,
+        *,
+        buttons: Buttons | None = None,
+        thread_id: int | None = None,
+        what: str = "",
+    ) -> SendOutcome:
+        attempt, self.attempts = self.attempts, self.attempts + 1
+        answer = self.outcomes.get(attempt, SendStatus.SENT)
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, SendOutcome):
+            return answer
+        if answer is SendStatus.SENT:
+            self.sent.append(Sent(chat_id, message, buttons, thread_id))
+        return SendOutcome(answer, chat_id)
+
+    @property
+    def texts(self) -> list[tuple[int, str]]:
+        """(chat id, text) of each message sent."""
+        return [(sent.chat_id, sent.message.text) for sent in self.sent]
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One message a FakeSender sent."""
+
+    chat_id: int
+    message: RenderedMessage
+    buttons: Buttons | None
+    thread_id: int | None

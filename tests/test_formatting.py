@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -15,10 +16,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app.digests import paginate
 from bot.core.domain import Digest, DigestItem, StoredArticle
+from bot.core.requests import paginate
 from bot.render.formatting import (
     TELEGRAM_MAX_CHARS,
+    pack_blocks,
     render_digest,
     split_for_telegram,
     telegram_html_length,
@@ -106,6 +108,11 @@ def make_digest(items: list[DigestItem], topic: str = "russia") -> Digest:
     return Digest(topic=topic, since=SINCE, until=UNTIL, items=items)
 
 
+def rendered(digest: Digest, **options) -> list[str]:
+    """The texts of the digest's messages."""
+    return [message.text for message in render_digest(digest, **options)]
+
+
 def long_summary(number: int, sentences: int) -> str:
     return " ".join(
         f"Article {number} sentence {k} reports on talks, trade and the weather in detail."
@@ -137,7 +144,7 @@ def test_title_summary_and_source_are_escaped() -> None:
     hostile = "<script>alert(\"x\")</script> & 'quotes'"
     item = make_item(title=f"T {hostile}", summary=f"S {hostile}", source=f"Src {hostile}")
 
-    [message] = render_digest(make_digest([item]))
+    [message] = rendered(make_digest([item]))
 
     assert "<script>" not in message
     assert_telegram_accepts([message])
@@ -151,7 +158,7 @@ def test_url_source_becomes_a_link_named_by_its_host_with_an_escaped_href() -> N
     url = 'https://www.example.com/news?id=1&lang="en"<x>'
     item = make_item(source=url)
 
-    [message] = render_digest(make_digest([item]))
+    [message] = rendered(make_digest([item]))
 
     assert (
         '<i><a href="https://www.example.com/news?id=1&amp;lang=&quot;en&quot;&lt;x&gt;">'
@@ -162,7 +169,7 @@ def test_url_source_becomes_a_link_named_by_its_host_with_an_escaped_href() -> N
 
 @pytest.mark.parametrize("source", ["Reuters", "ftp://files.example.com/a", "https://", "mailto:a"])
 def test_a_source_that_is_not_an_http_url_stays_plain_text(source: str) -> None:
-    [message] = render_digest(make_digest([make_item(source=source)]))
+    [message] = rendered(make_digest([make_item(source=source)]))
 
     assert read(message).links == []
     assert f"{source} · 4 Nov 2024" in visible_text(message)
@@ -171,7 +178,7 @@ def test_a_source_that_is_not_an_http_url_stays_plain_text(source: str) -> None:
 def test_header_names_topic_period_and_article_count() -> None:
     digest = make_digest([make_item(1), make_item(2)], topic="russia & co")
 
-    [message] = render_digest(digest)
+    [message] = rendered(digest)
 
     assert message.startswith("<b>Digest: russia &amp; co</b>\n3 Nov – 10 Nov 2024 · 2 articles")
 
@@ -192,7 +199,7 @@ def test_period_shows_years_only_where_needed(
 ) -> None:
     digest = Digest(topic="t", since=since, until=until, items=[make_item()])
 
-    [message] = render_digest(digest)
+    [message] = rendered(digest)
 
     assert f"\n{period} · 1 article\n" in message
 
@@ -200,19 +207,19 @@ def test_period_shows_years_only_where_needed(
 def test_dates_are_shown_in_the_given_time_zone() -> None:
     item = make_item(published=datetime(2024, 11, 4, 23, 30, tzinfo=UTC))
 
-    [message] = render_digest(make_digest([item]), tz=ZoneInfo("Europe/Berlin"))
+    [message] = rendered(make_digest([item]), tz=ZoneInfo("Europe/Berlin"))
 
     assert "5 Nov 2024</i>" in message
 
 
 def test_article_without_publication_date_is_dated_by_arrival() -> None:
-    [message] = render_digest(make_digest([make_item(published=None)]))
+    [message] = rendered(make_digest([make_item(published=None)]))
 
     assert "Reuters · 5 Nov 2024" in visible_text(message)
 
 
 def test_article_block_is_bold_title_italic_source_line_then_summary() -> None:
-    [message] = render_digest(make_digest([make_item()]))
+    [message] = rendered(make_digest([make_item()]))
 
     assert message.endswith(
         "\n\n<b>Talks resume</b>\n<i>Reuters · 4 Nov 2024</i>\nDelegations met again."
@@ -220,13 +227,13 @@ def test_article_block_is_bold_title_italic_source_line_then_summary() -> None:
 
 
 def test_missing_summary_shows_that_it_is_in_progress() -> None:
-    [message] = render_digest(make_digest([make_item(summary=None)]))
+    [message] = rendered(make_digest([make_item(summary=None)]))
 
     assert message.endswith("\n<i>Summary in progress…</i>")
 
 
 def test_overview_follows_the_header_escaped() -> None:
-    [message] = render_digest(make_digest([make_item()]), overview="Talks <and> trade")
+    [message] = rendered(make_digest([make_item()]), overview="Talks <and> trade")
 
     header, overview, _ = message.split("\n\n")
     assert header.startswith("<b>Digest: russia</b>")
@@ -236,7 +243,7 @@ def test_overview_follows_the_header_escaped() -> None:
 def test_the_digests_own_overview_is_shown_after_the_header() -> None:
     digest = replace(make_digest([make_item()]), overview="A week of talks.")
 
-    [message] = render_digest(digest)
+    [message] = rendered(digest)
 
     assert message.split("\n\n")[1] == "A week of talks."
 
@@ -247,7 +254,7 @@ def test_the_digests_own_overview_is_shown_after_the_header() -> None:
 def test_thirty_long_articles_split_into_messages_without_splitting_an_article() -> None:
     items = [make_item(n, title=f"Title {n}", summary=long_summary(n, 8)) for n in range(1, 31)]
 
-    messages = render_digest(make_digest(items))
+    messages = rendered(make_digest(items))
 
     assert len(messages) > 1
     assert_telegram_accepts(messages)
@@ -260,7 +267,7 @@ def test_thirty_long_articles_split_into_messages_without_splitting_an_article()
 def test_messages_are_packed_so_the_next_block_would_not_have_fitted() -> None:
     items = [make_item(n, summary=long_summary(n, 5)) for n in range(1, 31)]
 
-    messages = render_digest(make_digest(items))
+    messages = rendered(make_digest(items))
 
     texts = [visible_text(m) for m in messages]
     for previous, following in zip(texts, texts[1:], strict=False):
@@ -271,7 +278,7 @@ def test_messages_are_packed_so_the_next_block_would_not_have_fitted() -> None:
 def test_header_appears_in_the_first_message_only() -> None:
     items = [make_item(n, summary=long_summary(n, 10)) for n in range(1, 31)]
 
-    messages = render_digest(make_digest(items))
+    messages = rendered(make_digest(items))
 
     assert messages[0].startswith("<b>Digest: russia</b>")
     assert all("Digest: russia" not in m for m in messages[1:])
@@ -282,7 +289,7 @@ def test_a_10000_character_summary_splits_at_sentences_into_valid_messages() -> 
     assert len(summary) > 10_000
     digest = make_digest([make_item(summary=summary)])
 
-    messages = render_digest(digest)
+    messages = rendered(digest)
 
     assert len(messages) == 3
     assert_telegram_accepts(messages)
@@ -292,7 +299,7 @@ def test_a_10000_character_summary_splits_at_sentences_into_valid_messages() -> 
 
 
 def test_a_long_block_joins_the_message_being_filled_when_much_room_is_left() -> None:
-    messages = render_digest(make_digest([make_item(summary=long_summary(1, 140))]))
+    messages = rendered(make_digest([make_item(summary=long_summary(1, 140))]))
 
     assert "<b>Talks resume</b>" in messages[0]
     assert "Article 1 sentence 0 " in messages[0]
@@ -301,12 +308,40 @@ def test_a_long_block_joins_the_message_being_filled_when_much_room_is_left() ->
 def test_a_giant_title_is_cut_with_its_bold_tag_closed_and_reopened() -> None:
     title = "word " * 2000
 
-    messages = render_digest(make_digest([make_item(title=title)]))
+    messages = rendered(make_digest([make_item(title=title)]))
 
     assert len(messages) == 3
     assert_telegram_accepts(messages)
     assert messages[1].startswith("<b>word") and messages[1].endswith("</b>")
     assert " ".join(visible_text(m) for m in messages).count("word") == 2000
+
+
+def test_each_message_carries_the_articles_whose_block_begins_in_it() -> None:
+    items = [make_item(n, title=f"Title {n}", summary=long_summary(n, 8)) for n in range(1, 31)]
+
+    messages = render_digest(make_digest(items))
+
+    assert len(messages) > 1
+    for message in messages:
+        shown = re.findall(r"<b>(Title \d+)</b>", message.text)
+        assert [title for _, title in message.articles] == shown
+    assert [article_id for m in messages for article_id, _ in m.articles] == list(range(1, 31))
+
+
+def test_an_article_cut_across_messages_is_carried_by_the_message_it_begins_in() -> None:
+    items = [make_item(1, title="Short"), make_item(2, title="Long", summary=long_summary(2, 140))]
+
+    messages = render_digest(make_digest(items))
+
+    assert len(messages) == 3
+    assert [m.articles for m in messages] == [((1, "Short"), (2, "Long")), (), ()]
+
+
+def test_the_packer_tells_which_message_each_block_begins_in() -> None:
+    messages, starts = pack_blocks(["<b>aaaa</b>", " ", "bbbb", "cccc", "d" * 30], limit=12)
+
+    assert messages == ["<b>aaaa</b>\n\nbbbb", "cccc\n\ndddddd", "d" * 12, "d" * 12]
+    assert starts == [0, None, 0, 1, 1]
 
 
 def test_text_without_any_space_is_cut_between_characters() -> None:
@@ -319,7 +354,7 @@ def test_text_without_any_space_is_cut_between_characters() -> None:
 def test_emoji_count_double_so_3000_do_not_fit_in_one_message() -> None:
     emoji = "😀" * 3000
 
-    messages = render_digest(make_digest([make_item(summary=emoji)]))
+    messages = rendered(make_digest([make_item(summary=emoji)]))
 
     assert len(messages) == 2
     assert_telegram_accepts(messages)
@@ -387,7 +422,7 @@ def test_a_page_counts_the_whole_digest_and_ends_with_how_to_get_the_next() -> N
     digest = make_digest([make_item(n) for n in range(1, 24)])
     page = paginate(digest, 1, 10)
 
-    messages = render_digest(page.digest, page=page)
+    messages = rendered(page.digest, page=page)
 
     lines = visible_text(messages[0]).splitlines()
     assert lines[1].endswith("23 articles · page 1 of 3")
@@ -398,7 +433,7 @@ def test_a_page_counts_the_whole_digest_and_ends_with_how_to_get_the_next() -> N
 def test_the_next_page_line_names_the_command_it_is_given() -> None:
     page = paginate(make_digest([make_item(n) for n in range(1, 24)]), 2, 10)
 
-    messages = render_digest(page.digest, page=page, next_page_command="/digest russia 30d 3")
+    messages = rendered(page.digest, page=page, next_page_command="/digest russia 30d 3")
 
     assert visible_text(messages[-1]).endswith("page 2 of 3 — /digest russia 30d 3 for more")
 
@@ -408,8 +443,8 @@ def test_the_last_page_says_so_and_a_single_page_has_no_page_line() -> None:
     last = paginate(digest, 3, 10)
     single = paginate(make_digest([make_item(1)]), 1, 10)
 
-    [last_message] = render_digest(last.digest, page=last)
-    [single_message] = render_digest(single.digest, page=single)
+    [last_message] = rendered(last.digest, page=last)
+    [single_message] = rendered(single.digest, page=single)
 
     assert visible_text(last_message).endswith("page 3 of 3, the last.")
     assert "page" not in visible_text(single_message)

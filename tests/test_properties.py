@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo, available_timezones
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app.digests import MAX_PERIOD_DAYS, normalize_topic
+from bot.app.arguments import normalize_topic
+from bot.app.chats import resolve_timezone
+from bot.app.subscriptions import split_topic_and_schedule
+from bot.core.requests import MAX_PERIOD_DAYS
 from bot.core.schedule import (
     MAX_EVERY,
     Schedule,
@@ -28,8 +31,6 @@ from bot.render.formatting import (
     telegram_length,
 )
 from bot.sandbox.fakebot.html import parse_html
-from bot.telegram.handlers.chats import resolve_timezone
-from bot.telegram.handlers.subscriptions import split_topic_and_schedule
 from bot.telegram.keyboards import (
     MAX_CALLBACK_BYTES,
     ButtonPress,
@@ -38,7 +39,7 @@ from bot.telegram.keyboards import (
     next_page_markup,
     parse_callback,
 )
-from summarizer.topic_query import parse_topic_query
+from summarizer.topics.query import parse_topic_query
 
 settings.register_profile(
     "digestbot", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]

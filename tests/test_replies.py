@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.app.digests import EmptyDigestAdvice
+from bot.core.requests import EmptyDigestAdvice
 from bot.render.replies import empty_digest, topics_overview
 
 

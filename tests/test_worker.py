@@ -13,7 +13,7 @@ from bot.core.domain import ArticleDraft
 from summarizer.errors import ModelLoadError
 from summarizer.extractive import ExtractiveSummarizer
 from summarizer.text import split_sentences
-from summarizer.topics import TopicMatcher
+from summarizer.topics.matcher import TopicMatcher
 from tests.fakes import CountingEncoder
 
 NOW = datetime(2024, 11, 4, tzinfo=UTC)
@@ -28,7 +28,7 @@ class Unloadable:
 
 
 def add(store, title: str, text: str = TEXT) -> int:
-    article, _ = store.add_article(
+    article, _ = store.articles.add(
         ArticleDraft(title=title, text=text, source="t.txt"), fingerprint=title, received_at=NOW
     )
     return article.id
@@ -41,7 +41,10 @@ def test_batch_stores_summaries_and_passage_vectors(sqlite_store, fake_summarize
 
     expected = "Russia expanded gas exports to Asia. Officials in Moscow signed contracts."
     assert {i: o.summary for i, o in outcomes.items()} == {first: expected, second: expected}
-    assert set(sqlite_store.vectors([first, second], fake_matcher.model_key)) == {first, second}
+    assert set(sqlite_store.summaries.vectors([first, second], fake_matcher.model_key)) == {
+        first,
+        second,
+    }
     assert process_batch(sqlite_store, fake_summarizer, fake_matcher, limit=10) == {}
 
 
@@ -64,7 +67,7 @@ def test_a_batch_encodes_each_title_and_sentence_once_for_both_summary_and_topic
     assert {i: o.summary for i, o in outcomes.items()} == {
         ids[title]: alone.summarize(text) for title, text in texts.items()
     }
-    stored = sqlite_store.vectors(list(ids.values()), matcher.model_key)
+    stored = sqlite_store.summaries.vectors(list(ids.values()), matcher.model_key)
     for title, text in texts.items():
         np.testing.assert_allclose(stored[ids[title]], matcher.passage_vectors(title, text))
 
@@ -86,9 +89,9 @@ def test_model_failure_on_one_article_is_recorded_and_not_retried(
 
     assert outcomes[good].summary and outcomes[good].error is None
     assert outcomes[bad].summary is None and error in outcomes[bad].error
-    assert sqlite_store.summary_state(bad, fake_summarizer.model_key)[1] == outcomes[bad].error
-    assert sqlite_store.articles_missing_summary(fake_summarizer.model_key, 10) == []
-    stored = set(sqlite_store.vectors([good, bad], fake_matcher.model_key))
+    assert sqlite_store.summaries.state(bad, fake_summarizer.model_key)[1] == outcomes[bad].error
+    assert sqlite_store.summaries.missing(fake_summarizer.model_key, 10) == []
+    stored = set(sqlite_store.summaries.vectors([good, bad], fake_matcher.model_key))
     assert stored == ({good, bad} if embedded else {good})
 
 
@@ -97,7 +100,7 @@ def test_batch_size_limits_each_pass(sqlite_store, fake_summarizer, fake_matcher
         add(sqlite_store, f"a{i}")
 
     assert len(process_batch(sqlite_store, fake_summarizer, fake_matcher, limit=2)) == 2
-    assert len(sqlite_store.articles_missing_summary(fake_summarizer.model_key, 10)) == 3
+    assert len(sqlite_store.summaries.missing(fake_summarizer.model_key, 10)) == 3
 
 
 async def test_waiting_handler_gets_the_summary_once_the_worker_made_it(
@@ -122,7 +125,7 @@ async def test_model_that_cannot_load_is_reported_to_waiters(sqlite_store, fake_
     finally:
         task.cancel()
     assert outcome.summary is None and "/nowhere" in outcome.error
-    assert sqlite_store.articles_missing_summary("broken", 10) != []  # retried after a fix
+    assert sqlite_store.summaries.missing("broken", 10) != []  # retried after a fix
 
 
 @pytest.fixture(autouse=True)
@@ -144,7 +147,7 @@ def test_run_once_summarizes_the_whole_queue_in_batches_then_returns(
     )
 
     assert processed == 5
-    assert all(sqlite_store.summaries(ids, fake_summarizer.model_key).values())
+    assert all(sqlite_store.summaries.texts(ids, fake_summarizer.model_key).values())
 
 
 def test_a_worker_process_keeps_polling_and_summarizes_articles_that_arrive_later(
@@ -166,7 +169,7 @@ def test_a_worker_process_keeps_polling_and_summarizes_articles_that_arrive_late
         )
 
     assert naps == [7.5, 7.5]
-    assert sqlite_store.articles_missing_summary(fake_summarizer.model_key, 10) == []
+    assert sqlite_store.summaries.missing(fake_summarizer.model_key, 10) == []
 
 
 def test_a_worker_process_retries_a_model_that_cannot_load_unless_run_once(

@@ -64,17 +64,22 @@ def follow_feed(
     """
     page = fetch(url, limits, accept=FEED_TYPES)
     parsed = parse_feed(page.content, page.url)
-    return store.add_feed(
+    return store.feeds.add(
         page.url, title=parsed.title or page.url, added_by=added_by, interval_s=interval_s, now=now
     )
 
 
 def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[PollResult]:
     """Poll every feed that is due, saving each one's state as it goes. A feed whose poll fails
-    unexpectedly is logged and backed off like an unreachable one; the others are still polled."""
+    unexpectedly is logged and backed off like an unreachable one; the others are still polled.
+
+    First checks that the database file is still the one opened: DatabaseGone (nothing polled)
+    when it was deleted or replaced, so that the bot stops rather than write to a lost file.
+    """
+    store.check_file()
     limits = FetchLimits.from_settings(settings)
     results = []
-    for feed in store.due_feeds(now):
+    for feed in store.feeds.due(now):
         try:
             result = poll_feed(
                 store,
@@ -88,6 +93,8 @@ def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[Poll
             log.exception("feed %d (%s): poll failed unexpectedly", feed.id, feed.url)
             error = "an internal error (see the bot's log)"
             result = _failed(store, feed, error, settings.feed_max_backoff_s, now)
+        if result.stored:
+            log.info("feed %d: %d articles taken in", feed.id, len(result.stored))
         results.append(result)
     return results
 
@@ -111,7 +118,7 @@ def poll_feed(
     try:
         page = fetch(feed.url, limits, accept=FEED_TYPES, headers=headers)
         if page.not_modified:
-            store.feed_polled(
+            store.feeds.poll_succeeded(
                 feed.id,
                 title=None,
                 etag=feed.etag,
@@ -122,9 +129,32 @@ def poll_feed(
         parsed = parse_feed(page.content, feed.url)
     except IngestError as exc:
         return _failed(store, feed, str(exc), max_backoff_s, now)
+    entries = parsed.entries[:MAX_ENTRIES_PER_POLL]
+    stored = _store_new_entries(store, feed, entries, limits=limits, max_chars=max_chars, now=now)
+    store.feeds.poll_succeeded(
+        feed.id,
+        title=parsed.title,
+        etag=page.etag,
+        last_modified=page.last_modified,
+        next_poll_at=next_poll_at,
+    )
+    return PollResult(feed, stored=stored)
+
+
+def _store_new_entries(
+    store: Store,
+    feed: Feed,
+    entries: list[FeedEntry],
+    *,
+    limits: FetchLimits,
+    max_chars: int,
+    now: datetime,
+) -> list[StoredOutcome]:
+    """Store the articles of the entries not seen before, marking each seen once stored or
+    once it never can be; an entry whose page failed for a passing reason stays unseen."""
     stored: list[StoredOutcome] = []
-    for entry in parsed.entries[:MAX_ENTRIES_PER_POLL]:
-        if not entry.keys or store.seen_entry_keys(feed.id, entry.keys):
+    for entry in entries:
+        if not entry.keys or store.feeds.seen_keys(feed.id, entry.keys):
             continue
         try:
             drafts = entry_drafts(entry, feed, limits=limits, max_chars=max_chars)
@@ -138,15 +168,8 @@ def poll_feed(
             log.info("feed %d: entry %s skipped: %s", feed.id, entry.link or entry.title, exc)
             drafts = []
         stored.extend(store_drafts(store, drafts))
-        store.mark_entries_seen(feed.id, entry.keys, now)
-    store.feed_polled(
-        feed.id,
-        title=parsed.title,
-        etag=page.etag,
-        last_modified=page.last_modified,
-        next_poll_at=next_poll_at,
-    )
-    return PollResult(feed, stored=stored)
+        store.feeds.mark_seen(feed.id, entry.keys, now)
+    return stored
 
 
 def entry_drafts(
@@ -174,7 +197,9 @@ def entry_drafts(
 
 def _failed(store: Store, feed: Feed, error: str, max_backoff_s: int, now: datetime) -> PollResult:
     delay_s = min(feed.interval_s * 2 ** (feed.failures + 1), max_backoff_s)
-    updated = store.feed_failed(feed.id, error=error, next_poll_at=now + timedelta(seconds=delay_s))
+    updated = store.feeds.poll_failed(
+        feed.id, error=error, next_poll_at=now + timedelta(seconds=delay_s)
+    )
     log.warning("feed %d (%s) failed, next try in %d s: %s", feed.id, feed.url, delay_s, error)
     if updated is None:
         return PollResult(feed, error=error)

@@ -20,13 +20,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.app.digests import ensure_vectors
+from bot.app.candidates import ensure_vectors
 from bot.core.domain import StoredArticle
 from bot.store import DatabaseUnavailable, Store
 from summarizer.base import Summarizer
 from summarizer.embedding import EmbeddedArticle, embed_articles
 from summarizer.errors import ModelLoadError, SummarizationError, batch_or_each
-from summarizer.topics import TopicMatcher
+from summarizer.topics.matcher import TopicMatcher
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +51,13 @@ def process_batch(
     batch: the summary and the stored passage vectors both come from that pass. Raises
     ModelLoadError when a model cannot be loaded at all.
     """
-    articles = store.articles_missing_summary(summarizer.model_key, limit)
+    articles = store.summaries.missing(summarizer.model_key, limit)
     if not articles:
         return {}
     outcomes, embedded = _summarize(summarizer, matcher, articles)
     for article in articles:
         outcome = outcomes[article.id]
-        store.save_summary(
+        store.summaries.save(
             article.id, summarizer.model_key, text=outcome.summary, error=outcome.error
         )
     ensure_vectors(
@@ -163,7 +163,7 @@ class SummaryWorker:
     async def outcome(self, article_id: int) -> SummaryOutcome:
         """Wait until the article's summary (or failure) is known."""
         summary, error = await asyncio.to_thread(
-            self.store.summary_state, article_id, self.summarizer.model_key
+            self.store.summaries.state, article_id, self.summarizer.model_key
         )
         if summary is not None or error is not None:
             return SummaryOutcome(summary, error)
@@ -227,7 +227,7 @@ class StoreWatcher:
         """Wait until the worker process has stored the article's summary (or failure)."""
         while True:
             summary, error = await asyncio.to_thread(
-                self.store.summary_state, article_id, self.model_key
+                self.store.summaries.state, article_id, self.model_key
             )
             if summary is not None or error is not None:
                 return SummaryOutcome(summary, error)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,23 @@ class Subscription:
 
 
 @dataclass(frozen=True)
+class RenderedMessage:
+    """One Telegram message of a digest: its HTML text and the (article id, title) pairs of the
+    articles whose block begins in it (the message's "Full summary" buttons)."""
+
+    text: str
+    articles: tuple[tuple[int, str], ...] = ()
+
+
+class DeliveryStatus(StrEnum):
+    """Where a delivery stands; the store keeps the value."""
+
+    SENDING = "sending"  # begun: its messages are fixed, `parts_sent` of them confirmed
+    SENT = "sent"  # every message confirmed; its articles count as delivered
+    FAILED = "failed"  # Telegram refused a message: its articles stay for the next push
+
+
+@dataclass(frozen=True)
 class Delivery:
     """One push of a subscription: its messages are fixed when it begins; `parts_sent` of them
     have been confirmed by Telegram."""
@@ -102,6 +120,14 @@ class Delivery:
     def articles_of(self, index: int) -> list[tuple[int, str]]:
         """The (article id, title) pairs message `index` shows."""
         return self.part_articles[index] if index < len(self.part_articles) else []
+
+    @property
+    def messages(self) -> list[RenderedMessage]:
+        """The delivery's messages with the articles each shows."""
+        return [
+            RenderedMessage(text, tuple(self.articles_of(index)))
+            for index, text in enumerate(self.parts)
+        ]
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,9 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal, TypeVar
 
 _T = TypeVar("_T")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAY_NUMBERS = {name: n for n, full in enumerate(_WEEKDAYS) for name in (full, full[:3])}
+# Monday first, as `date.weekday()` counts
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NUMBERS = {name: n for n, full in enumerate(WEEKDAYS) for name in (full, full[:3])}
 _DAY_GROUPS = {
     "weekdays": (0, 1, 2, 3, 4), "weekday": (0, 1, 2, 3, 4),
     "weekends": (5, 6), "weekend": (5, 6),
@@ -179,8 +180,8 @@ def format_schedule(schedule: Schedule) -> str:
         if days == _DAY_GROUPS[group]:
             return f"{group} {at}"
     if len(days) == 1:
-        return f"weekly, {_WEEKDAYS[days[0]].capitalize()} {at}"
-    return f"{', '.join(_WEEKDAYS[day][:3].capitalize() for day in days)} {at}"
+        return f"weekly, {WEEKDAYS[days[0]].capitalize()} {at}"
+    return f"{', '.join(WEEKDAYS[day][:3].capitalize() for day in days)} {at}"
 
 
 def canonical_spec(schedule: Schedule) -> str:
@@ -192,7 +193,7 @@ def canonical_spec(schedule: Schedule) -> str:
     at = f"{_required(schedule.at):%H:%M}"
     if schedule.kind == "daily":
         return f"daily {at}"
-    return f"weekly {','.join(_WEEKDAYS[day][:3] for day in schedule.weekdays)} {at}"
+    return f"weekly {','.join(WEEKDAYS[day][:3] for day in schedule.weekdays)} {at}"
 
 
 def next_run(

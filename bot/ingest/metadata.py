@@ -16,6 +16,7 @@ import re
 from datetime import UTC, datetime
 
 from bot.ingest.fingerprint import comparable_words
+from summarizer.text import split_sentences
 
 _MONTHS = {
     name[:3]: number
@@ -73,7 +74,6 @@ _MAX_ROLE_WORDS = 8
 _TITLE_END = re.compile(r"[.,;:]$")
 _MAX_TITLE_WORDS = 20
 _MAX_TITLE_CHARS = 100
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 def find_date(text: str) -> datetime | None:
@@ -134,7 +134,7 @@ def take_title(lines: list[str], known: str | None) -> tuple[str, list[str]]:
     first = lines[0]
     if len(lines) > 1 and _is_title_line(first):
         return first, lines[1:]
-    return shorten_title(_SENTENCE_END.split(first, maxsplit=1)[0]), lines
+    return shorten_title((split_sentences(first) or [first])[0]), lines
 
 
 def take_byline(lines: list[str], known: str | None) -> tuple[str | None, list[str]]:

@@ -12,7 +12,9 @@ its text: at the last sentence end that fills at least half the room, else at su
 between two characters (it joins the message being filled if a quarter of it is still free). Tags
 open at a cut are closed at the end of the piece and reopened at the start of the next, so every
 message is valid HTML on its own. A cut between two characters can separate the code points of
-one emoji sequence (a flag, a family); only text with few spaces is cut that way.
+one emoji sequence (a flag, a family); only text with few spaces is cut that way. `pack_blocks`
+also tells which message each block begins in: a digest message carries the articles whose
+block begins in it (their "Full summary" buttons go under it).
 
 All user text (topic, titles, sources, summaries, overview) goes through `html.escape`; messages
 must be sent with ``parse_mode=HTML``.
@@ -23,21 +25,24 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Literal
 from urllib.parse import urlsplit
 
-from bot.core.domain import Digest, DigestItem, DigestPage
+from bot.core.domain import Digest, DigestItem, DigestPage, RenderedMessage
+from bot.render.dates import shown_date, shown_period
 
 TELEGRAM_MAX_CHARS = 4096
 ALERT_MAX_CHARS = 200  # the text of a callback query's answer (an alert)
 
 _BLOCK_SEPARATOR = "\n\n"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _TOKEN = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|[\s\S]")
 _TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
-# A sentence ends at . ! ? or … (a closing quote or bracket may follow) before whitespace,
-# or at a line break.
+# Where a too-long block may be cut: after . ! ? or … (a closing quote or bracket may follow)
+# before whitespace, or at a line break. Not `summarizer.text.split_sentences`, the project's
+# sentence splitter: a cut needs positions in the block's own text (that splitter returns
+# sentences with their whitespace normalized), and any such end, or a line break, is a better
+# place to cut than inside a sentence, even where the next word is not capitalized.
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’»)\]]))\s+|\n")
 _WORD_BREAK = re.compile(r"\s+")
 
@@ -59,8 +64,9 @@ def render_digest(
     tz: tzinfo = UTC,
     page: DigestPage | None = None,
     next_page_command: str | None = None,
-) -> list[str]:
-    """The digest as Telegram HTML messages, each within `TELEGRAM_MAX_CHARS`.
+) -> list[RenderedMessage]:
+    """The digest as Telegram HTML messages, each within `TELEGRAM_MAX_CHARS` and carrying the
+    articles whose block begins in it.
 
     The header (topic, period, article count) opens the first message; `overview` (plain text,
     default: the digest's own) follows it; then one block per article: bold title, source and
@@ -73,10 +79,20 @@ def render_digest(
     overview = digest.overview if overview is None else overview
     if overview:
         blocks.append(html.escape(overview))
+    first = len(blocks)
     blocks.extend(_article_block(item, tz) for item in digest.items)
     if page and page.count > 1:
         blocks.append(_page_footer(page, next_page_command))
-    return split_for_telegram(blocks)
+    texts, starts = pack_blocks(blocks)
+    carried: list[list[tuple[int, str]]] = [[] for _ in texts]
+    article_starts = starts[first : first + len(digest.items)]
+    for item, start in zip(digest.items, article_starts, strict=True):
+        if start is not None:
+            carried[start].append((item.article.id, item.article.title))
+    return [
+        RenderedMessage(text, tuple(articles))
+        for text, articles in zip(texts, carried, strict=True)
+    ]
 
 
 def split_for_telegram(blocks: list[str], limit: int = TELEGRAM_MAX_CHARS) -> list[str]:
@@ -86,22 +102,35 @@ def split_for_telegram(blocks: list[str], limit: int = TELEGRAM_MAX_CHARS) -> li
     Whole blocks are packed in order; only a block longer than `limit` is cut (see the module
     docstring).
     """
+    messages, _ = pack_blocks(blocks, limit)
+    return messages
+
+
+def pack_blocks(
+    blocks: list[str], limit: int = TELEGRAM_MAX_CHARS
+) -> tuple[list[str], list[int | None]]:
+    """`split_for_telegram`'s messages, and for each block the index of the message it begins in
+    (None for a blank block, which is dropped)."""
     messages: list[str] = []
+    starts: list[int | None] = []
     current: list[str] = []
     used = 0
     for block in blocks:
         atoms = _atoms(block)
         if not any(atom.text.strip() for atom in atoms):
+            starts.append(None)
             continue  # Telegram refuses a message with nothing to show
         size = sum(atom.units for atom in atoms)
         gap = len(_BLOCK_SEPARATOR) if current else 0
         if used + gap + size <= limit:
+            starts.append(len(messages))
             current.append(block)
             used += gap + size
             continue
         if current and (size <= limit or limit - used - gap < limit // 4):
             messages.append(_BLOCK_SEPARATOR.join(current))
             current, used, gap = [], 0, 0
+        starts.append(len(messages))
         if size <= limit:
             current, used = [block], size
             continue
@@ -114,27 +143,7 @@ def split_for_telegram(blocks: list[str], limit: int = TELEGRAM_MAX_CHARS) -> li
             used += gap + units
     if current:
         messages.append(_BLOCK_SEPARATOR.join(current))
-    return messages
-
-
-def articles_per_message(digest: Digest, messages: list[str]) -> list[list[tuple[int, str]]]:
-    """For each message of `render_digest(digest)`, the (article id, title) pairs it shows.
-
-    Blocks keep their order, so each article's title line is looked for from where the previous
-    one was found; an article whose title line a cut split goes with the message reached so far.
-    """
-    found: list[list[tuple[int, str]]] = [[] for _ in messages]
-    message, offset = 0, 0
-    for item in digest.items:
-        head = f"<b>{html.escape(item.article.title)}</b>\n"
-        for candidate in range(message, len(messages)):
-            position = messages[candidate].find(head, offset if candidate == message else 0)
-            if position >= 0:
-                message, offset = candidate, position + len(head)
-                break
-        if messages:
-            found[message].append((item.article.id, item.article.title))
-    return found
+    return messages, starts
 
 
 def render_article(item: DigestItem, *, tz: tzinfo = UTC) -> str:
@@ -179,7 +188,7 @@ def without_markup(text: str) -> str:
 
 def render_nothing_new(topic: str, since: datetime, *, tz: tzinfo = UTC) -> str:
     """The short line a subscription may push when no new article is about its topic."""
-    return f"Nothing new on <b>{html.escape(topic)}</b> since {_day(since.astimezone(tz))}."
+    return f"Nothing new on <b>{html.escape(topic)}</b> since {shown_date(since.astimezone(tz))}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +298,7 @@ def _header(digest: Digest, tz: tzinfo, page: DigestPage | None) -> str:
     articles = "1 article" if count == 1 else f"{count} articles"
     if page and page.count > 1:
         articles += f" · page {page.number} of {page.count}"
-    period = _period(digest.since.astimezone(tz).date(), digest.until.astimezone(tz).date())
+    period = shown_period(digest.since.astimezone(tz).date(), digest.until.astimezone(tz).date())
     return f"<b>Digest: {html.escape(digest.topic)}</b>\n{period} · {articles}"
 
 
@@ -305,7 +314,7 @@ def _article_block(item: DigestItem, tz: tzinfo) -> str:
     article = item.article
     summary = "<i>Summary in progress…</i>" if item.summary is None else html.escape(item.summary)
     source = _source(article.source)
-    dated = _day(article.dated.astimezone(tz))
+    dated = shown_date(article.dated.astimezone(tz))
     return f"<b>{html.escape(article.title)}</b>\n<i>{source} · {dated}</i>\n{summary}"
 
 
@@ -321,15 +330,3 @@ def _source(source: str) -> str:
         return html.escape(source)
     name = host.removeprefix("www.")
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(name)}</a>'
-
-
-def _day(moment: date) -> str:
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
-
-
-def _period(first: date, last: date) -> str:
-    if first == last:
-        return _day(first)
-    if first.year == last.year:
-        return f"{first.day} {_MONTHS[first.month - 1]} – {_day(last)}"
-    return f"{_day(first)} – {_day(last)}"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.app.digests import DigestRequest, EmptyDigestAdvice
 from bot.core.domain import Feed, StoredArticle, Subscription
+from bot.core.requests import DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
-from summarizer.topic_query import TOPIC_SYNTAX
+from bot.render.dates import shown_date, shown_time
+from summarizer.topics.query import TOPIC_SYNTAX
 
 MAX_SUMMARY_REPLY_CHARS = 3500
 
@@ -130,7 +130,7 @@ def subscription_line(subscription: Subscription) -> str:
     return (
         f"• <b>{escape(subscription.topic)}</b> — "
         f"{_schedule(subscription.schedule)}, next "
-        f"{_local(subscription.next_run_at, tz)}"
+        f"{shown_time(subscription.next_run_at, tz)}"
     )
 
 
@@ -149,10 +149,33 @@ def subscribed(
         f"{state} <b>{escape(subscription.topic)}</b>: "
         f"{_schedule(subscription.schedule)} "
         f"({escape(subscription.timezone)}), next digest "
-        f"{_local(subscription.next_run_at, ZoneInfo(subscription.timezone))}. "
+        f"{shown_time(subscription.next_run_at, ZoneInfo(subscription.timezone))}. "
         "Each holds the articles that arrived since the previous one.\n"
         f"Send /digest {escape(subscription.topic)} for the last {days} days now."
     )
+
+
+def unsubscribed(topic: str, *, removed: bool) -> str:
+    """Answer to /unsubscribe."""
+    if removed:
+        return f"Unsubscribed from <b>{escape(topic)}</b>."
+    return f"This chat is not subscribed to <b>{escape(topic)}</b>. See /subscriptions."
+
+
+def timezone_shown(timezone: str) -> str:
+    """Answer to /timezone without a name."""
+    return (
+        f"This chat's time zone is <b>{escape(timezone)}</b>. "
+        f"Change it with /timezone followed by an IANA name, e.g. /timezone Europe/Berlin."
+    )
+
+
+def timezone_set(timezone: str, *, rescheduled: bool) -> str:
+    """Answer to /timezone NAME."""
+    text = f"Time zone set to <b>{escape(timezone)}</b>."
+    if rescheduled:
+        text += " Schedules now follow it; see /subscriptions for the next digests."
+    return text
 
 
 def _byline(article: StoredArticle) -> str:
@@ -160,16 +183,12 @@ def _byline(article: StoredArticle) -> str:
     if article.author:
         parts.append(article.author)
     if article.published:
-        parts.append(article.published.strftime("%-d %b %Y"))
+        parts.append(shown_date(article.published))
     return " · ".join(parts)
 
 
 def _schedule(spec: str) -> str:
     return escape(format_schedule(parse_schedule(spec)))
-
-
-def _local(moment: datetime, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%a %-d %b %H:%M")
 
 
 def feed_followed(feed: Feed, *, created: bool) -> str:

@@ -12,7 +12,7 @@ The bot runs with demo settings: a 1-second scheduler tick, digest pages of two 
 a "nothing new" push for an empty period (so a push is always seen).
 
 Time warp ("fire the next scheduled push now"): the bot keeps its schedule in its database and
-its ticker delivers every subscription whose ``next_run_at`` has passed (bot.telegram.delivery: "the
+its ticker delivers every subscription whose ``next_run_at`` has passed (bot.app.pushes: "the
 database is the schedule"). The demo owns that database, so it sets ``next_run_at`` of the
 subscription due soonest to now, through the store's own ``set_schedule``; the bot's next tick
 (within a second) delivers it exactly as it would at the scheduled time, then sets the next run
@@ -109,11 +109,11 @@ def listening_notice(host: str, port: int) -> str:
 def fire_next_push(store: Store, chat_ids: Iterable[int], now: datetime | None = None) -> str:
     """Make the subscription due soonest among the chats due now; the bot's ticker then
     delivers it. Returns what happened, for the person."""
-    subscriptions = [s for chat_id in chat_ids for s in store.subscriptions(chat_id)]
+    subscriptions = [s for chat_id in chat_ids for s in store.chats.subscriptions(chat_id)]
     if not subscriptions:
         return "No subscription yet: send /subscribe with a topic first (e.g. /subscribe russia)."
     due = min(subscriptions, key=lambda s: s.next_run_at)
-    store.set_schedule(due.id, schedule=due.schedule, next_run_at=now or datetime.now(UTC))
+    store.chats.set_schedule(due.id, schedule=due.schedule, next_run_at=now or datetime.now(UTC))
     return (
         f"Time warp: the push of “{due.topic}”, due {due.next_run_at:%a %d %b %H:%M} UTC, runs now."
     )

@@ -1,13 +1,41 @@
-"""Storage: the only package that imports SQLAlchemy; hands out bot.core.domain values."""
+"""Storage: the only package that imports SQLAlchemy; hands out bot.core.domain values.
 
-from bot.store.db import (
+`open_store(url)` opens (and migrates) the database and returns a `Store`, whose parts each
+keep one entity's queries (as Miniflux's storage/ does):
+
+    store.articles     articles and their sources, periods, the full-text index (articles.py)
+    store.summaries    summaries and passage vectors per model (summaries.py)
+    store.chats        chats, their subscriptions and pending "Summarizing…" replies (chats.py)
+    store.deliveries   scheduled pushes and the push lease (deliveries.py)
+    store.feeds        followed feeds and the entries they took in (feeds.py)
+
+Every method runs in its own short transaction (database.py) and returns plain values. A
+connection that fails (database restarting, file locked too long) is retried a few times with
+backoff before `DatabaseUnavailable` is raised; nothing is half-written, because each method is
+one transaction. ORM rows live in rows.py, migrations in migrations/.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+
+from sqlalchemy.engine import Engine
+
+from bot.store.articles import Articles
+from bot.store.chats import Chats
+from bot.store.database import (
+    Database,
     DatabaseBusy,
     DatabaseGone,
     DatabaseReadOnly,
     DatabaseUnavailable,
-    open_store,
+    open_engine,
 )
-from bot.store.repository import Store
+from bot.store.deliveries import Deliveries
+from bot.store.feeds import Feeds
+from bot.store.summaries import Summaries
 
 __all__ = [
     "DatabaseBusy",
@@ -17,3 +45,37 @@ __all__ = [
     "Store",
     "open_store",
 ]
+
+
+class Store:
+    """The database behind digestbot, opened with `open_store`: one repository per entity."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._db = Database(engine)
+        self.articles = Articles(self._db)
+        self.summaries = Summaries(self._db)
+        self.chats = Chats(self._db)
+        self.deliveries = Deliveries(self._db)
+        self.feeds = Feeds(self._db)
+        # who this Store is when it takes a lease: host, process and a token of its own
+        self.instance_id = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for benches and tests that look at the tables)."""
+        return self._db.engine
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._db.close()
+
+    def check_file(self) -> None:
+        """Raise DatabaseGone when the SQLite file opened at start has been deleted or replaced
+        by another file since (an open connection would go on writing to the deleted one)."""
+        self._db.check_file()
+
+
+def open_store(url: str) -> Store:
+    """Open (and migrate) the database at `url` and return a Store on it; DatabaseUnavailable
+    (saying where and why) when it cannot be opened."""
+    return Store(open_engine(url))

@@ -6,9 +6,11 @@ lets pending summary follow-ups finish, then cancels the worker; shutdown releas
 lease (a restarted bot pushes at once) and closes the store.
 
 Updates of different chats are handled concurrently, each chat's in order
-(bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Blocking
-work (fetching a link, composing a digest, the database) runs in threads: `WORKER_THREADS` of
-them, so a few slow links cannot take every thread the other chats' handlers need.
+(bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Digest
+messages, pushed (bot.app.pushes, the "deliveries" ticker) or asked with /digest, go out through
+one `TelegramSender` (bot.telegram.sender) kept in `bot_data`. Blocking work (fetching a link,
+composing a digest, the database) runs in threads: `WORKER_THREADS` of them, so a few slow links
+cannot take every thread the other chats' handlers need.
 """
 
 from __future__ import annotations
@@ -22,14 +24,16 @@ from concurrent.futures import ThreadPoolExecutor
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.app.digests import REFREEZE_S, freeze_long_lived, warm_up
+from bot.app.pushes import PushLease, deliver_due
+from bot.app.services import Services
 from bot.app.summaries import StoreWatcher, SummaryWorker
 from bot.render.replies import COMMANDS
-from bot.telegram.delivery import PushLease, deliver_due, rate_limiter
+from bot.runtime import REFREEZE_S, freeze_long_lived, warm_up
+from bot.telegram.flood import rate_limiter
 from bot.telegram.handlers import articles, feeds, register_handlers
-from bot.telegram.handlers.context import SERVICES_KEY, WORKER_KEY
+from bot.telegram.handlers.context import SENDER_KEY, SERVICES_KEY, WORKER_KEY, sender_of
+from bot.telegram.sender import TelegramSender
 from bot.telegram.updates import ChatOrderedUpdateProcessor
-from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +62,9 @@ def build_application(services: Services) -> Application:
         .build()
     )
     application.bot_data[SERVICES_KEY] = services
+    application.bot_data[SENDER_KEY] = TelegramSender(
+        application.bot, services.store, settings.send_retry_delays_s
+    )
     if settings.worker_in_process:
         application.bot_data[WORKER_KEY] = SummaryWorker(
             services.store,
@@ -120,8 +127,8 @@ async def _refreeze(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data[SERVICES_KEY]
-    await deliver_due(services, context.bot)
+    """Push the due digests (bot.app.pushes) through the application's sender."""
+    await deliver_due(context.application.bot_data[SERVICES_KEY], sender_of(context))
 
 
 async def _post_stop(application: Application) -> None:

@@ -11,7 +11,7 @@ PTB's pacing and changes what a 429 does:
 - a longer wait fails that request at once with its `RetryAfter` (logged), and later requests
   to the same chat fail the same way without reaching Telegram until the wait is over; other
   chats carry on. A reply is then lost (the log says which), a pushed digest resumes on a later
-  tick (bot.telegram.delivery).
+  tick (bot.telegram.sender).
 
 Requests that post nothing into a chat (reading a chat or a member, the "typing…" action,
 answering a button press) are not paced: Telegram's message rates do not count them, and a
@@ -33,6 +33,13 @@ from telegram.ext import AIORateLimiter
 log = logging.getLogger(__name__)
 
 MAX_SHARED_WAIT_S = 5.0
+RATE_LIMIT_RETRIES = 3  # short flood waits sat out before RetryAfter is raised
+# Telegram counts about 30 messages/s overall and 20/min per group over sliding windows. PTB's
+# limiter is a leaky bucket that lets a full bucket through at once, which overshoots a sliding
+# window (and each 429 then pauses every request), so the bucket here holds one message:
+# evenly spaced sends, a little under the cap to absorb jitter on the way.
+OVERALL_PER_S = 29
+GROUP_PER_MIN = 19
 UNPACED_METHODS = frozenset(
     {"getChat", "getChatMember", "getChatAdministrators", "sendChatAction", "answerCallbackQuery"}
 )
@@ -85,6 +92,18 @@ class FloodLimiter(AIORateLimiter):
                 wait_s, endpoint, chat,
             )  # fmt: skip
             raise long_wait.error from None
+
+
+def rate_limiter() -> FloodLimiter:
+    """The limiter as the bot uses it: Telegram's overall and per-group rates, and
+    `RATE_LIMIT_RETRIES` waits of a short `retry_after` on a 429 before `RetryAfter` is raised."""
+    return FloodLimiter(
+        overall_max_rate=1,
+        overall_time_period=1 / OVERALL_PER_S,
+        group_max_rate=1,
+        group_time_period=60 / GROUP_PER_MIN,
+        max_retries=RATE_LIMIT_RETRIES,
+    )
 
 
 def retry_after_s(error: RetryAfter) -> float:

@@ -8,7 +8,7 @@ Callback data (at most 64 bytes, Telegram's limit) is one of:
 - ``p:<page>:<topic>`` or ``p:<page>:<days>d:<topic>`` — "Next page" under a /digest answer,
   page 2 or later, the second form when it named a period (`/digest russia 30d`); only when the
   topic fits the 64 bytes, the page's last line names the command for the next page either way.
-  Topics hold no colon (`bot.app.digests.normalize_topic`), so the two forms cannot be confused.
+  Topics hold no colon (`bot.app.arguments.normalize_topic`), so the two forms cannot be confused.
 
 The digest text and its articles are read back from the stored delivery, so a button keeps
 working after a restart; `parse_callback` accepts exactly these forms and nothing else.
@@ -22,7 +22,7 @@ from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.app.digests import MAX_PERIOD_DAYS
+from bot.core.requests import MAX_PERIOD_DAYS
 
 MAX_CALLBACK_BYTES = 64
 DIGEST_BUTTONS = re.compile(r"^[fbup]:")  # which callback data is this module's to parse

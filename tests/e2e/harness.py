@@ -70,7 +70,7 @@ class BotProcess(process.BotProcess):
         store = open_store(self.database_url)
 
         def ran() -> bool:
-            runs = [s.next_run_at for chat in chat_ids for s in store.subscriptions(chat)]
+            runs = [s.next_run_at for chat in chat_ids for s in store.chats.subscriptions(chat)]
             return bool(runs) and min(runs) > settled
 
         try:

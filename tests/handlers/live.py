@@ -15,11 +15,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app.services import Services
 from bot.config import Settings
 from bot.sandbox.fakebot import FakeBotAPI, SentMessage
 from bot.store import Store
 from bot.telegram.application import build_application
-from bot.wiring import Services
 from tests.fakes import FakeSummarizer
 
 

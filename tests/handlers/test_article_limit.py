@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from tests.handlers.live import live_bot
+from tests.tables import count_articles
 
 CHAT = 901
 WORDS = (
@@ -39,8 +40,8 @@ async def test_a_file_of_30_articles_stores_only_as_many_as_the_hourly_limit_all
         [refused] = await live.send_and_wait(CHAT, "/add https://example.org/story")
 
     since = datetime.now(UTC) - timedelta(hours=1)
-    assert sqlite_store.count_articles() == 5
-    assert sqlite_store.count_added_by_chat(CHAT, since) == 5
+    assert count_articles(sqlite_store) == 5
+    assert sqlite_store.articles.count_added_by(CHAT, since) == 5
     replies = [m.plain_text for m in fake.messages(CHAT)]
     assert all(text.startswith("Stored: Story") for text in replies[:5])
     assert replies[5] == (

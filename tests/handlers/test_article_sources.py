@@ -14,7 +14,7 @@ from telegram import (
     User,
 )
 
-from bot.telegram.handlers.articles import link_to_fetch, source_of
+from bot.telegram.handlers.articles import source_of
 
 WHEN = datetime(2024, 11, 4, tzinfo=UTC)
 PRIVATE = Chat(7, Chat.PRIVATE, first_name="Ann", last_name="Lee")
@@ -48,21 +48,3 @@ def test_group_message_source_is_the_group_title():
     group = Chat(-5, Chat.SUPERGROUP, title="Analyst Desk")
 
     assert source_of(message(chat=group)) == "Telegram: Analyst Desk"
-
-
-@pytest.mark.parametrize(
-    ("text", "link"),
-    [
-        ("https://example.org/story", "https://example.org/story"),
-        ("Read this: https://example.org/a?b=1).", "https://example.org/a?b=1"),
-        ("no link here", None),
-        (
-            "A long pasted article that mentions https://example.org/ref in passing, with "
-            "more than twenty words of its own text around the link so that it is itself "
-            "the article to store.",
-            None,
-        ),
-    ],
-)
-def test_a_message_is_a_link_to_fetch_only_when_little_text_surrounds_it(text, link):
-    assert link_to_fetch(text) == link

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.app.pushes import deliver_due
 from bot.app.summaries import process_batch
 from bot.core.domain import ArticleDraft
-from bot.telegram.delivery import deliver_due
+from bot.telegram.handlers.context import SENDER_KEY
 from bot.telegram.keyboards import parse_callback
 from tests.handlers.live import LiveBot
 
@@ -25,18 +26,19 @@ async def push_digest(live: LiveBot, chat_id: int, chat_type: str) -> None:
     """Subscribe the chat to russia, store one article about it, and push the digest."""
     store, now = live.services.store, datetime.now(UTC)
     live.fake.add_chat(chat_id, chat_type, title="Desk Wire")
-    store.ensure_chat(chat_id, timezone="UTC")
-    store.subscribe(
+    store.chats.ensure(chat_id, timezone="UTC")
+    store.chats.subscribe(
         chat_id, "russia", schedule="weekly mon 09:00", next_run_at=now,
         covered_until=now - timedelta(days=1),
     )  # fmt: skip
-    store.add_article(
+    store.articles.add(
         ArticleDraft(title="Russia gas exports", text=RUSSIA, source="wire.txt"),
         fingerprint="russia",
         received_at=now - timedelta(hours=1),
     )
     process_batch(store, live.services.summarizer, live.services.matcher, limit=10)
-    assert await deliver_due(live.services, live.application.bot, now=now) == 1
+    sender = live.application.bot_data[SENDER_KEY]
+    assert await deliver_due(live.services, sender, now=now) == 1
 
 
 def buttons(live: LiveBot, chat_id: int) -> tuple[int, dict[str, str]]:
@@ -53,7 +55,7 @@ async def test_a_channel_reader_cannot_unsubscribe_the_channel(live, fake):
     answer = await live.answer_to(pressed)
 
     assert "only this channel's admins" in answer["text"]
-    assert [s.topic for s in live.services.store.subscriptions(CHANNEL)] == ["russia"]
+    assert [s.topic for s in live.services.store.chats.subscriptions(CHANNEL)] == ["russia"]
     assert [c.params["user_id"] for c in fake.calls("getChatMember")] == [READER]
 
 
@@ -66,16 +68,16 @@ async def test_a_channel_admin_can_unsubscribe_the_channel(live, fake):
     answer = await live.answer_to(pressed)
 
     assert answer["text"] == "Unsubscribed from russia."
-    assert live.services.store.subscriptions(CHANNEL) == []
+    assert live.services.store.chats.subscriptions(CHANNEL) == []
 
 
 async def test_full_summary_in_a_channel_is_an_alert_and_the_post_stays_as_it_is(live, fake):
     await push_digest(live, CHANNEL, "channel")
     message_id, data = buttons(live, CHANNEL)
     posted = fake.messages(CHANNEL)[0].text
-    [article] = live.services.store.articles_missing_summary("another model", 10)
+    [article] = live.services.store.summaries.missing("another model", 10)
     long_summary = "Russia expanded its gas exports to Asia this year. " * 8
-    live.services.store.save_summary(
+    live.services.store.summaries.save(
         article.id, live.services.summarizer.model_key, text=long_summary
     )
 
@@ -111,7 +113,7 @@ async def test_a_press_that_fails_is_answered_to_the_presser_and_nothing_is_post
     def broken(delivery_id):
         raise RuntimeError("the store broke")
 
-    monkeypatch.setattr(live.services.store, "delivery", broken)
+    monkeypatch.setattr(live.services.store.deliveries, "get", broken)
     pressed = fake.press_button(CHANNEL, message_id, data["full"], user_id=READER)
     answer = await live.answer_to(pressed)
 

@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot.app.services import Services
 from bot.config import Settings
 from bot.telegram.handlers.context import SERVICES_KEY
 from bot.telegram.handlers.feeds import add_feed, poll_tick, remove_feed
-from bot.wiring import Services
 from tests.pageserver import PageServer
 
 FEED = (
@@ -66,7 +66,7 @@ async def test_an_absurd_or_odd_feed_interval_is_refused_and_nothing_is_followed
 
     [reply] = replies.texts
     assert f"minutes between 1 and {MAX_INTERVAL_MINUTES}" in reply
-    assert services.store.feeds() == []
+    assert services.store.feeds.all() == []
 
 
 async def test_a_feed_interval_within_bounds_is_kept(services, feed_url):
@@ -74,7 +74,7 @@ async def test_a_feed_interval_within_bounds_is_kept(services, feed_url):
 
     await add_feed(update, context)
 
-    [feed] = services.store.feeds()
+    [feed] = services.store.feeds.all()
     assert feed.interval_s == MAX_INTERVAL_MINUTES * 60
 
 

@@ -7,6 +7,7 @@ import logging
 
 from bot.telegram.keyboards import digest_markup
 from tests.handlers.live import live_bot
+from tests.tables import count_articles
 
 ADMIN = 801
 CHANNEL = -100777
@@ -26,8 +27,8 @@ async def test_with_admins_set_an_unlisted_channel_adds_nothing_and_cannot_subsc
         fake.channel_post(CHANNEL, "/subscribe russia", title="Anyone's Channel")
         await live.wait_for(lambda: caplog.text.count("is not in allowed_channels") == 2)
 
-    assert sqlite_store.count_articles() == 0
-    assert sqlite_store.subscriptions(CHANNEL) == []
+    assert count_articles(sqlite_store) == 0
+    assert sqlite_store.chats.subscriptions(CHANNEL) == []
     assert fake.messages(CHANNEL) == []
 
 
@@ -39,7 +40,7 @@ async def test_a_channel_listed_in_allowed_channels_adds_posts_and_subscribes(
         fake.channel_post(CHANNEL, ARTICLE, title="Desk Wire")
         fake.channel_post(CHANNEL, "/subscribe russia", title="Desk Wire")
         await live.wait_for(lambda: len(fake.messages(CHANNEL)) == 1)
-        await live.wait_for(lambda: sqlite_store.count_articles() == 1)
+        await live.wait_for(lambda: count_articles(sqlite_store) == 1)
 
     [reply] = fake.messages(CHANNEL)
     assert reply.plain_text.startswith("Subscribed to russia")

@@ -26,7 +26,7 @@ async def ask(live, text: str, chat_id: int = CHAT) -> str:
 )
 async def test_schedule_words_are_the_schedule_not_the_topic(live, command, answer):
     assert (await ask(live, command)).startswith(answer)
-    assert [s.topic for s in live.services.store.subscriptions(CHAT)] == ["russia"]
+    assert [s.topic for s in live.services.store.chats.subscriptions(CHAT)] == ["russia"]
 
 
 @pytest.mark.parametrize(
@@ -42,14 +42,14 @@ async def test_a_schedule_that_does_not_parse_is_refused_with_the_forms(live, co
 
     assert reply.startswith("Can't read the schedule")
     assert "'weekdays 08:00'" in reply and "'at 9am'" in reply
-    assert live.services.store.subscriptions(CHAT) == []
+    assert live.services.store.chats.subscriptions(CHAT) == []
 
 
 async def test_a_schedule_more_often_than_the_minimum_is_refused(live):
     reply = await ask(live, "/subscribe russia every 1s")
 
     assert "too often: the shortest schedule is every 15 min" in reply
-    assert live.services.store.subscriptions(CHAT) == []
+    assert live.services.store.chats.subscriptions(CHAT) == []
     assert (await ask(live, "/subscribe russia every 15m")).startswith(
         "Subscribed to russia: every 15 min"
     )
@@ -67,7 +67,7 @@ async def test_a_chat_at_its_subscription_cap_is_refused_new_topics_but_may_resc
 
     assert "follows 2 topics, the most it may. /unsubscribe one first" in refused
     assert rescheduled.startswith("New schedule for china: daily 07:00")
-    assert [s.topic for s in sqlite_store.subscriptions(CHAT)] == ["china", "russia"]
+    assert [s.topic for s in sqlite_store.chats.subscriptions(CHAT)] == ["china", "russia"]
 
 
 async def test_a_very_long_unknown_time_zone_is_refused_not_echoed_past_telegrams_limit(live):

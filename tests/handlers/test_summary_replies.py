@@ -7,12 +7,12 @@ import asyncio
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
+from bot.app.services import Services
 from bot.app.summaries import StoreWatcher
 from bot.config import Settings
 from bot.core.domain import ArticleDraft, PendingReply
 from bot.telegram.handlers.articles import resume_summary_replies
 from bot.telegram.handlers.context import SERVICES_KEY, WORKER_KEY
-from bot.wiring import Services
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -29,9 +29,9 @@ async def test_a_summarizing_answer_left_by_a_crash_is_completed_at_start(
     sqlite_store, fake_summarizer, fake_matcher
 ):
     draft = ArticleDraft(title="Gas exports", text="Russia sells gas to China.", source="a.txt")
-    article, _ = sqlite_store.add_article(draft, fingerprint="f", received_at=NOW)
-    sqlite_store.remember_pending_reply(PendingReply(7, 42, article.id, created=True))
-    sqlite_store.save_summary(article.id, fake_summarizer.model_key, text="Russia sells gas.")
+    article, _ = sqlite_store.articles.add(draft, fingerprint="f", received_at=NOW)
+    sqlite_store.chats.remember_reply(PendingReply(7, 42, article.id, created=True))
+    sqlite_store.summaries.save(article.id, fake_summarizer.model_key, text="Russia sells gas.")
     services = Services(Settings(), sqlite_store, fake_summarizer, fake_matcher)
     tasks: list[asyncio.Future] = []
     bot = EditingBot()
@@ -52,4 +52,4 @@ async def test_a_summarizing_answer_left_by_a_crash_is_completed_at_start(
     [(chat_id, message_id, text)] = bot.edits
     assert (chat_id, message_id) == (7, 42)
     assert "Russia sells gas." in text and "Summarizing" not in text
-    assert sqlite_store.pending_replies() == []
+    assert sqlite_store.chats.pending_replies() == []

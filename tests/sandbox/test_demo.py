@@ -53,8 +53,8 @@ def test_a_port_in_use_is_refused_before_anything_starts():
 
 
 def subscribe(store, chat_id: int, topic: str, next_run_at: datetime):
-    store.ensure_chat(chat_id, timezone="UTC")
-    subscription, _ = store.subscribe(
+    store.chats.ensure(chat_id, timezone="UTC")
+    subscription, _ = store.chats.subscribe(
         chat_id, topic, schedule="daily 09:00", next_run_at=next_run_at, covered_until=NOW
     )
     return subscription
@@ -68,15 +68,15 @@ def test_time_warp_makes_the_soonest_subscription_due_now(sqlite_store):
     said = fire_next_push(sqlite_store, [1, 2], now=NOW)
 
     assert "russia" in said and "runs now" in said
-    assert [s.id for s in sqlite_store.due_subscriptions(NOW)] == [soonest.id]
-    [warped] = sqlite_store.subscriptions(2)
+    assert [s.id for s in sqlite_store.chats.due_subscriptions(NOW)] == [soonest.id]
+    [warped] = sqlite_store.chats.subscriptions(2)
     assert (warped.schedule, warped.next_run_at) == ("daily 09:00", NOW)
-    assert sqlite_store.subscriptions(1)[0].next_run_at == NOW + timedelta(days=2)
+    assert sqlite_store.chats.subscriptions(1)[0].next_run_at == NOW + timedelta(days=2)
 
 
 def test_time_warp_without_a_subscription_says_what_to_do(sqlite_store):
     assert "/subscribe" in fire_next_push(sqlite_store, [1, 2], now=NOW)
-    assert sqlite_store.due_subscriptions(NOW) == []
+    assert sqlite_store.chats.due_subscriptions(NOW) == []
 
 
 def test_the_bundled_samples_are_articles_and_another_folder_replaces_them(tmp_path):

@@ -1,16 +1,17 @@
-"""The store's chat operations: time zone changes that reschedule, schedule changes, and moving a
-group's subscriptions to its supergroup id; on SQLite and on PostgreSQL when reachable."""
+"""store.chats: subscribing once, unsubscribing, which subscriptions are due, time zone changes
+that reschedule, schedule changes, and moving a group's subscriptions to its supergroup id; on
+SQLite and on PostgreSQL when reachable."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-NOW = datetime(2024, 11, 4, 12, 0, tzinfo=UTC)
+from tests.store import NOW, subscribe_weekly
 
 
 def subscribe(store, chat_id: int = 1, topic: str = "russia", timezone: str = "UTC"):
-    store.ensure_chat(chat_id, timezone=timezone)
-    subscription, _ = store.subscribe(
+    store.chats.ensure(chat_id, timezone=timezone)
+    subscription, _ = store.chats.subscribe(
         chat_id, topic, schedule="daily 09:00", next_run_at=NOW, covered_until=NOW
     )
     return subscription
@@ -26,24 +27,26 @@ def test_time_zone_change_reschedules_every_subscription_of_the_chat(store):
         seen.append(subscription.timezone)
         return NOW + timedelta(hours=len(seen))
 
-    changed = store.set_timezone(1, "Europe/Berlin", reschedule)
+    changed = store.chats.set_timezone(1, "Europe/Berlin", reschedule)
 
     assert seen == ["Europe/Berlin", "Europe/Berlin"]
-    assert [(s.topic, s.timezone, s.next_run_at) for s in store.subscriptions(1)] == [
+    assert [(s.topic, s.timezone, s.next_run_at) for s in store.chats.subscriptions(1)] == [
         ("china", "Europe/Berlin", NOW + timedelta(hours=1)),
         ("russia", "Europe/Berlin", NOW + timedelta(hours=2)),
     ]
     assert [s.topic for s in changed] == ["china", "russia"]
-    assert store.subscriptions(2)[0].next_run_at == NOW
-    assert store.ensure_chat(1, timezone="UTC") == "Europe/Berlin"
+    assert store.chats.subscriptions(2)[0].next_run_at == NOW
+    assert store.chats.ensure(1, timezone="UTC") == "Europe/Berlin"
 
 
 def test_set_schedule_changes_spec_and_next_run(store):
     subscription = subscribe(store)
 
-    store.set_schedule(subscription.id, schedule="weekly fri 18:00", next_run_at=NOW + timedelta(1))
+    store.chats.set_schedule(
+        subscription.id, schedule="weekly fri 18:00", next_run_at=NOW + timedelta(1)
+    )
 
-    [changed] = store.subscriptions(1)
+    [changed] = store.chats.subscriptions(1)
     assert (changed.schedule, changed.next_run_at) == ("weekly fri 18:00", NOW + timedelta(1))
 
 
@@ -52,20 +55,48 @@ def test_migrated_group_keeps_its_subscriptions_under_the_new_id(store):
     subscribe(store, chat_id=-5, topic="china", timezone="Asia/Tokyo")
     subscribe(store, chat_id=-1005, topic="china", timezone="Asia/Tokyo")
 
-    store.move_chat(-5, -1005)
+    store.chats.move(-5, -1005)
 
-    assert store.subscriptions(-5) == []
-    moved = store.subscriptions(-1005)
+    assert store.chats.subscriptions(-5) == []
+    moved = store.chats.subscriptions(-1005)
     assert [(s.topic, s.timezone) for s in moved] == [
         ("china", "Asia/Tokyo"),
         ("russia", "Asia/Tokyo"),
     ]
-    assert [s.chat_id for s in store.due_subscriptions(NOW)] == [-1005, -1005]
+    assert [s.chat_id for s in store.chats.due_subscriptions(NOW)] == [-1005, -1005]
 
 
 def test_migration_creates_the_new_chat_when_unknown(store):
     subscribe(store, chat_id=-5, timezone="Asia/Tokyo")
 
-    store.move_chat(-5, -1005)
+    store.chats.move(-5, -1005)
 
-    assert [s.timezone for s in store.subscriptions(-1005)] == ["Asia/Tokyo"]
+    assert [s.timezone for s in store.chats.subscriptions(-1005)] == ["Asia/Tokyo"]
+
+
+def test_subscribing_twice_keeps_one_subscription(store):
+    first, created = subscribe_weekly(store)
+    again, created_again = subscribe_weekly(store)
+
+    assert (created, created_again) == (True, False)
+    assert again.id == first.id and again.timezone == "Europe/Berlin"
+    assert [s.topic for s in store.chats.subscriptions(1)] == ["russia"]
+
+
+def test_unsubscribe_reports_whether_there_was_one(store):
+    subscribe_weekly(store)
+
+    assert store.chats.unsubscribe(1, "russia") is True
+    assert store.chats.unsubscribe(1, "russia") is False
+    assert store.chats.subscriptions(1) == []
+
+
+def test_only_due_subscriptions_of_active_chats_are_due(store):
+    subscribe_weekly(store, chat_id=1, next_run_at=NOW)
+    subscribe_weekly(store, chat_id=2, next_run_at=NOW + timedelta(days=1))
+    subscribe_weekly(store, chat_id=3, next_run_at=NOW)
+    store.chats.set_active(3, False)
+
+    due = store.chats.due_subscriptions(NOW)
+
+    assert [s.chat_id for s in due] == [1]

@@ -6,7 +6,7 @@ import numpy as np
 
 from summarizer.embedding import PIECE_WEIGHT_POWER, embed_articles
 from summarizer.text import PASSAGE_WORDS, passage_pieces, split_sentences
-from summarizer.topics import article_passages
+from summarizer.topics.passages import article_passages
 from tests.fakes import CountingEncoder, HashingEncoder
 
 GAS = "Russia expanded gas exports to Asia this year. Officials in Moscow signed new contracts."

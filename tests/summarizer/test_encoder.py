@@ -1,28 +1,11 @@
-"""The encoder's process settings and its window."""
+"""The encoder's window."""
 
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from summarizer.encoder import SentenceEncoder
-
-
-def test_torch_threads_spin_briefly_unless_the_environment_says_otherwise():
-    script = "import summarizer, os; print(os.environ.get('GOMP_SPINCOUNT'))"
-    env = {k: v for k, v in os.environ.items() if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
-
-    def spin_count(environment: dict[str, str]) -> str:
-        command = [sys.executable, "-c", script]
-        return subprocess.run(command, env=environment, capture_output=True, text=True).stdout
-
-    assert spin_count(env).strip() == "10000"
-    assert spin_count(env | {"GOMP_SPINCOUNT": "300000"}).strip() == "300000"
-    assert spin_count(env | {"OMP_WAIT_POLICY": "ACTIVE"}).strip() == "None"
 
 
 @pytest.mark.model

@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 
 from summarizer.encoder import SentenceEncoder
-from summarizer.topic_eval import (
+from summarizer.topics.evaluation import (
     candidates_of,
     gather,
     load_corpus,
     method_predictions,
     score,
 )
-from summarizer.topics import TopicCandidate, TopicMatcher
+from summarizer.topics.matcher import TopicMatcher
+from summarizer.topics.passages import TopicCandidate
 
 REPO = Path(__file__).parents[2]
 # The shared research data beside the repository (a worktree elsewhere can name it).

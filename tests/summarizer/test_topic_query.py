@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.topic_query import TOPIC_SYNTAX, TopicQuery, parse_topic_query
+from summarizer.topics.query import TOPIC_SYNTAX, TopicQuery, parse_topic_query
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 
 from summarizer.encoder import SentenceEncoder
-from summarizer.topic_names import topic_names
-from summarizer.topics import TopicCandidate, TopicMatcher, _PassageMatrix, article_passages
+from summarizer.topics.matcher import TopicMatcher
+from summarizer.topics.names import topic_names
+from summarizer.topics.passages import PassageMatrix, TopicCandidate, article_passages
+from summarizer.topics.settings import TopicSettings
 from tests.fakes import naming_model
 
 FIXTURES = Path(__file__).parent / "fixtures" / "topics"
@@ -182,12 +184,12 @@ def test_a_period_that_moved_on_carries_the_kept_rows_and_matches_as_afresh(
     docs = [*background(), ("Russia", paragraph(RUSSIA)), ("Kremlin", paragraph(KREMLIN))]
     every = candidates(matcher, docs)
     earlier, later = every[:4], every[1:]  # the derby left the period, the Kremlin piece came
-    previous = _PassageMatrix.of(earlier, None)
+    previous = PassageMatrix.of(earlier, None)
 
-    carried = _PassageMatrix.of(later, previous)
+    carried = PassageMatrix.of(later, previous)
 
     assert previous.rows_carried_into(later) == (len(every[0].passage_vectors), 3)
-    assert np.array_equal(carried.vectors, _PassageMatrix.of(later, None).vectors)
+    assert np.array_equal(carried.vectors, PassageMatrix.of(later, None).vectors)
     assert previous.rows_carried_into([every[1], every[3], every[2]]) == (0, 0)  # reordered
     matcher.match("russia", earlier)
     fresh = TopicMatcher(ConceptEncoder(), model=naming_model())  # type: ignore[arg-type]
@@ -228,7 +230,21 @@ def test_passage_vectors_hold_the_title_and_each_passage_and_batch_alike(
     assert one.shape == (len(article_passages(title, text)), ConceptEncoder.dim) == (3, 32)
     np.testing.assert_allclose(many[0], one)
     assert many[1].shape == (0, ConceptEncoder.dim)
-    assert matcher.model_key == "passages:concept-test-encoder:w256:v2"
+    assert matcher.model_key == f"passages:concept-test-encoder:w256:v2:{TopicSettings().digest}"
+
+
+def test_the_model_key_changes_with_each_setting() -> None:
+    settings = [
+        TopicSettings(),
+        TopicSettings(categories=("sport", "weather")),
+        TopicSettings(query_templates=("{topic}",)),
+        TopicSettings(category_kind_cosine=0.6),
+        TopicSettings(category_synonym_cosine=0.7),
+    ]
+
+    keys = {TopicMatcher(ConceptEncoder(), settings=s).model_key for s in settings}  # type: ignore[arg-type]
+
+    assert len(keys) == len(settings)
 
 
 def test_the_competing_categories_are_embedded_once_and_may_be_none() -> None:
@@ -236,13 +252,13 @@ def test_the_competing_categories_are_embedded_once_and_may_be_none() -> None:
     calls = []
     encode = encoder.encode
     encoder.encode = lambda texts: calls.append(texts) or encode(texts)  # type: ignore[method-assign]
-    matcher = TopicMatcher(encoder, categories=("sport", "weather"))  # type: ignore[arg-type]
+    matcher = TopicMatcher(encoder, settings=TopicSettings(categories=("sport", "weather")))  # type: ignore[arg-type]
 
     first, again = matcher.embed_categories(), matcher.embed_categories()
 
     assert first.shape == (2, ConceptEncoder.dim) and np.array_equal(first, again)
     assert len(calls) == 2  # one call per category (its query templates), none the second time
-    none = TopicMatcher(ConceptEncoder(), categories=())  # type: ignore[arg-type]
+    none = TopicMatcher(ConceptEncoder(), settings=TopicSettings(categories=()))  # type: ignore[arg-type]
     assert none.embed_categories().shape == (0, 0)
 
 

@@ -1,10 +1,10 @@
-"""Alembic environment: runs on the connection handed over by bot.store.db.migrate, or on
+"""Alembic environment: runs on the connection handed over by bot.store.database.migrate, or on
 `sqlalchemy.url` when run from the alembic command line."""
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from bot.store.models import Base
+from bot.store.rows import Base
 
 target_metadata = Base.metadata
 

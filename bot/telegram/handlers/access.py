@@ -101,7 +101,7 @@ async def article_room(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     if refusal is None:
         since = datetime.now(UTC) - RATE_WINDOW
         added = await asyncio.to_thread(
-            services.store.count_added_by_chat, update.effective_chat.id, since
+            services.store.articles.count_added_by, update.effective_chat.id, since
         )
         room = max(0, settings.max_articles_per_chat_per_hour - added)
         if not room:

@@ -1,7 +1,7 @@
 """Articles sent to the bot: pasted or forwarded text, links, and uploaded files.
 
 A message that is only a link (or a few words around one), and `/add URL`, fetch the page and
-store its article; a longer text holding links is an article itself.
+store its article; a longer text holding links is an article itself (bot.app.intake).
 
 Each article is stored at once and answered with its title; the summary is made by the worker
 and added to that answer (edited in place) when it is ready. A message, file or page is read into
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 
 from telegram import (
     Message,
@@ -27,23 +26,19 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.app.intake import StoredOutcome, store_drafts
+from bot.app.intake import StoredOutcome, read_link, read_message, store_drafts
+from bot.app.services import Services
 from bot.core.domain import ArticleDraft, PendingReply, StoredArticle
-from bot.ingest import IngestError, parse_file, parse_text
-from bot.ingest.articles import MIN_ARTICLE_WORDS
-from bot.ingest.fetch import FetchLimits, fetch
-from bot.ingest.pages import parse_page
+from bot.ingest import IngestError, parse_file
+from bot.ingest.fetch import FetchLimits
 from bot.render import replies
 from bot.telegram.handlers.access import article_room, over_the_limit
 from bot.telegram.handlers.context import services_of, worker_of
-from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_REPLIES_PER_MESSAGE = 10
-_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-_TRAILING_PUNCTUATION = ".,;:!?)]}»”’"
 
 
 async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -54,7 +49,7 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     services = services_of(context)
     try:
-        drafts = await _read_message_text(services, message.text, source=source_of(message))
+        drafts = await _read_message(services, message.text, source=source_of(message))
     except IngestError as exc:
         await message.reply_text(str(exc))
         return
@@ -73,7 +68,12 @@ async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     services = services_of(context)
     try:
-        drafts = await _read_link(services, context.args[0])
+        drafts = await asyncio.to_thread(
+            read_link,
+            context.args[0],
+            limits=FetchLimits.from_settings(services.settings),
+            max_chars=services.settings.max_article_chars,
+        )
     except IngestError as exc:
         await message.reply_text(str(exc))
         return
@@ -91,7 +91,7 @@ async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     services = services_of(context)
     try:
-        drafts = await _read_message_text(services, post.text, source=_chat_name(post.chat))
+        drafts = await _read_message(services, post.text, source=_chat_name(post.chat))
     except IngestError as exc:
         log.info("channel %s post %d not stored: %s", post.chat_id, post.id, exc)
         return
@@ -107,37 +107,14 @@ async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )  # fmt: skip
 
 
-def link_to_fetch(text: str) -> str | None:
-    """The link to fetch when a message is a link rather than an article: its first URL, if
-    fewer than an article's worth of words surround it; else None."""
-    links = _URL.findall(text)
-    if not links:
-        return None
-    words_besides = len(_URL.sub(" ", text).split())
-    if words_besides >= MIN_ARTICLE_WORDS:
-        return None
-    return links[0].rstrip(_TRAILING_PUNCTUATION)
-
-
-async def _read_message_text(services: Services, text: str, *, source: str) -> list[ArticleDraft]:
-    """The articles in a message's text, or on the page of the link the message is."""
-    link = link_to_fetch(text)
-    if link is not None:
-        return await _read_link(services, link)
+async def _read_message(services: Services, text: str, *, source: str) -> list[ArticleDraft]:
     return await asyncio.to_thread(
-        parse_text, text, source=source, max_chars=services.settings.max_article_chars
+        read_message,
+        text,
+        source=source,
+        limits=FetchLimits.from_settings(services.settings),
+        max_chars=services.settings.max_article_chars,
     )
-
-
-async def _read_link(services: Services, url: str) -> list[ArticleDraft]:
-    """Fetch a page and read its article(s), source = the final URL."""
-    limits = FetchLimits.from_settings(services.settings)
-    max_chars = services.settings.max_article_chars
-    try:
-        return await asyncio.to_thread(lambda: parse_page(fetch(url, limits), max_chars=max_chars))
-    except IngestError as exc:
-        log.info("link %s not stored: %s", url, exc)
-        raise
 
 
 async def _store(
@@ -209,7 +186,7 @@ async def _answer(
             parse_mode=ParseMode.HTML,
         )
         pending = PendingReply(reply.chat_id, reply.message_id, outcome.article.id, outcome.created)
-        await asyncio.to_thread(store.remember_pending_reply, pending)
+        await asyncio.to_thread(store.chats.remember_reply, pending)
         context.application.create_task(
             _complete_with_summary(pending, outcome.article, context), update=None
         )
@@ -225,8 +202,8 @@ async def _answer(
 async def resume_summary_replies(context: ContextTypes.DEFAULT_TYPE) -> None:
     """At start-up: complete the "Summarizing…" answers a crash or stop left unfinished."""
     store = services_of(context).store
-    for pending in await asyncio.to_thread(store.pending_replies):
-        article = await asyncio.to_thread(store.article, pending.article_id)
+    for pending in await asyncio.to_thread(store.chats.pending_replies):
+        article = await asyncio.to_thread(store.articles.get, pending.article_id)
         if article is None:  # deleted meanwhile (the row goes with it; this is a race)
             continue
         context.application.create_task(
@@ -250,5 +227,5 @@ async def _complete_with_summary(
     except TelegramError as exc:  # e.g. the message was deleted: there is nothing to complete
         log.warning("could not add the summary to message %d: %s", pending.message_id, exc)
     await asyncio.to_thread(
-        services_of(context).store.forget_pending_reply, pending.chat_id, pending.message_id
+        services_of(context).store.chats.forget_reply, pending.chat_id, pending.message_id
     )

@@ -21,14 +21,15 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.app.digests import normalize_topic
-from bot.core.domain import DigestItem
+from bot.app.arguments import normalize_topic
+from bot.app.delivered import delivered_message
+from bot.app.services import Services
+from bot.app.subscriptions import unsubscribe_by_id
 from bot.render.formatting import render_article, render_article_alert
 from bot.telegram.handlers.chats import admins_only, is_manager
 from bot.telegram.handlers.context import services_of
 from bot.telegram.handlers.digests import send_digest_page, topic_thread
 from bot.telegram.keyboards import ButtonPress, article_markup, digest_markup, parse_callback
-from bot.wiring import Services
 
 UNKNOWN_BUTTON = "This button is not one of mine any more. Send /help to see what I can do."
 STALE_DIGEST = "This digest is no longer available."
@@ -45,7 +46,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif button.action == "unsubscribe":
         await _unsubscribe(query, context, services, button.subscription_id)
     elif button.action == "page":
-        await _next_page(query, context, services, button)
+        await _next_page(query, context, button)
     else:
         await _show(query, services, button)
 
@@ -60,22 +61,19 @@ async def _unsubscribe(
     if not await is_manager(context.bot, chat, query.from_user, None):
         await query.answer(f"Sorry, {admins_only(chat)}", show_alert=True)
         return
-    store = services.store
-    subscription = await asyncio.to_thread(store.subscription, subscription_id)
-    if subscription is None or subscription.chat_id != chat.id:
+    subscription = await asyncio.to_thread(
+        unsubscribe_by_id, services.store, chat.id, subscription_id
+    )
+    if subscription is None:
         answer = "This chat is no longer subscribed to that topic."
     else:
-        await asyncio.to_thread(store.unsubscribe, chat.id, subscription.topic)
         answer = f"Unsubscribed from {subscription.topic}."
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     await query.answer(answer)
 
 
 async def _next_page(
-    query: CallbackQuery,
-    context: ContextTypes.DEFAULT_TYPE,
-    services: Services,
-    button: ButtonPress,
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, button: ButtonPress
 ) -> None:
     """Send the asked page of a /digest answer and take the button off the page before it."""
     try:
@@ -87,45 +85,35 @@ async def _next_page(
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     chat_id, thread_id = query.message.chat.id, topic_thread(query.message)
     await send_digest_page(
-        context.bot, chat_id, services, topic, button.page, days=button.days, thread_id=thread_id
+        context, chat_id, topic, button.page, days=button.days, thread_id=thread_id
     )
 
 
 async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -> None:
     """Show one article whole ("full") or the digest message again ("back")."""
-    store = services.store
-    delivery = await asyncio.to_thread(store.delivery, button.delivery_id)
-    subscription = delivery and await asyncio.to_thread(
-        store.subscription, delivery.subscription_id
+    back = button.action == "back"
+    shown = await asyncio.to_thread(
+        delivered_message,
+        services.store,
+        services.summarizer.model_key,
+        chat_id=query.message.chat.id,
+        delivery_id=button.delivery_id,
+        index=button.message_index,
+        article_id=None if back else button.article_id,
     )
-    index = button.message_index
-    if (
-        subscription is None
-        or subscription.chat_id != query.message.chat.id
-        or index >= len(delivery.parts)
-    ):
+    if shown is None:
         await query.answer(STALE_DIGEST)
         return
-    if button.action == "back":
+    delivery, index, subscription_id = shown.delivery, shown.index, shown.subscription.id
+    if back:
         text = delivery.parts[index]
-        markup = digest_markup(delivery.id, index, delivery.articles_of(index), subscription.id)
+        markup = digest_markup(delivery.id, index, delivery.articles_of(index), subscription_id)
+    elif query.message.chat.type == ChatType.CHANNEL:
+        await query.answer(render_article_alert(shown.item), show_alert=True)
+        return
     else:
-        shown = {article_id for article_id, _ in delivery.articles_of(index)}
-        article = button.article_id in shown and await asyncio.to_thread(
-            store.article, button.article_id
-        )
-        if not article:
-            await query.answer(STALE_DIGEST)
-            return
-        summary, _ = await asyncio.to_thread(
-            store.summary_state, article.id, services.summarizer.model_key
-        )
-        item = DigestItem(article=article, summary=summary, relevance=1.0)
-        if query.message.chat.type == ChatType.CHANNEL:
-            await query.answer(render_article_alert(item), show_alert=True)
-            return
-        text = render_article(item, tz=ZoneInfo(subscription.timezone))
-        markup = article_markup(delivery.id, index, subscription.id)
+        text = render_article(shown.item, tz=ZoneInfo(shown.subscription.timezone))
+        markup = article_markup(delivery.id, index, subscription_id)
     await _keep_if_unchanged(
         query.edit_message_text(
             text,

@@ -11,26 +11,21 @@ Telegram (getChatMember) as in groups.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from datetime import UTC, datetime
-from html import escape
-from zoneinfo import ZoneInfo, available_timezones
 
 from telegram import Bot, Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.core.schedule import next_run, parse_schedule
-from bot.render.formatting import shorten
+from bot.app.chats import chat_timezone, set_timezone
+from bot.render import replies
 from bot.telegram.handlers.context import services_of
 
 log = logging.getLogger(__name__)
 
 _ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-TIMEZONE_EXAMPLES = "Europe/Berlin, America/New_York, Asia/Tokyo or UTC"
-MAX_QUOTED_CHARS = 64  # of a user's text quoted back in an answer
 
 
 def admins_only(chat: Chat) -> str:
@@ -65,58 +60,33 @@ async def is_manager(bot: Bot, chat: Chat, user: User | None, message: Message |
     return member.status in _ADMIN_STATUSES
 
 
-def resolve_timezone(name: str) -> str:
-    """The IANA name for `name` (case-insensitive); ValueError with examples if there is none
-    (quoting at most `MAX_QUOTED_CHARS` of `name`)."""
-    known = _zone_names().get(name.strip().lower())
-    if known is not None:
-        return known
-    raise ValueError(
-        f"I don't know the time zone {shorten(name.strip(), MAX_QUOTED_CHARS)!r}. Use an IANA "
-        f"name such as {TIMEZONE_EXAMPLES} "
-        "(list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)."
-    )
-
-
-@functools.cache
-def _zone_names() -> dict[str, str]:
-    """IANA zone names by their lower case (read once: listing them walks the tz database)."""
-    return {name.lower(): name for name in available_timezones()}
-
-
 async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show or set this chat's time zone; setting it reschedules the chat's subscriptions."""
     message = update.effective_message
     services = services_of(context)
-    store = services.store
-    current = await asyncio.to_thread(
-        store.ensure_chat, message.chat_id, timezone=services.settings.default_timezone
-    )
     if not context.args:
-        await message.reply_text(
-            f"This chat's time zone is <b>{escape(current)}</b>. "
-            f"Change it with /timezone followed by an IANA name, e.g. /timezone Europe/Berlin.",
-            parse_mode=ParseMode.HTML,
+        current = await asyncio.to_thread(
+            chat_timezone, services.store, services.settings, message.chat_id
         )
+        await message.reply_text(replies.timezone_shown(current), parse_mode=ParseMode.HTML)
         return
     if not await may_manage(update, context):
         return
     try:
-        name = resolve_timezone(" ".join(context.args))
+        name, rescheduled = await asyncio.to_thread(
+            set_timezone,
+            services.store,
+            services.settings,
+            message.chat_id,
+            " ".join(context.args),
+            now=datetime.now(UTC),
+        )
     except ValueError as exc:
         await message.reply_text(str(exc))
         return
-    now, zone = datetime.now(UTC), ZoneInfo(name)
-    rescheduled = await asyncio.to_thread(
-        store.set_timezone,
-        message.chat_id,
-        name,
-        lambda s: next_run(parse_schedule(s.schedule), now, zone, anchor=s.next_run_at),
+    await message.reply_text(
+        replies.timezone_set(name, rescheduled=rescheduled), parse_mode=ParseMode.HTML
     )
-    text = f"Time zone set to <b>{escape(name)}</b>."
-    if rescheduled:
-        text += " Schedules now follow it; see /subscriptions for the next digests."
-    await message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
 async def reactivate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -124,4 +94,4 @@ async def reactivate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     resume); unknown chats stay unknown."""
     chat = update.effective_chat
     if chat is not None:
-        await asyncio.to_thread(services_of(context).store.set_chat_active, chat.id, True)
+        await asyncio.to_thread(services_of(context).store.chats.set_active, chat.id, True)

@@ -1,19 +1,26 @@
-"""Access to the shared services and worker from a handler's context."""
+"""Access to the shared services, sender and worker from a handler's context."""
 
 from __future__ import annotations
 
 from telegram.ext import ContextTypes
 
+from bot.app.services import Services
 from bot.app.summaries import StoreWatcher, SummaryWorker
-from bot.wiring import Services
+from bot.telegram.sender import TelegramSender
 
 SERVICES_KEY = "services"
+SENDER_KEY = "sender"
 WORKER_KEY = "worker"
 
 
 def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
     """The Services the application was built with."""
     return context.application.bot_data[SERVICES_KEY]
+
+
+def sender_of(context: ContextTypes.DEFAULT_TYPE) -> TelegramSender:
+    """The one sender of digest messages (pushes and /digest answers)."""
+    return context.application.bot_data[SENDER_KEY]
 
 
 def worker_of(context: ContextTypes.DEFAULT_TYPE) -> SummaryWorker | StoreWatcher:

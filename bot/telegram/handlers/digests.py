@@ -5,24 +5,23 @@ period such as 30d), answered from stored summaries, `digest_page_size` articles
 from __future__ import annotations
 
 import asyncio
+import html
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, LinkPreviewOptions, Message, Update
-from telegram.constants import ChatAction, ParseMode
+from telegram import Message, Update
+from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
-from bot.app.digests import (
-    DigestRequest,
-    advise_on_empty_digest,
-    paginate,
-    parse_digest_request,
-    recent_digest,
-)
+from bot.app.arguments import parse_digest_request
+from bot.app.digests import recent_digest
+from bot.app.sending import NextPageButton, send_in_order
+from bot.app.services import Services
+from bot.app.subjects import advise_on_empty_digest
+from bot.core.domain import RenderedMessage
+from bot.core.requests import DigestRequest, paginate
 from bot.render import replies
 from bot.render.formatting import render_digest
-from bot.telegram.handlers.context import services_of
-from bot.telegram.keyboards import next_page_markup
-from bot.wiring import Services
+from bot.telegram.handlers.context import sender_of, services_of
 
 
 async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -33,15 +32,13 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError as exc:
         await message.reply_text(str(exc))
         return
-    services, thread_id = services_of(context), topic_thread(message)
     await send_digest_page(
-        context.bot,
+        context,
         message.chat_id,
-        services,
         request.topic,
         request.page,
         days=request.days,
-        thread_id=thread_id,
+        thread_id=topic_thread(message),
     )
 
 
@@ -51,9 +48,8 @@ def topic_thread(message: Message) -> int | None:
 
 
 async def send_digest_page(
-    bot: Bot,
+    context: ContextTypes.DEFAULT_TYPE,
     chat_id: int,
-    services: Services,
     topic: str,
     page_number: int,
     *,
@@ -61,46 +57,43 @@ async def send_digest_page(
     thread_id: int | None = None,
 ) -> None:
     """Send page `page_number` of the topic's digest over the last `days` (None: the
-    `digest_days` setting) to a chat (into the forum topic `thread_id`, if given); a "Next page"
-    button under its last message when more follow."""
-    request = DigestRequest(topic, days, page_number)
-    await bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
+    `digest_days` setting) to a chat (into the forum topic `thread_id`, if given), through the
+    sender pushes use; a "Next page" button under its last message when more follow."""
+    services = services_of(context)
+    await context.bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
     timezone = await asyncio.to_thread(
-        services.store.ensure_chat, chat_id, timezone=services.settings.default_timezone
+        services.store.chats.ensure, chat_id, timezone=services.settings.default_timezone
     )
-    result = await asyncio.to_thread(recent_digest, services, topic, days=days)
+    request = DigestRequest(topic, days, page_number)
+    messages, more = await asyncio.to_thread(_page, services, request, ZoneInfo(timezone))
+    await send_in_order(
+        sender_of(context),
+        chat_id,
+        messages,
+        buttons=lambda index, count: more if index == count - 1 else None,
+        what=f"/digest {topic} page {page_number}",
+        thread_id=thread_id,
+    )
+
+
+def _page(
+    services: Services, request: DigestRequest, tz: ZoneInfo
+) -> tuple[list[RenderedMessage], NextPageButton | None]:
+    """The messages answering `request` (a blocking call), and the button asking for the next
+    page when one follows."""
+    result = recent_digest(services, request.topic, days=request.days)
     if not result.items:
-        days = days or services.settings.digest_days
-        advice = await asyncio.to_thread(advise_on_empty_digest, services, result, days=days)
-        await bot.send_message(
-            chat_id,
-            replies.empty_digest(topic, days, advice),
-            message_thread_id=thread_id,
-            parse_mode=ParseMode.HTML,
-        )
-        return
+        days = request.days or services.settings.digest_days
+        advice = advise_on_empty_digest(services, result, days=days)
+        return [RenderedMessage(replies.empty_digest(request.topic, days, advice))], None
     try:
-        page = paginate(result, page_number, services.settings.digest_page_size)
+        page = paginate(result, request.page, services.settings.digest_page_size)
     except ValueError as exc:
-        await bot.send_message(
-            chat_id,
-            f"{exc} Send {request.command(page=1)} for the first.",
-            message_thread_id=thread_id,
-        )
-        return
-    parts = render_digest(
-        page.digest,
-        tz=ZoneInfo(timezone),
-        page=page,
-        next_page_command=request.command(page=page.number + 1),
+        first = f"{exc} Send {request.command(page=1)} for the first."
+        return [RenderedMessage(html.escape(first))], None
+    messages = render_digest(
+        page.digest, tz=tz, page=page, next_page_command=request.command(page=page.number + 1)
     )
-    more = next_page_markup(topic, page.number + 1, days=days) if page.number < page.count else None
-    for index, part in enumerate(parts):
-        await bot.send_message(
-            chat_id,
-            part,
-            message_thread_id=thread_id,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-            reply_markup=more if index == len(parts) - 1 else None,
-        )
+    if page.number == page.count:
+        return messages, None
+    return messages, NextPageButton(request.topic, page.number + 1, days=request.days)

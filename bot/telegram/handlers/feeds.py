@@ -77,7 +77,7 @@ async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if refusal := feed_refusal(update, services.settings):
         await message.reply_text(refusal)
         return
-    feeds = await asyncio.to_thread(services.store.feeds)
+    feeds = await asyncio.to_thread(services.store.feeds.all)
     await message.reply_text(replies.feed_list(feeds), parse_mode=ParseMode.HTML)
 
 
@@ -93,8 +93,8 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text("Send /removefeed with the feed's number from /feeds.")
         return
     number = _whole_number(args[0], max_digits=MAX_FEED_NUMBER_DIGITS)
-    feed = number and await asyncio.to_thread(services.store.feed, number)
-    if not feed or not await asyncio.to_thread(services.store.remove_feed, feed.id):
+    feed = number and await asyncio.to_thread(services.store.feeds.get, number)
+    if not feed or not await asyncio.to_thread(services.store.feeds.remove, feed.id):
         await message.reply_text("There is no feed with that number; see /feeds.")
         return
     await message.reply_text(replies.feed_removed(feed), parse_mode=ParseMode.HTML)
@@ -109,25 +109,22 @@ def _whole_number(text: str, *, max_digits: int) -> int | None:
 
 
 async def poll_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Check that the database file is still the one opened (else stop the bot); poll the due
-    feeds; wake the summary worker for new articles; report failing feeds."""
+    """Poll the due feeds (stopping the bot when its database file is gone), wake the summary
+    worker for new articles, and tell the admins of feeds that keep failing."""
     services = services_of(context)
     try:
-        await asyncio.to_thread(services.store.check_file)
+        results = await asyncio.to_thread(
+            poll_due_feeds, services.store, services.settings, datetime.now(UTC)
+        )
     except DatabaseGone as exc:
         log.critical(
             "%s; stopping, so that nothing more is written to it. Restore it and restart.", exc
         )
         context.application.stop_running()
         return
-    results = await asyncio.to_thread(
-        poll_due_feeds, services.store, services.settings, datetime.now(UTC)
-    )
     if any(result.stored for result in results):
         worker_of(context).wake()
     for result in results:
-        if result.stored:
-            log.info("feed %d: %d articles taken in", result.feed.id, len(result.stored))
         if not result.report:
             continue
         try:
@@ -139,4 +136,4 @@ async def poll_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                 "could not tell %d about feed %d: %s", result.feed.added_by, result.feed.id, exc
             )
             continue
-        await asyncio.to_thread(services.store.mark_feed_failure_reported, result.feed.id)
+        await asyncio.to_thread(services.store.feeds.mark_failure_reported, result.feed.id)

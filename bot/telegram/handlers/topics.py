@@ -8,7 +8,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.app.digests import recent_period, subject_counts_in_period
+from bot.app.digests import recent_period
+from bot.app.subjects import subject_counts_in_period
 from bot.render import replies
 from bot.telegram.handlers.context import services_of
 

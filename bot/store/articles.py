@@ -1,0 +1,224 @@
+"""Articles: storing one unless its content or story is stored already (then its source is
+added), reading them by id, period of publication or arrival, and the full-text index.
+
+Stored articles do not change but for their list of sources, which grows when a duplicate
+arrives: what this process read or stored is kept in memory (bot.store.cache), and an article
+is forgotten when this process adds a source to it. /digest over a large period then reads
+from the database only the articles other processes stored. (A source added by another process
+shows in this one once the article leaves the memory.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import func, insert, select
+from sqlalchemy import text as sql_text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.core.domain import ArticleDraft, StoredArticle
+from bot.store.cache import MemoryCache
+from bot.store.database import Database
+from bot.store.rows import ArticleBandRow, ArticleRow, ArticleSourceRow, UTCDateTime
+
+T = TypeVar("T")
+_IDS_PER_QUERY = 5_000  # below SQLite's limit of bound parameters
+
+# A unique key refuses a write when another process, between our reads and our write, stored
+# the same content (the article's fingerprint) or added this source to the stored article
+# ((article, source)). The transaction is then rolled back whole (on PostgreSQL a failed
+# statement aborts it) and the work done again in a new one, which finds what the other stored:
+# once for the article, once more for the source when a third process added it meanwhile.
+_ADD_ATTEMPTS = 3
+
+
+class Articles:
+    """The stored articles: `store.articles`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._cache: MemoryCache[int, StoredArticle] = MemoryCache()
+
+    def add(
+        self,
+        draft: ArticleDraft,
+        *,
+        fingerprint: str,
+        received_at: datetime,
+        signature: bytes | None = None,
+        band_keys: Sequence[str] = (),
+        same_story: Callable[[bytes, bytes], bool] | None = None,
+        chat_id: int | None = None,
+    ) -> tuple[StoredArticle, bool]:
+        """Store `draft` unless the same content (fingerprint) or the same story is stored.
+
+        The same story is an article sharing one of `band_keys` whose stored signature
+        `same_story(signature, stored)` accepts. A duplicate adds its source to the stored
+        article's sources. Returns the stored article and whether it was new.
+        """
+
+        def work(session: Session) -> tuple[StoredArticle, bool]:
+            existing = session.scalar(
+                select(ArticleRow).where(ArticleRow.fingerprint == fingerprint)
+            )
+            if existing is None and signature is not None and band_keys and same_story:
+                existing = _same_story_article(session, signature, band_keys, same_story)
+            if existing is not None:
+                if _add_source(session, existing, draft.source, chat_id, received_at):
+                    self._cache.forget(existing.id)
+                return to_article(existing), False
+            row = _insert_article(session, draft, fingerprint, received_at, signature, chat_id)
+            if band_keys:
+                session.execute(
+                    insert(ArticleBandRow),
+                    [{"article_id": row.id, "band_key": key} for key in set(band_keys)],
+                )
+            return to_article(row), True
+
+        stored, new = _run_settling_races(self._db, work)
+        if new:  # the next digest of its period finds it in memory
+            self._cache.remember({stored.id: stored})
+        return stored, new
+
+    def count_added_by(self, chat_id: int, since: datetime) -> int:
+        """How many article sources `chat_id` added since `since` (new articles and duplicates
+        from a new source)."""
+        query = select(func.count(ArticleSourceRow.id)).where(
+            ArticleSourceRow.chat_id == chat_id, ArticleSourceRow.added_at >= since
+        )
+        return self._db.run(lambda s: s.scalar(query) or 0)
+
+    def get(self, article_id: int) -> StoredArticle | None:
+        """The article with this id, if any."""
+        return self._db.run(lambda s: (row := s.get(ArticleRow, article_id)) and to_article(row))
+
+    def dated_between(self, since: datetime, until: datetime) -> list[StoredArticle]:
+        """Articles whose date (publication when known, else arrival) lies in [since, until]."""
+        dated = func.coalesce(ArticleRow.published, ArticleRow.received_at, type_=UTCDateTime)
+        return self._where(dated >= since, dated <= until)
+
+    def received_between(self, after: datetime, until: datetime) -> list[StoredArticle]:
+        """Articles that arrived in (after, until]."""
+        return self._where(ArticleRow.received_at > after, ArticleRow.received_at <= until)
+
+    def naming(self, terms: list[str]) -> set[int]:
+        """Ids of the articles whose title or text holds words starting with `terms`, adjacent
+        and in order (["north", "kore"] finds "North Korean"), from the full-text index: FTS5
+        on SQLite, the `search` tsvector on PostgreSQL (migration 0004). Terms are word
+        characters only (`summarizer.topic_names.topic_terms`); an empty list names nothing."""
+        if not terms:
+            return set()
+        if any(not term.isalnum() for term in terms):
+            raise ValueError(f"search terms must be letters and digits: {terms!r}")
+        if self._db.dialect == "sqlite":
+            query = sql_text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query")
+            phrase = " + ".join(f'"{term}"*' for term in terms)
+        else:
+            query = sql_text("SELECT id FROM articles WHERE search @@ to_tsquery('simple', :query)")
+            phrase = " <-> ".join(f"{term}:*" for term in terms)
+        return self._db.run(lambda s: set(s.scalars(query, {"query": phrase})))
+
+    def _where(self, *conditions) -> list[StoredArticle]:
+        """The articles meeting `conditions`, by id (so a later period's list continues an
+        earlier one's, which the topic matcher builds on); rows already read come from memory,
+        so a large period costs one query of ids."""
+        query = select(ArticleRow.id).where(*conditions).order_by(ArticleRow.id)
+        ids = self._db.run(lambda s: list(s.scalars(query)))
+        known = self._cache.found(ids)
+        missing = [i for i in ids if i not in known]
+        for start in range(0, len(missing), _IDS_PER_QUERY):
+            chunk = missing[start : start + _IDS_PER_QUERY]
+            query = select(ArticleRow).where(ArticleRow.id.in_(chunk))
+            loaded = self._db.run(lambda s, q=query: {r.id: to_article(r) for r in s.scalars(q)})
+            self._cache.remember(loaded)
+            known |= loaded
+        return [known[i] for i in ids if i in known]
+
+
+def _run_settling_races(db: Database, work: Callable[[Session], T]) -> T:
+    """`db.run(work)`, done again (up to _ADD_ATTEMPTS in all) when a unique key refused a
+    write another process made first."""
+    for attempt in range(1, _ADD_ATTEMPTS + 1):
+        try:
+            return db.run(work)
+        except IntegrityError:
+            if attempt == _ADD_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def to_article(row: ArticleRow) -> StoredArticle:
+    """The plain value of an article row."""
+    return StoredArticle(
+        id=row.id,
+        title=row.title,
+        text=row.text,
+        source=row.source,
+        author=row.author,
+        published=row.published,
+        received_at=row.received_at,
+        language=row.language,
+        also_from=tuple(s.source for s in row.sources if s.source != row.source),
+    )
+
+
+def _same_story_article(
+    session: Session,
+    signature: bytes,
+    band_keys: Sequence[str],
+    same_story: Callable[[bytes, bytes], bool],
+) -> ArticleRow | None:
+    """The oldest stored article sharing a band key whose signature `same_story` accepts."""
+    candidates = session.execute(
+        select(ArticleRow.id, ArticleRow.story_signature)
+        .where(
+            ArticleRow.id.in_(
+                select(ArticleBandRow.article_id).where(ArticleBandRow.band_key.in_(band_keys))
+            )
+        )
+        .order_by(ArticleRow.id)
+    )
+    for article_id, stored in candidates:
+        if stored is not None and same_story(signature, stored):
+            return session.get(ArticleRow, article_id)
+    return None
+
+
+def _add_source(
+    session: Session, row: ArticleRow, source: str, chat_id: int | None, added_at: datetime
+) -> bool:
+    """Add `source` to a stored article's sources unless it is one already; whether it was."""
+    if source in {s.source for s in row.sources}:
+        return False
+    row.sources.append(ArticleSourceRow(source=source, chat_id=chat_id, added_at=added_at))
+    session.flush()
+    return True
+
+
+def _insert_article(
+    session: Session,
+    draft: ArticleDraft,
+    fingerprint: str,
+    received_at: datetime,
+    signature: bytes | None,
+    chat_id: int | None,
+) -> ArticleRow:
+    """A new article row for `draft`, with its source, flushed (so it has its id)."""
+    row = ArticleRow(
+        fingerprint=fingerprint,
+        title=draft.title,
+        text=draft.text,
+        source=draft.source,
+        author=draft.author,
+        published=draft.published,
+        received_at=received_at,
+        language=draft.language,
+        story_signature=signature,
+        sources=[ArticleSourceRow(source=draft.source, chat_id=chat_id, added_at=received_at)],
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -1,0 +1,206 @@
+"""The database under the store: opening (engine, SQLite pragmas, Alembic migrations to the
+newest revision), one transaction per call with retries, the Database* errors, and the few
+statement shapes the repositories share (upsert, insert-if-new, update-if-there).
+
+Nothing here knows an entity; the repositories (articles.py, summaries.py, ...) build on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+RETRY_DELAYS_S = (0.5, 1.0, 2.0)
+
+# How long a SQLite statement waits for another connection's lock before giving up. A write
+# holds the lock for milliseconds; a lock held longer (a backup, a stuck process) would
+# otherwise stall every update for minutes, so the user is asked to try again instead.
+SQLITE_BUSY_TIMEOUT_S = 10
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached, even after retrying; nothing was written."""
+
+
+class DatabaseGone(DatabaseUnavailable):
+    """The SQLite file the store opened was deleted or replaced while the bot ran: writes would
+    go to a file no one can open again."""
+
+
+class DatabaseReadOnly(DatabaseUnavailable):
+    """The database may be read but not written (a read-only file, mount or SQLite URI)."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another connection held a lock on the SQLite file for more than SQLITE_BUSY_TIMEOUT_S."""
+
+
+class Database:
+    """An engine and its sessions: `run` does one unit of work in one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._file = _sqlite_file(engine)
+        self._file_identity = self._file and _identity(self._file)
+
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self.engine.dialect.name
+
+    def run(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one transaction, retrying when the database cannot be reached. A
+        SQLite file locked past its busy timeout is not retried (that wait is over already)."""
+        for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
+            try:
+                with self._sessions.begin() as session:
+                    return work(session)
+            except (OperationalError, InterfaceError) as exc:
+                if "database is locked" in str(exc.orig):
+                    raise DatabaseBusy(f"database busy: {exc.orig}") from exc
+                if "readonly database" in str(exc.orig):  # retrying would not help
+                    raise DatabaseReadOnly(f"database read-only: {exc.orig}") from exc
+                if delay is None:
+                    raise DatabaseUnavailable(f"database unavailable: {exc.orig}") from exc
+                log.warning("database error (attempt %d), retrying: %s", attempt + 1, exc.orig)
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def check_file(self) -> None:
+        """Raise DatabaseGone when the SQLite file opened at start has been deleted or replaced
+        by another file since (an open connection would go on writing to the deleted one)."""
+        if self._file is not None and _identity(self._file) != self._file_identity:
+            raise DatabaseGone(
+                f"the database file {self._file} was deleted or replaced while the bot ran"
+            )
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on the database at `url`, migrated; DatabaseUnavailable (saying where and
+    why) when it cannot be opened."""
+    location = make_url(url).render_as_string(hide_password=True)
+    try:
+        engine = create_db_engine(url)
+        migrate(engine)
+    except (OperationalError, OSError) as exc:
+        reason = exc.orig if isinstance(exc, OperationalError) else exc.strerror or exc
+        raise DatabaseUnavailable(f"cannot open the database {location}: {reason}") from exc
+    log.info("database ready: %s", location)
+    return engine
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for `url`; for SQLite, its directory is made and WAL and foreign keys are on.
+    Raises DatabaseUnavailable when the URL names a driver that is not installed."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:" and not _sqlite_uri(parsed.database):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:
+        hint = (
+            " (pip install 'digestbot[postgres]')"
+            if parsed.get_backend_name() == "postgresql"
+            else ""
+        )
+        raise DatabaseUnavailable(
+            f"the database driver for {parsed.drivername} is not installed{hint}: {exc}"
+        ) from exc
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def upsert(session: Session, row: type, keys: dict, values: dict) -> None:
+    """Insert a row, or update `values` of the row with these `keys` (a unique key): one
+    statement (INSERT … ON CONFLICT DO UPDATE), so two workers saving it at once cannot clash."""
+    statement = _insert(session)(row).values(**keys, **values)
+    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+
+
+def insert_new(session: Session, row: type, values: list[dict]) -> None:
+    """Insert rows, skipping those whose primary key is taken (INSERT … ON CONFLICT DO NOTHING)."""
+    session.execute(_insert(session)(row).values(values).on_conflict_do_nothing())
+
+
+def update_if_there(session: Session, row: type, row_id: object, **values) -> bool:
+    """Set `values` on the row with this primary key `id`, in one statement; False when no such
+    row is left. (Reading the row first and then changing it fails when another transaction
+    deleted it in between, e.g. a delivery removed with its subscription.)"""
+    statement = (
+        update(row)
+        .where(row.id == row_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(statement).rowcount == 1
+
+
+def utc_now() -> datetime:
+    """The current time, aware UTC: what the store stamps on rows it creates."""
+    return datetime.now(UTC)
+
+
+def _insert(session: Session):
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _sqlite_uri(database: str) -> bool:
+    """Whether a SQLite URL names its file as a URI (file:…?mode=ro with ?uri=true)."""
+    return database.startswith("file:")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+    cursor.close()
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite engine (None for another database or an in-memory one)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database).resolve()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a file, None when it does not exist."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino

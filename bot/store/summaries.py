@@ -1,0 +1,94 @@
+"""Summaries and passage vectors, each per article and model (its key): saving them, reading
+them, and which articles still lack a summary. Vectors read or saved are kept in memory (they
+never change under one model key), so a digest reads only the ones it has not seen."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core.domain import StoredArticle
+from bot.store.articles import to_article
+from bot.store.cache import MemoryCache
+from bot.store.database import Database, DatabaseReadOnly, upsert, utc_now
+from bot.store.rows import ArticleRow, ArticleVectorsRow, SummaryRow
+
+log = logging.getLogger(__name__)
+
+
+class Summaries:
+    """Summaries and passage vectors: `store.summaries`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._vectors: MemoryCache[tuple[str, int], np.ndarray] = MemoryCache()
+
+    def missing(self, model_key: str, limit: int) -> list[StoredArticle]:
+        """Oldest articles without a summary (or recorded failure) by `model_key`."""
+        done = select(SummaryRow.article_id).where(SummaryRow.model_key == model_key)
+        query = (
+            select(ArticleRow)
+            .where(ArticleRow.id.not_in(done))
+            .order_by(ArticleRow.id)
+            .limit(limit)
+        )
+        return self._db.run(lambda s: [to_article(r) for r in s.scalars(query)])
+
+    def save(
+        self, article_id: int, model_key: str, *, text: str | None, error: str | None = None
+    ) -> None:
+        """Record the summary of an article by a model, or why the model failed on it."""
+        keys = {"article_id": article_id, "model_key": model_key}
+        values = {"text": text, "error": error, "created_at": utc_now()}
+        self._db.run(lambda session: upsert(session, SummaryRow, keys, values))
+
+    def texts(self, article_ids: list[int], model_key: str) -> dict[int, str | None]:
+        """Summaries by `model_key` of the given articles (None where the model failed)."""
+        if not article_ids:
+            return {}
+        query = select(SummaryRow.article_id, SummaryRow.text).where(
+            SummaryRow.model_key == model_key, SummaryRow.article_id.in_(article_ids)
+        )
+        return self._db.run(lambda s: dict(s.execute(query).all()))
+
+    def state(self, article_id: int, model_key: str) -> tuple[str | None, str | None]:
+        """(summary, error) of one article by `model_key`; (None, None) while not yet made."""
+        query = select(SummaryRow.text, SummaryRow.error).where(
+            SummaryRow.article_id == article_id, SummaryRow.model_key == model_key
+        )
+        return self._db.run(lambda s: tuple(s.execute(query).first() or (None, None)))
+
+    def save_vectors(self, article_id: int, model_key: str, vectors: np.ndarray) -> None:
+        """Store an article's passage vectors for `model_key` (replacing older ones)."""
+        array = np.ascontiguousarray(vectors, dtype=np.float32)
+        keys = {"article_id": article_id, "model_key": model_key}
+        values = {"rows": array.shape[0], "dim": array.shape[1], "data": array.tobytes()}
+        try:
+            self._db.run(lambda session: upsert(session, ArticleVectorsRow, keys, values))
+        except DatabaseReadOnly as exc:  # vectors are a cache: reading goes on without storing
+            log.warning("passage vectors of article %d kept in memory only: %s", article_id, exc)
+        self._vectors.remember({(model_key, article_id): array})
+
+    def vectors(self, article_ids: list[int], model_key: str) -> dict[int, np.ndarray]:
+        """Stored passage vectors by `model_key` of the given articles."""
+        cached = self._vectors.found((model_key, i) for i in article_ids)
+        found = {article_id: array for (_, article_id), array in cached.items()}
+        missing = [i for i in article_ids if i not in found]
+        if not missing:
+            return found
+        query = select(ArticleVectorsRow).where(
+            ArticleVectorsRow.model_key == model_key, ArticleVectorsRow.article_id.in_(missing)
+        )
+
+        def work(session: Session) -> dict[int, np.ndarray]:
+            return {
+                row.article_id: np.frombuffer(row.data, dtype=np.float32).reshape(row.rows, row.dim)
+                for row in session.scalars(query)
+            }
+
+        loaded = self._db.run(work)
+        self._vectors.remember({(model_key, i): v for i, v in loaded.items()})
+        return found | loaded

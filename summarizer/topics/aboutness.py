@@ -1,0 +1,160 @@
+"""Aboutness: how likely a reader who asked for a topic wants an article, from that article alone.
+
+The verdict is `P(about | evidence) ≥ 0.5` from a small logistic model over evidence that belongs
+to the article, so the same article gets the same answer in a store of 1 or 100,000. There are
+three models, because a name and a category word are found differently, and an article that
+never names an entity has only its meaning to show:
+
+- **entity** (a place, person, company, organisation: "russia", "tony blair", "opec") reads the
+  naming evidence (`lexical_evidence`, with the topic's other names from
+  `summarizer.topics.names`): is it named in the title, in the lead (first two sentences); how
+  often (log of the count), in what share of the sentences; and the meaning evidence: the best
+  passage's cosine to the embedded topic query and the whole article's (the unit mean of its
+  passages). An article that never names the topic is judged by the **unnamed** model over
+  these two alone, fitted on such articles, so it gets in only when its meaning is clearly the
+  topic's. Mentions per 100 words and the topic's standing among
+  the article's capitalized names (its mentions over the most-named other name's) were tried
+  and left out: leave-one-corpus-out they changed entity F1 by less than ±0.02.
+- **category** (a news section: "sport", "business", "crime"; `TopicMatcher.is_category`) reads
+  the competition of the topic against the IPTC Media Topics categories at article level
+  (zero-shot classification): the topic's rank among them for the article (as 1 / (1 + rank),
+  and whether it is in the first three), the article's cosine margin over the best competing
+  category, the share of passages the topic wins, the article's and best passage's cosine, and
+  whether the word is in the title and how often it is written.
+
+The coefficients are not tuned by hand: `python bench/topics.py --fit` fits them on the labelled
+corpora (`bench/labels/`; each corpus weighs the same, the "about" pairs `positive_weight` times
+their number, chosen for F1 on those corpora) and writes `aboutness_model.json` beside this
+module. The cut 0.5 then reads "more likely wanted than not, counting a missed article
+`positive_weight` times a wrongly sent one".
+
+Limits: the gazetteer knows countries only (no people's titles, company products, party
+nicknames: "Tories" is not "conservatives"); a topic named often in an article about something
+else (a Russia mention in every paragraph of a Ukraine story) can pass; a category word is
+matched against broad categories by a small sentence encoder, which confuses neighbours
+(business / economy / finance) — see README "Topic matching" for the figures per corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from summarizer.text import split_sentences
+from summarizer.topics.names import TopicNames, capitalized_mostly, count_mentions, names_anywhere
+
+MODEL_FILE = Path(__file__).with_name("aboutness_model.json")
+LEXICAL = ("named_in_title", "named_in_lead", "log_mentions", "sentence_share")
+MEANING = ("best_passage_cosine", "article_cosine")
+ENTITY_FEATURES = (*LEXICAL, *MEANING)
+CATEGORY_FEATURES = (
+    "category_rank",
+    "in_first_three",
+    "category_margin",
+    "passage_win_share",
+    "best_passage_cosine",
+    "article_cosine",
+    "named_in_title",
+    "log_mentions",
+)
+LEAD_SENTENCES = 2
+ABOUT = 0.5  # the cut: more likely wanted than not
+READ_CACHE_ARTICLES = 20_000  # articles whose sentences and subjects are kept between queries
+
+
+@dataclass(frozen=True)
+class ReadArticle:
+    """What the naming evidence reads of an article, whatever the topic."""
+
+    title: str
+    sentences: tuple[str, ...]
+    whole: str  # title and sentences, one per line: checked once before the sentences are
+
+
+@lru_cache(maxsize=READ_CACHE_ARTICLES)
+def read_article(title: str, text: str) -> ReadArticle:
+    """The article split for `lexical_evidence`; remembered, so calling it ahead (at start-up)
+    spares a /digest the splitting."""
+    sentences = tuple(split_sentences(text))
+    return ReadArticle(title=title, sentences=sentences, whole="\n".join((title, *sentences)))
+
+
+def lexical_evidence(names: TopicNames, article: ReadArticle) -> tuple[np.ndarray, bool]:
+    """The naming features (`LEXICAL`, in order) of one article, all 0 when it never names the
+    topic; and whether it writes the topic as a name (`capitalized_mostly`)."""
+    if not names_anywhere(names, article.whole):
+        return np.zeros(len(LEXICAL), dtype=np.float32), False
+    texts = [article.title, *article.sentences]
+    in_title, *per_sentence = count_mentions(names, texts)
+    count = sum(per_sentence)
+    if not count and not in_title:
+        return np.zeros(len(LEXICAL), dtype=np.float32), False
+    features = np.array(
+        [
+            float(in_title > 0),
+            float(sum(per_sentence[:LEAD_SENTENCES]) > 0),
+            math.log1p(count),
+            sum(1 for n in per_sentence if n) / max(len(per_sentence), 1),
+        ],
+        dtype=np.float32,
+    )
+    return features, capitalized_mostly(names, article.sentences)
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """P = sigmoid(intercept + coefficients · evidence), evidence in `features` order."""
+
+    features: tuple[str, ...]
+    coefficients: np.ndarray
+    intercept: float
+
+    @classmethod
+    def from_dict(cls, features: tuple[str, ...], fitted: dict) -> LogisticModel:
+        """The model of {"coefficients": {feature: weight}, "intercept": b} over `features`."""
+        weights = fitted["coefficients"]
+        if set(weights) != set(features):
+            raise ValueError(f"the aboutness model names {sorted(weights)}, not {features}")
+        coefficients = np.array([weights[f] for f in features], dtype=np.float32)
+        return cls(features, coefficients, float(fitted["intercept"]))
+
+    def to_dict(self) -> dict:
+        weights = {
+            f: round(float(w), 4) for f, w in zip(self.features, self.coefficients, strict=True)
+        }
+        return {"coefficients": weights, "intercept": round(self.intercept, 4)}
+
+    def probability(self, evidence: np.ndarray) -> np.ndarray:
+        """P(about) per row of `evidence` (articles × `features`)."""
+        logits = evidence @ self.coefficients + np.float32(self.intercept)
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+
+@dataclass(frozen=True)
+class AboutnessModel:
+    """The three models (an entity topic in an article naming it, in one that does not, a
+    category topic); an article is about the topic when P ≥ `cut`."""
+
+    entity: LogisticModel
+    unnamed: LogisticModel
+    category: LogisticModel
+    cut: float = ABOUT
+
+    @classmethod
+    def from_dict(cls, fitted: dict) -> AboutnessModel:
+        return cls(
+            LogisticModel.from_dict(ENTITY_FEATURES, fitted["entity"]),
+            LogisticModel.from_dict(MEANING, fitted["unnamed"]),
+            LogisticModel.from_dict(CATEGORY_FEATURES, fitted["category"]),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_model() -> AboutnessModel:
+    """The fitted model shipped with the package (`MODEL_FILE`)."""
+    return AboutnessModel.from_dict(json.loads(MODEL_FILE.read_text(encoding="utf-8")))

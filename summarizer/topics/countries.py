@@ -1,0 +1,99 @@
+"""Countries by the names news gives them, read once from the `countryinfo` package.
+
+Each country has its name there, its other Latin-script names ("Russian Federation"), its
+demonym (Russian), its capital; `_SHORT_NAMES` and `_SEATS` add what the package lacks: short
+names news uses (Britain, America), abbreviations in capitals (UK, US) and seats of government
+written for the country (Kremlin, Downing Street, White House). Topic matching reads a country's
+names (`summarizer.topics.names`), topic suggestions fold them into the country
+(`summarizer.topics.subjects`): both by the same rules, those of `countries_by_name`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from countryinfo import all_countries
+
+# What `countryinfo` lacks, by the country's name there: short names news uses (which a user
+# may type as the topic too), and abbreviations written in capitals.
+_SHORT_NAMES = {
+    "united kingdom": ("britain", "UK"),
+    "united states": ("america", "US", "USA"),
+    "united arab emirates": ("UAE",),
+    "netherlands": ("holland",),
+    "north korea": ("DPRK",),
+}
+# Seats of government that news writes for the country ("the Kremlin said").
+_SEATS = {
+    "united kingdom": ("downing street", "whitehall"),
+    "united states": ("white house",),
+    "russia": ("kremlin",),
+    "france": ("elysee", "élysée"),
+}
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country: its name in `countryinfo` (lower case), and every name news gives it: its
+    own names in lower case, abbreviations in capitals, then its capital and seats."""
+
+    name: str
+    names: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def countries_by_name() -> dict[str, Country]:
+    """A country's name, other name, short name or demonym (lower case) → the country; its
+    capital and seats name it, yet do not key it. A name that is part of another country's name
+    is left out ("Chinese", Hong Kong's demonym in the package, belongs to China; "Republic of
+    China" is inside "People's Republic of China"), unless another name of the country begins
+    like it (China keeps "Chinese", the United States "American" beside American Samoa, as
+    America is one of its names). Read once (about 0.3 s: the package's files hold each
+    country's borders too)."""
+    countries = _read_countries()
+    every_name = {key: {n.lower() for n in names} for key, (names, _) in countries.items()}
+    by_name: dict[str, Country] = {}
+    for key, (names, places) in countries.items():
+        own = [n for n in names if _own_name(n, names, key, every_name)]
+        every = tuple(dict.fromkeys(n if n.isupper() else n.lower() for n in own + places))
+        country = Country(key, every)
+        for name in own:
+            by_name.setdefault(name.lower(), country)
+    return by_name
+
+
+def _read_countries() -> dict[str, tuple[list[str], list[str]]]:
+    """Per country (its name, lower case): its names, and its capitals and seats."""
+    countries: dict[str, tuple[list[str], list[str]]] = {}
+    for country in all_countries():
+        info = country.info()
+        key = info["name"].lower()
+        names = [info["name"], *(a for a in info.get("altSpellings") or () if _latin_name(a))]
+        names += [n for n in (info.get("demonym"),) if n] + list(_SHORT_NAMES.get(key, ()))
+        capital = info.get("capital") or ()
+        places = [
+            n.replace(" D.C.", "") for n in ([capital] if isinstance(capital, str) else capital)
+        ]
+        countries[key] = (names, places + list(_SEATS.get(key, ())))
+    return countries
+
+
+def _own_name(name: str, names: list[str], key: str, every_name: dict[str, set[str]]) -> bool:
+    """Does `name` (one of `names`, the country `key`'s) name that country alone (see
+    `countries_by_name`)?"""
+    return (
+        name.isupper()
+        or any(name.lower()[:4] == other.lower()[:4] for other in names if other != name)
+        or not any(
+            f" {name.lower()} " in f" {other_name} "
+            for other, others in every_name.items()
+            if other != key
+            for other_name in others
+        )
+    )
+
+
+def _latin_name(name: str) -> bool:
+    """A full name in Latin letters ("Russian Federation"), not a code ("RU") or a native one."""
+    return len(name) > 3 and name.isascii() and not name.isupper() and "," not in name

@@ -1,0 +1,49 @@
+"""The decision: an article matches a phrase when P(about) reaches the model's cut, ranked by
+it; a query's matches are those of any of its phrases and of none of its exclusions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from summarizer.topics.passages import TopicCandidate
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """An article about the topic; relevance is P(about), at least the cut (0.5)."""
+
+    id: int
+    relevance: float
+
+
+def best_first(
+    candidates: list[TopicCandidate], probability: np.ndarray, cut: float
+) -> list[TopicMatch]:
+    """The candidates whose P(about) (`probability`, in their order) reaches `cut`, best
+    first (then by id)."""
+    matches = [
+        TopicMatch(candidate.id, round(float(p), 4))
+        for candidate, p in zip(candidates, probability, strict=True)
+        if p >= cut
+    ]
+    return _ranked(matches)
+
+
+def combine_query(
+    wanted: list[list[TopicMatch]], excluded: list[list[TopicMatch]]
+) -> list[TopicMatch]:
+    """The articles matching any of the `wanted` phrases (relevance: the best of them) and
+    none of the `excluded` ones, best first (then by id)."""
+    relevance: dict[int, float] = {}
+    for found in (match for matches in wanted for match in matches):
+        relevance[found.id] = max(found.relevance, relevance.get(found.id, found.relevance))
+    for found in (match for matches in excluded for match in matches):
+        relevance.pop(found.id, None)
+    return _ranked([TopicMatch(id_, score) for id_, score in relevance.items()])
+
+
+def _ranked(matches: list[TopicMatch]) -> list[TopicMatch]:
+    """`matches` best first, then by id."""
+    return sorted(matches, key=lambda m: (-m.relevance, m.id))

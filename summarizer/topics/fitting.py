@@ -1,0 +1,86 @@
+"""Fitting the aboutness models (`summarizer.topics.aboutness`) on labelled corpora.
+
+A weighted logistic regression per model (entity, unnamed, category) by Newton's method with a
+small ridge; each corpus weighs the same, and the "about" pairs weigh `positive_weight` times
+their number, chosen among `POSITIVE_WEIGHTS` for F1 on the fitted corpora
+(`summarizer.topics.evaluation` gathers the evidence and scores the result).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from summarizer.topics.aboutness import (
+    ABOUT,
+    CATEGORY_FEATURES,
+    ENTITY_FEATURES,
+    LEXICAL,
+    MEANING,
+    AboutnessModel,
+    LogisticModel,
+)
+from summarizer.topics.evaluation import TopicEvidence, f1_score
+
+POSITIVE_WEIGHTS = (1.0, 2.0, 3.0, 4.0, 6.0)
+RIDGE = 0.01
+
+
+def fit_model(items: list[TopicEvidence]) -> tuple[AboutnessModel, dict[str, float]]:
+    """Both models fitted on `items` (each with its positive weight chosen for F1 there)."""
+    fitted = {route: _fit_route(items, route) for route in ("entity", "unnamed", "category")}
+    model = AboutnessModel(*(model for model, _ in fitted.values()))
+    return model, {route: weight for route, (_, weight) in fitted.items()}
+
+
+def _fit_route(items: list[TopicEvidence], route: str) -> tuple[LogisticModel, float]:
+    """The logistic model of one route (entity, unnamed, category), fitted on the pairs it
+    judges (`Evidence.probability`)."""
+    features = {"entity": ENTITY_FEATURES, "unnamed": MEANING, "category": CATEGORY_FEATURES}[route]
+    rows, gold, corpus = [], [], []
+    for item in items:
+        evidence = item.evidence
+        named = evidence.entity[:, : len(LEXICAL)].any(axis=1)
+        judged = evidence.has_vectors & (evidence.as_category == (route == "category"))
+        if route != "category":
+            judged &= named == (route == "entity")
+        matrix = evidence.category if route == "category" else evidence.entity
+        rows.append(matrix[judged][:, -len(features) :])
+        gold.append(item.about[judged])
+        corpus += [item.corpus] * int(judged.sum())
+    x, y, owner = np.concatenate(rows), np.concatenate(gold).astype(float), np.array(corpus)
+    best: tuple[float, LogisticModel, float] | None = None
+    for weight in POSITIVE_WEIGHTS:
+        model = LogisticModel(features, *_logistic(x, y, _weights(owner, y, weight)))
+        predicted = model.probability(x) >= ABOUT
+        f1 = float(
+            np.mean([f1_score(predicted[owner == c], y[owner == c] > 0) for c in set(owner)])
+        )
+        if best is None or f1 > best[0] + 1e-9:
+            best = (f1, model, weight)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _weights(owner: np.ndarray, y: np.ndarray, positive_weight: float) -> np.ndarray:
+    """Each corpus the same total weight; an about pair `positive_weight` times a negative."""
+    weights = np.where(y > 0, positive_weight, 1.0)
+    for corpus in set(owner):
+        mine = owner == corpus
+        weights[mine] /= weights[mine].sum()
+    return weights * len(y) / weights.sum()
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
+    """Weighted ridge logistic regression by Newton's method: (coefficients, intercept)."""
+    design = np.c_[x.astype(float), np.ones(len(x))]
+    ridge = RIDGE * np.diag(np.r_[np.ones(x.shape[1]), 0.0])
+    beta = np.zeros(design.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -30, 30)))
+        gradient = design.T @ (w * (p - y)) + ridge @ beta
+        hessian = (design * (w * p * (1 - p))[:, None]).T @ design + ridge
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta[:-1].astype(np.float32), float(beta[-1])

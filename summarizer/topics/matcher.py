@@ -1,0 +1,201 @@
+"""The topic matcher: the stages of `summarizer.topics` behind one object the bot holds.
+
+It keeps what repeats between queries: the embedded topic queries and categories, and the last
+stacked passage matrix with its cosines to the categories (the parts of an OR / exclusion
+query, the next page and the pushes of one tick ask about the same period).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from summarizer.embedding import embed_articles
+from summarizer.encoder import SentenceEncoder
+from summarizer.topics.aboutness import (
+    CATEGORY_FEATURES,
+    ENTITY_FEATURES,
+    AboutnessModel,
+    default_model,
+)
+from summarizer.topics.decision import TopicMatch, best_first, combine_query
+from summarizer.topics.evidence import (
+    ArticlesNaming,
+    CategoryCosines,
+    Evidence,
+    category_evidence,
+    meaning_evidence,
+    naming_evidence,
+)
+from summarizer.topics.names import topic_names
+from summarizer.topics.passages import PassageMatrix, TopicCandidate
+from summarizer.topics.query import parse_topic_query
+from summarizer.topics.settings import TopicSettings
+
+QUERY_CACHE_TOPICS = 1_000  # embedded topic queries kept: pages and pushes repeat topics
+MODEL_KEY_VERSION = "v2"  # v2: passage vectors are the means of their sentences' vectors
+
+
+class TopicMatcher:
+    """Finds the candidates about a topic, judging each on its own evidence."""
+
+    def __init__(
+        self,
+        encoder: SentenceEncoder,
+        *,
+        settings: TopicSettings | None = None,
+        model: AboutnessModel | None = None,
+    ) -> None:
+        self.encoder = encoder
+        self.settings = settings or TopicSettings()
+        self.model = model or default_model()
+        self._last_matrix: PassageMatrix | None = None
+        self._category_cosines: tuple[PassageMatrix, CategoryCosines] | None = None
+
+    @property
+    def model_key(self) -> str:
+        """Changes whenever stored passage vectors must be recomputed: another encoder, window
+        or way of making them, or other settings (`TopicSettings.digest`)."""
+        encoder = self.encoder
+        return (
+            f"passages:{encoder.name}:w{encoder.window_tokens}:{MODEL_KEY_VERSION}"
+            f":{self.settings.digest}"
+        )
+
+    def passage_vectors(self, title: str, text: str) -> np.ndarray:
+        """Vectors of the article's passages (title first, as its own passage), one row each."""
+        return self.vectors_many([(title, text)])[0]
+
+    def vectors_many(self, docs: list[tuple[str, str]]) -> list[np.ndarray]:
+        """`passage_vectors` for many (title, text) pairs in one batched encoder call; each
+        passage's vector derives from its sentences' (`summarizer.embedding`)."""
+        return [article.passage_vectors for article in embed_articles(self.encoder, docs)]
+
+    @lru_cache(maxsize=QUERY_CACHE_TOPICS)  # noqa: B019 - one matcher lives as long as the bot
+    def query_vector(self, topic: str) -> np.ndarray:
+        """The unit mean of the embeddings of the topic's `query_templates`."""
+        templates = self.settings.query_templates
+        return _unit(self.encoder.encode([t.format(topic=topic) for t in templates]).sum(0))
+
+    def embed_categories(self) -> np.ndarray:
+        """The competing categories' query vectors, one row each; embedded on the first call
+        (at start-up: `bot.app.digests.warm_up`), not in a first /digest."""
+        vectors = [self.query_vector(category) for category in self.settings.categories]
+        return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+
+    def is_category(self, topic: str) -> bool:
+        """Is `topic` of the news categories' kind (`TopicSettings.category_kind_cosine`)?"""
+        names = topic_names(topic)
+        if not self.settings.categories or " " in names.topic or len(names.phrases) > 1:
+            return False
+        closest = float((self.embed_categories() @ self.query_vector(names.topic)).max())
+        return closest >= self.settings.category_kind_cosine
+
+    def passage_matrix(self, articles: list[TopicCandidate]) -> PassageMatrix:
+        """The stacked vectors of `articles`; the last one is kept and reused only for the
+        very same arrays (the store hands out its cached ones), in the same order, and its
+        rows are carried into the next one when the period moved on (`PassageMatrix.of`)."""
+        last = self._last_matrix
+        if last is not None and last.rows_carried_into(articles) == (0, len(articles)):
+            return last
+        self._last_matrix = PassageMatrix.of(articles, last)
+        return self._last_matrix
+
+    def _category_cosines_of(self, matrix: PassageMatrix) -> CategoryCosines:
+        """The categories' cosines to `matrix`, kept with the last passage matrix."""
+        cached = self._category_cosines
+        if cached is None or cached[0] is not matrix:
+            cached = (matrix, CategoryCosines.of(self.embed_categories(), matrix))
+            self._category_cosines = cached
+        return cached[1]
+
+    def match_query(
+        self,
+        topic: str,
+        candidates: list[TopicCandidate],
+        *,
+        articles_naming: ArticlesNaming | None = None,
+    ) -> list[TopicMatch]:
+        """The candidates a topic query selects (see `summarizer.topics.query`), best first:
+        about any of its phrases (relevance: the best of them), about none of its exclusions."""
+        query = parse_topic_query(topic)
+
+        def matches(phrase: str) -> list[TopicMatch]:
+            return self.match(phrase, candidates, articles_naming=articles_naming)
+
+        return combine_query(
+            [matches(phrase) for phrase in query.phrases],
+            [matches(phrase) for phrase in query.excluded],
+        )
+
+    def match(
+        self,
+        topic: str,
+        candidates: list[TopicCandidate],
+        *,
+        articles_naming: ArticlesNaming | None = None,
+    ) -> list[TopicMatch]:
+        """The candidates about the phrase `topic`, best first; [] when none is.
+
+        `articles_naming(terms)`, when given, is a full-text index's answer to which article
+        ids name one of the topic's names (`Store.articles.naming`): only those are read for
+        the naming evidence, the others are known to name it nowhere.
+        """
+        probability = self.probabilities(topic, candidates, articles_naming=articles_naming)
+        return best_first(candidates, probability, self.model.cut)
+
+    def probabilities(
+        self,
+        topic: str,
+        candidates: list[TopicCandidate],
+        *,
+        articles_naming: ArticlesNaming | None = None,
+    ) -> np.ndarray:
+        """P(about `topic`) of each candidate, in order (0 for one without vectors)."""
+        evidence = self.evidence(topic, candidates, articles_naming=articles_naming)
+        return evidence.probability(self.model)
+
+    def evidence(
+        self,
+        topic: str,
+        candidates: list[TopicCandidate],
+        *,
+        articles_naming: ArticlesNaming | None = None,
+    ) -> Evidence:
+        """What the aboutness models read of each candidate about `topic` (see `match`)."""
+        names = topic_names(topic)
+        if not names.topic:
+            raise ValueError("A topic needs at least one word, e.g. 'russia' or 'north korea'.")
+        count = len(candidates)
+        evidence = Evidence(
+            has_vectors=np.array([len(c.passage_vectors) > 0 for c in candidates], dtype=bool),
+            entity=np.zeros((count, len(ENTITY_FEATURES)), dtype=np.float32),
+            category=np.zeros((count, len(CATEGORY_FEATURES)), dtype=np.float32),
+            as_category=np.zeros(count, dtype=bool),
+        )
+        kept = np.flatnonzero(evidence.has_vectors)
+        if not len(kept):
+            return evidence
+        articles = [candidates[i] for i in kept]
+        matrix = self.passage_matrix(articles)
+        query = self.query_vector(names.topic)
+        meaning = meaning_evidence(matrix, query)
+        lexical, named_as_name = naming_evidence(names, articles, articles_naming)
+        evidence.entity[kept] = np.column_stack([lexical, *meaning])
+        if self.is_category(names.topic):
+            evidence.category[kept] = category_evidence(
+                query,
+                self._category_cosines_of(matrix),
+                matrix,
+                meaning,
+                lexical,
+                synonym_cosine=self.settings.category_synonym_cosine,
+            )
+            evidence.as_category[kept] = ~named_as_name
+        return evidence
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector

@@ -1,0 +1,160 @@
+"""Names in running text: runs of capitalized words, and what each run counts as.
+
+A name is a capitalized word whose lower-case form never occurs in the texts and is no function
+word (so "However" at the start of a sentence is not one, "Kazakhstan" is); runs of names form
+one subject ("North Korea", "Xi Jinping").
+
+What is not a name: a word that only ever opens sentences ("Analysts said", "Later Putin
+left": a common noun is capitalized there too), unless it names a country; forum interjections
+(a letter three times in a row, "Ehhhh", "Sooo"; a repeated syllable, "Haha", "Hehe"; and
+`INTERJECTIONS` such as "Lol"). The price: a name that every text puts first in its sentences
+("Gazprom cut supplies.") is missed until one text names it inside a sentence.
+
+Folding: a country's names count as the country, shown by its name ("Russian", "Russians" →
+russia; "Chinese" → china; "American", "US" → united states), by the rules topic matching
+reads countries with (`summarizer.topics.countries`); a people's name that with "stan"/"istan"
+is a country counts as it ("Kazakhs" → kazakhstan, "Afghan" → afghanistan); a hyphenated word
+of countries counts as each ("China-Russia", "Russia-North-Korea"); a plural counts as its
+singular when the texts name that too ("Democrats" → democrat).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+from summarizer.topics.countries import countries_by_name
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_MAX_RUN = 3
+# Function words that start sentences often enough to pass for names in a small store.
+_FUNCTION_WORDS = frozenset(
+    "a an the and but or nor so yet if as at by for from in into of on onto to with without "
+    "he she it they we you i his her its their our this that these those there here what when "
+    "where which who why how after before while since though although however meanwhile "
+    "still also even only just not no yes".split()
+    # Calendar words are capitalized and never lower-case, yet no subject.
+    + "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december mr mrs ms dr".split()
+)
+# Chat abbreviations written in capitals, which no other rule here tells from an acronym.
+INTERJECTIONS = frozenset("lol lmao lmfao rofl omg wtf imo imho btw fyi tbh smh ok okay".split())
+_DRAWN_OUT = re.compile(r"(\w)\1\1|^(\w{1,3})\2+$")  # "ehhhh", "sooo"; "haha", "hehe"
+_SENTENCE_END = ".!?…"
+# What may stand between a sentence's end and its next word: "said.” Moreover", "(2020). The"
+_BEFORE_WORD = " \t\r\"'“”‘’()[]*_-"
+
+
+def capitalized_words(text: str) -> frozenset[str]:
+    """The capitalized words of `text`, lower-cased, without a possessive ending: whether each
+    is written in lower case anywhere decides its runs (`name_runs`)."""
+    return frozenset(
+        word
+        for raw in _WORD.findall(text)
+        if raw[0].isupper() and len(word := _POSSESSIVE.sub("", raw).lower()) > 1
+    )
+
+
+def lower_words(text: str) -> set[str]:
+    """The words `text` writes in lower case."""
+    return {word for word in _WORD.findall(text) if word.islower()}
+
+
+def opens_as_common_noun(run: list[str], inside: Container[str]) -> bool:
+    """Is the first word of `run`, opening a sentence, maybe a common noun: no text has it
+    inside a sentence, and the run names no country?"""
+    return run[0] not in inside and not _countries(run)
+
+
+def fold(subject: str, named: Container[str]) -> list[str]:
+    """What `subject` counts as: its countries ("china-russia": china and russia), else its
+    singular when the texts name that, else itself."""
+    singulars = _singulars(subject)
+    return _countries(subject.split()) or [
+        next((form for form in singulars if form in named), subject)
+    ]
+
+
+def _countries(run: list[str]) -> list[str]:
+    """The countries the words `run` name (`_country`); a single hyphenated word names several
+    when each of its parts does ("russia-north-korea"). Empty when they name none."""
+    if country := _country(run):
+        return [country]
+    if len(run) > 1 or "-" not in run[0]:
+        return []
+    parts = run[0].split("-")
+    for size in range(min(_MAX_RUN, len(parts)), 0, -1):
+        if first := _country(parts[:size]):
+            rest = _countries(["-".join(parts[size:])]) if parts[size:] else []
+            if rest or size == len(parts):
+                return [first, *rest]
+    return []
+
+
+def _country(run: list[str]) -> str | None:
+    """The country the words `run` name, also as a plural, a demonym or a people whose name
+    with "stan" or "istan" is the country's; None when they name none."""
+    countries = countries_by_name()
+    subject = " ".join(run)
+    for form in [subject, *_singulars(subject)]:
+        suffixes = ("", "stan", "istan") if len(run) == 1 else ("",)
+        for name in (form + suffix for suffix in suffixes):
+            if name in countries:
+                return countries[name].name
+    return None
+
+
+def _singulars(subject: str) -> list[str]:
+    """`subject` without a plural ending, each way it could be written ("churches": churche,
+    church); none when it has no "s" ending."""
+    return [subject[: -len(end)] for end in ("s", "es") if subject.endswith(end)]
+
+
+def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], bool]]:
+    """The runs of names in `text`, in order, lower-cased, each with whether its first word
+    opens a sentence (where a common noun is capitalized too). A run ends at a country's
+    possessive ("Russia's President"); a capitalized word written in lower case elsewhere
+    continues one when together they name a country ("United States")."""
+    runs: list[tuple[list[str], bool]] = []
+    run: list[str] = []
+    opens = False
+    run_end = 0
+    for match in _WORD.finditer(text):
+        raw = match.group()
+        if not raw[0].isupper():  # most words: they end a run and start none
+            if run:
+                runs.append((run, opens))
+                run = []
+            continue
+        word = _POSSESSIVE.sub("", raw).lower()
+        capitalized = len(word) > 1
+        is_name = (
+            capitalized
+            and word not in lower_words
+            and word not in _FUNCTION_WORDS
+            and word not in INTERJECTIONS
+            and not _DRAWN_OUT.search(word)
+        )
+        continues = run and text[run_end : match.start()] == " " and len(run) < _MAX_RUN
+        if continues and (is_name or (capitalized and _country([*run, word]))):
+            run.append(word)
+        else:
+            if run:
+                runs.append((run, opens))
+            run = [word] if is_name else []
+            opens = is_name and _opens_sentence(text, match.start())
+        # After a country's possessive no run goes on (-1): "Russia's President".
+        possessive = word != raw.lower()
+        run_end = -1 if possessive and _country(run) else match.end()
+    if run:
+        runs.append((run, opens))
+    return runs
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Does the word at `start` open the text, a line or a sentence?"""
+    before = start
+    while before and text[before - 1] in _BEFORE_WORD:
+        before -= 1
+    return not before or text[before - 1] in _SENTENCE_END or text[before - 1] == "\n"

@@ -1,0 +1,40 @@
+"""The topic matcher's knobs, as one frozen value with documented defaults."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from summarizer.defaults import NEWS_CATEGORIES
+
+
+@dataclass(frozen=True)
+class TopicSettings:
+    """Tuning of `TopicMatcher` (see `summarizer.topics`); its `digest` is part of the matcher's
+    model key, as `ExtractiveSettings`' is of the extractive summarizer's, so nothing stored
+    under other settings is taken for these. The price: a changed knob has the stored passage
+    vectors computed again (once, as a period's articles are next asked about), though none
+    of these knobs changes how they are made."""
+
+    # The broad categories a topic competes with (config: `topic_categories`).
+    categories: tuple[str, ...] = NEWS_CATEGORIES
+    # A topic's query vector is the unit mean of these texts' vectors.
+    query_templates: tuple[str, ...] = ("{topic}", "news about {topic}")
+    # A topic is of the categories' kind when it is one word, no country's name, and its query
+    # comes this close to one of theirs: "sport", "crime", "business" (1.0), "technology"
+    # (0.80), "lifestyle" (0.79), "entertainment" (0.57), not "russia" (0.50), "oil" (0.44),
+    # "grain" (0.29). A name of several words ("federal reserve" 0.62, "labour party" 0.81) is
+    # an entity, and so is the topic in an article that writes it as a name ("Labour said").
+    category_kind_cosine: float = 0.55
+    # A category whose query is this close to the topic's is the topic's own kind, not a
+    # competitor ("economy" for "economic growth"; "labour" for "labour").
+    category_synonym_cosine: float = 0.6
+
+    def __post_init__(self) -> None:
+        if not self.query_templates or any("{topic}" not in t for t in self.query_templates):
+            raise ValueError(f"each query template needs {{topic}}, got {self.query_templates}")
+
+    @property
+    def digest(self) -> str:
+        """Short stable digest of these settings, part of the model key."""
+        return hashlib.sha1(repr(self).encode()).hexdigest()[:8]

@@ -1,0 +1,144 @@
+"""Process-wide knobs: the environment libraries read, the warm-up and the collector's freeze."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+import weakref
+
+import pytest
+from sqlalchemy import event
+
+from bot.app.digests import recent_digest
+from bot.runtime import freeze_long_lived, warm_up
+from bot.store import Store
+from summarizer.topics.aboutness import read_article
+from tests.app.digest_helpers import (
+    FARMING,
+    RUSSIA,
+    add_recent,
+    recent_services,
+)
+
+
+def test_torch_threads_spin_briefly_unless_the_environment_says_otherwise():
+    script = (
+        "import os; from bot.runtime import configure_process; configure_process(); "
+        "print(os.environ.get('GOMP_SPINCOUNT'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
+
+    def spin_count(environment: dict[str, str]) -> str:
+        command = [sys.executable, "-c", script]
+        return subprocess.run(command, env=environment, capture_output=True, text=True).stdout
+
+    assert spin_count(env).strip() == "10000"
+    assert spin_count(env | {"GOMP_SPINCOUNT": "300000"}).strip() == "300000"
+    assert spin_count(env | {"OMP_WAIT_POLICY": "ACTIVE"}).strip() == "None"
+
+
+def test_the_command_line_loads_no_torch_before_its_main_sets_the_thread_knobs():
+    script = "import sys, bot.cli; print(sorted({'torch', 'transformers'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "[]", loaded.stderr
+
+
+def test_telegram_errors_give_waits_as_timedelta_unless_the_environment_says_otherwise():
+    script = (
+        "import os; from bot.runtime import configure_process; configure_process(); "
+        "print(os.environ.get('PTB_TIMEDELTA'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PTB_TIMEDELTA"}
+
+    def setting(environment: dict[str, str]) -> str:
+        command = [sys.executable, "-c", script]
+        return subprocess.run(command, env=environment, capture_output=True, text=True).stdout
+
+    assert setting(env).strip() == "1"
+    assert setting(env | {"PTB_TIMEDELTA": "false"}).strip() == "false"
+
+
+def test_after_warm_up_a_digest_reads_no_article_rows_vectors_or_passages(
+    sqlite_store, fake_matcher
+):
+    # Neither text names the warm-up digest's topic, so only warming up splits their passages.
+    add_recent(sqlite_store, "gas", "Russia sold gas to India. Moscow said Russia wants buyers.")
+    add_recent(sqlite_store, "soy", FARMING)
+    restarted = recent_services(Store(sqlite_store.engine), fake_matcher)  # memory empty
+    read_article.cache_clear()
+    warmed = warm_up(restarted)
+    statements = []
+    event.listen(sqlite_store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    splits = read_article.cache_info().misses
+
+    digest = recent_digest(restarted, "russia")
+
+    assert warmed == 2
+    assert [item.article.title for item in digest.items] == ["gas"]
+    assert not [s for s in statements if "articles.title" in s or "article_vectors" in s]
+    assert read_article.cache_info().misses == splits
+
+
+def test_an_article_stored_after_warm_up_is_in_the_next_digest(sqlite_store, fake_matcher):
+    add_recent(sqlite_store, "gas", RUSSIA)
+    services = recent_services(sqlite_store, fake_matcher)
+    warm_up(services)
+
+    add_recent(sqlite_store, "oil", RUSSIA + " Oil too.")
+    digest = recent_digest(services, "russia")
+
+    assert {item.article.title for item in digest.items} == {"gas", "oil"}
+
+
+@pytest.fixture
+def collector_unfrozen():
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_warm_up_moves_what_it_read_out_of_the_garbage_collectors_sight(
+    sqlite_store, fake_matcher, collector_unfrozen
+):
+    add_recent(sqlite_store, "gas", RUSSIA)
+
+    warm_up(recent_services(sqlite_store, fake_matcher))
+
+    assert gc.get_freeze_count() > 0
+
+
+class Node:
+    pass
+
+
+def test_refreezing_collects_garbage_then_moves_what_lives_out_of_sight(collector_unfrozen):
+    freeze_long_lived()
+    frozen = gc.get_freeze_count()
+    kept = [Node() for _ in range(1000)]
+    cycle = Node()
+    cycle.itself = cycle
+    dropped = weakref.ref(cycle)
+    del cycle
+
+    freeze_long_lived()
+
+    assert gc.get_freeze_count() >= frozen + len(kept)
+    assert dropped() is None  # collected before the freeze, not frozen with the living
+
+
+def test_warm_up_embeds_the_competing_categories_before_any_article_arrives(
+    sqlite_store, fake_matcher, monkeypatch
+):
+    services = recent_services(sqlite_store, fake_matcher)
+    warm_up(services)
+    encoded: list[str] = []
+    encode = fake_matcher.encoder.encode
+    monkeypatch.setattr(fake_matcher.encoder, "encode", lambda t: encoded.extend(t) or encode(t))
+
+    add_recent(sqlite_store, "gas", RUSSIA)
+    recent_digest(services, "exports")
+
+    assert "exports" in encoded  # the query itself
+    assert not {"crime and law", "news about crime and law"} & set(encoded)
