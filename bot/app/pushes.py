@@ -68,9 +68,10 @@ class PushLease:
     digest twice (and one would "resume" a delivery the other is sending). So the pushes run
     under a lease row (`store.deliveries.take_lease`): taken or renewed at each tick and, during a
     long run, by a heartbeat every third of its lifetime; another process gets it only once it
-    expired unrenewed (its holder died or hangs). This process stops sending once its last
-    renewal is two thirds of the lifetime old, so it is never still sending when another could
-    take over (both processes' clocks are assumed to agree, as on one host).
+    expired unrenewed (its holder died or hangs) or was released (its holder stopped). This
+    process stops sending once its last renewal is two thirds of the lifetime old, so it is
+    never still sending when another could take over (both processes' clocks are assumed to
+    agree, as on one host).
     """
 
     def __init__(self, store: Store, ttl_s: float) -> None:
@@ -97,6 +98,18 @@ class PushLease:
         return self._renewed_at is not None and (
             time.monotonic() < self._renewed_at + self.ttl_s * 2 / 3
         )
+
+    def release(self) -> None:
+        """Give the lease up if this process holds it (a blocking call, on a clean stop), so a
+        restarted bot need not wait for it to expire: renewed for no time, it is free at once.
+        A lease another process holds is left as it is."""
+        self._renewed_at = None
+        try:
+            self.store.deliveries.take_lease(
+                PUSH_LEASE, self.store.instance_id, now=datetime.now(UTC), ttl_s=0
+            )
+        except DatabaseUnavailable as exc:
+            log.warning("could not release the push lease; it expires unrenewed: %s", exc)
 
     async def keep(self) -> None:
         """Renew the lease every third of its lifetime until cancelled."""
@@ -153,13 +166,14 @@ async def _holds_lease(lease: PushLease) -> bool:
             _waiting_for_lease.add(instance)
             log.warning(
                 "another digestbot process is sending this database's pushes; this one sends "
-                "none until that one stops and its lease expires (%.0f s after its last renewal)",
+                "none until that one stops (if it dies, its lease expires %.0f s after its last "
+                "renewal)",
                 lease.ttl_s,
             )
         return False
     if instance in _waiting_for_lease:
         _waiting_for_lease.discard(instance)
-        log.warning("this process now sends the pushes (the other one's lease expired)")
+        log.warning("this process now sends the pushes (the other one's lease ended)")
     return True
 
 

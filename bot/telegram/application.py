@@ -2,7 +2,8 @@
 
 Start-up order (python-telegram-bot): getMe → post_init (thread pool, command menu, worker,
 /digest warm-up, schedule and feed tickers) → deleteWebhook → long-polling getUpdates. Stopping
-lets pending summary follow-ups finish, then cancels the worker; shutdown closes the store.
+lets pending summary follow-ups finish, then cancels the worker; shutdown releases the push
+lease (a restarted bot pushes at once) and closes the store.
 
 Updates of different chats are handled concurrently, each chat's in order
 (bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Digest
@@ -23,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.app.pushes import deliver_due
+from bot.app.pushes import PushLease, deliver_due
 from bot.app.services import Services
 from bot.app.summaries import StoreWatcher, SummaryWorker
 from bot.render.replies import COMMANDS
@@ -139,4 +140,7 @@ async def _post_stop(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    application.bot_data[SERVICES_KEY].store.close()
+    services: Services = application.bot_data[SERVICES_KEY]
+    # The bot's connections are closed by now, so no push of this process can follow the release.
+    await asyncio.to_thread(PushLease.for_settings(services.store, services.settings).release)
+    services.store.close()

@@ -324,6 +324,25 @@ async def test_a_second_instance_on_the_same_database_sends_no_pushes(services, 
     second.store.close()
 
 
+async def test_an_instance_that_released_its_lease_lets_the_next_one_push_at_once(
+    services, tmp_path
+):
+    subscribe(services)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    lease = PushLease.for_settings(services.store, services.settings)
+    assert lease.renew()
+    second = replace(services, store=open_store(f"sqlite:///{tmp_path / 'digestbot.sqlite3'}"))
+    second_sender = FakeSender()
+
+    lease.release()
+    await deliver_due(second, second_sender, now=START)
+
+    assert not lease.held()
+    assert [chat for chat, _ in second_sender.texts] == [7]
+    assert not lease.renew()  # the other instance holds it now
+    second.store.close()
+
+
 async def test_a_lease_no_longer_surely_held_sends_nothing_more(services):
     subscribe(services)
     add_long_reports(services, 2)

@@ -7,6 +7,7 @@ pushes; the bot is restarted and nothing arrives twice.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,11 +18,15 @@ pytestmark = pytest.mark.e2e
 
 CHAT = 1001
 SUMMARY_TIMEOUT_S = 120.0
+PERIOD_S = 4
+LEASE_WAIT = "another digestbot process is sending this database's pushes"
+# two or three processes loading the model: on a busy machine more than the default 300 s
+RESTARTS = pytest.mark.timeout(600)
 
 
 @pytest.fixture
 def bot(fake, tmp_path):
-    with BotProcess(fake, tmp_path, default_schedule="every 4s") as process:
+    with BotProcess(fake, tmp_path, default_schedule=f"every {PERIOD_S}s") as process:
         yield process
 
 
@@ -129,6 +134,7 @@ def test_digest_selects_articles_about_the_topic_only(fake, bot):
     assert "moscow — 1 article" in subjects.plain_text
 
 
+@RESTARTS
 def test_subscription_pushes_new_articles_once_even_across_restarts(fake, bot, tmp_path):
     [confirmation] = fake.send_and_wait(CHAT, "/subscribe russia", timeout=15)
     assert "Subscribed to russia" in confirmation.plain_text
@@ -141,8 +147,9 @@ def test_subscription_pushes_new_articles_once_even_across_restarts(fake, bot, t
 
     bot.stop()
     bot.start()
-    time.sleep(10)  # more than two schedule periods: a duplicate would have arrived by now
-    assert len(digests(fake, "russia")) == 1
+    bot.wait_for_runs_after(datetime.now(UTC), [CHAT], PERIOD_S)
+    assert len(digests(fake, "russia")) == 1  # a duplicate would have arrived by now
+    assert LEASE_WAIT not in bot.log()  # the stopped bot released its push lease
 
     fake.send_document(CHAT, "quarterly_review.md", (FIXTURES / "quarterly_review.md").read_bytes())
     fake.wait_for(lambda: len(digests(fake, "russia")) == 2, timeout=90, what="the second push")
@@ -155,17 +162,19 @@ def test_subscription_pushes_new_articles_once_even_across_restarts(fake, bot, t
     assert "russia" in listing.plain_text and "every 4 s" in listing.plain_text
 
 
+@RESTARTS
 def test_digest_missed_while_the_bot_was_down_is_sent_once_on_return(fake, bot):
     fake.send_and_wait(CHAT, "/subscribe russia", timeout=15)
     bot.stop()
+    stopped_at = time.monotonic()
 
     ingested = bot.cli("ingest", str(FIXTURES / "kremlin_energy.txt"))
     assert ingested.returncode == 0, ingested.stderr
-    time.sleep(9)  # two schedule slots pass while the bot is down
+    time.sleep(max(0.0, stopped_at + 2 * PERIOD_S + 1 - time.monotonic()))  # two slots pass
 
     bot.start()
     fake.wait_for(lambda: digests(fake, "russia"), timeout=60, what="the missed push")
-    time.sleep(6)
+    bot.wait_for_runs_after(datetime.now(UTC), [CHAT], PERIOD_S)
 
     [pushed] = digests(fake, "russia")
     assert "Kremlin Tightens Grip on Gas Exports" in pushed

@@ -10,6 +10,7 @@ unknown-outcome case, which may double one message and must be logged.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -22,6 +23,7 @@ FLOODED, BLOCKED, REFUSED, HUNG, DROPPED, GROUP, ACCEPTED_LOST = range(3001, 300
 SUPERGROUP = -1003006
 ADMIN = 77
 TITLE = "Kremlin Tightens Grip on Gas Exports"
+PERIOD_S = 3
 PUSH_TIMEOUT_S = 90.0
 
 
@@ -37,62 +39,70 @@ def fake():
 
 @pytest.fixture(scope="module")
 def bot(fake, tmp_path_factory):
-    process = BotProcess(
-        fake, tmp_path_factory.mktemp("bot"), default_schedule="every 3s",
+    with BotProcess(
+        fake, tmp_path_factory.mktemp("bot"), default_schedule=f"every {PERIOD_S}s",
         send_retry_delays_s="[0.5, 1.0]",
-    ).start()  # fmt: skip
-    for chat in (FLOODED, BLOCKED, REFUSED, HUNG, DROPPED, ACCEPTED_LOST):
-        fake.send_and_wait(chat, "/subscribe russia", timeout=15)
-    fake.set_admins(-GROUP, [ADMIN])
-    fake.send_and_wait(-GROUP, "/subscribe russia", timeout=15, user_id=ADMIN, chat_type="group")
-    fake.add_chat(SUPERGROUP, "supergroup", title="Desk")
+    ) as process:  # fmt: skip
+        for chat in (FLOODED, BLOCKED, REFUSED, HUNG, DROPPED, ACCEPTED_LOST):
+            fake.send_and_wait(chat, "/subscribe russia", timeout=15)
+        fake.set_admins(-GROUP, [ADMIN])
+        fake.send_and_wait(
+            -GROUP, "/subscribe russia", timeout=15, user_id=ADMIN, chat_type="group"
+        )
+        fake.add_chat(SUPERGROUP, "supergroup", title="Desk")
 
-    fake.fail_next("sendMessage", "429", times=5, chat_id=FLOODED, retry_after=1)
-    fake.block(BLOCKED)
-    fake.fail_next(
-        "sendMessage", "400", chat_id=REFUSED,
-        description="Bad Request: can't parse entities: Unsupported start tag \"b\" at byte 0",
-    )  # fmt: skip
-    fake.fail_next("sendMessage", "timeout", chat_id=HUNG, hang_s=20)
-    fake.fail_next("sendMessage", "drop", chat_id=DROPPED)
-    fake.fail_next("sendMessage", "migrate", chat_id=-GROUP, migrate_to_chat_id=SUPERGROUP)
-    fake.process_then_fail("sendMessage", "drop", chat_id=ACCEPTED_LOST)
+        fake.fail_next("sendMessage", "429", times=5, chat_id=FLOODED, retry_after=1)
+        fake.block(BLOCKED)
+        fake.fail_next(
+            "sendMessage", "400", chat_id=REFUSED,
+            description="Bad Request: can't parse entities: Unsupported start tag \"b\" at byte 0",
+        )  # fmt: skip
+        fake.fail_next("sendMessage", "timeout", chat_id=HUNG, hang_s=20)
+        fake.fail_next("sendMessage", "drop", chat_id=DROPPED)
+        fake.fail_next("sendMessage", "migrate", chat_id=-GROUP, migrate_to_chat_id=SUPERGROUP)
+        fake.process_then_fail("sendMessage", "drop", chat_id=ACCEPTED_LOST)
 
-    [stored] = fake.send_and_wait(1, (FIXTURES / "kremlin_energy.txt").read_text(), timeout=30)
-    assert stored.plain_text.startswith(f"Stored: {TITLE}")
-    yield process
-    process.stop()
-    print(process.log())
+        text = (FIXTURES / "kremlin_energy.txt").read_text()
+        [stored] = fake.send_and_wait(1, text, timeout=30)
+        assert stored.plain_text.startswith(f"Stored: {TITLE}")
+        yield process
 
 
-def wait_for_digest(fake: FakeBotAPI, chat_id: int) -> str:
+def first_digest_sent_at(fake: FakeBotAPI, chat_id: int) -> datetime:
+    """When the chat's first digest was sent (to the second: a run begun a period later still
+    began after it, since the period is longer)."""
+    sent = next(m for m in fake.messages(chat_id) if m.plain_text.startswith("Digest:"))
+    return datetime.fromtimestamp(sent.date, UTC)
+
+
+def wait_for_digest(fake: FakeBotAPI, bot: BotProcess, chat_id: int) -> str:
     fake.wait_for(
         lambda: digests(fake, chat_id), timeout=PUSH_TIMEOUT_S, what=f"a push to {chat_id}"
     )
-    time.sleep(4)  # more than a schedule period: a duplicate would arrive by now
-    [digest] = digests(fake, chat_id)
+    bot.wait_for_runs_after(first_digest_sent_at(fake, chat_id), [chat_id], PERIOD_S)
+    [digest] = digests(fake, chat_id)  # a duplicate would be here by now
     assert TITLE in digest
     return digest
 
 
 def test_flood_waits_beyond_the_rate_limiter_delay_but_never_drop_the_digest(fake, bot):
-    wait_for_digest(fake, FLOODED)
+    wait_for_digest(fake, bot, FLOODED)
     assert "still flood-limited" in bot.log()
 
 
 def test_timeout_and_dropped_connection_are_retried_and_sent_once(fake, bot):
-    wait_for_digest(fake, HUNG)
-    wait_for_digest(fake, DROPPED)
+    wait_for_digest(fake, bot, HUNG)
+    wait_for_digest(fake, bot, DROPPED)
 
 
 def test_refused_markup_is_sent_as_plain_text(fake, bot):
-    wait_for_digest(fake, REFUSED)
+    wait_for_digest(fake, bot, REFUSED)
     [message] = [m for m in fake.messages(REFUSED) if m.plain_text.startswith("Digest:")]
     assert message.entities == []
 
 
 def test_migrated_group_gets_its_digest_and_keeps_its_subscription(fake, bot):
-    wait_for_digest(fake, SUPERGROUP)
+    wait_for_digest(fake, bot, SUPERGROUP)
     assert digests(fake, -GROUP) == []
     [listing] = fake.send_and_wait(
         SUPERGROUP, "/subscriptions", timeout=15, user_id=ADMIN, chat_type="supergroup"
@@ -109,12 +119,12 @@ def test_blocked_chat_gets_nothing_until_it_writes_again_then_the_digest_once(fa
 
     fake.unblock(BLOCKED)
     fake.send_text(BLOCKED, "/subscriptions")
-    wait_for_digest(fake, BLOCKED)
+    wait_for_digest(fake, bot, BLOCKED)
 
 
 def test_a_message_accepted_but_unanswered_is_logged_as_an_unknown_outcome(fake, bot):
     fake.wait_for(lambda: len(digests(fake, ACCEPTED_LOST)) >= 1, timeout=PUSH_TIMEOUT_S)
-    time.sleep(4)
+    bot.wait_for_runs_after(first_digest_sent_at(fake, ACCEPTED_LOST), [ACCEPTED_LOST], PERIOD_S)
     assert 1 <= len(digests(fake, ACCEPTED_LOST)) <= 2  # the one documented duplicate window
     assert f"to chat {ACCEPTED_LOST}, attempt 1" in bot.log()
     assert "outcome unknown" in bot.log()
