@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -286,12 +287,19 @@ def _collect(paths: list[Path]) -> list[Path]:
 
 
 def _summarize_pending(services: Services) -> None:
-    drain(
-        services.store,
-        services.summarizer,
-        services.matcher,
-        batch_size=services.settings.worker_batch_size,
-    )
+    """Summarize every article still without a summary, with a progress bar on stderr
+    (articles done, articles/s, time left) as each batch is stored."""
+    pending = services.store.summaries.count_missing(services.summarizer.model_key)
+    if not pending:
+        return
+    with tqdm(total=pending, unit="article", desc="summarizing", file=sys.stderr) as bar:
+        drain(
+            services.store,
+            services.summarizer,
+            services.matcher,
+            batch_size=services.settings.worker_batch_size,
+            on_batch=bar.update,
+        )
 
 
 def _digest_json(page: DigestPage) -> dict:

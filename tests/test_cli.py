@@ -234,3 +234,41 @@ def test_config_shows_the_absolute_database_and_where_each_value_came_from(
     assert shown["digest_days"] == 3
     assert shown["origins"]["digest_days"] == str(environment / ".env")
     assert shown["origins"]["data_dir"] == "environment variable DIGESTBOT_DATA_DIR"
+
+
+@pytest.fixture
+def fake_models(environment, monkeypatch, fake_summarizer, fake_matcher):
+    """The CLI's services with the fast stand-in models instead of the real ones."""
+    from bot import cli
+    from bot.app.services import Services
+    from bot.store import open_store
+
+    def build(settings):
+        store = open_store(settings.effective_database_url)
+        return Services(settings, store, fake_summarizer, fake_matcher)
+
+    monkeypatch.setattr(cli, "build_services", build)
+    return environment
+
+
+def test_ingest_shows_the_summarizing_progress_with_rate_and_time_left(fake_models):
+    folder = copy_articles(fake_models / "articles")
+
+    result = runner.invoke(app, ["ingest", str(folder)])
+
+    assert result.exit_code == 0, result.output
+    progress = result.stderr.splitlines()[-1].split("\r")[-1]
+    assert progress.startswith("summarizing: 100%")
+    assert "4/4 [" in progress and "article/s]" in progress
+    assert "<00:00" in progress  # the time left, after the time spent
+    assert "4 new" in result.stdout
+
+
+def test_nothing_to_summarize_shows_no_progress(fake_models):
+    folder = copy_articles(fake_models / "articles")
+    runner.invoke(app, ["ingest", str(folder)])
+
+    result = runner.invoke(app, ["digest", "russia", "--json"])
+
+    assert result.exit_code == 0, result.output
+    assert "summarizing" not in result.stderr

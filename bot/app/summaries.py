@@ -69,11 +69,21 @@ def process_batch(
     return outcomes
 
 
-def drain(store: Store, summarizer: Summarizer, matcher: TopicMatcher, *, batch_size: int) -> int:
-    """Process batches until no article lacks a summary; returns how many were processed."""
+def drain(
+    store: Store,
+    summarizer: Summarizer,
+    matcher: TopicMatcher,
+    *,
+    batch_size: int,
+    on_batch: Callable[[int], object] | None = None,
+) -> int:
+    """Process batches until no article lacks a summary; returns how many were processed.
+    `on_batch` is told each batch's count as it is stored (a progress bar)."""
     processed = 0
     while outcomes := process_batch(store, summarizer, matcher, limit=batch_size):
         processed += len(outcomes)
+        if on_batch is not None:
+            on_batch(len(outcomes))
     return processed
 
 
