@@ -12,6 +12,7 @@ from tqdm import tqdm
 from typer.core import TyperGroup
 
 from bot.app.arguments import normalize_topic
+from bot.app.backups import back_up
 from bot.app.digests import recent_digest, recent_period
 from bot.app.intake import StoredOutcome, ingest_file
 from bot.app.services import Services
@@ -24,6 +25,7 @@ from bot.ingest import IngestError
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
 from bot.runtime import configure_process
 from bot.store import DatabaseUnavailable
+from bot.store.backup import BackupError
 from bot.wiring import build_services, configure_logging
 from summarizer.errors import ModelLoadError
 
@@ -251,6 +253,21 @@ def demo(
         raise typer.Exit(1) from exc
     except KeyboardInterrupt:
         typer.echo("Demo stopped.")
+
+
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="A new file, or a folder to put a dated file in.")],
+) -> None:
+    """Copy the SQLite database into PATH while the bot runs (for PostgreSQL: use pg_dump)."""
+    settings = load_settings()
+    configure_logging(settings)
+    try:
+        made = back_up(settings, path)
+    except BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Backed up to {made.path} ({made.size_bytes / 1_000_000:.1f} MB).")
 
 
 @app.command()

@@ -272,3 +272,30 @@ def test_nothing_to_summarize_shows_no_progress(fake_models):
 
     assert result.exit_code == 0, result.output
     assert "summarizing" not in result.stderr
+
+
+def test_backup_copies_the_database_into_a_new_file_or_a_dated_one_in_a_folder(environment):
+    runner.invoke(app, ["ingest", "--no-summarize", str(copy_articles(environment / "articles"))])
+    (environment / "backups").mkdir()
+
+    to_file = runner.invoke(app, ["backup", str(environment / "copy.sqlite3")])
+    to_folder = runner.invoke(app, ["backup", str(environment / "backups")])
+    again = runner.invoke(app, ["backup", str(environment / "copy.sqlite3")])
+
+    assert to_file.exit_code == 0, to_file.output
+    assert f"Backed up to {environment / 'copy.sqlite3'} (" in to_file.stdout
+    (dated,) = (environment / "backups").iterdir()
+    assert dated.name.startswith("digestbot-") and dated.suffix == ".sqlite3"
+    assert to_folder.exit_code == 0 and str(dated) in to_folder.stdout
+    assert again.exit_code == 1
+    assert "exists already" in again.stderr
+
+
+def test_backup_of_postgresql_advises_pg_dump_and_fails(environment, monkeypatch):
+    monkeypatch.setenv("DIGESTBOT_DATABASE_URL", "postgresql+psycopg://bot:secret@db/news")
+
+    result = runner.invoke(app, ["backup", str(environment / "copy")])
+
+    assert result.exit_code == 1
+    assert "pg_dump" in result.stderr and "secret" not in result.output
+    assert not (environment / "copy").exists()
