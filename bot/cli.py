@@ -16,6 +16,7 @@ from bot.app.backups import back_up
 from bot.app.digests import recent_digest, recent_period
 from bot.app.intake import StoredOutcome, ingest_file
 from bot.app.services import Services
+from bot.app.stats import package_version
 from bot.app.subjects import advise_on_empty_digest, subject_counts_in_period
 from bot.app.summaries import drain, run_worker
 from bot.config import ConfigError, load_settings, setting_origins
@@ -51,8 +52,21 @@ INGESTIBLE_SUFFIXES = TEXT_EXTENSIONS | HTML_EXTENSIONS
 PROGRESS_BAR_FROM = 5
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"digestbot {package_version()}")
+        raise typer.Exit
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Set the process-wide knobs (`bot.runtime.configure_process`) before any command runs:
     no torch is imported before this point."""
     configure_process()

@@ -299,3 +299,12 @@ def test_backup_of_postgresql_advises_pg_dump_and_fails(environment, monkeypatch
     assert result.exit_code == 1
     assert "pg_dump" in result.stderr and "secret" not in result.output
     assert not (environment / "copy").exists()
+
+
+def test_version_prints_the_installed_package_version():
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+
+    assert result.exit_code == 0
+    assert result.stdout == f"digestbot {version('digestbot')}\n"
