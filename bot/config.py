@@ -101,6 +101,8 @@ class Settings(BaseSettings):
 
     max_article_chars: int = Field(default=200_000, ge=1_000)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    error_chat: int | None = None
 
     fetch_connect_timeout_s: float = Field(default=5.0, gt=0)
     fetch_read_timeout_s: float = Field(default=10.0, gt=0)

@@ -281,3 +281,14 @@ def _sources_table(stats: BotStats) -> str:
 def version_text(version: str) -> str:
     """Answer to /version."""
     return f"digestbot {escape(version)}"
+
+
+def error_report(*, kind: str, where: str, detail: str, context: str) -> str:
+    """What the `error_chat` is told of an unexpected error (once per cause): its kind and
+    message, where it came from and what was being done (all redacted by the caller)."""
+    detail = f": {escape(detail)}" if detail else ""
+    return (
+        f"<b>digestbot: unexpected error</b>\n<b>{escape(kind)}</b>{detail}\n"
+        f"at <code>{escape(where)}</code>, while: {escape(context)}\n"
+        "<i>Told once per cause until the bot restarts; the log has the traceback.</i>"
+    )

@@ -1,9 +1,10 @@
 """Building and running the Telegram application: wiring only.
 
 Start-up order (python-telegram-bot): getMe → post_init (thread pool, command menu, worker,
-/digest warm-up, schedule and feed tickers) → deleteWebhook → long-polling getUpdates. Stopping
-lets pending summary follow-ups finish, then cancels the worker; shutdown releases the push
-lease (a restarted bot pushes at once) and closes the store.
+/digest warm-up, schedule and feed tickers, the `error_chat` reporter) → deleteWebhook →
+long-polling getUpdates. Stopping lets pending summary follow-ups finish, then cancels the
+worker; shutdown releases the push lease (a restarted bot pushes at once), removes the
+reporter and closes the store.
 
 Updates of different chats are handled concurrently, each chat's in order
 (bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Digest
@@ -29,6 +30,7 @@ from bot.app.services import Services
 from bot.app.summaries import StoreWatcher, SummaryWorker
 from bot.render.replies import COMMANDS
 from bot.runtime import REFREEZE_S, freeze_long_lived, warm_up
+from bot.telegram.errorchat import ErrorChatHandler
 from bot.telegram.flood import rate_limiter
 from bot.telegram.handlers import articles, feeds, register_handlers
 from bot.telegram.handlers.context import SENDER_KEY, SERVICES_KEY, WORKER_KEY, sender_of
@@ -38,6 +40,7 @@ from bot.telegram.updates import ChatOrderedUpdateProcessor
 log = logging.getLogger(__name__)
 
 WORKER_TASK_KEY = "worker_task"
+ERROR_CHAT_KEY = "error_chat_handler"
 MAX_RUNNING_UPDATES = 16  # updates of different chats handled at once
 WORKER_THREADS = 32
 
@@ -111,6 +114,15 @@ async def _post_init(application: Application) -> None:
     application.job_queue.run_repeating(
         feeds.poll_tick, interval=services.settings.feed_tick_s, first=1, name="feeds"
     )
+    if services.settings.error_chat is not None:
+        reporter = ErrorChatHandler(
+            application.bot,
+            services.settings.error_chat,
+            asyncio.get_running_loop(),
+            secrets=[application.bot.token],
+        )
+        logging.getLogger().addHandler(reporter)
+        application.bot_data[ERROR_CHAT_KEY] = reporter
     log.info("digestbot @%s ready", application.bot.username)
 
 
@@ -141,6 +153,8 @@ async def _post_stop(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
+    if reporter := application.bot_data.pop(ERROR_CHAT_KEY, None):
+        logging.getLogger().removeHandler(reporter)
     # The bot's connections are closed by now, so no push of this process can follow the release.
     await asyncio.to_thread(PushLease.for_settings(services.store, services.settings).release)
     services.store.close()

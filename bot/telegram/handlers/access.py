@@ -28,6 +28,7 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.config import Settings
+from bot.telegram.commandlog import set_outcome
 from bot.telegram.handlers.context import services_of
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         "This bot is private to its desk's chats. Ask its administrator to add this chat "
         f"(id {chat.id}) to {listing}."
     )
+    set_outcome(update, "refused: chat not allowed")
     if update.callback_query is not None:  # a button press: answered to the presser alone
         await update.callback_query.answer(refusal, show_alert=True)
     elif chat.type == Chat.CHANNEL:  # an answer would be published in the channel
