@@ -20,10 +20,10 @@ from bot.app.stats import package_version
 from bot.app.subjects import advise_on_empty_digest, subject_counts_in_period
 from bot.app.summaries import drain, run_worker
 from bot.config import ConfigError, load_settings, setting_origins
-from bot.core.domain import DigestPage
 from bot.core.requests import paginate
 from bot.ingest import IngestError
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
+from bot.render.page import digest_json
 from bot.runtime import configure_process
 from bot.store import DatabaseUnavailable
 from bot.store.backup import BackupError
@@ -161,7 +161,9 @@ def digest(
     page = paginate(recent_digest(services, name, days=days), 1, limit)
     result = page.digest
     if as_json:
-        typer.echo(json.dumps(_digest_json(page), ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(digest_json(page.digest, total=page.total), ensure_ascii=False, indent=2)
+        )
         return
     if not result.items:
         days = days or services.settings.digest_days
@@ -331,29 +333,3 @@ def _summarize_pending(services: Services) -> None:
             batch_size=services.settings.worker_batch_size,
             on_batch=bar.update,
         )
-
-
-def _digest_json(page: DigestPage) -> dict:
-    result = page.digest
-    return {
-        "topic": result.topic,
-        "total": page.total,
-        "since": result.since.isoformat(),
-        "until": result.until.isoformat(),
-        "overview": result.overview,
-        "articles": [
-            {
-                "id": item.article.id,
-                "title": item.article.title,
-                "source": item.article.source,
-                "sources": [item.article.source, *item.article.also_from],
-                "language": item.article.language,
-                "author": item.article.author,
-                "published": item.article.published and item.article.published.isoformat(),
-                "received_at": item.article.received_at.isoformat(),
-                "relevance": round(item.relevance, 4),
-                "summary": item.summary,
-            }
-            for item in result.items
-        ],
-    }

@@ -12,6 +12,9 @@ moves the subscription's `covered_until` to the digest's cutoff and sets its nex
   while the process died before recording it (logged on resume);
 - a digest missed while the bot was down is sent once on return, covering everything since the
   previous one; the next run is computed from now, so missed slots are not replayed;
+- a digest carries whole summaries in expandable quotes, unless `push_summary_chars` cuts them
+  (then a "Full summary" button per article shows one whole); one longer than a message offers
+  itself as one file under its last message ("Whole digest as a file": an HTML page and JSON);
 - a week without new articles about the topic sends nothing and records no delivery (or, with
   `notify_empty_digest`, one short "nothing new" line);
 - a digest covers the articles that arrived up to `arrival_settle_s` (a setting, 10 s) before
@@ -277,7 +280,9 @@ def _render(
     )
     tz = ZoneInfo(subscription.timezone)
     if digest.items:
-        return render_digest(shorten_summaries(digest, services.settings.push_summary_chars), tz=tz)
+        if cut := services.settings.push_summary_chars:
+            digest = shorten_summaries(digest, cut)
+        return render_digest(digest, tz=tz)
     if services.settings.notify_empty_digest:
         since = subscription.covered_until
         return [RenderedMessage(render_nothing_new(subscription.topic, since, tz=tz))]
@@ -307,11 +312,14 @@ async def _send(
     when the delivery finished (sent, or failed for good)."""
     store = services.store
     progress = _DeliveryProgress(store, delivery, lease)
+    cut = services.settings.push_summary_chars > 0
     outcome = await send_in_order(
         sender,
         subscription.chat_id,
         delivery.messages,
-        buttons=lambda index, _: DigestButtons(delivery.id, index, subscription.id),
+        buttons=lambda index, count: digest_buttons(
+            delivery.id, subscription.id, index, count, cut
+        ),
         what=f"delivery {delivery.id}",
         sent=delivery.parts_sent,
         progress=progress,
@@ -342,6 +350,21 @@ async def _send(
         delivery.id, outcome.chat_id, outcome.status.value,
     )  # fmt: skip
     return False
+
+
+def digest_buttons(
+    delivery_id: int, subscription_id: int, index: int, count: int, cut: bool
+) -> DigestButtons:
+    """The buttons under message `index` of a pushed digest of `count` messages: "Full
+    summary" per article when its summaries are `cut`, the whole digest as a file under the
+    last of several, and Unsubscribe."""
+    return DigestButtons(
+        delivery_id,
+        index,
+        subscription_id,
+        full_summaries=cut,
+        whole_digest=count > 1 and index == count - 1,
+    )
 
 
 def _columns(messages: list[RenderedMessage]) -> dict[str, list]:

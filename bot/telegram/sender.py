@@ -1,5 +1,6 @@
-"""The one way digest messages reach Telegram (pushes and /digest answers), and what its faults
-mean, answered as a `SendOutcome` (bot.app.sending) instead of an exception.
+"""The one way digest messages and files reach Telegram (pushes, /digest answers, a digest as
+a file), and what its faults mean, answered as a `SendOutcome` (bot.app.sending) instead of an
+exception.
 
 What Telegram answers, and what happens:
 - pace: the application's rate limiter (bot.telegram.flood) spaces all sends under ~30/s and
@@ -25,18 +26,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.app.sending import Buttons, DigestButtons, NextPageButton, SendOutcome, SendStatus
+from bot.app.sending import Attachment, Buttons, SendOutcome, SendStatus
 from bot.core.domain import RenderedMessage
 from bot.render.formatting import split_for_telegram, telegram_html_length, without_markup
 from bot.store import Store
 from bot.telegram.flood import RATE_LIMIT_RETRIES
-from bot.telegram.keyboards import digest_markup, next_page_markup
+from bot.telegram.keyboards import buttons_markup
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +65,58 @@ class TelegramSender:
         what: str = "a digest message",
     ) -> SendOutcome:
         """Send `message` (into the forum topic `thread_id`, if given); `what` names it in logs."""
-        markup = _markup(message, buttons)
+        markup = buttons_markup(buttons, list(message.articles))
+
+        def attempt(chat: int) -> Awaitable[object]:
+            return self.bot.send_message(
+                chat,
+                message.text,
+                message_thread_id=thread_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=markup,
+            )
+
+        return await self._send(
+            chat_id, attempt, what, lambda chat, exc: _refused(chat, message, exc, what)
+        )
+
+    async def send_file(
+        self,
+        chat_id: int,
+        attachment: Attachment,
+        *,
+        thread_id: int | None = None,
+        what: str = "a file",
+    ) -> SendOutcome:
+        """Send `attachment` as a document (sendDocument), with the faults mapped as for a
+        message; a refused file is not repaired."""
+
+        def attempt(chat: int) -> Awaitable[object]:
+            return self.bot.send_document(
+                chat,
+                InputFile(attachment.data, filename=attachment.name),
+                caption=attachment.caption,
+                message_thread_id=thread_id,
+            )
+
+        def refused(chat: int, exc: BadRequest) -> SendOutcome:
+            log.error("%s to chat %d refused by Telegram: %s", what, chat, exc)
+            return SendOutcome(SendStatus.REFUSED, chat, error=str(exc))
+
+        return await self._send(chat_id, attempt, what, refused)
+
+    async def _send(
+        self,
+        chat_id: int,
+        attempt: Callable[[int], Awaitable[object]],
+        what: str,
+        refused: Callable[[int, BadRequest], SendOutcome],
+    ) -> SendOutcome:
+        """Make `attempt` (a send to the chat it is given) succeed, or say why it did not."""
         while True:
             try:
-                await self._send_with_retries(chat_id, message.text, markup, thread_id, what)
+                await self._send_with_retries(chat_id, attempt, what)
                 return SendOutcome(SendStatus.SENT, chat_id)
             except ChatMigrated as exc:
                 log.info(
@@ -87,7 +136,7 @@ class TelegramSender:
                 await asyncio.to_thread(self.store.chats.set_active, chat_id, False)
                 return SendOutcome(SendStatus.CHAT_GONE, chat_id, error=str(exc))
             except BadRequest as exc:
-                return _refused(chat_id, message, exc, what)
+                return refused(chat_id, exc)
             except NetworkError as exc:  # retries exhausted; BadRequest was caught above
                 log.warning(
                     "%s to chat %d: %s after %d retries",
@@ -96,31 +145,19 @@ class TelegramSender:
                 return SendOutcome(SendStatus.RETRY_LATER, chat_id, error=str(exc))
 
     async def _send_with_retries(
-        self,
-        chat_id: int,
-        text: str,
-        markup: InlineKeyboardMarkup | None,
-        thread_id: int | None,
-        what: str,
+        self, chat_id: int, attempt: Callable[[int], Awaitable[object]], what: str
     ) -> None:
-        """Send one message at the chat's pace; after a network error or timeout wait and send
-        again, once per retry delay, then raise the last error.
+        """Make `attempt` (one send) at the chat's pace; after a network error or timeout wait
+        and send again, once per retry delay, then raise the last error.
 
         Only a failure whose request may have reached Telegram (a timeout, a dropped connection)
         can make a re-send a duplicate; it is logged as an unknown outcome. Telegram's answers
         (429, 403, 400, migration) are raised at once: the rate limiter already waited out 429s.
         """
         await self._pace(chat_id)
-        for attempt, delay in enumerate((*self.retry_delays_s, None)):
+        for tries, delay in enumerate((*self.retry_delays_s, None)):
             try:
-                await self.bot.send_message(
-                    chat_id,
-                    text,
-                    message_thread_id=thread_id,
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    reply_markup=markup,
-                )
+                await attempt(chat_id)
                 return
             except BadRequest:
                 raise
@@ -130,7 +167,7 @@ class TelegramSender:
                 log.warning(
                     "%s to chat %d, attempt %d: %s; outcome unknown (the message may have "
                     "arrived, so the re-send in %.1f s may show it twice)",
-                    what, chat_id, attempt + 1, exc, delay,
+                    what, chat_id, tries + 1, exc, delay,
                 )  # fmt: skip
                 await asyncio.sleep(delay)
 
@@ -142,18 +179,6 @@ class TelegramSender:
         if len(self._next_send_at) > MAX_PACED_CHATS:
             self._next_send_at = {c: t for c, t in self._next_send_at.items() if t > now}
         await asyncio.sleep(turn - now)
-
-
-def _markup(message: RenderedMessage, buttons: Buttons | None) -> InlineKeyboardMarkup | None:
-    """The inline keyboard the buttons ask for under `message`."""
-    if isinstance(buttons, DigestButtons):
-        return digest_markup(
-            buttons.delivery_id, buttons.message_index, list(message.articles),
-            buttons.subscription_id,
-        )  # fmt: skip
-    if isinstance(buttons, NextPageButton):
-        return next_page_markup(buttons.topic, buttons.page, days=buttons.days)
-    return None
 
 
 def _refused(chat_id: int, message: RenderedMessage, error: BadRequest, what: str) -> SendOutcome:

@@ -194,7 +194,9 @@ async def test_pushed_summaries_are_shortened_and_each_message_has_its_buttons(s
     articles = {
         a.title: a.id for a in services.store.articles.received_between(START - timedelta(9), START)
     }
-    assert sent.buttons == DigestButtons(1, message_index=0, subscription_id=subscription.id)
+    assert sent.buttons == DigestButtons(
+        1, message_index=0, subscription_id=subscription.id, full_summaries=True
+    )
     assert sent.message.articles == (
         (articles["Russia report 0"], "Russia report 0"),
         (articles["Russia report 1"], "Russia report 1"),
