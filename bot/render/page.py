@@ -22,7 +22,7 @@ _STYLE = (
     ".meta{color:#666;font-style:italic;margin:.2rem 0}.overview{font-size:1.05rem}"
     "blockquote{margin:.4rem 0;padding-left:.8rem;border-left:3px solid #ccc}"
 )
-_UNSAFE_NAME = re.compile(r"[^\w-]+")
+_UNSAFE_NAME = re.compile(r"\W+")  # runs of anything but letters, digits and _
 
 
 def render_page(digest: Digest, *, tz: tzinfo = UTC) -> str:
