@@ -100,6 +100,7 @@ class Settings(BaseSettings):
     delivery_concurrency: int = Field(default=8, ge=1)
 
     max_article_chars: int = Field(default=200_000, ge=1_000)
+    keep_days: int = Field(default=0, ge=0)
     log_level: str = "INFO"
 
     fetch_connect_timeout_s: float = Field(default=5.0, gt=0)

@@ -4,6 +4,7 @@
 keep one entity's queries (as Miniflux's storage/ does):
 
     store.articles     articles and their sources, periods, the full-text index (articles.py)
+    store.catalog      the latest articles, an article's sources, deleting, pruning (catalog.py)
     store.summaries    summaries and passage vectors per model (summaries.py)
     store.chats        chats, their subscriptions and pending "Summarizing…" replies (chats.py)
     store.deliveries   scheduled pushes and the push lease (deliveries.py)
@@ -24,6 +25,7 @@ import socket
 from sqlalchemy.engine import Engine
 
 from bot.store.articles import Articles
+from bot.store.catalog import Catalog
 from bot.store.chats import Chats
 from bot.store.database import (
     Database,
@@ -53,6 +55,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self._db = Database(engine)
         self.articles = Articles(self._db)
+        self.catalog = Catalog(self._db, forget=self.articles.forget)
         self.summaries = Summaries(self._db)
         self.chats = Chats(self._db)
         self.deliveries = Deliveries(self._db)
