@@ -83,11 +83,12 @@ def delete_article(
     store: Store, article_id: int, *, user_id: int | None, is_admin: bool
 ) -> Deletion:
     """Delete an article for `user_id` when they added it (every one of its sources is
-    theirs) or are an admin; the command line passes is_admin=True."""
+    theirs) or are an admin; the command line passes is_admin=True. Without a user (a
+    channel's post) only an admin may."""
     sources = store.catalog.sources(article_id)
     if not sources:
         return Deletion.NOT_FOUND
-    if not is_admin and any(source.user_id != user_id for source in sources):
+    if not is_admin and (user_id is None or any(s.user_id != user_id for s in sources)):
         return Deletion.NOT_YOURS
     deleted = store.catalog.delete(article_id)
     if deleted:
