@@ -4,11 +4,14 @@ with its sources, and deleted only by who added it or an admin."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.app.intake import store_drafts
 from bot.core.domain import ArticleDraft
 from tests.handlers.live import live_bot
+from tests.pageserver import PageServer
 
 ADMIN = 77
 ANN = 501
@@ -88,3 +91,40 @@ async def test_only_who_added_an_article_or_an_admin_may_delete_it(live, sqlite_
     assert gone.plain_text == f"There is no article {mine.id}; see /recent or /search."
     assert odd.plain_text.startswith("Send it with an article's number")
     assert sqlite_store.catalog.count() == 0
+
+
+@pytest.mark.parametrize("keep_days", [0, 30])
+async def test_the_bot_prunes_daily_only_when_keep_days_is_set(
+    fake, sqlite_store, fake_matcher, keep_days
+):
+    async with live_bot(fake, sqlite_store, fake_matcher, keep_days=keep_days) as running:
+        jobs = running.application.job_queue.get_jobs_by_name("retention")
+
+    assert [job.job.trigger.interval.total_seconds() for job in jobs] == (
+        [86_400.0] if keep_days else []
+    )
+
+
+async def test_who_added_an_article_in_a_group_may_delete_it_there(
+    fake, sqlite_store, fake_matcher
+):
+    group = -1009
+    page = (Path(__file__).parents[1] / "ingest" / "fixtures" / "article.html").read_bytes()
+    with PageServer() as server:
+        url = server.page("/story", page, content_type="text/html")
+        async with live_bot(
+            fake, sqlite_store, fake_matcher, fetch_allowed_networks=["127.0.0.0/8"]
+        ) as live:
+            await live.send_and_wait(group, f"/add {url}", chat_type="supergroup", user_id=ANN)
+            [stored] = sqlite_store.catalog.latest(1)
+            sources = sqlite_store.catalog.sources(stored.id)
+            [refused] = await live.send_and_wait(
+                group, f"/delete {stored.id}", chat_type="supergroup", user_id=BEN
+            )
+            [deleted] = await live.send_and_wait(
+                group, f"/delete {stored.id}", chat_type="supergroup", user_id=ANN
+            )
+
+    assert [(s.chat_id, s.user_id) for s in sources] == [(group, ANN)]
+    assert "not added by you alone" in refused.plain_text
+    assert deleted.plain_text == f"Deleted article {stored.id} with its summary."
