@@ -99,10 +99,9 @@ def delete_article(
 def prune_old_articles(store: Store, keep_days: int, now: datetime) -> Pruned | None:
     """Delete what is older than `keep_days` (articles by arrival, with their summaries;
     finished deliveries; seen feed entry keys), logging one line; None when keep_days is 0
-    (keep forever). Articles that an unfinished delivery shows are kept.
-
-    Seen feed entries older than that are forgotten too: an entry a feed still carries after
-    `keep_days` is then taken in again, as a new article (feeds rarely keep entries so long)."""
+    (keep forever). Articles that an unfinished delivery shows are kept. A feed entry's keys
+    are renewed at each poll that still finds it (bot.app.feeds), so only entries gone from
+    their feed that long are forgotten, and a pruned article is not taken in again."""
     if keep_days <= 0:
         return None
     before = now - timedelta(days=keep_days)
