@@ -79,3 +79,12 @@ async def test_import_and_export_are_for_admins_and_explain_themselves(live, fak
     assert refused.plain_text == "Only the bot's administrators can manage feeds."
     assert "with /import as its caption" in usage.plain_text
     assert empty.plain_text.startswith("No feeds are followed")
+
+
+async def test_an_opml_file_sent_alone_in_a_private_chat_is_imported(live, fake, sqlite_store):
+    fake.send_document(ADMIN, "subscriptions.opml", (FIXTURES / "rsstt_export.opml").read_bytes())
+    await live.wait_for(lambda: len(fake.messages(ADMIN)) == 1)
+
+    [answer] = fake.messages(ADMIN)
+    assert answer.plain_text.startswith("Imported the feed list: following 3 new feeds")
+    assert len(sqlite_store.feeds.all()) == 3

@@ -73,15 +73,18 @@ def register_handlers(application: Application) -> None:
 
 
 def _register_articles_and_feed_lists(application: Application) -> None:
-    """/recent, /search, /article, /delete; /import (also as a file's caption), /export."""
+    """/recent, /search, /article, /delete; /import (also as a file's caption, or an .opml
+    file sent alone in a private chat), /export."""
     application.add_handler(CommandHandler("recent", library.recent))
     application.add_handler(CommandHandler("search", library.search))
     application.add_handler(CommandHandler("article", library.article))
     application.add_handler(CommandHandler("delete", library.delete))
     application.add_handler(CommandHandler("import", feedlists.import_feeds))
+    # a file captioned /import; in a private chat any .opml file (it is no article)
+    opml_file = filters.ChatType.PRIVATE & filters.Document.FileExtension("opml")
     application.add_handler(
         MessageHandler(
-            filters.Document.ALL & filters.CaptionRegex(feedlists.IMPORT_CAPTION),
+            filters.Document.ALL & (filters.CaptionRegex(feedlists.IMPORT_CAPTION) | opml_file),
             feedlists.import_feeds,
         )
     )

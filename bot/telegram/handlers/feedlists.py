@@ -1,6 +1,7 @@
 """/import and /export (admins): the followed feeds in and out as an OPML file.
 
-/import is the caption of the file, or the answer to the message that carries it."""
+/import is the caption of the file, or the answer to the message that carries it; in a private
+chat an .opml file sent alone is imported too (it cannot be an article)."""
 
 from __future__ import annotations
 
