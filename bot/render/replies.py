@@ -9,7 +9,7 @@ from bot.core.domain import ArticleSource, Feed, StoredArticle, Subscription
 from bot.core.requests import DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
 from bot.render.dates import shown_date, shown_time
-from bot.render.formatting import split_for_telegram
+from bot.render.formatting import TELEGRAM_MAX_CHARS, split_for_telegram
 from summarizer.topics.query import TOPIC_SYNTAX
 
 MAX_SUMMARY_REPLY_CHARS = 3500
@@ -281,7 +281,7 @@ def search_usage(max_words: int) -> str:
 
 
 def article_in_full(
-    article: StoredArticle, sources: list[ArticleSource], *, limit: int = 4096
+    article: StoredArticle, sources: list[ArticleSource], *, limit: int = TELEGRAM_MAX_CHARS
 ) -> list[str] | None:
     """Answer to /article N: its title, sources and whole text in as many messages as
     needed; None when that would be more than ARTICLE_MAX_MESSAGES (send it as a file)."""
