@@ -38,11 +38,7 @@ class ListedFeed:
 def read_opml(data: bytes, *, name: str = "The file") -> list[ListedFeed]:
     """The feeds an OPML document lists, in order, each address once (NotAFeedListError when
     it is too large, not OPML, or lists no feed)."""
-    if len(data) > MAX_OPML_BYTES:
-        raise NotAFeedListError(
-            f"{name} is {len(data) / 1e6:.1f} MB; a feed list is at most "
-            f"{MAX_OPML_BYTES / 1e6:.0f} MB. Send an OPML file exported from a feed reader."
-        )
+    check_feed_list_size(len(data), name=name)
     parsed = listparser.parse(bytes(data))
     if not parsed.version.startswith("opml"):
         raise NotAFeedListError(
@@ -57,6 +53,16 @@ def read_opml(data: bytes, *, name: str = "The file") -> list[ListedFeed]:
     if not feeds:
         raise NotAFeedListError(f"{name} is an OPML file, but it lists no feeds.")
     return list(feeds.values())
+
+
+def check_feed_list_size(size: int, *, name: str = "The file") -> None:
+    """NotAFeedListError when a file of `size` bytes is too large to be a feed list (so that
+    a large upload is refused before it is downloaded)."""
+    if size > MAX_OPML_BYTES:
+        raise NotAFeedListError(
+            f"{name} is {size / 1e6:.1f} MB; a feed list is at most "
+            f"{MAX_OPML_BYTES / 1e6:.0f} MB. Send an OPML file exported from a feed reader."
+        )
 
 
 def write_opml(feeds: Sequence[ListedFeed], *, title: str, created: datetime) -> bytes:

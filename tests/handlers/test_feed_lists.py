@@ -53,15 +53,15 @@ async def test_in_a_group_an_admin_answers_the_file_with_import(live, fake, sqli
 
 
 @pytest.mark.parametrize(
-    ("name", "data", "answer"),
+    ("name", "data", "answer", "downloads"),
     [
-        ("notes.txt", b"Harbour Wire https://harbour.example/rss.xml", "is not an OPML feed list"),
-        ("feeds.opml", b"<opml><body><outline text='x'/></body></opml>", "lists no feeds"),
-        ("huge.opml", b"<opml>" + b" " * 1_200_000 + b"</opml>", "a feed list is at most 1 MB"),
+        ("notes.txt", b"Harbour Wire https://harbour.example/rss.xml", "is not an OPML", 1),
+        ("feeds.opml", b"<opml><body><outline text='x'/></body></opml>", "lists no feeds", 1),
+        ("huge.opml", b"<opml>" + b" " * 1_200_000 + b"</opml>", "is at most 1 MB", 0),
     ],
 )
 async def test_what_is_no_feed_list_gets_a_clear_answer_and_follows_nothing(
-    live, fake, sqlite_store, name, data, answer
+    live, fake, sqlite_store, name, data, answer, downloads
 ):
     fake.send_document(ADMIN, name, data, caption="/import")
     await live.wait_for(lambda: len(fake.messages(ADMIN)) == 1)
@@ -69,6 +69,7 @@ async def test_what_is_no_feed_list_gets_a_clear_answer_and_follows_nothing(
     [reply] = fake.messages(ADMIN)
     assert answer in reply.plain_text and "Traceback" not in reply.plain_text
     assert sqlite_store.feeds.all() == []
+    assert len(fake.calls("getFile")) == downloads  # a huge file is refused unread
 
 
 async def test_import_and_export_are_for_admins_and_explain_themselves(live, fake):

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.app.feedlists import MAX_IMPORTED_FEEDS, export_feed_list, import_feed_list
 from bot.ingest import IngestError
-from bot.ingest.opml import MAX_OPML_BYTES
+from bot.ingest.opml import check_feed_list_size
 from bot.render import replies
 from bot.telegram.handlers.access import feed_refusal
 from bot.telegram.handlers.context import services_of
@@ -34,14 +34,9 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await message.reply_text(replies.feed_list_usage())
         return
     name = document.file_name or "The file"
-    if document.file_size and document.file_size > MAX_OPML_BYTES:
-        await message.reply_text(
-            f"{name} is {document.file_size / 1e6:.1f} MB; a feed list is at most "
-            f"{MAX_OPML_BYTES / 1e6:.0f} MB."
-        )
-        return
-    data = bytes(await (await document.get_file()).download_as_bytearray())
     try:
+        check_feed_list_size(document.file_size or 0, name=name)
+        data = bytes(await (await document.get_file()).download_as_bytearray())
         result = await asyncio.to_thread(
             import_feed_list,
             services.store,
