@@ -23,7 +23,7 @@ from bot.ingest import IngestError
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
 from bot.runtime import configure_process
 from bot.store import DatabaseUnavailable
-from bot.wiring import build_services, configure_logging
+from bot.wiring import build_services, configure_logging, serve_metrics
 from summarizer.errors import ModelLoadError
 
 SETUP_ERROR_EXIT_CODE = 2  # as for a wrong command line: fix the set-up and run it again
@@ -70,6 +70,7 @@ def run() -> None:
     from bot.telegram.application import run as run_bot
 
     services = _services()
+    serve_metrics(services)
     try:
         run_bot(services)
     except ValueError as exc:
@@ -199,6 +200,7 @@ def worker(
     Run it beside `digestbot run` with worker_in_process = false; several may share a database.
     """
     services = _services()
+    serve_metrics(services)
     settings = services.settings
     typer.echo(f"summary worker: {services.summarizer.model_key}", err=True)
     try:

@@ -155,3 +155,16 @@ class PendingReply:
     message_id: int
     article_id: int
     created: bool  # whether the article was new when the answer was sent
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Work waiting in the database, for the metrics: articles without a summary by the current
+    model, subscriptions of active chats past their run time, deliveries begun and not
+    finished; with the arrival of the oldest waiting article and the oldest missed run."""
+
+    summaries_pending: int
+    oldest_pending_article: datetime | None
+    pushes_due: int
+    oldest_due_push: datetime | None
+    unfinished_deliveries: int
