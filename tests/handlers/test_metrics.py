@@ -73,6 +73,8 @@ async def test_a_long_429_is_counted_as_a_wait_of_its_chat_alone(fake, live):
     fake.fail_next("sendMessage", "429", chat_id=CHAT, retry_after=60)
 
     fake.send_text(CHAT, "/help")
-    await live.wait_for(lambda: sample("digestbot_telegram_flood_waits_total", scope="chat") > waits)
+    await live.wait_for(
+        lambda: sample("digestbot_telegram_flood_waits_total", scope="chat") > waits
+    )
 
     assert sample("digestbot_telegram_flood_wait_seconds_total", scope="chat") == seconds + 60
