@@ -37,6 +37,7 @@ from bot.store.database import (
 )
 from bot.store.deliveries import Deliveries
 from bot.store.feeds import Feeds
+from bot.store.schema import migrate_database, schema_problem
 from bot.store.summaries import Summaries
 
 __all__ = [
@@ -45,7 +46,9 @@ __all__ = [
     "DatabaseReadOnly",
     "DatabaseUnavailable",
     "Store",
+    "migrate_database",
     "open_store",
+    "schema_problem",
 ]
 
 
