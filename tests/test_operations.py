@@ -76,8 +76,18 @@ def test_healthcheck_fails_when_the_database_server_does_not_answer(environment,
     checked = runner.invoke(app, ["healthcheck"])
 
     assert checked.exit_code == 1
-    assert checked.stderr.startswith("unhealthy: cannot reach the database")
+    assert checked.stderr.startswith("unhealthy: cannot read the database")
     assert checked.stderr.count("\n") == 1
+
+
+def test_healthcheck_fails_on_a_file_that_is_not_a_database(environment):
+    (environment / "data").mkdir()
+    (environment / "data" / "digestbot.sqlite3").write_text("not a database, " * 100)
+
+    checked = runner.invoke(app, ["healthcheck"])
+
+    assert checked.exit_code == 1
+    assert "cannot read the database" in checked.stderr and "not a database" in checked.stderr
 
 
 @pytest.mark.postgres

@@ -7,7 +7,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from bot.store.database import (
     MIGRATIONS_DIR,
@@ -51,9 +51,9 @@ def schema_problem(url: str) -> str | None:
         return str(exc)
     try:
         current = _revision(engine)
-    except OperationalError as exc:
+    except DBAPIError as exc:  # unreachable, refused, or not a database at all
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        return f"cannot reach the database {location}: {reason}"
+        return f"cannot read the database {location}: {reason}"
     finally:
         engine.dispose()
     newest = newest_revision()
