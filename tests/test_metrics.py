@@ -20,19 +20,13 @@ from bot.config import ConfigError, Settings
 from bot.metrics import watch_backlog, watch_queue
 from bot.store import DatabaseUnavailable
 from bot.wiring import serve_metrics
-from tests.metrics import sample
+from tests.metrics import free_port, sample
 from tests.pushes import RUSSIA, START, add, add_long_reports, push_services, subscribe
 
 
 @pytest.fixture
 def services(sqlite_store, fake_summarizer, fake_matcher):
     return push_services(sqlite_store, fake_summarizer, fake_matcher)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

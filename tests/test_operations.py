@@ -3,14 +3,13 @@ health check changes nothing and says in one line why a database cannot serve.""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.store.schema import newest_revision
+from tests.metrics import free_port
 
 runner = CliRunner()
 
@@ -67,10 +66,7 @@ def test_healthcheck_fails_in_one_line_on_wrong_settings(environment, monkeypatc
 
 
 def test_healthcheck_fails_when_the_database_server_does_not_answer(environment, monkeypatch):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # closed again: nothing listens there
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/digestbot"
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/digestbot"
     monkeypatch.setenv("DIGESTBOT_DATABASE_URL", url)
 
     checked = runner.invoke(app, ["healthcheck"])

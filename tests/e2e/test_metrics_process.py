@@ -4,7 +4,6 @@ the updates it handled, `digestbot worker` beats its heartbeat and reports the b
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import time
 
@@ -13,16 +12,11 @@ import pytest
 
 from bot.sandbox.process import digestbot_executable
 from tests.e2e.harness import BotProcess
+from tests.metrics import free_port
 
 pytestmark = pytest.mark.e2e
 
 CHAT = 4343
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def scraped(port: int, sample: str, timeout_s: float = 60.0) -> float:
