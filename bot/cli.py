@@ -1,5 +1,6 @@
-"""The `digestbot` command line: run the bot, ingest files, print digests, list and delete
-stored articles, import and export feed lists, show settings."""
+"""The `digestbot` command line: run the bot or a worker, ingest files, print digests, list and
+delete stored articles, import and export feed lists, show settings, migrate the database and
+check its health."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ from bot.core.requests import paginate
 from bot.ingest import IngestError
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
 from bot.runtime import configure_process
-from bot.store import DatabaseUnavailable
-from bot.wiring import build_services, configure_logging
+from bot.store import DatabaseUnavailable, migrate_database, schema_problem
+from bot.wiring import build_services, configure_logging, serve_metrics
 from summarizer.errors import ModelLoadError
 
 SETUP_ERROR_EXIT_CODE = 2  # as for a wrong command line: fix the set-up and run it again
@@ -86,6 +87,7 @@ def run() -> None:
     from bot.telegram.application import run as run_bot
 
     services = _services()
+    serve_metrics(services)
     try:
         run_bot(services)
     except ValueError as exc:
@@ -215,6 +217,7 @@ def worker(
     Run it beside `digestbot run` with worker_in_process = false; several may share a database.
     """
     services = _services()
+    serve_metrics(services)
     settings = services.settings
     typer.echo(f"summary worker: {services.summarizer.model_key}", err=True)
     try:
@@ -233,6 +236,30 @@ def worker(
         typer.echo("summary worker stopped", err=True)
         return
     typer.echo(f"{processed} articles summarized.")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database to the newest schema, then exit. Every process also migrates when it
+    starts; in a cluster this runs once first, so replicas never migrate side by side."""
+    settings = load_settings()
+    configure_logging(settings)
+    revision = migrate_database(settings.effective_database_url)
+    typer.echo(f"database at revision {revision}")
+
+
+@app.command()
+def healthcheck() -> None:
+    """Exit 0 when the database answers and its schema is current; else say why on one line
+    and exit 1 (for container health checks). Changes nothing."""
+    try:
+        problem = schema_problem(load_settings().effective_database_url)
+    except ConfigError as exc:
+        problem = "settings: " + "; ".join(str(exc).splitlines())
+    if problem:
+        typer.echo(f"unhealthy: {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo("healthy")
 
 
 @app.command()

@@ -37,6 +37,7 @@ from bot.ingest.errors import (
 from bot.ingest.feeds import FEED_TYPES, FeedEntry, parse_feed
 from bot.ingest.fetch import FetchLimits, fetch
 from bot.ingest.pages import parse_page
+from bot.metrics import FEED_POLLS
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,15 @@ class PollResult:
     not_modified: bool = False
     error: str | None = None
     report: bool = False
+
+    @property
+    def outcome(self) -> str:
+        """The poll's outcome as the metrics count it (bot.metrics.FEED_POLLS)."""
+        if self.error is not None:
+            return "failed"
+        if self.not_modified:
+            return "not_modified"
+        return "new_articles" if self.stored else "unchanged"
 
 
 def follow_feed(
@@ -94,6 +104,7 @@ def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[Poll
             log.exception("feed %d (%s): poll failed unexpectedly", feed.id, feed.url)
             error = "an internal error (see the bot's log)"
             result = _failed(store, feed, error, settings.feed_max_backoff_s, now)
+        FEED_POLLS.labels(result.outcome).inc()
         if result.stored:
             log.info("feed %d: %d articles taken in", feed.id, len(result.stored))
         results.append(result)

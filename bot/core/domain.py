@@ -158,6 +158,19 @@ class PendingReply:
 
 
 @dataclass(frozen=True)
+class Backlog:
+    """Work waiting in the database, for the metrics: articles without a summary by the current
+    model, subscriptions of active chats past their run time, deliveries begun and not
+    finished; with the arrival of the oldest waiting article and the oldest missed run."""
+
+    summaries_pending: int
+    oldest_pending_article: datetime | None
+    pushes_due: int
+    oldest_due_push: datetime | None
+    unfinished_deliveries: int
+
+
+@dataclass(frozen=True)
 class ArticleSource:
     """One source of a stored article: where it came from, when, and who sent it (chat and
     user are None for feeds and the command line; the user is None for channel posts)."""
