@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli import PROGRESS_DELAY_S, app
 from summarizer.text import split_sentences
 
 FIXTURES = Path(__file__).parent / "e2e" / "fixtures"
@@ -251,8 +252,18 @@ def fake_models(environment, monkeypatch, fake_summarizer, fake_matcher):
     return environment
 
 
-def test_ingest_shows_the_summarizing_progress_with_rate_and_time_left(fake_models):
+def test_ingest_shows_the_summarizing_progress_with_rate_and_time_left(
+    fake_models, fake_summarizer, monkeypatch
+):
     folder = copy_articles(fake_models / "articles")
+    monkeypatch.setenv("DIGESTBOT_WORKER_BATCH_SIZE", "1")
+    summarize = fake_summarizer.summarize_embedded
+
+    def slowly(articles):  # each batch takes a while, so the bar shows
+        time.sleep(PROGRESS_DELAY_S / 2)
+        return summarize(articles)
+
+    monkeypatch.setattr(fake_summarizer, "summarize_embedded", slowly)
 
     result = runner.invoke(app, ["ingest", str(folder)])
 
@@ -308,3 +319,47 @@ def test_version_prints_the_installed_package_version():
 
     assert result.exit_code == 0
     assert result.stdout == f"digestbot {version('digestbot')}\n"
+
+
+def test_articles_lists_the_stored_ones_searches_them_and_delete_removes_one(environment):
+    folder = copy_articles(environment / "articles")
+    runner.invoke(app, ["ingest", "--no-summarize", str(folder)])
+
+    listed = runner.invoke(app, ["articles", "--json"])
+    found = runner.invoke(app, ["articles", "--search", "gas exports", "--limit", "1"])
+    articles = json.loads(listed.output)["articles"]
+    kremlin = next(a for a in articles if a["title"].startswith("Kremlin Tightens"))
+    deleted = runner.invoke(app, ["delete", str(kremlin["id"])])
+    again = runner.invoke(app, ["delete", str(kremlin["id"])])
+    after = runner.invoke(app, ["articles", "--search", "gas exports"])
+    nothing = runner.invoke(app, ["articles", "--search", "?!"])
+
+    assert listed.exit_code == 0, listed.output
+    assert len(articles) == 4 and [a["id"] for a in articles] == sorted(
+        (a["id"] for a in articles), reverse=True
+    )
+    assert found.exit_code == 0 and "1 articles hold 'gas exports'" in found.output
+    assert f"{kremlin['id']:>6}" in found.output and "kremlin_energy.txt" in found.output
+    assert deleted.output == f"Deleted article {kremlin['id']}.\n"
+    assert again.exit_code == 1 and f"There is no article {kremlin['id']}." in again.output
+    assert after.output == "No stored article matches.\n"
+    assert nothing.exit_code == 2 and "words to look for" in nothing.output
+
+
+def test_feeds_import_follows_an_opml_list_and_export_prints_it_back(environment, monkeypatch):
+    opml = Path(__file__).parent / "fixtures" / "opml" / "miniflux_export.opml"
+    without_admin = runner.invoke(app, ["feeds", "import", str(opml)])
+    monkeypatch.setenv("DIGESTBOT_ADMINS", "77")
+
+    imported = runner.invoke(app, ["feeds", "import", str(opml)])
+    again = runner.invoke(app, ["feeds", "import", str(opml)])
+    exported = runner.invoke(app, ["feeds", "export"])
+    not_opml = runner.invoke(app, ["feeds", "import", str(FIXTURES / "kazakh_border.txt")])
+
+    assert without_admin.exit_code == 2 and "no admins are set" in without_admin.output
+    assert imported.exit_code == 0, imported.output
+    assert imported.output.endswith("3 feeds followed, 0 already followed.\n")
+    assert again.output.endswith("0 feeds followed, 3 already followed.\n")
+    assert 'xmlUrl="https://desk.example/feed.json"' in exported.output
+    assert exported.output.startswith("<?xml version='1.0' encoding='utf-8'?>\n<opml")
+    assert not_opml.exit_code == 1 and "is not an OPML feed list" in not_opml.output

@@ -223,13 +223,4 @@ def test_drain_reports_each_stored_batch(sqlite_store, fake_summarizer, fake_mat
     )
 
     assert (processed, batches) == (5, [2, 2, 1])
-    assert sqlite_store.summaries.count_missing(fake_summarizer.model_key) == 0
-
-
-def test_count_missing_counts_articles_without_a_summary_or_failure(sqlite_store):
-    first, second, _ = add(sqlite_store, "a"), add(sqlite_store, "b"), add(sqlite_store, "c")
-    sqlite_store.summaries.save(first, "m", text="done")
-    sqlite_store.summaries.save(second, "m", text=None, error="failed")
-
-    assert sqlite_store.summaries.count_missing("m") == 1
-    assert sqlite_store.summaries.count_missing("other") == 3
+    assert sqlite_store.summaries.missing(fake_summarizer.model_key, 10) == []

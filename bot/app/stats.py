@@ -41,7 +41,7 @@ def collect_stats(services: Services, *, tz: tzinfo = UTC, now: datetime | None 
     return BotStats(
         days=days,
         sources=_by_source(store.stats.arrivals(start), days, tz),
-        summaries_pending=store.summaries.count_missing(services.summarizer.model_key),
+        summaries_pending=store.backlog.read(services.summarizer.model_key, now).summaries_pending,
         chats=chats,
         active_chats=active,
         subscriptions=store.stats.subscriptions(),

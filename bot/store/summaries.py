@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.domain import StoredArticle
@@ -36,12 +36,6 @@ class Summaries:
             .limit(limit)
         )
         return self._db.run(lambda s: [to_article(r) for r in s.scalars(query)])
-
-    def count_missing(self, model_key: str) -> int:
-        """How many articles lack a summary (or recorded failure) by `model_key`."""
-        done = select(SummaryRow.article_id).where(SummaryRow.model_key == model_key)
-        query = select(func.count()).select_from(ArticleRow).where(ArticleRow.id.not_in(done))
-        return self._db.run(lambda s: s.scalar(query) or 0)
 
     def save(
         self, article_id: int, model_key: str, *, text: str | None, error: str | None = None

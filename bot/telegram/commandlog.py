@@ -1,10 +1,11 @@
 """One log line per command: chat, user, command, outcome and milliseconds.
 
 The update processor (bot.telegram.updates) runs each update through `handle_logged`, which
-times it and, for a command, logs one line once every handler is done. Its outcome is "ok"
-unless a handler said otherwise: the access gate "refused", the error handler "error" with the
-error's kind. The fields also go to the record as `extra`, so `log_format = "json"` has them
-as keys.
+times and counts it (`bot.metrics.observe_update`) and, for a command, logs one line once every
+handler is done. The outcome is the metrics' own: "handled" (a polite refusal by a handler
+included), "refused" (the access gate) or "failed" (a handler raised; the error handler logged
+the error just before). The fields also go to the record as `extra`, so `log_format = "json"`
+has them as keys.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 
 from telegram import Update
 
-log = logging.getLogger(__name__)
+from bot.metrics import observe_update
 
-_outcomes: dict[int, str] = {}  # update id → outcome, set by a handler while it runs
+log = logging.getLogger(__name__)
 
 
 def command_of(update: object) -> str | None:
@@ -32,26 +33,21 @@ def command_of(update: object) -> str | None:
     return text.split(maxsplit=1)[0].split("@", 1)[0].lower()
 
 
-def set_outcome(update: object, outcome: str) -> None:
-    """Tell the command's log line how it ended (when `update` is a command)."""
-    if command_of(update) is not None:
-        _outcomes[update.update_id] = outcome
-
-
 async def handle_logged(update: object, handling: Awaitable[Any]) -> None:
-    """Await the update's handling; log the line if it was a command."""
+    """Await the update's handling, observed for the metrics; log the line if it was a
+    command."""
     started = time.perf_counter()
+    outcome = ["failed"]  # until the observation says otherwise
     try:
-        await handling
+        with observe_update() as outcome:
+            await handling
     finally:
-        command = command_of(update)
-        if command is not None:
+        if (command := command_of(update)) is not None:
             ms = round((time.perf_counter() - started) * 1000)
-            outcome = _outcomes.pop(update.update_id, "ok")
             chat = update.effective_chat.id if update.effective_chat else None
             user = update.effective_user.id if update.effective_user else None
             log.info(
-                "command %s chat %s user %s: %s in %d ms", command, chat, user, outcome, ms,
+                "command %s chat %s user %s: %s in %d ms", command, chat, user, outcome[0], ms,
                 extra={"chat_id": chat, "user_id": user, "command": command,
-                       "outcome": outcome, "ms": ms},
+                       "outcome": outcome[0], "ms": ms},
             )  # fmt: skip

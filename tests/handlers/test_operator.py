@@ -100,11 +100,15 @@ async def test_each_command_gets_one_log_line_with_its_outcome_and_time(live, ca
 
     lines = command_lines(caplog)
     assert [(r.command, r.chat_id, r.user_id, r.outcome) for r in lines] == [
-        ("/version", READER, READER, "ok"),
-        ("/stats", READER, READER, "ok"),
+        ("/version", READER, READER, "handled"),
+        ("/stats", READER, READER, "handled"),
     ]
     assert all(isinstance(r.ms, int) and r.ms >= 0 for r in lines)
-    assert lines[0].getMessage().startswith(f"command /version chat {READER} user {READER}: ok in")
+    assert (
+        lines[0]
+        .getMessage()
+        .startswith(f"command /version chat {READER} user {READER}: handled in")
+    )
 
 
 async def test_a_failing_command_is_logged_with_its_error(live, caplog, monkeypatch):
@@ -116,4 +120,4 @@ async def test_a_failing_command_is_logged_with_its_error(live, caplog, monkeypa
     await live.wait_for(lambda: command_lines(caplog))
 
     [line] = command_lines(caplog)
-    assert (line.command, line.outcome) == ("/stats", "error: RuntimeError")
+    assert (line.command, line.outcome) == ("/stats", "failed")

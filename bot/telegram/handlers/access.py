@@ -28,7 +28,7 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.config import Settings
-from bot.telegram.commandlog import set_outcome
+from bot.metrics import note_update_outcome
 from bot.telegram.handlers.context import services_of
 
 log = logging.getLogger(__name__)
@@ -49,13 +49,13 @@ async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         "This bot is private to its desk's chats. Ask its administrator to add this chat "
         f"(id {chat.id}) to {listing}."
     )
-    set_outcome(update, "refused: chat not allowed")
     if update.callback_query is not None:  # a button press: answered to the presser alone
         await update.callback_query.answer(refusal, show_alert=True)
     elif chat.type == Chat.CHANNEL:  # an answer would be published in the channel
         log.info("channel %d is not in %s: its update is ignored", chat.id, listing)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(refusal)
+    note_update_outcome("refused")
     raise ApplicationHandlerStop
 
 
