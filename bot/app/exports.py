@@ -3,7 +3,8 @@ page to read offline and the same digest as JSON (bot.render.page).
 
 For a push the digest is read back from its stored delivery: its articles (in the order the
 push showed them) with their whole summaries, so the button works after a restart and shows
-what was pushed, not what the topic matches today. For a /digest answer it is the topic's
+what was pushed, not what the topic matches today (a delivery keeps no relevance: the JSON
+gives each pushed article 1.0, in the pushed order). For a /digest answer it is the topic's
 digest over the asked period, every page of it.
 """
 
