@@ -8,6 +8,7 @@ keep one entity's queries (as Miniflux's storage/ does):
     store.chats        chats, their subscriptions and pending "Summarizing…" replies (chats.py)
     store.deliveries   scheduled pushes and the push lease (deliveries.py)
     store.feeds        followed feeds and the entries they took in (feeds.py)
+    store.preferences  push options, pauses and a chat's default options (preferences.py)
 
 Every method runs in its own short transaction (database.py) and returns plain values. A
 connection that fails (database restarting, file locked too long) is retried a few times with
@@ -35,6 +36,7 @@ from bot.store.database import (
 )
 from bot.store.deliveries import Deliveries
 from bot.store.feeds import Feeds
+from bot.store.preferences import Preferences
 from bot.store.summaries import Summaries
 
 __all__ = [
@@ -57,6 +59,7 @@ class Store:
         self.chats = Chats(self._db)
         self.deliveries = Deliveries(self._db)
         self.feeds = Feeds(self._db)
+        self.preferences = Preferences(self._db)
         # who this Store is when it takes a lease: host, process and a token of its own
         self.instance_id = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"
 
