@@ -155,6 +155,11 @@ def subscribed(
     )
 
 
+def more_articles(count: int, topic: str) -> str:
+    """The last line of a push cut to its subscription's `max=N` articles (plain text)."""
+    return f"and {count} more: {DigestRequest(topic).command()}"
+
+
 def unsubscribed(topic: str, *, removed: bool) -> str:
     """Answer to /unsubscribe."""
     if removed:

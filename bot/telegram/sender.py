@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -61,13 +62,17 @@ class TelegramSender:
         *,
         buttons: Buttons | None = None,
         thread_id: int | None = None,
+        silent: bool = False,
+        previews: bool = False,
         what: str = "a digest message",
     ) -> SendOutcome:
-        """Send `message` (into the forum topic `thread_id`, if given); `what` names it in logs."""
-        markup = _markup(message, buttons)
+        """Send `message` (into the forum topic `thread_id`, if given; without a notification
+        sound when `silent`; with the preview of its first link when `previews`); `what` names
+        it in logs."""
+        placement = _Placement(_markup(message, buttons), thread_id, silent, previews)
         while True:
             try:
-                await self._send_with_retries(chat_id, message.text, markup, thread_id, what)
+                await self._send_with_retries(chat_id, message.text, placement, what)
                 return SendOutcome(SendStatus.SENT, chat_id)
             except ChatMigrated as exc:
                 log.info(
@@ -99,8 +104,7 @@ class TelegramSender:
         self,
         chat_id: int,
         text: str,
-        markup: InlineKeyboardMarkup | None,
-        thread_id: int | None,
+        placement: _Placement,
         what: str,
     ) -> None:
         """Send one message at the chat's pace; after a network error or timeout wait and send
@@ -116,10 +120,11 @@ class TelegramSender:
                 await self.bot.send_message(
                     chat_id,
                     text,
-                    message_thread_id=thread_id,
+                    message_thread_id=placement.thread_id,
                     parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=not placement.previews),
+                    disable_notification=placement.silent,
+                    reply_markup=placement.markup,
                 )
                 return
             except BadRequest:
@@ -142,6 +147,16 @@ class TelegramSender:
         if len(self._next_send_at) > MAX_PACED_CHATS:
             self._next_send_at = {c: t for c, t in self._next_send_at.items() if t > now}
         await asyncio.sleep(turn - now)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where and how a message goes: its buttons, forum topic, sound and link preview."""
+
+    markup: InlineKeyboardMarkup | None
+    thread_id: int | None
+    silent: bool
+    previews: bool
 
 
 def _markup(message: RenderedMessage, buttons: Buttons | None) -> InlineKeyboardMarkup | None:
