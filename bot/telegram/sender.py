@@ -17,6 +17,8 @@ What Telegram answers, and what happens:
 - 400 `BadRequest`: "message is too long" → the message re-split, an entity/tag error → the
   same text without markup: REPAIRED with that replacement (a push stores it, so a restart sends
   the same); any other refusal: REFUSED, with the error logged.
+- 400 "message thread not found" (the forum topic a subscription was made in was deleted): the
+  message is sent to the chat (its General topic) instead.
 - `ChatMigrated` (a group became a supergroup): the chat's subscriptions move to the new id and
   the message is sent there; the outcome names the new id.
 """
@@ -26,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -92,7 +94,13 @@ class TelegramSender:
                 await asyncio.to_thread(self.store.chats.set_active, chat_id, False)
                 return SendOutcome(SendStatus.CHAT_GONE, chat_id, error=str(exc))
             except BadRequest as exc:
-                return _refused(chat_id, message, exc, what)
+                if placement.thread_id is None or "thread not found" not in exc.message.lower():
+                    return _refused(chat_id, message, exc, what)
+                log.warning(
+                    "%s to chat %d: its forum topic %d is gone (%s); sent to the chat instead",
+                    what, chat_id, placement.thread_id, exc,
+                )  # fmt: skip
+                placement = replace(placement, thread_id=None)
             except NetworkError as exc:  # retries exhausted; BadRequest was caught above
                 log.warning(
                     "%s to chat %d: %s after %d retries",
