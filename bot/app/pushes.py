@@ -20,6 +20,10 @@ moves the subscription's `covered_until` to the digest's cutoff and sets its nex
   otherwise fall before that push's cutoff yet outside its digest, and never be pushed (seen
   end to end: the first article of a fresh process, slowed by loading the language model, was
   lost this way);
+- a paused subscription is not due (a delivery begun before the pause is finished); each push
+  goes into its subscription's forum topic, silent or with link previews, its summaries short or
+  full and at most `max_articles` of its articles, as the subscription's options say
+  (bot.app.preferences); subscriptions with the same options share a rendered digest;
 - one process at a time sends a database's pushes (`PushLease`): a second `digestbot run` on
   the same database sends none, and never resumes a delivery the first is sending.
 
