@@ -130,3 +130,11 @@ async def test_a_push_is_silent_and_shows_link_previews_as_its_options_say(live,
     assert push.plain_text.startswith("Digest: russia")
     assert push.disable_notification is True
     assert push.link_preview_options == {"is_disabled": False}
+
+
+async def test_pause_set_and_resume_without_a_usable_topic_say_what_to_send(live):
+    assert (
+        await ask(live, "/pause ???")
+        == "Which topic? For example: /pause russia, or /pause for all"
+    )
+    assert "Which topic, which options?" in await ask(live, "/set silent=on")

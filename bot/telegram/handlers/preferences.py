@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.app import preferences
-from bot.app.arguments import normalize_topic
+from bot.app.arguments import optional_topic
 from bot.render import replies
 from bot.telegram.handlers.chats import may_manage
 from bot.telegram.handlers.context import services_of
@@ -24,10 +24,14 @@ from bot.telegram.keyboards import resume_markup
 async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pause the pushes of the topic given (all of the chat's without one), with a Resume
     button under the answer for each topic paused."""
-    topic = await _topic_or_all(update, context, "/pause russia")
-    if topic is False or not await may_manage(update, context):
-        return
     message = update.effective_message
+    try:
+        topic = optional_topic(context.args or [])
+    except ValueError:
+        await message.reply_text("Which topic? For example: /pause russia, or /pause for all")
+        return
+    if not await may_manage(update, context):
+        return
     paused = await asyncio.to_thread(
         preferences.pause,
         services_of(context).store,
@@ -43,10 +47,14 @@ async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Resume the pushes of the topic given (all paused ones without one)."""
-    topic = await _topic_or_all(update, context, "/resume russia")
-    if topic is False or not await may_manage(update, context):
-        return
     message = update.effective_message
+    try:
+        topic = optional_topic(context.args or [])
+    except ValueError:
+        await message.reply_text("Which topic? For example: /resume russia, or /resume for all")
+        return
+    if not await may_manage(update, context):
+        return
     resumed = await asyncio.to_thread(
         preferences.resume,
         services_of(context).store,
@@ -62,7 +70,7 @@ async def set_options(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.effective_message
     try:
         words, changes = preferences.read_options(context.args or [])
-        topic = normalize_topic(" ".join(words)) if changes else None
+        topic = optional_topic(words) if changes else None
     except ValueError as exc:
         await message.reply_text(str(exc))
         return
@@ -100,17 +108,3 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(
         replies.chat_settings(options, changed=bool(changes)), parse_mode=ParseMode.HTML
     )
-
-
-async def _topic_or_all(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, example: str
-) -> str | None | bool:
-    """The topic after the command, None when none is given (all topics), or False when it is
-    no topic (the chat was told why)."""
-    if not context.args:
-        return None
-    try:
-        return normalize_topic(" ".join(context.args))
-    except ValueError:
-        await update.effective_message.reply_text(f"Which topic? For example: {example}")
-        return False
