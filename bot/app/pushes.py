@@ -53,7 +53,6 @@ from bot.core.domain import (
     Delivery,
     DeliveryStatus,
     Digest,
-    PushOptions,
     RenderedMessage,
     Subscription,
     SummaryLength,
@@ -70,9 +69,10 @@ PUSH_LEASE_TICKS = 3  # the lease outlives this many scheduler ticks...
 MIN_PUSH_LEASE_S = 30.0  # ...and at least this long
 _waiting_for_lease: set[str] = set()  # stores (instance ids) told another process pushes
 
-# (topic, covered_until, time zone, options) → the digest's messages, shared within one run
+# (topic, covered_until, time zone, summary length, max articles) → the digest's messages,
+# shared within one run
 RenderedDigests = dict[
-    tuple[str, datetime, str, PushOptions], asyncio.Future[list[RenderedMessage]]
+    tuple[str, datetime, str, SummaryLength, int], asyncio.Future[list[RenderedMessage]]
 ]
 
 
@@ -267,12 +267,14 @@ async def _rendered(
 ) -> list[RenderedMessage]:
     """The messages of the digest of the articles that arrived after the subscription's
     `covered_until` and up to `cutoff`, rendered once per run for every subscription sharing
-    its topic, period, time zone and push options."""
+    its topic, period, time zone, summary length and most articles."""
+    options = subscription.options
     key = (
         subscription.topic,
         subscription.covered_until,
         subscription.timezone,
-        subscription.options,
+        options.summary,
+        options.max_articles,
     )
     if key not in rendered:  # the first task asking renders; the others await the same result
         rendered[key] = asyncio.ensure_future(

@@ -233,11 +233,15 @@ def subscribed(
         if rescheduled
         else "Already subscribed to"
     )
+    when = (
+        f"paused (/resume {escape(subscription.topic)} to go on)"
+        if subscription.paused
+        else f"next digest {shown_time(subscription.next_run_at, ZoneInfo(subscription.timezone))}"
+    )
     return (
         f"{state} <b>{escape(subscription.topic)}</b>: "
         f"{_schedule(subscription.schedule)} "
-        f"({escape(subscription.timezone)}), next digest "
-        f"{shown_time(subscription.next_run_at, ZoneInfo(subscription.timezone))}. "
+        f"({escape(subscription.timezone)}), {when}. "
         "Each holds the articles that arrived since the previous one.\n"
         f"Send /digest {escape(subscription.topic)} for the last {days} days now.\n"
         f"Pushes: {options_text(subscription.options)} (/set to change)."

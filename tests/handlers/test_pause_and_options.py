@@ -138,3 +138,13 @@ async def test_pause_set_and_resume_without_a_usable_topic_say_what_to_send(live
         == "Which topic? For example: /pause russia, or /pause for all"
     )
     assert "Which topic, which options?" in await ask(live, "/set silent=on")
+
+
+async def test_subscribing_again_to_a_paused_topic_says_it_is_paused(live):
+    await ask(live, "/subscribe russia")
+    await ask(live, "/pause russia")
+
+    again = await ask(live, "/subscribe russia silent=on")
+
+    assert again.startswith("Already subscribed to russia: weekly, Monday 09:00 (UTC), paused")
+    assert "(/resume russia to go on)" in again
