@@ -20,6 +20,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.app.chats import chat_timezone
 from bot.config import Settings
 from bot.core.domain import PushOptions, Subscription, SummaryLength
 from bot.core.schedule import next_run, parse_schedule
@@ -90,8 +91,8 @@ def chat_defaults(
     options = store.preferences.chat_defaults(chat_id)
     if changes:
         options = with_changes(options, changes)
-        timezone = settings.default_timezone
-        store.preferences.set_chat_defaults(chat_id, options, timezone=timezone)
+        chat_timezone(store, settings, chat_id)  # the chat is created if new
+        store.preferences.set_chat_defaults(chat_id, options)
     return options
 
 

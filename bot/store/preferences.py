@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.domain import PushOptions, SummaryLength
-from bot.store.database import Database, update_if_there, utc_now
+from bot.store.database import Database, update_if_there
 from bot.store.rows import ChatRow, SubscriptionRow
 
 
@@ -28,19 +28,11 @@ class Preferences:
 
         return self._db.run(work)
 
-    def set_chat_defaults(self, chat_id: int, options: PushOptions, *, timezone: str) -> None:
-        """Set the options the chat's new subscriptions take (creating the chat, in
-        `timezone`, if it is new)."""
-
-        def work(session: Session) -> None:
-            chat = session.get(ChatRow, chat_id)
-            if chat is None:
-                chat = ChatRow(id=chat_id, timezone=timezone, active=True, created_at=utc_now())
-                session.add(chat)
-            for name, value in option_columns(options).items():
-                setattr(chat, name, value)
-
-        self._db.run(work)
+    def set_chat_defaults(self, chat_id: int, options: PushOptions) -> bool:
+        """Set the options a known chat's new subscriptions take; False when it is unknown."""
+        return self._db.run(
+            lambda session: update_if_there(session, ChatRow, chat_id, **option_columns(options))
+        )
 
     def set_options(self, subscription_id: int, options: PushOptions) -> bool:
         """Give a subscription these push options; False when it is gone."""
