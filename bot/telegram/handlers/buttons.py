@@ -71,8 +71,7 @@ async def _unsubscribe(
     subscription_id: int,
 ) -> None:
     chat = query.message.chat
-    if not await is_manager(context.bot, chat, query.from_user, None):
-        await query.answer(f"Sorry, {admins_only(chat)}", show_alert=True)
+    if not await _presser_manages(query, context):
         return
     subscription = await asyncio.to_thread(
         unsubscribe_by_id, services.store, chat.id, subscription_id
@@ -85,6 +84,15 @@ async def _unsubscribe(
     await query.answer(answer)
 
 
+async def _presser_manages(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the presser may change the chat's subscriptions; if not, they are told why."""
+    chat = query.message.chat
+    if await is_manager(context.bot, chat, query.from_user, None):
+        return True
+    await query.answer(f"Sorry, {admins_only(chat)}", show_alert=True)
+    return False
+
+
 async def _pause(
     query: CallbackQuery,
     context: ContextTypes.DEFAULT_TYPE,
@@ -93,8 +101,7 @@ async def _pause(
 ) -> None:
     """Pause or resume the button's subscription; its button turns into the other one."""
     chat = query.message.chat
-    if not await is_manager(context.bot, chat, query.from_user, None):
-        await query.answer(f"Sorry, {admins_only(chat)}", show_alert=True)
+    if not await _presser_manages(query, context):
         return
     subscription = await asyncio.to_thread(
         toggle_pause,

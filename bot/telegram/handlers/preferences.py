@@ -7,6 +7,7 @@ Changing anything is for the chat's admins in groups and channels (bot.telegram.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from telegram import Update
@@ -15,6 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot.app import preferences
 from bot.app.arguments import optional_topic
+from bot.core.domain import Subscription
 from bot.render import replies
 from bot.telegram.handlers.chats import may_manage
 from bot.telegram.handlers.context import services_of
@@ -24,45 +26,48 @@ from bot.telegram.keyboards import resume_markup
 async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pause the pushes of the topic given (all of the chat's without one), with a Resume
     button under the answer for each topic paused."""
-    message = update.effective_message
-    try:
-        topic = optional_topic(context.args or [])
-    except ValueError:
-        await message.reply_text("Which topic? For example: /pause russia, or /pause for all")
+    done = await _pause_or_resume(update, context, preferences.pause, "/pause")
+    if done is None:
         return
-    if not await may_manage(update, context):
-        return
-    paused = await asyncio.to_thread(
-        preferences.pause,
-        services_of(context).store,
-        message.chat_id,
-        topic,
-        now=datetime.now(UTC),
-    )
+    topic, paused = done
     markup = resume_markup([s.id for s in paused], [s.topic for s in paused]) if paused else None
-    await message.reply_text(
+    await update.effective_message.reply_text(
         replies.paused(paused, topic), parse_mode=ParseMode.HTML, reply_markup=markup
     )
 
 
 async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Resume the pushes of the topic given (all paused ones without one)."""
+    done = await _pause_or_resume(update, context, preferences.resume, "/resume")
+    if done is not None:
+        topic, resumed = done
+        await update.effective_message.reply_text(
+            replies.resumed(resumed, topic), parse_mode=ParseMode.HTML
+        )
+
+
+async def _pause_or_resume(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    change: Callable[..., list[Subscription]],
+    command: str,
+) -> tuple[str | None, list[Subscription]] | None:
+    """Read the topic (None: all), check the sender may change the chat's subscriptions, and
+    make the change; the topic and the subscriptions changed, or None when the chat was told
+    why not."""
     message = update.effective_message
     try:
         topic = optional_topic(context.args or [])
     except ValueError:
-        await message.reply_text("Which topic? For example: /resume russia, or /resume for all")
-        return
+        await message.reply_text(
+            f"Which topic? For example: {command} russia, or {command} for all"
+        )
+        return None
     if not await may_manage(update, context):
-        return
-    resumed = await asyncio.to_thread(
-        preferences.resume,
-        services_of(context).store,
-        message.chat_id,
-        topic,
-        now=datetime.now(UTC),
-    )
-    await message.reply_text(replies.resumed(resumed, topic), parse_mode=ParseMode.HTML)
+        return None
+    store = services_of(context).store
+    changed = await asyncio.to_thread(change, store, message.chat_id, topic, now=datetime.now(UTC))
+    return topic, changed
 
 
 async def set_options(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
