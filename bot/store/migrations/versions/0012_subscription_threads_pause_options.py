@@ -6,14 +6,14 @@ push options (bot.core.domain.PushOptions), and the same columns on chats hold t
 subscriptions take. Existing rows get the defaults: not paused, no thread, pushes as before.
 
 Revision ID: 0012
-Revises: 0013
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0013"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
