@@ -55,9 +55,6 @@ class ConfigError(Exception):
     """The settings could not be loaded; the message has one line per mistake."""
 
 
-MIN_PUSH_SUMMARY_CHARS = 40  # a shorter cut leaves little more than the title
-
-
 class Settings(BaseSettings):
     """Every setting of digestbot with its default; see config/digestbot.toml for documentation."""
 
@@ -99,7 +96,7 @@ class Settings(BaseSettings):
     arrival_settle_s: float = Field(default=10.0, ge=0)
     send_retry_delays_s: list[float] = Field(default=[1.0, 4.0, 15.0])
     notify_empty_digest: bool = False
-    push_summary_chars: int = Field(default=0, ge=0)
+    push_summary_chars: int = Field(default=300, ge=40)
     delivery_concurrency: int = Field(default=8, ge=1)
 
     max_article_chars: int = Field(default=200_000, ge=1_000)
@@ -151,13 +148,6 @@ class Settings(BaseSettings):
         if value.upper() not in LOG_LEVELS:
             raise ValueError(f"unknown log level; use one of {', '.join(LOG_LEVELS).lower()}")
         return value.upper()
-
-    @field_validator("push_summary_chars")
-    @classmethod
-    def _whole_or_long_enough(cls, value: int) -> int:
-        if 0 < value < MIN_PUSH_SUMMARY_CHARS:
-            raise ValueError(f"0 (whole summaries) or at least {MIN_PUSH_SUMMARY_CHARS} characters")
-        return value
 
     @field_validator("default_timezone")
     @classmethod

@@ -23,7 +23,7 @@ FARMING = (
 
 def push_services(store, summarizer, matcher, **settings: Any) -> Services:
     """Services for pushes: no retry delays and whole summaries unless `settings` say else."""
-    values: dict[str, Any] = {"send_retry_delays_s": [0.0, 0.0], "push_summary_chars": 0}
+    values: dict[str, Any] = {"send_retry_delays_s": [0.0, 0.0], "push_summary_chars": 100_000}
     return Services(
         settings=Settings(**{**values, **settings}),
         store=store,

@@ -12,9 +12,10 @@ moves the subscription's `covered_until` to the digest's cutoff and sets its nex
   while the process died before recording it (logged on resume);
 - a digest missed while the bot was down is sent once on return, covering everything since the
   previous one; the next run is computed from now, so missed slots are not replayed;
-- a digest carries whole summaries in expandable quotes, unless `push_summary_chars` cuts them
-  (then a "Full summary" button per article shows one whole); one longer than a message offers
-  itself as one file under its last message ("Whole digest as a file": an HTML page and JSON);
+- summaries sit in expandable quotes; a subscription with short summaries (cut to
+  `push_summary_chars`) has a "Full summary" button per article, one with `summary=full` has
+  none (its summaries are whole); a digest longer than a message offers itself as one file
+  under its last message ("Whole digest as a file": an HTML page and JSON);
 - a week without new articles about the topic sends nothing and records no delivery (or, with
   `notify_empty_digest`, one short "nothing new" line);
 - a digest covers the articles that arrived up to `arrival_settle_s` (a setting, 10 s) before
@@ -23,6 +24,10 @@ moves the subscription's `covered_until` to the digest's cutoff and sets its nex
   otherwise fall before that push's cutoff yet outside its digest, and never be pushed (seen
   end to end: the first article of a fresh process, slowed by loading the language model, was
   lost this way);
+- a paused subscription is not due (a delivery begun before the pause is finished); each push
+  goes into its subscription's forum topic, silent or with link previews, its summaries short or
+  full and at most `max_articles` of its articles, as the subscription's options say
+  (bot.app.preferences); subscriptions with the same options share a rendered digest;
 - one process at a time sends a database's pushes (`PushLease`): a second `digestbot run` on
   the same database sends none, and never resumes a delivery the first is sending.
 
@@ -42,16 +47,25 @@ import textwrap
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.app.digests import compose_digest
 from bot.app.sending import DigestButtons, MessageSender, SendStatus, send_in_order
 from bot.app.services import Services
 from bot.config import Settings
-from bot.core.domain import Delivery, DeliveryStatus, Digest, RenderedMessage, Subscription
+from bot.core.domain import (
+    Delivery,
+    DeliveryStatus,
+    Digest,
+    RenderedMessage,
+    Subscription,
+    SummaryLength,
+)
 from bot.core.schedule import next_run, parse_schedule
 from bot.metrics import DELIVERIES_RESUMED
 from bot.render.formatting import render_digest, render_nothing_new
+from bot.render.replies import more_articles
 from bot.store import DatabaseUnavailable, Store
 
 log = logging.getLogger(__name__)
@@ -61,8 +75,11 @@ PUSH_LEASE_TICKS = 3  # the lease outlives this many scheduler ticks...
 MIN_PUSH_LEASE_S = 30.0  # ...and at least this long
 _waiting_for_lease: set[str] = set()  # stores (instance ids) told another process pushes
 
-# (topic, covered_until, time zone) → the digest's messages, shared within one run
-RenderedDigests = dict[tuple[str, datetime, str], asyncio.Future[list[RenderedMessage]]]
+# (topic, covered_until, time zone, summary length, max articles) → the digest's messages,
+# shared within one run
+RenderedDigests = dict[
+    tuple[str, datetime, str, SummaryLength, int], asyncio.Future[list[RenderedMessage]]
+]
 
 
 class PushLease:
@@ -257,8 +274,15 @@ async def _rendered(
 ) -> list[RenderedMessage]:
     """The messages of the digest of the articles that arrived after the subscription's
     `covered_until` and up to `cutoff`, rendered once per run for every subscription sharing
-    its topic, period and time zone."""
-    key = (subscription.topic, subscription.covered_until, subscription.timezone)
+    its topic, period, time zone, summary length and most articles."""
+    options = subscription.options
+    key = (
+        subscription.topic,
+        subscription.covered_until,
+        subscription.timezone,
+        options.summary,
+        options.max_articles,
+    )
     if key not in rendered:  # the first task asking renders; the others await the same result
         rendered[key] = asyncio.ensure_future(
             asyncio.to_thread(_render, services, subscription, cutoff)
@@ -269,7 +293,8 @@ async def _rendered(
 def _render(
     services: Services, subscription: Subscription, cutoff: datetime
 ) -> list[RenderedMessage]:
-    """The messages of the subscription's digest up to `cutoff` (none when it would be empty)."""
+    """The messages of the subscription's digest up to `cutoff` (none when it would be empty),
+    as its push options ask: at most `max_articles` articles, short or full summaries."""
     digest = compose_digest(
         services.store,
         services.matcher,
@@ -282,13 +307,26 @@ def _render(
     )
     tz = ZoneInfo(subscription.timezone)
     if digest.items:
-        if cut := services.settings.push_summary_chars:
-            digest = shorten_summaries(digest, cut)
-        return render_digest(digest, tz=tz)
+        options = subscription.options
+        digest, footer = at_most(digest, options.max_articles)
+        if options.summary is SummaryLength.SHORT:
+            digest = shorten_summaries(digest, services.settings.push_summary_chars)
+        return render_digest(digest, tz=tz, footer=footer)
     if services.settings.notify_empty_digest:
         since = subscription.covered_until
         return [RenderedMessage(render_nothing_new(subscription.topic, since, tz=tz))]
     return []
+
+
+def at_most(digest: Digest, max_articles: int) -> tuple[Digest, str | None]:
+    """The digest's first `max_articles` articles (0: all), and a last line naming how many
+    more there are and the /digest that shows them (None when none are left out). The left
+    out articles count as pushed: the next push starts after this one's cutoff."""
+    left_out = len(digest.items) - max_articles
+    if not max_articles or left_out <= 0:
+        return digest, None
+    shown = replace(digest, items=digest.items[:max_articles])
+    return shown, more_articles(left_out, digest.topic)
 
 
 def shorten_summaries(digest: Digest, max_chars: int) -> Digest:
@@ -314,15 +352,15 @@ async def _send(
     when the delivery finished (sent, or failed for good)."""
     store = services.store
     progress = _DeliveryProgress(store, delivery, lease)
-    cut = services.settings.push_summary_chars > 0
     outcome = await send_in_order(
         sender,
         subscription.chat_id,
         delivery.messages,
-        buttons=lambda index, count: digest_buttons(
-            delivery.id, subscription.id, index, count, cut
-        ),
+        buttons=partial(digest_buttons, delivery.id, subscription),
         what=f"delivery {delivery.id}",
+        thread_id=subscription.thread_id,
+        silent=subscription.options.silent,
+        previews=subscription.options.previews,
         sent=delivery.parts_sent,
         progress=progress,
     )
@@ -355,18 +393,24 @@ async def _send(
 
 
 def digest_buttons(
-    delivery_id: int, subscription_id: int, index: int, count: int, cut: bool
+    delivery_id: int, subscription: Subscription, index: int, count: int
 ) -> DigestButtons:
     """The buttons under message `index` of a pushed digest of `count` messages: "Full
-    summary" per article when its summaries are `cut`, the whole digest as a file under the
-    last of several, and Unsubscribe."""
+    summary" per article while the subscription's summaries are short (cut), the whole digest
+    as a file under the last of several, Pause and Unsubscribe."""
     return DigestButtons(
         delivery_id,
         index,
-        subscription_id,
-        full_summaries=cut,
-        whole_digest=count > 1 and index == count - 1,
+        subscription.id,
+        full_summaries=subscription.options.summary is SummaryLength.SHORT,
+        whole_digest=offers_whole_digest(index, count),
     )
+
+
+def offers_whole_digest(index: int, count: int) -> bool:
+    """Whether message `index` of a digest of `count` messages offers the whole digest as a
+    file: the last, when there are several."""
+    return count > 1 and index == count - 1
 
 
 def _columns(messages: list[RenderedMessage]) -> dict[str, list]:

@@ -8,6 +8,8 @@ Callback data (at most 64 bytes, Telegram's limit) is one of:
 - ``a:<delivery>`` — "Whole digest as a file" under a pushed digest of several messages;
 - ``w:<topic>`` or ``w:<days>d:<topic>`` — the same under a /digest answer of several messages
   or pages (only when the topic fits the 64 bytes);
+- ``h:<subscription>`` — "Pause" (hold its pushes), ``r:<subscription>`` — "Resume"; a press
+  turns one into the other on the message pressed (`toggled_pause_markup`);
 - ``p:<page>:<topic>`` or ``p:<page>:<days>d:<topic>`` — "Next page" under a /digest answer,
   page 2 or later, the second form when it named a period (`/digest russia 30d`); only when the
   topic fits the 64 bytes, the page's last line names the command for the next page either way.
@@ -29,11 +31,16 @@ from bot.app.sending import Buttons, DigestButtons, NextPageButton
 from bot.core.requests import MAX_PERIOD_DAYS
 
 MAX_CALLBACK_BYTES = 64
-DIGEST_BUTTONS = re.compile(r"^[fbupaw]:")  # which callback data is this module's to parse
+DIGEST_BUTTONS = re.compile(r"^[fbuphraw]:")  # which callback data is this module's to parse
 MAX_LABEL_CHARS = 48
 WHOLE_DIGEST_LABEL = "Whole digest as a file (HTML, JSON)"
+_SUBSCRIPTION_ACTIONS: dict[str, Literal["unsubscribe", "pause", "resume"]] = {
+    "u": "unsubscribe",
+    "h": "pause",
+    "r": "resume",
+}
 _CALLBACK = re.compile(
-    r"(f):(\d{1,12}):(\d{1,4}):(\d{1,12})|(b):(\d{1,12}):(\d{1,4})|(u):(\d{1,12})"
+    r"(f):(\d{1,12}):(\d{1,4}):(\d{1,12})|(b):(\d{1,12}):(\d{1,4})|([uhr]):(\d{1,12})"
     r"|(p):([1-9]\d{0,3}):(?:([1-9]\d{0,3})d:)?([^\s:][^:\n]{0,59})"
     r"|(a):(\d{1,12})|(w):(?:([1-9]\d{0,3})d:)?([^\s:][^:\n]{0,61})",
     re.ASCII,  # \d: 0-9 only, as this module writes them
@@ -44,7 +51,9 @@ _CALLBACK = re.compile(
 class ButtonPress:
     """What a pressed button asks for; ids as in the callback data."""
 
-    action: Literal["full", "back", "unsubscribe", "page", "pushed file", "digest file"]
+    action: Literal[
+        "full", "back", "unsubscribe", "pause", "resume", "page", "pushed file", "digest file"
+    ]
     delivery_id: int = 0
     message_index: int = 0
     article_id: int = 0
@@ -65,7 +74,7 @@ def parse_callback(data: str | None) -> ButtonPress | None:
     if groups[4]:
         return ButtonPress("back", int(groups[5]), int(groups[6]))
     if groups[7]:
-        return ButtonPress("unsubscribe", subscription_id=int(groups[8]))
+        return ButtonPress(_SUBSCRIPTION_ACTIONS[groups[7]], subscription_id=int(groups[8]))
     if groups[13]:
         return ButtonPress("pushed file", int(groups[14]))
     if groups[9]:
@@ -102,9 +111,11 @@ def digest_markup(
     *,
     full_summaries: bool = False,
     whole_digest: bool = False,
+    paused: bool = False,
 ) -> InlineKeyboardMarkup:
     """Buttons under a pushed digest message: "Full summary" per article it shows (when its
-    summaries are cut), "Whole digest as a file" (when asked), then Unsubscribe."""
+    summaries are cut), "Whole digest as a file" (when asked), then Pause (Resume when
+    `paused`) and Unsubscribe."""
     rows = []
     if full_summaries:
         rows = [
@@ -113,8 +124,55 @@ def digest_markup(
         ]
     if whole_digest:
         rows.append([_button(WHOLE_DIGEST_LABEL, f"a:{delivery_id}")])
-    rows.append([_button("Unsubscribe", f"u:{subscription_id}")])
+    pausing = pause_button(subscription_id, paused=paused)
+    rows.append([pausing, _button("Unsubscribe", f"u:{subscription_id}")])
     return InlineKeyboardMarkup(rows)
+
+
+def pause_button(subscription_id: int, *, paused: bool = False) -> InlineKeyboardButton:
+    """ "Pause" for a running subscription, "Resume" for a paused one."""
+    if paused:
+        return _button("Resume", f"r:{subscription_id}")
+    return _button("Pause", f"h:{subscription_id}")
+
+
+def resume_markup(subscription_ids: list[int], topics: list[str]) -> InlineKeyboardMarkup:
+    """Under a pause's confirmation: a Resume button for each paused topic."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(f"Resume {topic}", f"r:{subscription_id}")]
+            for subscription_id, topic in zip(subscription_ids, topics, strict=True)
+        ]
+    )
+
+
+def toggled_pause_markup(
+    markup: InlineKeyboardMarkup | None, subscription_id: int, *, paused: bool
+) -> InlineKeyboardMarkup | None:
+    """`markup` with the subscription's Pause button turned into Resume (`paused`) or back;
+    None when it has neither (nothing to change)."""
+    old, new = (f"h:{subscription_id}", "r:") if paused else (f"r:{subscription_id}", "h:")
+    if markup is None or not any(
+        b.callback_data == old for row in markup.inline_keyboard for b in row
+    ):
+        return None
+    rows = [
+        [
+            _button(_toggled_label(b.text, paused), f"{new}{subscription_id}")
+            if b.callback_data == old
+            else b
+            for b in row
+        ]
+        for row in markup.inline_keyboard
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def _toggled_label(label: str, paused: bool) -> str:
+    """ "Pause" ↔ "Resume", keeping a topic named after it ("Resume russia")."""
+    if paused:
+        return label.replace("Pause", "Resume", 1)
+    return label.replace("Resume", "Pause", 1)
 
 
 def article_markup(

@@ -18,6 +18,8 @@ What Telegram answers, and what happens:
 - 400 `BadRequest`: "message is too long" → the message re-split, an entity/tag error → the
   same text without markup: REPAIRED with that replacement (a push stores it, so a restart sends
   the same); any other refusal: REFUSED, with the error logged.
+- 400 "message thread not found" (the forum topic a subscription was made in was deleted): the
+  message is sent to the chat (its General topic) instead.
 - `ChatMigrated` (a group became a supergroup): the chat's subscriptions move to the new id and
   the message is sent there; the outcome names the new id.
 """
@@ -27,8 +29,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 
-from telegram import Bot, InputFile, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
@@ -63,23 +66,30 @@ class TelegramSender:
         *,
         buttons: Buttons | None = None,
         thread_id: int | None = None,
+        silent: bool = False,
+        previews: bool = False,
         what: str = "a digest message",
     ) -> SendOutcome:
-        """Send `message` (into the forum topic `thread_id`, if given); `what` names it in logs."""
-        markup = buttons_markup(buttons, list(message.articles))
+        """Send `message` (into the forum topic `thread_id`, if given; without a notification
+        sound when `silent`; with the preview of its first link when `previews`); `what` names
+        it in logs."""
+        placement = _Placement(
+            buttons_markup(buttons, list(message.articles)), thread_id, silent, previews
+        )
 
-        def attempt(chat: int) -> Awaitable[object]:
+        def attempt(chat: int, placement: _Placement) -> Awaitable[object]:
             return self.bot.send_message(
                 chat,
                 message.text,
-                message_thread_id=thread_id,
+                message_thread_id=placement.thread_id,
                 parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_markup=markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=not placement.previews),
+                disable_notification=placement.silent,
+                reply_markup=placement.markup,
             )
 
         return await self._send(
-            chat_id, attempt, what, lambda chat, exc: _refused(chat, message, exc, what)
+            chat_id, placement, attempt, what, lambda chat, exc: _refused(chat, message, exc, what)
         )
 
     async def send_file(
@@ -93,31 +103,36 @@ class TelegramSender:
         """Send `attachment` as a document (sendDocument), with the faults mapped as for a
         message; a refused file is not repaired."""
 
-        def attempt(chat: int) -> Awaitable[object]:
+        def attempt(chat: int, placement: _Placement) -> Awaitable[object]:
             return self.bot.send_document(
                 chat,
                 InputFile(attachment.data, filename=attachment.name),
                 caption=attachment.caption,
-                message_thread_id=thread_id,
+                message_thread_id=placement.thread_id,
             )
 
         def refused(chat: int, exc: BadRequest) -> SendOutcome:
             log.error("%s to chat %d refused by Telegram: %s", what, chat, exc)
             return SendOutcome(SendStatus.REFUSED, chat, error=str(exc))
 
-        return await self._send(chat_id, attempt, what, refused)
+        placement = _Placement(None, thread_id, silent=False, previews=False)
+        return await self._send(chat_id, placement, attempt, what, refused)
 
     async def _send(
         self,
         chat_id: int,
-        attempt: Callable[[int], Awaitable[object]],
+        placement: _Placement,
+        attempt: Callable[[int, _Placement], Awaitable[object]],
         what: str,
         refused: Callable[[int, BadRequest], SendOutcome],
     ) -> SendOutcome:
-        """Make `attempt` (a send to the chat it is given) succeed, or say why it did not."""
+        """Make `attempt` (a send to the chat and placement it is given) succeed, or say why
+        it did not."""
         while True:
             try:
-                await self._send_with_retries(chat_id, attempt, what)
+                await self._send_with_retries(
+                    chat_id, lambda chat, placement=placement: attempt(chat, placement), what
+                )
                 return SendOutcome(SendStatus.SENT, chat_id)
             except ChatMigrated as exc:
                 log.info(
@@ -137,7 +152,13 @@ class TelegramSender:
                 await asyncio.to_thread(self.store.chats.set_active, chat_id, False)
                 return SendOutcome(SendStatus.CHAT_GONE, chat_id, error=str(exc))
             except BadRequest as exc:
-                return refused(chat_id, exc)
+                if placement.thread_id is None or "thread not found" not in exc.message.lower():
+                    return refused(chat_id, exc)
+                log.warning(
+                    "%s to chat %d: its forum topic %d is gone (%s); sent to the chat instead",
+                    what, chat_id, placement.thread_id, exc,
+                )  # fmt: skip
+                placement = replace(placement, thread_id=None)
             except NetworkError as exc:  # retries exhausted; BadRequest was caught above
                 log.warning(
                     "%s to chat %d: %s after %d retries",
@@ -181,6 +202,16 @@ class TelegramSender:
         if len(self._next_send_at) > MAX_PACED_CHATS:
             self._next_send_at = {c: t for c, t in self._next_send_at.items() if t > now}
         await asyncio.sleep(turn - now)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where and how a message goes: its buttons, forum topic, sound and link preview."""
+
+    markup: InlineKeyboardMarkup | None
+    thread_id: int | None
+    silent: bool
+    previews: bool
 
 
 def _refused(chat_id: int, message: RenderedMessage, error: BadRequest, what: str) -> SendOutcome:

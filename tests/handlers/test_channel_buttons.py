@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.app.pushes import deliver_due
 from bot.app.summaries import process_batch
 from bot.core.domain import ArticleDraft
 from bot.telegram.handlers.context import SENDER_KEY
 from bot.telegram.keyboards import parse_callback
-from tests.handlers.live import LiveBot, live_bot
+from tests.handlers.live import LiveBot
 
 CHANNEL = -100555
 READER = 5001
@@ -22,13 +20,6 @@ RUSSIA = (
     "Russia expanded its gas exports to Asia this year. Russian officials in Moscow said the "
     "Kremlin wants Russia to sell more gas to China. Russia signed new contracts with buyers. "
 ) * 3
-
-
-@pytest.fixture
-async def live(fake, sqlite_store, fake_matcher):
-    """The bot cutting pushed summaries, so each article has its "Full summary" button."""
-    async with live_bot(fake, sqlite_store, fake_matcher, push_summary_chars=60) as running:
-        yield running
 
 
 async def push_digest(live: LiveBot, chat_id: int, chat_type: str) -> None:

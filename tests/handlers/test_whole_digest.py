@@ -11,7 +11,7 @@ import pytest
 
 from bot.app.pushes import deliver_due
 from bot.app.summaries import process_batch
-from bot.core.domain import ArticleDraft
+from bot.core.domain import ArticleDraft, PushOptions, SummaryLength
 from bot.telegram.handlers.context import SENDER_KEY
 from bot.telegram.keyboards import parse_callback
 from tests.handlers.live import LiveBot, live_bot
@@ -44,14 +44,18 @@ def store_reports(live: LiveBot, count: int, summary_chars: int = 1500) -> None:
         store.summaries.save(article.id, live.services.summarizer.model_key, text=summary)
 
 
-async def push(live: LiveBot, chat_id: int, chat_type: str = "private") -> None:
+async def push(
+    live: LiveBot, chat_id: int, chat_type: str = "private", summary=SummaryLength.FULL
+) -> None:
+    """Subscribe the chat to russia with these summaries (whole by default) and push."""
     store, now = live.services.store, datetime.now(UTC)
     live.fake.add_chat(chat_id, chat_type, title="Desk Wire")
     store.chats.ensure(chat_id, timezone="UTC")
-    store.chats.subscribe(
+    subscription, _ = store.chats.subscribe(
         chat_id, "russia", schedule="weekly mon 09:00", next_run_at=now,
         covered_until=now - timedelta(days=1),
     )  # fmt: skip
+    store.preferences.set_options(subscription.id, PushOptions(summary=summary))
     sender = live.application.bot_data[SENDER_KEY]
     assert await deliver_due(live.services, sender, now=now) == 1
 
@@ -72,15 +76,28 @@ async def test_a_short_push_has_its_summaries_whole_in_expandable_quotes_and_no_
     assert len(quotes) == 2
     assert "Russia report 0: Russia and the Kremlin." in message.plain_text
     assert " …" not in message.plain_text
-    assert actions(message) == ["unsubscribe"]
+    assert actions(message) == ["pause", "unsubscribe"]
+
+
+async def test_short_summaries_are_cut_in_their_quotes_and_keep_their_full_summary_buttons(
+    live, fake
+):
+    store_reports(live, 2, summary_chars=400)
+
+    await push(live, CHAT, summary=SummaryLength.SHORT)
+
+    [message] = fake.messages(CHAT)
+    assert len([e for e in message.entities if e["type"] == "expandable_blockquote"]) == 2
+    assert message.plain_text.count(" …") == 2
+    assert actions(message) == ["full", "full", "pause", "unsubscribe"]
 
 
 async def test_a_push_longer_than_a_message_offers_itself_as_one_html_page_and_json(live, fake):
     store_reports(live, 4)
     await push(live, CHAT)
     *first, last = fake.messages(CHAT)
-    assert first and all(actions(m) == ["unsubscribe"] for m in first)
-    assert actions(last) == ["pushed file", "unsubscribe"]
+    assert first and all(actions(m) == ["pause", "unsubscribe"] for m in first)
+    assert actions(last) == ["pushed file", "pause", "unsubscribe"]
     [data] = [d for d in last.button_data() if d.startswith("a:")]
 
     pressed = fake.press_button(CHAT, last.message_id, data, user_id=CHAT)

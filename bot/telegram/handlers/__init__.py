@@ -22,6 +22,7 @@ from bot.telegram.handlers import (
     guide,
     library,
     operator,
+    preferences,
     subscriptions,
     topics,
 )
@@ -59,6 +60,13 @@ def register_handlers(application: Application) -> None:
             "subscriptions", subscriptions.list_subscriptions, filters=MESSAGES_AND_POSTS
         )
     )
+    for name, command in (
+        ("pause", preferences.pause),
+        ("resume", preferences.resume),
+        ("set", preferences.set_options),
+        ("settings", preferences.settings),
+    ):
+        application.add_handler(CommandHandler(name, command, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("timezone", chats.timezone, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("topics", topics.topics))
     application.add_handler(CommandHandler("stats", operator.stats))
