@@ -71,7 +71,8 @@ def naming_evidence(
 class CategoryPhrases:
     """The competing categories, each as several vectors: its query and its description's
     phrases (`summarizer.defaults.CATEGORY_DESCRIPTIONS`), so "sport" is also "football match,
-    league and championship"; a text's cosine to a category is its best over them."""
+    league and championship"; a text's cosine to a category is its best over them
+    (`cosines`)."""
 
     vectors: np.ndarray  # (phrases, dim): each category's rows together, its query first
     starts: np.ndarray  # per category: its first row
@@ -117,7 +118,11 @@ class CategoryCosines:
 
     @classmethod
     def of(cls, categories: CategoryPhrases, matrix: PassageMatrix) -> CategoryCosines:
-        return cls(categories.cosines(matrix.article_vectors), categories.cosines(matrix.vectors))
+        """An article's cosine to a category is its best over the category's phrases; a
+        passage's, to the category's `described` vector (as good held out, at a sixth of the
+        cost: passages outnumber articles)."""
+        by_passage = matrix.vectors @ categories.described.T
+        return cls(categories.cosines(matrix.article_vectors), by_passage)
 
 
 def meaning_evidence(matrix: PassageMatrix, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
