@@ -197,9 +197,16 @@ def worker(
     """Summarize stored articles in batches, in this process, then keep polling for new ones.
 
     Run it beside `digestbot run` with worker_in_process = false; several may share a database.
+    In cluster mode (queue = "procrastinate") it runs the queue's jobs: summaries, feed polls.
     """
     services = _services()
     settings = services.settings
+    if settings.cluster_mode and not once:
+        from bot.cluster.worker import run_cluster_worker
+
+        typer.echo(f"cluster worker: {services.summarizer.model_key}", err=True)
+        run_cluster_worker(services)
+        return
     typer.echo(f"summary worker: {services.summarizer.model_key}", err=True)
     try:
         processed = run_worker(
@@ -291,6 +298,7 @@ def _summarize_pending(services: Services) -> None:
         services.summarizer,
         services.matcher,
         batch_size=services.settings.worker_batch_size,
+        claim=services.settings.cluster_mode,
     )
 
 

@@ -21,6 +21,7 @@ WITHOUT_TELEGRAM = (
     "summarizer",
     "bot/config.py",
     "bot/wiring.py",
+    "bot/cluster",
 )
 # Each layer imports only the layers below it (a lower index).
 LAYERS = (
@@ -28,7 +29,7 @@ LAYERS = (
     ("bot/store", "bot/ingest", "summarizer"),
     ("bot/render",),
     ("bot/app",),
-    ("bot/wiring.py", "bot/runtime.py"),
+    ("bot/wiring.py", "bot/runtime.py", "bot/cluster"),
     ("bot/telegram", "bot/sandbox", "bot/cli.py"),
 )
 MAX_FUNCTION_LINES = 50

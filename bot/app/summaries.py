@@ -43,23 +43,44 @@ class SummaryOutcome:
 
 
 def process_batch(
-    store: Store, summarizer: Summarizer, matcher: TopicMatcher, *, limit: int
+    store: Store,
+    summarizer: Summarizer,
+    matcher: TopicMatcher,
+    *,
+    limit: int,
+    claim: bool = False,
+    on_claimed: Callable[[int], None] | None = None,
 ) -> dict[int, SummaryOutcome]:
     """Summarize (and embed) up to `limit` articles that lack a summary; returns their outcomes.
 
     Each article's title and sentences are encoded once, in one batched call for the whole
     batch: the summary and the stored passage vectors both come from that pass. Raises
     ModelLoadError when a model cannot be loaded at all.
+
+    With `claim` (cluster mode, PostgreSQL) the batch is claimed: its articles stay locked
+    until their summaries are saved, so workers side by side never take the same article
+    (`Summaries.summarize_claimed`); `on_claimed(size)` is called once the batch is claimed,
+    before the model runs.
     """
-    articles = store.summaries.missing(summarizer.model_key, limit)
-    if not articles:
-        return {}
-    outcomes, embedded = _summarize(summarizer, matcher, articles)
-    for article in articles:
-        outcome = outcomes[article.id]
-        store.summaries.save(
-            article.id, summarizer.model_key, text=outcome.summary, error=outcome.error
-        )
+    embedded: dict[int, EmbeddedArticle] = {}
+    outcomes: dict[int, SummaryOutcome] = {}
+
+    def summarize(articles: list[StoredArticle]) -> dict[int, tuple[str | None, str | None]]:
+        if on_claimed is not None:
+            on_claimed(len(articles))
+        done, vectors = _summarize(summarizer, matcher, articles)
+        outcomes.update(done)
+        embedded.update(vectors)
+        return {i: (o.summary, o.error) for i, o in done.items()}
+
+    if claim:
+        articles = store.summaries.summarize_claimed(summarizer.model_key, limit, summarize)
+    else:
+        articles = store.summaries.missing(summarizer.model_key, limit)
+        if not articles:
+            return {}
+        for article_id, (text, error) in summarize(articles).items():
+            store.summaries.save(article_id, summarizer.model_key, text=text, error=error)
     ensure_vectors(
         store,
         matcher,
@@ -69,10 +90,18 @@ def process_batch(
     return outcomes
 
 
-def drain(store: Store, summarizer: Summarizer, matcher: TopicMatcher, *, batch_size: int) -> int:
-    """Process batches until no article lacks a summary; returns how many were processed."""
+def drain(
+    store: Store,
+    summarizer: Summarizer,
+    matcher: TopicMatcher,
+    *,
+    batch_size: int,
+    claim: bool = False,
+) -> int:
+    """Process batches until no article lacks a summary; returns how many were processed.
+    With `claim`, each batch is claimed (cluster mode: workers may be summarizing too)."""
     processed = 0
-    while outcomes := process_batch(store, summarizer, matcher, limit=batch_size):
+    while outcomes := process_batch(store, summarizer, matcher, limit=batch_size, claim=claim):
         processed += len(outcomes)
     return processed
 

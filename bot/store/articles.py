@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select
 from sqlalchemy import text as sql_text
@@ -41,6 +41,13 @@ class Articles:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._cache: MemoryCache[int, StoredArticle] = MemoryCache()
+        self._on_insert: list[Callable[[Any, int], None]] = []
+
+    def call_on_insert(self, hook: Callable[[Any, int], None]) -> None:
+        """Have `hook(connection, article_id)` run whenever a new article is inserted, inside
+        the inserting transaction and on its DB-API connection: what the hook writes there
+        (a queued job) commits or rolls back with the article."""
+        self._on_insert.append(hook)
 
     def add(
         self,
@@ -71,6 +78,10 @@ class Articles:
                     self._cache.forget(existing.id)
                 return to_article(existing), False
             row = _insert_article(session, draft, fingerprint, received_at, signature, chat_id)
+            if self._on_insert:
+                connection = session.connection().connection.driver_connection
+                for hook in self._on_insert:
+                    hook(connection, row.id)
             if band_keys:
                 session.execute(
                     insert(ArticleBandRow),

@@ -5,9 +5,10 @@ never change under one model key), so a digest reads only the ones it has not se
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.core.domain import StoredArticle
@@ -28,14 +29,57 @@ class Summaries:
 
     def missing(self, model_key: str, limit: int) -> list[StoredArticle]:
         """Oldest articles without a summary (or recorded failure) by `model_key`."""
-        done = select(SummaryRow.article_id).where(SummaryRow.model_key == model_key)
         query = (
             select(ArticleRow)
-            .where(ArticleRow.id.not_in(done))
+            .where(ArticleRow.id.not_in(self._done(model_key)))
             .order_by(ArticleRow.id)
             .limit(limit)
         )
         return self._db.run(lambda s: [to_article(r) for r in s.scalars(query)])
+
+    def summarize_claimed(
+        self,
+        model_key: str,
+        limit: int,
+        summarize: Callable[[list[StoredArticle]], dict[int, tuple[str | None, str | None]]],
+    ) -> list[StoredArticle]:
+        """Claim up to `limit` of the oldest articles without a summary by `model_key`, hand
+        them to `summarize` and save the (summary, error) it returns for each, all in one
+        transaction; returns the claimed articles.
+
+        The claim is `FOR NO KEY UPDATE SKIP LOCKED` held until the summaries are saved, so
+        workers side by side each take other articles (on PostgreSQL; SQLite has one writer).
+        Plain FOR UPDATE would conflict with the key-share lock the summary inserts' foreign
+        key checks take. An article whose summary another worker committed between this
+        query's snapshot and its lock is dropped by a second look in a fresh snapshot.
+        """
+        query = (
+            select(ArticleRow)
+            .where(ArticleRow.id.not_in(self._done(model_key)))
+            .order_by(ArticleRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, key_share=True, of=ArticleRow)
+        )
+
+        def work(session: Session) -> list[StoredArticle]:
+            rows = list(session.scalars(query))
+            done = set(session.scalars(self._done(model_key, [r.id for r in rows])))
+            articles = [to_article(r) for r in rows if r.id not in done]
+            if not articles:
+                return []
+            for article_id, (text, error) in summarize(articles).items():
+                keys = {"article_id": article_id, "model_key": model_key}
+                values = {"text": text, "error": error, "created_at": utc_now()}
+                upsert(session, SummaryRow, keys, values)
+            return articles
+
+        return self._db.run(work)
+
+    @staticmethod
+    def _done(model_key: str, among: list[int] | None = None) -> Select:
+        """Ids of the articles (`among` these) with a summary or failure by `model_key`."""
+        query = select(SummaryRow.article_id).where(SummaryRow.model_key == model_key)
+        return query if among is None else query.where(SummaryRow.article_id.in_(among))
 
     def save(
         self, article_id: int, model_key: str, *, text: str | None, error: str | None = None

@@ -1,0 +1,61 @@
+"""`digestbot worker` in cluster mode: procrastinate workers in this process, one per queue
+(`QUEUE_CONCURRENCY`), running the jobs of `TASK_GROUPS` until SIGINT or SIGTERM, which let
+the running jobs finish first (a summary batch's claim is released by its commit or rollback
+in any case)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+import procrastinate
+
+from bot.app.services import Services
+from bot.cluster.queue import apply_queue_schema, conninfo
+from bot.cluster.tasks import QUEUE_CONCURRENCY, TASK_GROUPS
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_S = 60.0  # a running job gets this long to finish after SIGTERM
+
+
+def worker_app(services: Services) -> procrastinate.App:
+    """A procrastinate App on the services' database with every cluster task registered."""
+    connector = procrastinate.PsycopgConnector(
+        conninfo=conninfo(services.settings.effective_database_url)
+    )
+    app = procrastinate.App(connector=connector)
+    for register in TASK_GROUPS:
+        register(app, services)
+    return app
+
+
+def run_cluster_worker(services: Services) -> None:
+    """Apply the queue's schema if missing, then run the jobs until SIGINT or SIGTERM."""
+    apply_queue_schema(services.settings.effective_database_url)
+    asyncio.run(_run(worker_app(services)))
+
+
+async def _run(app: procrastinate.App) -> None:
+    async with app.open_async():
+        workers = asyncio.gather(
+            *(
+                app.run_worker_async(
+                    queues=[queue],
+                    concurrency=concurrency,
+                    name=f"digestbot-{queue}",
+                    install_signal_handlers=False,
+                    shutdown_graceful_timeout=SHUTDOWN_GRACE_S,
+                )
+                for queue, concurrency in QUEUE_CONCURRENCY.items()
+            )
+        )
+        loop = asyncio.get_running_loop()
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(stop, workers.cancel)
+        log.info("cluster worker running: %s", ", ".join(QUEUE_CONCURRENCY))
+        with contextlib.suppress(asyncio.CancelledError):
+            await workers
+        log.info("cluster worker stopped")
