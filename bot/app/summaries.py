@@ -62,31 +62,45 @@ def process_batch(
     (`Summaries.summarize_claimed`); `on_claimed(size)` is called once the batch is claimed,
     before the model runs.
     """
-    embedded: dict[int, EmbeddedArticle] = {}
-    outcomes: dict[int, SummaryOutcome] = {}
-
-    def summarize(articles: list[StoredArticle]) -> dict[int, tuple[str | None, str | None]]:
-        if on_claimed is not None:
-            on_claimed(len(articles))
-        done, vectors = _summarize(summarizer, matcher, articles)
-        outcomes.update(done)
-        embedded.update(vectors)
-        return {i: (o.summary, o.error) for i, o in done.items()}
-
     if claim:
-        articles = store.summaries.summarize_claimed(summarizer.model_key, limit, summarize)
-    else:
-        articles = store.summaries.missing(summarizer.model_key, limit)
-        if not articles:
-            return {}
-        for article_id, (text, error) in summarize(articles).items():
-            store.summaries.save(article_id, summarizer.model_key, text=text, error=error)
+        return _process_claimed(store, summarizer, matcher, limit, on_claimed)
+    articles = store.summaries.missing(summarizer.model_key, limit)
+    if not articles:
+        return {}
+    outcomes, embedded = _summarize(summarizer, matcher, articles)
+    for article in articles:
+        outcome = outcomes[article.id]
+        store.summaries.save(
+            article.id, summarizer.model_key, text=outcome.summary, error=outcome.error
+        )
     ensure_vectors(
         store,
         matcher,
         [a for a in articles if a.id in embedded],
         computed={i: e.passage_vectors for i, e in embedded.items()},
     )
+    return outcomes
+
+
+def _process_claimed(
+    store: Store,
+    summarizer: Summarizer,
+    matcher: TopicMatcher,
+    limit: int,
+    on_claimed: Callable[[int], None] | None,
+) -> dict[int, SummaryOutcome]:
+    """`process_batch` of a claimed batch: summaries and vectors saved with the claim."""
+    outcomes: dict[int, SummaryOutcome] = {}
+
+    def summarize(articles: list[StoredArticle]):
+        if on_claimed is not None:
+            on_claimed(len(articles))
+        done, embedded = _summarize(summarizer, matcher, articles)
+        outcomes.update(done)
+        vectors = {i: e.passage_vectors for i, e in embedded.items()}
+        return {i: (o.summary, o.error) for i, o in done.items()}, vectors
+
+    store.summaries.summarize_claimed(summarizer.model_key, matcher.model_key, limit, summarize)
     return outcomes
 
 

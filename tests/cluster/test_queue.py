@@ -85,13 +85,15 @@ def test_batches_claimed_at_once_hold_different_articles(cluster_store):
         taken["first"] = [a.id for a in articles]
         first_claimed.set()
         release.wait(10)
-        return {a.id: ("s", None) for a in articles}
+        return {a.id: ("s", None) for a in articles}, {}
 
-    holder = threading.Thread(target=cluster_store.summaries.summarize_claimed, args=("m", 4, hold))
+    holder = threading.Thread(
+        target=cluster_store.summaries.summarize_claimed, args=("m", "v", 4, hold)
+    )
     holder.start()
     assert first_claimed.wait(10)
     second = cluster_store.summaries.summarize_claimed(
-        "m", 4, lambda articles: {a.id: ("s", None) for a in articles}
+        "m", "v", 4, lambda articles: ({a.id: ("s", None) for a in articles}, {})
     )
     release.set()
     holder.join()
@@ -116,6 +118,7 @@ def test_a_worker_summarizes_every_queued_article_in_batches(
 
     texts = cluster_store.summaries.texts(ids, fake_summarizer.model_key)
     assert all(texts[i] for i in ids)
+    assert set(cluster_store.summaries.vectors(ids, fake_matcher.model_key)) == set(ids)
     statuses = [status for name, status in jobs(cluster_store) if name == SUMMARIZE_TASK]
     # 20 articles in batches of 8: two full batches queue a successor each, the third is short
     assert statuses == ["succeeded"] * 3
