@@ -2,7 +2,7 @@
 1, 2 and 3 `digestbot worker` processes.
 
     python bench/cluster_workers.py [--articles 10000] [--workers 1 2 3]
-        [--batch-size 32] [--batch-cost-s 0.1] [--url postgresql+psycopg://...]
+        [--batch-size 100] [--batch-cost-s 0.5] [--url postgresql+psycopg://...]
 
 Each run starts on a fresh database (created on the server of --url, dropped at the end):
 N articles are stored in bulk, the worker processes are started and, once all have registered
@@ -104,9 +104,7 @@ def serve(url: str, batch_size: int, batch_cost_s: float, log_path: Path) -> Non
     run_cluster_worker(services)
 
 
-def measure(
-    url: str, *, workers: int, articles: int, batch_size: int, batch_cost_s: float
-) -> Run:
+def measure(url: str, *, workers: int, articles: int, batch_size: int, batch_cost_s: float) -> Run:
     """Summarize `articles` stored articles with `workers` worker processes on a fresh
     database of the server at `url`."""
     from sqlalchemy import text
@@ -117,9 +115,9 @@ def measure(
         store = open_store(db_url)
         _store_articles(store, articles)
         logs = [Path(folder) / f"worker{i}.log" for i in range(workers)]
-        processes = [_start_worker(db_url, batch_size, batch_cost_s, log) for log in logs]
+        processes = [start_worker(db_url, batch_size, batch_cost_s, log) for log in logs]
         try:
-            _wait_for_workers(store, workers)
+            wait_for_workers(store, workers)
             started = time.perf_counter()
             _queue_summary_job(db_url)
             seconds = _wait_until_summarized(store, articles, processes) - started
@@ -190,15 +188,20 @@ def _store_articles(store, count: int) -> None:
         connection.execute(insert(ArticleRow), rows)
 
 
-def _start_worker(url: str, batch_size: int, batch_cost_s: float, log: Path) -> subprocess.Popen:
-    command = [
-        sys.executable, str(Path(__file__).resolve()), "--serve", str(log), "--url", url,
-        "--batch-size", str(batch_size), "--batch-cost-s", str(batch_cost_s),
-    ]  # fmt: skip
-    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL)
+def start_worker(
+    url: str, batch_size: int, batch_cost_s: float, log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """A cluster worker process with the fixed-cost model; `env` adds settings (DIGESTBOT_*)."""
+    # imported rather than run as __main__, where procrastinate would warn about its App
+    call = f"serve({url!r}, {batch_size}, {batch_cost_s}, Path({str(log)!r}))"
+    imports = "from pathlib import Path; from bench.cluster_workers import serve"
+    command = [sys.executable, "-c", f"{imports}; {call}"]
+    return subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.DEVNULL, env={**os.environ, **(env or {})}
+    )
 
 
-def _wait_for_workers(store, count: int) -> None:
+def wait_for_workers(store, count: int) -> None:
     """Until `count` processes run their summary workers (registered with procrastinate)."""
     from sqlalchemy import text
 
@@ -244,13 +247,9 @@ def main() -> None:
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--batch-cost-s", type=float, default=0.1)
-    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--batch-cost-s", type=float, default=0.5)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.url, args.batch_size, args.batch_cost_s, args.serve)
-        return
     print(f"{args.articles} articles, batches of {args.batch_size} at {args.batch_cost_s} s")
     base = None
     for workers in args.workers:

@@ -216,6 +216,7 @@ def worker(
             batch_size=settings.worker_batch_size,
             idle_s=settings.worker_idle_s,
             once=once,
+            claim=settings.cluster_mode,
         )
     except (ModelLoadError, DatabaseUnavailable) as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -128,17 +128,19 @@ def run_worker(
     batch_size: int,
     idle_s: float,
     once: bool = False,
+    claim: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """The summary worker as its own process: drain the queue, then look again every `idle_s`.
 
     With `once` it returns after the first drain (the count processed) and lets a ModelLoadError
     or DatabaseUnavailable through; otherwise it runs until interrupted, retrying those.
+    With `claim`, each batch is claimed (`process_batch`).
     """
     processed = 0
     while True:
         try:
-            processed += drain(store, summarizer, matcher, batch_size=batch_size)
+            processed += drain(store, summarizer, matcher, batch_size=batch_size, claim=claim)
         except (ModelLoadError, DatabaseUnavailable) as exc:
             if once:
                 raise

@@ -58,4 +58,17 @@ async def _run(app: procrastinate.App) -> None:
         log.info("cluster worker running: %s", ", ".join(QUEUE_CONCURRENCY))
         with contextlib.suppress(asyncio.CancelledError):
             await workers
+        await _finish_stragglers()
         log.info("cluster worker stopped")
+
+
+async def _finish_stragglers() -> None:
+    """Let a job a worker fetched as it was stopping record its end before the pool closes.
+
+    procrastinate 3.10 starts a job whose fetch was under way when the stop came and no longer
+    waits for it, so it would otherwise fail on the closed pool (and stay "doing")."""
+    current = asyncio.current_task()
+    left = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+    jobs = [t for t in left if t.get_name().startswith("process job")]
+    if jobs:
+        await asyncio.wait(jobs, timeout=SHUTDOWN_GRACE_S)

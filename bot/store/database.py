@@ -153,9 +153,11 @@ def upsert_many(session: Session, row: type, keys: list[str], rows: list[dict]) 
     """`upsert` of many rows (all with the same columns) in one statement."""
     if not rows:
         return
-    statement = _insert(session)(row).values(rows)
+    statement = _insert(session)(row)
     values = {name: statement.excluded[name] for name in rows[0] if name not in keys}
-    session.execute(statement.on_conflict_do_update(index_elements=keys, set_=values))
+    # executemany of one cached statement (SQLAlchemy sends it as multi-row INSERTs)
+    statement = statement.on_conflict_do_update(index_elements=keys, set_=values)
+    session.connection().execute(statement, rows)
 
 
 def insert_new(session: Session, row: type, values: list[dict]) -> None:
