@@ -51,6 +51,16 @@ def apply_queue_schema(database_url: str) -> bool:
     return True
 
 
+def queue_depth(database_url: str) -> dict[tuple[str, str], int]:
+    """Jobs waiting or running, by (queue, status): what `digestbot_queue_jobs` reports."""
+    query = (
+        "SELECT queue_name, status::text, count(*) FROM procrastinate_jobs"
+        " WHERE status IN ('todo', 'doing') GROUP BY 1, 2"
+    )
+    with psycopg.connect(conninfo(database_url)) as connection:
+        return {(queue, status): count for queue, status, count in connection.execute(query)}
+
+
 def defer_once(deferrer: JobDeferrer, **task_kwargs: Any) -> bool:
     """Queue a job unless one with its queueing lock waits already; whether it was queued."""
     try:

@@ -13,8 +13,9 @@ import signal
 import procrastinate
 
 from bot.app.services import Services
-from bot.cluster.queue import apply_queue_schema, conninfo
+from bot.cluster.queue import apply_queue_schema, conninfo, queue_depth
 from bot.cluster.tasks import QUEUE_CONCURRENCY, TASK_GROUPS
+from bot.metrics import watch_queue
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,11 @@ def worker_app(services: Services) -> procrastinate.App:
 
 
 def run_cluster_worker(services: Services) -> None:
-    """Apply the queue's schema if missing, then run the jobs until SIGINT or SIGTERM."""
-    apply_queue_schema(services.settings.effective_database_url)
+    """Apply the queue's schema if missing, then run the jobs until SIGINT or SIGTERM; the
+    queue's depth is reported with the metrics (`digestbot_queue_jobs`)."""
+    database_url = services.settings.effective_database_url
+    apply_queue_schema(database_url)
+    watch_queue(lambda: queue_depth(database_url))
     asyncio.run(_run(worker_app(services)))
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app.services import Services
-from bot.cluster.queue import SUMMARIZE_TASK, SummaryJobs, apply_queue_schema
+from bot.cluster.queue import SUMMARIZE_TASK, SummaryJobs, apply_queue_schema, queue_depth
 from bot.cluster.tasks import cron_every
 from bot.cluster.worker import worker_app
 from bot.config import Settings
@@ -56,11 +56,14 @@ def test_the_queue_schema_is_applied_once(postgres_url):
     assert apply_queue_schema(postgres_url) is False
 
 
-def test_storing_an_article_queues_one_summary_job_which_covers_later_articles(cluster_store):
+def test_storing_an_article_queues_one_summary_job_which_covers_later_articles(
+    cluster_store, postgres_url
+):
     add(cluster_store, "first")
     add(cluster_store, "second")
 
     assert jobs(cluster_store) == [(SUMMARIZE_TASK, "todo")]
+    assert queue_depth(postgres_url) == {("summaries", "todo"): 1}
 
 
 def test_an_article_rolled_back_leaves_no_job(cluster_store):
