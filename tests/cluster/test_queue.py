@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from bot.app.services import Services
 from bot.cluster.queue import SUMMARIZE_TASK, SummaryJobs, apply_queue_schema, queue_depth
-from bot.cluster.tasks import cron_every
+from bot.cluster.tasks import RECONCILE_TASK, cron_every
 from bot.cluster.worker import worker_app
 from bot.config import Settings
 from bot.core.domain import ArticleDraft
@@ -125,6 +125,27 @@ def test_a_worker_summarizes_every_queued_article_in_batches(
     statuses = [status for name, status in jobs(cluster_store) if name == SUMMARIZE_TASK]
     # 20 articles in batches of 8: two full batches queue a successor each, the third is short
     assert statuses == ["succeeded"] * 3
+
+
+def test_the_reconciler_queues_a_job_for_articles_still_without_a_summary(
+    postgres_url, fake_summarizer, fake_matcher
+):
+    store = _fresh_postgres_store(postgres_url)  # no job queued as they are stored
+    ids = [add(store, f"c{i}") for i in range(3)]
+    settings = Settings(database_url=postgres_url, queue="procrastinate")
+    apply_queue_schema(postgres_url)
+    app = worker_app(Services(settings, store, fake_summarizer, fake_matcher))
+
+    async def reconcile_then_run():
+        async with app.open_async():
+            await app.configure_task(RECONCILE_TASK).defer_async(timestamp=0)
+            await app.run_worker_async(queues=["summaries"], wait=False)
+
+    asyncio.run(reconcile_then_run())
+
+    texts = store.summaries.texts(ids, fake_summarizer.model_key)
+    assert set(texts) == set(ids) and all(texts.values())
+    store.close()
 
 
 @pytest.mark.parametrize(
