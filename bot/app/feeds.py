@@ -10,7 +10,8 @@ A tick asks the store for feeds whose `next_poll_at` has passed and polls each:
 3. Entries are marked seen after they are stored, or when they can never be (not an article,
    404); an entry whose page timed out or whose server failed stays unseen and is retried at
    the next poll. A crash between storing and marking is harmless: the store keeps the same
-   content once.
+   content once. Entries seen before have their keys' time renewed (one statement a poll), so
+   retention (`keep_days`) forgets only the keys of entries gone from the feed that long.
 4. A poll that fails as a whole (unreachable, not a feed) backs off exponentially: the next
    poll waits interval × 2^failures, at most `feed_max_backoff_s`. After FAILURES_TO_REPORT
    failures in a row the admin who added the feed is told once; a success resets the streak.
@@ -88,26 +89,41 @@ def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[Poll
     """
     store.check_file()
     limits = FetchLimits.from_settings(settings)
-    results = []
-    for feed in store.feeds.due(now):
-        try:
-            result = poll_feed(
-                store,
-                feed,
-                limits=limits,
-                max_chars=settings.max_article_chars,
-                max_backoff_s=settings.feed_max_backoff_s,
-                now=now,
-            )
-        except Exception:  # one feed's bug or bad row never stops the other feeds
-            log.exception("feed %d (%s): poll failed unexpectedly", feed.id, feed.url)
-            error = "an internal error (see the bot's log)"
-            result = _failed(store, feed, error, settings.feed_max_backoff_s, now)
-        FEED_POLLS.labels(result.outcome).inc()
-        if result.stored:
-            log.info("feed %d: %d articles taken in", feed.id, len(result.stored))
-        results.append(result)
-    return results
+    return [_poll_guarded(store, feed, settings, limits, now) for feed in store.feeds.due(now)]
+
+
+def poll_feed_if_due(
+    store: Store, settings: Settings, feed_id: int, now: datetime
+) -> PollResult | None:
+    """Poll one feed, as a job of cluster mode does, if it still exists and is still due
+    (another job may have polled it since the job was queued); None when it was not polled."""
+    feed = store.feeds.get(feed_id)
+    if feed is None or feed.next_poll_at > now:
+        return None
+    return _poll_guarded(store, feed, settings, FetchLimits.from_settings(settings), now)
+
+
+def _poll_guarded(
+    store: Store, feed: Feed, settings: Settings, limits: FetchLimits, now: datetime
+) -> PollResult:
+    """`poll_feed`, with a failure it did not expect logged and backed off like any failure."""
+    try:
+        result = poll_feed(
+            store,
+            feed,
+            limits=limits,
+            max_chars=settings.max_article_chars,
+            max_backoff_s=settings.feed_max_backoff_s,
+            now=now,
+        )
+    except Exception:  # one feed's bug or bad row never stops the other feeds
+        log.exception("feed %d (%s): poll failed unexpectedly", feed.id, feed.url)
+        error = "an internal error (see the bot's log)"
+        result = _failed(store, feed, error, settings.feed_max_backoff_s, now)
+    FEED_POLLS.labels(result.outcome).inc()
+    if result.stored:
+        log.info("feed %d: %d articles taken in", feed.id, len(result.stored))
+    return result
 
 
 def poll_feed(
@@ -164,8 +180,12 @@ def _store_new_entries(
     """Store the articles of the entries not seen before, marking each seen once stored or
     once it never can be; an entry whose page failed for a passing reason stays unseen."""
     stored: list[StoredOutcome] = []
+    seen_again: list[str] = []
     for entry in entries:
-        if not entry.keys or store.feeds.seen_keys(feed.id, entry.keys):
+        if not entry.keys:
+            continue
+        if store.feeds.seen_keys(feed.id, entry.keys):
+            seen_again.extend(entry.keys)
             continue
         try:
             drafts = entry_drafts(entry, feed, limits=limits, max_chars=max_chars)
@@ -180,6 +200,7 @@ def _store_new_entries(
             drafts = []
         stored.extend(store_drafts(store, drafts))
         store.feeds.mark_seen(feed.id, entry.keys, now)
+    store.feeds.still_seen(feed.id, seen_again, now)
     return stored
 
 

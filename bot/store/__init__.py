@@ -4,10 +4,12 @@
 keep one entity's queries (as Miniflux's storage/ does):
 
     store.articles     articles and their sources, periods, the full-text index (articles.py)
+    store.catalog      the latest articles, an article's sources, deleting, pruning (catalog.py)
     store.summaries    summaries and passage vectors per model (summaries.py)
     store.chats        chats, their subscriptions and pending "Summarizing…" replies (chats.py)
     store.deliveries   scheduled pushes and the push lease (deliveries.py)
     store.feeds        followed feeds and the entries they took in (feeds.py)
+    store.preferences  push options, pauses and a chat's default options (preferences.py)
     store.backlog      what waits: summaries, due pushes, unfinished deliveries (backlog.py)
 
 Every method runs in its own short transaction (database.py) and returns plain values. A
@@ -26,6 +28,7 @@ from sqlalchemy.engine import Engine
 
 from bot.store.articles import Articles
 from bot.store.backlog import Backlogs
+from bot.store.catalog import Catalog
 from bot.store.chats import Chats
 from bot.store.database import (
     Database,
@@ -37,6 +40,7 @@ from bot.store.database import (
 )
 from bot.store.deliveries import Deliveries
 from bot.store.feeds import Feeds
+from bot.store.preferences import Preferences
 from bot.store.schema import migrate_database, schema_problem
 from bot.store.summaries import Summaries
 
@@ -58,10 +62,12 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self._db = Database(engine)
         self.articles = Articles(self._db)
+        self.catalog = Catalog(self._db, forget=self.articles.forget)
         self.summaries = Summaries(self._db)
         self.chats = Chats(self._db)
         self.deliveries = Deliveries(self._db)
         self.feeds = Feeds(self._db)
+        self.preferences = Preferences(self._db)
         self.backlog = Backlogs(self._db)
         # who this Store is when it takes a lease: host, process and a token of its own
         self.instance_id = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"

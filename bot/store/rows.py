@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -60,7 +61,8 @@ class ArticleRow(Base):
 
 class ArticleSourceRow(Base):
     """Where an article arrived from: its first source, then each source of a duplicate of it.
-    `chat_id` is the chat that sent it (None for feeds and the CLI); per-chat limits count these."""
+    `chat_id` is the chat that sent it (None for feeds and the CLI); per-chat limits count these.
+    `user_id` is the person who sent it (None for channel posts, feeds and the CLI)."""
 
     __tablename__ = "article_sources"
     __table_args__ = (UniqueConstraint("article_id", "source"),)
@@ -71,6 +73,7 @@ class ArticleSourceRow(Base):
     )
     source: Mapped[str] = mapped_column(Text)
     chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
@@ -120,6 +123,11 @@ class ChatRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the push options its new subscriptions take (/settings; bot.core.domain.PushOptions)
+    silent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    summary: Mapped[str] = mapped_column(String(8), default="short", server_default="short")
+    previews: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    max_articles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SubscriptionRow(Base):
@@ -135,6 +143,12 @@ class SubscriptionRow(Base):
     next_run_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     covered_until: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic pushed into
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: not paused
+    silent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    summary: Mapped[str] = mapped_column(String(8), default="short", server_default="short")
+    previews: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    max_articles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DeliveryRow(Base):
