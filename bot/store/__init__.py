@@ -8,6 +8,10 @@ keep one entity's queries (as Miniflux's storage/ does):
     store.chats        chats, their subscriptions and pending "Summarizing…" replies (chats.py)
     store.deliveries   scheduled pushes and the push lease (deliveries.py)
     store.feeds        followed feeds and the entries they took in (feeds.py)
+    store.updates      ids of the Telegram updates the webhook replicas took (updates.py)
+
+`store.session_lock(name)` is a lock one process holds while it runs (PostgreSQL, locks.py);
+`store.ping()` checks that the database answers, once, without retrying.
 
 Every method runs in its own short transaction (database.py) and returns plain values. A
 connection that fails (database restarting, file locked too long) is retried a few times with
@@ -35,13 +39,16 @@ from bot.store.database import (
 )
 from bot.store.deliveries import Deliveries
 from bot.store.feeds import Feeds
+from bot.store.locks import SessionLock
 from bot.store.summaries import Summaries
+from bot.store.updates import TakenUpdates
 
 __all__ = [
     "DatabaseBusy",
     "DatabaseGone",
     "DatabaseReadOnly",
     "DatabaseUnavailable",
+    "SessionLock",
     "Store",
     "open_store",
 ]
@@ -57,6 +64,7 @@ class Store:
         self.chats = Chats(self._db)
         self.deliveries = Deliveries(self._db)
         self.feeds = Feeds(self._db)
+        self.updates = TakenUpdates(self._db)
         # who this Store is when it takes a lease: host, process and a token of its own
         self.instance_id = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"
 
@@ -68,6 +76,15 @@ class Store:
     def close(self) -> None:
         """Release the connection pool."""
         self._db.close()
+
+    def ping(self) -> None:
+        """Raise DatabaseUnavailable unless the database answers a query now (one try, for a
+        readiness probe: no retrying)."""
+        self._db.ping()
+
+    def session_lock(self, name: str) -> SessionLock | None:
+        """The PostgreSQL advisory lock `name` (see locks.py); None on SQLite, which has none."""
+        return SessionLock(self.engine, name) if self._db.dialect == "postgresql" else None
 
     def check_file(self) -> None:
         """Raise DatabaseGone when the SQLite file opened at start has been deleted or replaced
