@@ -21,6 +21,7 @@ import contextlib
 import hmac
 import json
 import logging
+import signal
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -82,7 +83,14 @@ def run_web(services: Services) -> None:
         await application.initialize()  # getMe
         await uvicorn.Server(config).serve()
 
+    # uvicorn stops gracefully on SIGTERM, then restores this handler and raises the signal
+    # again: the process then ends with exit code 0, as `digestbot run` does.
+    signal.signal(signal.SIGTERM, _exit_quietly)
     asyncio.run(serve())
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def build_web_app(application: Application) -> Starlette:

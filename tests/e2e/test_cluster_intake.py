@@ -14,7 +14,8 @@ from contextlib import ExitStack
 from urllib.error import HTTPError
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from bot.sandbox.fakebot import FakeBotAPI
 from bot.store import open_store
@@ -142,3 +143,29 @@ def test_a_second_poller_stands_by_until_the_first_stops_then_takes_over(
     assert "/digest" in reply.plain_text and "/digest" in taken_over.plain_text
     assert "standby over" in log
     assert [c for c in fake.calls("getUpdates") if c.status == 409] == []
+
+
+def test_a_poller_whose_lock_connection_is_lost_stops_with_exit_code_1(
+    fake, tmp_path, postgres_url
+):
+    with (
+        fresh_database(postgres_url, "lost") as database_url,
+        BotProcess(fake, tmp_path, database_url=database_url) as bot,
+    ):
+        server = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:  # the server ends the lock's session
+            ended = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l "
+                    "JOIN pg_database d ON d.oid = l.database "
+                    "WHERE l.locktype = 'advisory' AND d.datname = :name"
+                ),
+                {"name": make_url(database_url).database},
+            ).scalar()
+        server.dispose()
+        exit_code = bot.process.wait(timeout=WARM_UP_TIMEOUT_S)
+        log = bot.log()
+
+    assert ended == 1
+    assert exit_code == 1
+    assert "the polling lock's database connection was lost: stopping" in log
