@@ -60,7 +60,12 @@ class SessionLock:
         return True
 
     def release(self) -> None:
-        """Let the lock go (closing its connection releases it)."""
+        """Let the lock go: unlocked at once (a closed connection's session, and its lock, may
+        outlive the close by a moment), then its connection closed."""
+        if self._held and self._connection is not None:
+            with contextlib.suppress(DBAPIError):  # gone already, and the lock with it
+                unlock = text("SELECT pg_advisory_unlock(:key)")
+                self._connection.execute(unlock, {"key": self._key})
         self._drop_connection()
 
     def _drop_connection(self) -> None:

@@ -156,7 +156,7 @@ def test_a_poller_whose_lock_connection_is_lost_stops_with_exit_code_1(
         with server.connect() as connection:  # the server ends the lock's session
             ended = connection.execute(
                 text(
-                    "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l "
+                    "SELECT count(pg_terminate_backend(l.pid, 5000)) FROM pg_locks l "
                     "JOIN pg_database d ON d.oid = l.database "
                     "WHERE l.locktype = 'advisory' AND d.datname = :name"
                 ),

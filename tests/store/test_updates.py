@@ -92,12 +92,13 @@ def test_a_session_lock_is_lost_with_its_connection_and_another_takes_it(postgre
     first, second = store.session_lock("test lock"), other.session_lock("test lock")
     try:
         assert first.try_acquire() is True
-        with store.engine.connect() as connection:  # the server ends the lock's session
+        with store.engine.connect() as connection:  # the server ends the lock's session (and
+            # waits up to 5 s for it to end)
             connection.execute(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                    "AND database = (SELECT oid FROM pg_database WHERE datname = "
-                    "current_database()) AND pid <> pg_backend_pid()"
+                    "SELECT pg_terminate_backend(pid, 5000) FROM pg_locks "
+                    "WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database "
+                    "WHERE datname = current_database()) AND pid <> pg_backend_pid()"
                 )
             )
         assert first.held() is False

@@ -197,7 +197,7 @@ async def test_readyz_is_503_while_postgresql_refuses_connections_then_200(
                 connection.execute(text(f"ALTER DATABASE {database} ALLOW_CONNECTIONS false"))
                 connection.execute(
                     text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
                         f"WHERE datname = '{database}'"
                     )
                 )
