@@ -98,7 +98,7 @@ def run() -> None:
 
 @app.command()
 def web() -> None:
-    """Run the bot in webhook mode: an HTTP server on webhook_listen_host:webhook_listen_port
+    """Run the bot in webhook mode: an HTTP server on web_host:web_port
     taking Telegram's updates at the path of webhook_url, with /healthz and /readyz. Several
     may share a PostgreSQL database behind a reverse proxy; `digestbot set-webhook` first."""
     from bot.telegram.webhook import check_web_settings, run_web

@@ -73,8 +73,8 @@ class Settings(BaseSettings):
     poll_timeout_s: int = 30
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
-    webhook_listen_host: str = "127.0.0.1"
-    webhook_listen_port: int = Field(default=8080, ge=1, le=65535)
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
 
     data_dir: Path = Path("data")
     database_url: str | None = None

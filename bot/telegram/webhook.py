@@ -72,8 +72,8 @@ def run_web(services: Services) -> None:
     web_app = build_web_app(application)
     config = uvicorn.Config(
         web_app,
-        host=services.settings.webhook_listen_host,
-        port=services.settings.webhook_listen_port,
+        host=services.settings.web_host,
+        port=services.settings.web_port,
         log_config=None,  # digestbot's logging (bot.wiring.configure_logging)
         access_log=False,
         lifespan="on",

@@ -74,7 +74,7 @@ def test_two_replicas_take_each_update_once_however_often_it_is_posted(
             replica = BotProcess(
                 fake, tmp_path, command="web", log_name=f"web{number}.log",
                 database_url=database_url, webhook_url=f"{base}/telegram",
-                webhook_secret=SECRET, webhook_listen_port=str(port),
+                webhook_secret=SECRET, web_port=str(port),
             )  # fmt: skip
             running.enter_context(replica)  # started: its command menu is set
             urls.append(f"{base}/telegram")
