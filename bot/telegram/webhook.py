@@ -37,6 +37,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.app.services import Services
 from bot.config import Settings
+from bot.metrics import WEBHOOK_POSTS
 from bot.store import DatabaseUnavailable
 from bot.telegram.application import WARMED_KEY, build_application
 from bot.telegram.handlers.context import SERVICES_KEY
@@ -135,22 +136,28 @@ class _Endpoints:
 
     async def update(self, request: Request) -> Response:
         """Take one update from Telegram (see the module's account)."""
+        answer, outcome = await self._take(request)
+        WEBHOOK_POSTS.labels(outcome).inc()
+        return answer
+
+    async def _take(self, request: Request) -> tuple[Response, str]:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
-            return PlainTextResponse("Forbidden: wrong or missing secret token", 403)
+            return PlainTextResponse("Forbidden: wrong or missing secret token", 403), "forbidden"
         update = _parse_update(await request.body(), self._application.bot)
         if update is None:
-            return PlainTextResponse("Bad Request: the body is not a Telegram update", 400)
+            answer = PlainTextResponse("Bad Request: the body is not a Telegram update", 400)
+            return answer, "malformed"
         try:
             taken = await asyncio.to_thread(self._store.updates.take, update.update_id)
         except DatabaseUnavailable as exc:
             log.warning("update %d not taken, Telegram will resend it: %s", update.update_id, exc)
-            return PlainTextResponse("Service Unavailable: try again later", 503)
-        if taken:
-            await self._application.update_queue.put(update)
-        else:
+            return PlainTextResponse("Service Unavailable: try again later", 503), "unavailable"
+        if not taken:
             log.debug("update %d was taken already: dropped", update.update_id)
-        return Response(status_code=200)
+            return Response(status_code=200), "duplicate"
+        await self._application.update_queue.put(update)
+        return Response(status_code=200), "taken"
 
     async def healthz(self, request: Request) -> Response:
         """Liveness: the process answers."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 import time
 import urllib.request
 from collections import Counter
@@ -22,6 +21,7 @@ from bot.store import open_store
 from bot.store.rows import TelegramUpdateRow
 from bot.telegram.application import STANDBY_RETRY_S
 from tests.e2e.harness import WARM_UP_TIMEOUT_S, BotProcess
+from tests.metrics import free_port
 from tests.postgres import fresh_database
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -31,12 +31,6 @@ CHATS = 2_000
 TWICE = 0.05  # share of the update ids POSTed a second time, to either replica
 REPLIES_TIMEOUT_S = 180.0
 CHAT = 4242
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get_json(url: str) -> tuple[int, dict]:

@@ -24,12 +24,14 @@ from bot.store import Store, open_store
 from bot.telegram.application import build_application
 from bot.telegram.webhook import SECRET_HEADER, build_web_app
 from tests.fakes import FakeSummarizer
+from tests.metrics import sample
 from tests.postgres import fresh_database
 
 SECRET = "s3cret_Token-1"
 BASE = "http://bot.test"
 PATH = "/telegram"
 CHAT = 4242
+POSTS = "digestbot_webhook_posts_total"
 
 
 @dataclass
@@ -110,9 +112,12 @@ async def test_an_update_with_the_secret_is_answered_200_and_handled(web):
 async def test_an_update_without_the_right_secret_is_refused_403_and_not_taken(web, secret):
     body = web.update(CHAT, "/help")
 
+    before = sample(POSTS, outcome="forbidden")
+
     answer = await web.post(body, secret=secret)
 
     assert answer.status_code == 403
+    assert sample(POSTS, outcome="forbidden") == before + 1
     assert (await web.post(body)).status_code == 200  # the id was not taken by the refusal
 
 
@@ -144,12 +149,15 @@ async def test_a_body_that_is_no_update_is_refused_400_without_a_python_error(we
 
 async def test_a_duplicate_update_id_is_answered_200_and_dropped(web):
     body = web.update(CHAT, "/help")
+    before = {o: sample(POSTS, outcome=o) for o in ("taken", "duplicate")}
 
     answers = [await web.post(body) for _ in range(3)]
     other = await web.post(web.update(CHAT + 1, "/help"))
 
     assert [a.status_code for a in answers] == [200, 200, 200]
     assert other.status_code == 200
+    assert sample(POSTS, outcome="taken") - before["taken"] == 2
+    assert sample(POSTS, outcome="duplicate") - before["duplicate"] == 2
     await asyncio.to_thread(web.fake.wait_for_messages, CHAT + 1, 1)
     assert len(web.fake.messages(CHAT)) == 1
 
