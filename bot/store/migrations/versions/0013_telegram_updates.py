@@ -1,14 +1,14 @@
 """telegram updates: each webhook update taken once across the replicas of `digestbot web`
 
-Revision ID: 0011
-Revises: 0013
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0013"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
