@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, update
+from sqlalchemy import create_engine, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -170,6 +170,15 @@ def update_if_there(session: Session, row: type, row_id: object, **values) -> bo
 def utc_now() -> datetime:
     """The current time, aware UTC: what the store stamps on rows it creates."""
     return datetime.now(UTC)
+
+
+def database_now(session: Session) -> datetime:
+    """The database server's time, aware UTC (PostgreSQL's `now()`, the start of the
+    transaction), so that processes on several hosts compare expiries on one clock; SQLite's
+    processes share one host, whose clock is this process's."""
+    if session.get_bind().dialect.name != "postgresql":
+        return utc_now()
+    return session.scalar(select(func.now())).astimezone(UTC)
 
 
 def _insert(session: Session):

@@ -1,5 +1,6 @@
 """Deliveries: the scheduled pushes of a subscription, each with the exact messages it sends
-and how many Telegram confirmed, and the push lease (one process sends a database's pushes).
+and how many Telegram confirmed, and leases: the push lease (one process sends a database's
+pushes) and the claims on single subscriptions being sent (bot.app.pushes names them).
 
 Unsubscribing deletes a subscription's deliveries with it (a cascade), also while one is being
 sent: every writer here changes a delivery in one statement and answers False when it is gone,
@@ -11,17 +12,17 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core.domain import Delivery
-from bot.store.database import Database, insert_new, update_if_there, utc_now
+from bot.store.database import Database, database_now, insert_new, update_if_there, utc_now
 from bot.store.rows import DeliveryRow, LeaseRow, SubscriptionRow
 
 
 class Deliveries:
-    """Deliveries and the push lease: `store.deliveries`."""
+    """Deliveries and leases: `store.deliveries`."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -122,24 +123,53 @@ class Deliveries:
         moved = {"covered_until": covered_until, "next_run_at": next_run_at}
         return self._db.run(lambda s: update_if_there(s, SubscriptionRow, subscription_id, **moved))
 
-    def take_lease(self, name: str, holder: str, *, now: datetime, ttl_s: float) -> bool:
+    def take_lease(
+        self,
+        name: str,
+        holder: str,
+        *,
+        ttl_s: float,
+        now: datetime | None = None,
+        renewing: str | None = None,
+    ) -> bool:
         """Take or renew the lease `name` for `holder` until `now + ttl_s`; False while another
         holder's lease has not expired. One conditional statement each, so two processes asking
-        at once cannot both get it."""
+        at once cannot both get it. `now` is the database's clock unless given (see
+        `database_now`). With `renewing`, the holder's other leases whose names start with it
+        get the same expiry in the same transaction, when this one is taken."""
 
         def work(session: Session) -> bool:
-            insert_new(session, LeaseRow, [{"name": name, "holder": holder, "expires_at": now}])
+            at = now or database_now(session)
+            expires_at = at + timedelta(seconds=ttl_s)
+            insert_new(session, LeaseRow, [{"name": name, "holder": holder, "expires_at": at}])
             taken = session.execute(
                 update(LeaseRow)
                 .where(
-                    LeaseRow.name == name, or_(LeaseRow.holder == holder, LeaseRow.expires_at < now)
+                    LeaseRow.name == name, or_(LeaseRow.holder == holder, LeaseRow.expires_at < at)
                 )
-                .values(holder=holder, expires_at=now + timedelta(seconds=ttl_s))
+                .values(holder=holder, expires_at=expires_at)
                 .execution_options(synchronize_session=False)
             )
+            if taken.rowcount == 1 and renewing is not None:
+                session.execute(
+                    update(LeaseRow)
+                    .where(LeaseRow.holder == holder, LeaseRow.name.startswith(renewing))
+                    .values(expires_at=expires_at)
+                    .execution_options(synchronize_session=False)
+                )
             return taken.rowcount == 1
 
         return self._db.run(work)
+
+    def drop_lease(self, name: str, holder: str) -> None:
+        """Give up the lease `name` if `holder` holds it: free at once for anyone."""
+        query = delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder)
+        self._db.run(lambda session: session.execute(query))
+
+    def drop_leases_of(self, holder: str, prefix: str) -> None:
+        """Give up every lease of `holder` whose name starts with `prefix`."""
+        query = delete(LeaseRow).where(LeaseRow.holder == holder, LeaseRow.name.startswith(prefix))
+        self._db.run(lambda session: session.execute(query))
 
 
 def to_delivery(row: DeliveryRow) -> Delivery:
