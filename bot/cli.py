@@ -1,8 +1,11 @@
-"""The `digestbot` command line: run the bot, ingest files, print digests, show settings."""
+"""The `digestbot` command line: run the bot (or its pushes alone), ingest files, print digests,
+show settings."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -65,13 +68,34 @@ def _services() -> Services:
 def run() -> None:
     """Run the Telegram bot (long polling), with the summary worker in-process unless
     worker_in_process = false (then run `digestbot worker` too)."""
-    from telegram.error import InvalidToken, NetworkError
-
     from bot.telegram.application import run as run_bot
 
     services = _services()
-    try:
+    with _telegram_errors(services):
         run_bot(services)
+
+
+@app.command()
+def pusher() -> None:
+    """Send the scheduled pushes in this process, without polling Telegram (until stopped).
+
+    For a fleet on PostgreSQL: several may run beside the bot; one sends at a time, its rate
+    limiter pacing every push, and another takes over when it stops or dies.
+    """
+    from bot.telegram.pusher import run_pusher
+
+    services = _services()
+    with _telegram_errors(services):
+        run_pusher(services)
+
+
+@contextmanager
+def _telegram_errors(services: Services) -> Iterator[None]:
+    """A missing or refused token, or an unreachable Bot API, as one line and exit code 1."""
+    from telegram.error import InvalidToken, NetworkError
+
+    try:
+        yield
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     except InvalidToken as exc:

@@ -61,6 +61,8 @@ PUSH_LEASE_TICKS = 3  # the lease outlives this many scheduler ticks...
 MIN_PUSH_LEASE_S = 30.0  # ...and at least this long
 _waiting_for_lease: set[str] = set()  # stores (instance ids) told another process pushes
 
+# a claimed subscription as read again, and its unfinished delivery
+Claimed = tuple[Subscription, Delivery | None]
 # (topic, covered_until, time zone) → the digest's messages, shared within one run
 RenderedDigests = dict[tuple[str, datetime, str], asyncio.Future[list[RenderedMessage]]]
 
@@ -113,13 +115,12 @@ class PushLease:
             time.monotonic() < self._renewed_at + self.ttl_s * 2 / 3
         )
 
-    def claim(self, subscription: Subscription) -> Subscription | None:
-        """Claim the subscription for its send and read it again (a blocking call): None when
-        another process has claimed it, or it is gone."""
-        name = _claim_name(subscription)
-        if not self.store.deliveries.take_lease(name, self.store.instance_id, ttl_s=self.ttl_s):
-            return None
-        return self.store.chats.subscription(subscription.id)
+    def claim(self, subscription: Subscription) -> Claimed | None:
+        """Claim the subscription for its send and read it again, with its unfinished delivery
+        (a blocking call): None when another process has claimed it, or it is gone."""
+        return self.store.deliveries.claim_subscription(
+            subscription.id, _claim_name(subscription), self.store.instance_id, ttl_s=self.ttl_s
+        )
 
     def unclaim(self, subscription: Subscription) -> None:
         """End this process's claim on the subscription (a blocking call)."""
@@ -245,18 +246,17 @@ async def _deliver_claimed(
     claimed = await asyncio.to_thread(lease.claim, subscription)
     if claimed is None:
         return False
+    subscription, delivery = claimed
     try:
-        if claimed.next_run_at > now and not await asyncio.to_thread(
-            services.store.deliveries.unfinished, claimed.id
-        ):
+        if delivery is None and subscription.next_run_at > now:
             log.info(
                 "%s digest to chat %d was delivered since it was found due; skipped",
-                claimed.topic, claimed.chat_id,
+                subscription.topic, subscription.chat_id,
             )  # fmt: skip
             return False
-        return await deliver_subscription(services, sender, claimed, now, rendered, lease)
+        return await _deliver(services, sender, subscription, delivery, now, rendered, lease)
     finally:
-        await asyncio.to_thread(lease.unclaim, claimed)
+        await asyncio.to_thread(lease.unclaim, subscription)
 
 
 async def _holds_lease(lease: PushLease) -> bool:
@@ -293,17 +293,29 @@ async def deliver_subscription(
     covered period and time zone get the same messages, selected and rendered once. With a
     `lease`, no message is sent once it is no longer surely held.
     """
-    store = services.store
+    delivery = await asyncio.to_thread(services.store.deliveries.unfinished, subscription.id)
+    shared = {} if rendered is None else rendered
+    return await _deliver(services, sender, subscription, delivery, now, shared, lease)
+
+
+async def _deliver(
+    services: Services,
+    sender: MessageSender,
+    subscription: Subscription,
+    delivery: Delivery | None,
+    now: datetime,
+    rendered: RenderedDigests,
+    lease: PushLease | None,
+) -> bool:
+    """Resume the subscription's unfinished `delivery`, or begin and send a new one."""
     next_at = next_run(
         parse_schedule(subscription.schedule),
         now,
         ZoneInfo(subscription.timezone),
         anchor=subscription.next_run_at,
     )
-    delivery = await asyncio.to_thread(store.deliveries.unfinished, subscription.id)
     if delivery is None:
-        shared = {} if rendered is None else rendered
-        delivery = await _begin(services, subscription, now, next_at, shared)
+        delivery = await _begin(services, subscription, now, next_at, rendered)
         if delivery is None:  # nothing to send: the subscription moved on (or is gone)
             return True
     elif delivery.parts_sent < len(delivery.parts):

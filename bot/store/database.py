@@ -142,11 +142,14 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def upsert(session: Session, row: type, keys: dict, values: dict) -> None:
-    """Insert a row, or update `values` of the row with these `keys` (a unique key): one
-    statement (INSERT … ON CONFLICT DO UPDATE), so two workers saving it at once cannot clash."""
+def upsert(session: Session, row: type, keys: dict, values: dict, where=None) -> bool:
+    """Insert a row, or update `values` of the row with these `keys` (a unique key), only if
+    `where` holds for it when given: one statement (INSERT … ON CONFLICT DO UPDATE), so two
+    workers saving it at once cannot clash. Whether the row was written."""
     statement = _insert(session)(row).values(**keys, **values)
-    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+    statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values, where=where)
+    written = session.execute(statement.returning(*(getattr(row, key) for key in keys)))
+    return written.first() is not None
 
 
 def insert_new(session: Session, row: type, values: list[dict]) -> None:
