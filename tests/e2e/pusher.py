@@ -13,35 +13,15 @@ from __future__ import annotations
 
 import argparse
 
-from bot.app.pushes import Claimed, PushLease
+from bot.app.pushes import PushLease
 from bot.app.services import Services
 from bot.config import load_settings
-from bot.core.domain import Subscription
 from bot.store import open_store
 from bot.telegram.pusher import run_pusher
 from bot.wiring import configure_logging
 from summarizer.topics.matcher import TopicMatcher
 from tests.fakes import FakeSummarizer, HashingEncoder, naming_model
-
-
-class Unclaimed(PushLease):
-    """Pushes as if no other process did: the lease is always held and nothing is claimed or
-    read again, so every process sends whatever it found due."""
-
-    def renew(self) -> bool:
-        return True
-
-    def held(self) -> bool:
-        return True
-
-    def claim(self, subscription: Subscription) -> Claimed | None:
-        return subscription, self.store.deliveries.unfinished(subscription.id)
-
-    def unclaim(self, subscription: Subscription) -> None:
-        pass
-
-    def release(self) -> None:
-        pass
+from tests.pushes import Unclaimed
 
 
 def main() -> None:
