@@ -1,5 +1,5 @@
 """The command line with the real default model: ingest files and folders, then print a digest
-as JSON, as a user would from a shell."""
+as JSON, as a user would from a shell; and what `digestbot pusher` says when it cannot start."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.sandbox.fakebot import FakeBotAPI
 from summarizer.text import split_sentences
 
 FIXTURES = Path(__file__).parent / "e2e" / "fixtures"
@@ -234,3 +235,23 @@ def test_config_shows_the_absolute_database_and_where_each_value_came_from(
     assert shown["digest_days"] == 3
     assert shown["origins"]["digest_days"] == str(environment / ".env")
     assert shown["origins"]["data_dir"] == "environment variable DIGESTBOT_DATA_DIR"
+
+
+def test_pusher_without_a_token_says_how_to_get_one(environment, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+
+    result = runner.invoke(app, ["pusher"])
+
+    assert result.exit_code == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.output
+
+
+def test_pusher_with_a_token_telegram_refuses_says_so(environment, monkeypatch):
+    with FakeBotAPI() as fake:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:not-the-fakes-token")
+        monkeypatch.setenv("DIGESTBOT_TELEGRAM_API_URL", f"{fake.url}/bot")
+
+        result = runner.invoke(app, ["pusher"])
+
+    assert result.exit_code == 1
+    assert "Telegram refused the bot token" in result.output
