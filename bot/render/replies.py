@@ -5,10 +5,11 @@ from __future__ import annotations
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.core.domain import Feed, StoredArticle, Subscription
+from bot.core.domain import ArticleSource, Feed, StoredArticle, Subscription
 from bot.core.requests import DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
 from bot.render.dates import shown_date, shown_time
+from bot.render.formatting import TELEGRAM_MAX_CHARS, split_for_telegram
 from summarizer.topics.query import TOPIC_SYNTAX
 
 MAX_SUMMARY_REPLY_CHARS = 3500
@@ -20,9 +21,15 @@ COMMANDS: list[tuple[str, str]] = [
     ("unsubscribe", "Stop a topic's pushes: /unsubscribe russia"),
     ("subscriptions", "List this chat's topics and their next digest"),
     ("topics", "The subjects of this period's articles, with counts"),
-    ("feeds", "The followed RSS/Atom feeds (admins)"),
-    ("addfeed", "Follow an RSS/Atom feed: /addfeed https://… (admins)"),
+    ("recent", "The latest stored articles, with their numbers"),
+    ("search", "Search all stored articles: /search port strike"),
+    ("article", "An article's whole text and sources: /article 12"),
+    ("delete", "Delete an article you added: /delete 12"),
+    ("feeds", "The followed RSS/Atom/JSON feeds (admins)"),
+    ("addfeed", "Follow an RSS/Atom/JSON feed: /addfeed https://… (admins)"),
     ("removefeed", "Stop following feed N: /removefeed 2 (admins)"),
+    ("import", "Follow the feeds of an attached OPML file (admins)"),
+    ("export", "The followed feeds as an OPML file (admins)"),
     ("timezone", "Show or set this chat's time zone: /timezone Europe/Berlin"),
     ("help", "How to use digestbot"),
     ("start", "Welcome and a short guide"),
@@ -47,8 +54,12 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
         "<b>/subscriptions</b> — this chat's topics and their next digest.\n"
         f"<b>/topics</b> — the subjects the articles of the last {days} days name most.\n"
+        "<b>/recent</b>, <b>/search</b> <i>words</i> — the latest stored articles, or those "
+        "holding all the words; <b>/article</b> <i>number</i> — one in full with its sources; "
+        "<b>/delete</b> <i>number</i> — delete one you added.\n"
         "<b>/addfeed</b> <i>link</i>, <b>/feeds</b>, <b>/removefeed</b> <i>number</i> — "
-        "follow RSS/Atom feeds (administrators).\n"
+        "follow RSS, Atom and JSON feeds; <b>/import</b> (as the caption of an OPML file), "
+        "<b>/export</b> — feed lists in and out (administrators).\n"
         "<b>/timezone</b> <i>name</i> — the chat's time zone for schedules, "
         "e.g. /timezone Europe/Berlin.\n"
         "In groups only admins change subscriptions. To fill a channel, add me as its admin "
@@ -231,3 +242,129 @@ def feed_failing(feed: Feed) -> str:
 
 def _minutes(seconds: int) -> str:
     return f"{seconds // 60} min"
+
+
+# --- stored articles: /recent, /search, /article, /delete ------------------------------------
+
+ARTICLE_MAX_MESSAGES = 4  # a longer article is sent as a text file
+
+
+def article_list(articles: list[StoredArticle], *, heading: str) -> str:
+    """Stored articles, one line each with the number /article and /delete take."""
+    lines = [f"<b>{escape(heading)}</b> (/article <i>number</i> for the whole text)"]
+    for article in articles:
+        lines.append(f"{article.id}. <b>{escape(article.title)}</b> — {escape(_byline(article))}")
+    return "\n".join(lines)
+
+
+def recent_articles(articles: list[StoredArticle]) -> str:
+    """Answer to /recent."""
+    if not articles:
+        return "No articles stored yet. Send me one: paste text, forward a post or send a link."
+    return article_list(articles, heading=f"The {len(articles)} latest articles")
+
+
+def search_results(words: str, total: int, articles: list[StoredArticle]) -> str:
+    """Answer to /search WORDS."""
+    if not articles:
+        return f"No stored article holds all of <b>{escape(words)}</b>."
+    shown = f"the latest {len(articles)} of {total}" if total > len(articles) else str(total)
+    return article_list(articles, heading=f"Articles with {words}: {shown}")
+
+
+def search_usage(max_words: int) -> str:
+    """Answer to /search without words to look for."""
+    return (
+        f"Send /search with one to {max_words} words, e.g. /search port strike: I list the "
+        "stored articles holding all of them, newest first."
+    )
+
+
+def article_in_full(
+    article: StoredArticle, sources: list[ArticleSource], *, limit: int = TELEGRAM_MAX_CHARS
+) -> list[str] | None:
+    """Answer to /article N: its title, sources and whole text in as many messages as
+    needed; None when that would be more than ARTICLE_MAX_MESSAGES (send it as a file)."""
+    head = f"<b>{escape(article.title)}</b>\n<i>{escape(_byline(article))}</i>"
+    blocks = [head, _sources_block(sources)]
+    blocks += [escape(paragraph) for paragraph in article.text.split("\n\n")]
+    messages = split_for_telegram(blocks, limit)
+    return messages if len(messages) <= ARTICLE_MAX_MESSAGES else None
+
+
+def article_as_file(article: StoredArticle, sources: list[ArticleSource]) -> str:
+    """An article too long for a few messages, as the plain text of a file."""
+    lines = [article.title, _byline(article), ""]
+    lines += [f"Source: {source.source} ({shown_date(source.added_at)})" for source in sources]
+    return "\n".join([*lines, "", article.text, ""])
+
+
+def article_file_caption(article: StoredArticle) -> str:
+    """The caption of an article sent as a file."""
+    return f"<b>{escape(article.title)}</b> — the whole text, too long for messages."
+
+
+def _sources_block(sources: list[ArticleSource]) -> str:
+    lines = [f"• {escape(source.source)}, {shown_date(source.added_at)}" for source in sources]
+    return "Sources:\n" + "\n".join(lines)
+
+
+def article_missing(article_id: int | None) -> str:
+    """Answer to /article or /delete with no such article."""
+    if article_id is None:
+        return "Send it with an article's number from /recent or /search, e.g. /article 12."
+    return f"There is no article {article_id}; see /recent or /search."
+
+
+def article_deleted(article_id: int) -> str:
+    """Answer to /delete N when it was deleted."""
+    return f"Deleted article {article_id} with its summary."
+
+
+def article_not_yours(article_id: int) -> str:
+    """Answer to /delete N by someone who did not add it (alone) and is no admin."""
+    return (
+        f"Article {article_id} was not added by you alone; only the bot's administrators "
+        "can delete it."
+    )
+
+
+# --- feed lists: /import, /export --------------------------------------------------------------
+
+
+def feed_list_imported(
+    *, followed: int, already: int, refused: list[str], left_out: int, most: int
+) -> str:
+    """Answer to /import with an OPML file: feeds now `followed`, `already` followed, the
+    addresses `refused`, and how many were `left_out` past the `most` one file may add."""
+    lines = [
+        f"Imported the feed list: following {followed} new feeds, {already} were followed "
+        "already. New feeds are read at the next poll; see /feeds."
+    ]
+    if refused:
+        shown = ", ".join(escape(url) for url in refused[:5])
+        more = f" and {len(refused) - 5} more" if len(refused) > 5 else ""
+        lines.append(f"Not links to follow (left out): {shown}{more}.")
+    if left_out:
+        lines.append(
+            f"{left_out} feeds past the first {most} were left out; send them in another file."
+        )
+    return "\n".join(lines)
+
+
+def feed_list_usage() -> str:
+    """Answer to /import without a file."""
+    return (
+        "Send an OPML feed list (an .opml file exported from a feed reader) with /import as "
+        "its caption, or answer the file's message with /import."
+    )
+
+
+def feed_list_exported(count: int) -> str:
+    """The caption of the /export file."""
+    return f"The {count} followed feeds as an OPML file, for any feed reader or /import."
+
+
+def no_feeds_to_export() -> str:
+    """Answer to /export with no feed followed."""
+    return "No feeds are followed, so there is nothing to export. Import a list with /import."

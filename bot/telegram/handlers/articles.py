@@ -53,7 +53,7 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except IngestError as exc:
         await message.reply_text(str(exc))
         return
-    outcomes = await _store(services, drafts[:room], message.chat_id)
+    outcomes = await _store(services, drafts[:room], update)
     await _answer(message, context, outcomes, left_out=len(drafts[room:]))
 
 
@@ -77,7 +77,7 @@ async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except IngestError as exc:
         await message.reply_text(str(exc))
         return
-    outcomes = await _store(services, drafts[:room], message.chat_id)
+    outcomes = await _store(services, drafts[:room], update)
     await _answer(message, context, outcomes, left_out=len(drafts[room:]))
 
 
@@ -95,7 +95,7 @@ async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except IngestError as exc:
         log.info("channel %s post %d not stored: %s", post.chat_id, post.id, exc)
         return
-    outcomes = await _store(services, drafts[:room], post.chat_id)
+    outcomes = await _store(services, drafts[:room], update)
     worker_of(context).wake()
     for outcome in outcomes:
         state = "stored" if outcome.created else "already stored"
@@ -118,9 +118,17 @@ async def _read_message(services: Services, text: str, *, source: str) -> list[A
 
 
 async def _store(
-    services: Services, drafts: list[ArticleDraft], chat_id: int
+    services: Services, drafts: list[ArticleDraft], update: Update
 ) -> list[StoredOutcome]:
-    return await asyncio.to_thread(store_drafts, services.store, drafts, chat_id=chat_id)
+    """Store the drafts as sent by this update's chat and user (a channel post has none)."""
+    user = update.effective_user
+    return await asyncio.to_thread(
+        store_drafts,
+        services.store,
+        drafts,
+        chat_id=update.effective_chat.id,
+        user_id=user and user.id,
+    )
 
 
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -146,7 +154,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except IngestError as exc:
         await message.reply_text(f"{name}: {exc}")
         return
-    outcomes = await _store(services, drafts[:room], message.chat_id)
+    outcomes = await _store(services, drafts[:room], update)
     await _answer(message, context, outcomes, left_out=len(drafts[room:]))
 
 
