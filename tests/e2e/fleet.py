@@ -152,7 +152,9 @@ class Figures:
     chats: int
     sent: int  # messages accepted
     seconds: float  # from the first accepted message to the last
-    most_in_a_second: int  # messages accepted in the busiest sliding second
+    # messages accepted in the busiest sliding second, by their arrival at the fake: the fake
+    # itself admits at most 30 in any second, as Telegram does, and answers 429 past that
+    most_in_a_second: int
     flood_answers: int  # sends answered 429
     lost: int  # chats that got no digest
     duplicated: int  # digests beyond the first, over all chats

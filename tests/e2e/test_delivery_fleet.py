@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 CHATS = chats_wanted(1_500)
 PUSHER = [sys.executable, "-m", "tests.e2e.pusher"]
-TELEGRAM_CAP_PER_S = 30
+MOST_REFUSED = 0.02  # of the sends, answered 429 (jitter on the way bunches a few)
 AFTER_THE_END_S = 3.0  # more ticks of both processes: a late duplicate would be sent by then
 RESUMED = "at message 1 of 1; that message may have reached"
 
@@ -71,7 +71,9 @@ def test_two_pushers_send_every_digest_once_at_telegrams_pace(fake, store, fleet
     assert (result.lost, result.duplicated) == (0, 0)
     assert result.sent == CHATS
     assert result.rate >= 25, result
-    assert result.most_in_a_second <= TELEGRAM_CAP_PER_S
+    # the fake admits at most 30 a second (what Telegram counts); a send past that is answered
+    # 429: one process's rate limiter paces the fleet, so hardly any (two limiters: ~1 in 4)
+    assert result.flood_answers <= CHATS * MOST_REFUSED
     waiting = fleet.log(1 - sending)  # the other process ticked, and left the pushes alone
     assert "another digestbot process is sending this database's pushes" in waiting
 
@@ -99,7 +101,7 @@ def test_when_the_sending_pusher_is_killed_half_way_the_other_resumes(fake, stor
 
 @pytest.mark.parametrize("store", ["postgres"], indirect=True)
 def test_two_pushers_without_lease_and_claims_send_duplicates(fake, store, fleet):
-    chats = 300
+    chats = 600
     subscribe_chats(store, fake, chats)
 
     fleet.start(2, "--unclaimed")
@@ -109,3 +111,4 @@ def test_two_pushers_without_lease_and_claims_send_duplicates(fake, store, fleet
     result = figures(fake, chats)
     print(result)
     assert result.duplicated > 0, result
+    assert result.flood_answers > chats * MOST_REFUSED  # two rate limiters, each at the cap
