@@ -239,10 +239,17 @@ def worker(
     """Summarize stored articles in batches, in this process, then keep polling for new ones.
 
     Run it beside `digestbot run` with worker_in_process = false; several may share a database.
+    In cluster mode (queue = "procrastinate") it runs the queue's jobs: summaries, feed polls.
     """
     services = _services()
     serve_metrics(services)
     settings = services.settings
+    if settings.cluster_mode and not once:
+        from bot.cluster.worker import run_cluster_worker
+
+        typer.echo(f"cluster worker: {services.summarizer.model_key}", err=True)
+        run_cluster_worker(services)
+        return
     typer.echo(f"summary worker: {services.summarizer.model_key}", err=True)
     try:
         processed = run_worker(
@@ -252,6 +259,7 @@ def worker(
             batch_size=settings.worker_batch_size,
             idle_s=settings.worker_idle_s,
             once=once,
+            claim=settings.cluster_mode,
         )
     except (ModelLoadError, DatabaseUnavailable) as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -270,6 +278,11 @@ def migrate() -> None:
     configure_logging(settings)
     revision = migrate_database(settings.effective_database_url)
     typer.echo(f"database at revision {revision}")
+    if settings.cluster_mode:
+        from bot.cluster.queue import apply_queue_schema
+
+        created = apply_queue_schema(settings.effective_database_url)
+        typer.echo("job queue schema created" if created else "job queue schema present")
 
 
 @app.command()
@@ -457,6 +470,7 @@ def _summarize_pending(services: Services) -> None:
         services.summarizer,
         services.matcher,
         batch_size=services.settings.worker_batch_size,
+        claim=services.settings.cluster_mode,
     )
 
 

@@ -21,7 +21,14 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -84,6 +91,7 @@ class Settings(BaseSettings):
     worker_batch_size: int = Field(default=8, ge=1)
     worker_in_process: bool = True
     worker_idle_s: float = Field(default=30.0, gt=0)
+    queue: Literal["local", "procrastinate"] = "local"
 
     digest_days: int = Field(default=7, ge=1)
     digest_page_size: int = Field(default=10, ge=1)
@@ -174,6 +182,23 @@ class Settings(BaseSettings):
         from bot.core.schedule import canonical_spec, parse_schedule
 
         return canonical_spec(parse_schedule(value))
+
+    @field_validator("queue")
+    @classmethod
+    def _procrastinate_needs_postgresql(cls, value: str, info: ValidationInfo) -> str:
+        url = info.data.get("database_url") or ""
+        if value == "procrastinate" and not url.startswith("postgresql"):
+            raise ValueError(
+                "the procrastinate queue needs a PostgreSQL database_url "
+                '("postgresql+psycopg://user:password@host:5432/dbname")'
+            )
+        return value
+
+    @property
+    def cluster_mode(self) -> bool:
+        """Whether summaries and feed polls are jobs of `digestbot worker` processes on
+        PostgreSQL (bot.cluster), rather than work of the bot's own process."""
+        return self.queue == "procrastinate"
 
     @property
     def effective_database_url(self) -> str:

@@ -11,6 +11,8 @@ from bot.telegram.keyboards import (
     digest_markup,
     next_page_markup,
     parse_callback,
+    resume_markup,
+    toggled_pause_markup,
 )
 
 BIG = 999_999_999_999
@@ -23,6 +25,7 @@ def test_buttons_of_a_digest_message_read_back_as_what_they_ask():
     assert all(len(d.encode()) <= MAX_CALLBACK_BYTES for d in data)
     assert [parse_callback(d) for d in data] == [
         ButtonPress("full", BIG, 9999, article_id=BIG),
+        ButtonPress("pause", subscription_id=BIG),
         ButtonPress("unsubscribe", subscription_id=BIG),
     ]
     assert len(markup.inline_keyboard[0][0].text) <= 48
@@ -46,6 +49,8 @@ def test_buttons_of_a_digest_message_read_back_as_what_they_ask():
         "p:01:russia",
         "p:٣:russia",  # an Arabic-Indic 3: int() reads it, the bot never writes it
         "u:١",
+        "h:",
+        "r:x",
     ],
 )
 def test_data_the_bot_did_not_make_is_refused(data):
@@ -85,3 +90,27 @@ def test_next_page_button_of_a_digest_over_a_period_keeps_the_period():
 )
 def test_page_data_with_a_period_out_of_range_or_extra_fields_is_refused(data):
     assert parse_callback(data) is None
+
+
+def test_a_pause_press_turns_the_button_into_resume_and_back():
+    markup = digest_markup(7, 0, [(3, "A title")], 42)
+
+    paused = toggled_pause_markup(markup, 42, paused=True)
+    resumed = toggled_pause_markup(paused, 42, paused=False)
+
+    pausing = [b for row in paused.inline_keyboard for b in row if b.text == "Resume"]
+    assert [(b.text, parse_callback(b.callback_data)) for b in pausing] == [
+        ("Resume", ButtonPress("resume", subscription_id=42))
+    ]
+    assert resumed == markup
+    assert toggled_pause_markup(markup, 43, paused=True) is None  # another subscription's
+
+
+def test_a_pause_confirmation_has_a_resume_button_per_topic():
+    markup = resume_markup([4, 5], ["russia", "gas"])
+
+    assert [(b.text, b.callback_data) for row in markup.inline_keyboard for b in row] == [
+        ("Resume russia", "r:4"),
+        ("Resume gas", "r:5"),
+    ]
+    assert toggled_pause_markup(markup, 5, paused=False).inline_keyboard[1][0].text == "Pause gas"

@@ -66,6 +66,17 @@ def test_digestbot_containers_reach_postgres_and_serve_metrics_to_the_network():
         assert SERVICES[service]["env_file"] == ".env"
 
 
+def test_every_digestbot_container_runs_in_cluster_mode():
+    for service in DIGESTBOT_SERVICES:
+        environment = {
+            name.removeprefix(ENV_PREFIX).lower(): value
+            for name, value in SERVICES[service]["environment"].items()
+        }
+        environment["database_url"] = "postgresql+psycopg://digestbot@postgres:5432/digestbot"
+        fields = {k: v for k, v in environment.items() if k in ("database_url", "queue")}
+        assert Settings(_env_file=None, **fields).cluster_mode, service
+
+
 def test_the_proxy_routes_the_webhook_and_liveness_to_every_web_replica():
     mounts = SERVICES["proxy"]["volumes"]
     assert "./config/Caddyfile:/etc/caddy/Caddyfile:ro" in mounts

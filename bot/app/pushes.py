@@ -20,6 +20,10 @@ moves the subscription's `covered_until` to the digest's cutoff and sets its nex
   otherwise fall before that push's cutoff yet outside its digest, and never be pushed (seen
   end to end: the first article of a fresh process, slowed by loading the language model, was
   lost this way);
+- a paused subscription is not due (a delivery begun before the pause is finished); each push
+  goes into its subscription's forum topic, silent or with link previews, its summaries short or
+  full and at most `max_articles` of its articles, as the subscription's options say
+  (bot.app.preferences); subscriptions with the same options share a rendered digest;
 - one process at a time sends a database's pushes (`PushLease`): a second `digestbot run` (or
   `digestbot pusher`, which pushes without polling Telegram: `run_push_ticker`) on the same
   database sends none until the first stops or dies, and never resumes a delivery the first is
@@ -48,10 +52,18 @@ from bot.app.digests import compose_digest
 from bot.app.sending import DigestButtons, MessageSender, SendStatus, send_in_order
 from bot.app.services import Services
 from bot.config import Settings
-from bot.core.domain import Delivery, DeliveryStatus, Digest, RenderedMessage, Subscription
+from bot.core.domain import (
+    Delivery,
+    DeliveryStatus,
+    Digest,
+    RenderedMessage,
+    Subscription,
+    SummaryLength,
+)
 from bot.core.schedule import next_run, parse_schedule
 from bot.metrics import DELIVERIES_RESUMED
 from bot.render.formatting import render_digest, render_nothing_new
+from bot.render.replies import more_articles
 from bot.store import DatabaseUnavailable, Store
 
 log = logging.getLogger(__name__)
@@ -64,8 +76,11 @@ _waiting_for_lease: set[str] = set()  # stores (instance ids) told another proce
 
 # a claimed subscription as read again, and its unfinished delivery
 Claimed = tuple[Subscription, Delivery | None]
-# (topic, covered_until, time zone) → the digest's messages, shared within one run
-RenderedDigests = dict[tuple[str, datetime, str], asyncio.Future[list[RenderedMessage]]]
+# (topic, covered_until, time zone, summary length, max articles) → the digest's messages,
+# shared within one run
+RenderedDigests = dict[
+    tuple[str, datetime, str, SummaryLength, int], asyncio.Future[list[RenderedMessage]]
+]
 
 
 class PushLease:
@@ -243,15 +258,16 @@ async def _deliver_claimed(
     lease: PushLease,
 ) -> bool:
     """Deliver the subscription under its claim, as read again after the claim: one another
-    process is sending, or that was delivered since it was found due, is skipped."""
+    process is sending, or delivered or paused since it was found due, is skipped."""
     claimed = await asyncio.to_thread(lease.claim, subscription)
     if claimed is None:
         return False
     subscription, delivery = claimed
     try:
-        if delivery is None and subscription.next_run_at > now:
+        if delivery is None and (subscription.paused or subscription.next_run_at > now):
             log.info(
-                "%s digest to chat %d was delivered since it was found due; skipped",
+                "%s digest to chat %d is no longer due (delivered or paused since it was found "
+                "due); skipped",
                 subscription.topic, subscription.chat_id,
             )  # fmt: skip
             return False
@@ -368,8 +384,15 @@ async def _rendered(
 ) -> list[RenderedMessage]:
     """The messages of the digest of the articles that arrived after the subscription's
     `covered_until` and up to `cutoff`, rendered once per run for every subscription sharing
-    its topic, period and time zone."""
-    key = (subscription.topic, subscription.covered_until, subscription.timezone)
+    its topic, period, time zone, summary length and most articles."""
+    options = subscription.options
+    key = (
+        subscription.topic,
+        subscription.covered_until,
+        subscription.timezone,
+        options.summary,
+        options.max_articles,
+    )
     if key not in rendered:  # the first task asking renders; the others await the same result
         rendered[key] = asyncio.ensure_future(
             asyncio.to_thread(_render, services, subscription, cutoff)
@@ -380,7 +403,8 @@ async def _rendered(
 def _render(
     services: Services, subscription: Subscription, cutoff: datetime
 ) -> list[RenderedMessage]:
-    """The messages of the subscription's digest up to `cutoff` (none when it would be empty)."""
+    """The messages of the subscription's digest up to `cutoff` (none when it would be empty),
+    as its push options ask: at most `max_articles` articles, short or full summaries."""
     digest = compose_digest(
         services.store,
         services.matcher,
@@ -393,11 +417,26 @@ def _render(
     )
     tz = ZoneInfo(subscription.timezone)
     if digest.items:
-        return render_digest(shorten_summaries(digest, services.settings.push_summary_chars), tz=tz)
+        options = subscription.options
+        digest, footer = at_most(digest, options.max_articles)
+        if options.summary is SummaryLength.SHORT:
+            digest = shorten_summaries(digest, services.settings.push_summary_chars)
+        return render_digest(digest, tz=tz, footer=footer)
     if services.settings.notify_empty_digest:
         since = subscription.covered_until
         return [RenderedMessage(render_nothing_new(subscription.topic, since, tz=tz))]
     return []
+
+
+def at_most(digest: Digest, max_articles: int) -> tuple[Digest, str | None]:
+    """The digest's first `max_articles` articles (0: all), and a last line naming how many
+    more there are and the /digest that shows them (None when none are left out). The left
+    out articles count as pushed: the next push starts after this one's cutoff."""
+    left_out = len(digest.items) - max_articles
+    if not max_articles or left_out <= 0:
+        return digest, None
+    shown = replace(digest, items=digest.items[:max_articles])
+    return shown, more_articles(left_out, digest.topic)
 
 
 def shorten_summaries(digest: Digest, max_chars: int) -> Digest:
@@ -429,6 +468,9 @@ async def _send(
         delivery.messages,
         buttons=lambda index, _: DigestButtons(delivery.id, index, subscription.id),
         what=f"delivery {delivery.id}",
+        thread_id=subscription.thread_id,
+        silent=subscription.options.silent,
+        previews=subscription.options.previews,
         sent=delivery.parts_sent,
         progress=progress,
     )

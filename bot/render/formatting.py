@@ -64,6 +64,7 @@ def render_digest(
     tz: tzinfo = UTC,
     page: DigestPage | None = None,
     next_page_command: str | None = None,
+    footer: str | None = None,
 ) -> list[RenderedMessage]:
     """The digest as Telegram HTML messages, each within `TELEGRAM_MAX_CHARS` and carrying the
     articles whose block begins in it.
@@ -73,7 +74,8 @@ def render_digest(
     date in italics (a URL source becomes a link named by its host), and the summary. Dates are
     shown in `tz`. With `page` (of which `digest` holds the articles), the header counts the
     whole digest's articles and names the page, and a last line tells how to ask for the next
-    page: `next_page_command` (plain text; default `/digest TOPIC N`).
+    page: `next_page_command` (plain text; default `/digest TOPIC N`). `footer` (plain text) is
+    a last line in italics.
     """
     blocks = [_header(digest, tz, page)]
     overview = digest.overview if overview is None else overview
@@ -83,6 +85,8 @@ def render_digest(
     blocks.extend(_article_block(item, tz) for item in digest.items)
     if page and page.count > 1:
         blocks.append(_page_footer(page, next_page_command))
+    if footer:
+        blocks.append(f"<i>{html.escape(footer)}</i>")
     texts, starts = pack_blocks(blocks)
     carried: list[list[tuple[int, str]]] = [[] for _ in texts]
     article_starts = starts[first : first + len(digest.items)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.core.domain import ArticleSource, Feed, StoredArticle, Subscription
+from bot.core.domain import ArticleSource, Feed, PushOptions, StoredArticle, Subscription
 from bot.core.requests import DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
 from bot.render.dates import shown_date, shown_time
@@ -19,7 +19,11 @@ COMMANDS: list[tuple[str, str]] = [
     ("digest", "Articles about a topic from the last days: /digest russia"),
     ("subscribe", "Get a topic's digest pushed on a schedule: /subscribe russia"),
     ("unsubscribe", "Stop a topic's pushes: /unsubscribe russia"),
-    ("subscriptions", "List this chat's topics and their next digest"),
+    ("subscriptions", "List this chat's topics, their next digest and options"),
+    ("pause", "Pause a topic's pushes, or all: /pause russia"),
+    ("resume", "Resume paused pushes: /resume russia"),
+    ("set", "A subscription's push options: /set russia silent=on max=5"),
+    ("settings", "Show or set the options new subscriptions take"),
     ("topics", "The subjects of this period's articles, with counts"),
     ("recent", "The latest stored articles, with their numbers"),
     ("search", "Search all stored articles: /search port strike"),
@@ -52,7 +56,13 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         "/subscribe russia at 9am, /subscribe russia weekdays 08:00, "
         "/subscribe russia mon,wed,fri 18:00 or /subscribe russia every 6h.\n"
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
-        "<b>/subscriptions</b> — this chat's topics and their next digest.\n"
+        "<b>/subscriptions</b> — this chat's topics, their next digest and options.\n"
+        "<b>/pause</b> [<i>topic</i>], <b>/resume</b> [<i>topic</i>] — hold a topic's pushes "
+        "(all topics without one); a resumed topic's next digest holds what arrives from then.\n"
+        "<b>/set</b> <i>topic options</i> — how its pushes look: silent=on (no sound), "
+        "summary=full, previews=on (link previews), max=5 (at most 5 articles a push), e.g. "
+        "/set russia silent=on max=5; the same options fit after /subscribe. "
+        "<b>/settings</b> <i>options</i> — the defaults new subscriptions take.\n"
         f"<b>/topics</b> — the subjects the articles of the last {days} days name most.\n"
         "<b>/recent</b>, <b>/search</b> <i>words</i> — the latest stored articles, or those "
         "holding all the words; <b>/article</b> <i>number</i> — one in full with its sources; "
@@ -136,13 +146,91 @@ def summarizing(article: StoredArticle, *, created: bool) -> str:
 
 
 def subscription_line(subscription: Subscription) -> str:
-    """One subscription with its schedule and next run in the chat's time zone."""
+    """One subscription with its schedule and next run in the chat's time zone (or paused),
+    and its push options."""
     tz = ZoneInfo(subscription.timezone)
-    return (
-        f"• <b>{escape(subscription.topic)}</b> — "
-        f"{_schedule(subscription.schedule)}, next "
-        f"{shown_time(subscription.next_run_at, tz)}"
+    when = (
+        f"paused since {shown_time(subscription.paused_at, tz)} (/resume {subscription.topic})"
+        if subscription.paused
+        else f"next {shown_time(subscription.next_run_at, tz)}"
     )
+    return (
+        f"• <b>{escape(subscription.topic)}</b> — {_schedule(subscription.schedule)}, "
+        f"{escape(when)}\n  <i>{options_text(subscription.options)}</i>"
+    )
+
+
+def options_text(options: PushOptions) -> str:
+    """Push options as they are written in /set and /settings."""
+    return (
+        f"silent={_switch(options.silent)} summary={options.summary.value} "
+        f"previews={_switch(options.previews)} max={options.max_articles or 'all'}"
+    )
+
+
+def options_set(subscription: Subscription) -> str:
+    """Answer to /set TOPIC OPTIONS."""
+    return f"Pushes of <b>{escape(subscription.topic)}</b>: {options_text(subscription.options)}."
+
+
+def chat_settings(options: PushOptions, *, changed: bool) -> str:
+    """Answer to /settings: the defaults new subscriptions take."""
+    head = "New defaults" if changed else "Defaults"
+    return (
+        f"{head} for this chat's new subscriptions: {options_text(options)}.\n"
+        "Change them with e.g. /settings silent=on max=5; one subscription's with "
+        "/set russia summary=full."
+    )
+
+
+def paused(subscriptions: list[Subscription], topic: str | None) -> str:
+    """Answer to /pause (and to the Pause button)."""
+    if not subscriptions:
+        return not_following(topic)
+    names = ", ".join(f"<b>{escape(s.topic)}</b>" for s in subscriptions)
+    again = f"/resume {escape(topic)}" if topic else "/resume"
+    return f"Paused {names}: no pushes until {again}."
+
+
+def resumed(subscriptions: list[Subscription], topic: str | None) -> str:
+    """Answer to /resume: each topic's next digest, and what it covers."""
+    if not subscriptions:
+        if topic is None:
+            return "Nothing is paused here. See /subscriptions."
+        return f"<b>{escape(topic)}</b> is not paused here. See /subscriptions."
+    lines = [
+        f"Resumed <b>{escape(s.topic)}</b>: next digest "
+        f"{shown_time(s.next_run_at, ZoneInfo(s.timezone))}."
+        for s in subscriptions
+    ]
+    example = escape(subscriptions[0].topic)
+    lines.append(
+        "It holds the articles that arrive from now on; those of the paused days are not "
+        f"pushed (/digest {example} shows the latest)."
+    )
+    return "\n".join(lines)
+
+
+def pause_toggled(subscription: Subscription) -> str:
+    """The answer to a Pause or Resume button (plain text: a button's answer has no markup)."""
+    if subscription.paused:
+        return f"Paused {subscription.topic}: no pushes until you resume it."
+    when = shown_time(subscription.next_run_at, ZoneInfo(subscription.timezone))
+    return (
+        f"Resumed {subscription.topic}: next digest {when}, holding the articles that arrive "
+        "from now on (not those of the paused days)."
+    )
+
+
+def not_following(topic: str | None) -> str:
+    """The chat follows no such topic (None: none at all)."""
+    if topic is None:
+        return "No subscriptions yet. Start one with /subscribe russia"
+    return f"This chat is not subscribed to <b>{escape(topic)}</b>. See /subscriptions."
+
+
+def _switch(on: bool) -> str:
+    return "on" if on else "off"
 
 
 def subscribed(
@@ -156,14 +244,24 @@ def subscribed(
         if rescheduled
         else "Already subscribed to"
     )
+    when = (
+        f"paused (/resume {escape(subscription.topic)} to go on)"
+        if subscription.paused
+        else f"next digest {shown_time(subscription.next_run_at, ZoneInfo(subscription.timezone))}"
+    )
     return (
         f"{state} <b>{escape(subscription.topic)}</b>: "
         f"{_schedule(subscription.schedule)} "
-        f"({escape(subscription.timezone)}), next digest "
-        f"{shown_time(subscription.next_run_at, ZoneInfo(subscription.timezone))}. "
+        f"({escape(subscription.timezone)}), {when}. "
         "Each holds the articles that arrived since the previous one.\n"
-        f"Send /digest {escape(subscription.topic)} for the last {days} days now."
+        f"Send /digest {escape(subscription.topic)} for the last {days} days now.\n"
+        f"Pushes: {options_text(subscription.options)} (/set to change)."
     )
+
+
+def more_articles(count: int, topic: str) -> str:
+    """The last line of a push cut to its subscription's `max=N` articles (plain text)."""
+    return f"and {count} more: {DigestRequest(topic).command()}"
 
 
 def unsubscribed(topic: str, *, removed: bool) -> str:

@@ -152,6 +152,17 @@ def upsert(session: Session, row: type, keys: dict, values: dict, where=None) ->
     return written.first() is not None
 
 
+def upsert_many(session: Session, row: type, keys: list[str], rows: list[dict]) -> None:
+    """`upsert` of many rows (all with the same columns) in one statement."""
+    if not rows:
+        return
+    statement = _insert(session)(row)
+    values = {name: statement.excluded[name] for name in rows[0] if name not in keys}
+    # executemany of one cached statement (SQLAlchemy sends it as multi-row INSERTs)
+    statement = statement.on_conflict_do_update(index_elements=keys, set_=values)
+    session.connection().execute(statement, rows)
+
+
 def insert_new(session: Session, row: type, values: list[dict]) -> None:
     """Insert rows, skipping those whose primary key is taken (INSERT … ON CONFLICT DO NOTHING)."""
     session.execute(_insert(session)(row).values(values).on_conflict_do_nothing())

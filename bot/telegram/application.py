@@ -69,7 +69,7 @@ def build_application(services: Services) -> Application:
     application.bot_data[SENDER_KEY] = TelegramSender(
         application.bot, services.store, settings.send_retry_delays_s
     )
-    if settings.worker_in_process:
+    if settings.worker_in_process and not settings.cluster_mode:
         application.bot_data[WORKER_KEY] = SummaryWorker(
             services.store,
             services.summarizer,
@@ -77,7 +77,7 @@ def build_application(services: Services) -> Application:
             batch_size=settings.worker_batch_size,
             idle_s=settings.worker_idle_s,
         )
-    else:  # `digestbot worker` summarizes in its own process
+    else:  # `digestbot worker` summarizes in its own process (always in cluster mode)
         application.bot_data[WORKER_KEY] = StoreWatcher(
             services.store, services.summarizer.model_key
         )
@@ -112,9 +112,10 @@ async def _post_init(application: Application) -> None:
     application.job_queue.run_repeating(
         _tick, interval=services.settings.scheduler_tick_s, first=0, name="deliveries"
     )
-    application.job_queue.run_repeating(
-        feeds.poll_tick, interval=services.settings.feed_tick_s, first=1, name="feeds"
-    )
+    if not services.settings.cluster_mode:  # else cluster workers poll the feeds
+        application.job_queue.run_repeating(
+            feeds.poll_tick, interval=services.settings.feed_tick_s, first=1, name="feeds"
+        )
     if services.settings.keep_days:
         application.job_queue.run_repeating(
             _prune, interval=RETENTION_INTERVAL_S, first=60, name="retention"

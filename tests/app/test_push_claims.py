@@ -95,7 +95,21 @@ async def test_a_subscription_delivered_since_the_run_found_it_due_is_skipped(
         finished = await deliver_due(services, late, now=START, lease=lease(services, AlwaysHeld))
 
     assert finished == 0 and late.sent == []
-    assert caplog.text.count("was delivered since it was found due; skipped") == len(CHATS)
+    assert caplog.text.count("is no longer due (delivered or paused") == len(CHATS)
+
+
+async def test_a_subscription_paused_since_the_run_found_it_due_is_skipped(
+    services, other, monkeypatch
+):
+    due_everywhere(services)
+    found_due = services.store.chats.due_subscriptions(START)
+    other.store.preferences.pause([s.id for s in found_due], now=START)
+    monkeypatch.setattr(services.store.chats, "due_subscriptions", lambda now: found_due)
+    late = FakeSender()
+
+    await deliver_due(services, late, now=START, lease=lease(services, AlwaysHeld))
+
+    assert late.sent == []
 
 
 async def test_a_subscription_another_process_claimed_is_left_until_released(services, other):

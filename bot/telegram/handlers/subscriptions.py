@@ -15,11 +15,13 @@ from bot.app.subscriptions import SubscriptionRefused
 from bot.render import replies
 from bot.telegram.handlers.chats import may_manage
 from bot.telegram.handlers.context import services_of
+from bot.telegram.handlers.digests import topic_thread
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Subscribe this chat to a topic, on the schedule given after it or the default one;
-    an existing subscription given a schedule changes to it."""
+    """Subscribe this chat to a topic, on the schedule given after it or the default one,
+    pushed into the forum topic it was asked in; an existing subscription given a schedule
+    (or options) changes to it."""
     message = update.effective_message
     services = services_of(context)
     try:
@@ -37,6 +39,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             message.chat_id,
             request,
             now=datetime.now(UTC),
+            thread_id=topic_thread(message),
         )
     except SubscriptionRefused as exc:
         await message.reply_text(str(exc))
@@ -71,7 +74,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List this chat's subscriptions with their next digest."""
+    """List this chat's subscriptions with their next digest (or paused) and options."""
     message = update.effective_message
     subscriptions = await asyncio.to_thread(
         services_of(context).store.chats.subscriptions, message.chat_id
