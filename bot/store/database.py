@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy import create_engine, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -83,6 +83,15 @@ class Database:
                 time.sleep(delay)
         raise AssertionError("unreachable")
 
+    def ping(self) -> None:
+        """Raise DatabaseUnavailable unless the database answers `SELECT 1` now (one try)."""
+        self.check_file()
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except (OperationalError, InterfaceError) as exc:
+            raise DatabaseUnavailable(f"database unavailable: {exc.orig}") from exc
+
     def check_file(self) -> None:
         """Raise DatabaseGone when the SQLite file opened at start has been deleted or replaced
         by another file since (an open connection would go on writing to the deleted one)."""
@@ -143,9 +152,8 @@ def migrate(engine: Engine) -> None:
 
 
 def upsert(session: Session, row: type, keys: dict, values: dict, where=None) -> bool:
-    """Insert a row, or update `values` of the row with these `keys` (a unique key), only if
-    `where` holds for it when given: one statement (INSERT … ON CONFLICT DO UPDATE), so two
-    workers saving it at once cannot clash. Whether the row was written."""
+    """Insert a row or update `values` of the row with these unique `keys` (only where `where`
+    holds, if given) in one statement, so two writers cannot clash; whether it was written."""
     statement = _insert(session)(row).values(**keys, **values)
     statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values, where=where)
     written = session.execute(statement.returning(*(getattr(row, key) for key in keys)))
@@ -168,6 +176,14 @@ def insert_new(session: Session, row: type, values: list[dict]) -> None:
     session.execute(_insert(session)(row).values(values).on_conflict_do_nothing())
 
 
+def insert_if_new(session: Session, row: type, values: dict) -> bool:
+    """Insert one row unless its primary key is taken (INSERT … ON CONFLICT DO NOTHING);
+    whether it was inserted."""
+    statement = _insert(session)(row).values(**values).on_conflict_do_nothing()
+    key = row.__table__.primary_key.columns.values()[0]
+    return session.execute(statement.returning(key)).first() is not None
+
+
 def update_if_there(session: Session, row: type, row_id: object, **values) -> bool:
     """Set `values` on the row with this primary key `id`, in one statement; False when no such
     row is left. (Reading the row first and then changing it fails when another transaction
@@ -187,9 +203,8 @@ def utc_now() -> datetime:
 
 
 def database_now(session: Session) -> datetime:
-    """The database server's time, aware UTC (PostgreSQL's `now()`, the start of the
-    transaction), so that processes on several hosts compare expiries on one clock; SQLite's
-    processes share one host, whose clock is this process's."""
+    """The database's time, aware UTC: PostgreSQL's `now()`, one clock for every host's
+    expiries; on SQLite (one host) this process's clock."""
     if session.get_bind().dialect.name != "postgresql":
         return utc_now()
     return session.scalar(select(func.now())).astimezone(UTC)
