@@ -1,6 +1,6 @@
-"""The `digestbot` command line: run the bot (polling or webhook) or a worker, ingest files,
-print digests, list and delete stored articles, import and export feed lists, show settings,
-migrate the database and check its health."""
+"""The `digestbot` command line: run the bot (polling or webhook), a worker or the pushes alone,
+ingest files, print digests, list and delete stored articles, import and export feed lists,
+show settings, migrate the database and check its health."""
 
 from __future__ import annotations
 
@@ -156,6 +156,20 @@ def set_webhook(
         raise typer.Exit(1) from exc
     pending = info.get("pending_update_count", 0)
     typer.echo(f"webhook set: {info.get('url')} ({pending} updates pending)")
+
+
+@app.command()
+def pusher() -> None:
+    """Send the scheduled pushes in this process, without polling Telegram (until stopped).
+
+    For a fleet on PostgreSQL: several may run beside the bot; one sends at a time, its rate
+    limiter pacing every push, and another takes over when it stops or dies.
+    """
+    from bot.telegram.pusher import run_pusher
+
+    services = _services()
+    serve_metrics(services)
+    _run_telegram(services, run_pusher)
 
 
 def _run_telegram(services: Services, runner: Callable[[Services], None]) -> None:

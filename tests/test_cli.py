@@ -1,5 +1,5 @@
 """The command line with the real default model: ingest files and folders, then print a digest
-as JSON, as a user would from a shell."""
+as JSON, as a user would from a shell; and what `digestbot pusher` says when it cannot start."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import PROGRESS_DELAY_S, app
+from bot.sandbox.fakebot import FakeBotAPI
 from summarizer.text import split_sentences
 
 FIXTURES = Path(__file__).parent / "e2e" / "fixtures"
@@ -363,3 +364,23 @@ def test_feeds_import_follows_an_opml_list_and_export_prints_it_back(environment
     assert 'xmlUrl="https://desk.example/feed.json"' in exported.output
     assert exported.output.startswith("<?xml version='1.0' encoding='utf-8'?>\n<opml")
     assert not_opml.exit_code == 1 and "is not an OPML feed list" in not_opml.output
+
+
+def test_pusher_without_a_token_says_how_to_get_one(environment, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+
+    result = runner.invoke(app, ["pusher"])
+
+    assert result.exit_code == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.output
+
+
+def test_pusher_with_a_token_telegram_refuses_says_so(environment, monkeypatch):
+    with FakeBotAPI() as fake:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:not-the-fakes-token")
+        monkeypatch.setenv("DIGESTBOT_TELEGRAM_API_URL", f"{fake.url}/bot")
+
+        result = runner.invoke(app, ["pusher"])
+
+    assert result.exit_code == 1
+    assert "Telegram refused the bot token" in result.output
