@@ -24,6 +24,7 @@ from summarizer.topics.evidence import (
     ArticlesNaming,
     CategoryCosines,
     Evidence,
+    NamingMemory,
     category_evidence,
     meaning_evidence,
     naming_evidence,
@@ -52,6 +53,7 @@ class TopicMatcher:
         self.model = model or default_model()
         self._last_matrix: PassageMatrix | None = None
         self._category_cosines: tuple[PassageMatrix, CategoryCosines] | None = None
+        self._naming = NamingMemory()
 
     @property
     def model_key(self) -> str:
@@ -181,9 +183,12 @@ class TopicMatcher:
         matrix = self.passage_matrix(articles)
         query = self.query_vector(names.topic)
         meaning = meaning_evidence(matrix, query)
-        lexical, named_as_name = naming_evidence(names, articles, articles_naming)
+        as_category = self.is_category(names.topic)
+        lexical, named_as_name = naming_evidence(
+            names, articles, articles_naming, as_name=as_category, memory=self._naming
+        )
         evidence.entity[kept] = np.column_stack([lexical, *meaning])
-        if self.is_category(names.topic):
+        if as_category:
             evidence.category[kept] = category_evidence(
                 query,
                 self._category_cosines_of(matrix),
