@@ -1,8 +1,9 @@
 """The topic matcher: the stages of `summarizer.topics` behind one object the bot holds.
 
-It keeps what repeats between queries: the embedded topic queries and categories, and the last
+It keeps what repeats between queries: the embedded topic queries and categories, the last
 stacked passage matrix with its cosines to the categories (the parts of an OR / exclusion
-query, the next page and the pushes of one tick ask about the same period).
+query, the next page and the pushes of one tick ask about the same period), and the last
+topics' naming evidence per article (`NamingMemory`).
 """
 
 from __future__ import annotations
