@@ -19,16 +19,37 @@ BIG = 999_999_999_999
 
 
 def test_buttons_of_a_digest_message_read_back_as_what_they_ask():
-    markup = digest_markup(BIG, 9999, [(BIG, "A title " * 20)], BIG)
+    markup = digest_markup(
+        BIG, 9999, [(BIG, "A title " * 20)], BIG, full_summaries=True, whole_digest=True
+    )
     data = [button.callback_data for row in markup.inline_keyboard for button in row]
 
     assert all(len(d.encode()) <= MAX_CALLBACK_BYTES for d in data)
     assert [parse_callback(d) for d in data] == [
         ButtonPress("full", BIG, 9999, article_id=BIG),
+        ButtonPress("pushed file", BIG),
         ButtonPress("pause", subscription_id=BIG),
         ButtonPress("unsubscribe", subscription_id=BIG),
     ]
     assert len(markup.inline_keyboard[0][0].text) <= 48
+
+
+def test_whole_summaries_need_no_full_summary_buttons():
+    markup = digest_markup(1, 0, [(5, "Talks resume")], 3)
+
+    assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["h:3", "u:3"]]
+
+
+def test_the_whole_digest_button_of_a_digest_answer_keeps_its_topic_and_period():
+    markup = next_page_markup("north korea", None, days=30, whole_digest=True)
+
+    [[button]] = markup.inline_keyboard
+    assert button.callback_data == "w:30d:north korea"
+    assert parse_callback(button.callback_data) == ButtonPress(
+        "digest file", topic="north korea", days=30
+    )
+    assert next_page_markup("russia", None) is None
+    assert next_page_markup("x" * 63, None, whole_digest=True) is None  # 65 bytes with "w:"
 
 
 @pytest.mark.parametrize(
@@ -49,6 +70,11 @@ def test_buttons_of_a_digest_message_read_back_as_what_they_ask():
         "p:01:russia",
         "p:٣:russia",  # an Arabic-Indic 3: int() reads it, the bot never writes it
         "u:١",
+        "a:",
+        "a:x",
+        "w:",
+        "w:9999d:russia",  # a period past MAX_PERIOD_DAYS
+        "w::russia",
         "h:",
         "r:x",
     ],

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 from bot.core.domain import ArticleSource, Feed, PushOptions, StoredArticle, Subscription
 from bot.core.requests import DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
+from bot.core.stats import BotStats
 from bot.render.dates import shown_date, shown_time
 from bot.render.formatting import TELEGRAM_MAX_CHARS, split_for_telegram
 from summarizer.topics.query import TOPIC_SYNTAX
 
 MAX_SUMMARY_REPLY_CHARS = 3500
+SOURCE_WIDTH = 18  # characters of a source's name in the /stats table
 
 COMMANDS: list[tuple[str, str]] = [
     ("add", "Store the article at a link: /add https://…"),
@@ -35,6 +37,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("import", "Follow the feeds of an attached OPML file (admins)"),
     ("export", "The followed feeds as an OPML file (admins)"),
     ("timezone", "Show or set this chat's time zone: /timezone Europe/Berlin"),
+    ("stats", "Articles, summaries, pushes and feeds at a glance (admins)"),
+    ("version", "The bot's version"),
     ("help", "How to use digestbot"),
     ("start", "Welcome and a short guide"),
 ]
@@ -72,6 +76,8 @@ def help_text(*, days: int, schedule: str, timezone: str) -> str:
         "<b>/export</b> — feed lists in and out (administrators).\n"
         "<b>/timezone</b> <i>name</i> — the chat's time zone for schedules, "
         "e.g. /timezone Europe/Berlin.\n"
+        "<b>/stats</b> — articles by source and day, pushes and failing feeds (administrators); "
+        "<b>/version</b> — the bot's version.\n"
         "In groups only admins change subscriptions. To fill a channel, add me as its admin "
         "and post /subscribe russia in the channel.\n\n"
         "A topic is free text: an article counts when it is really about it, also when it "
@@ -340,6 +346,61 @@ def feed_failing(feed: Feed) -> str:
 
 def _minutes(seconds: int) -> str:
     return f"{seconds // 60} min"
+
+
+def stats_text(stats: BotStats) -> str:
+    """Answer to /stats: a table of the last days' articles by source, then the other counts."""
+    lines = [f"<b>Articles of the last {len(stats.days)} days</b> (by arrival)"]
+    if stats.sources:
+        lines.append(f"<pre>{escape(_sources_table(stats))}</pre>")
+    else:
+        lines.append("None arrived.")
+    sending = f", {stats.deliveries_sending} being sent" if stats.deliveries_sending else ""
+    lines += [
+        f"Summaries pending: {stats.summaries_pending}",
+        f"Chats: {stats.chats} ({stats.active_chats} active) · "
+        f"subscriptions: {stats.subscriptions}",
+        f"Pushes this week: {stats.deliveries_sent} sent, {stats.deliveries_failed} failed"
+        f"{sending}",
+    ]
+    if not stats.failing_feeds:
+        lines.append("Feeds failing: none")
+    else:
+        lines.append(f"<b>Feeds failing</b>: {len(stats.failing_feeds)}")
+        lines += [
+            f"{feed.id}. {escape(feed.title)} — {feed.failures}× "
+            f"({escape(feed.last_error or 'unknown error')})"
+            for feed in stats.failing_feeds
+        ]
+    return "\n".join(lines)
+
+
+def _sources_table(stats: BotStats) -> str:
+    """Plain text columns: source, one per day (day of the month), and the total."""
+    width = min(max(len(source.name) for source in stats.sources), SOURCE_WIDTH)
+    header = [f"{'':{width}}", *(f"{day.day:>3}" for day in stats.days), "  all"]
+    rows = [" ".join(header)]
+    for source in stats.sources:
+        name = source.name if len(source.name) <= width else source.name[: width - 1] + "…"
+        cells = [f"{name:{width}}", *(f"{count:>3}" for count in source.per_day)]
+        rows.append(" ".join([*cells, f"{source.total:>5}"]))
+    return "\n".join(rows)
+
+
+def version_text(version: str) -> str:
+    """Answer to /version."""
+    return f"digestbot {escape(version)}"
+
+
+def error_report(*, kind: str, where: str, detail: str, context: str) -> str:
+    """What the `error_chat` is told of an unexpected error (once per cause): its kind and
+    message, where it came from and what was being done (all redacted by the caller)."""
+    detail = f": {escape(detail)}" if detail else ""
+    return (
+        f"<b>digestbot: unexpected error</b>\n<b>{escape(kind)}</b>{detail}\n"
+        f"at <code>{escape(where)}</code>, while: {escape(context)}\n"
+        "<i>Told once per cause until the bot restarts; the log has the traceback.</i>"
+    )
 
 
 # --- stored articles: /recent, /search, /article, /delete ------------------------------------
