@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 import procrastinate
 
-from bot.app.feeds import poll_feed_if_due
+from bot.app.feeds import PollResult, poll_feed_if_due
 from bot.app.services import Services
 from bot.app.summaries import process_batch
 from bot.cluster.queue import (
@@ -89,9 +89,10 @@ def register_feed_tasks(app: procrastinate.App, services: Services) -> None:
 
     @app.task(name=POLL_FEED_TASK, queue=FEED_QUEUE)
     async def poll(feed_id: int) -> bool:
-        now = datetime.now(UTC)
-        result = await asyncio.to_thread(poll_feed_if_due, store, settings, feed_id, now)
-        return result is not None
+        def poll_now() -> PollResult | None:  # the clock read when the poll starts, in its thread
+            return poll_feed_if_due(store, settings, feed_id, datetime.now(UTC))
+
+        return await asyncio.to_thread(poll_now) is not None
 
     @app.periodic(cron=cron_every(settings.feed_tick_s), periodic_id="feeds")
     @app.task(name=DISPATCH_FEEDS_TASK, queue=FEED_QUEUE, queueing_lock=DISPATCH_FEEDS_TASK)

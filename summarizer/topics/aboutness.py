@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 
 from summarizer.text import split_sentences
-from summarizer.topics.names import TopicNames, capitalized_mostly, count_mentions, names_anywhere
+from summarizer.topics.names import TopicNames, count_mentions, names_anywhere
 
 MODEL_FILE = Path(__file__).with_name("aboutness_model.json")
 LEXICAL = ("named_in_title", "named_in_lead", "log_mentions", "sentence_share")
@@ -89,17 +89,17 @@ def read_article(title: str, text: str) -> ReadArticle:
     return ReadArticle(title=title, sentences=sentences, whole="\n".join((title, *sentences)))
 
 
-def lexical_evidence(names: TopicNames, article: ReadArticle) -> tuple[np.ndarray, bool]:
+def lexical_evidence(names: TopicNames, article: ReadArticle) -> np.ndarray:
     """The naming features (`LEXICAL`, in order) of one article, all 0 when it never names the
-    topic; and whether it writes the topic as a name (`capitalized_mostly`)."""
+    topic."""
     if not names_anywhere(names, article.whole):
-        return np.zeros(len(LEXICAL), dtype=np.float32), False
+        return np.zeros(len(LEXICAL), dtype=np.float32)
     texts = [article.title, *article.sentences]
     in_title, *per_sentence = count_mentions(names, texts)
     count = sum(per_sentence)
     if not count and not in_title:
-        return np.zeros(len(LEXICAL), dtype=np.float32), False
-    features = np.array(
+        return np.zeros(len(LEXICAL), dtype=np.float32)
+    return np.array(
         [
             float(in_title > 0),
             float(sum(per_sentence[:LEAD_SENTENCES]) > 0),
@@ -108,7 +108,6 @@ def lexical_evidence(names: TopicNames, article: ReadArticle) -> tuple[np.ndarra
         ],
         dtype=np.float32,
     )
-    return features, capitalized_mostly(names, article.sentences)
 
 
 @dataclass(frozen=True)

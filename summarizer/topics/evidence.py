@@ -5,6 +5,8 @@ the topic fares against those categories for this article (`category_evidence`).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,11 +19,15 @@ from summarizer.topics.aboutness import (
     lexical_evidence,
     read_article,
 )
-from summarizer.topics.names import TopicNames
+from summarizer.topics.names import TopicNames, capitalized_mostly
 from summarizer.topics.passages import PassageMatrix, TopicCandidate
 
 # Given one name's stems (`TopicNames.search_terms`), the ids of the articles naming it.
 ArticlesNaming = Callable[[list[str]], set[int]]
+# Topics whose naming evidence is kept per article: the next page, an OR query's parts, the
+# pushes of one tick and a topic asked again reread none of it. At 100,000 articles a broad
+# topic is named in about 20,000, a few MB each.
+NAMING_CACHE_TOPICS = 16
 
 
 @dataclass(frozen=True)
@@ -50,21 +56,91 @@ class Evidence:
 
 
 def naming_evidence(
-    names: TopicNames, articles: list[TopicCandidate], articles_naming: ArticlesNaming | None
+    names: TopicNames,
+    articles: list[TopicCandidate],
+    articles_naming: ArticlesNaming | None,
+    *,
+    as_name: bool,
+    memory: NamingMemory | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The naming features (`LEXICAL`) of `articles` and whether each writes the topic as a
-    name; only the articles the full-text index finds naming it are read (all without an
-    index: `articles_naming` None)."""
+    """The naming features (`LEXICAL`) of `articles` and, with `as_name` (a topic of the
+    categories' kind), whether each writes the topic as a name (`capitalized_mostly`; else all
+    False); only the articles the full-text index finds naming it are read (all without an
+    index: `articles_naming` None), and of those only the ones `memory` has not seen."""
     indexed = None
     if articles_naming is not None:
         indexed = set().union(*(articles_naming(terms) for terms in names.search_terms))
+    known = memory.of(names) if memory is not None else {}
     lexical = np.zeros((len(articles), len(LEXICAL)), dtype=np.float32)
-    as_name = np.zeros(len(articles), dtype=bool)
+    written = np.zeros(len(articles), dtype=bool)
     for row, article in enumerate(articles):
-        if indexed is None or article.id in indexed:
+        if indexed is not None and article.id not in indexed:
+            continue
+        named = known.get(article.id)
+        if named is None or not named.is_of(article):
             read = read_article(article.title, article.text)
-            lexical[row], as_name[row] = lexical_evidence(names, read)
-    return lexical, as_name
+            named = _Named(article.title, article.text, lexical_evidence(names, read))
+        if as_name and named.as_name is None:
+            as_name_of = named.features.any() and capitalized_mostly(
+                names, read_article(article.title, article.text).sentences
+            )
+            named = _Named(named.title, named.text, named.features, bool(as_name_of))
+        known[article.id] = named
+        lexical[row], written[row] = named.features, bool(named.as_name)
+    if memory is not None:
+        memory.keep(names, known, articles)
+    return lexical, written
+
+
+@dataclass(frozen=True)
+class _Named:
+    """One article's naming evidence about a topic, with the title and text it was read from;
+    `as_name` None until asked."""
+
+    title: str
+    text: str
+    features: np.ndarray
+    as_name: bool | None = None
+
+    def is_of(self, article: TopicCandidate) -> bool:
+        """Was it read from this article's title and text (an id reused for another article
+        is read afresh)? The same strings compare by identity first."""
+        return self.title == article.title and self.text == article.text
+
+
+class NamingMemory:
+    """The naming evidence of the last `NAMING_CACHE_TOPICS` topics asked, per article id.
+
+    Exact: an article's evidence depends only on the topic's names and the article's title and
+    text, which an entry is checked against. Entries of articles that left the period are
+    dropped once they outnumber the period's."""
+
+    def __init__(self, topics: int = NAMING_CACHE_TOPICS) -> None:
+        self._topics: OrderedDict[TopicNames, dict[int, _Named]] = OrderedDict()
+        self._size = topics
+        self._lock = threading.Lock()
+
+    def of(self, names: TopicNames) -> dict[int, _Named]:
+        """A copy of the entries kept for the topic `names` (empty for a new topic)."""
+        with self._lock:
+            if names in self._topics:
+                self._topics.move_to_end(names)
+                return dict(self._topics[names])
+            return {}
+
+    def keep(
+        self, names: TopicNames, known: dict[int, _Named], period: list[TopicCandidate]
+    ) -> None:
+        """Keep `known` as the topic's entries, the least recently asked topic dropped past
+        the bound, and the entries of articles not in `period` when they are the most."""
+        if len(known) > 2 * len(period):
+            ids = {article.id for article in period}
+            known = {i: named for i, named in known.items() if i in ids}
+        with self._lock:
+            self._topics[names] = known
+            self._topics.move_to_end(names)
+            while len(self._topics) > self._size:
+                self._topics.popitem(last=False)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The topic matcher: the stages of `summarizer.topics` behind one object the bot holds.
 
-It keeps what repeats between queries: the embedded topic queries and categories, and the last
+It keeps what repeats between queries: the embedded topic queries and categories, the last
 stacked passage matrix with its cosines to the categories (the parts of an OR / exclusion
-query, the next page and the pushes of one tick ask about the same period).
+query, the next page and the pushes of one tick ask about the same period), and the last
+topics' naming evidence per article (`NamingMemory`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from summarizer.topics.evidence import (
     CategoryCosines,
     CategoryPhrases,
     Evidence,
+    NamingMemory,
     category_evidence,
     meaning_evidence,
     naming_evidence,
@@ -54,6 +56,7 @@ class TopicMatcher:
         self.model = model or default_model()
         self._last_matrix: PassageMatrix | None = None
         self._category_cosines: tuple[PassageMatrix, CategoryCosines] | None = None
+        self._naming = NamingMemory()
 
     @property
     def model_key(self) -> str:
@@ -193,9 +196,12 @@ class TopicMatcher:
         matrix = self.passage_matrix(articles)
         query = self.query_vector(names.topic)
         meaning = meaning_evidence(matrix, query)
-        lexical, named_as_name = naming_evidence(names, articles, articles_naming)
+        as_category = self.is_category(names.topic)
+        lexical, named_as_name = naming_evidence(
+            names, articles, articles_naming, as_name=as_category, memory=self._naming
+        )
         evidence.entity[kept] = np.column_stack([lexical, *meaning])
-        if self.is_category(names.topic):
+        if as_category:
             reading, competing = self.category_phrases().topic_reading(
                 query, self.settings.category_synonym_cosine
             )

@@ -103,7 +103,10 @@ def test_three_workers_poll_each_due_feed_once(postgres_url, tmp_path):
     assert len(fetches) == FEEDS
     assert min(len(times) for times in fetches.values()) >= MIN_POLLS
     closest = min(b - a for times in fetches.values() for a, b in pairwise(times))
-    assert closest >= FEED_INTERVAL_S - 0.5  # never polled again before it was due again
+    # Never polled twice for one due poll: a second worker taking the same due feed would fetch
+    # it again within a second or two. A poll that starts late under load (its next one is due
+    # an interval after it started) may bring the next fetch a little closer than the interval.
+    assert closest >= FEED_INTERVAL_S / 2
 
 
 @pytest.mark.model

@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 from summarizer.encoder import SentenceEncoder
+from summarizer.topics import evidence as evidence_module
+from summarizer.topics.evidence import NamingMemory, naming_evidence
 from summarizer.topics.matcher import TopicMatcher
 from summarizer.topics.names import topic_names
 from summarizer.topics.passages import PassageMatrix, TopicCandidate, article_passages
@@ -164,6 +166,58 @@ def test_only_the_articles_a_full_text_index_names_are_read_for_the_naming_evide
     assert ["russ"] in asked and ["kremlin"] in asked and ["moscow"] in asked
     assert [m.id for m in scanned] == [m.id for m in indexed] == [3]
     assert unnamed == []  # the fake model reads only the naming evidence
+
+
+def test_naming_evidence_is_read_once_per_topic_and_article_and_afresh_for_a_changed_one(
+    matcher: TopicMatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[str] = []
+    original = evidence_module.lexical_evidence
+
+    def counted(names, article):
+        read.append(article.title)
+        return original(names, article)
+
+    monkeypatch.setattr(evidence_module, "lexical_evidence", counted)
+    docs = candidates(matcher, [*background(), ("Russia", paragraph(RUSSIA))])
+    first = matcher.evidence("russia", docs)
+    first_reads = list(read)
+    again = matcher.evidence("russia", docs)
+    again_reads = read[len(first_reads) :]
+    arrived = [*docs, TopicCandidate(4, "Kremlin", paragraph(KREMLIN), docs[3].passage_vectors)]
+    read.clear()
+    with_new = matcher.evidence("russia", arrived)
+    new_reads = list(read)
+    reused = [*docs[:3], TopicCandidate(3, "Storm", paragraph(STORM), docs[3].passage_vectors)]
+    read.clear()
+    changed = matcher.evidence("russia", reused)
+
+    assert first_reads == ["Derby", "Storm", "Rates", "Russia"]
+    assert again_reads == [] and np.array_equal(first.entity, again.entity)
+    assert new_reads == ["Kremlin"]  # only the article that arrived
+    assert read == ["Storm"]  # id 3 now holds another article: read afresh
+    assert not changed.entity[3, :4].any()
+    fresh = TopicMatcher(ConceptEncoder(), model=naming_model())  # type: ignore[arg-type]
+    for docs_asked, remembered in ((arrived, with_new), (reused, changed)):
+        assert np.array_equal(remembered.entity, fresh.evidence("russia", docs_asked).entity)
+
+
+def test_whether_an_article_writes_a_topic_as_a_name_is_the_same_remembered_or_not(
+    matcher: TopicMatcher,
+) -> None:
+    docs = candidates(
+        matcher,
+        [*background(), ("Labour", paragraph("Labour said the party will win as Labour leads."))],
+    )
+    names = topic_names("labour")
+    memory = NamingMemory()
+
+    naming_evidence(names, docs, None, as_name=False, memory=memory)  # as_name not read yet
+    remembered = naming_evidence(names, docs, None, as_name=True, memory=memory)
+    afresh = naming_evidence(names, docs, None, as_name=True)
+
+    assert np.array_equal(remembered[0], afresh[0])
+    assert remembered[1].tolist() == afresh[1].tolist() == [False, False, False, True]
 
 
 def test_a_new_candidate_set_is_matched_afresh_after_another(matcher: TopicMatcher) -> None:
