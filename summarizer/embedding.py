@@ -13,7 +13,7 @@ From those vectors:
   passage of its own, with its own vector.
 
 Limits: the mean of a passage's sentence vectors is not the vector the encoder gives the joined
-passage (it sees no context across sentences); README "Measured" gives what that does to topic
+passage (it sees no context across sentences); docs/benchmarks.md gives what that does to topic
 matching.
 """
 

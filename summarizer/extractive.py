@@ -16,7 +16,7 @@ Algorithm
    names it holds (capitalised words after its first) and its cosine to the title, when there is
    one. No signal has a weight to tune: a lead bonus fitted to CNN/Daily Mail's lead bias lost
    to a plain centroid on BBC news by ROUGE-2 0.096, and every weighting tried traded one corpus
-   for the other (README "Measured").
+   for the other (docs/benchmarks.md).
 4. Pick in score order, skipping a sentence too similar to one already picked (near-duplicates
    only), until `sentences` are picked; a sentence that needs its antecedent (step 6) counts
    with it, so a summary holds `sentences` sentences, never more.
