@@ -327,7 +327,6 @@ def worker(
             batch_size=settings.worker_batch_size,
             idle_s=settings.worker_idle_s,
             once=once,
-            claim=settings.cluster_mode,
         )
     except (ModelLoadError, DatabaseUnavailable) as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -565,7 +564,6 @@ def _summarize_pending(services: Services) -> None:
             services.summarizer,
             services.matcher,
             batch_size=services.settings.worker_batch_size,
-            claim=services.settings.cluster_mode,
             on_batch=bar.update,
         )
     except BaseException:

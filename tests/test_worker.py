@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from datetime import UTC, datetime
 
 import numpy as np
@@ -20,7 +22,8 @@ from summarizer.errors import ModelLoadError
 from summarizer.extractive import ExtractiveSummarizer
 from summarizer.text import split_sentences
 from summarizer.topics.matcher import TopicMatcher
-from tests.fakes import CountingEncoder
+from tests.conftest import _fresh_postgres_store
+from tests.fakes import CountingEncoder, FakeSummarizer
 
 NOW = datetime(2024, 11, 4, tzinfo=UTC)
 TEXT = "Russia expanded gas exports to Asia. Officials in Moscow signed contracts. Prices rose."
@@ -224,3 +227,48 @@ def test_drain_reports_each_stored_batch(sqlite_store, fake_summarizer, fake_mat
 
     assert (processed, batches) == (5, [2, 2, 1])
     assert sqlite_store.summaries.missing(fake_summarizer.model_key, 10) == []
+
+
+class SlowCountingSummarizer(FakeSummarizer):
+    """The fake summarizer, slowed so two workers overlap; counts each article it summarizes."""
+
+    def __init__(self) -> None:
+        self.summarized: list[str] = []
+        self._lock = threading.Lock()
+
+    def summarize_embedded(self, articles) -> list[str]:
+        time.sleep(0.05)
+        with self._lock:
+            self.summarized += [a.title for a in articles]
+        return super().summarize_embedded(articles)
+
+
+@pytest.fixture
+def postgres_store(postgres_url):
+    opened = _fresh_postgres_store(postgres_url)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.postgres
+def test_two_worker_processes_on_postgresql_never_summarize_an_article_twice(
+    postgres_store, fake_matcher
+):
+    """Two `digestbot worker`s (or one beside `digestbot run`) on one PostgreSQL database claim
+    their batches, in the single-host mode too: every article summarized once."""
+    titles = [f"a{i}" for i in range(40)]
+    for title in titles:
+        add(postgres_store, title)
+    summarizer = SlowCountingSummarizer()
+
+    def work() -> None:
+        drain(postgres_store, summarizer, fake_matcher, batch_size=4)
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+
+    assert sorted(summarizer.summarized) == sorted(titles)
+    assert postgres_store.summaries.missing(summarizer.model_key, 100) == []

@@ -49,7 +49,6 @@ def process_batch(
     matcher: TopicMatcher,
     *,
     limit: int,
-    claim: bool = False,
     on_claimed: Callable[[int], None] | None = None,
 ) -> dict[int, SummaryOutcome]:
     """Summarize (and embed) up to `limit` articles that lack a summary; returns their outcomes.
@@ -59,13 +58,14 @@ def process_batch(
     ModelLoadError when a model cannot be loaded at all. Each call is a beat of the summary
     worker's heartbeat (bot.metrics).
 
-    With `claim` (cluster mode, PostgreSQL) the batch is claimed: its articles stay locked
-    until their summaries are saved, so workers side by side never take the same article
-    (`Summaries.summarize_claimed`); `on_claimed(size)` is called once the batch is claimed,
-    before the model runs.
+    On PostgreSQL the batch is claimed: its articles stay locked until their summaries are
+    saved, so processes summarizing side by side (cluster workers, or several `digestbot
+    worker`s beside `digestbot run`) never take the same article
+    (`Summaries.summarize_claimed`); `on_claimed(size)` is then called once the batch is
+    claimed, before the model runs.
     """
     WORKER_HEARTBEAT.labels("summaries").set_to_current_time()
-    if claim:
+    if store.summaries.can_claim:
         return _process_claimed(store, summarizer, matcher, limit, on_claimed)
     articles = store.summaries.missing(summarizer.model_key, limit)
     if not articles:
@@ -114,14 +114,12 @@ def drain(
     matcher: TopicMatcher,
     *,
     batch_size: int,
-    claim: bool = False,
     on_batch: Callable[[int], object] | None = None,
 ) -> int:
     """Process batches until no article lacks a summary; returns how many were processed.
-    With `claim`, each batch is claimed (cluster mode: workers may be summarizing too).
     `on_batch` is told each batch's count as it is stored (a progress bar)."""
     processed = 0
-    while outcomes := process_batch(store, summarizer, matcher, limit=batch_size, claim=claim):
+    while outcomes := process_batch(store, summarizer, matcher, limit=batch_size):
         processed += len(outcomes)
         if on_batch is not None:
             on_batch(len(outcomes))
@@ -136,19 +134,17 @@ def run_worker(
     batch_size: int,
     idle_s: float,
     once: bool = False,
-    claim: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """The summary worker as its own process: drain the queue, then look again every `idle_s`.
 
     With `once` it returns after the first drain (the count processed) and lets a ModelLoadError
     or DatabaseUnavailable through; otherwise it runs until interrupted, retrying those.
-    With `claim`, each batch is claimed (`process_batch`).
     """
     processed = 0
     while True:
         try:
-            processed += drain(store, summarizer, matcher, batch_size=batch_size, claim=claim)
+            processed += drain(store, summarizer, matcher, batch_size=batch_size)
         except (ModelLoadError, DatabaseUnavailable) as exc:
             if once:
                 raise

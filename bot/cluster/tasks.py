@@ -71,7 +71,6 @@ def register_summary_tasks(app: procrastinate.App, services: Services) -> None:
             summarizer,
             matcher,
             limit=batch_size,
-            claim=True,
             on_claimed=claimed,
         )
         return len(outcomes)

@@ -34,6 +34,12 @@ class Summaries:
         self._db = db
         self._vectors: MemoryCache[tuple[str, int], np.ndarray] = MemoryCache()
 
+    @property
+    def can_claim(self) -> bool:
+        """Whether batches can be claimed (`summarize_claimed`: PostgreSQL's SKIP LOCKED), so
+        that processes summarizing side by side never take the same article."""
+        return self._db.dialect == "postgresql"
+
     def missing(self, model_key: str, limit: int) -> list[StoredArticle]:
         """Oldest articles without a summary (or recorded failure) by `model_key`."""
         query = (
