@@ -48,6 +48,7 @@ from bot.config import Settings
 from bot.core.domain import Delivery, DeliveryStatus, Digest, RenderedMessage, Subscription
 from bot.core.schedule import next_run, parse_schedule
 from bot.render.formatting import render_digest, render_nothing_new
+from bot.render.i18n import DEFAULT_LANGUAGE, supported_language
 from bot.store import DatabaseUnavailable, Store
 
 log = logging.getLogger(__name__)
@@ -188,7 +189,7 @@ async def deliver_subscription(
     """Send (or resume) one subscription's digest; True when the delivery finished.
 
     `rendered` shares digests between the subscriptions of one run: those with the same topic,
-    covered period and time zone get the same messages, selected and rendered once. With a
+    covered period, time zone and language get the same messages, selected and rendered once. With a
     `lease`, no message is sent once it is no longer surely held.
     """
     store = services.store
@@ -252,8 +253,13 @@ async def _rendered(
 ) -> list[RenderedMessage]:
     """The messages of the digest of the articles that arrived after the subscription's
     `covered_until` and up to `cutoff`, rendered once per run for every subscription sharing
-    its topic, period and time zone."""
-    key = (subscription.topic, subscription.covered_until, subscription.timezone)
+    its topic, period, time zone and language."""
+    key = (
+        subscription.topic,
+        subscription.covered_until,
+        subscription.timezone,
+        subscription.language,
+    )
     if key not in rendered:  # the first task asking renders; the others await the same result
         rendered[key] = asyncio.ensure_future(
             asyncio.to_thread(_render, services, subscription, cutoff)
@@ -276,11 +282,14 @@ def _render(
         summarizer=services.summarizer,
     )
     tz = ZoneInfo(subscription.timezone)
+    language = supported_language(subscription.language) or DEFAULT_LANGUAGE
     if digest.items:
-        return render_digest(shorten_summaries(digest, services.settings.push_summary_chars), tz=tz)
+        shortened = shorten_summaries(digest, services.settings.push_summary_chars)
+        return render_digest(shortened, language=language, tz=tz)
     if services.settings.notify_empty_digest:
         since = subscription.covered_until
-        return [RenderedMessage(render_nothing_new(subscription.topic, since, tz=tz))]
+        text = render_nothing_new(subscription.topic, since, language=language, tz=tz)
+        return [RenderedMessage(text)]
     return []
 
 

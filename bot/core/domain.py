@@ -84,6 +84,7 @@ class Subscription:
     timezone: str
     next_run_at: datetime
     covered_until: datetime
+    language: str | None = None  # the chat's, for the bot's texts (None: not chosen)
 
 
 @dataclass(frozen=True)

@@ -9,181 +9,299 @@ from bot.core.domain import Feed, StoredArticle, Subscription
 from bot.core.requests import DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
 from bot.render.dates import shown_date, shown_time
+from bot.render.i18n import LANGUAGES, N_, tr, trn
 from summarizer.topics.query import TOPIC_SYNTAX
 
 MAX_SUMMARY_REPLY_CHARS = 3500
 
+# The command menu (setMyCommands), each description translated per language.
 COMMANDS: list[tuple[str, str]] = [
-    ("add", "Store the article at a link: /add https://…"),
-    ("digest", "Articles about a topic from the last days: /digest russia"),
-    ("subscribe", "Get a topic's digest pushed on a schedule: /subscribe russia"),
-    ("unsubscribe", "Stop a topic's pushes: /unsubscribe russia"),
-    ("subscriptions", "List this chat's topics and their next digest"),
-    ("topics", "The subjects of this period's articles, with counts"),
-    ("feeds", "The followed RSS/Atom feeds (admins)"),
-    ("addfeed", "Follow an RSS/Atom feed: /addfeed https://… (admins)"),
-    ("removefeed", "Stop following feed N: /removefeed 2 (admins)"),
-    ("timezone", "Show or set this chat's time zone: /timezone Europe/Berlin"),
-    ("help", "How to use digestbot"),
-    ("start", "Welcome and a short guide"),
+    ("add", N_("Store the article at a link: /add https://…")),
+    ("digest", N_("Articles about a topic from the last days: /digest russia")),
+    ("subscribe", N_("Get a topic's digest pushed on a schedule: /subscribe russia")),
+    ("unsubscribe", N_("Stop a topic's pushes: /unsubscribe russia")),
+    ("subscriptions", N_("List this chat's topics and their next digest")),
+    ("topics", N_("The subjects of this period's articles, with counts")),
+    ("feeds", N_("The followed RSS/Atom feeds (admins)")),
+    ("addfeed", N_("Follow an RSS/Atom feed: /addfeed https://… (admins)")),
+    ("removefeed", N_("Stop following feed N: /removefeed 2 (admins)")),
+    ("timezone", N_("Show or set this chat's time zone: /timezone Europe/Berlin")),
+    ("language", N_("Show or set this chat's language: /language de")),
+    ("help", N_("How to use digestbot")),
+    ("start", N_("Welcome and a short guide")),
 ]
 
 
-def help_text(*, days: int, schedule: str, timezone: str) -> str:
+def commands(language: str) -> list[tuple[str, str]]:
+    """The command menu with its descriptions in `language`."""
+    return [(name, tr(language, description)) for name, description in COMMANDS]
+
+
+def help_text(*, days: int, schedule: str, timezone: str, language: str) -> str:
     """The /help and /start text."""
-    return (
+    return tr(
+        language,
         "<b>digestbot</b> stores the news articles you send, summarizes each one with a local "
         "model, and sends you digests by topic.\n\n"
         "<b>Add articles</b>: paste or forward an article's text here, or upload a "
         ".txt, .md or .html file, or send a link (or /add <i>link</i>) and I fetch the page. "
         "I answer with its title, then its summary when ready.\n\n"
-        f"<b>/digest</b> <i>topic</i> — articles about the topic from the last {days} days, "
+        "<b>/digest</b> <i>topic</i> — articles about the topic from the last {days} days, "
         "e.g. /digest russia or /digest north korea; over other days: /digest russia 30d.\n"
         "<b>/subscribe</b> <i>topic</i> — get that digest pushed "
-        f"{_schedule(schedule)} ({escape(timezone)}), holding the "
+        "{schedule} ({timezone}), holding the "
         "articles that arrived since the previous one. Another schedule: "
         "/subscribe russia at 9am, /subscribe russia weekdays 08:00, "
         "/subscribe russia mon,wed,fri 18:00 or /subscribe russia every 6h.\n"
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
         "<b>/subscriptions</b> — this chat's topics and their next digest.\n"
-        f"<b>/topics</b> — the subjects the articles of the last {days} days name most.\n"
+        "<b>/topics</b> — the subjects the articles of the last {days} days name most.\n"
         "<b>/addfeed</b> <i>link</i>, <b>/feeds</b>, <b>/removefeed</b> <i>number</i> — "
         "follow RSS/Atom feeds (administrators).\n"
         "<b>/timezone</b> <i>name</i> — the chat's time zone for schedules, "
         "e.g. /timezone Europe/Berlin.\n"
+        "<b>/language</b> <i>code</i> — the language of my answers, e.g. /language de.\n"
         "In groups only admins change subscriptions. To fill a channel, add me as its admin "
         "and post /subscribe russia in the channel.\n\n"
         "A topic is free text: an article counts when it is really about it, also when it "
         'says "Kremlin" or "Moscow" rather than "Russia".\n'
-        f"{escape(TOPIC_SYNTAX)} Add a page number for more: /digest russia 2 "
-        "(/digest russia 30d 2 over 30 days)."
+        "{topic_syntax} Add a page number for more: /digest russia 2 "
+        "(/digest russia 30d 2 over 30 days).",
+        days=days,
+        schedule=_schedule(schedule),
+        timezone=escape(timezone),
+        topic_syntax=escape(TOPIC_SYNTAX),
     )
 
 
-def empty_digest(topic: str, days: int, advice: EmptyDigestAdvice) -> str:
+def unknown_command_text(command: str, *, language: str) -> str:
+    """Answer to a command the bot does not have."""
+    return tr(
+        language,
+        "I don't know the command {command}. Send /help to see what I can do.",
+        command=escape(command),
+    )
+
+
+def empty_digest(topic: str, days: int, advice: EmptyDigestAdvice, *, language: str) -> str:
     """Answer to a /digest with no articles: what was asked; how to see older articles that
     match when some do, else the topic syntax; and the topics with articles in the same days."""
-    lines = [f"No articles about <b>{escape(topic)}</b> in the last {days} days"]
     if advice.older_days:
-        count = advice.older_count
         command = DigestRequest(topic, advice.older_days).command()
-        lines[0] += (
-            f"; {count} from the last {advice.older_days} days "
-            f"match{'es' if count == 1 else ''}: {escape(command)}."
+        first = trn(
+            language,
+            "No articles about <b>{topic}</b> in the last {days} days; {count} from the last "
+            "{older_days} days matches: {command}.",
+            "No articles about <b>{topic}</b> in the last {days} days; {count} from the last "
+            "{older_days} days match: {command}.",
+            advice.older_count,
+            topic=escape(topic),
+            days=days,
+            older_days=advice.older_days,
+            command=escape(command),
         )
     else:
-        lines[0] += "."
+        first = tr(
+            language,
+            "No articles about <b>{topic}</b> in the last {days} days.",
+            topic=escape(topic),
+            days=days,
+        )
+    lines = [first]
     if advice.suggestions:
         names = ", ".join(escape(name) for name in advice.suggestions)
-        lines.append(f"Topics with articles in those days: {names}.")
+        lines.append(tr(language, "Topics with articles in those days: {names}.", names=names))
     if not advice.older_days:
         lines.append(escape(TOPIC_SYNTAX))
     return "\n".join(lines)
 
 
-def topics_overview(counts: list[tuple[str, int]], *, days: int) -> str:
+def topics_overview(counts: list[tuple[str, int]], *, days: int, language: str) -> str:
     """Answer to /topics: each subject with how many of the period's articles name it."""
     if not counts:
-        return (
-            f"No articles from the last {days} days yet. Send me some: paste text, forward "
-            "posts or upload .txt, .md or .html files."
+        return tr(
+            language,
+            "No articles from the last {days} days yet. Send me some: paste text, forward "
+            "posts or upload .txt, .md or .html files.",
+            days=days,
         )
     lines = "\n".join(
-        f"• <b>{escape(subject)}</b> — {count} article{'s' if count != 1 else ''}"
+        "• <b>{subject}</b> — {articles}".format(
+            subject=escape(subject),
+            articles=trn(language, "{count} article", "{count} articles", count),
+        )
         for subject, count in counts
     )
-    return (
-        f"<b>Subjects of the last {days} days</b>\n{lines}\n\n"
-        "Ask for one with /digest, e.g. /digest "
-        f"{escape(counts[0][0])}, or /subscribe to it."
+    return tr(
+        language,
+        "<b>Subjects of the last {days} days</b>\n{lines}\n\n"
+        "Ask for one with /digest, e.g. /digest {first}, or /subscribe to it.",
+        days=days,
+        lines=lines,
+        first=escape(counts[0][0]),
     )
 
 
-def article_stored(article: StoredArticle, *, created: bool) -> str:
+def article_stored(article: StoredArticle, *, created: bool, language: str) -> str:
     """First answer to an article: its stored title and source."""
-    state = "Stored" if created else "Already stored"
+    values = {"title": escape(article.title), "byline": escape(_byline(article, language))}
     if article.also_from:
-        state += f" (also from {escape(', '.join(article.also_from))})"
-    return f"{state}: <b>{escape(article.title)}</b>\n<i>{escape(_byline(article))}</i>"
+        values["also"] = escape(", ".join(article.also_from))
+        if created:
+            return tr(
+                language, "Stored (also from {also}): <b>{title}</b>\n<i>{byline}</i>", **values
+            )
+        return tr(
+            language, "Already stored (also from {also}): <b>{title}</b>\n<i>{byline}</i>", **values
+        )
+    if created:
+        return tr(language, "Stored: <b>{title}</b>\n<i>{byline}</i>", **values)
+    return tr(language, "Already stored: <b>{title}</b>\n<i>{byline}</i>", **values)
 
 
 def article_summarized(
-    article: StoredArticle, *, created: bool, summary: str | None, error: str | None
+    article: StoredArticle,
+    *,
+    created: bool,
+    summary: str | None,
+    error: str | None,
+    language: str,
 ) -> str:
     """The first answer completed with the summary, or with why there is none."""
-    head = article_stored(article, created=created)
+    head = article_stored(article, created=created, language=language)
     if summary:
         if len(summary) > MAX_SUMMARY_REPLY_CHARS:
             summary = summary[:MAX_SUMMARY_REPLY_CHARS].rsplit(" ", 1)[0] + " …"
         return f"{head}\n\n{escape(summary)}"
-    return f"{head}\n\n<i>No summary: {escape(error or 'the summarizer gave none')}.</i>"
+    reason = escape(error) if error else tr(language, "the summarizer gave none")
+    why = tr(language, "No summary: {reason}.", reason=reason)
+    return f"{head}\n\n<i>{why}</i>"
 
 
-def summarizing(article: StoredArticle, *, created: bool) -> str:
+def summarizing(article: StoredArticle, *, created: bool, language: str) -> str:
     """The first answer while the summary is being made."""
-    return f"{article_stored(article, created=created)}\n\n<i>Summarizing…</i>"
+    head = article_stored(article, created=created, language=language)
+    summarizing = tr(language, "Summarizing…")
+    return f"{head}\n\n<i>{summarizing}</i>"
 
 
-def subscription_line(subscription: Subscription) -> str:
+def subscription_line(subscription: Subscription, *, language: str) -> str:
     """One subscription with its schedule and next run in the chat's time zone."""
     tz = ZoneInfo(subscription.timezone)
-    return (
-        f"• <b>{escape(subscription.topic)}</b> — "
-        f"{_schedule(subscription.schedule)}, next "
-        f"{shown_time(subscription.next_run_at, tz)}"
+    return tr(
+        language,
+        "• <b>{topic}</b> — {schedule}, next {next_run}",
+        topic=escape(subscription.topic),
+        schedule=_schedule(subscription.schedule),
+        next_run=shown_time(subscription.next_run_at, tz, language=language),
     )
+
+
+def subscription_list(subscriptions: list[Subscription], *, language: str) -> str:
+    """Answer to /subscriptions."""
+    if not subscriptions:
+        return tr(language, "No subscriptions yet. Start one with /subscribe russia")
+    lines = "\n".join(subscription_line(s, language=language) for s in subscriptions)
+    return tr(language, "<b>Subscriptions</b>\n{lines}", lines=lines)
 
 
 def subscribed(
-    subscription: Subscription, *, created: bool, days: int, rescheduled: bool = False
+    subscription: Subscription,
+    *,
+    created: bool,
+    days: int,
+    language: str,
+    rescheduled: bool = False,
 ) -> str:
     """Answer to /subscribe."""
-    state = (
-        "Subscribed to"
-        if created
-        else "New schedule for"
-        if rescheduled
-        else "Already subscribed to"
-    )
-    return (
-        f"{state} <b>{escape(subscription.topic)}</b>: "
-        f"{_schedule(subscription.schedule)} "
-        f"({escape(subscription.timezone)}), next digest "
-        f"{shown_time(subscription.next_run_at, ZoneInfo(subscription.timezone))}. "
+    topic = escape(subscription.topic)
+    if created:
+        state = tr(language, "Subscribed to <b>{topic}</b>", topic=topic)
+    elif rescheduled:
+        state = tr(language, "New schedule for <b>{topic}</b>", topic=topic)
+    else:
+        state = tr(language, "Already subscribed to <b>{topic}</b>", topic=topic)
+    return tr(
+        language,
+        "{state}: {schedule} ({timezone}), next digest {next_run}. "
         "Each holds the articles that arrived since the previous one.\n"
-        f"Send /digest {escape(subscription.topic)} for the last {days} days now."
+        "Send /digest {topic} for the last {days} days now.",
+        state=state,
+        schedule=_schedule(subscription.schedule),
+        timezone=escape(subscription.timezone),
+        next_run=shown_time(
+            subscription.next_run_at, ZoneInfo(subscription.timezone), language=language
+        ),
+        days=days,
+        topic=topic,
     )
 
 
-def unsubscribed(topic: str, *, removed: bool) -> str:
+def unsubscribed(topic: str, *, removed: bool, language: str) -> str:
     """Answer to /unsubscribe."""
     if removed:
-        return f"Unsubscribed from <b>{escape(topic)}</b>."
-    return f"This chat is not subscribed to <b>{escape(topic)}</b>. See /subscriptions."
-
-
-def timezone_shown(timezone: str) -> str:
-    """Answer to /timezone without a name."""
-    return (
-        f"This chat's time zone is <b>{escape(timezone)}</b>. "
-        f"Change it with /timezone followed by an IANA name, e.g. /timezone Europe/Berlin."
+        return tr(language, "Unsubscribed from <b>{topic}</b>.", topic=escape(topic))
+    return tr(
+        language,
+        "This chat is not subscribed to <b>{topic}</b>. See /subscriptions.",
+        topic=escape(topic),
     )
 
 
-def timezone_set(timezone: str, *, rescheduled: bool) -> str:
+def timezone_shown(timezone: str, *, language: str) -> str:
+    """Answer to /timezone without a name."""
+    return tr(
+        language,
+        "This chat's time zone is <b>{timezone}</b>. "
+        "Change it with /timezone followed by an IANA name, e.g. /timezone Europe/Berlin.",
+        timezone=escape(timezone),
+    )
+
+
+def timezone_set(timezone: str, *, rescheduled: bool, language: str) -> str:
     """Answer to /timezone NAME."""
-    text = f"Time zone set to <b>{escape(timezone)}</b>."
+    text = tr(language, "Time zone set to <b>{timezone}</b>.", timezone=escape(timezone))
     if rescheduled:
-        text += " Schedules now follow it; see /subscriptions for the next digests."
+        text += " " + tr(
+            language, "Schedules now follow it; see /subscriptions for the next digests."
+        )
     return text
 
 
-def _byline(article: StoredArticle) -> str:
+def language_shown(language: str) -> str:
+    """Answer to /language without a code: the chat's language and the ones to choose from."""
+    choices = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+    return tr(
+        language,
+        "This chat's language is <b>{name}</b>. Change it with /language followed by a code: "
+        "{choices}.",
+        name=LANGUAGES[language],
+        choices=escape(choices),
+    )
+
+
+def language_set(language: str) -> str:
+    """Answer to /language CODE, in the language just chosen."""
+    return tr(language, "I answer in <b>{name}</b> from now on.", name=LANGUAGES[language])
+
+
+def language_unknown(code: str, *, language: str) -> str:
+    """Answer to /language with a code the bot has no texts for."""
+    choices = ", ".join(f"{known} ({name})" for known, name in LANGUAGES.items())
+    return tr(
+        language,
+        "I have no texts in “{code}”. Choose one of: {choices}.",
+        code=escape(code[:16]),
+        choices=escape(choices),
+    )
+
+
+def _byline(article: StoredArticle, language: str) -> str:
     parts = [article.source]
     if article.author:
         parts.append(article.author)
     if article.published:
-        parts.append(shown_date(article.published))
+        parts.append(shown_date(article.published, language=language))
     return " · ".join(parts)
 
 
@@ -191,43 +309,63 @@ def _schedule(spec: str) -> str:
     return escape(format_schedule(parse_schedule(spec)))
 
 
-def feed_followed(feed: Feed, *, created: bool) -> str:
+def feed_followed(feed: Feed, *, created: bool, language: str) -> str:
     """Answer to /addfeed."""
-    state = "Following" if created else "Already following"
-    return (
-        f"{state} feed {feed.id}: <b>{escape(feed.title)}</b>\n{escape(feed.url)}\n"
-        f"Polled every {_minutes(feed.interval_s)}; new entries are stored as articles "
-        "(the full page is fetched when the feed only has a teaser)."
+    title = escape(feed.title)
+    if created:
+        state = tr(language, "Following feed {id}: <b>{title}</b>", id=feed.id, title=title)
+    else:
+        state = tr(language, "Already following feed {id}: <b>{title}</b>", id=feed.id, title=title)
+    return tr(
+        language,
+        "{state}\n{url}\nPolled every {interval}; new entries are stored as articles "
+        "(the full page is fetched when the feed only has a teaser).",
+        state=state,
+        url=escape(feed.url),
+        interval=_minutes(feed.interval_s, language),
     )
 
 
-def feed_list(feeds: list[Feed]) -> str:
+def feed_list(feeds: list[Feed], *, language: str) -> str:
     """Answer to /feeds."""
     if not feeds:
-        return "No feeds yet. Follow one with /addfeed <i>link</i>."
-    lines = ["<b>Feeds</b> (/removefeed <i>number</i> to stop one)"]
+        return tr(language, "No feeds yet. Follow one with /addfeed <i>link</i>.")
+    lines = [tr(language, "<b>Feeds</b> (/removefeed <i>number</i> to stop one)")]
     for feed in feeds:
-        state = f"every {_minutes(feed.interval_s)}"
+        state = tr(language, "every {interval}", interval=_minutes(feed.interval_s, language))
         if feed.failures:
-            state += f"; failed {feed.failures}× ({escape(feed.last_error or 'unknown')})"
+            state += tr(
+                language,
+                "; failed {count}× ({error})",
+                count=feed.failures,
+                error=escape(feed.last_error or tr(language, "unknown")),
+            )
         lines.append(f"{feed.id}. <b>{escape(feed.title)}</b> — {escape(feed.url)} — {state}")
     return "\n".join(lines)
 
 
-def feed_removed(feed: Feed) -> str:
+def feed_removed(feed: Feed, *, language: str) -> str:
     """Answer to /removefeed."""
-    return f"Stopped following <b>{escape(feed.title)}</b>. Its stored articles stay."
-
-
-def feed_failing(feed: Feed) -> str:
-    """Told once to the admin who added a feed that keeps failing."""
-    return (
-        f"The feed <b>{escape(feed.title)}</b> ({escape(feed.url)}) has failed "
-        f"{feed.failures} times in a row: {escape(feed.last_error or 'unknown error')}\n"
-        "I keep trying less and less often. Fix the feed, or stop it with "
-        f"/removefeed {feed.id}."
+    return tr(
+        language,
+        "Stopped following <b>{title}</b>. Its stored articles stay.",
+        title=escape(feed.title),
     )
 
 
-def _minutes(seconds: int) -> str:
-    return f"{seconds // 60} min"
+def feed_failing(feed: Feed, *, language: str) -> str:
+    """Told once to the admin who added a feed that keeps failing."""
+    return tr(
+        language,
+        "The feed <b>{title}</b> ({url}) has failed {count} times in a row: {error}\n"
+        "I keep trying less and less often. Fix the feed, or stop it with /removefeed {id}.",
+        title=escape(feed.title),
+        url=escape(feed.url),
+        count=feed.failures,
+        error=escape(feed.last_error or tr(language, "unknown error")),
+        id=feed.id,
+    )
+
+
+def _minutes(seconds: int, language: str) -> str:
+    return tr(language, "{minutes} min", minutes=seconds // 60)

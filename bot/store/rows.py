@@ -120,6 +120,7 @@ class ChatRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    language: Mapped[str | None] = mapped_column(String(16))  # of the bot's texts; None: unset
 
 
 class SubscriptionRow(Base):

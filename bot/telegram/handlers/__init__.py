@@ -56,6 +56,7 @@ def register_handlers(application: Application) -> None:
         )
     )
     application.add_handler(CommandHandler("timezone", chats.timezone, filters=MESSAGES_AND_POSTS))
+    application.add_handler(CommandHandler("language", chats.language, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("topics", topics.topics))
     application.add_handler(CallbackQueryHandler(buttons.press, pattern=DIGEST_BUTTONS))
     application.add_handler(MessageHandler(filters.COMMAND, guide.unknown_command))

@@ -26,13 +26,15 @@ from bot.app.delivered import delivered_message
 from bot.app.services import Services
 from bot.app.subscriptions import unsubscribe_by_id
 from bot.render.formatting import render_article, render_article_alert
+from bot.render.i18n import N_, tr
 from bot.telegram.handlers.chats import admins_only, is_manager
 from bot.telegram.handlers.context import services_of
 from bot.telegram.handlers.digests import send_digest_page, topic_thread
+from bot.telegram.handlers.language import language_of
 from bot.telegram.keyboards import ButtonPress, article_markup, digest_markup, parse_callback
 
-UNKNOWN_BUTTON = "This button is not one of mine any more. Send /help to see what I can do."
-STALE_DIGEST = "This digest is no longer available."
+UNKNOWN_BUTTON = N_("This button is not one of mine any more. Send /help to see what I can do.")
+STALE_DIGEST = N_("This digest is no longer available.")
 
 
 async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -40,15 +42,16 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     button = parse_callback(query.data)
     services = services_of(context)
+    language = await language_of(update, context)
     in_channel = query.message is not None and query.message.chat.type == ChatType.CHANNEL
     if button is None or query.message is None or (in_channel and button.action == "page"):
-        await query.answer(UNKNOWN_BUTTON)
+        await query.answer(tr(language, UNKNOWN_BUTTON))
     elif button.action == "unsubscribe":
-        await _unsubscribe(query, context, services, button.subscription_id)
+        await _unsubscribe(query, context, services, button.subscription_id, language)
     elif button.action == "page":
-        await _next_page(query, context, button)
+        await _next_page(query, context, button, language)
     else:
-        await _show(query, services, button)
+        await _show(query, services, button, language)
 
 
 async def _unsubscribe(
@@ -56,40 +59,49 @@ async def _unsubscribe(
     context: ContextTypes.DEFAULT_TYPE,
     services: Services,
     subscription_id: int,
+    language: str,
 ) -> None:
     chat = query.message.chat
     if not await is_manager(context.bot, chat, query.from_user, None):
-        await query.answer(f"Sorry, {admins_only(chat)}", show_alert=True)
+        await query.answer(admins_only(chat, language), show_alert=True)
         return
     subscription = await asyncio.to_thread(
         unsubscribe_by_id, services.store, chat.id, subscription_id
     )
     if subscription is None:
-        answer = "This chat is no longer subscribed to that topic."
+        answer = tr(language, "This chat is no longer subscribed to that topic.")
     else:
-        answer = f"Unsubscribed from {subscription.topic}."
+        answer = tr(language, "Unsubscribed from {topic}.", topic=subscription.topic)
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     await query.answer(answer)
 
 
 async def _next_page(
-    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, button: ButtonPress
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, button: ButtonPress, language: str
 ) -> None:
     """Send the asked page of a /digest answer and take the button off the page before it."""
     try:
         topic = normalize_topic(button.topic)
     except ValueError:
-        await query.answer(UNKNOWN_BUTTON)
+        await query.answer(tr(language, UNKNOWN_BUTTON))
         return
     await query.answer()
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     chat_id, thread_id = query.message.chat.id, topic_thread(query.message)
     await send_digest_page(
-        context, chat_id, topic, button.page, days=button.days, thread_id=thread_id
+        context,
+        chat_id,
+        topic,
+        button.page,
+        days=button.days,
+        thread_id=thread_id,
+        language=language,
     )
 
 
-async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -> None:
+async def _show(
+    query: CallbackQuery, services: Services, button: ButtonPress, language: str
+) -> None:
     """Show one article whole ("full") or the digest message again ("back")."""
     back = button.action == "back"
     shown = await asyncio.to_thread(
@@ -102,17 +114,18 @@ async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -
         article_id=None if back else button.article_id,
     )
     if shown is None:
-        await query.answer(STALE_DIGEST)
+        await query.answer(tr(language, STALE_DIGEST))
         return
     delivery, index, subscription_id = shown.delivery, shown.index, shown.subscription.id
     if back:
         text = delivery.parts[index]
         markup = digest_markup(delivery.id, index, delivery.articles_of(index), subscription_id)
     elif query.message.chat.type == ChatType.CHANNEL:
-        await query.answer(render_article_alert(shown.item), show_alert=True)
+        await query.answer(render_article_alert(shown.item, language=language), show_alert=True)
         return
     else:
-        text = render_article(shown.item, tz=ZoneInfo(shown.subscription.timezone))
+        tz = ZoneInfo(shown.subscription.timezone)
+        text = render_article(shown.item, language=language, tz=tz)
         markup = article_markup(delivery.id, index, subscription_id)
     await _keep_if_unchanged(
         query.edit_message_text(
