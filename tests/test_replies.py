@@ -32,7 +32,9 @@ def test_an_empty_digest_lists_the_topics_that_have_articles_escaped():
 
 
 def test_an_empty_digest_with_older_matches_says_how_many_and_how_to_see_them():
-    one = empty_digest("north korea", 7, EmptyDigestAdvice([], older_days=30, older_count=1), language="en")
+    one = empty_digest(
+        "north korea", 7, EmptyDigestAdvice([], older_days=30, older_count=1), language="en"
+    )
     two = empty_digest("russia", 30, EmptyDigestAdvice(["china"], 3650, 2), language="en")
 
     assert one == (
