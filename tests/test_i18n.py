@@ -10,11 +10,12 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.render.i18n import LANGUAGES, LOCALES, N_, supported_language, tr, trn
+from bot.core.texts import N_, user_text
+from bot.render.i18n import LANGUAGES, LOCALES, error_text, supported_language, tr, trn
 
 REPO = Path(__file__).resolve().parents[1]
 # the keywords the README's `pybabel extract` names
-KEYWORDS = {"tr": (2,), "trn": (2, 3), "N_": None}
+KEYWORDS = {"tr": (2,), "trn": (2, 3), "N_": None, "user_text": None}
 _FIELD = re.compile(r"\{(\w+)[^{}]*\}")
 _TAG = re.compile(r"</?[a-z]+>")
 
@@ -101,3 +102,19 @@ def test_a_marked_text_is_translated_where_it_is_shown() -> None:
 )
 def test_a_telegram_language_code_names_a_language_the_bot_speaks_or_none(code, language):
     assert supported_language(code) == language
+
+
+def test_an_error_raised_with_a_user_text_is_english_as_a_string_and_translated_when_shown():
+    inner = user_text("'{word}' is not a time like 09:00, 18:30 or 9am", word="25:00")
+    error = ValueError(user_text("Can't read the schedule {spec}: {reason}. {forms}", spec="'x'",
+                                 reason=inner, forms="…"))  # fmt: skip
+
+    assert (
+        str(error)
+        == "Can't read the schedule 'x': '25:00' is not a time like 09:00, 18:30 or 9am. …"
+    )
+    assert error_text("de", error) == (
+        "Den Zeitplan 'x' kann ich nicht lesen: '25:00' ist keine Uhrzeit wie 09:00, 18:30 oder "
+        "9am. …"
+    )
+    assert error_text("de", ValueError("plain")) == "plain"

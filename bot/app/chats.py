@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.config import Settings
 from bot.core.schedule import next_run, parse_schedule
+from bot.core.texts import user_text
 from bot.render.formatting import shorten
 from bot.render.i18n import DEFAULT_LANGUAGE, supported_language
 from bot.store import Store
@@ -26,9 +27,12 @@ def resolve_timezone(name: str) -> str:
     if known is not None:
         return known
     raise ValueError(
-        f"I don't know the time zone {shorten(name.strip(), MAX_QUOTED_CHARS)!r}. Use an IANA "
-        f"name such as {TIMEZONE_EXAMPLES} "
-        "(list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)."
+        user_text(
+            "I don't know the time zone {name}. Use an IANA name such as {examples} "
+            "(list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones).",
+            name=repr(shorten(name.strip(), MAX_QUOTED_CHARS)),
+            examples=TIMEZONE_EXAMPLES,
+        )
     )
 
 

@@ -2,9 +2,10 @@
 
 Every text a user reads goes through `tr` (or `trn` where a count picks the form) with the
 chat's language, which the handler or use case passes down; `N_` marks a text where it is
-defined (a table of command descriptions) to be translated with `tr` where it is shown. The
-message is a `str.format` template with named fields; values are inserted after translation,
-so a translation may reorder them (callers escape user text before passing it).
+defined (a table of command descriptions) to be translated with `tr` where it is shown, and
+`error_text` shows the sentence a lower layer raised (`bot.core.texts.user_text`). A message
+is a `str.format` template with named fields; values are inserted after translation, so a
+translation may reorder them (callers escape user text before passing it).
 
 The catalogs are `bot/render/locales/<language>/LC_MESSAGES/digestbot.po`, read and compiled in
 memory on first use (no build step, no binary files in git). English is the source language: its
@@ -23,16 +24,13 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.core.texts import UserText
+
 DOMAIN = "digestbot"
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
 # Each language the bot speaks, named in itself (for /language).
 LANGUAGES = {"en": "English", "de": "Deutsch"}
-
-
-def N_(message: str) -> str:  # noqa: N802 (gettext's own name for this marker)
-    """Mark `message` for the catalog without translating it here (gettext_noop)."""
-    return message
 
 
 def supported_language(code: str | None) -> str | None:
@@ -55,6 +53,22 @@ def trn(language: str | None, singular: str, plural: str, count: int, /, **value
     """The form of a counted message for `count` in `language`; `{count}` is filled too."""
     catalog = _catalog(supported_language(language) or DEFAULT_LANGUAGE)
     return catalog.ngettext(singular, plural, count).format(count=count, **values)
+
+
+def error_text(language: str | None, error: BaseException) -> str:
+    """The sentence `error` was raised with, in `language`: a `UserText` translated (its
+    sentence values too), any other error as its English `str`."""
+    if len(error.args) == 1 and isinstance(error.args[0], UserText):
+        return _translated(language, error.args[0])
+    return str(error)
+
+
+def _translated(language: str | None, text: UserText) -> str:
+    values = {
+        name: _translated(language, value) if isinstance(value, UserText) else value
+        for name, value in text.values.items()
+    }
+    return tr(language, text.message, **values)
 
 
 @functools.cache

@@ -6,11 +6,11 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.core.domain import Feed, StoredArticle, Subscription
-from bot.core.requests import DigestRequest, EmptyDigestAdvice
+from bot.core.requests import TOPIC_SYNTAX, DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
+from bot.core.texts import N_
 from bot.render.dates import shown_date, shown_time
-from bot.render.i18n import LANGUAGES, N_, tr, trn
-from summarizer.topics.query import TOPIC_SYNTAX
+from bot.render.i18n import LANGUAGES, tr, trn
 
 MAX_SUMMARY_REPLY_CHARS = 3500
 
@@ -70,7 +70,7 @@ def help_text(*, days: int, schedule: str, timezone: str, language: str) -> str:
         days=days,
         schedule=_schedule(schedule),
         timezone=escape(timezone),
-        topic_syntax=escape(TOPIC_SYNTAX),
+        topic_syntax=escape(tr(language, TOPIC_SYNTAX)),
     )
 
 
@@ -112,7 +112,7 @@ def empty_digest(topic: str, days: int, advice: EmptyDigestAdvice, *, language: 
         names = ", ".join(escape(name) for name in advice.suggestions)
         lines.append(tr(language, "Topics with articles in those days: {names}.", names=names))
     if not advice.older_days:
-        lines.append(escape(TOPIC_SYNTAX))
+        lines.append(escape(tr(language, TOPIC_SYNTAX)))
     return "\n".join(lines)
 
 

@@ -76,3 +76,16 @@ async def test_the_command_menu_is_set_in_english_and_in_german(live):
     assert german["digest"] == "Artikel zu einem Thema aus den letzten Tagen: /digest russia"
     codes = [call.params.get("language_code") for call in live.fake.calls("setMyCommands")]
     assert sorted(code or "" for code in codes) == ["", "de"]
+
+
+async def test_a_refusal_made_below_the_handlers_reaches_a_german_chat_in_german(live):
+    page = await ask(live, GERMAN_USER, "/digest russia 99999", language_code="de")
+    zone = await ask(live, GERMAN_USER, "/timezone Mars/Olympus", language_code="de")
+    schedule = await ask(live, GERMAN_USER, "/subscribe russia at 25:00", language_code="de")
+
+    assert page == "Seiten gehen von 1 bis 9999, z. B. /digest russia 2."
+    assert zone.startswith("Die Zeitzone 'Mars/Olympus' kenne ich nicht. Nimm einen IANA-Namen")
+    assert schedule.startswith(
+        "Den Zeitplan 'at 25:00' kann ich nicht lesen: '25:00' ist keine Uhrzeit wie 09:00"
+    )
+    assert "Nimm eins von: 'daily 07:30'" in schedule

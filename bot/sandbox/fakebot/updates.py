@@ -45,8 +45,7 @@ def user_message(
     message_thread_id: int | None = None,
     language_code: str | None = None,
 ) -> int:
-    """Queue a ``message`` update from a user (whose Telegram speaks ``language_code``, if
-    given); returns its update_id."""
+    """Queue a ``message`` update from a user (Telegram in ``language_code``); its update_id."""
     with state.lock:
         sender_id = user_id if user_id is not None else default_user_id(chat_id, chat_type)
         user = state.add_user(sender_id, first_name, username, language_code)

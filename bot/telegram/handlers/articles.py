@@ -33,7 +33,7 @@ from bot.core.domain import ArticleDraft, PendingReply, StoredArticle
 from bot.ingest import IngestError, parse_file
 from bot.ingest.fetch import FetchLimits
 from bot.render import replies
-from bot.render.i18n import tr
+from bot.render.i18n import error_text, tr
 from bot.telegram.handlers.access import article_room, over_the_limit
 from bot.telegram.handlers.context import services_of, worker_of
 from bot.telegram.handlers.language import language_of
@@ -55,7 +55,7 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         drafts = await _read_message(services, message.text, source=source_of(message))
     except IngestError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     outcomes = await _store(services, drafts[:room], message.chat_id)
     await _answer(message, context, outcomes, language, left_out=len(drafts[room:]))
@@ -82,7 +82,7 @@ async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             max_chars=services.settings.max_article_chars,
         )
     except IngestError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     outcomes = await _store(services, drafts[:room], message.chat_id)
     await _answer(message, context, outcomes, language, left_out=len(drafts[room:]))
@@ -158,7 +158,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             parse_file, name, data, max_chars=services.settings.max_article_chars
         )
     except IngestError as exc:
-        await message.reply_text(f"{name}: {exc}")
+        await message.reply_text(f"{name}: {error_text(language, exc)}")
         return
     outcomes = await _store(services, drafts[:room], message.chat_id)
     await _answer(message, context, outcomes, language, left_out=len(drafts[room:]))

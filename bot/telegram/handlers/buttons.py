@@ -25,8 +25,9 @@ from bot.app.arguments import normalize_topic
 from bot.app.delivered import delivered_message
 from bot.app.services import Services
 from bot.app.subscriptions import unsubscribe_by_id
+from bot.core.texts import N_
 from bot.render.formatting import render_article, render_article_alert
-from bot.render.i18n import N_, tr
+from bot.render.i18n import tr
 from bot.telegram.handlers.chats import admins_only, is_manager
 from bot.telegram.handlers.context import services_of
 from bot.telegram.handlers.digests import send_digest_page, topic_thread

@@ -22,7 +22,7 @@ from telegram.ext import ContextTypes
 
 from bot.app.chats import chat_timezone, set_chat_language, set_timezone
 from bot.render import replies
-from bot.render.i18n import tr
+from bot.render.i18n import error_text, tr
 from bot.telegram.handlers.context import services_of
 from bot.telegram.handlers.language import language_of
 
@@ -99,7 +99,7 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             now=datetime.now(UTC),
         )
     except ValueError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     await message.reply_text(
         replies.timezone_set(name, rescheduled=rescheduled, language=language),

@@ -21,7 +21,7 @@ from bot.core.domain import RenderedMessage
 from bot.core.requests import DigestRequest, paginate
 from bot.render import replies
 from bot.render.formatting import render_digest
-from bot.render.i18n import tr
+from bot.render.i18n import error_text, tr
 from bot.telegram.handlers.context import sender_of, services_of
 from bot.telegram.handlers.language import language_of
 
@@ -29,10 +29,11 @@ from bot.telegram.handlers.language import language_of
 async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer with a page of the digest of the topic given after the command."""
     message = update.effective_message
+    language = await language_of(update, context)
     try:
         request = parse_digest_request(context.args or [])
     except ValueError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     await send_digest_page(
         context,
@@ -41,7 +42,7 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         request.page,
         days=request.days,
         thread_id=topic_thread(message),
-        language=await language_of(update, context),
+        language=language,
     )
 
 
@@ -98,7 +99,7 @@ def _page(
         first = tr(
             language,
             "{reason} Send {command} for the first.",
-            reason=exc,
+            reason=error_text(language, exc),
             command=request.command(page=1),
         )
         return [RenderedMessage(html.escape(first))], None

@@ -18,7 +18,7 @@ from bot.config import MAX_FEED_INTERVAL_S
 from bot.ingest import IngestError
 from bot.ingest.fetch import FetchLimits
 from bot.render import replies
-from bot.render.i18n import tr
+from bot.render.i18n import error_text, tr
 from bot.store import DatabaseGone
 from bot.telegram.handlers.access import feed_refusal
 from bot.telegram.handlers.context import services_of, worker_of
@@ -74,7 +74,7 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             now=datetime.now(UTC),
         )
     except IngestError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     await message.reply_text(
         replies.feed_followed(feed, created=created, language=language), parse_mode=ParseMode.HTML

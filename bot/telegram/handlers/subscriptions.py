@@ -13,7 +13,7 @@ from bot.app import subscriptions as following
 from bot.app.arguments import normalize_topic
 from bot.app.subscriptions import SubscriptionRefused
 from bot.render import replies
-from bot.render.i18n import tr
+from bot.render.i18n import error_text, tr
 from bot.telegram.handlers.chats import may_manage
 from bot.telegram.handlers.context import services_of
 from bot.telegram.handlers.language import language_of
@@ -28,7 +28,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         request = following.read_subscription(context.args or [], services.settings)
     except SubscriptionRefused as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     if not await may_manage(update, context, language):
         return
@@ -42,7 +42,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             now=datetime.now(UTC),
         )
     except SubscriptionRefused as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     await message.reply_text(
         replies.subscribed(
