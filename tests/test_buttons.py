@@ -8,6 +8,7 @@ import pytest
 from bot.telegram.keyboards import (
     MAX_CALLBACK_BYTES,
     ButtonPress,
+    article_markup,
     digest_markup,
     next_page_markup,
     parse_callback,
@@ -85,3 +86,23 @@ def test_next_page_button_of_a_digest_over_a_period_keeps_the_period():
 )
 def test_page_data_with_a_period_out_of_range_or_extra_fields_is_refused(data):
     assert parse_callback(data) is None
+
+
+def test_button_labels_are_in_the_chats_language_and_their_data_the_same():
+    german = digest_markup(1, 0, [(5, "Gasexporte")], 7, language="de").inline_keyboard
+    english = digest_markup(1, 0, [(5, "Gasexporte")], 7).inline_keyboard
+    [[back], [unsubscribe]] = article_markup(1, 0, 7, language="de").inline_keyboard
+    [[more]] = next_page_markup("russia", 2, language="de").inline_keyboard
+
+    assert [[b.text for b in row] for row in german] == [
+        ["Ganze Zusammenfassung: Gasexporte"],
+        ["Abbestellen"],
+    ]
+    assert [[b.callback_data for b in row] for row in german] == [
+        [b.callback_data for b in row] for row in english
+    ]
+    assert (back.text, unsubscribe.text, more.text) == (
+        "« Zurück zum Digest",
+        "Abbestellen",
+        "Nächste Seite (2) ›",
+    )

@@ -282,7 +282,7 @@ def _render(
         summarizer=services.summarizer,
     )
     tz = ZoneInfo(subscription.timezone)
-    language = supported_language(subscription.language) or DEFAULT_LANGUAGE
+    language = _language(subscription)
     if digest.items:
         shortened = shorten_summaries(digest, services.settings.push_summary_chars)
         return render_digest(shortened, language=language, tz=tz)
@@ -291,6 +291,11 @@ def _render(
         text = render_nothing_new(subscription.topic, since, language=language, tz=tz)
         return [RenderedMessage(text)]
     return []
+
+
+def _language(subscription: Subscription) -> str:
+    """The language of the bot's words in the subscription's chat."""
+    return supported_language(subscription.language) or DEFAULT_LANGUAGE
 
 
 def shorten_summaries(digest: Digest, max_chars: int) -> Digest:
@@ -320,7 +325,9 @@ async def _send(
         sender,
         subscription.chat_id,
         delivery.messages,
-        buttons=lambda index, _: DigestButtons(delivery.id, index, subscription.id),
+        buttons=lambda index, _: DigestButtons(
+            delivery.id, index, subscription.id, _language(subscription)
+        ),
         what=f"delivery {delivery.id}",
         sent=delivery.parts_sent,
         progress=progress,

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Protocol
 
 from bot.core.domain import RenderedMessage
+from bot.render.i18n import DEFAULT_LANGUAGE
 
 
 class SendStatus(Enum):
@@ -41,20 +42,23 @@ class SendOutcome:
 @dataclass(frozen=True)
 class DigestButtons:
     """Under a pushed digest message: "Full summary" for each article it carries, then
-    "Unsubscribe"."""
+    "Unsubscribe" (labelled in `language`)."""
 
     delivery_id: int
     message_index: int
     subscription_id: int
+    language: str = DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)
 class NextPageButton:
-    """Under a /digest answer's last message: ask for `page` of the topic over `days`."""
+    """Under a /digest answer's last message: ask for `page` of the topic over `days`
+    (labelled in `language`)."""
 
     topic: str
     page: int
     days: int | None = None
+    language: str = DEFAULT_LANGUAGE
 
 
 Buttons = DigestButtons | NextPageButton

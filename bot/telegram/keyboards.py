@@ -23,6 +23,7 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.requests import MAX_PERIOD_DAYS
+from bot.render.i18n import DEFAULT_LANGUAGE, tr
 
 MAX_CALLBACK_BYTES = 64
 DIGEST_BUTTONS = re.compile(r"^[fbup]:")  # which callback data is this module's to parse
@@ -67,31 +68,41 @@ def parse_callback(data: str | None) -> ButtonPress | None:
 
 
 def digest_markup(
-    delivery_id: int, message_index: int, articles: list[tuple[int, str]], subscription_id: int
+    delivery_id: int,
+    message_index: int,
+    articles: list[tuple[int, str]],
+    subscription_id: int,
+    *,
+    language: str = DEFAULT_LANGUAGE,
 ) -> InlineKeyboardMarkup:
     """Buttons under a digest message: "Full summary" per article it shows, then Unsubscribe."""
     rows = [
-        [_button(f"Full summary: {title}", f"f:{delivery_id}:{message_index}:{article_id}")]
+        [
+            _button(
+                tr(language, "Full summary: {title}", title=title),
+                f"f:{delivery_id}:{message_index}:{article_id}",
+            )
+        ]
         for article_id, title in articles
     ]
-    rows.append([_button("Unsubscribe", f"u:{subscription_id}")])
+    rows.append([_button(tr(language, "Unsubscribe"), f"u:{subscription_id}")])
     return InlineKeyboardMarkup(rows)
 
 
 def article_markup(
-    delivery_id: int, message_index: int, subscription_id: int
+    delivery_id: int, message_index: int, subscription_id: int, *, language: str = DEFAULT_LANGUAGE
 ) -> InlineKeyboardMarkup:
     """Buttons under an article shown whole: back to the digest, and Unsubscribe."""
     return InlineKeyboardMarkup(
         [
-            [_button("« Back to the digest", f"b:{delivery_id}:{message_index}")],
-            [_button("Unsubscribe", f"u:{subscription_id}")],
+            [_button(tr(language, "« Back to the digest"), f"b:{delivery_id}:{message_index}")],
+            [_button(tr(language, "Unsubscribe"), f"u:{subscription_id}")],
         ]
     )
 
 
 def next_page_markup(
-    topic: str, page: int, *, days: int | None = None
+    topic: str, page: int, *, days: int | None = None, language: str = DEFAULT_LANGUAGE
 ) -> InlineKeyboardMarkup | None:
     """A "Next page" button asking for `page` of the topic's digest over `days` (None: the
     default period); None when the topic is too long for Telegram's 64 bytes of callback data."""
@@ -99,7 +110,8 @@ def next_page_markup(
     data = f"p:{page}:{period}{topic}"
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         return None
-    return InlineKeyboardMarkup([[_button(f"Next page ({page}) ›", data)]])
+    label = tr(language, "Next page ({page}) ›", page=page)
+    return InlineKeyboardMarkup([[_button(label, data)]])
 
 
 def _button(label: str, data: str) -> InlineKeyboardButton:

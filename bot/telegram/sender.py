@@ -149,10 +149,12 @@ def _markup(message: RenderedMessage, buttons: Buttons | None) -> InlineKeyboard
     if isinstance(buttons, DigestButtons):
         return digest_markup(
             buttons.delivery_id, buttons.message_index, list(message.articles),
-            buttons.subscription_id,
+            buttons.subscription_id, language=buttons.language,
         )  # fmt: skip
     if isinstance(buttons, NextPageButton):
-        return next_page_markup(buttons.topic, buttons.page, days=buttons.days)
+        return next_page_markup(
+            buttons.topic, buttons.page, days=buttons.days, language=buttons.language
+        )
     return None
 
 

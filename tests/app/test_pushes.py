@@ -369,3 +369,4 @@ async def test_a_chat_reads_its_push_in_its_language_and_others_in_theirs(servic
     assert "Digest: russia" in texts[7] and "1 article" in texts[7]
     assert "Digest: russia" in texts[8] and "1 Artikel" in texts[8]
     assert "4 Nov 2024" in texts[7] and "4. Nov. 2024" in texts[8]
+    assert {sent.chat_id: sent.buttons.language for sent in sender.sent} == {7: "en", 8: "de"}

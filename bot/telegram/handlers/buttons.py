@@ -120,14 +120,15 @@ async def _show(
     delivery, index, subscription_id = shown.delivery, shown.index, shown.subscription.id
     if back:
         text = delivery.parts[index]
-        markup = digest_markup(delivery.id, index, delivery.articles_of(index), subscription_id)
+        articles = delivery.articles_of(index)
+        markup = digest_markup(delivery.id, index, articles, subscription_id, language=language)
     elif query.message.chat.type == ChatType.CHANNEL:
         await query.answer(render_article_alert(shown.item, language=language), show_alert=True)
         return
     else:
         tz = ZoneInfo(shown.subscription.timezone)
         text = render_article(shown.item, language=language, tz=tz)
-        markup = article_markup(delivery.id, index, subscription_id)
+        markup = article_markup(delivery.id, index, subscription_id, language=language)
     await _keep_if_unchanged(
         query.edit_message_text(
             text,

@@ -112,4 +112,6 @@ def _page(
     )
     if page.number == page.count:
         return messages, None
-    return messages, NextPageButton(request.topic, page.number + 1, days=request.days)
+    return messages, NextPageButton(
+        request.topic, page.number + 1, days=request.days, language=language
+    )
