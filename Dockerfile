@@ -1,5 +1,6 @@
 # digestbot: `docker build -t digestbot .` then
 # `docker run -e TELEGRAM_BOT_TOKEN=... -v digestbot-data:/data digestbot`
+# Cluster mode on PostgreSQL: docker-compose.yml runs this image as migrate, web and worker.
 FROM python:3.11-slim
 
 ARG TORCH_SPEC=torch==2.13.0

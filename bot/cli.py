@@ -1,8 +1,11 @@
-"""The `digestbot` command line: run the bot, ingest files, print digests, show settings."""
+"""The `digestbot` command line: run the bot or a worker, ingest files, print digests, list and
+delete stored articles, import and export feed lists, show settings, migrate the database and
+check its health."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,19 +14,28 @@ from tqdm import tqdm
 from typer.core import TyperGroup
 
 from bot.app.arguments import normalize_topic
+from bot.app.articles import (
+    MAX_SEARCH_WORDS,
+    Deletion,
+    NoSearchWordsError,
+    delete_article,
+    recent_articles,
+    search_articles,
+)
 from bot.app.digests import recent_digest, recent_period
+from bot.app.feedlists import MAX_IMPORTED_FEEDS, export_feed_list, import_feed_list
 from bot.app.intake import StoredOutcome, ingest_file
 from bot.app.services import Services
 from bot.app.subjects import advise_on_empty_digest, subject_counts_in_period
 from bot.app.summaries import drain, run_worker
 from bot.config import ConfigError, load_settings, setting_origins
-from bot.core.domain import DigestPage
+from bot.core.domain import DigestPage, StoredArticle
 from bot.core.requests import paginate
 from bot.ingest import IngestError
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
 from bot.runtime import configure_process
-from bot.store import DatabaseUnavailable
-from bot.wiring import build_services, configure_logging
+from bot.store import DatabaseUnavailable, migrate_database, schema_problem
+from bot.wiring import build_services, configure_logging, serve_metrics
 from summarizer.errors import ModelLoadError
 
 SETUP_ERROR_EXIT_CODE = 2  # as for a wrong command line: fix the set-up and run it again
@@ -43,6 +55,11 @@ class _Commands(TyperGroup):
 
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False, cls=_Commands)
+
+feeds_app = typer.Typer(
+    help="The followed feeds as OPML feed lists: import and export.", no_args_is_help=True
+)
+app.add_typer(feeds_app, name="feeds")
 
 INGESTIBLE_SUFFIXES = TEXT_EXTENSIONS | HTML_EXTENSIONS
 PROGRESS_BAR_FROM = 5
@@ -70,6 +87,7 @@ def run() -> None:
     from bot.telegram.application import run as run_bot
 
     services = _services()
+    serve_metrics(services)
     try:
         run_bot(services)
     except ValueError as exc:
@@ -199,6 +217,7 @@ def worker(
     Run it beside `digestbot run` with worker_in_process = false; several may share a database.
     """
     services = _services()
+    serve_metrics(services)
     settings = services.settings
     typer.echo(f"summary worker: {services.summarizer.model_key}", err=True)
     try:
@@ -217,6 +236,30 @@ def worker(
         typer.echo("summary worker stopped", err=True)
         return
     typer.echo(f"{processed} articles summarized.")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database to the newest schema, then exit. Every process also migrates when it
+    starts; in a cluster this runs once first, so replicas never migrate side by side."""
+    settings = load_settings()
+    configure_logging(settings)
+    revision = migrate_database(settings.effective_database_url)
+    typer.echo(f"database at revision {revision}")
+
+
+@app.command()
+def healthcheck() -> None:
+    """Exit 0 when the database answers and its schema is current; else say why on one line
+    and exit 1 (for container health checks). Changes nothing."""
+    try:
+        problem = schema_problem(load_settings().effective_database_url)
+    except ConfigError as exc:
+        problem = "settings: " + "; ".join(str(exc).splitlines())
+    if problem:
+        typer.echo(f"unhealthy: {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo("healthy")
 
 
 @app.command()
@@ -250,6 +293,105 @@ def demo(
         raise typer.Exit(1) from exc
     except KeyboardInterrupt:
         typer.echo("Demo stopped.")
+
+
+@app.command()
+def articles(
+    search: Annotated[
+        str | None, typer.Option(help="Only articles holding all these words.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many, newest first.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the latest stored articles with their numbers, or search them all."""
+    services = _services()
+    total = None
+    if search is None:
+        found = recent_articles(services.store, limit)
+    else:
+        try:
+            matches = search_articles(services.store, search, limit)
+        except NoSearchWordsError:
+            raise typer.BadParameter(
+                f"give one to {MAX_SEARCH_WORDS} words to look for", param_hint="--search"
+            ) from None
+        found, total = matches.articles, matches.total
+    if as_json:
+        listing = {"total": total, "articles": [_article_json(a) for a in found]}
+        typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        typer.echo("No stored article matches." if search else "No articles stored yet.")
+        return
+    if total is not None:
+        typer.echo(f"{total} articles hold {search!r}; the newest {len(found)}:")
+    for article in found:
+        typer.echo(f"{article.id:>6}  {article.received_at:%Y-%m-%d}  {article.title}")
+        typer.echo(f"        {', '.join((article.source, *article.also_from))}")
+
+
+@app.command()
+def delete(
+    article: Annotated[int, typer.Argument(min=1, help="The article's number (see articles).")],
+) -> None:
+    """Delete a stored article with its summaries (the operator may delete any)."""
+    services = _services()
+    outcome = delete_article(services.store, article, user_id=None, is_admin=True)
+    if outcome is not Deletion.DELETED:
+        typer.echo(f"There is no article {article}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Deleted article {article}.")
+
+
+@feeds_app.command("import")
+def import_feeds(
+    path: Annotated[Path, typer.Argument(help="An OPML file exported from a feed reader.")],
+    added_by: Annotated[
+        int | None,
+        typer.Option(help="Telegram user id told when a feed keeps failing (default: the "
+                     "first of admins)."),
+    ] = None,
+) -> None:  # fmt: skip
+    """Follow every feed an OPML file lists (each read at the bot's next feed poll)."""
+    services = _services()
+    admins = services.settings.admins
+    if added_by is None and not admins:
+        raise typer.BadParameter("no admins are set: name who is told of failing feeds")
+    try:
+        data = path.read_bytes()
+        result = import_feed_list(
+            services.store,
+            data,
+            name=path.name,
+            added_by=added_by if added_by is not None else admins[0],
+            interval_s=services.settings.feed_interval_s,
+            now=datetime.now(UTC),
+        )
+    except (IngestError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    for url in result.refused:
+        typer.echo(f"left out (not an http(s) link): {url}", err=True)
+    if result.left_out:
+        typer.echo(f"left out: {result.left_out} feeds past the first {MAX_IMPORTED_FEEDS}")
+    typer.echo(f"{len(result.followed)} feeds followed, {len(result.already)} already followed.")
+
+
+@feeds_app.command("export")
+def export_feeds(
+    output: Annotated[
+        Path | None, typer.Option(help="Write the OPML to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the followed feeds as an OPML feed list."""
+    data = export_feed_list(_services().store, datetime.now(UTC))
+    if data is None:
+        typer.echo("No feeds are followed.", err=True)
+        raise typer.Exit(1)
+    if output is None:
+        typer.echo(data.decode(), nl=False)
+    else:
+        output.write_bytes(data)
 
 
 @app.command()
@@ -292,6 +434,19 @@ def _summarize_pending(services: Services) -> None:
         services.matcher,
         batch_size=services.settings.worker_batch_size,
     )
+
+
+def _article_json(article: StoredArticle) -> dict:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "sources": [article.source, *article.also_from],
+        "language": article.language,
+        "author": article.author,
+        "published": article.published and article.published.isoformat(),
+        "received_at": article.received_at.isoformat(),
+    }
 
 
 def _digest_json(page: DigestPage) -> dict:

@@ -100,7 +100,10 @@ class Settings(BaseSettings):
     delivery_concurrency: int = Field(default=8, ge=1)
 
     max_article_chars: int = Field(default=200_000, ge=1_000)
+    keep_days: int = Field(default=0, ge=0)
     log_level: str = "INFO"
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     fetch_connect_timeout_s: float = Field(default=5.0, gt=0)
     fetch_read_timeout_s: float = Field(default=10.0, gt=0)

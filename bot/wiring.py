@@ -4,9 +4,15 @@ the CLI share. Building it opens the database but loads no model."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
+from threading import Thread
+from wsgiref.simple_server import WSGIServer
+
+from prometheus_client import start_http_server
 
 from bot.app.services import Services
-from bot.config import Settings
+from bot.config import ConfigError, Settings
+from bot.metrics import watch_backlog
 from bot.store import open_store
 from summarizer.backends import load_summarizer
 from summarizer.encoder import SentenceEncoder
@@ -35,6 +41,28 @@ def build_services(settings: Settings) -> Services:
         summarizer=summarizer,
         matcher=TopicMatcher(encoder, settings=topic_settings(settings)),
     )
+
+
+def serve_metrics(services: Services) -> tuple[WSGIServer, Thread] | None:
+    """Serve the Prometheus metrics (bot.metrics) at /metrics on `metrics_port`, in a thread,
+    with the store's backlog read at each scrape; None when the port is 0 (the default).
+    ConfigError when the port cannot be served (taken, or a wrong `metrics_host`)."""
+    settings = services.settings
+    if not settings.metrics_port:
+        return None
+    store, model_key = services.store, services.summarizer.model_key
+    watch_backlog(lambda: store.backlog.read(model_key, datetime.now(UTC)))
+    try:
+        served = start_http_server(settings.metrics_port, addr=settings.metrics_host)
+    except OSError as exc:
+        raise ConfigError(
+            f"setting metrics_port = {settings.metrics_port}: cannot serve metrics on "
+            f"{settings.metrics_host}: {exc.strerror or exc}"
+        ) from None
+    logging.getLogger(__name__).info(
+        "metrics at http://%s:%d/metrics", settings.metrics_host, settings.metrics_port
+    )
+    return served
 
 
 def topic_settings(settings: Settings) -> TopicSettings:

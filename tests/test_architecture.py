@@ -20,11 +20,12 @@ WITHOUT_TELEGRAM = (
     "bot/ingest",
     "summarizer",
     "bot/config.py",
+    "bot/metrics.py",
     "bot/wiring.py",
 )
 # Each layer imports only the layers below it (a lower index).
 LAYERS = (
-    ("bot/core", "summarizer/defaults.py", "bot/config.py"),
+    ("bot/core", "summarizer/defaults.py", "bot/config.py", "bot/metrics.py"),
     ("bot/store", "bot/ingest", "summarizer"),
     ("bot/render",),
     ("bot/app",),

@@ -234,3 +234,47 @@ def test_config_shows_the_absolute_database_and_where_each_value_came_from(
     assert shown["digest_days"] == 3
     assert shown["origins"]["digest_days"] == str(environment / ".env")
     assert shown["origins"]["data_dir"] == "environment variable DIGESTBOT_DATA_DIR"
+
+
+def test_articles_lists_the_stored_ones_searches_them_and_delete_removes_one(environment):
+    folder = copy_articles(environment / "articles")
+    runner.invoke(app, ["ingest", "--no-summarize", str(folder)])
+
+    listed = runner.invoke(app, ["articles", "--json"])
+    found = runner.invoke(app, ["articles", "--search", "gas exports", "--limit", "1"])
+    articles = json.loads(listed.output)["articles"]
+    kremlin = next(a for a in articles if a["title"].startswith("Kremlin Tightens"))
+    deleted = runner.invoke(app, ["delete", str(kremlin["id"])])
+    again = runner.invoke(app, ["delete", str(kremlin["id"])])
+    after = runner.invoke(app, ["articles", "--search", "gas exports"])
+    nothing = runner.invoke(app, ["articles", "--search", "?!"])
+
+    assert listed.exit_code == 0, listed.output
+    assert len(articles) == 4 and [a["id"] for a in articles] == sorted(
+        (a["id"] for a in articles), reverse=True
+    )
+    assert found.exit_code == 0 and "1 articles hold 'gas exports'" in found.output
+    assert f"{kremlin['id']:>6}" in found.output and "kremlin_energy.txt" in found.output
+    assert deleted.output == f"Deleted article {kremlin['id']}.\n"
+    assert again.exit_code == 1 and f"There is no article {kremlin['id']}." in again.output
+    assert after.output == "No stored article matches.\n"
+    assert nothing.exit_code == 2 and "words to look for" in nothing.output
+
+
+def test_feeds_import_follows_an_opml_list_and_export_prints_it_back(environment, monkeypatch):
+    opml = Path(__file__).parent / "fixtures" / "opml" / "miniflux_export.opml"
+    without_admin = runner.invoke(app, ["feeds", "import", str(opml)])
+    monkeypatch.setenv("DIGESTBOT_ADMINS", "77")
+
+    imported = runner.invoke(app, ["feeds", "import", str(opml)])
+    again = runner.invoke(app, ["feeds", "import", str(opml)])
+    exported = runner.invoke(app, ["feeds", "export"])
+    not_opml = runner.invoke(app, ["feeds", "import", str(FIXTURES / "kazakh_border.txt")])
+
+    assert without_admin.exit_code == 2 and "no admins are set" in without_admin.output
+    assert imported.exit_code == 0, imported.output
+    assert imported.output.endswith("3 feeds followed, 0 already followed.\n")
+    assert again.output.endswith("0 feeds followed, 3 already followed.\n")
+    assert 'xmlUrl="https://desk.example/feed.json"' in exported.output
+    assert exported.output.startswith("<?xml version='1.0' encoding='utf-8'?>\n<opml")
+    assert not_opml.exit_code == 1 and "is not an OPML feed list" in not_opml.output

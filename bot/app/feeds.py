@@ -10,7 +10,8 @@ A tick asks the store for feeds whose `next_poll_at` has passed and polls each:
 3. Entries are marked seen after they are stored, or when they can never be (not an article,
    404); an entry whose page timed out or whose server failed stays unseen and is retried at
    the next poll. A crash between storing and marking is harmless: the store keeps the same
-   content once.
+   content once. Entries seen before have their keys' time renewed (one statement a poll), so
+   retention (`keep_days`) forgets only the keys of entries gone from the feed that long.
 4. A poll that fails as a whole (unreachable, not a feed) backs off exponentially: the next
    poll waits interval × 2^failures, at most `feed_max_backoff_s`. After FAILURES_TO_REPORT
    failures in a row the admin who added the feed is told once; a success resets the streak.
@@ -36,6 +37,7 @@ from bot.ingest.errors import (
 from bot.ingest.feeds import FEED_TYPES, FeedEntry, parse_feed
 from bot.ingest.fetch import FetchLimits, fetch
 from bot.ingest.pages import parse_page
+from bot.metrics import FEED_POLLS
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,15 @@ class PollResult:
     not_modified: bool = False
     error: str | None = None
     report: bool = False
+
+    @property
+    def outcome(self) -> str:
+        """The poll's outcome as the metrics count it (bot.metrics.FEED_POLLS)."""
+        if self.error is not None:
+            return "failed"
+        if self.not_modified:
+            return "not_modified"
+        return "new_articles" if self.stored else "unchanged"
 
 
 def follow_feed(
@@ -93,6 +104,7 @@ def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[Poll
             log.exception("feed %d (%s): poll failed unexpectedly", feed.id, feed.url)
             error = "an internal error (see the bot's log)"
             result = _failed(store, feed, error, settings.feed_max_backoff_s, now)
+        FEED_POLLS.labels(result.outcome).inc()
         if result.stored:
             log.info("feed %d: %d articles taken in", feed.id, len(result.stored))
         results.append(result)
@@ -153,8 +165,12 @@ def _store_new_entries(
     """Store the articles of the entries not seen before, marking each seen once stored or
     once it never can be; an entry whose page failed for a passing reason stays unseen."""
     stored: list[StoredOutcome] = []
+    seen_again: list[str] = []
     for entry in entries:
-        if not entry.keys or store.feeds.seen_keys(feed.id, entry.keys):
+        if not entry.keys:
+            continue
+        if store.feeds.seen_keys(feed.id, entry.keys):
+            seen_again.extend(entry.keys)
             continue
         try:
             drafts = entry_drafts(entry, feed, limits=limits, max_chars=max_chars)
@@ -169,6 +185,7 @@ def _store_new_entries(
             drafts = []
         stored.extend(store_drafts(store, drafts))
         store.feeds.mark_seen(feed.id, entry.keys, now)
+    store.feeds.still_seen(feed.id, seen_again, now)
     return stored
 
 

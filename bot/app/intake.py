@@ -36,10 +36,15 @@ class StoredOutcome:
 
 
 def store_drafts(
-    store: Store, drafts: list[ArticleDraft], *, chat_id: int | None = None
+    store: Store,
+    drafts: list[ArticleDraft],
+    *,
+    chat_id: int | None = None,
+    user_id: int | None = None,
 ) -> list[StoredOutcome]:
     """Store each draft unless its content or story is stored already (then its source is
-    added to the stored article's). `chat_id`: the chat that sent them, for per-chat limits."""
+    added to the stored article's). `chat_id`: the chat that sent them, for per-chat limits;
+    `user_id`: the person, who may delete what they added."""
     outcomes = []
     for draft in drafts:
         if draft.language is None:
@@ -54,6 +59,7 @@ def store_drafts(
             band_keys=story.band_keys,
             same_story=same_story,
             chat_id=chat_id,
+            user_id=user_id,
         )
         outcomes.append(StoredOutcome(article, created))
     return outcomes

@@ -47,6 +47,7 @@ from bot.app.services import Services
 from bot.config import Settings
 from bot.core.domain import Delivery, DeliveryStatus, Digest, RenderedMessage, Subscription
 from bot.core.schedule import next_run, parse_schedule
+from bot.metrics import DELIVERIES_RESUMED
 from bot.render.formatting import render_digest, render_nothing_new
 from bot.render.i18n import DEFAULT_LANGUAGE, supported_language
 from bot.store import DatabaseUnavailable, Store
@@ -206,6 +207,7 @@ async def deliver_subscription(
         if delivery is None:  # nothing to send: the subscription moved on (or is gone)
             return True
     elif delivery.parts_sent < len(delivery.parts):
+        DELIVERIES_RESUMED.inc()
         log.warning(
             "resuming delivery %d to chat %d at message %d of %d; that message may have "
             "reached the chat before the interruption",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from bot.app.candidates import ensure_vectors
 from bot.core.domain import StoredArticle
+from bot.metrics import SUMMARIES, WORKER_HEARTBEAT
 from bot.store import DatabaseUnavailable, Store
 from summarizer.base import Summarizer
 from summarizer.embedding import EmbeddedArticle, embed_articles
@@ -49,8 +50,10 @@ def process_batch(
 
     Each article's title and sentences are encoded once, in one batched call for the whole
     batch: the summary and the stored passage vectors both come from that pass. Raises
-    ModelLoadError when a model cannot be loaded at all.
+    ModelLoadError when a model cannot be loaded at all. Each call is a beat of the summary
+    worker's heartbeat (bot.metrics).
     """
+    WORKER_HEARTBEAT.labels("summaries").set_to_current_time()
     articles = store.summaries.missing(summarizer.model_key, limit)
     if not articles:
         return {}
@@ -60,6 +63,7 @@ def process_batch(
         store.summaries.save(
             article.id, summarizer.model_key, text=outcome.summary, error=outcome.error
         )
+        SUMMARIES.labels("failed" if outcome.error else "made").inc()
     ensure_vectors(
         store,
         matcher,

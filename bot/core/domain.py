@@ -156,3 +156,38 @@ class PendingReply:
     message_id: int
     article_id: int
     created: bool  # whether the article was new when the answer was sent
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Work waiting in the database, for the metrics: articles without a summary by the current
+    model, subscriptions of active chats past their run time, deliveries begun and not
+    finished; with the arrival of the oldest waiting article and the oldest missed run."""
+
+    summaries_pending: int
+    oldest_pending_article: datetime | None
+    pushes_due: int
+    oldest_due_push: datetime | None
+    unfinished_deliveries: int
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    """One source of a stored article: where it came from, when, and who sent it (chat and
+    user are None for feeds and the command line; the user is None for channel posts)."""
+
+    source: str
+    added_at: datetime
+    chat_id: int | None
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What one retention run removed (`digestbot run` prunes daily with `keep_days`)."""
+
+    articles: int = 0
+    summaries: int = 0
+    deliveries: int = 0
+    feed_keys: int = 0
+    kept_for_deliveries: int = 0  # old articles kept because an unfinished delivery shows them

@@ -6,7 +6,8 @@ recognised as seen. An entry's text is its full content when the feed carries it
 summary; `is_teaser` says whether that text is too short to be the article, in which case the
 poller fetches the linked page. A malformed feed is read as far as feedparser recovers it
 (entries cut off by the error have no text and are skipped later); a document with no entries
-and a parse error is not a feed. JSON Feed is not read (feedparser does not support it).
+and a parse error is not a feed. JSON Feed 1.0/1.1, which feedparser does not read, is read
+by bot.ingest.jsonfeed into the same entries.
 """
 
 from __future__ import annotations
@@ -21,24 +22,33 @@ from lxml.etree import ParserError
 
 from bot.ingest.errors import IngestError
 from bot.ingest.fingerprint import content_fingerprint
+from bot.ingest.jsonfeed import (
+    JSON_FEED_TYPES,
+    NotAJSONFeedError,
+    looks_like_json,
+    parse_json_feed,
+)
 
-FEED_TYPES = frozenset(
-    {
-        "application/rss+xml",
-        "application/atom+xml",
-        "application/rdf+xml",
-        "application/xml",
-        "text/xml",
-        "text/html",
-        "text/plain",
-    }
+FEED_TYPES = (
+    frozenset(
+        {
+            "application/rss+xml",
+            "application/atom+xml",
+            "application/rdf+xml",
+            "application/xml",
+            "text/xml",
+            "text/html",
+            "text/plain",
+        }
+    )
+    | JSON_FEED_TYPES
 )
 TEASER_WORDS = 150
 _BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 
 
 class NotAFeedError(IngestError):
-    """The document is not an RSS or Atom feed."""
+    """The document is not an RSS, Atom or JSON feed."""
 
 
 @dataclass(frozen=True)
@@ -65,15 +75,24 @@ class ParsedFeed:
 
 
 def parse_feed(content: bytes, url: str) -> ParsedFeed:
-    """The title and entries of an RSS/Atom document (NotAFeedError if it is none)."""
+    """The title and entries of an RSS, Atom or JSON Feed document (NotAFeedError if it is
+    none)."""
+    if looks_like_json(content):
+        try:
+            title, entries = parse_json_feed(content)
+        except NotAJSONFeedError as exc:
+            raise NotAFeedError(_not_a_feed(url, str(exc))) from None
+        return ParsedFeed(title=title, entries=[_entry(raw) for raw in entries])
     parsed = feedparser.parse(content)
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = parsed.get("bozo_exception") or "no RSS or Atom elements"
-        raise NotAFeedError(
-            f"{url} is not a feed I can read ({reason}). Send the link of an RSS or Atom feed."
-        )
+        raise NotAFeedError(_not_a_feed(url, reason))
     title = parsed.feed.get("title") or None
     return ParsedFeed(title=title, entries=[_entry(raw) for raw in parsed.entries])
+
+
+def _not_a_feed(url: str, reason: object) -> str:
+    return f"{url} is not a feed I can read ({reason}). Send the link of an RSS, Atom or JSON feed."
 
 
 def _entry(raw) -> FeedEntry:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.core.domain import Feed, StoredArticle, Subscription
+from bot.core.domain import ArticleSource, Feed, StoredArticle, Subscription
 from bot.core.requests import TOPIC_SYNTAX, DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
 from bot.core.texts import N_
 from bot.render.dates import shown_date, shown_time
+from bot.render.formatting import TELEGRAM_MAX_CHARS, split_for_telegram
 from bot.render.i18n import LANGUAGES, tr, trn
 
 MAX_SUMMARY_REPLY_CHARS = 3500
@@ -22,9 +23,15 @@ COMMANDS: list[tuple[str, str]] = [
     ("unsubscribe", N_("Stop a topic's pushes: /unsubscribe russia")),
     ("subscriptions", N_("List this chat's topics and their next digest")),
     ("topics", N_("The subjects of this period's articles, with counts")),
-    ("feeds", N_("The followed RSS/Atom feeds (admins)")),
-    ("addfeed", N_("Follow an RSS/Atom feed: /addfeed https://… (admins)")),
+    ("recent", N_("The latest stored articles, with their numbers")),
+    ("search", N_("Search all stored articles: /search port strike")),
+    ("article", N_("An article's whole text and sources: /article 12")),
+    ("delete", N_("Delete an article you added: /delete 12")),
+    ("feeds", N_("The followed RSS/Atom/JSON feeds (admins)")),
+    ("addfeed", N_("Follow an RSS/Atom/JSON feed: /addfeed https://… (admins)")),
     ("removefeed", N_("Stop following feed N: /removefeed 2 (admins)")),
+    ("import", N_("Follow the feeds of an attached OPML file (admins)")),
+    ("export", N_("The followed feeds as an OPML file (admins)")),
     ("timezone", N_("Show or set this chat's time zone: /timezone Europe/Berlin")),
     ("language", N_("Show or set this chat's language: /language de")),
     ("help", N_("How to use digestbot")),
@@ -56,8 +63,12 @@ def help_text(*, days: int, schedule: str, timezone: str, language: str) -> str:
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
         "<b>/subscriptions</b> — this chat's topics and their next digest.\n"
         "<b>/topics</b> — the subjects the articles of the last {days} days name most.\n"
+        "<b>/recent</b>, <b>/search</b> <i>words</i> — the latest stored articles, or those "
+        "holding all the words; <b>/article</b> <i>number</i> — one in full with its sources; "
+        "<b>/delete</b> <i>number</i> — delete one you added.\n"
         "<b>/addfeed</b> <i>link</i>, <b>/feeds</b>, <b>/removefeed</b> <i>number</i> — "
-        "follow RSS/Atom feeds (administrators).\n"
+        "follow RSS, Atom and JSON feeds; <b>/import</b> (as the caption of an OPML file), "
+        "<b>/export</b> — feed lists in and out (administrators).\n"
         "<b>/timezone</b> <i>name</i> — the chat's time zone for schedules, "
         "e.g. /timezone Europe/Berlin.\n"
         "<b>/language</b> <i>code</i> — the language of my answers, e.g. /language de.\n"
@@ -369,3 +380,195 @@ def feed_failing(feed: Feed, *, language: str) -> str:
 
 def _minutes(seconds: int, language: str) -> str:
     return tr(language, "{minutes} min", minutes=seconds // 60)
+
+
+# --- stored articles: /recent, /search, /article, /delete ------------------------------------
+
+ARTICLE_MAX_MESSAGES = 4  # a longer article is sent as a text file
+
+
+def article_list(articles: list[StoredArticle], *, heading: str, language: str) -> str:
+    """Stored articles, one line each with the number /article and /delete take, under
+    `heading` (HTML)."""
+    lines = [tr(language, "{heading} (/article <i>number</i> for the whole text)", heading=heading)]
+    for article in articles:
+        byline = escape(_byline(article, language))
+        lines.append(f"{article.id}. <b>{escape(article.title)}</b> — {byline}")
+    return "\n".join(lines)
+
+
+def recent_articles(articles: list[StoredArticle], *, language: str) -> str:
+    """Answer to /recent."""
+    if not articles:
+        return tr(
+            language,
+            "No articles stored yet. Send me one: paste text, forward a post or send a link.",
+        )
+    heading = trn(
+        language,
+        "<b>The latest article</b>",
+        "<b>The {count} latest articles</b>",
+        len(articles),
+    )
+    return article_list(articles, heading=heading, language=language)
+
+
+def search_results(words: str, total: int, articles: list[StoredArticle], *, language: str) -> str:
+    """Answer to /search WORDS."""
+    if not articles:
+        return tr(language, "No stored article holds all of <b>{words}</b>.", words=escape(words))
+    if total > len(articles):
+        heading = tr(
+            language,
+            "<b>Articles with {words}: the latest {shown} of {total}</b>",
+            words=escape(words),
+            shown=len(articles),
+            total=total,
+        )
+    else:
+        heading = tr(
+            language, "<b>Articles with {words}: {total}</b>", words=escape(words), total=total
+        )
+    return article_list(articles, heading=heading, language=language)
+
+
+def search_usage(max_words: int, *, language: str) -> str:
+    """Answer to /search without words to look for."""
+    return tr(
+        language,
+        "Send /search with one to {most} words, e.g. /search port strike: I list the "
+        "stored articles holding all of them, newest first.",
+        most=max_words,
+    )
+
+
+def article_in_full(
+    article: StoredArticle,
+    sources: list[ArticleSource],
+    *,
+    language: str,
+    limit: int = TELEGRAM_MAX_CHARS,
+) -> list[str] | None:
+    """Answer to /article N: its title, sources and whole text in as many messages as
+    needed; None when that would be more than ARTICLE_MAX_MESSAGES (send it as a file)."""
+    head = f"<b>{escape(article.title)}</b>\n<i>{escape(_byline(article, language))}</i>"
+    blocks = [head, _sources_block(sources, language)]
+    blocks += [escape(paragraph) for paragraph in article.text.split("\n\n")]
+    messages = split_for_telegram(blocks, limit)
+    return messages if len(messages) <= ARTICLE_MAX_MESSAGES else None
+
+
+def article_as_file(article: StoredArticle, sources: list[ArticleSource], *, language: str) -> str:
+    """An article too long for a few messages, as the plain text of a file."""
+    lines = [article.title, _byline(article, language), ""]
+    lines += [
+        tr(
+            language,
+            "Source: {source} ({date})",
+            source=source.source,
+            date=shown_date(source.added_at, language=language),
+        )
+        for source in sources
+    ]
+    return "\n".join([*lines, "", article.text, ""])
+
+
+def article_file_caption(article: StoredArticle, *, language: str) -> str:
+    """The caption of an article sent as a file."""
+    return tr(
+        language,
+        "<b>{title}</b> — the whole text, too long for messages.",
+        title=escape(article.title),
+    )
+
+
+def _sources_block(sources: list[ArticleSource], language: str) -> str:
+    lines = [
+        f"• {escape(source.source)}, {shown_date(source.added_at, language=language)}"
+        for source in sources
+    ]
+    return tr(language, "Sources:") + "\n" + "\n".join(lines)
+
+
+def article_missing(article_id: int | None, *, language: str) -> str:
+    """Answer to /article or /delete with no such article."""
+    if article_id is None:
+        return tr(
+            language,
+            "Send it with an article's number from /recent or /search, e.g. /article 12.",
+        )
+    return tr(language, "There is no article {id}; see /recent or /search.", id=article_id)
+
+
+def article_deleted(article_id: int, *, language: str) -> str:
+    """Answer to /delete N when it was deleted."""
+    return tr(language, "Deleted article {id} with its summary.", id=article_id)
+
+
+def article_not_yours(article_id: int, *, language: str) -> str:
+    """Answer to /delete N by someone who did not add it (alone) and is no admin."""
+    return tr(
+        language,
+        "Article {id} was not added by you alone; only the bot's administrators can delete it.",
+        id=article_id,
+    )
+
+
+# --- feed lists: /import, /export --------------------------------------------------------------
+
+
+def feed_list_imported(
+    *, followed: int, already: int, refused: list[str], left_out: int, most: int, language: str
+) -> str:
+    """Answer to /import with an OPML file: feeds now `followed`, `already` followed, the
+    addresses `refused`, and how many were `left_out` past the `most` one file may add."""
+    lines = [
+        tr(
+            language,
+            "Imported the feed list: following {followed} new feeds, {already} were followed "
+            "already. New feeds are read at the next poll; see /feeds.",
+            followed=followed,
+            already=already,
+        )
+    ]
+    if refused:
+        shown = ", ".join(escape(url) for url in refused[:5])
+        if len(refused) > 5:
+            shown = tr(language, "{shown} and {count} more", shown=shown, count=len(refused) - 5)
+        lines.append(tr(language, "Not links to follow (left out): {shown}.", shown=shown))
+    if left_out:
+        lines.append(
+            tr(
+                language,
+                "{count} feeds past the first {most} were left out; send them in another file.",
+                count=left_out,
+                most=most,
+            )
+        )
+    return "\n".join(lines)
+
+
+def feed_list_usage(*, language: str) -> str:
+    """Answer to /import without a file."""
+    return tr(
+        language,
+        "Send an OPML feed list (an .opml file exported from a feed reader) with /import as "
+        "its caption, or answer the file's message with /import.",
+    )
+
+
+def feed_list_exported(count: int, *, language: str) -> str:
+    """The caption of the /export file."""
+    return tr(
+        language,
+        "The {count} followed feeds as an OPML file, for any feed reader or /import.",
+        count=count,
+    )
+
+
+def no_feeds_to_export(*, language: str) -> str:
+    """Answer to /export with no feed followed."""
+    return tr(
+        language,
+        "No feeds are followed, so there is nothing to export. Import a list with /import.",
+    )

@@ -4,10 +4,12 @@
 keep one entity's queries (as Miniflux's storage/ does):
 
     store.articles     articles and their sources, periods, the full-text index (articles.py)
+    store.catalog      the latest articles, an article's sources, deleting, pruning (catalog.py)
     store.summaries    summaries and passage vectors per model (summaries.py)
     store.chats        chats, their subscriptions and pending "Summarizing…" replies (chats.py)
     store.deliveries   scheduled pushes and the push lease (deliveries.py)
     store.feeds        followed feeds and the entries they took in (feeds.py)
+    store.backlog      what waits: summaries, due pushes, unfinished deliveries (backlog.py)
 
 Every method runs in its own short transaction (database.py) and returns plain values. A
 connection that fails (database restarting, file locked too long) is retried a few times with
@@ -24,6 +26,8 @@ import socket
 from sqlalchemy.engine import Engine
 
 from bot.store.articles import Articles
+from bot.store.backlog import Backlogs
+from bot.store.catalog import Catalog
 from bot.store.chats import Chats
 from bot.store.database import (
     Database,
@@ -35,6 +39,7 @@ from bot.store.database import (
 )
 from bot.store.deliveries import Deliveries
 from bot.store.feeds import Feeds
+from bot.store.schema import migrate_database, schema_problem
 from bot.store.summaries import Summaries
 
 __all__ = [
@@ -43,7 +48,9 @@ __all__ = [
     "DatabaseReadOnly",
     "DatabaseUnavailable",
     "Store",
+    "migrate_database",
     "open_store",
+    "schema_problem",
 ]
 
 
@@ -53,10 +60,12 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self._db = Database(engine)
         self.articles = Articles(self._db)
+        self.catalog = Catalog(self._db, forget=self.articles.forget)
         self.summaries = Summaries(self._db)
         self.chats = Chats(self._db)
         self.deliveries = Deliveries(self._db)
         self.feeds = Feeds(self._db)
+        self.backlog = Backlogs(self._db)
         # who this Store is when it takes a lease: host, process and a token of its own
         self.instance_id = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"
 

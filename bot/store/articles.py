@@ -34,6 +34,8 @@ _IDS_PER_QUERY = 5_000  # below SQLite's limit of bound parameters
 # once for the article, once more for the source when a third process added it meanwhile.
 _ADD_ATTEMPTS = 3
 
+_Sender = tuple[int | None, int | None]  # (chat id, user id) of who sent an article
+
 
 class Articles:
     """The stored articles: `store.articles`."""
@@ -52,12 +54,14 @@ class Articles:
         band_keys: Sequence[str] = (),
         same_story: Callable[[bytes, bytes], bool] | None = None,
         chat_id: int | None = None,
+        user_id: int | None = None,
     ) -> tuple[StoredArticle, bool]:
         """Store `draft` unless the same content (fingerprint) or the same story is stored.
 
         The same story is an article sharing one of `band_keys` whose stored signature
         `same_story(signature, stored)` accepts. A duplicate adds its source to the stored
-        article's sources. Returns the stored article and whether it was new.
+        article's sources. `chat_id` and `user_id`: the chat and person who sent it.
+        Returns the stored article and whether it was new.
         """
 
         def work(session: Session) -> tuple[StoredArticle, bool]:
@@ -67,10 +71,12 @@ class Articles:
             if existing is None and signature is not None and band_keys and same_story:
                 existing = _same_story_article(session, signature, band_keys, same_story)
             if existing is not None:
-                if _add_source(session, existing, draft.source, chat_id, received_at):
+                if _add_source(session, existing, draft.source, (chat_id, user_id), received_at):
                     self._cache.forget(existing.id)
                 return to_article(existing), False
-            row = _insert_article(session, draft, fingerprint, received_at, signature, chat_id)
+            row = _insert_article(
+                session, draft, fingerprint, received_at, signature, (chat_id, user_id)
+            )
             if band_keys:
                 session.execute(
                     insert(ArticleBandRow),
@@ -82,6 +88,11 @@ class Articles:
         if new:  # the next digest of its period finds it in memory
             self._cache.remember({stored.id: stored})
         return stored, new
+
+    def forget(self, article_ids: Sequence[int]) -> None:
+        """Drop deleted articles from this process's memory."""
+        for article_id in article_ids:
+            self._cache.forget(article_id)
 
     def count_added_by(self, chat_id: int, since: datetime) -> int:
         """How many article sources `chat_id` added since `since` (new articles and duplicates
@@ -188,12 +199,15 @@ def _same_story_article(
 
 
 def _add_source(
-    session: Session, row: ArticleRow, source: str, chat_id: int | None, added_at: datetime
+    session: Session, row: ArticleRow, source: str, sender: _Sender, added_at: datetime
 ) -> bool:
     """Add `source` to a stored article's sources unless it is one already; whether it was."""
     if source in {s.source for s in row.sources}:
         return False
-    row.sources.append(ArticleSourceRow(source=source, chat_id=chat_id, added_at=added_at))
+    chat_id, user_id = sender
+    row.sources.append(
+        ArticleSourceRow(source=source, chat_id=chat_id, user_id=user_id, added_at=added_at)
+    )
     session.flush()
     return True
 
@@ -204,7 +218,7 @@ def _insert_article(
     fingerprint: str,
     received_at: datetime,
     signature: bytes | None,
-    chat_id: int | None,
+    sender: _Sender,
 ) -> ArticleRow:
     """A new article row for `draft`, with its source, flushed (so it has its id)."""
     row = ArticleRow(
@@ -217,7 +231,11 @@ def _insert_article(
         received_at=received_at,
         language=draft.language,
         story_signature=signature,
-        sources=[ArticleSourceRow(source=draft.source, chat_id=chat_id, added_at=received_at)],
+        sources=[
+            ArticleSourceRow(
+                source=draft.source, chat_id=sender[0], user_id=sender[1], added_at=received_at
+            )
+        ],
     )
     session.add(row)
     session.flush()

@@ -115,8 +115,8 @@ def create_db_engine(url: str) -> Engine:
     Raises DatabaseUnavailable when the URL names a driver that is not installed."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:" and not _sqlite_uri(parsed.database):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if (path := sqlite_file_path(url)) is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -176,9 +176,14 @@ def _insert(session: Session):
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def _sqlite_uri(database: str) -> bool:
-    """Whether a SQLite URL names its file as a URI (file:…?mode=ro with ?uri=true)."""
-    return database.startswith("file:")
+def sqlite_file_path(url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database, an in-memory one, or a file
+    named as a URI (file:…?mode=ro with ?uri=true), which is left as written."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return None
+    return None if database.startswith("file:") else Path(database)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.domain import Feed
@@ -86,6 +86,18 @@ class Feeds:
         # one statement skipping keys already there, so another process marking the same entry
         # at the same time cannot make it fail
         self._db.run(lambda session: insert_new(session, FeedEntryRow, rows))
+
+    def still_seen(self, feed_id: int, keys: Sequence[str], now: datetime) -> None:
+        """Record that entries taken in before are still in the feed (so retention, which
+        forgets keys not seen for `keep_days`, does not let them in again as new)."""
+        if not keys:
+            return
+        query = (
+            update(FeedEntryRow)
+            .where(FeedEntryRow.feed_id == feed_id, FeedEntryRow.entry_key.in_(list(set(keys))))
+            .values(seen_at=now)
+        )
+        self._db.run(lambda session: session.execute(query))
 
     def poll_succeeded(
         self,

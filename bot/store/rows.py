@@ -60,7 +60,8 @@ class ArticleRow(Base):
 
 class ArticleSourceRow(Base):
     """Where an article arrived from: its first source, then each source of a duplicate of it.
-    `chat_id` is the chat that sent it (None for feeds and the CLI); per-chat limits count these."""
+    `chat_id` is the chat that sent it (None for feeds and the CLI); per-chat limits count these.
+    `user_id` is the person who sent it (None for channel posts, feeds and the CLI)."""
 
     __tablename__ = "article_sources"
     __table_args__ = (UniqueConstraint("article_id", "source"),)
@@ -71,6 +72,7 @@ class ArticleSourceRow(Base):
     )
     source: Mapped[str] = mapped_column(Text)
     chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 

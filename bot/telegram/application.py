@@ -1,9 +1,10 @@
 """Building and running the Telegram application: wiring only.
 
 Start-up order (python-telegram-bot): getMe → post_init (thread pool, command menu, worker,
-/digest warm-up, schedule and feed tickers) → deleteWebhook → long-polling getUpdates. Stopping
-lets pending summary follow-ups finish, then cancels the worker; shutdown releases the push
-lease (a restarted bot pushes at once) and closes the store.
+/digest warm-up, schedule and feed tickers, the daily retention run when keep_days is set) →
+deleteWebhook → long-polling getUpdates. Stopping lets pending summary follow-ups finish, then
+cancels the worker; shutdown releases the push lease (a restarted bot pushes at once) and
+closes the store.
 
 Updates of different chats are handled concurrently, each chat's in order
 (bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Digest
@@ -20,10 +21,12 @@ import contextlib
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
+from bot.app.articles import prune_old_articles
 from bot.app.pushes import PushLease, deliver_due
 from bot.app.services import Services
 from bot.app.summaries import StoreWatcher, SummaryWorker
@@ -41,6 +44,7 @@ log = logging.getLogger(__name__)
 WORKER_TASK_KEY = "worker_task"
 MAX_RUNNING_UPDATES = 16  # updates of different chats handled at once
 WORKER_THREADS = 32
+RETENTION_INTERVAL_S = 24 * 60 * 60  # keep_days prunes once a day, first a minute after start
 
 
 def build_application(services: Services) -> Application:
@@ -121,6 +125,10 @@ async def _post_init(application: Application) -> None:
     application.job_queue.run_repeating(
         feeds.poll_tick, interval=services.settings.feed_tick_s, first=1, name="feeds"
     )
+    if services.settings.keep_days:
+        application.job_queue.run_repeating(
+            _prune, interval=RETENTION_INTERVAL_S, first=60, name="retention"
+        )
     log.info("digestbot @%s ready", application.bot.username)
 
 
@@ -139,6 +147,14 @@ async def _refreeze(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Push the due digests (bot.app.pushes) through the application's sender."""
     await deliver_due(context.application.bot_data[SERVICES_KEY], sender_of(context))
+
+
+async def _prune(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete what is older than keep_days (bot.app.articles.prune_old_articles)."""
+    services: Services = context.application.bot_data[SERVICES_KEY]
+    await asyncio.to_thread(
+        prune_old_articles, services.store, services.settings.keep_days, datetime.now(UTC)
+    )
 
 
 async def _post_stop(application: Application) -> None:

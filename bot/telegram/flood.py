@@ -30,6 +30,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
+from bot.metrics import note_flood_wait, telegram_call
+
 log = logging.getLogger(__name__)
 
 MAX_SHARED_WAIT_S = 5.0
@@ -72,9 +74,11 @@ class FloodLimiter(AIORateLimiter):
 
         async def failing_long_waits(*call_args: Any, **call_kwargs: Any) -> Any:
             try:
-                return await callback(*call_args, **call_kwargs)
+                with telegram_call(endpoint):
+                    return await callback(*call_args, **call_kwargs)
             except RetryAfter as exc:
-                if retry_after_s(exc) > self._max_shared_wait_s:
+                note_flood_wait(retry_after_s(exc), chat_only=self._chat_only(exc))
+                if self._chat_only(exc):
                     raise _LongWait(exc) from None  # not a RetryAfter: PTB does not sit it out
                 raise
 
@@ -92,6 +96,10 @@ class FloodLimiter(AIORateLimiter):
                 wait_s, endpoint, chat,
             )  # fmt: skip
             raise long_wait.error from None
+
+    def _chat_only(self, error: RetryAfter) -> bool:
+        """Whether the wait is too long to pause every chat for: it stalls only its chat."""
+        return retry_after_s(error) > self._max_shared_wait_s
 
 
 def rate_limiter() -> FloodLimiter:

@@ -33,6 +33,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.app.sending import Buttons, DigestButtons, NextPageButton, SendOutcome, SendStatus
 from bot.core.domain import RenderedMessage
+from bot.metrics import UNCERTAIN_RESENDS
 from bot.render.formatting import split_for_telegram, telegram_html_length, without_markup
 from bot.store import Store
 from bot.telegram.flood import RATE_LIMIT_RETRIES
@@ -132,6 +133,7 @@ class TelegramSender:
                     "arrived, so the re-send in %.1f s may show it twice)",
                     what, chat_id, attempt + 1, exc, delay,
                 )  # fmt: skip
+                UNCERTAIN_RESENDS.inc()
                 await asyncio.sleep(delay)
 
     async def _pace(self, chat_id: int) -> None:

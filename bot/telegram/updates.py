@@ -21,6 +21,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.metrics import observe_update
+
 MAX_WAITING_UPDATES = 10_000  # updates accepted (waiting or running) before getUpdates pauses
 
 
@@ -40,7 +42,8 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         chat_id = _chat_id(update)
         if chat_id is None:
             async with self._running:
-                await coroutine
+                with observe_update():
+                    await coroutine
             return
         # No await before this point: updates register in the order PTB started their tasks.
         earlier = self._last_of_chat.get(chat_id)
@@ -51,7 +54,8 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
                 await earlier.wait()
             async with self._running:
                 started = True
-                await coroutine
+                with observe_update():
+                    await coroutine
         finally:
             done.set()
             if self._last_of_chat.get(chat_id) is done:

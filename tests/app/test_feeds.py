@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text as sql_text
 
 import bot.app.feeds
+from bot.app.articles import prune_old_articles
 from bot.app.feeds import FAILURES_TO_REPORT, follow_feed, poll_due_feeds, poll_feed
 from bot.config import Settings
 from bot.ingest.feeds import NotAFeedError, parse_feed
@@ -270,3 +271,17 @@ def test_no_feed_is_polled_once_the_database_file_is_gone(sqlite_store, server, 
         poll_due_feeds(sqlite_store, feeds_settings(), NOW)
 
     assert len(server.requests) == asked
+
+
+def test_an_entry_still_in_its_feed_is_not_taken_in_again_after_retention(store, follow):
+    feed = follow("/rss", rss(item(STRIKE[0], STRIKE[1], guid="a1")))
+    [first] = poll(store, feed.id).stored
+    poll(store, feed.id, NOW + timedelta(days=40))  # the entry is still there
+    pruned = prune_old_articles(store, 30, datetime.now(UTC) + timedelta(days=31))
+
+    again = poll(store, feed.id, NOW + timedelta(days=41))
+
+    assert pruned.articles == 1 and pruned.feed_keys == 0
+    assert store.articles.get(first.article.id) is None
+    assert again.stored == []
+    assert count_articles(store) == 0

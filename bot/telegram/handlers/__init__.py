@@ -17,8 +17,10 @@ from bot.telegram.handlers import (
     chats,
     digests,
     errors,
+    feedlists,
     feeds,
     guide,
+    library,
     subscriptions,
     topics,
 )
@@ -44,6 +46,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("addfeed", feeds.add_feed))
     application.add_handler(CommandHandler("feeds", feeds.list_feeds))
     application.add_handler(CommandHandler("removefeed", feeds.remove_feed))
+    _register_articles_and_feed_lists(application)
     application.add_handler(
         CommandHandler("subscribe", subscriptions.subscribe, filters=MESSAGES_AND_POSTS)
     )
@@ -68,3 +71,22 @@ def register_handlers(application: Application) -> None:
     # last: button data no other handler took (stale or forged) gets a polite answer
     application.add_handler(CallbackQueryHandler(buttons.press))
     application.add_error_handler(errors.on_error)
+
+
+def _register_articles_and_feed_lists(application: Application) -> None:
+    """/recent, /search, /article, /delete; /import (also as a file's caption, or an .opml
+    file sent alone in a private chat), /export."""
+    application.add_handler(CommandHandler("recent", library.recent))
+    application.add_handler(CommandHandler("search", library.search))
+    application.add_handler(CommandHandler("article", library.article))
+    application.add_handler(CommandHandler("delete", library.delete))
+    application.add_handler(CommandHandler("import", feedlists.import_feeds))
+    # a file captioned /import; in a private chat any .opml file (it is no article)
+    opml_file = filters.ChatType.PRIVATE & filters.Document.FileExtension("opml")
+    application.add_handler(
+        MessageHandler(
+            filters.Document.ALL & (filters.CaptionRegex(feedlists.IMPORT_CAPTION) | opml_file),
+            feedlists.import_feeds,
+        )
+    )
+    application.add_handler(CommandHandler("export", feedlists.export_feeds))

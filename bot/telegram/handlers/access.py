@@ -28,6 +28,7 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.config import Settings
+from bot.metrics import note_update_outcome
 from bot.render.i18n import DEFAULT_LANGUAGE, tr
 from bot.telegram.handlers.context import services_of
 from bot.telegram.handlers.language import user_language
@@ -59,6 +60,7 @@ async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("channel %d is not in %s: its update is ignored", chat.id, listing)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(refusal)
+    note_update_outcome("refused")
     raise ApplicationHandlerStop
 
 

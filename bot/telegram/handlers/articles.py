@@ -57,7 +57,7 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except IngestError as exc:
         await message.reply_text(error_text(language, exc))
         return
-    outcomes = await _store(services, drafts[:room], message.chat_id)
+    outcomes = await _store(services, drafts[:room], update)
     await _answer(message, context, outcomes, language, left_out=len(drafts[room:]))
 
 
@@ -84,7 +84,7 @@ async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except IngestError as exc:
         await message.reply_text(error_text(language, exc))
         return
-    outcomes = await _store(services, drafts[:room], message.chat_id)
+    outcomes = await _store(services, drafts[:room], update)
     await _answer(message, context, outcomes, language, left_out=len(drafts[room:]))
 
 
@@ -102,7 +102,7 @@ async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except IngestError as exc:
         log.info("channel %s post %d not stored: %s", post.chat_id, post.id, exc)
         return
-    outcomes = await _store(services, drafts[:room], post.chat_id)
+    outcomes = await _store(services, drafts[:room], update)
     worker_of(context).wake()
     for outcome in outcomes:
         state = "stored" if outcome.created else "already stored"
@@ -125,9 +125,17 @@ async def _read_message(services: Services, text: str, *, source: str) -> list[A
 
 
 async def _store(
-    services: Services, drafts: list[ArticleDraft], chat_id: int
+    services: Services, drafts: list[ArticleDraft], update: Update
 ) -> list[StoredOutcome]:
-    return await asyncio.to_thread(store_drafts, services.store, drafts, chat_id=chat_id)
+    """Store the drafts as sent by this update's chat and user (a channel post has none)."""
+    user = update.effective_user
+    return await asyncio.to_thread(
+        store_drafts,
+        services.store,
+        drafts,
+        chat_id=update.effective_chat.id,
+        user_id=user and user.id,
+    )
 
 
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -160,7 +168,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except IngestError as exc:
         await message.reply_text(f"{name}: {error_text(language, exc)}")
         return
-    outcomes = await _store(services, drafts[:room], message.chat_id)
+    outcomes = await _store(services, drafts[:room], update)
     await _answer(message, context, outcomes, language, left_out=len(drafts[room:]))
 
 

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
+from bot.metrics import note_update_outcome
 from bot.render.formatting import ALERT_MAX_CHARS, shorten
 from bot.render.i18n import tr
 from bot.store import DatabaseUnavailable
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error and tell the chat what happened and what to do."""
     error = context.error
+    note_update_outcome("failed")
     if isinstance(error, RetryAfter):  # the chat is flood-limited: an answer would fail too
         chat = update.effective_chat if isinstance(update, Update) else None
         log.warning("chat %s is flood-limited (%s): its answer is dropped", chat and chat.id, error)

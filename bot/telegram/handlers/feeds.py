@@ -51,7 +51,7 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     interval_s = settings.feed_interval_s
     if len(args) == 2:
-        minutes = _whole_number(args[1], max_digits=len(str(MAX_INTERVAL_MINUTES)))
+        minutes = whole_number(args[1], max_digits=len(str(MAX_INTERVAL_MINUTES)))
         if minutes is None or not 1 <= minutes <= MAX_INTERVAL_MINUTES:
             await message.reply_text(
                 tr(
@@ -107,7 +107,7 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             tr(language, "Send /removefeed with the feed's number from /feeds.")
         )
         return
-    number = _whole_number(args[0], max_digits=MAX_FEED_NUMBER_DIGITS)
+    number = whole_number(args[0], max_digits=MAX_FEED_NUMBER_DIGITS)
     feed = number and await asyncio.to_thread(services.store.feeds.get, number)
     if not feed or not await asyncio.to_thread(services.store.feeds.remove, feed.id):
         await message.reply_text(tr(language, "There is no feed with that number; see /feeds."))
@@ -117,7 +117,7 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
-def _whole_number(text: str, *, max_digits: int) -> int | None:
+def whole_number(text: str, *, max_digits: int) -> int | None:
     """`text` as a whole number written with at most `max_digits` ASCII digits, else None
     ("²" and "٣" are digits to str.isdigit, and 23 digits overflow the database's integers)."""
     if len(text) > max_digits or not (text.isascii() and text.isdigit()):
