@@ -89,3 +89,13 @@ async def test_a_refusal_made_below_the_handlers_reaches_a_german_chat_in_german
         "Den Zeitplan 'at 25:00' kann ich nicht lesen: '25:00' ist keine Uhrzeit wie 09:00"
     )
     assert "Nimm eins von: 'daily 07:30'" in schedule
+
+
+async def test_the_article_and_feed_list_commands_answer_a_german_chat_in_german(live):
+    recent = await ask(live, GERMAN_USER, "/recent", language_code="de")
+    search = await ask(live, GERMAN_USER, "/search", language_code="de")
+    missing = await ask(live, GERMAN_USER, "/article 77", language_code="de")
+
+    assert recent.startswith("Noch keine Artikel gespeichert.")
+    assert search.startswith("Schick /search mit einem bis")
+    assert missing == "Es gibt keinen Artikel 77; siehe /recent oder /search."
