@@ -112,6 +112,8 @@ class FakeSender:
         *,
         buttons: Buttons | None = None,
         thread_id: int | None = None,
+        silent: bool = False,
+        previews: bool = False,
         what: str = "",
     ) -> SendOutcome:
         attempt, self.attempts = self.attempts, self.attempts + 1
@@ -121,7 +123,7 @@ class FakeSender:
         if isinstance(answer, SendOutcome):
             return answer
         if answer is SendStatus.SENT:
-            self.sent.append(Sent(chat_id, message, buttons, thread_id))
+            self.sent.append(Sent(chat_id, message, buttons, thread_id, silent, previews))
         return SendOutcome(answer, chat_id)
 
     @property
@@ -138,3 +140,5 @@ class Sent:
     message: RenderedMessage
     buttons: Buttons | None
     thread_id: int | None
+    silent: bool = False
+    previews: bool = False

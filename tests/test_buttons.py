@@ -12,6 +12,8 @@ from bot.telegram.keyboards import (
     digest_markup,
     next_page_markup,
     parse_callback,
+    resume_markup,
+    toggled_pause_markup,
 )
 
 BIG = 999_999_999_999
@@ -24,6 +26,7 @@ def test_buttons_of_a_digest_message_read_back_as_what_they_ask():
     assert all(len(d.encode()) <= MAX_CALLBACK_BYTES for d in data)
     assert [parse_callback(d) for d in data] == [
         ButtonPress("full", BIG, 9999, article_id=BIG),
+        ButtonPress("pause", subscription_id=BIG),
         ButtonPress("unsubscribe", subscription_id=BIG),
     ]
     assert len(markup.inline_keyboard[0][0].text) <= 48
@@ -47,6 +50,8 @@ def test_buttons_of_a_digest_message_read_back_as_what_they_ask():
         "p:01:russia",
         "p:٣:russia",  # an Arabic-Indic 3: int() reads it, the bot never writes it
         "u:١",
+        "h:",
+        "r:x",
     ],
 )
 def test_data_the_bot_did_not_make_is_refused(data):
@@ -96,7 +101,7 @@ def test_button_labels_are_in_the_chats_language_and_their_data_the_same():
 
     assert [[b.text for b in row] for row in german] == [
         ["Ganze Zusammenfassung: Gasexporte"],
-        ["Abbestellen"],
+        ["Anhalten", "Abbestellen"],
     ]
     assert [[b.callback_data for b in row] for row in german] == [
         [b.callback_data for b in row] for row in english
@@ -106,3 +111,31 @@ def test_button_labels_are_in_the_chats_language_and_their_data_the_same():
         "Abbestellen",
         "Nächste Seite (2) ›",
     )
+    resumed = toggled_pause_markup(
+        digest_markup(1, 0, [], 7, language="de"), 7, paused=True, language="de"
+    )
+    assert [b.text for b in resumed.inline_keyboard[-1]] == ["Fortsetzen", "Abbestellen"]
+
+
+def test_a_pause_press_turns_the_button_into_resume_and_back():
+    markup = digest_markup(7, 0, [(3, "A title")], 42)
+
+    paused = toggled_pause_markup(markup, 42, paused=True)
+    resumed = toggled_pause_markup(paused, 42, paused=False)
+
+    pausing = [b for row in paused.inline_keyboard for b in row if b.text == "Resume"]
+    assert [(b.text, parse_callback(b.callback_data)) for b in pausing] == [
+        ("Resume", ButtonPress("resume", subscription_id=42))
+    ]
+    assert resumed == markup
+    assert toggled_pause_markup(markup, 43, paused=True) is None  # another subscription's
+
+
+def test_a_pause_confirmation_has_a_resume_button_per_topic():
+    markup = resume_markup([4, 5], ["russia", "gas"])
+
+    assert [(b.text, b.callback_data) for row in markup.inline_keyboard for b in row] == [
+        ("Resume russia", "r:4"),
+        ("Resume gas", "r:5"),
+    ]
+    assert toggled_pause_markup(markup, 5, paused=False).inline_keyboard[1][0].text == "Pause gas"

@@ -1,6 +1,6 @@
-"""Reading what users type after a command: a topic (`normalize_topic`) and what `/digest TOPIC
-[PERIOD] [PAGE]` asks for (`parse_digest_request`). ValueError carries a reason to show them
-(a `UserText`, shown in the chat's language)."""
+"""Reading what users type after a command: a topic (`normalize_topic`, `optional_topic`) and
+what `/digest TOPIC [PERIOD] [PAGE]` asks for (`parse_digest_request`). ValueError carries a
+reason to show them (a `UserText`, shown in the chat's language)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ def normalize_topic(raw: str) -> str:
             user_text("This topic asks for nothing to match. {syntax}", syntax=syntax)
         ) from None
     return topic
+
+
+def optional_topic(words: list[str]) -> str | None:
+    """The topic the words name, or None when there are none (a command on all topics, such as
+    `/pause`); ValueError as `normalize_topic`."""
+    return normalize_topic(" ".join(words)) if words else None
 
 
 def parse_digest_request(words: list[str]) -> DigestRequest:

@@ -20,6 +20,10 @@ moves the subscription's `covered_until` to the digest's cutoff and sets its nex
   otherwise fall before that push's cutoff yet outside its digest, and never be pushed (seen
   end to end: the first article of a fresh process, slowed by loading the language model, was
   lost this way);
+- a paused subscription is not due (a delivery begun before the pause is finished); each push
+  goes into its subscription's forum topic, silent or with link previews, its summaries short or
+  full and at most `max_articles` of its articles, as the subscription's options say
+  (bot.app.preferences); subscriptions with the same options share a rendered digest;
 - one process at a time sends a database's pushes (`PushLease`): a second `digestbot run` on
   the same database sends none, and never resumes a delivery the first is sending.
 
@@ -45,11 +49,19 @@ from bot.app.digests import compose_digest
 from bot.app.sending import DigestButtons, MessageSender, SendStatus, send_in_order
 from bot.app.services import Services
 from bot.config import Settings
-from bot.core.domain import Delivery, DeliveryStatus, Digest, RenderedMessage, Subscription
+from bot.core.domain import (
+    Delivery,
+    DeliveryStatus,
+    Digest,
+    RenderedMessage,
+    Subscription,
+    SummaryLength,
+)
 from bot.core.schedule import next_run, parse_schedule
 from bot.metrics import DELIVERIES_RESUMED
 from bot.render.formatting import render_digest, render_nothing_new
 from bot.render.i18n import DEFAULT_LANGUAGE, supported_language
+from bot.render.replies import more_articles
 from bot.store import DatabaseUnavailable, Store
 
 log = logging.getLogger(__name__)
@@ -59,8 +71,11 @@ PUSH_LEASE_TICKS = 3  # the lease outlives this many scheduler ticks...
 MIN_PUSH_LEASE_S = 30.0  # ...and at least this long
 _waiting_for_lease: set[str] = set()  # stores (instance ids) told another process pushes
 
-# (topic, covered_until, time zone) → the digest's messages, shared within one run
-RenderedDigests = dict[tuple[str, datetime, str], asyncio.Future[list[RenderedMessage]]]
+# (topic, covered_until, time zone, summary length, max articles) → the digest's messages,
+# shared within one run
+RenderedDigests = dict[
+    tuple[str, datetime, str, SummaryLength, int], asyncio.Future[list[RenderedMessage]]
+]
 
 
 class PushLease:
@@ -255,11 +270,14 @@ async def _rendered(
 ) -> list[RenderedMessage]:
     """The messages of the digest of the articles that arrived after the subscription's
     `covered_until` and up to `cutoff`, rendered once per run for every subscription sharing
-    its topic, period, time zone and language."""
+    its topic, period, time zone, summary length, most articles and language."""
+    options = subscription.options
     key = (
         subscription.topic,
         subscription.covered_until,
         subscription.timezone,
+        options.summary,
+        options.max_articles,
         subscription.language,
     )
     if key not in rendered:  # the first task asking renders; the others await the same result
@@ -272,7 +290,8 @@ async def _rendered(
 def _render(
     services: Services, subscription: Subscription, cutoff: datetime
 ) -> list[RenderedMessage]:
-    """The messages of the subscription's digest up to `cutoff` (none when it would be empty)."""
+    """The messages of the subscription's digest up to `cutoff` (none when it would be empty),
+    as its push options ask: at most `max_articles` articles, short or full summaries."""
     digest = compose_digest(
         services.store,
         services.matcher,
@@ -286,8 +305,11 @@ def _render(
     tz = ZoneInfo(subscription.timezone)
     language = _language(subscription)
     if digest.items:
-        shortened = shorten_summaries(digest, services.settings.push_summary_chars)
-        return render_digest(shortened, language=language, tz=tz)
+        options = subscription.options
+        digest, footer = at_most(digest, options.max_articles, language)
+        if options.summary is SummaryLength.SHORT:
+            digest = shorten_summaries(digest, services.settings.push_summary_chars)
+        return render_digest(digest, language=language, tz=tz, footer=footer)
     if services.settings.notify_empty_digest:
         since = subscription.covered_until
         text = render_nothing_new(subscription.topic, since, language=language, tz=tz)
@@ -298,6 +320,19 @@ def _render(
 def _language(subscription: Subscription) -> str:
     """The language of the bot's words in the subscription's chat."""
     return supported_language(subscription.language) or DEFAULT_LANGUAGE
+
+
+def at_most(
+    digest: Digest, max_articles: int, language: str = DEFAULT_LANGUAGE
+) -> tuple[Digest, str | None]:
+    """The digest's first `max_articles` articles (0: all), and a last line (in `language`)
+    naming how many more there are and the /digest that shows them (None when none are left
+    out). The left out articles count as pushed: the next push starts after this one's cutoff."""
+    left_out = len(digest.items) - max_articles
+    if not max_articles or left_out <= 0:
+        return digest, None
+    shown = replace(digest, items=digest.items[:max_articles])
+    return shown, more_articles(left_out, digest.topic, language=language)
 
 
 def shorten_summaries(digest: Digest, max_chars: int) -> Digest:
@@ -321,16 +356,17 @@ async def _send(
 ) -> bool:
     """Send the delivery's messages from the first unconfirmed one, recording each step; True
     when the delivery finished (sent, or failed for good)."""
-    store = services.store
+    store, language = services.store, _language(subscription)
     progress = _DeliveryProgress(store, delivery, lease)
     outcome = await send_in_order(
         sender,
         subscription.chat_id,
         delivery.messages,
-        buttons=lambda index, _: DigestButtons(
-            delivery.id, index, subscription.id, _language(subscription)
-        ),
+        buttons=lambda index, _: DigestButtons(delivery.id, index, subscription.id, language),
         what=f"delivery {delivery.id}",
+        thread_id=subscription.thread_id,
+        silent=subscription.options.silent,
+        previews=subscription.options.previews,
         sent=delivery.parts_sent,
         progress=progress,
     )

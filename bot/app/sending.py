@@ -74,9 +74,13 @@ class MessageSender(Protocol):
         *,
         buttons: Buttons | None = None,
         thread_id: int | None = None,
+        silent: bool = False,
+        previews: bool = False,
         what: str = "a digest message",
     ) -> SendOutcome:
-        """Send `message` (into the forum topic `thread_id`, if given); `what` names it in logs."""
+        """Send `message` (into the forum topic `thread_id`, if given; without a notification
+        sound when `silent`; with the preview of its first link when `previews`); `what` names
+        it in logs."""
         ...
 
 
@@ -118,11 +122,14 @@ async def send_in_order(
     buttons: Callable[[int, int], Buttons | None],
     what: str,
     thread_id: int | None = None,
+    silent: bool = False,
+    previews: bool = False,
     sent: int = 0,
     progress: Progress | None = None,
 ) -> SendOutcome | None:
     """Send `messages` from index `sent` on, one after the other, a refused one replaced by what
     the sender offers instead; `buttons(index, count)` are those under message `index` of `count`.
+    `thread_id`, `silent` and `previews` are passed to each send (see `MessageSender.send`).
 
     Returns the outcome that ended the sending (SENT once all went; else the failure that stopped
     it), or None when `progress` stopped it.
@@ -137,6 +144,8 @@ async def send_in_order(
             messages[sent],
             buttons=buttons(sent, len(messages)),
             thread_id=thread_id,
+            silent=silent,
+            previews=previews,
             what=f"{what} message {sent + 1}",
         )
         if outcome.status is SendStatus.REPAIRED:

@@ -4,17 +4,20 @@
 word that looks like one; none given: the `default_schedule` setting) and made by `subscribe`,
 which keeps a chat to `max_subscriptions_per_chat` topics and a given schedule to one run per
 `min_schedule_interval_s` at most. Subscribing to a followed topic with a schedule moves it to
-that schedule. A refusal is a `SubscriptionRefused` whose message says why and what to do.
+that schedule. Push options (`silent=on max=5`, bot.app.preferences) may follow; a new
+subscription takes the chat's defaults for the others. Pushes go into the forum topic the last
+/subscribe came from. A refusal is a `SubscriptionRefused` whose message says why and what to do.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.app.arguments import normalize_topic
 from bot.app.chats import chat_timezone
+from bot.app.preferences import OptionChanges, read_options, with_changes
 from bot.config import Settings
 from bot.core.domain import Subscription
 from bot.core.schedule import (
@@ -35,12 +38,14 @@ class SubscriptionRefused(ValueError):
 
 @dataclass(frozen=True)
 class SubscriptionRequest:
-    """What `/subscribe` asks for: a topic and a schedule (canonical spec), and whether the
-    schedule was given (an existing subscription then changes to it) or is the default."""
+    """What `/subscribe` asks for: a topic and a schedule (canonical spec), whether the
+    schedule was given (an existing subscription then changes to it) or is the default, and
+    the push options given."""
 
     topic: str
     schedule: str
     schedule_given: bool
+    options: OptionChanges = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,13 @@ def split_topic_and_schedule(words: list[str]) -> tuple[str, str | None]:
 
 
 def read_subscription(words: list[str], settings: Settings) -> SubscriptionRequest:
-    """The request of `/subscribe TOPIC [SCHEDULE]`; SubscriptionRefused without a topic, for a
-    schedule that does not parse, and for one more often than `min_schedule_interval_s`."""
+    """The request of `/subscribe TOPIC [SCHEDULE] [OPTIONS]`; SubscriptionRefused without a
+    topic, for a schedule that does not parse, for one more often than
+    `min_schedule_interval_s`, and for an unknown option."""
+    try:
+        words, options = read_options(words)
+    except ValueError as exc:
+        raise SubscriptionRefused(*exc.args) from None
     topic_words, spec = split_topic_and_schedule(words)
     try:
         topic = normalize_topic(topic_words)
@@ -90,16 +100,25 @@ def read_subscription(words: list[str], settings: Settings) -> SubscriptionReque
                 topic=topic,
             )
         )
-    return SubscriptionRequest(topic, canonical_spec(parsed), schedule_given=spec is not None)
+    return SubscriptionRequest(
+        topic, canonical_spec(parsed), schedule_given=spec is not None, options=options
+    )
 
 
 def subscribe(
-    store: Store, settings: Settings, chat_id: int, request: SubscriptionRequest, *, now: datetime
+    store: Store,
+    settings: Settings,
+    chat_id: int,
+    request: SubscriptionRequest,
+    *,
+    now: datetime,
+    thread_id: int | None = None,
 ) -> Subscribed:
-    """Subscribe the chat as asked, its first digest due at the schedule's next run in the
-    chat's time zone and covering what arrives from `now`; a followed topic asked with a
-    schedule changes to it. SubscriptionRefused when the chat already follows
-    `max_subscriptions_per_chat` other topics."""
+    """Subscribe the chat as asked, pushed into the forum topic `thread_id` (None: the chat),
+    its first digest due at the schedule's next run in the chat's time zone and covering what
+    arrives from `now`; a followed topic asked with a schedule changes to it, and with options
+    to those. SubscriptionRefused when the chat already follows `max_subscriptions_per_chat`
+    other topics."""
     followed = store.chats.subscriptions(chat_id)
     cap = settings.max_subscriptions_per_chat
     if len(followed) >= cap and all(s.topic != request.topic for s in followed):
@@ -118,6 +137,7 @@ def subscribe(
         schedule=request.schedule,
         next_run_at=next_at,
         covered_until=now,
+        thread_id=thread_id,
     )
     rescheduled = (
         not created and request.schedule_given and subscription.schedule != request.schedule
@@ -125,6 +145,10 @@ def subscribe(
     if rescheduled:
         store.chats.set_schedule(subscription.id, schedule=request.schedule, next_run_at=next_at)
         subscription = replace(subscription, schedule=request.schedule, next_run_at=next_at)
+    if request.options:
+        options = with_changes(subscription.options, request.options)
+        store.preferences.set_options(subscription.id, options)
+        subscription = replace(subscription, options=options)
     return Subscribed(subscription, created=created, rescheduled=rescheduled)
 
 

@@ -73,9 +73,29 @@ class DigestPage:
     total: int
 
 
+class SummaryLength(StrEnum):
+    """How much of each summary a push shows: cut to `push_summary_chars`, or whole."""
+
+    SHORT = "short"
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    """How a subscription's pushes look: silent (no notification sound), each summary short or
+    full, link previews, and at most `max_articles` articles (0: all), the rest named by a
+    last line. A chat's defaults are the same value, taken by its new subscriptions."""
+
+    silent: bool = False
+    summary: SummaryLength = SummaryLength.SHORT
+    previews: bool = False
+    max_articles: int = 0
+
+
 @dataclass(frozen=True)
 class Subscription:
-    """A chat following a topic on a schedule (canonical spec, see bot.core.schedule)."""
+    """A chat following a topic on a schedule (canonical spec, see bot.core.schedule), pushed
+    into the forum topic `thread_id` (None: the chat itself), unless paused (`paused_at`)."""
 
     id: int
     chat_id: int
@@ -84,7 +104,15 @@ class Subscription:
     timezone: str
     next_run_at: datetime
     covered_until: datetime
+    thread_id: int | None = None
+    paused_at: datetime | None = None
+    options: PushOptions = PushOptions()
     language: str | None = None  # the chat's, for the bot's texts (None: not chosen)
+
+    @property
+    def paused(self) -> bool:
+        """Whether the subscription gets no pushes until it is resumed."""
+        return self.paused_at is not None
 
 
 @dataclass(frozen=True)

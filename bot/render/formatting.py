@@ -66,6 +66,7 @@ def render_digest(
     tz: tzinfo = UTC,
     page: DigestPage | None = None,
     next_page_command: str | None = None,
+    footer: str | None = None,
 ) -> list[RenderedMessage]:
     """The digest as Telegram HTML messages, each within `TELEGRAM_MAX_CHARS` and carrying the
     articles whose block begins in it.
@@ -75,8 +76,8 @@ def render_digest(
     date in italics (a URL source becomes a link named by its host), and the summary. Dates are
     shown in `tz`. With `page` (of which `digest` holds the articles), the header counts the
     whole digest's articles and names the page, and a last line tells how to ask for the next
-    page: `next_page_command` (plain text; default `/digest TOPIC N`). The bot's own words are
-    in `language`.
+    page: `next_page_command` (plain text; default `/digest TOPIC N`). `footer` (plain text) is
+    a last line in italics. The bot's own words are in `language`.
     """
     blocks = [_header(digest, tz, page, language)]
     overview = digest.overview if overview is None else overview
@@ -86,6 +87,8 @@ def render_digest(
     blocks.extend(_article_block(item, tz, language) for item in digest.items)
     if page and page.count > 1:
         blocks.append(_page_footer(page, next_page_command, language))
+    if footer:
+        blocks.append(f"<i>{html.escape(footer)}</i>")
     texts, starts = pack_blocks(blocks)
     carried: list[list[tuple[int, str]]] = [[] for _ in texts]
     article_starts = starts[first : first + len(digest.items)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.core.domain import ArticleSource, Feed, StoredArticle, Subscription
+from bot.core.domain import ArticleSource, Feed, PushOptions, StoredArticle, Subscription
 from bot.core.requests import TOPIC_SYNTAX, DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
 from bot.core.texts import N_
@@ -21,7 +21,11 @@ COMMANDS: list[tuple[str, str]] = [
     ("digest", N_("Articles about a topic from the last days: /digest russia")),
     ("subscribe", N_("Get a topic's digest pushed on a schedule: /subscribe russia")),
     ("unsubscribe", N_("Stop a topic's pushes: /unsubscribe russia")),
-    ("subscriptions", N_("List this chat's topics and their next digest")),
+    ("subscriptions", N_("List this chat's topics, their next digest and options")),
+    ("pause", N_("Pause a topic's pushes, or all: /pause russia")),
+    ("resume", N_("Resume paused pushes: /resume russia")),
+    ("set", N_("A subscription's push options: /set russia silent=on max=5")),
+    ("settings", N_("Show or set the options new subscriptions take")),
     ("topics", N_("The subjects of this period's articles, with counts")),
     ("recent", N_("The latest stored articles, with their numbers")),
     ("search", N_("Search all stored articles: /search port strike")),
@@ -61,7 +65,13 @@ def help_text(*, days: int, schedule: str, timezone: str, language: str) -> str:
         "/subscribe russia at 9am, /subscribe russia weekdays 08:00, "
         "/subscribe russia mon,wed,fri 18:00 or /subscribe russia every 6h.\n"
         "<b>/unsubscribe</b> <i>topic</i> — stop it.\n"
-        "<b>/subscriptions</b> — this chat's topics and their next digest.\n"
+        "<b>/subscriptions</b> — this chat's topics, their next digest and options.\n"
+        "<b>/pause</b> [<i>topic</i>], <b>/resume</b> [<i>topic</i>] — hold a topic's pushes "
+        "(all topics without one); a resumed topic's next digest holds what arrives from then.\n"
+        "<b>/set</b> <i>topic options</i> — how its pushes look: silent=on (no sound), "
+        "summary=full, previews=on (link previews), max=5 (at most 5 articles a push), e.g. "
+        "/set russia silent=on max=5; the same options fit after /subscribe. "
+        "<b>/settings</b> <i>options</i> — the defaults new subscriptions take.\n"
         "<b>/topics</b> — the subjects the articles of the last {days} days name most.\n"
         "<b>/recent</b>, <b>/search</b> <i>words</i> — the latest stored articles, or those "
         "holding all the words; <b>/article</b> <i>number</i> — one in full with its sources; "
@@ -197,21 +207,142 @@ def summarizing(article: StoredArticle, *, created: bool, language: str) -> str:
 
 
 def subscription_line(subscription: Subscription, *, language: str) -> str:
-    """One subscription with its schedule and next run in the chat's time zone."""
+    """One subscription with its schedule and next run in the chat's time zone (or paused),
+    and its push options."""
     tz = ZoneInfo(subscription.timezone)
+    topic = escape(subscription.topic)
+    if subscription.paused:
+        when = tr(
+            language,
+            "paused since {since} (/resume {topic})",
+            since=shown_time(subscription.paused_at, tz, language=language),
+            topic=topic,
+        )
+    else:
+        when = tr(
+            language,
+            "next {next_run}",
+            next_run=shown_time(subscription.next_run_at, tz, language=language),
+        )
+    return (
+        f"• <b>{topic}</b> — {_schedule(subscription.schedule)}, "
+        f"{when}\n  <i>{options_text(subscription.options)}</i>"
+    )
+
+
+def options_text(options: PushOptions) -> str:
+    """Push options as they are written in /set and /settings (command words: not
+    translated)."""
+    return (
+        f"silent={_switch(options.silent)} summary={options.summary.value} "
+        f"previews={_switch(options.previews)} max={options.max_articles or 'all'}"
+    )
+
+
+def options_set(subscription: Subscription, *, language: str) -> str:
+    """Answer to /set TOPIC OPTIONS."""
     return tr(
         language,
-        "• <b>{topic}</b> — {schedule}, next {next_run}",
+        "Pushes of <b>{topic}</b>: {options}.",
         topic=escape(subscription.topic),
-        schedule=_schedule(subscription.schedule),
-        next_run=shown_time(subscription.next_run_at, tz, language=language),
+        options=options_text(subscription.options),
     )
+
+
+def chat_settings(options: PushOptions, *, changed: bool, language: str) -> str:
+    """Answer to /settings: the defaults new subscriptions take."""
+    shown = options_text(options)
+    if changed:
+        head = tr(
+            language, "New defaults for this chat's new subscriptions: {options}.", options=shown
+        )
+    else:
+        head = tr(language, "Defaults for this chat's new subscriptions: {options}.", options=shown)
+    return (
+        head
+        + "\n"
+        + tr(
+            language,
+            "Change them with e.g. /settings silent=on max=5; one subscription's with "
+            "/set russia summary=full.",
+        )
+    )
+
+
+def paused(subscriptions: list[Subscription], topic: str | None, *, language: str) -> str:
+    """Answer to /pause (and to the Pause button)."""
+    if not subscriptions:
+        return not_following(topic, language=language)
+    names = ", ".join(f"<b>{escape(s.topic)}</b>" for s in subscriptions)
+    again = f"/resume {escape(topic)}" if topic else "/resume"
+    return tr(language, "Paused {names}: no pushes until {again}.", names=names, again=again)
+
+
+def resumed(subscriptions: list[Subscription], topic: str | None, *, language: str) -> str:
+    """Answer to /resume: each topic's next digest, and what it covers."""
+    if not subscriptions:
+        if topic is None:
+            return tr(language, "Nothing is paused here. See /subscriptions.")
+        return tr(
+            language, "<b>{topic}</b> is not paused here. See /subscriptions.", topic=escape(topic)
+        )
+    lines = [
+        tr(
+            language,
+            "Resumed <b>{topic}</b>: next digest {next_run}.",
+            topic=escape(s.topic),
+            next_run=shown_time(s.next_run_at, ZoneInfo(s.timezone), language=language),
+        )
+        for s in subscriptions
+    ]
+    lines.append(
+        tr(
+            language,
+            "It holds the articles that arrive from now on; those of the paused days are not "
+            "pushed (/digest {topic} shows the latest).",
+            topic=escape(subscriptions[0].topic),
+        )
+    )
+    return "\n".join(lines)
+
+
+def pause_toggled(subscription: Subscription, *, language: str) -> str:
+    """The answer to a Pause or Resume button (plain text: a button's answer has no markup)."""
+    if subscription.paused:
+        return tr(
+            language,
+            "Paused {topic}: no pushes until you resume it.",
+            topic=subscription.topic,
+        )
+    when = shown_time(subscription.next_run_at, ZoneInfo(subscription.timezone), language=language)
+    return tr(
+        language,
+        "Resumed {topic}: next digest {next_run}, holding the articles that arrive "
+        "from now on (not those of the paused days).",
+        topic=subscription.topic,
+        next_run=when,
+    )
+
+
+def not_following(topic: str | None, *, language: str) -> str:
+    """The chat follows no such topic (None: none at all)."""
+    if topic is None:
+        return tr(language, "No subscriptions yet. Start one with /subscribe russia")
+    return tr(
+        language,
+        "This chat is not subscribed to <b>{topic}</b>. See /subscriptions.",
+        topic=escape(topic),
+    )
+
+
+def _switch(on: bool) -> str:
+    return "on" if on else "off"
 
 
 def subscription_list(subscriptions: list[Subscription], *, language: str) -> str:
     """Answer to /subscriptions."""
     if not subscriptions:
-        return tr(language, "No subscriptions yet. Start one with /subscribe russia")
+        return not_following(None, language=language)
     lines = "\n".join(subscription_line(s, language=language) for s in subscriptions)
     return tr(language, "<b>Subscriptions</b>\n{lines}", lines=lines)
 
@@ -232,19 +363,35 @@ def subscribed(
         state = tr(language, "New schedule for <b>{topic}</b>", topic=topic)
     else:
         state = tr(language, "Already subscribed to <b>{topic}</b>", topic=topic)
+    if subscription.paused:
+        when = tr(language, "paused (/resume {topic} to go on)", topic=topic)
+    else:
+        tz = ZoneInfo(subscription.timezone)
+        next_run = shown_time(subscription.next_run_at, tz, language=language)
+        when = tr(language, "next digest {next_run}", next_run=next_run)
     return tr(
         language,
-        "{state}: {schedule} ({timezone}), next digest {next_run}. "
+        "{state}: {schedule} ({timezone}), {when}. "
         "Each holds the articles that arrived since the previous one.\n"
-        "Send /digest {topic} for the last {days} days now.",
+        "Send /digest {topic} for the last {days} days now.\n"
+        "Pushes: {options} (/set to change).",
         state=state,
         schedule=_schedule(subscription.schedule),
         timezone=escape(subscription.timezone),
-        next_run=shown_time(
-            subscription.next_run_at, ZoneInfo(subscription.timezone), language=language
-        ),
+        when=when,
         days=days,
         topic=topic,
+        options=options_text(subscription.options),
+    )
+
+
+def more_articles(count: int, topic: str, *, language: str) -> str:
+    """The last line of a push cut to its subscription's `max=N` articles (plain text)."""
+    return tr(
+        language,
+        "and {count} more: {command}",
+        count=count,
+        command=DigestRequest(topic).command(),
     )
 
 

@@ -9,6 +9,7 @@ keep one entity's queries (as Miniflux's storage/ does):
     store.chats        chats, their subscriptions and pending "Summarizing…" replies (chats.py)
     store.deliveries   scheduled pushes and the push lease (deliveries.py)
     store.feeds        followed feeds and the entries they took in (feeds.py)
+    store.preferences  push options, pauses and a chat's default options (preferences.py)
     store.backlog      what waits: summaries, due pushes, unfinished deliveries (backlog.py)
 
 Every method runs in its own short transaction (database.py) and returns plain values. A
@@ -39,6 +40,7 @@ from bot.store.database import (
 )
 from bot.store.deliveries import Deliveries
 from bot.store.feeds import Feeds
+from bot.store.preferences import Preferences
 from bot.store.schema import migrate_database, schema_problem
 from bot.store.summaries import Summaries
 
@@ -65,6 +67,7 @@ class Store:
         self.chats = Chats(self._db)
         self.deliveries = Deliveries(self._db)
         self.feeds = Feeds(self._db)
+        self.preferences = Preferences(self._db)
         self.backlog = Backlogs(self._db)
         # who this Store is when it takes a lease: host, process and a token of its own
         self.instance_id = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"

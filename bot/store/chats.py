@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.domain import PendingReply, Subscription
 from bot.store.database import Database, insert_new, update_if_there, utc_now
+from bot.store.preferences import option_columns, to_options
 from bot.store.rows import ChatRow, DeliveryRow, PendingReplyRow, SubscriptionRow
 
 
@@ -84,6 +85,7 @@ class Chats:
                         active=old.active,
                         language=old.language,
                         created_at=utc_now(),
+                        **option_columns(to_options(old)),
                     )
                 )
                 session.flush()
@@ -112,10 +114,14 @@ class Chats:
         schedule: str,
         next_run_at: datetime,
         covered_until: datetime,
+        thread_id: int | None = None,
     ) -> tuple[Subscription, bool]:
-        """Subscribe a chat to a topic; returns the subscription and whether it is new."""
+        """Subscribe a chat to a topic, pushed into the forum topic `thread_id` (an existing
+        subscription moves there), a new one with the chat's default push options; returns the
+        subscription and whether it is new."""
 
         def work(session: Session) -> tuple[Subscription, bool]:
+            chat = session.get(ChatRow, chat_id)
             row = session.scalar(_subscription_to(chat_id, topic))
             new = row is None
             if new:
@@ -126,10 +132,12 @@ class Chats:
                     next_run_at=next_run_at,
                     covered_until=covered_until,
                     created_at=utc_now(),
+                    **option_columns(to_options(chat)),
                 )
                 session.add(row)
-                session.flush()
-            return to_subscription(row, session.get(ChatRow, chat_id)), new
+            row.thread_id = thread_id
+            session.flush()
+            return to_subscription(row, chat), new
 
         return self._db.run(work)
 
@@ -169,11 +177,13 @@ class Chats:
         )
 
     def due_subscriptions(self, now: datetime) -> list[Subscription]:
-        """Subscriptions of active chats that are due or have a delivery to finish."""
+        """Subscriptions of active chats that are due and not paused, or have a delivery to
+        finish (one begun before a pause is finished)."""
         unfinished = select(DeliveryRow.subscription_id).where(DeliveryRow.status == "sending")
+        due = and_(SubscriptionRow.paused_at.is_(None), SubscriptionRow.next_run_at <= now)
         return self._subscriptions_where(
             ChatRow.active.is_(True),
-            or_(SubscriptionRow.next_run_at <= now, SubscriptionRow.id.in_(unfinished)),
+            or_(due, SubscriptionRow.id.in_(unfinished)),
             order_by=SubscriptionRow.next_run_at,
         )
 
@@ -226,6 +236,9 @@ def to_subscription(row: SubscriptionRow, chat: ChatRow) -> Subscription:
         timezone=chat.timezone,
         next_run_at=row.next_run_at,
         covered_until=row.covered_until,
+        thread_id=row.thread_id,
+        paused_at=row.paused_at,
+        options=to_options(row),
         language=chat.language,
     )
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -123,6 +124,11 @@ class ChatRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     language: Mapped[str | None] = mapped_column(String(16))  # of the bot's texts; None: unset
+    # the push options its new subscriptions take (/settings; bot.core.domain.PushOptions)
+    silent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    summary: Mapped[str] = mapped_column(String(8), default="short", server_default="short")
+    previews: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    max_articles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SubscriptionRow(Base):
@@ -138,6 +144,12 @@ class SubscriptionRow(Base):
     next_run_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     covered_until: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic pushed into
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: not paused
+    silent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    summary: Mapped[str] = mapped_column(String(8), default="short", server_default="short")
+    previews: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    max_articles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DeliveryRow(Base):

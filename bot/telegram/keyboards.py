@@ -5,6 +5,8 @@ Callback data (at most 64 bytes, Telegram's limit) is one of:
 - ``f:<delivery>:<message>:<article>`` — "Full summary": the message shows that article whole;
 - ``b:<delivery>:<message>`` — "Back to the digest": the message shows its digest text again;
 - ``u:<subscription>`` — "Unsubscribe";
+- ``h:<subscription>`` — "Pause" (hold its pushes), ``r:<subscription>`` — "Resume"; a press
+  turns one into the other on the message pressed (`toggled_pause_markup`);
 - ``p:<page>:<topic>`` or ``p:<page>:<days>d:<topic>`` — "Next page" under a /digest answer,
   page 2 or later, the second form when it named a period (`/digest russia 30d`); only when the
   topic fits the 64 bytes, the page's last line names the command for the next page either way.
@@ -26,10 +28,15 @@ from bot.core.requests import MAX_PERIOD_DAYS
 from bot.render.i18n import DEFAULT_LANGUAGE, tr
 
 MAX_CALLBACK_BYTES = 64
-DIGEST_BUTTONS = re.compile(r"^[fbup]:")  # which callback data is this module's to parse
+DIGEST_BUTTONS = re.compile(r"^[fbuphr]:")  # which callback data is this module's to parse
 MAX_LABEL_CHARS = 48
+_SUBSCRIPTION_ACTIONS: dict[str, Literal["unsubscribe", "pause", "resume"]] = {
+    "u": "unsubscribe",
+    "h": "pause",
+    "r": "resume",
+}
 _CALLBACK = re.compile(
-    r"(f):(\d{1,12}):(\d{1,4}):(\d{1,12})|(b):(\d{1,12}):(\d{1,4})|(u):(\d{1,12})"
+    r"(f):(\d{1,12}):(\d{1,4}):(\d{1,12})|(b):(\d{1,12}):(\d{1,4})|([uhr]):(\d{1,12})"
     r"|(p):([1-9]\d{0,3}):(?:([1-9]\d{0,3})d:)?([^\s:][^:\n]{0,59})",
     re.ASCII,  # \d: 0-9 only, as this module writes them
 )
@@ -39,7 +46,7 @@ _CALLBACK = re.compile(
 class ButtonPress:
     """What a pressed button asks for; ids as in the callback data."""
 
-    action: Literal["full", "back", "unsubscribe", "page"]
+    action: Literal["full", "back", "unsubscribe", "pause", "resume", "page"]
     delivery_id: int = 0
     message_index: int = 0
     article_id: int = 0
@@ -60,7 +67,7 @@ def parse_callback(data: str | None) -> ButtonPress | None:
     if groups[4]:
         return ButtonPress("back", int(groups[5]), int(groups[6]))
     if groups[7]:
-        return ButtonPress("unsubscribe", subscription_id=int(groups[8]))
+        return ButtonPress(_SUBSCRIPTION_ACTIONS[groups[7]], subscription_id=int(groups[8]))
     days = int(groups[11]) if groups[11] else None
     if days is not None and days > MAX_PERIOD_DAYS:
         return None
@@ -74,8 +81,10 @@ def digest_markup(
     subscription_id: int,
     *,
     language: str = DEFAULT_LANGUAGE,
+    paused: bool = False,
 ) -> InlineKeyboardMarkup:
-    """Buttons under a digest message: "Full summary" per article it shows, then Unsubscribe."""
+    """Buttons under a digest message: "Full summary" per article it shows, then Pause (Resume
+    when `paused`) and Unsubscribe."""
     rows = [
         [
             _button(
@@ -85,8 +94,64 @@ def digest_markup(
         ]
         for article_id, title in articles
     ]
-    rows.append([_button(tr(language, "Unsubscribe"), f"u:{subscription_id}")])
+    pausing = pause_button(subscription_id, paused=paused, language=language)
+    rows.append([pausing, _button(tr(language, "Unsubscribe"), f"u:{subscription_id}")])
     return InlineKeyboardMarkup(rows)
+
+
+def pause_button(
+    subscription_id: int, *, paused: bool = False, language: str = DEFAULT_LANGUAGE
+) -> InlineKeyboardButton:
+    """ "Pause" for a running subscription, "Resume" for a paused one."""
+    if paused:
+        return _button(tr(language, "Resume"), f"r:{subscription_id}")
+    return _button(tr(language, "Pause"), f"h:{subscription_id}")
+
+
+def resume_markup(
+    subscription_ids: list[int], topics: list[str], *, language: str = DEFAULT_LANGUAGE
+) -> InlineKeyboardMarkup:
+    """Under a pause's confirmation: a Resume button for each paused topic."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(f"{tr(language, 'Resume')} {topic}", f"r:{subscription_id}")]
+            for subscription_id, topic in zip(subscription_ids, topics, strict=True)
+        ]
+    )
+
+
+def toggled_pause_markup(
+    markup: InlineKeyboardMarkup | None,
+    subscription_id: int,
+    *,
+    paused: bool,
+    language: str = DEFAULT_LANGUAGE,
+) -> InlineKeyboardMarkup | None:
+    """`markup` with the subscription's Pause button turned into Resume (`paused`) or back;
+    None when it has neither (nothing to change)."""
+    old, new = (f"h:{subscription_id}", "r:") if paused else (f"r:{subscription_id}", "h:")
+    if markup is None or not any(
+        b.callback_data == old for row in markup.inline_keyboard for b in row
+    ):
+        return None
+    rows = [
+        [
+            _button(_toggled_label(b.text, paused, language), f"{new}{subscription_id}")
+            if b.callback_data == old
+            else b
+            for b in row
+        ]
+        for row in markup.inline_keyboard
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def _toggled_label(label: str, paused: bool, language: str) -> str:
+    """ "Pause" ↔ "Resume", keeping a topic named after it ("Resume russia")."""
+    pause, resume = tr(language, "Pause"), tr(language, "Resume")
+    if paused:
+        return label.replace(pause, resume, 1)
+    return label.replace(resume, pause, 1)
 
 
 def article_markup(

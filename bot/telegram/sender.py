@@ -17,6 +17,8 @@ What Telegram answers, and what happens:
 - 400 `BadRequest`: "message is too long" → the message re-split, an entity/tag error → the
   same text without markup: REPAIRED with that replacement (a push stores it, so a restart sends
   the same); any other refusal: REFUSED, with the error logged.
+- 400 "message thread not found" (the forum topic a subscription was made in was deleted): the
+  message is sent to the chat (its General topic) instead.
 - `ChatMigrated` (a group became a supergroup): the chat's subscriptions move to the new id and
   the message is sent there; the outcome names the new id.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -62,13 +65,17 @@ class TelegramSender:
         *,
         buttons: Buttons | None = None,
         thread_id: int | None = None,
+        silent: bool = False,
+        previews: bool = False,
         what: str = "a digest message",
     ) -> SendOutcome:
-        """Send `message` (into the forum topic `thread_id`, if given); `what` names it in logs."""
-        markup = _markup(message, buttons)
+        """Send `message` (into the forum topic `thread_id`, if given; without a notification
+        sound when `silent`; with the preview of its first link when `previews`); `what` names
+        it in logs."""
+        placement = _Placement(_markup(message, buttons), thread_id, silent, previews)
         while True:
             try:
-                await self._send_with_retries(chat_id, message.text, markup, thread_id, what)
+                await self._send_with_retries(chat_id, message.text, placement, what)
                 return SendOutcome(SendStatus.SENT, chat_id)
             except ChatMigrated as exc:
                 log.info(
@@ -88,7 +95,13 @@ class TelegramSender:
                 await asyncio.to_thread(self.store.chats.set_active, chat_id, False)
                 return SendOutcome(SendStatus.CHAT_GONE, chat_id, error=str(exc))
             except BadRequest as exc:
-                return _refused(chat_id, message, exc, what)
+                if placement.thread_id is None or "thread not found" not in exc.message.lower():
+                    return _refused(chat_id, message, exc, what)
+                log.warning(
+                    "%s to chat %d: its forum topic %d is gone (%s); sent to the chat instead",
+                    what, chat_id, placement.thread_id, exc,
+                )  # fmt: skip
+                placement = replace(placement, thread_id=None)
             except NetworkError as exc:  # retries exhausted; BadRequest was caught above
                 log.warning(
                     "%s to chat %d: %s after %d retries",
@@ -100,8 +113,7 @@ class TelegramSender:
         self,
         chat_id: int,
         text: str,
-        markup: InlineKeyboardMarkup | None,
-        thread_id: int | None,
+        placement: _Placement,
         what: str,
     ) -> None:
         """Send one message at the chat's pace; after a network error or timeout wait and send
@@ -117,10 +129,11 @@ class TelegramSender:
                 await self.bot.send_message(
                     chat_id,
                     text,
-                    message_thread_id=thread_id,
+                    message_thread_id=placement.thread_id,
                     parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=not placement.previews),
+                    disable_notification=placement.silent,
+                    reply_markup=placement.markup,
                 )
                 return
             except BadRequest:
@@ -144,6 +157,16 @@ class TelegramSender:
         if len(self._next_send_at) > MAX_PACED_CHATS:
             self._next_send_at = {c: t for c, t in self._next_send_at.items() if t > now}
         await asyncio.sleep(turn - now)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where and how a message goes: its buttons, forum topic, sound and link preview."""
+
+    markup: InlineKeyboardMarkup | None
+    thread_id: int | None
+    silent: bool
+    previews: bool
 
 
 def _markup(message: RenderedMessage, buttons: Buttons | None) -> InlineKeyboardMarkup | None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.app.arguments import normalize_topic, parse_digest_request
+from bot.app.arguments import normalize_topic, optional_topic, parse_digest_request
 from bot.core.requests import TOPIC_SYNTAX, DigestRequest
 
 
@@ -95,3 +95,10 @@ def test_a_request_names_the_command_that_asks_for_it_and_reads_back(request_, p
     assert parse_digest_request(command.split()[1:]) == replace(
         request_, page=page or request_.page
     )
+
+
+def test_no_words_name_all_topics_and_words_name_one():
+    assert optional_topic([]) is None
+    assert optional_topic(["North", "Korea"]) == "north korea"
+    with pytest.raises(ValueError):
+        optional_topic(["???"])

@@ -1,5 +1,6 @@
 """End to end: the buttons under a pushed digest — "Full summary" edits the message in place and
-back, "Unsubscribe" ends the pushes; stale and foreign button data get a polite answer."""
+back, "Unsubscribe" ends the pushes, "Pause" holds them; stale and foreign button data get a
+polite answer. A digest subscribed in a forum topic is pushed into that topic."""
 
 from __future__ import annotations
 
@@ -20,28 +21,28 @@ def bot(fake, tmp_path):
         yield process
 
 
-def pushed_digest(fake: FakeBotAPI):
-    fake.send_and_wait(CHAT, "/subscribe russia every 2s", timeout=15)
+def pushed_digest(fake: FakeBotAPI, chat_id: int = CHAT, **where):
+    fake.send_and_wait(chat_id, "/subscribe russia every 2s", timeout=15, **where)
     [stored] = fake.send_and_wait(1, (FIXTURES / "kremlin_energy.txt").read_text(), timeout=30)
     fake.wait_for(
         lambda: "Summarizing" not in fake.messages(1)[-1].plain_text, timeout=120, what="summary"
     )
     full_summary = fake.messages(1)[-1].plain_text.split("\n\n", 1)[1]
-    fake.wait_for(lambda: digest_messages(fake), timeout=60, what="the push")
-    [digest] = digest_messages(fake)
+    fake.wait_for(lambda: digest_messages(fake, chat_id), timeout=60, what="the push")
+    [digest] = digest_messages(fake, chat_id)
     return digest, full_summary
 
 
-def digest_messages(fake: FakeBotAPI):
-    return [m for m in fake.messages(CHAT) if m.plain_text.startswith("Digest: russia")]
+def digest_messages(fake: FakeBotAPI, chat_id: int = CHAT):
+    return [m for m in fake.messages(chat_id) if m.plain_text.startswith("Digest: russia")]
 
 
-def message(fake: FakeBotAPI, message_id: int):
-    return next(m for m in fake.messages(CHAT) if m.message_id == message_id)
+def message(fake: FakeBotAPI, message_id: int, chat_id: int = CHAT):
+    return next(m for m in fake.messages(chat_id) if m.message_id == message_id)
 
 
-def press(fake: FakeBotAPI, message_id: int, data: str, **kwargs) -> dict:
-    update_id = fake.press_button(CHAT, message_id, data, **kwargs)
+def press(fake: FakeBotAPI, message_id: int, data: str, chat_id: int = CHAT, **kwargs) -> dict:
+    update_id = fake.press_button(chat_id, message_id, data, **kwargs)
     fake.wait_for(lambda: fake.callback_answer(update_id) is not None, what=f"answer to {data}")
     return fake.callback_answer(update_id)
 
@@ -49,8 +50,8 @@ def press(fake: FakeBotAPI, message_id: int, data: str, **kwargs) -> dict:
 def test_full_summary_shows_the_article_whole_in_place_and_back_restores_the_digest(fake, bot):
     digest, full_summary = pushed_digest(fake)
     assert TITLE in digest.plain_text and full_summary not in digest.plain_text
-    full, unsubscribe = digest.button_data()
-    assert full.startswith("f:") and unsubscribe.startswith("u:")
+    full, pause, unsubscribe = digest.button_data()
+    assert full.startswith("f:") and pause.startswith("h:") and unsubscribe.startswith("u:")
 
     press(fake, digest.message_id, full)
     fake.wait_for(lambda: message(fake, digest.message_id).edit_date is not None)
@@ -60,12 +61,12 @@ def test_full_summary_shows_the_article_whole_in_place_and_back_restores_the_dig
 
     press(fake, digest.message_id, back)
     fake.wait_for(lambda: message(fake, digest.message_id).plain_text == digest.plain_text)
-    assert message(fake, digest.message_id).button_data() == [full, unsubscribe]
+    assert message(fake, digest.message_id).button_data() == [full, pause, unsubscribe]
 
 
 def test_unsubscribe_button_ends_the_subscription_and_removes_the_buttons(fake, bot):
     digest, _ = pushed_digest(fake)
-    full, unsubscribe = digest.button_data()
+    full, _, unsubscribe = digest.button_data()
 
     answer = press(fake, digest.message_id, unsubscribe)
 
@@ -80,3 +81,19 @@ def test_unsubscribe_button_ends_the_subscription_and_removes_the_buttons(fake, 
     assert gone["text"] == "This digest is no longer available."
     forged = press(fake, digest.message_id, "delete_everything", strict=False)
     assert "not one of mine" in forged["text"]
+
+
+def test_a_digest_subscribed_in_a_forum_topic_is_pushed_there_and_its_pause_holds_it(fake, bot):
+    forum, thread = -100900, 17
+    fake.set_admins(forum, [4242])
+    digest, _ = pushed_digest(fake, forum, chat_type="supergroup", message_thread_id=thread)
+    assert digest.message_thread_id == thread
+    pause = next(d for d in digest.button_data() if d.startswith("h:"))
+
+    answer = press(fake, digest.message_id, pause, chat_id=forum)
+
+    assert answer["text"] == "Paused russia: no pushes until you resume it."
+    [listing] = fake.send_and_wait(
+        forum, "/subscriptions", chat_type="supergroup", message_thread_id=thread, timeout=15
+    )
+    assert "paused since" in listing.plain_text and listing.message_thread_id == thread

@@ -59,7 +59,7 @@ def test_a_bad_schedule_is_explained_and_nothing_is_subscribed(fake, bot):
 def test_time_zone_is_validated_and_moves_the_next_run(fake, bot):
     chat = 2003
     ask(fake, chat, "/subscribe russia daily 09:00")
-    assert ask(fake, chat, "/subscriptions").rstrip().endswith("09:00")
+    assert ask(fake, chat, "/subscriptions").splitlines()[1].endswith("09:00")
 
     wrong = ask(fake, chat, "/timezone Mars/Olympus")
     assert "Mars/Olympus" in wrong and "Europe/Berlin" in wrong
@@ -67,7 +67,9 @@ def test_time_zone_is_validated_and_moves_the_next_run(fake, bot):
     assert ask(fake, chat, "/timezone asia/tokyo").startswith("Time zone set to Asia/Tokyo")
     assert "Asia/Tokyo" in ask(fake, chat, "/timezone")
     listing = ask(fake, chat, "/subscriptions")
-    assert "russia — daily 09:00, next" in listing and listing.rstrip().endswith("09:00")
+    [line, options] = listing.splitlines()[1:]
+    assert line.startswith("• russia — daily 09:00, next") and line.endswith("09:00")
+    assert options.strip() == "silent=off summary=short previews=off max=all"
 
 
 def test_in_groups_only_admins_change_subscriptions(fake, bot):

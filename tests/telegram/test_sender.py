@@ -196,7 +196,7 @@ async def test_pushed_summaries_are_shortened_and_each_message_has_its_buttons(s
     assert labels == [
         [("Full summary: Russia report 0", f"f:1:0:{articles['Russia report 0']}")],
         [("Full summary: Russia report 1", f"f:1:0:{articles['Russia report 1']}")],
-        [("Unsubscribe", f"u:{subscription.id}")],
+        [("Pause", f"h:{subscription.id}"), ("Unsubscribe", f"u:{subscription.id}")],
     ]
 
 
@@ -222,3 +222,24 @@ async def test_one_chat_gets_a_message_a_second_while_other_chats_are_not_held(s
         await shared.send(chat_id, RenderedMessage("hello"))
 
     assert CHAT_INTERVAL_S <= time.monotonic() - started < 2 * CHAT_INTERVAL_S
+
+
+async def test_a_message_for_a_deleted_forum_topic_goes_to_the_chat_instead(services, caplog):
+    bot = RecordingBot(failures={0: BadRequest("Message thread not found")})
+
+    outcome = await sender(services, bot).send(
+        7, RenderedMessage("<b>Digest</b>"), thread_id=42, silent=True
+    )
+
+    assert outcome.status is SendStatus.SENT
+    [options] = bot.options
+    assert options["message_thread_id"] is None and options["disable_notification"] is True
+    assert "its forum topic 42 is gone" in caplog.text
+
+
+async def test_a_refusal_outside_a_forum_topic_is_not_retried_without_one(services):
+    bot = RecordingBot(failures={0: BadRequest("Message thread not found")})
+
+    outcome = await sender(services, bot).send(7, RenderedMessage("<b>Digest</b>"))
+
+    assert outcome.status is SendStatus.REFUSED and bot.sent == []

@@ -21,6 +21,7 @@ from bot.telegram.handlers import (
     feeds,
     guide,
     library,
+    preferences,
     subscriptions,
     topics,
 )
@@ -58,6 +59,13 @@ def register_handlers(application: Application) -> None:
             "subscriptions", subscriptions.list_subscriptions, filters=MESSAGES_AND_POSTS
         )
     )
+    for name, command in (
+        ("pause", preferences.pause),
+        ("resume", preferences.resume),
+        ("set", preferences.set_options),
+        ("settings", preferences.settings),
+    ):
+        application.add_handler(CommandHandler(name, command, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("timezone", chats.timezone, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("language", chats.language, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("topics", topics.topics))

@@ -3,8 +3,10 @@
 "Next page" (under a /digest answer) sends the following page and takes itself off. "Full
 summary" edits a pushed digest message in place to show one article whole, "Back to the digest"
 edits it back, "Unsubscribe" (the chat's admins only, see bot.telegram.handlers.chats) ends the
-subscription and removes the buttons. Data this bot did not make, and buttons of digests or
-subscriptions that are gone, get a short answer and change nothing.
+subscription and removes the buttons. "Pause" and "Resume" (admins only too) hold or resume the
+subscription's pushes and turn into each other on the message pressed, which stays where it is
+(in its forum topic); the answer says what resumed pushes hold. Data this bot did not make,
+and buttons of digests or subscriptions that are gone, get a short answer and change nothing.
 
 In a channel every reader sees the same post, so a press there changes nothing others see:
 "Full summary" answers with the article in an alert for the presser alone, and "Next page"
@@ -14,6 +16,7 @@ In a channel every reader sees the same post, so a press there changes nothing o
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, LinkPreviewOptions, Update
@@ -23,16 +26,24 @@ from telegram.ext import ContextTypes
 
 from bot.app.arguments import normalize_topic
 from bot.app.delivered import delivered_message
+from bot.app.preferences import toggle_pause
 from bot.app.services import Services
 from bot.app.subscriptions import unsubscribe_by_id
 from bot.core.texts import N_
+from bot.render import replies
 from bot.render.formatting import render_article, render_article_alert
 from bot.render.i18n import tr
 from bot.telegram.handlers.chats import admins_only, is_manager
 from bot.telegram.handlers.context import services_of
 from bot.telegram.handlers.digests import send_digest_page, topic_thread
 from bot.telegram.handlers.language import language_of
-from bot.telegram.keyboards import ButtonPress, article_markup, digest_markup, parse_callback
+from bot.telegram.keyboards import (
+    ButtonPress,
+    article_markup,
+    digest_markup,
+    parse_callback,
+    toggled_pause_markup,
+)
 
 UNKNOWN_BUTTON = N_("This button is not one of mine any more. Send /help to see what I can do.")
 STALE_DIGEST = N_("This digest is no longer available.")
@@ -49,6 +60,8 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(tr(language, UNKNOWN_BUTTON))
     elif button.action == "unsubscribe":
         await _unsubscribe(query, context, services, button.subscription_id, language)
+    elif button.action in ("pause", "resume"):
+        await _pause(query, context, services, button, language)
     elif button.action == "page":
         await _next_page(query, context, button, language)
     else:
@@ -63,8 +76,7 @@ async def _unsubscribe(
     language: str,
 ) -> None:
     chat = query.message.chat
-    if not await is_manager(context.bot, chat, query.from_user, None):
-        await query.answer(admins_only(chat, language), show_alert=True)
+    if not await _presser_manages(query, context, language):
         return
     subscription = await asyncio.to_thread(
         unsubscribe_by_id, services.store, chat.id, subscription_id
@@ -75,6 +87,48 @@ async def _unsubscribe(
         answer = tr(language, "Unsubscribed from {topic}.", topic=subscription.topic)
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     await query.answer(answer)
+
+
+async def _presser_manages(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, language: str
+) -> bool:
+    """Whether the presser may change the chat's subscriptions; if not, they are told why."""
+    chat = query.message.chat
+    if await is_manager(context.bot, chat, query.from_user, None):
+        return True
+    await query.answer(admins_only(chat, language), show_alert=True)
+    return False
+
+
+async def _pause(
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    services: Services,
+    button: ButtonPress,
+    language: str,
+) -> None:
+    """Pause or resume the button's subscription; its button turns into the other one."""
+    chat = query.message.chat
+    if not await _presser_manages(query, context, language):
+        return
+    subscription = await asyncio.to_thread(
+        toggle_pause,
+        services.store,
+        chat.id,
+        button.subscription_id,
+        paused=button.action == "pause",
+        now=datetime.now(UTC),
+    )
+    if subscription is None:
+        await query.answer(tr(language, "This chat is no longer subscribed to that topic."))
+        return
+    markup = toggled_pause_markup(
+        query.message.reply_markup, subscription.id, paused=subscription.paused, language=language
+    )
+    if markup is not None:
+        await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=markup))
+    answer = replies.pause_toggled(subscription, language=language)
+    await query.answer(answer, show_alert=not subscription.paused)
 
 
 async def _next_page(
@@ -120,8 +174,14 @@ async def _show(
     delivery, index, subscription_id = shown.delivery, shown.index, shown.subscription.id
     if back:
         text = delivery.parts[index]
-        articles = delivery.articles_of(index)
-        markup = digest_markup(delivery.id, index, articles, subscription_id, language=language)
+        markup = digest_markup(
+            delivery.id,
+            index,
+            delivery.articles_of(index),
+            subscription_id,
+            language=language,
+            paused=shown.subscription.paused,
+        )
     elif query.message.chat.type == ChatType.CHANNEL:
         await query.answer(render_article_alert(shown.item, language=language), show_alert=True)
         return

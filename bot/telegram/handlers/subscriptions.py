@@ -16,12 +16,14 @@ from bot.render import replies
 from bot.render.i18n import error_text, tr
 from bot.telegram.handlers.chats import may_manage
 from bot.telegram.handlers.context import services_of
+from bot.telegram.handlers.digests import topic_thread
 from bot.telegram.handlers.language import language_of
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Subscribe this chat to a topic, on the schedule given after it or the default one;
-    an existing subscription given a schedule changes to it."""
+    """Subscribe this chat to a topic, on the schedule given after it or the default one,
+    pushed into the forum topic it was asked in; an existing subscription given a schedule
+    (or options) changes to it."""
     message = update.effective_message
     services = services_of(context)
     language = await language_of(update, context)
@@ -40,6 +42,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             message.chat_id,
             request,
             now=datetime.now(UTC),
+            thread_id=topic_thread(message),
         )
     except SubscriptionRefused as exc:
         await message.reply_text(error_text(language, exc))
@@ -76,7 +79,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List this chat's subscriptions with their next digest."""
+    """List this chat's subscriptions with their next digest (or paused) and options."""
     message = update.effective_message
     language = await language_of(update, context)
     subscriptions = await asyncio.to_thread(

@@ -5,14 +5,14 @@ person who sent it; `/delete` lets that person (or an admin) delete the article,
 source now records its user. Sources sent from a private chat before this revision get the
 chat's id, which is the user's; group, channel, feed and CLI sources stay without one.
 
-Revision ID: 0013
+Revision ID: 0011
 Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

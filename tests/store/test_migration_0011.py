@@ -1,4 +1,4 @@
-"""Migration 0013: sources stored before it get their user where the chat was a private one
+"""Migration 0011: sources stored before it get their user where the chat was a private one
 (its id is the user's); group, channel, feed and CLI sources stay without a user."""
 
 from __future__ import annotations
