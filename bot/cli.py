@@ -1,10 +1,11 @@
-"""The `digestbot` command line: run the bot or a worker, ingest files, print digests, list and
-delete stored articles, import and export feed lists, show settings, migrate the database and
-check its health."""
+"""The `digestbot` command line: run the bot (polling or webhook) or a worker, ingest files,
+print digests, list and delete stored articles, import and export feed lists, show settings,
+migrate the database and check its health."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -81,15 +82,69 @@ def _services() -> Services:
 @app.command()
 def run() -> None:
     """Run the Telegram bot (long polling), with the summary worker in-process unless
-    worker_in_process = false (then run `digestbot worker` too)."""
-    from telegram.error import InvalidToken, NetworkError
-
+    worker_in_process = false (then run `digestbot worker` too). On PostgreSQL a second
+    `digestbot run` waits as a standby and takes over when the first stops."""
+    from bot.telegram.application import PollingLockLost
     from bot.telegram.application import run as run_bot
 
     services = _services()
     serve_metrics(services)
     try:
-        run_bot(services)
+        _run_telegram(services, run_bot)
+    except PollingLockLost as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def web() -> None:
+    """Run the bot in webhook mode: an HTTP server on web_host:web_port
+    taking Telegram's updates at the path of webhook_url, with /healthz and /readyz. Several
+    may share a PostgreSQL database behind a reverse proxy; `digestbot set-webhook` first."""
+    from bot.telegram.webhook import check_web_settings, run_web
+
+    try:
+        check_web_settings(load_settings())  # before the database is opened
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    services = _services()
+    serve_metrics(services)
+    _run_telegram(services, run_web)
+
+
+@app.command("set-webhook")
+def set_webhook(
+    drop_pending_updates: Annotated[
+        bool, typer.Option(help="Drop the updates Telegram holds for the bot.")
+    ] = False,
+) -> None:
+    """Tell Telegram to POST the bot's updates to webhook_url with webhook_secret (then run
+    `digestbot web`; `digestbot run` deletes the webhook again)."""
+    import asyncio
+
+    from telegram.error import TelegramError
+
+    from bot.telegram.webhook import set_webhook as set_bot_webhook
+
+    settings = load_settings()
+    configure_logging(settings)
+    try:
+        info = asyncio.run(set_bot_webhook(settings, drop_pending_updates=drop_pending_updates))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    except TelegramError as exc:
+        typer.echo(f"Telegram refused the webhook: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    pending = info.get("pending_update_count", 0)
+    typer.echo(f"webhook set: {info.get('url')} ({pending} updates pending)")
+
+
+def _run_telegram(services: Services, runner: Callable[[Services], None]) -> None:
+    """Run the bot one way or the other, its set-up mistakes told in one line."""
+    from telegram.error import InvalidToken, NetworkError
+
+    try:
+        runner(services)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     except InvalidToken as exc:
@@ -102,6 +157,8 @@ def run() -> None:
             err=True,
         )
         raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        typer.echo("digestbot stopped", err=True)
 
 
 @app.command()
@@ -215,10 +272,17 @@ def worker(
     """Summarize stored articles in batches, in this process, then keep polling for new ones.
 
     Run it beside `digestbot run` with worker_in_process = false; several may share a database.
+    In cluster mode (queue = "procrastinate") it runs the queue's jobs: summaries, feed polls.
     """
     services = _services()
     serve_metrics(services)
     settings = services.settings
+    if settings.cluster_mode and not once:
+        from bot.cluster.worker import run_cluster_worker
+
+        typer.echo(f"cluster worker: {services.summarizer.model_key}", err=True)
+        run_cluster_worker(services)
+        return
     typer.echo(f"summary worker: {services.summarizer.model_key}", err=True)
     try:
         processed = run_worker(
@@ -228,6 +292,7 @@ def worker(
             batch_size=settings.worker_batch_size,
             idle_s=settings.worker_idle_s,
             once=once,
+            claim=settings.cluster_mode,
         )
     except (ModelLoadError, DatabaseUnavailable) as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -246,6 +311,11 @@ def migrate() -> None:
     configure_logging(settings)
     revision = migrate_database(settings.effective_database_url)
     typer.echo(f"database at revision {revision}")
+    if settings.cluster_mode:
+        from bot.cluster.queue import apply_queue_schema
+
+        created = apply_queue_schema(settings.effective_database_url)
+        typer.echo("job queue schema created" if created else "job queue schema present")
 
 
 @app.command()
@@ -433,6 +503,7 @@ def _summarize_pending(services: Services) -> None:
         services.summarizer,
         services.matcher,
         batch_size=services.settings.worker_batch_size,
+        claim=services.settings.cluster_mode,
     )
 
 

@@ -18,10 +18,18 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -45,6 +53,7 @@ ENV_FILE = Path(".env")
 ENV_PREFIX = "DIGESTBOT_"
 TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
 MAX_FEED_INTERVAL_S = 7 * 86_400  # the longest poll interval of a feed (a week)
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram's setWebhook accepts
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # Telegram ids: besides a JSON list, the environment may give "12345", "1,2" or "1 2".
@@ -69,6 +78,10 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
     poll_timeout_s: int = 30
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
 
     data_dir: Path = Path("data")
     database_url: str | None = None
@@ -84,6 +97,7 @@ class Settings(BaseSettings):
     worker_batch_size: int = Field(default=8, ge=1)
     worker_in_process: bool = True
     worker_idle_s: float = Field(default=30.0, gt=0)
+    queue: Literal["local", "procrastinate"] = "local"
 
     digest_days: int = Field(default=7, ge=1)
     digest_page_size: int = Field(default=10, ge=1)
@@ -126,6 +140,20 @@ class Settings(BaseSettings):
     def _prompt_has_a_text_slot(cls, value: str) -> str:
         if TEXT_SLOT not in value:
             raise ValueError(f"the prompt must contain {TEXT_SLOT} where the article text goes")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("not a web address (e.g. 'https://bot.example.org/telegram')")
+        return value or None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("Telegram takes 1 to 256 characters A-Z, a-z, 0-9, _ and -")
         return value
 
     @field_validator("admins", "allowed_chats", mode="before")
@@ -175,6 +203,23 @@ class Settings(BaseSettings):
 
         return canonical_spec(parse_schedule(value))
 
+    @field_validator("queue")
+    @classmethod
+    def _procrastinate_needs_postgresql(cls, value: str, info: ValidationInfo) -> str:
+        url = info.data.get("database_url") or ""
+        if value == "procrastinate" and not url.startswith("postgresql"):
+            raise ValueError(
+                "the procrastinate queue needs a PostgreSQL database_url "
+                '("postgresql+psycopg://user:password@host:5432/dbname")'
+            )
+        return value
+
+    @property
+    def cluster_mode(self) -> bool:
+        """Whether summaries and feed polls are jobs of `digestbot worker` processes on
+        PostgreSQL (bot.cluster), rather than work of the bot's own process."""
+        return self.queue == "procrastinate"
+
     @property
     def effective_database_url(self) -> str:
         """The database URL in use: the setting, else a SQLite file in the data directory; a
@@ -217,6 +262,7 @@ class Settings(BaseSettings):
         """The effective settings as plain values, secrets masked, for `digestbot config`."""
         values = self.model_dump(mode="json")
         values["telegram_bot_token"] = "***" if self.telegram_bot_token else None
+        values["webhook_secret"] = "***" if self.webhook_secret else None
         values["effective_database_url"] = _mask_password(self.effective_database_url)
         if values.get("database_url"):
             values["database_url"] = _mask_password(values["database_url"])

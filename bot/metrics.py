@@ -36,6 +36,13 @@ UPDATES = Counter(
     "(a handler raised; the error handler answered)",
     ["outcome"],
 )
+WEBHOOK_POSTS = Counter(
+    "digestbot_webhook_posts",
+    "Updates POSTed to this webhook replica, by outcome: taken, duplicate (taken before, here "
+    "or by another replica: dropped), forbidden (wrong secret), malformed, unavailable (the "
+    "database could not record it: 503, Telegram resends)",
+    ["outcome"],
+)
 UPDATE_SECONDS = Histogram(
     "digestbot_update_duration_seconds",
     "Time from an update's turn (its chat's earlier updates done) to the end of its handling",

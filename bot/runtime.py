@@ -60,6 +60,8 @@ def warm_up(services: Services) -> int:
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
     services.matcher.embed_categories()
+    if services.matcher.settings.categories:
+        services.matcher.category_phrases()
     countries_by_name()
     since, until = recent_period(services.settings.digest_days)
     articles = services.store.articles.dated_between(since, until)

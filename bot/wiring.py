@@ -21,7 +21,9 @@ from summarizer.topics.settings import TopicSettings
 
 
 def build_services(settings: Settings) -> Services:
-    """Open the database (migrating it) and set up the models, which load on first use."""
+    """Open the database (migrating it) and set up the models, which load on first use. In
+    cluster mode the job queue's schema is applied too, and storing an article queues its
+    summary job."""
     encoder = SentenceEncoder(
         settings.embedding_model,
         window_tokens=settings.embedding_window_tokens,
@@ -35,9 +37,15 @@ def build_services(settings: Settings) -> Services:
         max_new_tokens=settings.summary_max_new_tokens,
         prompt=settings.summarizer_prompt,
     )
+    store = open_store(settings.effective_database_url)
+    if settings.cluster_mode:  # storing an article queues its summary job (bot.cluster)
+        from bot.cluster.queue import SummaryJobs, apply_queue_schema  # needs the postgres extra
+
+        apply_queue_schema(settings.effective_database_url)
+        store.articles.call_on_insert(SummaryJobs(settings.effective_database_url).queue_in)
     return Services(
         settings=settings,
-        store=open_store(settings.effective_database_url),
+        store=store,
         summarizer=summarizer,
         matcher=TopicMatcher(encoder, settings=topic_settings(settings)),
     )

@@ -43,3 +43,138 @@ NEWS_CATEGORIES = (
     "conflict and war",
     "weather",
 )
+# What each of those categories covers, as a few phrases of its typical vocabulary (from the IPTC
+# Media Topics definitions and their second-level topics): an article's cosine to a category is
+# its best over the category's query and these phrases, and a category word asked as a topic is
+# read with its category's phrases (`summarizer.topics.evidence.CategoryPhrases`). A configured
+# category missing here is its name alone.
+CATEGORY_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "arts and culture": (
+        "arts, culture, entertainment and media",
+        "film, cinema and movie stars",
+        "music, concerts and albums",
+        "television shows and celebrities",
+        "theatre, books and literature",
+        "museums, art exhibitions and cultural heritage",
+    ),
+    "crime and law": (
+        "crime, law and justice",
+        "police arrest and criminal investigation",
+        "court trial, judge and prosecutors",
+        "murder, theft and fraud charges",
+        "prison sentence and lawyers",
+    ),
+    "disaster and accident": (
+        "disaster, accident and emergency incident",
+        "earthquake, flood and hurricane damage",
+        "plane crash, fire and explosion",
+        "emergency rescue and casualties",
+    ),
+    "economy": (
+        "the economy",
+        "economic growth, GDP and recession",
+        "inflation, unemployment and interest rates",
+        "central bank monetary policy",
+        "international trade, exports and imports",
+    ),
+    "business": (
+        "business and companies",
+        "corporate earnings, profit and revenue",
+        "company merger, acquisition and takeover",
+        "chief executive, shareholders and board",
+        "industry, retail sales and products",
+    ),
+    "finance": (
+        "finance and financial markets",
+        "stock market, shares and investors",
+        "banks, loans and bonds",
+        "currency exchange rates",
+        "investment funds and trading",
+    ),
+    "education": (
+        "education",
+        "schools, teachers and pupils",
+        "universities, students and exams",
+        "education policy and curriculum",
+    ),
+    "environment": (
+        "the environment",
+        "climate change and carbon emissions",
+        "pollution and conservation",
+        "wildlife, forests and endangered species",
+        "renewable energy and environmental policy",
+    ),
+    "health": (
+        "health",
+        "disease, illness and medical treatment",
+        "hospitals, doctors and patients",
+        "public health, vaccines and epidemics",
+        "drugs, medicine and health care",
+    ),
+    "human interest": (
+        "human interest stories",
+        "an emotional story about ordinary people",
+        "animals, pets and unusual events",
+        "a heartwarming or strange personal story",
+    ),
+    "labour": (
+        "labour and employment",
+        "workers, jobs and wages",
+        "trade unions and strikes",
+        "employment law and working conditions",
+    ),
+    "lifestyle and leisure": (
+        "lifestyle and leisure",
+        "travel, holidays and tourism",
+        "food, cooking and restaurants",
+        "fashion, beauty and shopping",
+        "hobbies, home and gardening",
+    ),
+    "politics": (
+        "politics and government",
+        "elections, voters and political parties",
+        "parliament, ministers and legislation",
+        "president, prime minister and diplomacy",
+        "political campaign and policy debate",
+    ),
+    "religion": (
+        "religion and belief",
+        "church, faith and clergy",
+        "islam, christianity and religious leaders",
+        "worship, pope and religious festivals",
+    ),
+    "science and technology": (
+        "science and technology",
+        "scientific research and discoveries",
+        "computers, software and the internet",
+        "mobile phones, gadgets and technology companies",
+        "space exploration and engineering",
+    ),
+    "society": (
+        "society and social issues",
+        "poverty, welfare and inequality",
+        "human rights, immigration and discrimination",
+        "family, communities and demographics",
+    ),
+    "sport": (
+        "sport",
+        "football match, league and championship",
+        "tennis, golf and cricket tournaments",
+        "players, coaches and teams",
+        "olympic games and athletes",
+    ),
+    "conflict and war": (
+        "conflict, war and peace",
+        "military attack, troops and fighting",
+        "terrorism, bombing and armed groups",
+        "peace talks and ceasefire",
+        "protests and unrest",
+    ),
+    "weather": (
+        "weather",
+        "weather forecast, rain and temperatures",
+        "storms, snow and wind",
+        "heat wave and drought",
+        "meteorologists and severe weather warnings",
+    ),
+}

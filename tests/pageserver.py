@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -34,6 +35,7 @@ class PageServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.timed_requests: list[tuple[float, str]] = []  # (time.monotonic(), path)
         self._stop = threading.Event()
         self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -108,6 +110,7 @@ class PageServer:
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 server.requests.append((self.path, dict(self.headers)))
+                server.timed_requests.append((time.monotonic(), self.path))
                 route = server.routes.get(self.path, Route(status=404, body=b"not found"))
                 if route.kind == "trickle":
                     self._send_trickle(route)

@@ -22,6 +22,7 @@ WITHOUT_TELEGRAM = (
     "bot/config.py",
     "bot/metrics.py",
     "bot/wiring.py",
+    "bot/cluster",
 )
 # Each layer imports only the layers below it (a lower index).
 LAYERS = (
@@ -29,7 +30,7 @@ LAYERS = (
     ("bot/store", "bot/ingest", "summarizer"),
     ("bot/render",),
     ("bot/app",),
-    ("bot/wiring.py", "bot/runtime.py"),
+    ("bot/wiring.py", "bot/runtime.py", "bot/cluster"),
     ("bot/telegram", "bot/sandbox", "bot/cli.py"),
 )
 MAX_FUNCTION_LINES = 50

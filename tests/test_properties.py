@@ -156,19 +156,19 @@ def test_any_callback_data_is_read_as_a_press_this_bot_makes_or_refused(data):
     press = parse_callback(data)
 
     if press is not None:
-        assert press.action in ("full", "back", "unsubscribe", "page")
+        assert press.action in ("full", "back", "unsubscribe", "pause", "resume", "page")
         assert press.action != "page" or (press.page >= 1 and press.topic)
 
 
 ids = st.integers(0, 999_999_999_999)
 
 
-@given(ids, st.integers(0, 9999), ids, ids, st.text(max_size=200))
+@given(ids, st.integers(0, 9999), ids, ids, st.text(max_size=200), st.booleans())
 def test_digest_and_article_buttons_read_back_as_what_they_ask(
-    delivery, index, article, subscription, title
+    delivery, index, article, subscription, title, paused
 ):
     markups = [
-        digest_markup(delivery, index, [(article, title)], subscription),
+        digest_markup(delivery, index, [(article, title)], subscription, paused=paused),
         article_markup(delivery, index, subscription),
     ]
     data = [b.callback_data for m in markups for row in m.inline_keyboard for b in row]
@@ -176,6 +176,7 @@ def test_digest_and_article_buttons_read_back_as_what_they_ask(
     assert all(len(d.encode()) <= MAX_CALLBACK_BYTES for d in data)
     assert [parse_callback(d) for d in data] == [
         ButtonPress("full", delivery, index, article_id=article),
+        ButtonPress("resume" if paused else "pause", subscription_id=subscription),
         ButtonPress("unsubscribe", subscription_id=subscription),
         ButtonPress("back", delivery, index),
         ButtonPress("unsubscribe", subscription_id=subscription),

@@ -49,7 +49,27 @@ def test_token_is_read_from_telegram_bot_token_and_masked(monkeypatch):
 
     assert settings.telegram_bot_token.get_secret_value() == "123:secret"
     assert shown["telegram_bot_token"] == "***"
-    assert "pw" not in str(shown) and "secret" not in str(shown)
+    assert ":pw@" not in str(shown) and "123:secret" not in str(shown)
+
+
+def test_webhook_secret_is_masked_and_checked_as_telegram_does(monkeypatch):
+    monkeypatch.setenv("DIGESTBOT_WEBHOOK_SECRET", "s3cret_Token-1")
+
+    settings = Settings(webhook_url="https://bot.example.org/telegram")
+
+    assert settings.webhook_secret.get_secret_value() == "s3cret_Token-1"
+    assert settings.masked()["webhook_secret"] == "***"
+    assert "s3cret_Token-1" not in str(settings.masked())
+    monkeypatch.setenv("DIGESTBOT_WEBHOOK_SECRET", "no spaces allowed")
+    with pytest.raises(ConfigError, match="webhook_secret"):
+        load_settings()
+
+
+def test_webhook_url_must_be_a_web_address(monkeypatch):
+    monkeypatch.setenv("DIGESTBOT_WEBHOOK_URL", "bot.example.org/telegram")
+
+    with pytest.raises(ConfigError, match="webhook_url"):
+        load_settings()
 
 
 @pytest.mark.parametrize(

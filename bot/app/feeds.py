@@ -89,26 +89,41 @@ def poll_due_feeds(store: Store, settings: Settings, now: datetime) -> list[Poll
     """
     store.check_file()
     limits = FetchLimits.from_settings(settings)
-    results = []
-    for feed in store.feeds.due(now):
-        try:
-            result = poll_feed(
-                store,
-                feed,
-                limits=limits,
-                max_chars=settings.max_article_chars,
-                max_backoff_s=settings.feed_max_backoff_s,
-                now=now,
-            )
-        except Exception:  # one feed's bug or bad row never stops the other feeds
-            log.exception("feed %d (%s): poll failed unexpectedly", feed.id, feed.url)
-            error = "an internal error (see the bot's log)"
-            result = _failed(store, feed, error, settings.feed_max_backoff_s, now)
-        FEED_POLLS.labels(result.outcome).inc()
-        if result.stored:
-            log.info("feed %d: %d articles taken in", feed.id, len(result.stored))
-        results.append(result)
-    return results
+    return [_poll_guarded(store, feed, settings, limits, now) for feed in store.feeds.due(now)]
+
+
+def poll_feed_if_due(
+    store: Store, settings: Settings, feed_id: int, now: datetime
+) -> PollResult | None:
+    """Poll one feed, as a job of cluster mode does, if it still exists and is still due
+    (another job may have polled it since the job was queued); None when it was not polled."""
+    feed = store.feeds.get(feed_id)
+    if feed is None or feed.next_poll_at > now:
+        return None
+    return _poll_guarded(store, feed, settings, FetchLimits.from_settings(settings), now)
+
+
+def _poll_guarded(
+    store: Store, feed: Feed, settings: Settings, limits: FetchLimits, now: datetime
+) -> PollResult:
+    """`poll_feed`, with a failure it did not expect logged and backed off like any failure."""
+    try:
+        result = poll_feed(
+            store,
+            feed,
+            limits=limits,
+            max_chars=settings.max_article_chars,
+            max_backoff_s=settings.feed_max_backoff_s,
+            now=now,
+        )
+    except Exception:  # one feed's bug or bad row never stops the other feeds
+        log.exception("feed %d (%s): poll failed unexpectedly", feed.id, feed.url)
+        error = "an internal error (see the bot's log)"
+        result = _failed(store, feed, error, settings.feed_max_backoff_s, now)
+    FEED_POLLS.labels(result.outcome).inc()
+    if result.stored:
+        log.info("feed %d: %d articles taken in", feed.id, len(result.stored))
+    return result
 
 
 def poll_feed(

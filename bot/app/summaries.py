@@ -44,7 +44,13 @@ class SummaryOutcome:
 
 
 def process_batch(
-    store: Store, summarizer: Summarizer, matcher: TopicMatcher, *, limit: int
+    store: Store,
+    summarizer: Summarizer,
+    matcher: TopicMatcher,
+    *,
+    limit: int,
+    claim: bool = False,
+    on_claimed: Callable[[int], None] | None = None,
 ) -> dict[int, SummaryOutcome]:
     """Summarize (and embed) up to `limit` articles that lack a summary; returns their outcomes.
 
@@ -52,8 +58,15 @@ def process_batch(
     batch: the summary and the stored passage vectors both come from that pass. Raises
     ModelLoadError when a model cannot be loaded at all. Each call is a beat of the summary
     worker's heartbeat (bot.metrics).
+
+    With `claim` (cluster mode, PostgreSQL) the batch is claimed: its articles stay locked
+    until their summaries are saved, so workers side by side never take the same article
+    (`Summaries.summarize_claimed`); `on_claimed(size)` is called once the batch is claimed,
+    before the model runs.
     """
     WORKER_HEARTBEAT.labels("summaries").set_to_current_time()
+    if claim:
+        return _process_claimed(store, summarizer, matcher, limit, on_claimed)
     articles = store.summaries.missing(summarizer.model_key, limit)
     if not articles:
         return {}
@@ -73,10 +86,40 @@ def process_batch(
     return outcomes
 
 
-def drain(store: Store, summarizer: Summarizer, matcher: TopicMatcher, *, batch_size: int) -> int:
-    """Process batches until no article lacks a summary; returns how many were processed."""
+def _process_claimed(
+    store: Store,
+    summarizer: Summarizer,
+    matcher: TopicMatcher,
+    limit: int,
+    on_claimed: Callable[[int], None] | None,
+) -> dict[int, SummaryOutcome]:
+    """`process_batch` of a claimed batch: summaries and vectors saved with the claim."""
+    outcomes: dict[int, SummaryOutcome] = {}
+
+    def summarize(articles: list[StoredArticle]):
+        if on_claimed is not None:
+            on_claimed(len(articles))
+        done, embedded = _summarize(summarizer, matcher, articles)
+        outcomes.update(done)
+        vectors = {i: e.passage_vectors for i, e in embedded.items()}
+        return {i: (o.summary, o.error) for i, o in done.items()}, vectors
+
+    store.summaries.summarize_claimed(summarizer.model_key, matcher.model_key, limit, summarize)
+    return outcomes
+
+
+def drain(
+    store: Store,
+    summarizer: Summarizer,
+    matcher: TopicMatcher,
+    *,
+    batch_size: int,
+    claim: bool = False,
+) -> int:
+    """Process batches until no article lacks a summary; returns how many were processed.
+    With `claim`, each batch is claimed (cluster mode: workers may be summarizing too)."""
     processed = 0
-    while outcomes := process_batch(store, summarizer, matcher, limit=batch_size):
+    while outcomes := process_batch(store, summarizer, matcher, limit=batch_size, claim=claim):
         processed += len(outcomes)
     return processed
 
@@ -89,17 +132,19 @@ def run_worker(
     batch_size: int,
     idle_s: float,
     once: bool = False,
+    claim: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """The summary worker as its own process: drain the queue, then look again every `idle_s`.
 
     With `once` it returns after the first drain (the count processed) and lets a ModelLoadError
     or DatabaseUnavailable through; otherwise it runs until interrupted, retrying those.
+    With `claim`, each batch is claimed (`process_batch`).
     """
     processed = 0
     while True:
         try:
-            processed += drain(store, summarizer, matcher, batch_size=batch_size)
+            processed += drain(store, summarizer, matcher, batch_size=batch_size, claim=claim)
         except (ModelLoadError, DatabaseUnavailable) as exc:
             if once:
                 raise

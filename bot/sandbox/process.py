@@ -41,25 +41,40 @@ def bot_environment(fake: FakeBotAPI, data_dir: Path, **settings: str) -> dict[s
 
 
 class BotProcess:
-    """`digestbot run` in a subprocess; its log goes to `data_dir/bot.log`."""
+    """`digestbot run` (or `command`, e.g. "web") in a subprocess; its log goes to
+    `data_dir/bot.log` (`log_name`)."""
 
-    def __init__(self, fake: FakeBotAPI, data_dir: Path, **settings: str) -> None:
+    def __init__(
+        self,
+        fake: FakeBotAPI,
+        data_dir: Path,
+        *,
+        command: str = "run",
+        log_name: str = "bot.log",
+        **settings: str,
+    ) -> None:
         self.fake = fake
+        self.command = command
         self.env = bot_environment(fake, data_dir, **settings)
-        self.log_path = data_dir / "bot.log"
+        self.log_path = data_dir / log_name
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout_s: float = START_TIMEOUT_S) -> BotProcess:
-        """Start the bot and wait until it has set its command menu (post_init ran)."""
-        calls_before = len(self.fake.calls("setMyCommands"))
+    def launch(self) -> subprocess.Popen:
+        """Start the bot's process without waiting for it."""
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(
-                [digestbot_executable(), "run"],
+                [digestbot_executable(), self.command],
                 env=self.env,
                 cwd=self.env["DIGESTBOT_DATA_DIR"],
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        return self.process
+
+    def start(self, timeout_s: float = START_TIMEOUT_S) -> BotProcess:
+        """Start the bot and wait until it has set its command menu (post_init ran)."""
+        calls_before = len(self.fake.calls("setMyCommands"))
+        self.launch()
         self.fake.wait_for(
             lambda: (
                 len(self.fake.calls("setMyCommands")) > calls_before

@@ -11,6 +11,10 @@ keep one entity's queries (as Miniflux's storage/ does):
     store.feeds        followed feeds and the entries they took in (feeds.py)
     store.preferences  push options, pauses and a chat's default options (preferences.py)
     store.backlog      what waits: summaries, due pushes, unfinished deliveries (backlog.py)
+    store.updates      ids of the Telegram updates the webhook replicas took (updates.py)
+
+`store.session_lock(name)` is a lock one process holds while it runs (PostgreSQL, locks.py);
+`store.ping()` checks that the database answers, once, without retrying.
 
 Every method runs in its own short transaction (database.py) and returns plain values. A
 connection that fails (database restarting, file locked too long) is retried a few times with
@@ -40,15 +44,18 @@ from bot.store.database import (
 )
 from bot.store.deliveries import Deliveries
 from bot.store.feeds import Feeds
+from bot.store.locks import SessionLock
 from bot.store.preferences import Preferences
 from bot.store.schema import migrate_database, schema_problem
 from bot.store.summaries import Summaries
+from bot.store.updates import TakenUpdates
 
 __all__ = [
     "DatabaseBusy",
     "DatabaseGone",
     "DatabaseReadOnly",
     "DatabaseUnavailable",
+    "SessionLock",
     "Store",
     "migrate_database",
     "open_store",
@@ -67,6 +74,7 @@ class Store:
         self.chats = Chats(self._db)
         self.deliveries = Deliveries(self._db)
         self.feeds = Feeds(self._db)
+        self.updates = TakenUpdates(self._db)
         self.preferences = Preferences(self._db)
         self.backlog = Backlogs(self._db)
         # who this Store is when it takes a lease: host, process and a token of its own
@@ -80,6 +88,15 @@ class Store:
     def close(self) -> None:
         """Release the connection pool."""
         self._db.close()
+
+    def ping(self) -> None:
+        """Raise DatabaseUnavailable unless the database answers a query now (one try, for a
+        readiness probe: no retrying)."""
+        self._db.ping()
+
+    def session_lock(self, name: str) -> SessionLock | None:
+        """The PostgreSQL advisory lock `name` (see locks.py); None on SQLite, which has none."""
+        return SessionLock(self.engine, name) if self._db.dialect == "postgresql" else None
 
     def check_file(self) -> None:
         """Raise DatabaseGone when the SQLite file opened at start has been deleted or replaced

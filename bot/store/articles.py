@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select
 from sqlalchemy import text as sql_text
@@ -43,6 +43,12 @@ class Articles:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._cache: MemoryCache[int, StoredArticle] = MemoryCache()
+        self._on_insert: list[Callable[[Any, int], None]] = []
+
+    def call_on_insert(self, hook: Callable[[Any, int], None]) -> None:
+        """Have `hook(connection, article_id)` run in the transaction inserting each new article:
+        what it writes on that DB-API connection (a job) commits or rolls back with the article."""
+        self._on_insert.append(hook)
 
     def add(
         self,
@@ -77,6 +83,8 @@ class Articles:
             row = _insert_article(
                 session, draft, fingerprint, received_at, signature, (chat_id, user_id)
             )
+            for hook in self._on_insert:  # with the DB-API connection of this transaction
+                hook(session.connection().connection.driver_connection, row.id)
             if band_keys:
                 session.execute(
                     insert(ArticleBandRow),

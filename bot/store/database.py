@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, update
+from sqlalchemy import create_engine, event, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -82,6 +82,15 @@ class Database:
                 log.warning("database error (attempt %d), retrying: %s", attempt + 1, exc.orig)
                 time.sleep(delay)
         raise AssertionError("unreachable")
+
+    def ping(self) -> None:
+        """Raise DatabaseUnavailable unless the database answers `SELECT 1` now (one try)."""
+        self.check_file()
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except (OperationalError, InterfaceError) as exc:
+            raise DatabaseUnavailable(f"database unavailable: {exc.orig}") from exc
 
     def check_file(self) -> None:
         """Raise DatabaseGone when the SQLite file opened at start has been deleted or replaced
@@ -149,9 +158,28 @@ def upsert(session: Session, row: type, keys: dict, values: dict) -> None:
     session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
 
 
+def upsert_many(session: Session, row: type, keys: list[str], rows: list[dict]) -> None:
+    """`upsert` of many rows (all with the same columns) in one statement."""
+    if not rows:
+        return
+    statement = _insert(session)(row)
+    values = {name: statement.excluded[name] for name in rows[0] if name not in keys}
+    # executemany of one cached statement (SQLAlchemy sends it as multi-row INSERTs)
+    statement = statement.on_conflict_do_update(index_elements=keys, set_=values)
+    session.connection().execute(statement, rows)
+
+
 def insert_new(session: Session, row: type, values: list[dict]) -> None:
     """Insert rows, skipping those whose primary key is taken (INSERT … ON CONFLICT DO NOTHING)."""
     session.execute(_insert(session)(row).values(values).on_conflict_do_nothing())
+
+
+def insert_if_new(session: Session, row: type, values: dict) -> bool:
+    """Insert one row unless its primary key is taken (INSERT … ON CONFLICT DO NOTHING);
+    whether it was inserted."""
+    statement = _insert(session)(row).values(**values).on_conflict_do_nothing()
+    key = row.__table__.primary_key.columns.values()[0]
+    return session.execute(statement.returning(key)).first() is not None
 
 
 def update_if_there(session: Session, row: type, row_id: object, **values) -> bool:

@@ -234,3 +234,13 @@ class PendingReplyRow(Base):
     message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     created: Mapped[bool] = mapped_column(Boolean)
+
+
+class TelegramUpdateRow(Base):
+    """An update taken from Telegram's webhook by one of the replicas: a second delivery of the
+    same `update_id` (Telegram's retry, or another replica) is dropped. Pruned after a day."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

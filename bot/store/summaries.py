@@ -5,18 +5,26 @@ never change under one model key), so a digest reads only the ones it has not se
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
 
 from bot.core.domain import StoredArticle
 from bot.store.articles import to_article
 from bot.store.cache import MemoryCache
-from bot.store.database import Database, DatabaseReadOnly, upsert, utc_now
+from bot.store.database import Database, DatabaseReadOnly, upsert, upsert_many, utc_now
 from bot.store.rows import ArticleRow, ArticleVectorsRow, SummaryRow
 
 log = logging.getLogger(__name__)
+
+
+# What a worker does with a claimed batch: (summary, error) and passage vectors by article id.
+SummarizeBatch = Callable[
+    [list[StoredArticle]],
+    tuple[dict[int, tuple[str | None, str | None]], dict[int, np.ndarray]],
+]
 
 
 class Summaries:
@@ -28,14 +36,68 @@ class Summaries:
 
     def missing(self, model_key: str, limit: int) -> list[StoredArticle]:
         """Oldest articles without a summary (or recorded failure) by `model_key`."""
-        done = select(SummaryRow.article_id).where(SummaryRow.model_key == model_key)
         query = (
             select(ArticleRow)
-            .where(ArticleRow.id.not_in(done))
+            .where(ArticleRow.id.not_in(self._done(model_key)))
             .order_by(ArticleRow.id)
             .limit(limit)
         )
         return self._db.run(lambda s: [to_article(r) for r in s.scalars(query)])
+
+    def summarize_claimed(
+        self, model_key: str, vectors_key: str, limit: int, summarize: SummarizeBatch
+    ) -> list[StoredArticle]:
+        """Claim up to `limit` of the oldest articles without a summary by `model_key`, hand
+        them to `summarize` and save what it returns, in one transaction: each article's
+        (summary, error), and the passage vectors (by `vectors_key`) of those it embedded.
+        Returns the claimed articles.
+
+        The claim is `FOR NO KEY UPDATE SKIP LOCKED` held until the summaries are saved, so
+        workers side by side each take other articles (on PostgreSQL; SQLite has one writer).
+        Plain FOR UPDATE would conflict with the key-share lock the summary inserts' foreign
+        key checks take. An article whose summary another worker committed between this
+        query's snapshot and its lock is dropped by a second look in a fresh snapshot.
+        """
+        query = (
+            select(ArticleRow)
+            .where(ArticleRow.id.not_in(self._done(model_key)))
+            .order_by(ArticleRow.id)
+            .limit(limit)
+            .options(selectinload(ArticleRow.sources))
+            .with_for_update(skip_locked=True, key_share=True, of=ArticleRow)
+        )
+
+        def work(session: Session) -> tuple[list[StoredArticle], dict[int, np.ndarray]]:
+            rows = list(session.scalars(query))
+            done = set(session.scalars(self._done(model_key, [r.id for r in rows])))
+            articles = [to_article(r) for r in rows if r.id not in done]
+            if not articles:
+                return [], {}
+            outcomes, vectors = summarize(articles)
+            now = utc_now()
+            summaries = [
+                {"article_id": i, "model_key": model_key, "text": t, "error": e, "created_at": now}
+                for i, (t, e) in outcomes.items()
+            ]
+            upsert_many(session, SummaryRow, ["article_id", "model_key"], summaries)
+            arrays = {i: np.ascontiguousarray(v, dtype=np.float32) for i, v in vectors.items()}
+            upsert_many(
+                session,
+                ArticleVectorsRow,
+                ["article_id", "model_key"],
+                [_vector_row(i, vectors_key, a) for i, a in arrays.items()],
+            )
+            return articles, arrays
+
+        articles, arrays = self._db.run(work)
+        self._vectors.remember({(vectors_key, i): a for i, a in arrays.items()})
+        return articles
+
+    @staticmethod
+    def _done(model_key: str, among: list[int] | None = None) -> Select:
+        """Ids of the articles (`among` these) with a summary or failure by `model_key`."""
+        query = select(SummaryRow.article_id).where(SummaryRow.model_key == model_key)
+        return query if among is None else query.where(SummaryRow.article_id.in_(among))
 
     def save(
         self, article_id: int, model_key: str, *, text: str | None, error: str | None = None
@@ -64,10 +126,13 @@ class Summaries:
     def save_vectors(self, article_id: int, model_key: str, vectors: np.ndarray) -> None:
         """Store an article's passage vectors for `model_key` (replacing older ones)."""
         array = np.ascontiguousarray(vectors, dtype=np.float32)
-        keys = {"article_id": article_id, "model_key": model_key}
-        values = {"rows": array.shape[0], "dim": array.shape[1], "data": array.tobytes()}
+        row = _vector_row(article_id, model_key, array)
         try:
-            self._db.run(lambda session: upsert(session, ArticleVectorsRow, keys, values))
+            self._db.run(
+                lambda session: upsert_many(
+                    session, ArticleVectorsRow, ["article_id", "model_key"], [row]
+                )
+            )
         except DatabaseReadOnly as exc:  # vectors are a cache: reading goes on without storing
             log.warning("passage vectors of article %d kept in memory only: %s", article_id, exc)
         self._vectors.remember({(model_key, article_id): array})
@@ -92,3 +157,14 @@ class Summaries:
         loaded = self._db.run(work)
         self._vectors.remember({(model_key, i): v for i, v in loaded.items()})
         return found | loaded
+
+
+def _vector_row(article_id: int, model_key: str, array: np.ndarray) -> dict:
+    """The column values of an article's stored passage vectors."""
+    return {
+        "article_id": article_id,
+        "model_key": model_key,
+        "rows": array.shape[0],
+        "dim": array.shape[1],
+        "data": array.tobytes(),
+    }

@@ -1,10 +1,18 @@
 """Building and running the Telegram application: wiring only.
 
+One builder (`build_application`) serves both ways updates arrive: long polling here (`run`),
+or a webhook (bot.telegram.webhook, `digestbot web`), where the application has no updater.
 Start-up order (python-telegram-bot): getMe → post_init (thread pool, command menu, worker,
 /digest warm-up, schedule and feed tickers, the daily retention run when keep_days is set) →
 deleteWebhook → long-polling getUpdates. Stopping lets pending summary follow-ups finish, then
 cancels the worker; shutdown releases the push lease (a restarted bot pushes at once) and
 closes the store.
+
+On PostgreSQL one `digestbot run` polls a database: it holds a session lock
+(bot.store.locks) while it runs, and a second one waits for it as a standby instead of fighting
+over getUpdates (Telegram answers two pollers with 409 Conflict); it takes over once the first
+stops or dies. A poller that loses its lock's connection stops (exit code 1), since a standby
+may have taken over. On SQLite (one host) nothing is locked.
 
 Updates of different chats are handled concurrently, each chat's in order
 (bot.telegram.updates), and a long flood wait stalls only its chat (bot.telegram.flood). Digest
@@ -21,6 +29,7 @@ import contextlib
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from telegram import BotCommand, Update
@@ -33,6 +42,7 @@ from bot.app.summaries import StoreWatcher, SummaryWorker
 from bot.render.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.render.replies import commands
 from bot.runtime import REFREEZE_S, freeze_long_lived, warm_up
+from bot.store import DatabaseUnavailable, SessionLock
 from bot.telegram.flood import rate_limiter
 from bot.telegram.handlers import articles, feeds, register_handlers
 from bot.telegram.handlers.context import SENDER_KEY, SERVICES_KEY, WORKER_KEY, sender_of
@@ -42,19 +52,26 @@ from bot.telegram.updates import ChatOrderedUpdateProcessor
 log = logging.getLogger(__name__)
 
 WORKER_TASK_KEY = "worker_task"
+LOCK_WATCH_KEY = "polling_lock"
+WARMED_KEY = "warmed_up"  # True once the start-up warm-up has ended
+POLLING_LOCK = "digestbot polling"
+STANDBY_RETRY_S = 2.0  # how often a standby poller asks for the lock
+LOCK_CHECK_S = 10.0  # how often the poller checks that it still holds the lock
 MAX_RUNNING_UPDATES = 16  # updates of different chats handled at once
 WORKER_THREADS = 32
 RETENTION_INTERVAL_S = 24 * 60 * 60  # keep_days prunes once a day, first a minute after start
 
 
-def build_application(services: Services) -> Application:
-    """The bot application for these services; raises ValueError without a token."""
+def build_application(services: Services, *, polling: bool = True) -> Application:
+    """The bot application for these services, with an updater for long polling unless
+    `polling` is False (webhook mode feeds its update queue); raises ValueError without a
+    token."""
     settings = services.settings
     if settings.telegram_bot_token is None:
         raise ValueError(
             "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token."
         )
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_url)
@@ -64,13 +81,13 @@ def build_application(services: Services) -> Application:
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
-        .build()
     )
+    application = (builder if polling else builder.updater(None)).build()
     application.bot_data[SERVICES_KEY] = services
     application.bot_data[SENDER_KEY] = TelegramSender(
         application.bot, services.store, settings.send_retry_delays_s
     )
-    if settings.worker_in_process:
+    if settings.worker_in_process and not settings.cluster_mode:
         application.bot_data[WORKER_KEY] = SummaryWorker(
             services.store,
             services.summarizer,
@@ -78,7 +95,7 @@ def build_application(services: Services) -> Application:
             batch_size=settings.worker_batch_size,
             idle_s=settings.worker_idle_s,
         )
-    else:  # `digestbot worker` summarizes in its own process
+    else:  # `digestbot worker` summarizes in its own process (always in cluster mode)
         application.bot_data[WORKER_KEY] = StoreWatcher(
             services.store, services.summarizer.model_key
         )
@@ -86,12 +103,67 @@ def build_application(services: Services) -> Application:
     return application
 
 
+class PollingLockLost(Exception):
+    """The poller lost the connection holding its lock: a standby may be polling now."""
+
+
+@dataclass
+class _LockWatch:
+    lock: SessionLock
+    lost: bool = False
+
+
 def run(services: Services) -> None:
-    """Run the bot until interrupted (long polling)."""
-    application = build_application(services)
-    application.run_polling(
-        allowed_updates=Update.ALL_TYPES, timeout=services.settings.poll_timeout_s
-    )
+    """Run the bot until interrupted (long polling); on PostgreSQL, first wait while another
+    process polls this database. Raises PollingLockLost when the lock was lost meanwhile."""
+    lock = services.store.session_lock(POLLING_LOCK)
+    watch: _LockWatch | None = None
+    if lock is not None:
+        _wait_for_turn(lock)
+    try:
+        application = build_application(services)
+        if lock is not None:
+            watch = application.bot_data[LOCK_WATCH_KEY] = _LockWatch(lock)
+            application.job_queue.run_repeating(
+                _check_lock, interval=LOCK_CHECK_S, first=LOCK_CHECK_S, name="polling lock"
+            )
+        application.run_polling(
+            allowed_updates=Update.ALL_TYPES, timeout=services.settings.poll_timeout_s
+        )
+    finally:
+        if lock is not None:
+            lock.release()
+    if watch is not None and watch.lost:
+        raise PollingLockLost(
+            "the database connection holding the polling lock was lost, so another "
+            "`digestbot run` may be polling now: this one stopped (start it again to stand by)"
+        )
+
+
+def _wait_for_turn(lock: SessionLock) -> None:
+    """Block until this process holds the polling lock, asking every STANDBY_RETRY_S."""
+    waiting = False
+    while True:
+        try:
+            if lock.try_acquire():
+                break
+        except DatabaseUnavailable as exc:
+            log.warning("standby: cannot ask for the polling lock (%s); trying again", exc)
+        if not waiting:
+            log.info("standby: another `digestbot run` polls for this database; waiting for it")
+            waiting = True
+        time.sleep(STANDBY_RETRY_S)
+    if waiting:
+        log.info("standby over: the other poller stopped, this process polls now")
+
+
+async def _check_lock(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop polling once the lock's connection is gone (a standby may poll already)."""
+    watch: _LockWatch = context.application.bot_data[LOCK_WATCH_KEY]
+    if not await asyncio.to_thread(watch.lock.held):
+        log.error("the polling lock's database connection was lost: stopping")
+        watch.lost = True
+        context.application.stop_running()
 
 
 async def _set_commands(application: Application) -> None:
@@ -122,9 +194,10 @@ async def _post_init(application: Application) -> None:
     application.job_queue.run_repeating(
         _tick, interval=services.settings.scheduler_tick_s, first=0, name="deliveries"
     )
-    application.job_queue.run_repeating(
-        feeds.poll_tick, interval=services.settings.feed_tick_s, first=1, name="feeds"
-    )
+    if not services.settings.cluster_mode:  # else cluster workers poll the feeds
+        application.job_queue.run_repeating(
+            feeds.poll_tick, interval=services.settings.feed_tick_s, first=1, name="feeds"
+        )
     if services.settings.keep_days:
         application.job_queue.run_repeating(
             _prune, interval=RETENTION_INTERVAL_S, first=60, name="retention"
@@ -137,6 +210,7 @@ async def _warm_up(context: ContextTypes.DEFAULT_TYPE) -> None:
     services: Services = context.application.bot_data[SERVICES_KEY]
     started = time.perf_counter()
     count = await asyncio.to_thread(warm_up, services)
+    context.application.bot_data[WARMED_KEY] = True
     log.info("/digest warm: %d recent articles in %.1f s", count, time.perf_counter() - started)
 
 

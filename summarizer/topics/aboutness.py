@@ -17,10 +17,15 @@ never names an entity has only its meaning to show:
   and left out: leave-one-corpus-out they changed entity F1 by less than ±0.02.
 - **category** (a news section: "sport", "business", "crime"; `TopicMatcher.is_category`) reads
   the competition of the topic against the IPTC Media Topics categories at article level
-  (zero-shot classification): the topic's rank among them for the article (as 1 / (1 + rank),
-  and whether it is in the first three), the article's cosine margin over the best competing
-  category, the share of passages the topic wins, the article's and best passage's cosine, and
-  whether the word is in the title and how often it is written.
+  (zero-shot classification), each category being its query and a few phrases of its
+  vocabulary ("football match, league and championship" for sport:
+  `summarizer.defaults.CATEGORY_DESCRIPTIONS`), and the topic read with its own category's
+  phrases (`evidence.CategoryPhrases`): the topic's rank among the others for the article (as
+  1 / (1 + rank), and whether it is in the first three), the article's cosine margin over the
+  best competing category, the share of passages the topic wins, the article's and best
+  passage's cosine, and whether the word is in the title and how often it is written. With the
+  phrases instead of the bare names, leave-one-corpus-out category macro-F1 rose from 0.673 to
+  0.75 on BBC, 0.543 to 0.63 on CNN/DM and 0.863 to 0.88 on the fixtures.
 
 The coefficients are not tuned by hand: `python bench/topics.py --fit` fits them on the labelled
 corpora (`bench/labels/`; each corpus weighs the same, the "about" pairs `positive_weight` times

@@ -68,17 +68,61 @@ def naming_evidence(
 
 
 @dataclass(frozen=True)
-class CategoryCosines:
-    """The competing categories' query vectors (one row each), and the cosines of a passage
-    matrix's articles and passages to them."""
+class CategoryPhrases:
+    """The competing categories, each as several vectors: its query and its description's
+    phrases (`summarizer.defaults.CATEGORY_DESCRIPTIONS`), so "sport" is also "football match,
+    league and championship"; a text's cosine to a category is its best over them
+    (`cosines`)."""
 
-    queries: np.ndarray
+    vectors: np.ndarray  # (phrases, dim): each category's rows together, its query first
+    starts: np.ndarray  # per category: its first row
+    described: np.ndarray  # (categories, dim): the unit mean of its query and its phrases' mean
+
+    @classmethod
+    def of(cls, queries: np.ndarray, descriptions: list[np.ndarray]) -> CategoryPhrases:
+        """From each category's query vector and its description phrases' vectors."""
+        pairs = list(zip(queries, descriptions, strict=True))
+        rows = [np.vstack([q[None, :], d]) for q, d in pairs]
+        sizes = [len(r) for r in rows]
+        described = [q + d.mean(axis=0) if len(d) else q for q, d in pairs]
+        norms = np.linalg.norm(described, axis=1, keepdims=True)
+        return cls(
+            vectors=np.concatenate(rows).astype(np.float32),
+            starts=np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64),
+            described=(np.array(described) / np.where(norms > 0, norms, 1.0)).astype(np.float32),
+        )
+
+    def cosines(self, vectors: np.ndarray) -> np.ndarray:
+        """(rows of `vectors`, categories): each row's best cosine over each category's."""
+        return np.maximum.reduceat(vectors @ self.vectors.T, self.starts, axis=1)
+
+    def topic_reading(
+        self, query: np.ndarray, synonym_cosine: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A category topic's query vector read with its own categories' phrases (those within
+        `synonym_cosine` of it: "sport" for "sport", "science and technology" for "technology"),
+        and which categories compete with it (the others)."""
+        own = self.cosines(query[None, :])[0] >= synonym_cosine
+        if not own.any():
+            return query, ~own
+        reading = query + self.described[own].mean(axis=0)
+        return (reading / np.linalg.norm(reading)).astype(np.float32), ~own
+
+
+@dataclass(frozen=True)
+class CategoryCosines:
+    """The cosines of a passage matrix's articles and passages to the competing categories."""
+
     by_article: np.ndarray  # (articles, categories)
     by_passage: np.ndarray  # (passages, categories)
 
     @classmethod
-    def of(cls, queries: np.ndarray, matrix: PassageMatrix) -> CategoryCosines:
-        return cls(queries, matrix.article_vectors @ queries.T, matrix.vectors @ queries.T)
+    def of(cls, categories: CategoryPhrases, matrix: PassageMatrix) -> CategoryCosines:
+        """An article's cosine to a category is its best over the category's phrases; a
+        passage's, to the category's `described` vector (as good held out, at a sixth of the
+        cost: passages outnumber articles)."""
+        by_passage = matrix.vectors @ categories.described.T
+        return cls(categories.cosines(matrix.article_vectors), by_passage)
 
 
 def meaning_evidence(matrix: PassageMatrix, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -91,17 +135,14 @@ def meaning_evidence(matrix: PassageMatrix, query: np.ndarray) -> tuple[np.ndarr
 def category_evidence(
     query: np.ndarray,
     categories: CategoryCosines,
+    competing: np.ndarray,
     matrix: PassageMatrix,
-    meaning: tuple[np.ndarray, np.ndarray],
     lexical: np.ndarray,
-    *,
-    synonym_cosine: float,
 ) -> np.ndarray:
-    """Per article, the `CATEGORY_FEATURES`: the topic (its `query` vector, its `meaning`
-    evidence) against the categories that are not its synonyms (at least `synonym_cosine` close
-    to it), and from `lexical` whether it is in the title and how often it is written."""
-    best, whole = meaning
-    competing = categories.queries @ query < synonym_cosine
+    """Per article, the `CATEGORY_FEATURES`: the topic (its `query` vector, as read by
+    `CategoryPhrases.topic_reading`) against the `competing` categories, and from `lexical`
+    whether it is in the title and how often it is written."""
+    best, whole = meaning_evidence(matrix, query)
     evidence = np.zeros((len(whole), len(CATEGORY_FEATURES)), dtype=np.float32)
     if competing.any():
         rivals = categories.by_article[:, competing]

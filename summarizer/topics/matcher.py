@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from summarizer.defaults import CATEGORY_DESCRIPTIONS
 from summarizer.embedding import embed_articles
 from summarizer.encoder import SentenceEncoder
 from summarizer.topics.aboutness import (
@@ -23,6 +24,7 @@ from summarizer.topics.decision import TopicMatch, best_first, combine_query
 from summarizer.topics.evidence import (
     ArticlesNaming,
     CategoryCosines,
+    CategoryPhrases,
     Evidence,
     category_evidence,
     meaning_evidence,
@@ -84,6 +86,16 @@ class TopicMatcher:
         vectors = [self.query_vector(category) for category in self.settings.categories]
         return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
+    @lru_cache(maxsize=1)  # noqa: B019 - one matcher lives as long as the bot
+    def category_phrases(self) -> CategoryPhrases:
+        """The competing categories with their descriptions' phrases (`CategoryPhrases`), in
+        one encoder call; at start-up too (`bot.runtime.warm_up`). Needs a category."""
+        categories = self.settings.categories
+        descriptions = [CATEGORY_DESCRIPTIONS.get(c, ()) for c in categories]
+        vectors = self.encoder.encode([phrase for phrases in descriptions for phrase in phrases])
+        ends = np.cumsum([len(phrases) for phrases in descriptions])
+        return CategoryPhrases.of(self.embed_categories(), np.split(vectors, ends[:-1]))
+
     def is_category(self, topic: str) -> bool:
         """Is `topic` of the news categories' kind (`TopicSettings.category_kind_cosine`)?"""
         names = topic_names(topic)
@@ -106,7 +118,7 @@ class TopicMatcher:
         """The categories' cosines to `matrix`, kept with the last passage matrix."""
         cached = self._category_cosines
         if cached is None or cached[0] is not matrix:
-            cached = (matrix, CategoryCosines.of(self.embed_categories(), matrix))
+            cached = (matrix, CategoryCosines.of(self.category_phrases(), matrix))
             self._category_cosines = cached
         return cached[1]
 
@@ -184,13 +196,11 @@ class TopicMatcher:
         lexical, named_as_name = naming_evidence(names, articles, articles_naming)
         evidence.entity[kept] = np.column_stack([lexical, *meaning])
         if self.is_category(names.topic):
+            reading, competing = self.category_phrases().topic_reading(
+                query, self.settings.category_synonym_cosine
+            )
             evidence.category[kept] = category_evidence(
-                query,
-                self._category_cosines_of(matrix),
-                matrix,
-                meaning,
-                lexical,
-                synonym_cosine=self.settings.category_synonym_cosine,
+                reading, self._category_cosines_of(matrix), competing, matrix, lexical
             )
             evidence.as_category[kept] = ~named_as_name
         return evidence

@@ -26,8 +26,9 @@ class TopicSettings:
     # "grain" (0.29). A name of several words ("federal reserve" 0.62, "labour party" 0.81) is
     # an entity, and so is the topic in an article that writes it as a name ("Labour said").
     category_kind_cosine: float = 0.55
-    # A category whose query is this close to the topic's is the topic's own kind, not a
-    # competitor ("economy" for "economic growth"; "labour" for "labour").
+    # A category whose query or one of whose description phrases (`CATEGORY_DESCRIPTIONS`) is
+    # this close to the topic's query is the topic's own kind, not a competitor, and the topic
+    # is read with its phrases ("labour" for "labour"; "arts and culture" for "entertainment").
     category_synonym_cosine: float = 0.6
 
     def __post_init__(self) -> None:

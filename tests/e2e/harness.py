@@ -4,6 +4,7 @@ bot.sandbox.process), with short schedules and ticks so a push happens within se
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ E2E_SETTINGS = {
 RUNS_TIMEOUT_S = 90.0
 WARM_UP_DONE = "/digest warm:"  # logged by bot.telegram.application once its warm-up ended
 WARM_UP_TIMEOUT_S = 300.0  # it loads the encoder: two minutes were seen on a busy machine
+WARM_UP_POLL_S = 0.2
 
 
 class BotProcess(process.BotProcess):
@@ -43,15 +45,16 @@ class BotProcess(process.BotProcess):
         return super().start(timeout_s)
 
     def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
-        if sig == signal.SIGTERM and self.process and self.process.poll() is None:
-            self.fake.wait_for(
-                lambda: (
-                    WARM_UP_DONE in self.log()[self._log_at_start :]
-                    or self.process.poll() is not None
-                ),
-                timeout=WARM_UP_TIMEOUT_S,
-                what="the warm-up to end before a graceful stop",
-            )
+        if sig == signal.SIGTERM and self.process:
+            # the log is read every WARM_UP_POLL_S: a webhook process may not call the fake
+            # (whose changes wake `fake.wait_for`) while it warms up
+            deadline = time.monotonic() + WARM_UP_TIMEOUT_S
+            while (
+                WARM_UP_DONE not in self.log()[self._log_at_start :] and self.process.poll() is None
+            ):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the warm-up did not end before a graceful stop")
+                time.sleep(WARM_UP_POLL_S)
         super().stop(sig)
 
     def __exit__(self, *exc_info: object) -> None:

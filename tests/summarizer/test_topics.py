@@ -262,6 +262,27 @@ def test_the_competing_categories_are_embedded_once_and_may_be_none() -> None:
     assert none.embed_categories().shape == (0, 0)
 
 
+def test_a_category_is_its_query_and_its_description_phrases_at_their_best() -> None:
+    categories = ("sport", "weather", "chess")  # chess: no description
+    settings = TopicSettings(categories=categories, query_templates=("{topic}",))
+    matcher = TopicMatcher(ConceptEncoder(), settings=settings)  # type: ignore[arg-type]
+    phrases = matcher.category_phrases()
+    match_report = matcher.encoder.encode([FOOTBALL])
+
+    sport, weather, chess = phrases.cosines(match_report)[0]
+    reading, competing = phrases.topic_reading(matcher.query_vector("sport"), 0.6)
+
+    # "sport" is written nowhere in the report: its description's "football match, league" is
+    assert float(matcher.query_vector("sport") @ match_report[0]) < 0.1 < 0.5 < sport
+    assert sport > max(weather, chess)
+    assert phrases.starts.tolist() == [0, 6, 12] and len(phrases.vectors) == 13
+    assert competing.tolist() == [False, True, True]  # sport is the topic's own category
+    # read with its phrases, the topic comes nearer the report than its bare query
+    assert float(reading @ match_report[0]) > float(matcher.query_vector("sport") @ match_report[0])
+    same, everyone = phrases.topic_reading(matcher.query_vector("korea"), 0.6)
+    assert np.array_equal(same, matcher.query_vector("korea")) and everyone.all()
+
+
 # --- the real default encoder on short fixture articles (tests/summarizer/fixtures/topics) ---
 
 

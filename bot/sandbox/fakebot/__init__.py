@@ -2,5 +2,6 @@
 
 from bot.sandbox.fakebot.records import ApiCall, RateLimits, SentMessage
 from bot.sandbox.fakebot.server import DEFAULT_TOKEN, FakeBotAPI
+from bot.sandbox.fakebot.webhook import WebhookPost
 
-__all__ = ["DEFAULT_TOKEN", "ApiCall", "FakeBotAPI", "RateLimits", "SentMessage"]
+__all__ = ["DEFAULT_TOKEN", "ApiCall", "FakeBotAPI", "RateLimits", "SentMessage", "WebhookPost"]

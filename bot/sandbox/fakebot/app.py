@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.fakebot import webhook
 from bot.sandbox.fakebot.methods import METHODS
 from bot.sandbox.fakebot.records import ApiCall, ApiError, Fault, UploadedFile
 from bot.sandbox.fakebot.state import BotState
@@ -175,6 +176,8 @@ class FakeBotApp:
         bot instances poll.
         """
         assert self._loop is not None and self._closed is not None
+        with self.state.lock:
+            webhook.refuse_polling_while_set(self.state)
         self._resolve_poller("conflict")
         timeout_s = min(float(params.get("timeout") or 0), MAX_POLL_TIMEOUT_S)
         deadline = self._loop.time() + timeout_s

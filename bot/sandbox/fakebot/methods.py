@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.sandbox.fakebot import webhook
 from bot.sandbox.fakebot.records import ApiError
 from bot.sandbox.fakebot.state import BotState
 
@@ -114,22 +115,13 @@ def _get_chat_menu_button(state: BotState, params: dict[str, Any]) -> dict[str, 
     return {"type": "commands"} if button.get("type") == "default" else button
 
 
-def _delete_webhook(state: BotState, params: dict[str, Any]) -> bool:
-    if params.get("drop_pending_updates"):
-        state.updates.clear()
-    return True
-
-
-def _get_webhook_info(state: BotState, params: dict[str, Any]) -> dict[str, Any]:
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": len(state.updates)}
-
-
 METHODS: dict[str, Callable[[BotState, dict[str, Any]], Any]] = {
     "getMe": lambda state, params: state.bot_user,
     "logOut": _true,
     "close": _true,
-    "deleteWebhook": _delete_webhook,
-    "getWebhookInfo": _get_webhook_info,
+    "setWebhook": webhook.set_webhook,
+    "deleteWebhook": webhook.delete_webhook,
+    "getWebhookInfo": webhook.get_webhook_info,
     "sendMessage": BotState.send_message,
     "sendDocument": BotState.send_document,
     "editMessageText": lambda state, params: state.edit_message(params, text_too=True),

@@ -1,7 +1,8 @@
 """FakeBotAPI: a fake Telegram Bot API server on 127.0.0.1 for tests, run in a background thread.
 
-Covers what digestbot's bot uses, with Telegram's answers and error texts: getMe, deleteWebhook,
-getWebhookInfo, logOut/close, getUpdates with real long polling (offset, limit,
+Covers what digestbot's bot uses, with Telegram's answers and error texts: getMe, setWebhook,
+deleteWebhook, getWebhookInfo (webhook mode: the test posts updates to the webhook URLs, see
+webhook.py), logOut/close, getUpdates with real long polling (offset, limit,
 allowed_updates, 409 when a second poller starts), sendMessage/editMessageText/
 editMessageReplyMarkup with Telegram-HTML parsing and the 4096 UTF-16 limit, deleteMessage,
 answerCallbackQuery (text up to 200 characters), set/get/deleteMyCommands,
@@ -10,9 +11,10 @@ getChatMember (in groups and channels), getChatAdministrators.
 Injected faults (429, 403, 400, 500, group migration, hang, dropped connection, and failures after
 the call took effect) and optional flood limits.
 
-Not covered: webhooks, inline mode, payments, media other than documents, Markdown parse modes
-(refused with 400), forum topic management, message reactions, business connections, and
-any method not listed (404, which python-telegram-bot reports as InvalidToken).
+Not covered: webhook delivery on the fake's own initiative, inline mode, payments, media other
+than documents, Markdown parse modes (refused with 400), forum topic management, message
+reactions, business connections, and any method not listed (404, which python-telegram-bot
+reports as InvalidToken).
 
 Usage (synchronous, thread-safe)::
 
@@ -34,7 +36,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from bot.sandbox.fakebot import updates
+from bot.sandbox.fakebot import updates, webhook
 from bot.sandbox.fakebot.app import FakeBotApp
 from bot.sandbox.fakebot.records import (
     FAULT_KINDS,
@@ -46,9 +48,11 @@ from bot.sandbox.fakebot.records import (
     SentMessage,
 )
 from bot.sandbox.fakebot.state import BotState
+from bot.sandbox.fakebot.webhook import WebhookPost
 
 DEFAULT_TOKEN = "123456789:AAF-fake-token-for-digestbot-tests"
 DEFAULT_WAIT_S = 5.0
+WEBHOOK_SECRET = object()  # post_updates' default: the secret the last setWebhook gave
 
 
 class FakeBotAPI:
@@ -288,6 +292,37 @@ class FakeBotAPI:
         with self._state.lock:
             found = [m for (chat, _), m in self._state.incoming.items() if chat == chat_id]
             return copy.deepcopy(sorted(found, key=lambda m: m["message_id"]))
+
+    @property
+    def webhook(self) -> dict[str, Any] | None:
+        """The webhook as the last setWebhook set it (url, secret_token, max_connections,
+        allowed_updates); None when none is set."""
+        with self._state.lock:
+            return copy.deepcopy(self._state.webhook)
+
+    def post_updates(
+        self,
+        deliveries: list[tuple[int, str]],
+        *,
+        secret: str | None | object = WEBHOOK_SECRET,
+        concurrency: int = 32,
+        timeout_s: float = 120.0,
+    ) -> list[WebhookPost]:
+        """POST updates to webhook URLs as Telegram delivers them: each (update_id, url) of
+        ``deliveries`` (an update may be posted twice, to several URLs), at most
+        ``concurrency`` at once, with the webhook's secret in the header unless ``secret`` is
+        given (None: no header). Returns each POST with its HTTP status, in ``deliveries``'
+        order; an update answered 2xx is no longer pending."""
+        if secret is WEBHOOK_SECRET:
+            secret = (self.webhook or {}).get("secret_token")
+        assert self._loop is not None, "the fake Bot API is not running"
+        posting = webhook.post_updates(self._state, list(deliveries), secret, concurrency)
+        return asyncio.run_coroutine_threadsafe(posting, self._loop).result(timeout_s)
+
+    def webhook_posts(self) -> list[WebhookPost]:
+        """Every POST to a webhook so far, in the order they were answered."""
+        with self._state.lock:
+            return list(self._state.webhook_posts)
 
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by the bot (getUpdates offset)."""

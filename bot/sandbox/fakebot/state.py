@@ -92,6 +92,9 @@ class BotState:
         self.incoming: dict[tuple[int, int], dict[str, Any]] = {}
         self.files: dict[str, StoredFile] = {}
         self.updates: list[dict[str, Any]] = []
+        self.update_log: dict[int, dict[str, Any]] = {}  # every update made, pending or not
+        self.webhook: dict[str, Any] | None = None  # set by setWebhook (webhook.py)
+        self.webhook_posts: list[Any] = []  # webhook.WebhookPost, in the order answered
         self.allowed_updates: frozenset[str] = DEFAULT_ALLOWED_UPDATES
         self.callback_answers: dict[str, dict[str, Any] | None] = {}
         self.callback_queries: dict[int, str] = {}  # update_id -> callback query id
@@ -212,6 +215,7 @@ class BotState:
             update_id = next(self._update_ids)
             if kind in self.allowed_updates:  # Telegram does not create unwanted updates
                 self.updates.append({"update_id": update_id, kind: payload})
+                self.update_log[update_id] = self.updates[-1]
             self.changed.notify_all()
         self.on_new_update()
         return update_id
