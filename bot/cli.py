@@ -1,10 +1,11 @@
-"""The `digestbot` command line: run the bot (polling or webhook) or a worker, ingest files,
-print digests, list and delete stored articles, import and export feed lists, show settings,
-migrate the database and check its health."""
+"""The `digestbot` command line: run the bot (polling or webhook), a worker or the pushes alone,
+ingest files, print digests, list and delete stored articles, import and export feed lists,
+show settings, migrate the database and check its health."""
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,19 +24,23 @@ from bot.app.articles import (
     recent_articles,
     search_articles,
 )
+from bot.app.backups import back_up
 from bot.app.digests import recent_digest, recent_period
 from bot.app.feedlists import MAX_IMPORTED_FEEDS, export_feed_list, import_feed_list
 from bot.app.intake import StoredOutcome, ingest_file
 from bot.app.services import Services
+from bot.app.stats import package_version
 from bot.app.subjects import advise_on_empty_digest, subject_counts_in_period
 from bot.app.summaries import drain, run_worker
 from bot.config import ConfigError, load_settings, setting_origins
-from bot.core.domain import DigestPage, StoredArticle
+from bot.core.domain import StoredArticle
 from bot.core.requests import paginate
 from bot.ingest import IngestError
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS, read_file
+from bot.render.page import digest_json
 from bot.runtime import configure_process
 from bot.store import DatabaseUnavailable, migrate_database, schema_problem
+from bot.store.backup import BackupError
 from bot.wiring import build_services, configure_logging, serve_metrics
 from summarizer.errors import ModelLoadError
 
@@ -64,10 +69,24 @@ app.add_typer(feeds_app, name="feeds")
 
 INGESTIBLE_SUFFIXES = TEXT_EXTENSIONS | HTML_EXTENSIONS
 PROGRESS_BAR_FROM = 5
+PROGRESS_DELAY_S = 0.5  # summarizing shows its bar once it has taken this long
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"digestbot {package_version()}")
+        raise typer.Exit
 
 
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Set the process-wide knobs (`bot.runtime.configure_process`) before any command runs:
     no torch is imported before this point."""
     configure_process()
@@ -137,6 +156,20 @@ def set_webhook(
         raise typer.Exit(1) from exc
     pending = info.get("pending_update_count", 0)
     typer.echo(f"webhook set: {info.get('url')} ({pending} updates pending)")
+
+
+@app.command()
+def pusher() -> None:
+    """Send the scheduled pushes in this process, without polling Telegram (until stopped).
+
+    For a fleet on PostgreSQL: several may run beside the bot; one sends at a time, its rate
+    limiter pacing every push, and another takes over when it stops or dies.
+    """
+    from bot.telegram.pusher import run_pusher
+
+    services = _services()
+    serve_metrics(services)
+    _run_telegram(services, run_pusher)
 
 
 def _run_telegram(services: Services, runner: Callable[[Services], None]) -> None:
@@ -219,7 +252,9 @@ def digest(
     page = paginate(recent_digest(services, name, days=days), 1, limit)
     result = page.digest
     if as_json:
-        typer.echo(json.dumps(_digest_json(page), ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(digest_json(page.digest, total=page.total), ensure_ascii=False, indent=2)
+        )
         return
     if not result.items:
         days = days or services.settings.digest_days
@@ -366,6 +401,21 @@ def demo(
 
 
 @app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="A new file, or a folder to put a dated file in.")],
+) -> None:
+    """Copy the SQLite database into PATH while the bot runs (for PostgreSQL: use pg_dump)."""
+    settings = load_settings()
+    configure_logging(settings)
+    try:
+        made = back_up(settings, path)
+    except BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Backed up to {made.path} ({made.size_bytes / 1_000_000:.1f} MB).")
+
+
+@app.command()
 def articles(
     search: Annotated[
         str | None, typer.Option(help="Only articles holding all these words.")
@@ -498,13 +548,31 @@ def _collect(paths: list[Path]) -> list[Path]:
 
 
 def _summarize_pending(services: Services) -> None:
-    drain(
-        services.store,
-        services.summarizer,
-        services.matcher,
-        batch_size=services.settings.worker_batch_size,
-        claim=services.settings.cluster_mode,
-    )
+    """Summarize every article still without a summary, with a progress bar on stderr
+    (articles done, articles/s, time left) as each batch is stored, once it has taken
+    `PROGRESS_DELAY_S` (a set-up mistake found at once is its one error line alone)."""
+    model_key = services.summarizer.model_key
+    pending = services.store.backlog.read(model_key, datetime.now(UTC)).summaries_pending
+    if not pending:
+        return
+    bar = tqdm(
+        total=pending, unit="article", desc="summarizing", file=sys.stderr,
+        delay=PROGRESS_DELAY_S,
+    )  # fmt: skip
+    try:
+        drain(
+            services.store,
+            services.summarizer,
+            services.matcher,
+            batch_size=services.settings.worker_batch_size,
+            claim=services.settings.cluster_mode,
+            on_batch=bar.update,
+        )
+    except BaseException:
+        bar.leave = False  # the error's one line takes the bar's place
+        raise
+    finally:
+        bar.close()
 
 
 def _article_json(article: StoredArticle) -> dict:
@@ -517,30 +585,4 @@ def _article_json(article: StoredArticle) -> dict:
         "author": article.author,
         "published": article.published and article.published.isoformat(),
         "received_at": article.received_at.isoformat(),
-    }
-
-
-def _digest_json(page: DigestPage) -> dict:
-    result = page.digest
-    return {
-        "topic": result.topic,
-        "total": page.total,
-        "since": result.since.isoformat(),
-        "until": result.until.isoformat(),
-        "overview": result.overview,
-        "articles": [
-            {
-                "id": item.article.id,
-                "title": item.article.title,
-                "source": item.article.source,
-                "sources": [item.article.source, *item.article.also_from],
-                "language": item.article.language,
-                "author": item.article.author,
-                "published": item.article.published and item.article.published.isoformat(),
-                "received_at": item.article.received_at.isoformat(),
-                "relevance": round(item.relevance, 4),
-                "summary": item.summary,
-            }
-            for item in result.items
-        ],
     }

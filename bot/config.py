@@ -116,6 +116,8 @@ class Settings(BaseSettings):
     max_article_chars: int = Field(default=200_000, ge=1_000)
     keep_days: int = Field(default=0, ge=0)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    error_chat: int | None = None
     metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
 

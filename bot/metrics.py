@@ -94,14 +94,16 @@ _update_outcome: ContextVar[list[str] | None] = ContextVar("update_outcome", def
 
 
 @contextmanager
-def observe_update() -> Iterator[None]:
+def observe_update() -> Iterator[list[str]]:
     """Time the handling of one update and count it by outcome: handled, unless
-    `note_update_outcome` (from the handlers, in the same task) or an exception says otherwise."""
+    `note_update_outcome` (from the handlers, in the same task) or an exception says otherwise.
+    Gives the outcome as a one-item list, final once the block is done (the command log reads
+    it)."""
     outcome = ["handled"]
     token = _update_outcome.set(outcome)
     started = time.perf_counter()
     try:
-        yield
+        yield outcome
     except BaseException:
         outcome[0] = "failed"
         raise

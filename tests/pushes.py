@@ -1,14 +1,17 @@
 """Articles, subscriptions and services for the tests of scheduled pushes (bot.app.pushes) and of
-the sender they go through (bot.telegram.sender)."""
+the sender they go through (bot.telegram.sender), and push leases standing for other processes."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.app.pushes import Claimed, PushLease
 from bot.app.services import Services
 from bot.config import Settings
-from bot.core.domain import ArticleDraft
+from bot.core.domain import ArticleDraft, Subscription
+from tests.fakes import FakeSender
 
 START = datetime(2024, 11, 4, 9, 0, tzinfo=UTC)  # a Monday
 RUSSIA = (
@@ -58,3 +61,42 @@ def add_long_reports(services: Services, count: int) -> None:
     for article in services.store.articles.received_between(START - timedelta(days=8), START):
         long_summary = f"{article.title}: " + "Russia and the Kremlin. " * 125
         services.store.summaries.save(article.id, services.summarizer.model_key, text=long_summary)
+
+
+class SlowSender(FakeSender):
+    """Takes a moment per message, as Telegram does, so two push runs overlap."""
+
+    async def send(self, chat_id, message, **kwargs):
+        await asyncio.sleep(0.05)
+        return await super().send(chat_id, message, **kwargs)
+
+
+class Unclaimed(PushLease):
+    """Pushes as if no other process did (the negative control): the lease is always held, and
+    a subscription is neither claimed nor read again, so every process sends what it found due."""
+
+    def renew(self) -> bool:
+        return True
+
+    def held(self) -> bool:
+        return True
+
+    def claim(self, subscription: Subscription) -> Claimed | None:
+        return subscription, self.store.deliveries.unfinished(subscription.id)
+
+    def unclaim(self, subscription: Subscription) -> None:
+        pass
+
+    def release(self) -> None:
+        pass
+
+
+class AlwaysHeld(PushLease):
+    """A push lease two processes both hold (as around a handover: one that lost it has not
+    noticed yet); their claims on subscriptions are real."""
+
+    def renew(self) -> bool:
+        return True
+
+    def held(self) -> bool:
+        return True

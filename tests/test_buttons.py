@@ -20,16 +20,37 @@ BIG = 999_999_999_999
 
 
 def test_buttons_of_a_digest_message_read_back_as_what_they_ask():
-    markup = digest_markup(BIG, 9999, [(BIG, "A title " * 20)], BIG)
+    markup = digest_markup(
+        BIG, 9999, [(BIG, "A title " * 20)], BIG, full_summaries=True, whole_digest=True
+    )
     data = [button.callback_data for row in markup.inline_keyboard for button in row]
 
     assert all(len(d.encode()) <= MAX_CALLBACK_BYTES for d in data)
     assert [parse_callback(d) for d in data] == [
         ButtonPress("full", BIG, 9999, article_id=BIG),
+        ButtonPress("pushed file", BIG),
         ButtonPress("pause", subscription_id=BIG),
         ButtonPress("unsubscribe", subscription_id=BIG),
     ]
     assert len(markup.inline_keyboard[0][0].text) <= 48
+
+
+def test_whole_summaries_need_no_full_summary_buttons():
+    markup = digest_markup(1, 0, [(5, "Talks resume")], 3)
+
+    assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["h:3", "u:3"]]
+
+
+def test_the_whole_digest_button_of_a_digest_answer_keeps_its_topic_and_period():
+    markup = next_page_markup("north korea", None, days=30, whole_digest=True)
+
+    [[button]] = markup.inline_keyboard
+    assert button.callback_data == "w:30d:north korea"
+    assert parse_callback(button.callback_data) == ButtonPress(
+        "digest file", topic="north korea", days=30
+    )
+    assert next_page_markup("russia", None) is None
+    assert next_page_markup("x" * 63, None, whole_digest=True) is None  # 65 bytes with "w:"
 
 
 @pytest.mark.parametrize(
@@ -50,6 +71,11 @@ def test_buttons_of_a_digest_message_read_back_as_what_they_ask():
         "p:01:russia",
         "p:٣:russia",  # an Arabic-Indic 3: int() reads it, the bot never writes it
         "u:١",
+        "a:",
+        "a:x",
+        "w:",
+        "w:9999d:russia",  # a period past MAX_PERIOD_DAYS
+        "w::russia",
         "h:",
         "r:x",
     ],
@@ -94,22 +120,27 @@ def test_page_data_with_a_period_out_of_range_or_extra_fields_is_refused(data):
 
 
 def test_button_labels_are_in_the_chats_language_and_their_data_the_same():
-    german = digest_markup(1, 0, [(5, "Gasexporte")], 7, language="de").inline_keyboard
-    english = digest_markup(1, 0, [(5, "Gasexporte")], 7).inline_keyboard
+    shown = {"full_summaries": True, "whole_digest": True}
+    german = digest_markup(1, 0, [(5, "Gasexporte")], 7, language="de", **shown).inline_keyboard
+    english = digest_markup(1, 0, [(5, "Gasexporte")], 7, **shown).inline_keyboard
     [[back], [unsubscribe]] = article_markup(1, 0, 7, language="de").inline_keyboard
-    [[more]] = next_page_markup("russia", 2, language="de").inline_keyboard
+    [[more], [whole]] = next_page_markup(
+        "russia", 2, language="de", whole_digest=True
+    ).inline_keyboard
 
     assert [[b.text for b in row] for row in german] == [
         ["Ganze Zusammenfassung: Gasexporte"],
+        ["Ganzer Digest als Datei (HTML, JSON)"],
         ["Anhalten", "Abbestellen"],
     ]
     assert [[b.callback_data for b in row] for row in german] == [
         [b.callback_data for b in row] for row in english
     ]
-    assert (back.text, unsubscribe.text, more.text) == (
+    assert (back.text, unsubscribe.text, more.text, whole.text) == (
         "« Zurück zum Digest",
         "Abbestellen",
         "Nächste Seite (2) ›",
+        "Ganzer Digest als Datei (HTML, JSON)",
     )
     resumed = toggled_pause_markup(
         digest_markup(1, 0, [], 7, language="de"), 7, paused=True, language="de"

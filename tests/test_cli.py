@@ -1,17 +1,19 @@
 """The command line with the real default model: ingest files and folders, then print a digest
-as JSON, as a user would from a shell."""
+as JSON, as a user would from a shell; and what `digestbot pusher` says when it cannot start."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli import PROGRESS_DELAY_S, app
+from bot.sandbox.fakebot import FakeBotAPI
 from summarizer.text import split_sentences
 
 FIXTURES = Path(__file__).parent / "e2e" / "fixtures"
@@ -236,6 +238,90 @@ def test_config_shows_the_absolute_database_and_where_each_value_came_from(
     assert shown["origins"]["data_dir"] == "environment variable DIGESTBOT_DATA_DIR"
 
 
+@pytest.fixture
+def fake_models(environment, monkeypatch, fake_summarizer, fake_matcher):
+    """The CLI's services with the fast stand-in models instead of the real ones."""
+    from bot import cli
+    from bot.app.services import Services
+    from bot.store import open_store
+
+    def build(settings):
+        store = open_store(settings.effective_database_url)
+        return Services(settings, store, fake_summarizer, fake_matcher)
+
+    monkeypatch.setattr(cli, "build_services", build)
+    return environment
+
+
+def test_ingest_shows_the_summarizing_progress_with_rate_and_time_left(
+    fake_models, fake_summarizer, monkeypatch
+):
+    folder = copy_articles(fake_models / "articles")
+    monkeypatch.setenv("DIGESTBOT_WORKER_BATCH_SIZE", "1")
+    summarize = fake_summarizer.summarize_embedded
+
+    def slowly(articles):  # each batch takes a while, so the bar shows
+        time.sleep(PROGRESS_DELAY_S / 2)
+        return summarize(articles)
+
+    monkeypatch.setattr(fake_summarizer, "summarize_embedded", slowly)
+
+    result = runner.invoke(app, ["ingest", str(folder)])
+
+    assert result.exit_code == 0, result.output
+    progress = result.stderr.splitlines()[-1].split("\r")[-1]
+    assert progress.startswith("summarizing: 100%")
+    assert "4/4 [" in progress and "article/s]" in progress
+    assert "<00:00" in progress  # the time left, after the time spent
+    assert "4 new" in result.stdout
+
+
+def test_nothing_to_summarize_shows_no_progress(fake_models):
+    folder = copy_articles(fake_models / "articles")
+    runner.invoke(app, ["ingest", str(folder)])
+
+    result = runner.invoke(app, ["digest", "russia", "--json"])
+
+    assert result.exit_code == 0, result.output
+    assert "summarizing" not in result.stderr
+
+
+def test_backup_copies_the_database_into_a_new_file_or_a_dated_one_in_a_folder(environment):
+    runner.invoke(app, ["ingest", "--no-summarize", str(copy_articles(environment / "articles"))])
+    (environment / "backups").mkdir()
+
+    to_file = runner.invoke(app, ["backup", str(environment / "copy.sqlite3")])
+    to_folder = runner.invoke(app, ["backup", str(environment / "backups")])
+    again = runner.invoke(app, ["backup", str(environment / "copy.sqlite3")])
+
+    assert to_file.exit_code == 0, to_file.output
+    assert f"Backed up to {environment / 'copy.sqlite3'} (" in to_file.stdout
+    (dated,) = (environment / "backups").iterdir()
+    assert dated.name.startswith("digestbot-") and dated.suffix == ".sqlite3"
+    assert to_folder.exit_code == 0 and str(dated) in to_folder.stdout
+    assert again.exit_code == 1
+    assert "exists already" in again.stderr
+
+
+def test_backup_of_postgresql_advises_pg_dump_and_fails(environment, monkeypatch):
+    monkeypatch.setenv("DIGESTBOT_DATABASE_URL", "postgresql+psycopg://bot:secret@db/news")
+
+    result = runner.invoke(app, ["backup", str(environment / "copy")])
+
+    assert result.exit_code == 1
+    assert "pg_dump" in result.stderr and "secret" not in result.output
+    assert not (environment / "copy").exists()
+
+
+def test_version_prints_the_installed_package_version():
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+
+    assert result.exit_code == 0
+    assert result.stdout == f"digestbot {version('digestbot')}\n"
+
+
 def test_articles_lists_the_stored_ones_searches_them_and_delete_removes_one(environment):
     folder = copy_articles(environment / "articles")
     runner.invoke(app, ["ingest", "--no-summarize", str(folder)])
@@ -278,3 +364,23 @@ def test_feeds_import_follows_an_opml_list_and_export_prints_it_back(environment
     assert 'xmlUrl="https://desk.example/feed.json"' in exported.output
     assert exported.output.startswith("<?xml version='1.0' encoding='utf-8'?>\n<opml")
     assert not_opml.exit_code == 1 and "is not an OPML feed list" in not_opml.output
+
+
+def test_pusher_without_a_token_says_how_to_get_one(environment, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+
+    result = runner.invoke(app, ["pusher"])
+
+    assert result.exit_code == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.output
+
+
+def test_pusher_with_a_token_telegram_refuses_says_so(environment, monkeypatch):
+    with FakeBotAPI() as fake:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:not-the-fakes-token")
+        monkeypatch.setenv("DIGESTBOT_TELEGRAM_API_URL", f"{fake.url}/bot")
+
+        result = runner.invoke(app, ["pusher"])
+
+    assert result.exit_code == 1
+    assert "Telegram refused the bot token" in result.output

@@ -18,7 +18,7 @@ from bot.config import ENV_PREFIX, Settings
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-DIGESTBOT_SERVICES = ("migrate", "web", "worker")
+DIGESTBOT_SERVICES = ("migrate", "web", "worker", "pusher")
 CADDYFILE = (ROOT / "config" / "Caddyfile").read_text()
 
 
@@ -27,7 +27,7 @@ def _started_after(service: str, other: str) -> str | None:
 
 
 def test_the_cluster_has_its_services():
-    assert set(SERVICES) == {"postgres", "migrate", "web", "worker", "proxy"}
+    assert set(SERVICES) == {"postgres", "migrate", "web", "worker", "pusher", "proxy"}
     assert SERVICES["web"]["deploy"]["replicas"] == 2
     assert SERVICES["worker"]["deploy"]["replicas"] >= 1
 
@@ -42,13 +42,19 @@ def test_the_migration_runs_once_before_the_web_replicas_and_the_workers():
     migrate = SERVICES["migrate"]
     assert migrate["command"] == ["digestbot", "migrate"]
     assert migrate["restart"] == "no"
-    for service in ("web", "worker"):
+    for service in ("web", "worker", "pusher"):
         assert _started_after(service, "migrate") == "service_completed_successfully", service
 
 
 def test_workers_are_health_checked_by_digestbot_healthcheck():
     assert SERVICES["worker"]["command"] == ["digestbot", "worker"]
     assert SERVICES["worker"]["healthcheck"]["test"] == ["CMD", "digestbot", "healthcheck"]
+
+
+def test_pushes_are_sent_by_two_pushers_one_at_a_time():
+    assert SERVICES["pusher"]["command"] == ["digestbot", "pusher"]
+    assert SERVICES["pusher"]["deploy"]["replicas"] == 2
+    assert SERVICES["pusher"]["healthcheck"]["test"] == ["CMD", "digestbot", "healthcheck"]
 
 
 def test_web_replicas_are_checked_on_readyz_and_the_proxy_waits_for_them():

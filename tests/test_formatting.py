@@ -21,6 +21,7 @@ from bot.core.requests import paginate
 from bot.render.formatting import (
     TELEGRAM_MAX_CHARS,
     pack_blocks,
+    render_article,
     render_digest,
     split_for_telegram,
     telegram_html_length,
@@ -218,12 +219,29 @@ def test_article_without_publication_date_is_dated_by_arrival() -> None:
     assert "Reuters · 5 Nov 2024" in visible_text(message)
 
 
-def test_article_block_is_bold_title_italic_source_line_then_summary() -> None:
+def test_article_block_is_bold_title_italic_source_line_then_summary_in_an_expandable_quote():
     [message] = rendered(make_digest([make_item()]))
 
     assert message.endswith(
-        "\n\n<b>Talks resume</b>\n<i>Reuters · 4 Nov 2024</i>\nDelegations met again."
+        "\n\n<b>Talks resume</b>\n<i>Reuters · 4 Nov 2024</i>\n"
+        "<blockquote expandable>Delegations met again.</blockquote>"
     )
+
+
+def test_an_article_shown_alone_has_its_summary_unquoted() -> None:
+    message = render_article(make_item(), language="en", tz=UTC)
+
+    assert message.endswith("</i>\nDelegations met again.")
+
+
+def test_a_quoted_summary_cut_between_messages_is_quoted_in_both() -> None:
+    item = make_item(summary="Delegations met again. " * 300)
+
+    messages = rendered(make_digest([item]))
+
+    assert len(messages) == 2
+    assert messages[0].endswith("</blockquote>")
+    assert messages[1].startswith("<blockquote expandable>")
 
 
 def test_missing_summary_shows_that_it_is_in_progress() -> None:

@@ -168,7 +168,9 @@ def test_digest_and_article_buttons_read_back_as_what_they_ask(
     delivery, index, article, subscription, title, paused
 ):
     markups = [
-        digest_markup(delivery, index, [(article, title)], subscription, paused=paused),
+        digest_markup(
+            delivery, index, [(article, title)], subscription, full_summaries=True, paused=paused
+        ),
         article_markup(delivery, index, subscription),
     ]
     data = [b.callback_data for m in markups for row in m.inline_keyboard for b in row]

@@ -8,7 +8,13 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from bot.app.summaries import StoreWatcher, SummaryWorker, process_batch, run_worker
+from bot.app.summaries import (
+    StoreWatcher,
+    SummaryWorker,
+    drain,
+    process_batch,
+    run_worker,
+)
 from bot.core.domain import ArticleDraft
 from summarizer.errors import ModelLoadError
 from summarizer.extractive import ExtractiveSummarizer
@@ -205,3 +211,16 @@ async def test_the_bot_learns_a_summary_made_by_a_worker_process_from_the_store(
 
     outcome = await asyncio.wait_for(waiting, timeout=5)
     assert outcome.summary.startswith("Russia expanded gas exports")
+
+
+def test_drain_reports_each_stored_batch(sqlite_store, fake_summarizer, fake_matcher):
+    for title in "abcde":
+        add(sqlite_store, title)
+    batches: list[int] = []
+
+    processed = drain(
+        sqlite_store, fake_summarizer, fake_matcher, batch_size=2, on_batch=batches.append
+    )
+
+    assert (processed, batches) == (5, [2, 2, 1])
+    assert sqlite_store.summaries.missing(fake_summarizer.model_key, 10) == []

@@ -12,6 +12,10 @@ moves the subscription's `covered_until` to the digest's cutoff and sets its nex
   while the process died before recording it (logged on resume);
 - a digest missed while the bot was down is sent once on return, covering everything since the
   previous one; the next run is computed from now, so missed slots are not replayed;
+- summaries sit in expandable quotes; a subscription with short summaries (cut to
+  `push_summary_chars`) has a "Full summary" button per article, one with `summary=full` has
+  none (its summaries are whole); a digest longer than a message offers itself as one file
+  under its last message ("Whole digest as a file": an HTML page and JSON);
 - a week without new articles about the topic sends nothing and records no delivery (or, with
   `notify_empty_digest`, one short "nothing new" line);
 - a digest covers the articles that arrived up to `arrival_settle_s` (a setting, 10 s) before
@@ -24,8 +28,10 @@ moves the subscription's `covered_until` to the digest's cutoff and sets its nex
   goes into its subscription's forum topic, silent or with link previews, its summaries short or
   full and at most `max_articles` of its articles, as the subscription's options say
   (bot.app.preferences); subscriptions with the same options share a rendered digest;
-- one process at a time sends a database's pushes (`PushLease`): a second `digestbot run` on
-  the same database sends none, and never resumes a delivery the first is sending.
+- one process at a time sends a database's pushes (`PushLease`): a second `digestbot run` (or
+  `digestbot pusher`, which pushes without polling Telegram: `run_push_ticker`) on the same
+  database sends none until the first stops or dies, and never resumes a delivery the first is
+  sending; each subscription is claimed for its send and read again after the claim.
 
 What a send's outcome (bot.app.sending) does to the delivery: a refused message's replacement
 (re-split or plain) is stored in the delivery, so a restart sends the same; a message refused
@@ -38,11 +44,13 @@ bot.telegram.sender's.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import textwrap
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.app.digests import compose_digest
@@ -67,10 +75,13 @@ from bot.store import DatabaseUnavailable, Store
 log = logging.getLogger(__name__)
 
 PUSH_LEASE = "pushes"  # the lease (bot.store) of the process sending a database's pushes
+CLAIM_PREFIX = "push claim "  # + a subscription's id: the lease of its send
 PUSH_LEASE_TICKS = 3  # the lease outlives this many scheduler ticks...
 MIN_PUSH_LEASE_S = 30.0  # ...and at least this long
 _waiting_for_lease: set[str] = set()  # stores (instance ids) told another process pushes
 
+# a claimed subscription as read again, and its unfinished delivery
+Claimed = tuple[Subscription, Delivery | None]
 # (topic, covered_until, time zone, summary length, max articles) → the digest's messages,
 # shared within one run
 RenderedDigests = dict[
@@ -79,22 +90,31 @@ RenderedDigests = dict[
 
 
 class PushLease:
-    """The right to send this database's pushes, held by one process at a time.
+    """The right to send this database's pushes, held by one process at a time, and the claims
+    of that process on the subscriptions it is sending.
 
-    Until several bots can share the work, two `digestbot run` on one database would send each
-    digest twice (and one would "resume" a delivery the other is sending). So the pushes run
-    under a lease row (`store.deliveries.take_lease`): taken or renewed at each tick and, during a
-    long run, by a heartbeat every third of its lifetime; another process gets it only once it
-    expired unrenewed (its holder died or hangs) or was released (its holder stopped). This
-    process stops sending once its last renewal is two thirds of the lifetime old, so it is
-    never still sending when another could take over (both processes' clocks are assumed to
-    agree, as on one host).
+    Two processes pushing at once would send each digest twice (and one would "resume" a
+    delivery the other is sending). So the pushes run under a lease row
+    (`store.deliveries.take_lease`): taken or renewed at each tick and, during a long run, by a
+    heartbeat every third of its lifetime; another process gets it only once it expired
+    unrenewed (its holder died or hangs) or was released (its holder stopped). Expiry is on the
+    database's clock (PostgreSQL's `now()`), so processes on several hosts need not agree on the
+    time. This process stops sending once its last renewal is two thirds of the lifetime old (on
+    its own monotonic clock, from before it asked), so it is never still sending when another
+    could take over, but for the messages then in flight.
+
+    Each subscription is also claimed for the length of its send (`claim`): a lease of its own,
+    renewed with the push lease, after which the subscription is read again. A run that lost
+    the lease and got it back (its due subscriptions read before another process delivered
+    some of them) finds those moved on and skips them, and two runs never send one
+    subscription's digest at once.
     """
 
     def __init__(self, store: Store, ttl_s: float) -> None:
         self.store = store
         self.ttl_s = ttl_s
         self._renewed_at: float | None = None  # time.monotonic() of the last renewal
+        self._withdrawn = False
 
     @classmethod
     def for_settings(cls, store: Store, settings: Settings) -> PushLease:
@@ -102,10 +122,11 @@ class PushLease:
         return cls(store, max(PUSH_LEASE_TICKS * settings.scheduler_tick_s, MIN_PUSH_LEASE_S))
 
     def renew(self) -> bool:
-        """Take or renew the lease (a blocking call); whether this process holds it."""
+        """Take or renew the lease, and this process's claims with it (a blocking call);
+        whether this process holds it."""
         asked_at = time.monotonic()
-        holds = self.store.deliveries.take_lease(
-            PUSH_LEASE, self.store.instance_id, now=datetime.now(UTC), ttl_s=self.ttl_s
+        holds = not self._withdrawn and self.store.deliveries.take_lease(
+            PUSH_LEASE, self.store.instance_id, ttl_s=self.ttl_s, renewing=CLAIM_PREFIX
         )
         self._renewed_at = asked_at if holds else None
         return holds
@@ -116,15 +137,32 @@ class PushLease:
             time.monotonic() < self._renewed_at + self.ttl_s * 2 / 3
         )
 
-    def release(self) -> None:
-        """Give the lease up if this process holds it (a blocking call, on a clean stop), so a
-        restarted bot need not wait for it to expire: renewed for no time, it is free at once.
-        A lease another process holds is left as it is."""
+    def claim(self, subscription: Subscription) -> Claimed | None:
+        """Claim the subscription for its send and read it again, with its unfinished delivery
+        (a blocking call): None when another process has claimed it, or it is gone."""
+        return self.store.deliveries.claim_subscription(
+            subscription.id, _claim_name(subscription), self.store.instance_id, ttl_s=self.ttl_s
+        )
+
+    def unclaim(self, subscription: Subscription) -> None:
+        """End this process's claim on the subscription (a blocking call)."""
+        self.store.deliveries.drop_lease(_claim_name(subscription), self.store.instance_id)
+
+    def withdraw(self) -> None:
+        """Stop sending (the process is stopping): from now on the lease is not held, so each
+        delivery stops before its next message; `release` then gives it up."""
+        self._withdrawn = True
         self._renewed_at = None
+
+    def release(self) -> None:
+        """Give the lease and this process's claims up (a blocking call, on a clean stop), so a
+        restarted bot need not wait for them to expire: renewed for no time, the lease is free
+        at once. A lease another process holds is left as it is."""
+        self._renewed_at = None
+        holder = self.store.instance_id
         try:
-            self.store.deliveries.take_lease(
-                PUSH_LEASE, self.store.instance_id, now=datetime.now(UTC), ttl_s=0
-            )
+            self.store.deliveries.take_lease(PUSH_LEASE, holder, ttl_s=0)
+            self.store.deliveries.drop_leases_of(holder, CLAIM_PREFIX)
         except DatabaseUnavailable as exc:
             log.warning("could not release the push lease; it expires unrenewed: %s", exc)
 
@@ -138,14 +176,57 @@ class PushLease:
                 log.error("could not renew the push lease: %s", exc)
 
 
+def _claim_name(subscription: Subscription) -> str:
+    return f"{CLAIM_PREFIX}{subscription.id}"
+
+
+async def run_push_ticker(
+    services: Services, sender: MessageSender, stop: asyncio.Event, lease: PushLease | None = None
+) -> None:
+    """Push the due digests every `scheduler_tick_s` until `stop` is set: the push ticker of a
+    process without Telegram polling (`digestbot pusher`). Once `stop` is set, each delivery
+    ends before its next message, and the lease and claims are released."""
+    lease = lease or PushLease.for_settings(services.store, services.settings)
+    tick_s = services.settings.scheduler_tick_s
+    try:
+        while not stop.is_set():
+            started = time.monotonic()
+            await _run_until_stopped(services, sender, stop, lease)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), max(0.0, started + tick_s - time.monotonic()))
+    finally:
+        await asyncio.to_thread(lease.release)
+
+
+async def _run_until_stopped(
+    services: Services, sender: MessageSender, stop: asyncio.Event, lease: PushLease
+) -> None:
+    """One push run, withdrawn from (each delivery stops before its next message) if `stop` is
+    set meanwhile. A failure is logged: the next tick tries again."""
+    run = asyncio.ensure_future(deliver_due(services, sender, lease=lease))
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({run, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not run.done():
+        lease.withdraw()
+    try:
+        await run
+    except DatabaseUnavailable as exc:
+        log.error("push run failed; the next tick tries again: %s", exc)
+
+
 async def deliver_due(
-    services: Services, sender: MessageSender, now: datetime | None = None
+    services: Services,
+    sender: MessageSender,
+    now: datetime | None = None,
+    *,
+    lease: PushLease | None = None,
 ) -> int:
     """Push every due digest, `delivery_concurrency` subscriptions at a time (the sender keeps
-    the pace Telegram allows), if this process holds the push lease; returns how many
-    deliveries finished."""
+    the pace Telegram allows), if this process holds the push `lease` (by default one for the
+    settings), each under its claim; returns how many deliveries finished."""
     now = now or datetime.now(UTC)
-    lease = PushLease.for_settings(services.store, services.settings)
+    lease = lease or PushLease.for_settings(services.store, services.settings)
     if not await _holds_lease(lease):
         return 0
     heartbeat = asyncio.create_task(lease.keep())
@@ -159,7 +240,7 @@ async def deliver_due(
                 if not lease.held():
                     return False
                 try:
-                    return await deliver_subscription(
+                    return await _deliver_claimed(
                         services, sender, subscription, now, rendered, lease
                     )
                 except Exception:  # one delivery's failure never stops the others
@@ -172,6 +253,33 @@ async def deliver_due(
         return sum(await asyncio.gather(*(deliver(subscription) for subscription in due)))
     finally:
         heartbeat.cancel()
+
+
+async def _deliver_claimed(
+    services: Services,
+    sender: MessageSender,
+    subscription: Subscription,
+    now: datetime,
+    rendered: RenderedDigests,
+    lease: PushLease,
+) -> bool:
+    """Deliver the subscription under its claim, as read again after the claim: one another
+    process is sending, or delivered or paused since it was found due, is skipped."""
+    claimed = await asyncio.to_thread(lease.claim, subscription)
+    if claimed is None:
+        return False
+    subscription, delivery = claimed
+    try:
+        if delivery is None and (subscription.paused or subscription.next_run_at > now):
+            log.info(
+                "%s digest to chat %d is no longer due (delivered or paused since it was found "
+                "due); skipped",
+                subscription.topic, subscription.chat_id,
+            )  # fmt: skip
+            return False
+        return await _deliver(services, sender, subscription, delivery, now, rendered, lease)
+    finally:
+        await asyncio.to_thread(lease.unclaim, subscription)
 
 
 async def _holds_lease(lease: PushLease) -> bool:
@@ -205,20 +313,32 @@ async def deliver_subscription(
     """Send (or resume) one subscription's digest; True when the delivery finished.
 
     `rendered` shares digests between the subscriptions of one run: those with the same topic,
-    covered period, time zone and language get the same messages, selected and rendered once. With a
-    `lease`, no message is sent once it is no longer surely held.
+    covered period, time zone and language get the same messages, selected and rendered once.
+    With a `lease`, no message is sent once it is no longer surely held.
     """
-    store = services.store
+    delivery = await asyncio.to_thread(services.store.deliveries.unfinished, subscription.id)
+    shared = {} if rendered is None else rendered
+    return await _deliver(services, sender, subscription, delivery, now, shared, lease)
+
+
+async def _deliver(
+    services: Services,
+    sender: MessageSender,
+    subscription: Subscription,
+    delivery: Delivery | None,
+    now: datetime,
+    rendered: RenderedDigests,
+    lease: PushLease | None,
+) -> bool:
+    """Resume the subscription's unfinished `delivery`, or begin and send a new one."""
     next_at = next_run(
         parse_schedule(subscription.schedule),
         now,
         ZoneInfo(subscription.timezone),
         anchor=subscription.next_run_at,
     )
-    delivery = await asyncio.to_thread(store.deliveries.unfinished, subscription.id)
     if delivery is None:
-        shared = {} if rendered is None else rendered
-        delivery = await _begin(services, subscription, now, next_at, shared)
+        delivery = await _begin(services, subscription, now, next_at, rendered)
         if delivery is None:  # nothing to send: the subscription moved on (or is gone)
             return True
     elif delivery.parts_sent < len(delivery.parts):
@@ -356,13 +476,13 @@ async def _send(
 ) -> bool:
     """Send the delivery's messages from the first unconfirmed one, recording each step; True
     when the delivery finished (sent, or failed for good)."""
-    store, language = services.store, _language(subscription)
+    store = services.store
     progress = _DeliveryProgress(store, delivery, lease)
     outcome = await send_in_order(
         sender,
         subscription.chat_id,
         delivery.messages,
-        buttons=lambda index, _: DigestButtons(delivery.id, index, subscription.id, language),
+        buttons=partial(digest_buttons, delivery.id, subscription),
         what=f"delivery {delivery.id}",
         thread_id=subscription.thread_id,
         silent=subscription.options.silent,
@@ -396,6 +516,28 @@ async def _send(
         delivery.id, outcome.chat_id, outcome.status.value,
     )  # fmt: skip
     return False
+
+
+def digest_buttons(
+    delivery_id: int, subscription: Subscription, index: int, count: int
+) -> DigestButtons:
+    """The buttons under message `index` of a pushed digest of `count` messages: "Full
+    summary" per article while the subscription's summaries are short (cut), the whole digest
+    as a file under the last of several, Pause and Unsubscribe; in the chat's language."""
+    return DigestButtons(
+        delivery_id,
+        index,
+        subscription.id,
+        language=_language(subscription),
+        full_summaries=subscription.options.summary is SummaryLength.SHORT,
+        whole_digest=offers_whole_digest(index, count),
+    )
+
+
+def offers_whole_digest(index: int, count: int) -> bool:
+    """Whether message `index` of a digest of `count` messages offers the whole digest as a
+    file: the last, when there are several."""
+    return count > 1 and index == count - 1
 
 
 def _columns(messages: list[RenderedMessage]) -> dict[str, list]:

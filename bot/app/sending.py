@@ -41,27 +41,40 @@ class SendOutcome:
 
 @dataclass(frozen=True)
 class DigestButtons:
-    """Under a pushed digest message: "Full summary" for each article it carries, then
-    "Unsubscribe" (labelled in `language`)."""
+    """Under a pushed digest message: "Full summary" for each article it carries (when its
+    summaries were cut), "Whole digest as a file" (under the last message of a digest longer
+    than one), then "Unsubscribe"; labelled in `language`."""
 
     delivery_id: int
     message_index: int
     subscription_id: int
     language: str = DEFAULT_LANGUAGE
+    full_summaries: bool = False
+    whole_digest: bool = False
 
 
 @dataclass(frozen=True)
 class NextPageButton:
-    """Under a /digest answer's last message: ask for `page` of the topic over `days`
-    (labelled in `language`)."""
+    """Under a /digest answer's last message: ask for `page` of the topic over `days` (None:
+    the last page), and "Whole digest as a file" when `whole_digest`; labelled in `language`."""
 
     topic: str
-    page: int
+    page: int | None
     days: int | None = None
     language: str = DEFAULT_LANGUAGE
+    whole_digest: bool = False
 
 
 Buttons = DigestButtons | NextPageButton
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send as a document: its name, bytes and a caption (plain text)."""
+
+    name: str
+    data: bytes
+    caption: str = ""
 
 
 class MessageSender(Protocol):
@@ -81,6 +94,17 @@ class MessageSender(Protocol):
         """Send `message` (into the forum topic `thread_id`, if given; without a notification
         sound when `silent`; with the preview of its first link when `previews`); `what` names
         it in logs."""
+        ...
+
+    async def send_file(
+        self,
+        chat_id: int,
+        attachment: Attachment,
+        *,
+        thread_id: int | None = None,
+        what: str = "a file",
+    ) -> SendOutcome:
+        """Send `attachment` as a document (into the forum topic `thread_id`, if given)."""
         ...
 
 

@@ -115,12 +115,16 @@ def drain(
     *,
     batch_size: int,
     claim: bool = False,
+    on_batch: Callable[[int], object] | None = None,
 ) -> int:
     """Process batches until no article lacks a summary; returns how many were processed.
-    With `claim`, each batch is claimed (cluster mode: workers may be summarizing too)."""
+    With `claim`, each batch is claimed (cluster mode: workers may be summarizing too).
+    `on_batch` is told each batch's count as it is stored (a progress bar)."""
     processed = 0
     while outcomes := process_batch(store, summarizer, matcher, limit=batch_size, claim=claim):
         processed += len(outcomes)
+        if on_batch is not None:
+            on_batch(len(outcomes))
     return processed
 
 

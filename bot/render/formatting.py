@@ -73,11 +73,12 @@ def render_digest(
 
     The header (topic, period, article count) opens the first message; `overview` (plain text,
     default: the digest's own) follows it; then one block per article: bold title, source and
-    date in italics (a URL source becomes a link named by its host), and the summary. Dates are
-    shown in `tz`. With `page` (of which `digest` holds the articles), the header counts the
-    whole digest's articles and names the page, and a last line tells how to ask for the next
-    page: `next_page_command` (plain text; default `/digest TOPIC N`). `footer` (plain text) is
-    a last line in italics. The bot's own words are in `language`.
+    date in italics (a URL source becomes a link named by its host), and the summary in an
+    expandable quote (Telegram shows its first three lines; a tap opens the rest in place).
+    Dates are shown in `tz`. With `page` (of which `digest` holds the articles), the header
+    counts the whole digest's articles and names the page, and a last line tells how to ask for
+    the next page: `next_page_command` (plain text; default `/digest TOPIC N`). `footer` (plain
+    text) is a last line in italics. The bot's own words are in `language`.
     """
     blocks = [_header(digest, tz, page, language)]
     overview = digest.overview if overview is None else overview
@@ -155,7 +156,7 @@ def pack_blocks(
 def render_article(item: DigestItem, *, language: str, tz: tzinfo = UTC) -> str:
     """One article as a single message: title, source and date, and its whole summary (cut to
     Telegram's limit only if it could not fit)."""
-    return split_for_telegram([_article_block(item, tz, language)])[0]
+    return split_for_telegram([_article_block(item, tz, language, quoted=False)])[0]
 
 
 def render_article_alert(item: DigestItem, *, language: str) -> str:
@@ -329,18 +330,22 @@ def _page_footer(page: DigestPage, command: str | None, language: str) -> str:
     return f"<i>{more}</i>"
 
 
-def _article_block(item: DigestItem, tz: tzinfo, language: str) -> str:
+def _article_block(item: DigestItem, tz: tzinfo, language: str, *, quoted: bool = True) -> str:
+    """Title, source and date, then the summary: in an expandable quote when `quoted` (a
+    digest: Telegram shows its first lines, a tap the rest), else as plain text."""
     article = item.article
     if item.summary is None:
         summary = "<i>" + tr(language, "Summary in progress…") + "</i>"
+    elif quoted:
+        summary = f"<blockquote expandable>{html.escape(item.summary)}</blockquote>"
     else:
         summary = html.escape(item.summary)
-    source = _source(article.source)
+    source = source_html(article.source)
     dated = shown_date(article.dated.astimezone(tz), language=language)
     return f"<b>{html.escape(article.title)}</b>\n<i>{source} · {dated}</i>\n{summary}"
 
 
-def _source(source: str) -> str:
+def source_html(source: str) -> str:
     """The source as HTML: an http(s) URL becomes a link named by its host."""
     url = source.strip()
     try:

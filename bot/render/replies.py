@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 from bot.core.domain import ArticleSource, Feed, PushOptions, StoredArticle, Subscription
 from bot.core.requests import TOPIC_SYNTAX, DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
+from bot.core.stats import BotStats
 from bot.core.texts import N_
 from bot.render.dates import shown_date, shown_time
 from bot.render.formatting import TELEGRAM_MAX_CHARS, split_for_telegram
 from bot.render.i18n import LANGUAGES, tr, trn
 
 MAX_SUMMARY_REPLY_CHARS = 3500
+SOURCE_WIDTH = 18  # characters of a source's name in the /stats table
 
 # The command menu (setMyCommands), each description translated per language.
 COMMANDS: list[tuple[str, str]] = [
@@ -38,6 +40,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("export", N_("The followed feeds as an OPML file (admins)")),
     ("timezone", N_("Show or set this chat's time zone: /timezone Europe/Berlin")),
     ("language", N_("Show or set this chat's language: /language de")),
+    ("stats", N_("Articles, summaries, pushes and feeds at a glance (admins)")),
+    ("version", N_("The bot's version")),
     ("help", N_("How to use digestbot")),
     ("start", N_("Welcome and a short guide")),
 ]
@@ -82,6 +86,8 @@ def help_text(*, days: int, schedule: str, timezone: str, language: str) -> str:
         "<b>/timezone</b> <i>name</i> — the chat's time zone for schedules, "
         "e.g. /timezone Europe/Berlin.\n"
         "<b>/language</b> <i>code</i> — the language of my answers, e.g. /language de.\n"
+        "<b>/stats</b> — articles by source and day, pushes and failing feeds (administrators); "
+        "<b>/version</b> — the bot's version.\n"
         "In groups only admins change subscriptions. To fill a channel, add me as its admin "
         "and post /subscribe russia in the channel.\n\n"
         "A topic is free text: an article counts when it is really about it, also when it "
@@ -527,6 +533,80 @@ def feed_failing(feed: Feed, *, language: str) -> str:
 
 def _minutes(seconds: int, language: str) -> str:
     return tr(language, "{minutes} min", minutes=seconds // 60)
+
+
+def stats_text(stats: BotStats, *, language: str) -> str:
+    """Answer to /stats: a table of the last days' articles by source, then the other counts."""
+    lines = [
+        tr(language, "<b>Articles of the last {days} days</b> (by arrival)", days=len(stats.days))
+    ]
+    if stats.sources:
+        lines.append(f"<pre>{escape(_sources_table(stats, language))}</pre>")
+    else:
+        lines.append(tr(language, "None arrived."))
+    lines += [
+        tr(language, "Summaries pending: {count}", count=stats.summaries_pending),
+        tr(
+            language,
+            "Chats: {chats} ({active} active) · subscriptions: {subscriptions}",
+            chats=stats.chats,
+            active=stats.active_chats,
+            subscriptions=stats.subscriptions,
+        ),
+        _pushes_line(stats, language),
+    ]
+    if not stats.failing_feeds:
+        lines.append(tr(language, "Feeds failing: none"))
+    else:
+        lines.append(tr(language, "<b>Feeds failing</b>: {count}", count=len(stats.failing_feeds)))
+        unknown = tr(language, "unknown error")
+        lines += [
+            f"{feed.id}. {escape(feed.title)} — {feed.failures}× "
+            f"({escape(feed.last_error or unknown)})"
+            for feed in stats.failing_feeds
+        ]
+    return "\n".join(lines)
+
+
+def _pushes_line(stats: BotStats, language: str) -> str:
+    values = {"sent": stats.deliveries_sent, "failed": stats.deliveries_failed}
+    if stats.deliveries_sending:
+        return tr(
+            language,
+            "Pushes this week: {sent} sent, {failed} failed, {sending} being sent",
+            sending=stats.deliveries_sending,
+            **values,
+        )
+    return tr(language, "Pushes this week: {sent} sent, {failed} failed", **values)
+
+
+def _sources_table(stats: BotStats, language: str) -> str:
+    """Plain text columns: source, one per day (day of the month), and the total."""
+    width = min(max(len(source.name) for source in stats.sources), SOURCE_WIDTH)
+    total = tr(language, "all")
+    header = [f"{'':{width}}", *(f"{day.day:>3}" for day in stats.days), f"{total:>5}"]
+    rows = [" ".join(header)]
+    for source in stats.sources:
+        name = source.name if len(source.name) <= width else source.name[: width - 1] + "…"
+        cells = [f"{name:{width}}", *(f"{count:>3}" for count in source.per_day)]
+        rows.append(" ".join([*cells, f"{source.total:>5}"]))
+    return "\n".join(rows)
+
+
+def version_text(version: str) -> str:
+    """Answer to /version."""
+    return f"digestbot {escape(version)}"
+
+
+def error_report(*, kind: str, where: str, detail: str, context: str) -> str:
+    """What the `error_chat` is told of an unexpected error (once per cause): its kind and
+    message, where it came from and what was being done (all redacted by the caller)."""
+    detail = f": {escape(detail)}" if detail else ""
+    return (
+        f"<b>digestbot: unexpected error</b>\n<b>{escape(kind)}</b>{detail}\n"
+        f"at <code>{escape(where)}</code>, while: {escape(context)}\n"
+        "<i>Told once per cause until the bot restarts; the log has the traceback.</i>"
+    )
 
 
 # --- stored articles: /recent, /search, /article, /delete ------------------------------------

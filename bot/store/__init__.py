@@ -9,6 +9,7 @@ keep one entity's queries (as Miniflux's storage/ does):
     store.chats        chats, their subscriptions and pending "Summarizing…" replies (chats.py)
     store.deliveries   scheduled pushes and the push lease (deliveries.py)
     store.feeds        followed feeds and the entries they took in (feeds.py)
+    store.stats        counts for the operator's /stats (stats.py)
     store.preferences  push options, pauses and a chat's default options (preferences.py)
     store.backlog      what waits: summaries, due pushes, unfinished deliveries (backlog.py)
     store.updates      ids of the Telegram updates the webhook replicas took (updates.py)
@@ -47,6 +48,7 @@ from bot.store.feeds import Feeds
 from bot.store.locks import SessionLock
 from bot.store.preferences import Preferences
 from bot.store.schema import migrate_database, schema_problem
+from bot.store.stats import Stats
 from bot.store.summaries import Summaries
 from bot.store.updates import TakenUpdates
 
@@ -74,6 +76,7 @@ class Store:
         self.chats = Chats(self._db)
         self.deliveries = Deliveries(self._db)
         self.feeds = Feeds(self._db)
+        self.stats = Stats(self._db)
         self.updates = TakenUpdates(self._db)
         self.preferences = Preferences(self._db)
         self.backlog = Backlogs(self._db)

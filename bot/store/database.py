@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, text, update
+from sqlalchemy import create_engine, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -151,11 +151,13 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def upsert(session: Session, row: type, keys: dict, values: dict) -> None:
-    """Insert a row, or update `values` of the row with these `keys` (a unique key): one
-    statement (INSERT … ON CONFLICT DO UPDATE), so two workers saving it at once cannot clash."""
+def upsert(session: Session, row: type, keys: dict, values: dict, where=None) -> bool:
+    """Insert a row or update `values` of the row with these unique `keys` (only where `where`
+    holds, if given) in one statement, so two writers cannot clash; whether it was written."""
     statement = _insert(session)(row).values(**keys, **values)
-    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+    statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values, where=where)
+    written = session.execute(statement.returning(*(getattr(row, key) for key in keys)))
+    return written.first() is not None
 
 
 def upsert_many(session: Session, row: type, keys: list[str], rows: list[dict]) -> None:
@@ -198,6 +200,14 @@ def update_if_there(session: Session, row: type, row_id: object, **values) -> bo
 def utc_now() -> datetime:
     """The current time, aware UTC: what the store stamps on rows it creates."""
     return datetime.now(UTC)
+
+
+def database_now(session: Session) -> datetime:
+    """The database's time, aware UTC: PostgreSQL's `now()`, one clock for every host's
+    expiries; on SQLite (one host) this process's clock."""
+    if session.get_bind().dialect.name != "postgresql":
+        return utc_now()
+    return session.scalar(select(func.now())).astimezone(UTC)
 
 
 def _insert(session: Session):

@@ -1,5 +1,6 @@
 """Deliveries: the scheduled pushes of a subscription, each with the exact messages it sends
-and how many Telegram confirmed, and the push lease (one process sends a database's pushes).
+and how many Telegram confirmed, and leases: the push lease (one process sends a database's
+pushes) and the claims on single subscriptions being sent (bot.app.pushes names them).
 
 Unsubscribing deletes a subscription's deliveries with it (a cascade), also while one is being
 sent: every writer here changes a delivery in one statement and answers False when it is gone,
@@ -11,17 +12,18 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.core.domain import Delivery
-from bot.store.database import Database, insert_new, update_if_there, utc_now
-from bot.store.rows import DeliveryRow, LeaseRow, SubscriptionRow
+from bot.core.domain import Delivery, Subscription
+from bot.store.chats import to_subscription
+from bot.store.database import Database, database_now, update_if_there, upsert, utc_now
+from bot.store.rows import ChatRow, DeliveryRow, LeaseRow, SubscriptionRow
 
 
 class Deliveries:
-    """Deliveries and the push lease: `store.deliveries`."""
+    """Deliveries and leases: `store.deliveries`."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -32,9 +34,7 @@ class Deliveries:
 
     def unfinished(self, subscription_id: int) -> Delivery | None:
         """The delivery of this subscription that began and did not finish, if any."""
-        query = select(DeliveryRow).where(
-            DeliveryRow.subscription_id == subscription_id, DeliveryRow.status == "sending"
-        )
+        query = _unfinished(subscription_id)
         return self._db.run(lambda s: (row := s.scalar(query)) and to_delivery(row))
 
     def begin(
@@ -122,24 +122,81 @@ class Deliveries:
         moved = {"covered_until": covered_until, "next_run_at": next_run_at}
         return self._db.run(lambda s: update_if_there(s, SubscriptionRow, subscription_id, **moved))
 
-    def take_lease(self, name: str, holder: str, *, now: datetime, ttl_s: float) -> bool:
+    def take_lease(
+        self,
+        name: str,
+        holder: str,
+        *,
+        ttl_s: float,
+        now: datetime | None = None,
+        renewing: str | None = None,
+    ) -> bool:
         """Take or renew the lease `name` for `holder` until `now + ttl_s`; False while another
-        holder's lease has not expired. One conditional statement each, so two processes asking
-        at once cannot both get it."""
+        holder's lease has not expired. One conditional statement (an upsert), so two processes
+        asking at once cannot both get it. `now` is the database's clock unless given (see
+        `database_now`). With `renewing`, the holder's other leases whose names start with it
+        get the same expiry in the same transaction, when this one is taken."""
 
         def work(session: Session) -> bool:
-            insert_new(session, LeaseRow, [{"name": name, "holder": holder, "expires_at": now}])
-            taken = session.execute(
-                update(LeaseRow)
-                .where(
-                    LeaseRow.name == name, or_(LeaseRow.holder == holder, LeaseRow.expires_at < now)
+            at = now or database_now(session)
+            taken = _take_lease(session, name, holder, at, ttl_s)
+            if taken and renewing is not None:
+                session.execute(
+                    update(LeaseRow)
+                    .where(LeaseRow.holder == holder, LeaseRow.name.startswith(renewing))
+                    .values(expires_at=at + timedelta(seconds=ttl_s))
+                    .execution_options(synchronize_session=False)
                 )
-                .values(holder=holder, expires_at=now + timedelta(seconds=ttl_s))
-                .execution_options(synchronize_session=False)
-            )
-            return taken.rowcount == 1
+            return taken
 
         return self._db.run(work)
+
+    def claim_subscription(
+        self, subscription_id: int, name: str, holder: str, *, ttl_s: float
+    ) -> tuple[Subscription, Delivery | None] | None:
+        """Take the lease `name` (a claim on the subscription's send) for `holder` and, in the
+        same transaction, read the subscription again with its unfinished delivery, if any.
+        None when another holder's claim has not expired, or the subscription is gone."""
+
+        def work(session: Session) -> tuple[Subscription, Delivery | None] | None:
+            if not _take_lease(session, name, holder, database_now(session), ttl_s):
+                return None
+            row = session.get(SubscriptionRow, subscription_id)
+            if row is None:
+                session.execute(delete(LeaseRow).where(LeaseRow.name == name))
+                return None
+            unfinished = session.scalar(_unfinished(subscription_id))
+            subscription = to_subscription(row, session.get(ChatRow, row.chat_id))
+            return subscription, unfinished and to_delivery(unfinished)
+
+        return self._db.run(work)
+
+    def drop_lease(self, name: str, holder: str) -> None:
+        """Give up the lease `name` if `holder` holds it: free at once for anyone."""
+        query = delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder)
+        self._db.run(lambda session: session.execute(query))
+
+    def drop_leases_of(self, holder: str, prefix: str) -> None:
+        """Give up every lease of `holder` whose name starts with `prefix`."""
+        query = delete(LeaseRow).where(LeaseRow.holder == holder, LeaseRow.name.startswith(prefix))
+        self._db.run(lambda session: session.execute(query))
+
+
+def _unfinished(subscription_id: int):
+    return select(DeliveryRow).where(
+        DeliveryRow.subscription_id == subscription_id, DeliveryRow.status == "sending"
+    )
+
+
+def _take_lease(session: Session, name: str, holder: str, at: datetime, ttl_s: float) -> bool:
+    """Take or renew the lease `name` for `holder` until `at + ttl_s` (see `take_lease`)."""
+    return upsert(
+        session,
+        LeaseRow,
+        {"name": name},
+        {"holder": holder, "expires_at": at + timedelta(seconds=ttl_s)},
+        where=or_(LeaseRow.holder == holder, LeaseRow.expires_at < at),
+    )
 
 
 def to_delivery(row: DeliveryRow) -> Delivery:

@@ -3,10 +3,10 @@
 One builder (`build_application`) serves both ways updates arrive: long polling here (`run`),
 or a webhook (bot.telegram.webhook, `digestbot web`), where the application has no updater.
 Start-up order (python-telegram-bot): getMe → post_init (thread pool, command menu, worker,
-/digest warm-up, schedule and feed tickers, the daily retention run when keep_days is set) →
-deleteWebhook → long-polling getUpdates. Stopping lets pending summary follow-ups finish, then
-cancels the worker; shutdown releases the push lease (a restarted bot pushes at once) and
-closes the store.
+/digest warm-up, schedule and feed tickers, the daily retention run when keep_days is set, the
+`error_chat` reporter) → deleteWebhook → long-polling getUpdates. Stopping lets pending summary
+follow-ups finish, then cancels the worker; shutdown releases the push lease (a restarted bot
+pushes at once), removes the reporter and closes the store.
 
 On PostgreSQL one `digestbot run` polls a database: it holds a session lock
 (bot.store.locks) while it runs, and a second one waits for it as a standby instead of fighting
@@ -43,6 +43,7 @@ from bot.render.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.render.replies import commands
 from bot.runtime import REFREEZE_S, freeze_long_lived, warm_up
 from bot.store import DatabaseUnavailable, SessionLock
+from bot.telegram.errorchat import ErrorChatHandler
 from bot.telegram.flood import rate_limiter
 from bot.telegram.handlers import articles, feeds, register_handlers
 from bot.telegram.handlers.context import SENDER_KEY, SERVICES_KEY, WORKER_KEY, sender_of
@@ -52,6 +53,7 @@ from bot.telegram.updates import ChatOrderedUpdateProcessor
 log = logging.getLogger(__name__)
 
 WORKER_TASK_KEY = "worker_task"
+ERROR_CHAT_KEY = "error_chat_handler"
 LOCK_WATCH_KEY = "polling_lock"
 WARMED_KEY = "warmed_up"  # True once the start-up warm-up has ended
 POLLING_LOCK = "digestbot polling"
@@ -198,6 +200,15 @@ async def _post_init(application: Application) -> None:
         application.job_queue.run_repeating(
             feeds.poll_tick, interval=services.settings.feed_tick_s, first=1, name="feeds"
         )
+    if services.settings.error_chat is not None:
+        reporter = ErrorChatHandler(
+            application.bot,
+            services.settings.error_chat,
+            asyncio.get_running_loop(),
+            secrets=[application.bot.token],
+        )
+        logging.getLogger().addHandler(reporter)
+        application.bot_data[ERROR_CHAT_KEY] = reporter
     if services.settings.keep_days:
         application.job_queue.run_repeating(
             _prune, interval=RETENTION_INTERVAL_S, first=60, name="retention"
@@ -241,6 +252,8 @@ async def _post_stop(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
+    if reporter := application.bot_data.pop(ERROR_CHAT_KEY, None):
+        logging.getLogger().removeHandler(reporter)
     # The bot's connections are closed by now, so no push of this process can follow the release.
     await asyncio.to_thread(PushLease.for_settings(services.store, services.settings).release)
     services.store.close()

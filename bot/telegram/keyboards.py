@@ -5,6 +5,9 @@ Callback data (at most 64 bytes, Telegram's limit) is one of:
 - ``f:<delivery>:<message>:<article>`` — "Full summary": the message shows that article whole;
 - ``b:<delivery>:<message>`` — "Back to the digest": the message shows its digest text again;
 - ``u:<subscription>`` — "Unsubscribe";
+- ``a:<delivery>`` — "Whole digest as a file" under a pushed digest of several messages;
+- ``w:<topic>`` or ``w:<days>d:<topic>`` — the same under a /digest answer of several messages
+  or pages (only when the topic fits the 64 bytes);
 - ``h:<subscription>`` — "Pause" (hold its pushes), ``r:<subscription>`` — "Resume"; a press
   turns one into the other on the message pressed (`toggled_pause_markup`);
 - ``p:<page>:<topic>`` or ``p:<page>:<days>d:<topic>`` — "Next page" under a /digest answer,
@@ -24,12 +27,15 @@ from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.app.sending import Buttons, DigestButtons, NextPageButton
 from bot.core.requests import MAX_PERIOD_DAYS
+from bot.core.texts import N_
 from bot.render.i18n import DEFAULT_LANGUAGE, tr
 
 MAX_CALLBACK_BYTES = 64
-DIGEST_BUTTONS = re.compile(r"^[fbuphr]:")  # which callback data is this module's to parse
+DIGEST_BUTTONS = re.compile(r"^[fbuphraw]:")  # which callback data is this module's to parse
 MAX_LABEL_CHARS = 48
+WHOLE_DIGEST_LABEL = N_("Whole digest as a file (HTML, JSON)")
 _SUBSCRIPTION_ACTIONS: dict[str, Literal["unsubscribe", "pause", "resume"]] = {
     "u": "unsubscribe",
     "h": "pause",
@@ -37,7 +43,8 @@ _SUBSCRIPTION_ACTIONS: dict[str, Literal["unsubscribe", "pause", "resume"]] = {
 }
 _CALLBACK = re.compile(
     r"(f):(\d{1,12}):(\d{1,4}):(\d{1,12})|(b):(\d{1,12}):(\d{1,4})|([uhr]):(\d{1,12})"
-    r"|(p):([1-9]\d{0,3}):(?:([1-9]\d{0,3})d:)?([^\s:][^:\n]{0,59})",
+    r"|(p):([1-9]\d{0,3}):(?:([1-9]\d{0,3})d:)?([^\s:][^:\n]{0,59})"
+    r"|(a):(\d{1,12})|(w):(?:([1-9]\d{0,3})d:)?([^\s:][^:\n]{0,61})",
     re.ASCII,  # \d: 0-9 only, as this module writes them
 )
 
@@ -46,7 +53,9 @@ _CALLBACK = re.compile(
 class ButtonPress:
     """What a pressed button asks for; ids as in the callback data."""
 
-    action: Literal["full", "back", "unsubscribe", "pause", "resume", "page"]
+    action: Literal[
+        "full", "back", "unsubscribe", "pause", "resume", "page", "pushed file", "digest file"
+    ]
     delivery_id: int = 0
     message_index: int = 0
     article_id: int = 0
@@ -68,10 +77,37 @@ def parse_callback(data: str | None) -> ButtonPress | None:
         return ButtonPress("back", int(groups[5]), int(groups[6]))
     if groups[7]:
         return ButtonPress(_SUBSCRIPTION_ACTIONS[groups[7]], subscription_id=int(groups[8]))
-    days = int(groups[11]) if groups[11] else None
+    if groups[13]:
+        return ButtonPress("pushed file", int(groups[14]))
+    if groups[9]:
+        action, page, days, topic = "page", int(groups[10]), groups[11], groups[12]
+    else:
+        action, page, days, topic = "digest file", 0, groups[16], groups[17]
+    days = int(days) if days else None
     if days is not None and days > MAX_PERIOD_DAYS:
         return None
-    return ButtonPress("page", page=int(groups[10]), topic=groups[12], days=days)
+    return ButtonPress(action, page=page, topic=topic, days=days)
+
+
+def buttons_markup(
+    buttons: Buttons | None, articles: list[tuple[int, str]]
+) -> InlineKeyboardMarkup | None:
+    """The inline keyboard `buttons` ask for under a message showing `articles`."""
+    if isinstance(buttons, DigestButtons):
+        return digest_markup(
+            buttons.delivery_id, buttons.message_index, articles, buttons.subscription_id,
+            language=buttons.language, full_summaries=buttons.full_summaries,
+            whole_digest=buttons.whole_digest,
+        )  # fmt: skip
+    if isinstance(buttons, NextPageButton):
+        return next_page_markup(
+            buttons.topic,
+            buttons.page,
+            days=buttons.days,
+            language=buttons.language,
+            whole_digest=buttons.whole_digest,
+        )
+    return None
 
 
 def digest_markup(
@@ -81,19 +117,26 @@ def digest_markup(
     subscription_id: int,
     *,
     language: str = DEFAULT_LANGUAGE,
+    full_summaries: bool = False,
+    whole_digest: bool = False,
     paused: bool = False,
 ) -> InlineKeyboardMarkup:
-    """Buttons under a digest message: "Full summary" per article it shows, then Pause (Resume
-    when `paused`) and Unsubscribe."""
-    rows = [
-        [
-            _button(
-                tr(language, "Full summary: {title}", title=title),
-                f"f:{delivery_id}:{message_index}:{article_id}",
-            )
+    """Buttons under a pushed digest message, labelled in `language`: "Full summary" per
+    article it shows (when its summaries are cut), "Whole digest as a file" (when asked), then
+    Pause (Resume when `paused`) and Unsubscribe."""
+    rows = []
+    if full_summaries:
+        rows = [
+            [
+                _button(
+                    tr(language, "Full summary: {title}", title=title),
+                    f"f:{delivery_id}:{message_index}:{article_id}",
+                )
+            ]
+            for article_id, title in articles
         ]
-        for article_id, title in articles
-    ]
+    if whole_digest:
+        rows.append([_button(tr(language, WHOLE_DIGEST_LABEL), f"a:{delivery_id}")])
     pausing = pause_button(subscription_id, paused=paused, language=language)
     rows.append([pausing, _button(tr(language, "Unsubscribe"), f"u:{subscription_id}")])
     return InlineKeyboardMarkup(rows)
@@ -167,16 +210,28 @@ def article_markup(
 
 
 def next_page_markup(
-    topic: str, page: int, *, days: int | None = None, language: str = DEFAULT_LANGUAGE
+    topic: str,
+    page: int | None,
+    *,
+    days: int | None = None,
+    language: str = DEFAULT_LANGUAGE,
+    whole_digest: bool = False,
 ) -> InlineKeyboardMarkup | None:
-    """A "Next page" button asking for `page` of the topic's digest over `days` (None: the
-    default period); None when the topic is too long for Telegram's 64 bytes of callback data."""
+    """Under a /digest answer: a "Next page" button asking for `page` (None: none) of the
+    topic's digest over `days` (None: the default period), and "Whole digest as a file" when
+    `whole_digest`; each only when the topic fits Telegram's 64 bytes of callback data (None
+    when no button is left)."""
     period = f"{days}d:" if days else ""
-    data = f"p:{page}:{period}{topic}"
-    if len(data.encode()) > MAX_CALLBACK_BYTES:
-        return None
-    label = tr(language, "Next page ({page}) ›", page=page)
-    return InlineKeyboardMarkup([[_button(label, data)]])
+    rows = []
+    if page is not None and _fits(data := f"p:{page}:{period}{topic}"):
+        rows.append([_button(tr(language, "Next page ({page}) ›", page=page), data)])
+    if whole_digest and _fits(data := f"w:{period}{topic}"):
+        rows.append([_button(tr(language, WHOLE_DIGEST_LABEL), data)])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _fits(data: str) -> bool:
+    return len(data.encode()) <= MAX_CALLBACK_BYTES
 
 
 def _button(label: str, data: str) -> InlineKeyboardButton:

@@ -1,5 +1,6 @@
-"""The one way digest messages reach Telegram (pushes and /digest answers), and what its faults
-mean, answered as a `SendOutcome` (bot.app.sending) instead of an exception.
+"""The one way digest messages and files reach Telegram (pushes, /digest answers, a digest as
+a file), and what its faults mean, answered as a `SendOutcome` (bot.app.sending) instead of an
+exception.
 
 What Telegram answers, and what happens:
 - pace: the application's rate limiter (bot.telegram.flood) spaces all sends under ~30/s and
@@ -27,20 +28,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.app.sending import Buttons, DigestButtons, NextPageButton, SendOutcome, SendStatus
+from bot.app.sending import Attachment, Buttons, SendOutcome, SendStatus
 from bot.core.domain import RenderedMessage
 from bot.metrics import UNCERTAIN_RESENDS
 from bot.render.formatting import split_for_telegram, telegram_html_length, without_markup
 from bot.store import Store
 from bot.telegram.flood import RATE_LIMIT_RETRIES
-from bot.telegram.keyboards import digest_markup, next_page_markup
+from bot.telegram.keyboards import buttons_markup
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +73,66 @@ class TelegramSender:
         """Send `message` (into the forum topic `thread_id`, if given; without a notification
         sound when `silent`; with the preview of its first link when `previews`); `what` names
         it in logs."""
-        placement = _Placement(_markup(message, buttons), thread_id, silent, previews)
+        placement = _Placement(
+            buttons_markup(buttons, list(message.articles)), thread_id, silent, previews
+        )
+
+        def attempt(chat: int, placement: _Placement) -> Awaitable[object]:
+            return self.bot.send_message(
+                chat,
+                message.text,
+                message_thread_id=placement.thread_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=not placement.previews),
+                disable_notification=placement.silent,
+                reply_markup=placement.markup,
+            )
+
+        return await self._send(
+            chat_id, placement, attempt, what, lambda chat, exc: _refused(chat, message, exc, what)
+        )
+
+    async def send_file(
+        self,
+        chat_id: int,
+        attachment: Attachment,
+        *,
+        thread_id: int | None = None,
+        what: str = "a file",
+    ) -> SendOutcome:
+        """Send `attachment` as a document (sendDocument), with the faults mapped as for a
+        message; a refused file is not repaired."""
+
+        def attempt(chat: int, placement: _Placement) -> Awaitable[object]:
+            return self.bot.send_document(
+                chat,
+                InputFile(attachment.data, filename=attachment.name),
+                caption=attachment.caption,
+                message_thread_id=placement.thread_id,
+            )
+
+        def refused(chat: int, exc: BadRequest) -> SendOutcome:
+            log.error("%s to chat %d refused by Telegram: %s", what, chat, exc)
+            return SendOutcome(SendStatus.REFUSED, chat, error=str(exc))
+
+        placement = _Placement(None, thread_id, silent=False, previews=False)
+        return await self._send(chat_id, placement, attempt, what, refused)
+
+    async def _send(
+        self,
+        chat_id: int,
+        placement: _Placement,
+        attempt: Callable[[int, _Placement], Awaitable[object]],
+        what: str,
+        refused: Callable[[int, BadRequest], SendOutcome],
+    ) -> SendOutcome:
+        """Make `attempt` (a send to the chat and placement it is given) succeed, or say why
+        it did not."""
         while True:
             try:
-                await self._send_with_retries(chat_id, message.text, placement, what)
+                await self._send_with_retries(
+                    chat_id, lambda chat, placement=placement: attempt(chat, placement), what
+                )
                 return SendOutcome(SendStatus.SENT, chat_id)
             except ChatMigrated as exc:
                 log.info(
@@ -96,7 +153,7 @@ class TelegramSender:
                 return SendOutcome(SendStatus.CHAT_GONE, chat_id, error=str(exc))
             except BadRequest as exc:
                 if placement.thread_id is None or "thread not found" not in exc.message.lower():
-                    return _refused(chat_id, message, exc, what)
+                    return refused(chat_id, exc)
                 log.warning(
                     "%s to chat %d: its forum topic %d is gone (%s); sent to the chat instead",
                     what, chat_id, placement.thread_id, exc,
@@ -110,31 +167,19 @@ class TelegramSender:
                 return SendOutcome(SendStatus.RETRY_LATER, chat_id, error=str(exc))
 
     async def _send_with_retries(
-        self,
-        chat_id: int,
-        text: str,
-        placement: _Placement,
-        what: str,
+        self, chat_id: int, attempt: Callable[[int], Awaitable[object]], what: str
     ) -> None:
-        """Send one message at the chat's pace; after a network error or timeout wait and send
-        again, once per retry delay, then raise the last error.
+        """Make `attempt` (one send) at the chat's pace; after a network error or timeout wait
+        and send again, once per retry delay, then raise the last error.
 
         Only a failure whose request may have reached Telegram (a timeout, a dropped connection)
         can make a re-send a duplicate; it is logged as an unknown outcome. Telegram's answers
         (429, 403, 400, migration) are raised at once: the rate limiter already waited out 429s.
         """
         await self._pace(chat_id)
-        for attempt, delay in enumerate((*self.retry_delays_s, None)):
+        for tries, delay in enumerate((*self.retry_delays_s, None)):
             try:
-                await self.bot.send_message(
-                    chat_id,
-                    text,
-                    message_thread_id=placement.thread_id,
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=not placement.previews),
-                    disable_notification=placement.silent,
-                    reply_markup=placement.markup,
-                )
+                await attempt(chat_id)
                 return
             except BadRequest:
                 raise
@@ -144,7 +189,7 @@ class TelegramSender:
                 log.warning(
                     "%s to chat %d, attempt %d: %s; outcome unknown (the message may have "
                     "arrived, so the re-send in %.1f s may show it twice)",
-                    what, chat_id, attempt + 1, exc, delay,
+                    what, chat_id, tries + 1, exc, delay,
                 )  # fmt: skip
                 UNCERTAIN_RESENDS.inc()
                 await asyncio.sleep(delay)
@@ -167,20 +212,6 @@ class _Placement:
     thread_id: int | None
     silent: bool
     previews: bool
-
-
-def _markup(message: RenderedMessage, buttons: Buttons | None) -> InlineKeyboardMarkup | None:
-    """The inline keyboard the buttons ask for under `message`."""
-    if isinstance(buttons, DigestButtons):
-        return digest_markup(
-            buttons.delivery_id, buttons.message_index, list(message.articles),
-            buttons.subscription_id, language=buttons.language,
-        )  # fmt: skip
-    if isinstance(buttons, NextPageButton):
-        return next_page_markup(
-            buttons.topic, buttons.page, days=buttons.days, language=buttons.language
-        )
-    return None
 
 
 def _refused(chat_id: int, message: RenderedMessage, error: BadRequest, what: str) -> SendOutcome:

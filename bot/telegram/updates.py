@@ -5,7 +5,7 @@ at a time, so a slow link fetch or digest in one chat held up every other chat; 
 `SimpleUpdateProcessor` runs updates concurrently but lets a chat's second message overtake its
 first. `ChatOrderedUpdateProcessor` does both: an update waits only for the updates of its own
 chat that arrived before it (a chain of events per chat, dropped when the chat goes idle), then
-runs, at most `max_running` at a time.
+runs, at most `max_running` at a time. Each command gets its log line (bot.telegram.commandlog).
 
 The base class holds its semaphore while an update waits for its chat's turn, so that semaphore
 is made wide (`MAX_WAITING_UPDATES`) and `max_running` bounds the updates actually running: a
@@ -21,7 +21,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.metrics import observe_update
+from bot.telegram.commandlog import handle_logged
 
 MAX_WAITING_UPDATES = 10_000  # updates accepted (waiting or running) before getUpdates pauses
 
@@ -42,8 +42,7 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         chat_id = _chat_id(update)
         if chat_id is None:
             async with self._running:
-                with observe_update():
-                    await coroutine
+                await handle_logged(update, coroutine)
             return
         # No await before this point: updates register in the order PTB started their tasks.
         earlier = self._last_of_chat.get(chat_id)
@@ -54,8 +53,7 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
                 await earlier.wait()
             async with self._running:
                 started = True
-                with observe_update():
-                    await coroutine
+                await handle_logged(update, coroutine)
         finally:
             done.set()
             if self._last_of_chat.get(chat_id) is done:

@@ -18,7 +18,16 @@ from bot.core.domain import RenderedMessage
 from bot.store import open_store
 from summarizer.text import split_sentences
 from tests.fakes import FakeSender
-from tests.pushes import FARMING, RUSSIA, START, add, add_long_reports, push_services, subscribe
+from tests.pushes import (
+    FARMING,
+    RUSSIA,
+    START,
+    SlowSender,
+    add,
+    add_long_reports,
+    push_services,
+    subscribe,
+)
 from tests.tables import deliveries
 
 
@@ -194,7 +203,9 @@ async def test_pushed_summaries_are_shortened_and_each_message_has_its_buttons(s
     articles = {
         a.title: a.id for a in services.store.articles.received_between(START - timedelta(9), START)
     }
-    assert sent.buttons == DigestButtons(1, message_index=0, subscription_id=subscription.id)
+    assert sent.buttons == DigestButtons(
+        1, message_index=0, subscription_id=subscription.id, full_summaries=True
+    )
     assert sent.message.articles == (
         (articles["Russia report 0"], "Russia report 0"),
         (articles["Russia report 1"], "Russia report 1"),
@@ -295,14 +306,6 @@ async def test_a_run_with_nothing_to_send_records_no_delivery(services):
     [subscription] = services.store.chats.subscriptions(7)
     assert sender.sent == [] and deliveries(services.store, subscription.id) == []
     assert subscription.next_run_at == START + timedelta(days=5)
-
-
-class SlowSender(FakeSender):
-    """Takes a moment per message, as Telegram does, so two push runs overlap."""
-
-    async def send(self, chat_id, message, **kwargs):
-        await asyncio.sleep(0.05)
-        return await super().send(chat_id, message, **kwargs)
 
 
 async def test_a_second_instance_on_the_same_database_sends_no_pushes(services, tmp_path):

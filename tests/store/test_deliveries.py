@@ -1,5 +1,6 @@
 """store.deliveries: a delivery's messages and progress move its subscription on when it
-finishes, writers answer False once an unsubscribe removed the delivery, and the push lease."""
+finishes, writers answer False once an unsubscribe removed the delivery, and leases (the push
+lease and the claims renewed with it)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,34 @@ def test_a_lease_is_held_by_one_holder_until_it_expires_unrenewed(store):
     assert take("a", 20) and not take("b", 49)  # renewed: now held until 50 s
     assert take("b", 51) and not take("a", 52)
     assert take("a", 82)  # b did not renew it
+
+
+def test_renewing_a_lease_renews_the_holders_leases_named_with_the_prefix(store):
+    def take(name: str, holder: str, seconds: int, renewing: str | None = None) -> bool:
+        at = NOW + timedelta(seconds=seconds)
+        return store.deliveries.take_lease(name, holder, now=at, ttl_s=30, renewing=renewing)
+
+    assert take("claim 1", "a", 0) and take("other 1", "a", 0) and take("claim 2", "b", 0)
+    assert take("pushes", "a", 20, renewing="claim ")  # a's claims now run until 50 s
+
+    assert not take("claim 1", "b", 40)
+    assert take("other 1", "b", 40) and take("claim 2", "a", 40)  # not renewed: expired
+
+
+def test_dropped_leases_are_free_at_once_and_only_the_holders_are_dropped(store):
+    for name in ("claim 1", "claim 12", "pushes"):
+        assert store.deliveries.take_lease(name, "a", now=NOW, ttl_s=30)
+    assert store.deliveries.take_lease("claim 2", "b", now=NOW, ttl_s=30)
+
+    store.deliveries.drop_lease("claim 1", "a")
+    assert store.deliveries.take_lease("claim 1", "b", now=NOW, ttl_s=30)
+    assert not store.deliveries.take_lease("claim 12", "b", now=NOW, ttl_s=30)
+    store.deliveries.drop_leases_of("a", "claim ")
+
+    assert store.deliveries.take_lease("claim 12", "b", now=NOW, ttl_s=30)
+    assert not store.deliveries.take_lease("pushes", "b", now=NOW, ttl_s=30)
+    store.deliveries.drop_lease("claim 2", "a")  # b's: left as it is
+    assert not store.deliveries.take_lease("claim 2", "a", now=NOW, ttl_s=30)
 
 
 def test_two_processes_asking_for_a_free_lease_at_once_get_it_once(sqlite_store, tmp_path):

@@ -21,6 +21,7 @@ from bot.telegram.handlers import (
     feeds,
     guide,
     library,
+    operator,
     preferences,
     subscriptions,
     topics,
@@ -69,6 +70,8 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("timezone", chats.timezone, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("language", chats.language, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("topics", topics.topics))
+    application.add_handler(CommandHandler("stats", operator.stats))
+    application.add_handler(CommandHandler("version", operator.version))
     application.add_handler(CallbackQueryHandler(buttons.press, pattern=DIGEST_BUTTONS))
     application.add_handler(MessageHandler(filters.COMMAND, guide.unknown_command))
     private = filters.ChatType.PRIVATE

@@ -10,8 +10,8 @@ Rules, from the settings:
   before its posts are stored or its commands obeyed; only with both empty is every channel
   allowed. A listed channel may add its posts.
 - `admins` empty: everyone may add articles, and nobody may add feeds (a feed makes the bot
-  fetch the web on its own schedule, so someone must be named responsible). With `admins` set,
-  only those user ids add articles and feeds.
+  fetch the web on its own schedule, so someone must be named responsible) or see /stats. With
+  `admins` set, only those user ids add articles and feeds and see /stats.
 - Every chat may add at most `max_articles_per_chat_per_hour` articles (counted in the store,
   so restarts do not reset it), each article of a message, file or page counted; past that,
   adding is refused until the hour has moved on, and a file holding more articles than the
@@ -28,6 +28,7 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.config import Settings
+from bot.core.texts import N_
 from bot.metrics import note_update_outcome
 from bot.render.i18n import DEFAULT_LANGUAGE, tr
 from bot.telegram.handlers.context import services_of
@@ -91,16 +92,23 @@ def article_refusal(update: Update, settings: Settings, language: str) -> str | 
 def feed_refusal(update: Update, settings: Settings, language: str) -> str | None:
     """Why this update's sender may not add or remove feeds (in `language`), or None when they
     may."""
+    return admin_refusal(update, settings, language, N_("manage feeds"))
+
+
+def admin_refusal(update: Update, settings: Settings, language: str, action: str) -> str | None:
+    """Why this update's sender may not do `action` (administrators only; an `N_` text), in
+    `language`, or None when they may."""
     user = update.effective_user
     if user is not None and user.id in settings.admins:
         return None
     if not settings.admins:
         return tr(
             language,
-            "Feeds can only be managed by an administrator, and none is configured: add your "
-            "Telegram user id to `admins` in the bot's settings.",
+            "Only an administrator can {action}, and none is configured: add your Telegram "
+            "user id to `admins` in the bot's settings.",
+            action=tr(language, action),
         )
-    return tr(language, "Only the bot's administrators can manage feeds.")
+    return tr(language, "Only the bot's administrators can {action}.", action=tr(language, action))
 
 
 async def article_room(

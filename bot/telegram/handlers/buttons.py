@@ -1,6 +1,8 @@
 """Presses of the inline buttons under digests (see bot.telegram.keyboards for the callback data).
 
-"Next page" (under a /digest answer) sends the following page and takes itself off. "Full
+"Next page" (under a /digest answer) sends the following page and takes itself off. "Whole
+digest as a file" (under the last message of a digest longer than one) sends it as an HTML page
+and as JSON, read back from the push (bot.app.exports). "Full
 summary" edits a pushed digest message in place to show one article whole, "Back to the digest"
 edits it back, "Unsubscribe" (the chat's admins only, see bot.telegram.handlers.chats) ends the
 subscription and removes the buttons. "Pause" and "Resume" (admins only too) hold or resume the
@@ -26,7 +28,10 @@ from telegram.ext import ContextTypes
 
 from bot.app.arguments import normalize_topic
 from bot.app.delivered import delivered_message
+from bot.app.exports import asked_digest_files, pushed_digest_files
 from bot.app.preferences import toggle_pause
+from bot.app.pushes import offers_whole_digest
+from bot.app.sending import SendStatus
 from bot.app.services import Services
 from bot.app.subscriptions import unsubscribe_by_id
 from bot.core.texts import N_
@@ -34,7 +39,7 @@ from bot.render import replies
 from bot.render.formatting import render_article, render_article_alert
 from bot.render.i18n import tr
 from bot.telegram.handlers.chats import admins_only, is_manager
-from bot.telegram.handlers.context import services_of
+from bot.telegram.handlers.context import sender_of, services_of
 from bot.telegram.handlers.digests import send_digest_page, topic_thread
 from bot.telegram.handlers.language import language_of
 from bot.telegram.keyboards import (
@@ -47,6 +52,10 @@ from bot.telegram.keyboards import (
 
 UNKNOWN_BUTTON = N_("This button is not one of mine any more. Send /help to see what I can do.")
 STALE_DIGEST = N_("This digest is no longer available.")
+FILES_NOT_IN_CHANNELS = N_(
+    "In a channel the file would be posted for every reader. Ask me for the digest in a "
+    "private chat instead."
+)
 
 
 async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,6 +73,8 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _pause(query, context, services, button, language)
     elif button.action == "page":
         await _next_page(query, context, button, language)
+    elif button.action in ("pushed file", "digest file"):
+        await _send_files(query, context, services, button, language)
     else:
         await _show(query, services, button, language)
 
@@ -154,6 +165,56 @@ async def _next_page(
     )
 
 
+async def _send_files(
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    services: Services,
+    button: ButtonPress,
+    language: str,
+) -> None:
+    """Send the whole digest as an HTML page and as JSON into the chat (not in a channel, where
+    every reader would get them)."""
+    chat = query.message.chat
+    if chat.type == ChatType.CHANNEL:
+        await query.answer(tr(language, FILES_NOT_IN_CHANNELS), show_alert=True)
+        return
+    if button.action == "pushed file":
+        files = await asyncio.to_thread(
+            pushed_digest_files,
+            services,
+            chat_id=chat.id,
+            delivery_id=button.delivery_id,
+            language=language,
+        )
+    else:
+        try:
+            topic = normalize_topic(button.topic)
+        except ValueError:
+            await query.answer(tr(language, UNKNOWN_BUTTON))
+            return
+        timezone = await asyncio.to_thread(
+            services.store.chats.ensure, chat.id, timezone=services.settings.default_timezone
+        )
+        files = await asyncio.to_thread(
+            asked_digest_files,
+            services,
+            topic,
+            days=button.days,
+            timezone=timezone,
+            language=language,
+        )
+    if files is None:
+        await query.answer(tr(language, STALE_DIGEST))
+        return
+    await query.answer()
+    for attachment in files:
+        outcome = await sender_of(context).send_file(
+            chat.id, attachment, thread_id=topic_thread(query.message), what=attachment.name
+        )
+        if outcome.status is not SendStatus.SENT:
+            break
+
+
 async def _show(
     query: CallbackQuery, services: Services, button: ButtonPress, language: str
 ) -> None:
@@ -180,6 +241,8 @@ async def _show(
             delivery.articles_of(index),
             subscription_id,
             language=language,
+            full_summaries=True,  # "Back" is only under an article a Full summary button showed
+            whole_digest=offers_whole_digest(index, len(delivery.parts)),
             paused=shown.subscription.paused,
         )
     elif query.message.chat.type == ChatType.CHANNEL:

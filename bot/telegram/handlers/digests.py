@@ -1,6 +1,7 @@
 """/digest TOPIC [PERIOD] [PAGE]: the topic's articles from the last days (`digest_days`, or a
 period such as 30d), answered from stored summaries, `digest_page_size` articles a page, with a
-"Next page" button while more follow."""
+"Next page" button while more follow, and "Whole digest as a file" when it is longer than one
+message."""
 
 from __future__ import annotations
 
@@ -85,8 +86,8 @@ async def send_digest_page(
 def _page(
     services: Services, request: DigestRequest, tz: ZoneInfo, language: str
 ) -> tuple[list[RenderedMessage], NextPageButton | None]:
-    """The messages answering `request` (a blocking call), and the button asking for the next
-    page when one follows."""
+    """The messages answering `request` (a blocking call), and the buttons under the last: the
+    next page when one follows, the whole digest as a file when it is longer than a message."""
     result = recent_digest(services, request.topic, days=request.days)
     if not result.items:
         days = request.days or services.settings.digest_days
@@ -110,8 +111,10 @@ def _page(
         page=page,
         next_page_command=request.command(page=page.number + 1),
     )
-    if page.number == page.count:
+    next_page = page.number + 1 if page.number < page.count else None
+    whole = page.count > 1 or len(messages) > 1
+    if next_page is None and not whole:
         return messages, None
     return messages, NextPageButton(
-        request.topic, page.number + 1, days=request.days, language=language
+        request.topic, next_page, days=request.days, language=language, whole_digest=whole
     )

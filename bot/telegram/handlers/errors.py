@@ -12,6 +12,7 @@ from bot.metrics import note_update_outcome
 from bot.render.formatting import ALERT_MAX_CHARS, shorten
 from bot.render.i18n import tr
 from bot.store import DatabaseUnavailable
+from bot.telegram.commandlog import command_of
 from bot.telegram.handlers.language import user_language
 from summarizer.errors import SummarizerError
 
@@ -26,7 +27,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         log.warning("chat %s is flood-limited (%s): its answer is dropped", chat and chat.id, error)
         return
-    log.error("handling %s failed", update, exc_info=error)
+    log.error("handling %s failed", describe(update), exc_info=error)
     if not isinstance(update, Update) or update.channel_post is not None:
         return  # in a channel an answer would be published to every reader
     language = user_language(update)  # not the chat's: the database may be what failed
@@ -44,3 +45,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer(shorten(text, ALERT_MAX_CHARS), show_alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
+
+
+def describe(update: object) -> str:
+    """An update as its log line names it: its id, chat, user and command, not its text (which
+    may be private, and goes to the `error_chat` with the error)."""
+    if not isinstance(update, Update):
+        return "a non-update event"
+    chat = update.effective_chat.id if update.effective_chat else None
+    user = update.effective_user.id if update.effective_user else None
+    what = command_of(update) or ("a button" if update.callback_query else "a message")
+    return f"update {update.update_id} ({what} in chat {chat} from user {user})"

@@ -1,0 +1,37 @@
+"""What the operator's /stats shows, as plain values (collected by bot.app.stats, written out
+by bot.render.replies)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.domain import Feed
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    """Articles from one source (or the rest of them) on each of the days shown."""
+
+    name: str
+    per_day: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_day)
+
+
+@dataclass(frozen=True)
+class BotStats:
+    """Everything /stats shows."""
+
+    days: tuple[date, ...]  # oldest first, the last is today
+    sources: tuple[SourceCounts, ...]  # busiest first, then OTHER_SOURCES if any
+    summaries_pending: int
+    chats: int
+    active_chats: int
+    subscriptions: int
+    deliveries_sent: int
+    deliveries_failed: int
+    deliveries_sending: int
+    failing_feeds: tuple[Feed, ...]
