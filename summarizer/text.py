@@ -9,11 +9,22 @@ Passages are runs of whole sentences that fit the model's 256-piece window; a se
 than that is split into word windows so no text is dropped. A passage is also kept as its pieces
 (sentences or windows), which `summarizer.embedding` embeds one by one (the encoder reads each
 piece's first `WINDOW_TOKENS` word pieces only, `summarizer.encoder`).
+
+Other languages: a text that is not plain ASCII has its language detected
+(`summarizer.language`); one detected as anything but English is split by `sentencex`, which
+knows the sentence ends and abbreviations of German, French, Chinese ("。") and many more. English
+text (and any text whose language is unknown) keeps the rule above, so English figures do not
+move. Paragraph breaks bind both ways.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+
+import sentencex
+
+from summarizer.language import detect_language
 
 PASSAGE_WORDS = 120  # most words of a passage (and of a piece of one sentence)
 
@@ -29,19 +40,34 @@ _ABBREVIATIONS = re.compile(
 
 def split_sentences(text: str) -> list[str]:
     """Split `text` into sentences; paragraphs (blank-line or newline separated) never merge."""
+    language = None if text.isascii() else detect_language(text)
+    if language in (None, "en"):
+        split = _split_english
+    else:
+        split = functools.partial(_split_with_sentencex, language)
     sentences: list[str] = []
     for paragraph in re.split(r"\n\s*\n|\n", text):
         paragraph = " ".join(paragraph.split())
-        if not paragraph:
-            continue
-        pending = ""
-        for piece in _SENTENCE_BREAK.split(paragraph):
-            pending = f"{pending} {piece}" if pending else piece
-            if not _ABBREVIATIONS.search(pending):
-                sentences.append(pending)
-                pending = ""
-        if pending:
+        if paragraph:
+            sentences.extend(split(paragraph))
+    return sentences
+
+
+def _split_with_sentencex(language: str, paragraph: str) -> list[str]:
+    pieces = (piece.strip() for piece in sentencex.segment(language, paragraph))
+    return [piece for piece in pieces if piece]
+
+
+def _split_english(paragraph: str) -> list[str]:
+    sentences: list[str] = []
+    pending = ""
+    for piece in _SENTENCE_BREAK.split(paragraph):
+        pending = f"{pending} {piece}" if pending else piece
+        if not _ABBREVIATIONS.search(pending):
             sentences.append(pending)
+            pending = ""
+    if pending:
+        sentences.append(pending)
     return sentences
 
 

@@ -8,6 +8,7 @@ import pytest
 from bot.telegram.keyboards import (
     MAX_CALLBACK_BYTES,
     ButtonPress,
+    article_markup,
     digest_markup,
     next_page_markup,
     parse_callback,
@@ -116,6 +117,35 @@ def test_next_page_button_of_a_digest_over_a_period_keeps_the_period():
 )
 def test_page_data_with_a_period_out_of_range_or_extra_fields_is_refused(data):
     assert parse_callback(data) is None
+
+
+def test_button_labels_are_in_the_chats_language_and_their_data_the_same():
+    shown = {"full_summaries": True, "whole_digest": True}
+    german = digest_markup(1, 0, [(5, "Gasexporte")], 7, language="de", **shown).inline_keyboard
+    english = digest_markup(1, 0, [(5, "Gasexporte")], 7, **shown).inline_keyboard
+    [[back], [unsubscribe]] = article_markup(1, 0, 7, language="de").inline_keyboard
+    [[more], [whole]] = next_page_markup(
+        "russia", 2, language="de", whole_digest=True
+    ).inline_keyboard
+
+    assert [[b.text for b in row] for row in german] == [
+        ["Ganze Zusammenfassung: Gasexporte"],
+        ["Ganzer Digest als Datei (HTML, JSON)"],
+        ["Anhalten", "Abbestellen"],
+    ]
+    assert [[b.callback_data for b in row] for row in german] == [
+        [b.callback_data for b in row] for row in english
+    ]
+    assert (back.text, unsubscribe.text, more.text, whole.text) == (
+        "« Zurück zum Digest",
+        "Abbestellen",
+        "Nächste Seite (2) ›",
+        "Ganzer Digest als Datei (HTML, JSON)",
+    )
+    resumed = toggled_pause_markup(
+        digest_markup(1, 0, [], 7, language="de"), 7, paused=True, language="de"
+    )
+    assert [b.text for b in resumed.inline_keyboard[-1]] == ["Fortsetzen", "Abbestellen"]
 
 
 def test_a_pause_press_turns_the_button_into_resume_and_back():

@@ -111,7 +111,7 @@ def make_digest(items: list[DigestItem], topic: str = "russia") -> Digest:
 
 def rendered(digest: Digest, **options) -> list[str]:
     """The texts of the digest's messages."""
-    return [message.text for message in render_digest(digest, **options)]
+    return [message.text for message in render_digest(digest, language="en", **options)]
 
 
 def long_summary(number: int, sentences: int) -> str:
@@ -229,7 +229,7 @@ def test_article_block_is_bold_title_italic_source_line_then_summary_in_an_expan
 
 
 def test_an_article_shown_alone_has_its_summary_unquoted() -> None:
-    message = render_article(make_item(), tz=UTC)
+    message = render_article(make_item(), language="en", tz=UTC)
 
     assert message.endswith("</i>\nDelegations met again.")
 
@@ -337,7 +337,7 @@ def test_a_giant_title_is_cut_with_its_bold_tag_closed_and_reopened() -> None:
 def test_each_message_carries_the_articles_whose_block_begins_in_it() -> None:
     items = [make_item(n, title=f"Title {n}", summary=long_summary(n, 8)) for n in range(1, 31)]
 
-    messages = render_digest(make_digest(items))
+    messages = render_digest(make_digest(items), language="en")
 
     assert len(messages) > 1
     for message in messages:
@@ -349,7 +349,7 @@ def test_each_message_carries_the_articles_whose_block_begins_in_it() -> None:
 def test_an_article_cut_across_messages_is_carried_by_the_message_it_begins_in() -> None:
     items = [make_item(1, title="Short"), make_item(2, title="Long", summary=long_summary(2, 140))]
 
-    messages = render_digest(make_digest(items))
+    messages = render_digest(make_digest(items), language="en")
 
     assert len(messages) == 3
     assert [m.articles for m in messages] == [((1, "Short"), (2, "Long")), (), ()]

@@ -33,7 +33,7 @@ def test_the_page_shows_every_article_whole_escaped_and_loads_nothing():
     ]
     digest = make_digest(items, topic="russia & <china>")
 
-    page = render_page(digest)
+    page = render_page(digest, language="en")
 
     parsed = Resources()
     parsed.feed(page)
@@ -48,7 +48,7 @@ def test_the_page_shows_every_article_whole_escaped_and_loads_nothing():
 def test_the_page_dates_follow_the_time_zone():
     digest = make_digest([make_item()])
 
-    assert "4 Nov 2024" in render_page(digest)
+    assert "4 Nov 2024" in render_page(digest, language="en")
     assert file_stem(digest, tz=ZoneInfo("Pacific/Kiritimati")).endswith(
         UNTIL.astimezone(ZoneInfo("Pacific/Kiritimati")).date().isoformat()
     )
@@ -63,7 +63,7 @@ def test_a_file_name_keeps_only_safe_characters_of_the_topic():
 def test_the_files_are_the_page_and_the_json_of_the_same_digest():
     digest = make_digest([make_item(1), make_item(2, title="Second")])
 
-    page, exported = digest_files(digest, tz=ZoneInfo("UTC"))
+    page, exported = digest_files(digest, tz=ZoneInfo("UTC"), language="en")
 
     assert page.name.endswith(".html") and exported.name.endswith(".json")
     assert page.caption == "Digest: russia, 2 articles on one page"
@@ -71,3 +71,17 @@ def test_the_files_are_the_page_and_the_json_of_the_same_digest():
     assert values == json.loads(json.dumps(digest_json(digest)))
     assert [a["title"] for a in values["articles"]] == ["Talks resume", "Second"]
     assert values["total"] == 2
+
+
+def test_the_page_and_its_captions_are_in_the_chats_language():
+    digest = make_digest([make_item(1), make_item(2, summary=None)])
+
+    page, exported = digest_files(digest, tz=ZoneInfo("UTC"), language="de")
+    html = page.data.decode()
+
+    assert page.caption == "Digest: russia, 2 Artikel auf einer Seite"
+    assert exported.caption == "Derselbe Digest als JSON"
+    assert '<html lang="de">' in html and "<h1>Digest: russia</h1>" in html
+    assert "2 Artikel" in html and "Zusammenfassung entsteht…" in html
+    assert "4. Nov. 2024" in html and "4 Nov 2024" not in html
+    assert json.loads(exported.data) == json.loads(json.dumps(digest_json(digest)))

@@ -7,7 +7,7 @@ from bot.render.replies import empty_digest, topics_overview
 
 
 def test_topics_overview_lists_each_subject_with_its_count_escaped():
-    text = topics_overview([("russia", 12), ("at&t", 1)], days=7)
+    text = topics_overview([("russia", 12), ("at&t", 1)], days=7, language="en")
 
     assert "<b>Subjects of the last 7 days</b>" in text
     assert "• <b>russia</b> — 12 articles" in text
@@ -16,13 +16,13 @@ def test_topics_overview_lists_each_subject_with_its_count_escaped():
 
 
 def test_topics_overview_of_an_empty_period_says_how_to_add_articles():
-    text = topics_overview([], days=3)
+    text = topics_overview([], days=3, language="en")
 
     assert "No articles from the last 3 days" in text and ".txt" in text
 
 
 def test_an_empty_digest_lists_the_topics_that_have_articles_escaped():
-    text = empty_digest("russia", 7, EmptyDigestAdvice(["china", "at&t"]))
+    text = empty_digest("russia", 7, EmptyDigestAdvice(["china", "at&t"]), language="en")
 
     assert text.startswith(
         "No articles about <b>russia</b> in the last 7 days.\n"
@@ -32,8 +32,10 @@ def test_an_empty_digest_lists_the_topics_that_have_articles_escaped():
 
 
 def test_an_empty_digest_with_older_matches_says_how_many_and_how_to_see_them():
-    one = empty_digest("north korea", 7, EmptyDigestAdvice([], older_days=30, older_count=1))
-    two = empty_digest("russia", 30, EmptyDigestAdvice(["china"], 3650, 2))
+    one = empty_digest(
+        "north korea", 7, EmptyDigestAdvice([], older_days=30, older_count=1), language="en"
+    )
+    two = empty_digest("russia", 30, EmptyDigestAdvice(["china"], 3650, 2), language="en")
 
     assert one == (
         "No articles about <b>north korea</b> in the last 7 days; "
@@ -47,7 +49,7 @@ def test_an_empty_digest_with_older_matches_says_how_many_and_how_to_see_them():
 
 
 def test_an_empty_digest_with_nothing_to_offer_explains_the_topic_syntax():
-    text = empty_digest("<x>", 7, EmptyDigestAdvice([]))
+    text = empty_digest("<x>", 7, EmptyDigestAdvice([]), language="en")
 
     assert text.startswith("No articles about <b>&lt;x&gt;</b> in the last 7 days.\n")
     assert "north korea" in text

@@ -1,5 +1,7 @@
-"""A chat's time zone: read (a chat is created on first use, in the `default_timezone`) and
-set by IANA name, which moves the chat's subscriptions' next runs to the new zone."""
+"""A chat's time zone and language. The time zone is read (a chat is created on first use, in
+the `default_timezone`) and set by IANA name, which moves the chat's subscriptions' next runs to
+the new zone. The language of the bot's texts is the one chosen with /language, else (private
+chats) the user's Telegram language where the bot has its texts, else English."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.config import Settings
 from bot.core.schedule import next_run, parse_schedule
+from bot.core.texts import user_text
 from bot.render.formatting import shorten
+from bot.render.i18n import DEFAULT_LANGUAGE, supported_language
 from bot.store import Store
 
 TIMEZONE_EXAMPLES = "Europe/Berlin, America/New_York, Asia/Tokyo or UTC"
@@ -23,9 +27,12 @@ def resolve_timezone(name: str) -> str:
     if known is not None:
         return known
     raise ValueError(
-        f"I don't know the time zone {shorten(name.strip(), MAX_QUOTED_CHARS)!r}. Use an IANA "
-        f"name such as {TIMEZONE_EXAMPLES} "
-        "(list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones)."
+        user_text(
+            "I don't know the time zone {name}. Use an IANA name such as {examples} "
+            "(list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones).",
+            name=repr(shorten(name.strip(), MAX_QUOTED_CHARS)),
+            examples=TIMEZONE_EXAMPLES,
+        )
     )
 
 
@@ -55,3 +62,29 @@ def set_timezone(
         lambda s: next_run(parse_schedule(s.schedule), now, zone, anchor=s.next_run_at),
     )
     return zone_name, bool(rescheduled)
+
+
+def chat_language(
+    store: Store, settings: Settings, chat_id: int, user_language: str | None = None
+) -> str:
+    """The language of the bot's texts in a chat. With none chosen, `user_language` (the
+    Telegram language of a private chat's user) decides when the bot speaks it, and is kept as
+    the chat's (its pushes follow it); else English."""
+    chosen = supported_language(store.chats.language(chat_id))
+    if chosen:
+        return chosen
+    language = supported_language(user_language)
+    if language is None:
+        return DEFAULT_LANGUAGE
+    store.chats.ensure(chat_id, timezone=settings.default_timezone, language=language)
+    return language
+
+
+def set_chat_language(store: Store, settings: Settings, chat_id: int, code: str) -> str | None:
+    """Set the chat's language to the one `code` names ("de", "de-AT"); None (and nothing
+    changed) when the bot has no texts in it."""
+    language = supported_language(code.strip())
+    if language is not None:
+        chat_timezone(store, settings, chat_id)
+        store.chats.set_language(chat_id, language)
+    return language

@@ -18,27 +18,36 @@ from bot.app.digests import recent_digest
 from bot.app.sending import Attachment
 from bot.app.services import Services
 from bot.core.domain import Digest, DigestItem
+from bot.render.i18n import tr, trn
 from bot.render.page import digest_json, file_stem, render_page
 
 
-def digest_files(digest: Digest, *, tz: tzinfo) -> list[Attachment]:
-    """The digest as an HTML page and as JSON, named after its topic and last day."""
+def digest_files(digest: Digest, *, tz: tzinfo, language: str) -> list[Attachment]:
+    """The digest as an HTML page and as JSON, named after its topic and last day; the page
+    and the captions in `language`."""
     stem = file_stem(digest, tz=tz)
     count = len(digest.items)
-    articles = f"{count} article{'' if count == 1 else 's'}"
-    page = render_page(digest, tz=tz).encode()
+    caption = trn(
+        language,
+        "Digest: {topic}, {count} article on one page",
+        "Digest: {topic}, {count} articles on one page",
+        count,
+        topic=digest.topic,
+    )
+    page = render_page(digest, language=language, tz=tz).encode()
     data = json.dumps(digest_json(digest), ensure_ascii=False, indent=2).encode()
     return [
-        Attachment(f"{stem}.html", page, f"Digest: {digest.topic}, {articles} on one page"),
-        Attachment(f"{stem}.json", data, "The same digest as JSON"),
+        Attachment(f"{stem}.html", page, caption),
+        Attachment(f"{stem}.json", data, tr(language, "The same digest as JSON")),
     ]
 
 
 def pushed_digest_files(
-    services: Services, *, chat_id: int, delivery_id: int
+    services: Services, *, chat_id: int, delivery_id: int, language: str
 ) -> list[Attachment] | None:
-    """The files of the digest pushed as delivery `delivery_id` to `chat_id` (a blocking call);
-    None when that delivery is gone, another chat's or holds no article still stored."""
+    """The files of the digest pushed as delivery `delivery_id` to `chat_id` (a blocking call),
+    in `language`; None when that delivery is gone, another chat's or holds no article still
+    stored."""
     store = services.store
     delivery = store.deliveries.get(delivery_id)
     subscription = delivery and store.chats.subscription(delivery.subscription_id)
@@ -55,13 +64,16 @@ def pushed_digest_files(
         until=delivery.covered_until,
         items=[DigestItem(a, summaries.get(a.id), 1.0) for a in articles],
     )
-    return digest_files(digest, tz=ZoneInfo(subscription.timezone))
+    return digest_files(digest, tz=ZoneInfo(subscription.timezone), language=language)
 
 
 def asked_digest_files(
-    services: Services, topic: str, *, days: int | None, timezone: str
+    services: Services, topic: str, *, days: int | None, timezone: str, language: str
 ) -> list[Attachment] | None:
     """The files of the topic's whole digest over the last `days` (None: `digest_days`), as
-    /digest answers it (a blocking call); None when no article matches any more."""
+    /digest answers it (a blocking call), in `language`; None when no article matches any
+    more."""
     digest = recent_digest(services, topic, days=days)
-    return digest_files(digest, tz=ZoneInfo(timezone)) if digest.items else None
+    if not digest.items:
+        return None
+    return digest_files(digest, tz=ZoneInfo(timezone), language=language)

@@ -16,10 +16,10 @@ from bot.core.domain import ArticleDraft, StoredArticle
 from bot.ingest import IngestError, content_fingerprint, parse_file, parse_text
 from bot.ingest.articles import MIN_ARTICLE_WORDS
 from bot.ingest.fetch import FetchLimits, fetch
-from bot.ingest.language import detect_language
 from bot.ingest.nearduplicates import same_story, story_signature
 from bot.ingest.pages import parse_page
 from bot.store import Store
+from summarizer.language import detect_language
 
 log = logging.getLogger(__name__)
 

@@ -24,10 +24,11 @@ from bot.app.chats import chat_timezone
 from bot.config import Settings
 from bot.core.domain import PushOptions, Subscription, SummaryLength
 from bot.core.schedule import next_run, parse_schedule
+from bot.core.texts import N_, UserText, user_text
 from bot.store import Store
 
 MAX_ARTICLES_OPTION = 100
-OPTION_SYNTAX = (
+OPTION_SYNTAX = N_(
     "Options: silent=on|off, summary=short|full, previews=on|off, max=N (articles a push; "
     "max=all for all), e.g. /set russia silent=on max=5"
 )
@@ -48,7 +49,13 @@ def read_options(words: list[str]) -> tuple[list[str], OptionChanges]:
         name, _, value = word.lower().partition("=")
         field, parsed = _option(name, value)
         if field is None:
-            raise ValueError(f"I don't know the option {word[:40]!r}. {OPTION_SYNTAX}")
+            raise ValueError(
+                user_text(
+                    "I don't know the option {word}. {syntax}",
+                    word=repr(word[:40]),
+                    syntax=UserText(OPTION_SYNTAX),
+                )
+            )
         changes[field] = parsed
     return rest, changes
 

@@ -68,6 +68,7 @@ from bot.core.domain import (
 from bot.core.schedule import next_run, parse_schedule
 from bot.metrics import DELIVERIES_RESUMED
 from bot.render.formatting import render_digest, render_nothing_new
+from bot.render.i18n import DEFAULT_LANGUAGE, supported_language
 from bot.render.replies import more_articles
 from bot.store import DatabaseUnavailable, Store
 
@@ -312,8 +313,8 @@ async def deliver_subscription(
     """Send (or resume) one subscription's digest; True when the delivery finished.
 
     `rendered` shares digests between the subscriptions of one run: those with the same topic,
-    covered period and time zone get the same messages, selected and rendered once. With a
-    `lease`, no message is sent once it is no longer surely held.
+    covered period, time zone and language get the same messages, selected and rendered once.
+    With a `lease`, no message is sent once it is no longer surely held.
     """
     delivery = await asyncio.to_thread(services.store.deliveries.unfinished, subscription.id)
     shared = {} if rendered is None else rendered
@@ -389,7 +390,7 @@ async def _rendered(
 ) -> list[RenderedMessage]:
     """The messages of the digest of the articles that arrived after the subscription's
     `covered_until` and up to `cutoff`, rendered once per run for every subscription sharing
-    its topic, period, time zone, summary length and most articles."""
+    its topic, period, time zone, summary length, most articles and language."""
     options = subscription.options
     key = (
         subscription.topic,
@@ -397,6 +398,7 @@ async def _rendered(
         subscription.timezone,
         options.summary,
         options.max_articles,
+        subscription.language,
     )
     if key not in rendered:  # the first task asking renders; the others await the same result
         rendered[key] = asyncio.ensure_future(
@@ -421,27 +423,36 @@ def _render(
         summarizer=services.summarizer,
     )
     tz = ZoneInfo(subscription.timezone)
+    language = _language(subscription)
     if digest.items:
         options = subscription.options
-        digest, footer = at_most(digest, options.max_articles)
+        digest, footer = at_most(digest, options.max_articles, language)
         if options.summary is SummaryLength.SHORT:
             digest = shorten_summaries(digest, services.settings.push_summary_chars)
-        return render_digest(digest, tz=tz, footer=footer)
+        return render_digest(digest, language=language, tz=tz, footer=footer)
     if services.settings.notify_empty_digest:
         since = subscription.covered_until
-        return [RenderedMessage(render_nothing_new(subscription.topic, since, tz=tz))]
+        text = render_nothing_new(subscription.topic, since, language=language, tz=tz)
+        return [RenderedMessage(text)]
     return []
 
 
-def at_most(digest: Digest, max_articles: int) -> tuple[Digest, str | None]:
-    """The digest's first `max_articles` articles (0: all), and a last line naming how many
-    more there are and the /digest that shows them (None when none are left out). The left
-    out articles count as pushed: the next push starts after this one's cutoff."""
+def _language(subscription: Subscription) -> str:
+    """The language of the bot's words in the subscription's chat."""
+    return supported_language(subscription.language) or DEFAULT_LANGUAGE
+
+
+def at_most(
+    digest: Digest, max_articles: int, language: str = DEFAULT_LANGUAGE
+) -> tuple[Digest, str | None]:
+    """The digest's first `max_articles` articles (0: all), and a last line (in `language`)
+    naming how many more there are and the /digest that shows them (None when none are left
+    out). The left out articles count as pushed: the next push starts after this one's cutoff."""
     left_out = len(digest.items) - max_articles
     if not max_articles or left_out <= 0:
         return digest, None
     shown = replace(digest, items=digest.items[:max_articles])
-    return shown, more_articles(left_out, digest.topic)
+    return shown, more_articles(left_out, digest.topic, language=language)
 
 
 def shorten_summaries(digest: Digest, max_chars: int) -> Digest:
@@ -512,11 +523,12 @@ def digest_buttons(
 ) -> DigestButtons:
     """The buttons under message `index` of a pushed digest of `count` messages: "Full
     summary" per article while the subscription's summaries are short (cut), the whole digest
-    as a file under the last of several, Pause and Unsubscribe."""
+    as a file under the last of several, Pause and Unsubscribe; in the chat's language."""
     return DigestButtons(
         delivery_id,
         index,
         subscription.id,
+        language=_language(subscription),
         full_summaries=subscription.options.summary is SummaryLength.SHORT,
         whole_digest=offers_whole_digest(index, count),
     )

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Protocol
 
 from bot.core.domain import RenderedMessage
+from bot.render.i18n import DEFAULT_LANGUAGE
 
 
 class SendStatus(Enum):
@@ -42,11 +43,12 @@ class SendOutcome:
 class DigestButtons:
     """Under a pushed digest message: "Full summary" for each article it carries (when its
     summaries were cut), "Whole digest as a file" (under the last message of a digest longer
-    than one), then "Unsubscribe"."""
+    than one), then "Unsubscribe"; labelled in `language`."""
 
     delivery_id: int
     message_index: int
     subscription_id: int
+    language: str = DEFAULT_LANGUAGE
     full_summaries: bool = False
     whole_digest: bool = False
 
@@ -54,11 +56,12 @@ class DigestButtons:
 @dataclass(frozen=True)
 class NextPageButton:
     """Under a /digest answer's last message: ask for `page` of the topic over `days` (None:
-    the last page), and "Whole digest as a file" when `whole_digest`."""
+    the last page), and "Whole digest as a file" when `whole_digest`; labelled in `language`."""
 
     topic: str
     page: int | None
     days: int | None = None
+    language: str = DEFAULT_LANGUAGE
     whole_digest: bool = False
 
 

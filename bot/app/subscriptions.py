@@ -28,6 +28,7 @@ from bot.core.schedule import (
     parse_schedule,
     schedule_start,
 )
+from bot.core.texts import user_text
 from bot.store import Store
 
 
@@ -73,26 +74,31 @@ def read_subscription(words: list[str], settings: Settings) -> SubscriptionReque
     try:
         words, options = read_options(words)
     except ValueError as exc:
-        raise SubscriptionRefused(str(exc)) from None
+        raise SubscriptionRefused(*exc.args) from None
     topic_words, spec = split_topic_and_schedule(words)
     try:
         topic = normalize_topic(topic_words)
     except ValueError:
         raise SubscriptionRefused(
-            "Which topic? For example: /subscribe russia, or with a schedule: "
-            "/subscribe russia at 9am, /subscribe russia weekdays 08:00 or "
-            "/subscribe russia weekly mon 09:00"
+            user_text(
+                "Which topic? For example: /subscribe russia, or with a schedule: "
+                "/subscribe russia at 9am, /subscribe russia weekdays 08:00 or "
+                "/subscribe russia weekly mon 09:00"
+            )
         ) from None
     try:
         parsed = parse_schedule(spec or settings.default_schedule)
     except ValueError as exc:
-        raise SubscriptionRefused(str(exc)) from None
+        raise SubscriptionRefused(*exc.args) from None
     shortest = timedelta(seconds=settings.min_schedule_interval_s)
     if spec is not None and parsed.every is not None and parsed.every < shortest:
         raise SubscriptionRefused(
-            f"That is too often: the shortest schedule is "
-            f"{format_schedule(Schedule('every', every=shortest))}. For example: "
-            f"/subscribe {topic} hourly or /subscribe {topic} at 9am"
+            user_text(
+                "That is too often: the shortest schedule is {shortest}. For example: "
+                "/subscribe {topic} hourly or /subscribe {topic} at 9am",
+                shortest=format_schedule(Schedule("every", every=shortest)),
+                topic=topic,
+            )
         )
     return SubscriptionRequest(
         topic, canonical_spec(parsed), schedule_given=spec is not None, options=options
@@ -117,8 +123,11 @@ def subscribe(
     cap = settings.max_subscriptions_per_chat
     if len(followed) >= cap and all(s.topic != request.topic for s in followed):
         raise SubscriptionRefused(
-            f"This chat follows {len(followed)} topics, the most it may. /unsubscribe one "
-            "first (see /subscriptions)."
+            user_text(
+                "This chat follows {count} topics, the most it may. /unsubscribe one "
+                "first (see /subscriptions).",
+                count=len(followed),
+            )
         )
     timezone = chat_timezone(store, settings, chat_id)
     next_at = next_run(parse_schedule(request.schedule), now, ZoneInfo(timezone))

@@ -107,6 +107,7 @@ class Subscription:
     thread_id: int | None = None
     paused_at: datetime | None = None
     options: PushOptions = PushOptions()
+    language: str | None = None  # the chat's, for the bot's texts (None: not chosen)
 
     @property
     def paused(self) -> bool:

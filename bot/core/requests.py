@@ -6,9 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.core.domain import Digest, DigestPage
+from bot.core.texts import N_, user_text
 
 MAX_PAGE = 9999  # the Next page button's callback data holds four digits
 MAX_PERIOD_DAYS = 3650  # `/digest russia 30d`: periods of 1 day to ten years
+# The topic syntax (summarizer.topics.query reads it), told with /help and to a topic refused.
+TOPIC_SYNTAX = N_(
+    "A topic is one word (russia), several words as one phrase (north korea), "
+    "'china -taiwan' to leave out articles about taiwan, "
+    "or 'russia OR ukraine' for articles about either."
+)
 
 
 @dataclass(frozen=True)
@@ -38,8 +45,19 @@ def paginate(digest: Digest, number: int, per_page: int) -> DigestPage:
         per_page = max(total, 1)
     count = max(1, -(-total // per_page))
     if number > count:
-        pages = "1 page" if count == 1 else f"{count} pages"
-        raise ValueError(f"The digest of {digest.topic} has {pages}; the last is page {count}.")
+        if count == 1:
+            raise ValueError(
+                user_text(
+                    "The digest of {topic} has 1 page; the last is page 1.", topic=digest.topic
+                )
+            )
+        raise ValueError(
+            user_text(
+                "The digest of {topic} has {count} pages; the last is page {count}.",
+                topic=digest.topic,
+                count=count,
+            )
+        )
     items = digest.items[(number - 1) * per_page : number * per_page]
     return DigestPage(replace(digest, items=items), number=number, count=count, total=total)
 

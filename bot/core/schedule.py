@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal, TypeVar
 
+from bot.core.texts import UserText, user_text
+
 _T = TypeVar("_T")
 # Monday first, as `date.weekday()` counts
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -61,7 +63,7 @@ _LOOKS_LIKE_TIME = re.compile(r"\d{1,2}(?::\d{1,2})?(?:am|pm)|\d{1,2}:\d{1,2}")
 _AM_PM = re.compile(r"(\d)\s*([ap])\.?m\b\.?")
 _AM_PM_WORD = re.compile(r"[ap]\.?m\.?")
 _INTERVAL = re.compile(r"(\d{1,12})\s*([a-z]+)")
-_FORMS = (
+_FORMS = user_text(
     "Use one of: 'daily 07:30' or 'at 9am' (every day), 'weekdays 08:00', "
     "'mon,wed,fri 09:00' or 'mon-fri 6pm' (on those days), 'weekly mon 09:00' (one weekday, "
     "short or full, and a time), 'hourly' or 'every 30m' (a number with s, m or h)."
@@ -112,11 +114,11 @@ def parse_schedule(spec: str) -> Schedule:
     """
     words = _words(spec)
     if not words:
-        raise _invalid(spec, "it is empty")
+        raise _invalid(spec, user_text("it is empty"))
     first, rest = words[0], words[1:]
     if first == "hourly":
         if rest:
-            raise _invalid(spec, "'hourly' takes nothing after it")
+            raise _invalid(spec, user_text("'hourly' takes nothing after it"))
         return Schedule("every", every=timedelta(hours=1))
     if first == "every":
         if rest[:1] == ["day"]:
@@ -124,21 +126,24 @@ def parse_schedule(spec: str) -> Schedule:
         if rest and _is_day_word(rest[0]):
             return _on_days(spec, rest)
         if not rest:
-            raise _invalid(spec, "'every' takes an interval (or days and a time)")
+            raise _invalid(spec, user_text("'every' takes an interval (or days and a time)"))
         return Schedule("every", every=_parse_interval(spec, " ".join(rest)))
     if first == "daily":
         return Schedule("daily", at=_parse_at(spec, rest, "'daily' takes a time"))
     if first == "weekly":
         if len(rest) == 2 and not _is_day_word(rest[0]):
-            raise _invalid(spec, f"'{rest[0]}' is not a weekday (mon … sun or monday … sunday)")
+            raise _invalid(
+                spec,
+                user_text("'{word}' is not a weekday (mon … sun or monday … sunday)", word=rest[0]),
+            )
         if not rest or not _is_day_word(rest[0]):
-            raise _invalid(spec, "'weekly' takes a weekday and a time")
-        return _on_days(spec, rest, needs="'weekly' takes a weekday and a time")
+            raise _invalid(spec, user_text("'weekly' takes a weekday and a time"))
+        return _on_days(spec, rest, needs=user_text("'weekly' takes a weekday and a time"))
     if first == "at" or _LOOKS_LIKE_TIME.fullmatch(first):
         return Schedule("daily", at=_parse_at(spec, words, "'at' takes a time"))
     if _is_day_word(first):
         return _on_days(spec, words)
-    raise _invalid(spec, f"'{first}' is not a kind of schedule")
+    raise _invalid(spec, user_text("'{word}' is not a kind of schedule", word=first))
 
 
 def schedule_start(words: list[str]) -> int | None:
@@ -282,20 +287,21 @@ def _days_of(word: str) -> tuple[int, ...] | None:
     return None
 
 
-def _on_days(spec: str, words: list[str], needs: str | None = None) -> Schedule:
+def _on_days(spec: str, words: list[str], needs: UserText | None = None) -> Schedule:
     """DAYS [at] TIME: weekly on those days, daily if they are all seven."""
     days: set[int] = set()
     while words and _is_day_word(words[0]):
         for part in filter(None, words[0].split(",")):
             days.update(_required(_days_of(part)))
         words = words[1:]
-    at = _parse_at(spec, words, needs or "the days need a time, e.g. 'mon,wed,fri 09:00'")
+    needs = needs or user_text("the days need a time, e.g. 'mon,wed,fri 09:00'")
+    at = _parse_at(spec, words, needs)
     if len(days) == 7:
         return Schedule("daily", at=at)
     return Schedule("weekly", weekdays=tuple(sorted(days)), at=at)
 
 
-def _parse_at(spec: str, words: list[str], missing: str) -> time:
+def _parse_at(spec: str, words: list[str], missing: UserText) -> time:
     """[at] TIME, the whole of `words`."""
     after_at = words[:1] == ["at"]
     if after_at:
@@ -313,19 +319,19 @@ def _parse_time(spec: str, word: str, *, bare_hour: bool = False) -> time:
         return time(hour, int(match.group(2) or 0))
     if bare_hour and _HOUR.fullmatch(word):
         return time(int(word), 0)
-    raise _invalid(spec, f"'{word}' is not a time like 09:00, 18:30 or 9am")
+    raise _invalid(spec, user_text("'{word}' is not a time like 09:00, 18:30 or 9am", word=word))
 
 
 def _parse_interval(spec: str, text: str) -> timedelta:
     match = _INTERVAL.fullmatch(text)
     unit = _UNIT_NAMES.get(match.group(2)) if match else None
     if not match or unit is None:
-        raise _invalid(spec, f"'{text}' is not an interval like 10s, 5m or 2h")
+        raise _invalid(spec, user_text("'{word}' is not an interval like 10s, 5m or 2h", word=text))
     seconds = int(match.group(1)) * _UNIT_SECONDS[unit]
     if seconds < 1:
-        raise _invalid(spec, "the interval must be at least 1 s")
+        raise _invalid(spec, user_text("the interval must be at least 1 s"))
     if seconds > MAX_EVERY.total_seconds():
-        raise _invalid(spec, "the interval is too long: at most 31 days (744h)")
+        raise _invalid(spec, user_text("the interval is too long: at most 31 days (744h)"))
     return timedelta(seconds=seconds)
 
 
@@ -344,5 +350,12 @@ def _required(value: _T | None) -> _T:
     return value
 
 
-def _invalid(spec: str, reason: str) -> ValueError:
-    return ValueError(f"Can't read the schedule {spec!r}: {reason}. {_FORMS}")
+def _invalid(spec: str, reason: UserText) -> ValueError:
+    return ValueError(
+        user_text(
+            "Can't read the schedule {spec}: {reason}. {forms}",
+            spec=repr(spec),
+            reason=reason,
+            forms=_FORMS,
+        )
+    )

@@ -2,12 +2,19 @@
 
 Dates: ISO ("2024-11-03", with optional time and offset) or written out ("April 12, 2024",
 "12 Apr 2024"); a date without a zone is taken as midnight UTC. A leading marker ("date
-2024-11-03", "Date: ...", "Published: ...") in the first lines gives the published date and is
-removed. Titles, best first: one already known (HTML metadata, an issue's heading), a
-newsletter's own footer ("The post X appeared first on Y."), a short first line without a
+2024-11-03", "Date: ...", "Published: ...", and their German, French, Spanish, Italian and
+Chinese forms: "Datum: 3. November 2024", "Publié le 3 novembre 2024", "发布时间：2024年11月3日")
+in the first lines gives the published date and is removed. A date that is not English is read
+by `dateparser` (German, French, Spanish, Italian, Dutch, Portuguese, Russian, Polish, Chinese;
+day before month in "3.11.2024"), in a marker's line and in a page's metadata date; English dates
+keep the rule above, so they read as before.
+
+Titles, best first: one already known (HTML metadata, an issue's heading), a newsletter's own
+footer ("The post X appeared first on Y."), a short first line without a
 final period, else the first sentence cut to about 100 characters at a word boundary. A byline
 right after the title ("By Jane Roe", "Dr Jane Roe, Fellow, Institute") gives the author.
-Limits: English month names only; a bare name line without "By" or a role is not a byline.
+Limits: a date without a marker is found in an issue's preamble only when written in English;
+a bare name line without "By" or a role is not a byline.
 """
 
 from __future__ import annotations
@@ -49,9 +56,28 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _DATE_MARKER = re.compile(
-    r"^(?:date[d]?|published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?)\s*[:\-–—]?\s*",
+    r"^(?:date[d]?|published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?"
+    r"|datum|veröffentlicht(?:\s+am)?|aktualisiert(?:\s+am)?|erschienen(?:\s+am)?"
+    r"|publié(?:\s+le)?|mis\s+à\s+jour(?:\s+le)?|date\s+de\s+publication"
+    r"|publicado(?:\s+el)?|fecha|pubblicato(?:\s+il)?|data"
+    r"|发布时间|发布日期|发表时间|日期|更新时间)\s*[:：\-–—]?\s*",
     re.IGNORECASE,
 )
+# A date written in another language, for dateparser to read: "3. November 2024",
+# "3 novembre 2024", "4 de noviembre de 2024", "12 мая 2024", "3.11.2024", "2024年11月3日".
+_OTHER_DATE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\d{1,2}\.\s*\d{1,2}\.\s*\d{4}"
+    r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?\s+(?:de\s+)?\d{4}"
+)
+# Named so that dateparser does not try each of its 200 languages on a string that is no date.
+_DATE_LANGUAGES = ["de", "fr", "es", "it", "nl", "pt", "ru", "pl", "zh"]
+_DATEPARSER_SETTINGS = {
+    "TIMEZONE": "UTC",
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "DATE_ORDER": "DMY",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+}
 _MARKER_SEARCH_LINES = 3
 
 _POST_FOOTER = re.compile(r"^The post (?P<title>.+?) appeared first on .+?\.?$")
@@ -86,24 +112,41 @@ def find_date(text: str) -> datetime | None:
 
 
 def parse_date(text: str) -> datetime | None:
-    """Return `text` as a UTC datetime if it starts with a date, else None."""
-    match = _DATE.match(text.strip())
-    return _to_datetime(match) if match else None
+    """Return `text` as a UTC datetime if it starts with a date (in English or another
+    language), else None."""
+    found = _date_at(text.strip(), 0)
+    return found[0] if found else None
 
 
 def take_leading_date(lines: list[str]) -> tuple[datetime | None, list[str]]:
     """Find a "date ..." or "Published: ..." marker in the first lines; cut it, return its date."""
     for index, line in enumerate(lines[:_MARKER_SEARCH_LINES]):
         marker = _DATE_MARKER.match(line)
-        if not marker:
+        found = _date_at(line, marker.end()) if marker else None
+        if found is None:
             continue
-        date = _DATE.match(line, marker.end())
-        parsed = _to_datetime(date) if date else None
-        if parsed is None:
-            continue
-        rest = line[date.end() :].lstrip(" ,.:|·•–—-").rstrip()
+        parsed, end = found
+        rest = line[end:].lstrip(" ,.:|·•–—-").rstrip()
         return parsed, lines[:index] + ([rest] if rest else []) + lines[index + 1 :]
     return None, lines
+
+
+def _date_at(text: str, start: int) -> tuple[datetime, int] | None:
+    """The date written at `start` of `text` and where it ends: English by `_DATE`, else another
+    language's by dateparser; None when there is none."""
+    match = _DATE.match(text, start)
+    parsed = _to_datetime(match) if match else None
+    if parsed is None:
+        match = _OTHER_DATE.match(text, start)
+        parsed = _read_other_date(match.group()) if match else None
+    return (parsed, match.end()) if parsed else None
+
+
+def _read_other_date(text: str) -> datetime | None:
+    import dateparser  # imported on first use: it loads for a fifth of a second
+
+    parsed = dateparser.parse(text, languages=_DATE_LANGUAGES, settings=_DATEPARSER_SETTINGS)
+    return parsed.astimezone(UTC) if parsed else None
 
 
 def post_footer_title(line: str) -> str | None:

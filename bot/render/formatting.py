@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from bot.core.domain import Digest, DigestItem, DigestPage, RenderedMessage
 from bot.render.dates import shown_date, shown_period
+from bot.render.i18n import tr, trn
 
 TELEGRAM_MAX_CHARS = 4096
 ALERT_MAX_CHARS = 200  # the text of a callback query's answer (an alert)
@@ -60,6 +61,7 @@ def telegram_html_length(text: str) -> int:
 def render_digest(
     digest: Digest,
     *,
+    language: str,
     overview: str | None = None,
     tz: tzinfo = UTC,
     page: DigestPage | None = None,
@@ -76,16 +78,16 @@ def render_digest(
     Dates are shown in `tz`. With `page` (of which `digest` holds the articles), the header
     counts the whole digest's articles and names the page, and a last line tells how to ask for
     the next page: `next_page_command` (plain text; default `/digest TOPIC N`). `footer` (plain
-    text) is a last line in italics.
+    text) is a last line in italics. The bot's own words are in `language`.
     """
-    blocks = [_header(digest, tz, page)]
+    blocks = [_header(digest, tz, page, language)]
     overview = digest.overview if overview is None else overview
     if overview:
         blocks.append(html.escape(overview))
     first = len(blocks)
-    blocks.extend(_article_block(item, tz) for item in digest.items)
+    blocks.extend(_article_block(item, tz, language) for item in digest.items)
     if page and page.count > 1:
-        blocks.append(_page_footer(page, next_page_command))
+        blocks.append(_page_footer(page, next_page_command, language))
     if footer:
         blocks.append(f"<i>{html.escape(footer)}</i>")
     texts, starts = pack_blocks(blocks)
@@ -151,16 +153,16 @@ def pack_blocks(
     return messages, starts
 
 
-def render_article(item: DigestItem, *, tz: tzinfo = UTC) -> str:
+def render_article(item: DigestItem, *, language: str, tz: tzinfo = UTC) -> str:
     """One article as a single message: title, source and date, and its whole summary (cut to
     Telegram's limit only if it could not fit)."""
-    return split_for_telegram([_article_block(item, tz, quoted=False)])[0]
+    return split_for_telegram([_article_block(item, tz, language, quoted=False)])[0]
 
 
-def render_article_alert(item: DigestItem) -> str:
+def render_article_alert(item: DigestItem, *, language: str) -> str:
     """One article as plain text for an alert (a button's answer only its presser sees): the
     title, a blank line and the summary, shortened to `ALERT_MAX_CHARS`."""
-    summary = "Summary in progress…" if item.summary is None else item.summary
+    summary = tr(language, "Summary in progress…") if item.summary is None else item.summary
     return shorten(f"{item.article.title}\n\n{summary}", ALERT_MAX_CHARS)
 
 
@@ -191,9 +193,14 @@ def without_markup(text: str) -> str:
     return html.escape("".join(atom.text for atom in _atoms(text)), quote=False)
 
 
-def render_nothing_new(topic: str, since: datetime, *, tz: tzinfo = UTC) -> str:
+def render_nothing_new(topic: str, since: datetime, *, language: str, tz: tzinfo = UTC) -> str:
     """The short line a subscription may push when no new article is about its topic."""
-    return f"Nothing new on <b>{html.escape(topic)}</b> since {shown_date(since.astimezone(tz))}."
+    return tr(
+        language,
+        "Nothing new on <b>{topic}</b> since {date}.",
+        topic=html.escape(topic),
+        date=shown_date(since.astimezone(tz), language=language),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,35 +305,43 @@ def _render_piece(atoms: list[_Atom], open_tags: list[_Atom]) -> tuple[str, int]
     return "".join(parts), units
 
 
-def _header(digest: Digest, tz: tzinfo, page: DigestPage | None) -> str:
+def _header(digest: Digest, tz: tzinfo, page: DigestPage | None, language: str) -> str:
     count = page.total if page else len(digest.items)
-    articles = "1 article" if count == 1 else f"{count} articles"
+    articles = trn(language, "{count} article", "{count} articles", count)
     if page and page.count > 1:
-        articles += f" · page {page.number} of {page.count}"
-    period = shown_period(digest.since.astimezone(tz).date(), digest.until.astimezone(tz).date())
-    return f"<b>Digest: {html.escape(digest.topic)}</b>\n{period} · {articles}"
+        articles += " · " + _page_name(page, language)
+    period = shown_period(
+        digest.since.astimezone(tz).date(), digest.until.astimezone(tz).date(), language=language
+    )
+    topic = html.escape(digest.topic)
+    return tr(language, "<b>Digest: {topic}</b>", topic=topic) + f"\n{period} · {articles}"
 
 
-def _page_footer(page: DigestPage, command: str | None) -> str:
-    where = f"page {page.number} of {page.count}"
+def _page_name(page: DigestPage, language: str) -> str:
+    return tr(language, "page {number} of {count}", number=page.number, count=page.count)
+
+
+def _page_footer(page: DigestPage, command: str | None, language: str) -> str:
+    where = _page_name(page, language)
     if page.number == page.count:
-        return f"<i>{where}, the last.</i>"
+        return "<i>" + tr(language, "{page}, the last.", page=where) + "</i>"
     command = command or f"/digest {page.digest.topic} {page.number + 1}"
-    return f"<i>{where} — {html.escape(command)} for more</i>"
+    more = tr(language, "{page} — {command} for more", page=where, command=html.escape(command))
+    return f"<i>{more}</i>"
 
 
-def _article_block(item: DigestItem, tz: tzinfo, *, quoted: bool = True) -> str:
+def _article_block(item: DigestItem, tz: tzinfo, language: str, *, quoted: bool = True) -> str:
     """Title, source and date, then the summary: in an expandable quote when `quoted` (a
     digest: Telegram shows its first lines, a tap the rest), else as plain text."""
     article = item.article
     if item.summary is None:
-        summary = "<i>Summary in progress…</i>"
+        summary = "<i>" + tr(language, "Summary in progress…") + "</i>"
     elif quoted:
         summary = f"<blockquote expandable>{html.escape(item.summary)}</blockquote>"
     else:
         summary = html.escape(item.summary)
     source = source_html(article.source)
-    dated = shown_date(article.dated.astimezone(tz))
+    dated = shown_date(article.dated.astimezone(tz), language=language)
     return f"<b>{html.escape(article.title)}</b>\n<i>{source} · {dated}</i>\n{summary}"
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, tzinfo
 from bot.core.domain import Digest, DigestItem
 from bot.render.dates import shown_date, shown_period
 from bot.render.formatting import source_html
+from bot.render.i18n import tr, trn
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;"
@@ -25,22 +26,24 @@ _STYLE = (
 _UNSAFE_NAME = re.compile(r"\W+")  # runs of anything but letters, digits and _
 
 
-def render_page(digest: Digest, *, tz: tzinfo = UTC) -> str:
+def render_page(digest: Digest, *, language: str, tz: tzinfo = UTC) -> str:
     """The digest as a standalone HTML page: header, overview, then every article with its
-    source, date and whole summary; dates in `tz`."""
-    topic = html.escape(digest.topic)
-    period = shown_period(digest.since.astimezone(tz).date(), digest.until.astimezone(tz).date())
-    count = len(digest.items)
+    source, date and whole summary; dates in `tz`, the bot's own words in `language`."""
+    title = tr(language, "Digest: {topic}", topic=html.escape(digest.topic))
+    period = shown_period(
+        digest.since.astimezone(tz).date(), digest.until.astimezone(tz).date(), language=language
+    )
+    articles = trn(language, "{count} article", "{count} articles", len(digest.items))
     parts = [
-        '<!doctype html>\n<html><head><meta charset="utf-8">',
+        f'<!doctype html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Digest: {topic}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>Digest: {topic}</h1>",
-        f'<p class="meta">{period} · {count} article{"" if count == 1 else "s"}</p>',
+        f"<title>{title}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{title}</h1>",
+        f'<p class="meta">{period} · {articles}</p>',
     ]
     if digest.overview:
         parts.append(f'<p class="overview">{html.escape(digest.overview)}</p>')
-    parts.extend(_article(item, tz) for item in digest.items)
+    parts.extend(_article(item, tz, language) for item in digest.items)
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -79,11 +82,11 @@ def file_stem(digest: Digest, *, tz: tzinfo = UTC) -> str:
     return f"digest-{topic}-{digest.until.astimezone(tz).date().isoformat()}"
 
 
-def _article(item: DigestItem, tz: tzinfo) -> str:
+def _article(item: DigestItem, tz: tzinfo, language: str) -> str:
     article = item.article
-    dated = shown_date(article.dated.astimezone(tz))
+    dated = shown_date(article.dated.astimezone(tz), language=language)
     if item.summary is None:
-        summary = "<p><i>Summary in progress…</i></p>"
+        summary = "<p><i>" + tr(language, "Summary in progress…") + "</i></p>"
     else:
         summary = f"<blockquote>{html.escape(item.summary)}</blockquote>"
     return (

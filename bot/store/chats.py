@@ -21,8 +21,9 @@ class Chats:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def ensure(self, chat_id: int, *, timezone: str) -> str:
-        """Create the chat if new (with `timezone`), mark it active; returns its time zone."""
+    def ensure(self, chat_id: int, *, timezone: str, language: str | None = None) -> str:
+        """Create the chat if new (with `timezone`), mark it active, give it `language` if it
+        has none yet; returns its time zone."""
 
         def work(session: Session) -> str:
             row = session.get(ChatRow, chat_id)
@@ -30,9 +31,19 @@ class Chats:
                 row = ChatRow(id=chat_id, timezone=timezone, active=True, created_at=utc_now())
                 session.add(row)
             row.active = True
+            row.language = row.language or language
             return row.timezone
 
         return self._db.run(work)
+
+    def language(self, chat_id: int) -> str | None:
+        """The language chosen for the chat's texts; None for an unknown chat or none chosen."""
+        query = select(ChatRow.language).where(ChatRow.id == chat_id)
+        return self._db.run(lambda session: session.scalar(query))
+
+    def set_language(self, chat_id: int, language: str) -> None:
+        """Set a known chat's language."""
+        self._db.run(lambda session: update_if_there(session, ChatRow, chat_id, language=language))
 
     def set_active(self, chat_id: int, active: bool) -> None:
         """Stop (or resume) pushes to a chat; its subscriptions are kept."""
@@ -72,6 +83,7 @@ class Chats:
                         id=new_chat_id,
                         timezone=old.timezone,
                         active=old.active,
+                        language=old.language,
                         created_at=utc_now(),
                         **option_columns(to_options(old)),
                     )
@@ -227,6 +239,7 @@ def to_subscription(row: SubscriptionRow, chat: ChatRow) -> Subscription:
         thread_id=row.thread_id,
         paused_at=row.paused_at,
         options=to_options(row),
+        language=chat.language,
     )
 
 

@@ -123,6 +123,7 @@ class ChatRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    language: Mapped[str | None] = mapped_column(String(16))  # of the bot's texts; None: unset
     # the push options its new subscriptions take (/settings; bot.core.domain.PushOptions)
     silent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     summary: Mapped[str] = mapped_column(String(8), default="short", server_default="short")

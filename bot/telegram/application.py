@@ -39,7 +39,8 @@ from bot.app.articles import prune_old_articles
 from bot.app.pushes import PushLease, deliver_due
 from bot.app.services import Services
 from bot.app.summaries import StoreWatcher, SummaryWorker
-from bot.render.replies import COMMANDS
+from bot.render.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.render.replies import commands
 from bot.runtime import REFREEZE_S, freeze_long_lived, warm_up
 from bot.store import DatabaseUnavailable, SessionLock
 from bot.telegram.errorchat import ErrorChatHandler
@@ -167,12 +168,21 @@ async def _check_lock(context: ContextTypes.DEFAULT_TYPE) -> None:
         context.application.stop_running()
 
 
+async def _set_commands(application: Application) -> None:
+    """The command menu: English for every user, and in each other language for the users whose
+    Telegram speaks it."""
+    for language in LANGUAGES:
+        menu = [BotCommand(name, text) for name, text in commands(language)]
+        code = None if language == DEFAULT_LANGUAGE else language
+        await application.bot.set_my_commands(menu, language_code=code)
+
+
 async def _post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     asyncio.get_running_loop().set_default_executor(
         ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="digestbot")
     )
-    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    await _set_commands(application)
     worker = application.bot_data[WORKER_KEY]
     if isinstance(worker, SummaryWorker):
         application.bot_data[WORKER_TASK_KEY] = asyncio.create_task(worker.run(), name="worker")

@@ -29,11 +29,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.app.sending import Buttons, DigestButtons, NextPageButton
 from bot.core.requests import MAX_PERIOD_DAYS
+from bot.core.texts import N_
+from bot.render.i18n import DEFAULT_LANGUAGE, tr
 
 MAX_CALLBACK_BYTES = 64
 DIGEST_BUTTONS = re.compile(r"^[fbuphraw]:")  # which callback data is this module's to parse
 MAX_LABEL_CHARS = 48
-WHOLE_DIGEST_LABEL = "Whole digest as a file (HTML, JSON)"
+WHOLE_DIGEST_LABEL = N_("Whole digest as a file (HTML, JSON)")
 _SUBSCRIPTION_ACTIONS: dict[str, Literal["unsubscribe", "pause", "resume"]] = {
     "u": "unsubscribe",
     "h": "pause",
@@ -94,11 +96,16 @@ def buttons_markup(
     if isinstance(buttons, DigestButtons):
         return digest_markup(
             buttons.delivery_id, buttons.message_index, articles, buttons.subscription_id,
-            full_summaries=buttons.full_summaries, whole_digest=buttons.whole_digest,
+            language=buttons.language, full_summaries=buttons.full_summaries,
+            whole_digest=buttons.whole_digest,
         )  # fmt: skip
     if isinstance(buttons, NextPageButton):
         return next_page_markup(
-            buttons.topic, buttons.page, days=buttons.days, whole_digest=buttons.whole_digest
+            buttons.topic,
+            buttons.page,
+            days=buttons.days,
+            language=buttons.language,
+            whole_digest=buttons.whole_digest,
         )
     return None
 
@@ -109,45 +116,59 @@ def digest_markup(
     articles: list[tuple[int, str]],
     subscription_id: int,
     *,
+    language: str = DEFAULT_LANGUAGE,
     full_summaries: bool = False,
     whole_digest: bool = False,
     paused: bool = False,
 ) -> InlineKeyboardMarkup:
-    """Buttons under a pushed digest message: "Full summary" per article it shows (when its
-    summaries are cut), "Whole digest as a file" (when asked), then Pause (Resume when
-    `paused`) and Unsubscribe."""
+    """Buttons under a pushed digest message, labelled in `language`: "Full summary" per
+    article it shows (when its summaries are cut), "Whole digest as a file" (when asked), then
+    Pause (Resume when `paused`) and Unsubscribe."""
     rows = []
     if full_summaries:
         rows = [
-            [_button(f"Full summary: {title}", f"f:{delivery_id}:{message_index}:{article_id}")]
+            [
+                _button(
+                    tr(language, "Full summary: {title}", title=title),
+                    f"f:{delivery_id}:{message_index}:{article_id}",
+                )
+            ]
             for article_id, title in articles
         ]
     if whole_digest:
-        rows.append([_button(WHOLE_DIGEST_LABEL, f"a:{delivery_id}")])
-    pausing = pause_button(subscription_id, paused=paused)
-    rows.append([pausing, _button("Unsubscribe", f"u:{subscription_id}")])
+        rows.append([_button(tr(language, WHOLE_DIGEST_LABEL), f"a:{delivery_id}")])
+    pausing = pause_button(subscription_id, paused=paused, language=language)
+    rows.append([pausing, _button(tr(language, "Unsubscribe"), f"u:{subscription_id}")])
     return InlineKeyboardMarkup(rows)
 
 
-def pause_button(subscription_id: int, *, paused: bool = False) -> InlineKeyboardButton:
+def pause_button(
+    subscription_id: int, *, paused: bool = False, language: str = DEFAULT_LANGUAGE
+) -> InlineKeyboardButton:
     """ "Pause" for a running subscription, "Resume" for a paused one."""
     if paused:
-        return _button("Resume", f"r:{subscription_id}")
-    return _button("Pause", f"h:{subscription_id}")
+        return _button(tr(language, "Resume"), f"r:{subscription_id}")
+    return _button(tr(language, "Pause"), f"h:{subscription_id}")
 
 
-def resume_markup(subscription_ids: list[int], topics: list[str]) -> InlineKeyboardMarkup:
+def resume_markup(
+    subscription_ids: list[int], topics: list[str], *, language: str = DEFAULT_LANGUAGE
+) -> InlineKeyboardMarkup:
     """Under a pause's confirmation: a Resume button for each paused topic."""
     return InlineKeyboardMarkup(
         [
-            [_button(f"Resume {topic}", f"r:{subscription_id}")]
+            [_button(f"{tr(language, 'Resume')} {topic}", f"r:{subscription_id}")]
             for subscription_id, topic in zip(subscription_ids, topics, strict=True)
         ]
     )
 
 
 def toggled_pause_markup(
-    markup: InlineKeyboardMarkup | None, subscription_id: int, *, paused: bool
+    markup: InlineKeyboardMarkup | None,
+    subscription_id: int,
+    *,
+    paused: bool,
+    language: str = DEFAULT_LANGUAGE,
 ) -> InlineKeyboardMarkup | None:
     """`markup` with the subscription's Pause button turned into Resume (`paused`) or back;
     None when it has neither (nothing to change)."""
@@ -158,7 +179,7 @@ def toggled_pause_markup(
         return None
     rows = [
         [
-            _button(_toggled_label(b.text, paused), f"{new}{subscription_id}")
+            _button(_toggled_label(b.text, paused, language), f"{new}{subscription_id}")
             if b.callback_data == old
             else b
             for b in row
@@ -168,27 +189,33 @@ def toggled_pause_markup(
     return InlineKeyboardMarkup(rows)
 
 
-def _toggled_label(label: str, paused: bool) -> str:
+def _toggled_label(label: str, paused: bool, language: str) -> str:
     """ "Pause" ↔ "Resume", keeping a topic named after it ("Resume russia")."""
+    pause, resume = tr(language, "Pause"), tr(language, "Resume")
     if paused:
-        return label.replace("Pause", "Resume", 1)
-    return label.replace("Resume", "Pause", 1)
+        return label.replace(pause, resume, 1)
+    return label.replace(resume, pause, 1)
 
 
 def article_markup(
-    delivery_id: int, message_index: int, subscription_id: int
+    delivery_id: int, message_index: int, subscription_id: int, *, language: str = DEFAULT_LANGUAGE
 ) -> InlineKeyboardMarkup:
     """Buttons under an article shown whole: back to the digest, and Unsubscribe."""
     return InlineKeyboardMarkup(
         [
-            [_button("« Back to the digest", f"b:{delivery_id}:{message_index}")],
-            [_button("Unsubscribe", f"u:{subscription_id}")],
+            [_button(tr(language, "« Back to the digest"), f"b:{delivery_id}:{message_index}")],
+            [_button(tr(language, "Unsubscribe"), f"u:{subscription_id}")],
         ]
     )
 
 
 def next_page_markup(
-    topic: str, page: int | None, *, days: int | None = None, whole_digest: bool = False
+    topic: str,
+    page: int | None,
+    *,
+    days: int | None = None,
+    language: str = DEFAULT_LANGUAGE,
+    whole_digest: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """Under a /digest answer: a "Next page" button asking for `page` (None: none) of the
     topic's digest over `days` (None: the default period), and "Whole digest as a file" when
@@ -197,9 +224,9 @@ def next_page_markup(
     period = f"{days}d:" if days else ""
     rows = []
     if page is not None and _fits(data := f"p:{page}:{period}{topic}"):
-        rows.append([_button(f"Next page ({page}) ›", data)])
+        rows.append([_button(tr(language, "Next page ({page}) ›", page=page), data)])
     if whole_digest and _fits(data := f"w:{period}{topic}"):
-        rows.append([_button(WHOLE_DIGEST_LABEL, data)])
+        rows.append([_button(tr(language, WHOLE_DIGEST_LABEL), data)])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -16,12 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TOPIC_SYNTAX = (
-    "A topic is one word (russia), several words as one phrase (north korea), "
-    "'china -taiwan' to leave out articles about taiwan, "
-    "or 'russia OR ukraine' for articles about either."
-)
-
 _OR = "or"
 _EXCLUDE = "-"
 _WORD = re.compile(r"[^\W_]")
@@ -54,5 +48,5 @@ def parse_topic_query(topic: str) -> TopicQuery:
             current.append(token)
     wanted = tuple(" ".join(words) for words in phrases if words)
     if len(wanted) != len(phrases) or not wanted:
-        raise ValueError(f"This topic asks for nothing to match. {TOPIC_SYNTAX}")
+        raise ValueError("This topic asks for nothing to match.")
     return TopicQuery(wanted, tuple(" ".join(words) for words in excluded if words))

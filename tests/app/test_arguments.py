@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.app.arguments import normalize_topic, optional_topic, parse_digest_request
-from bot.core.requests import DigestRequest
+from bot.core.requests import TOPIC_SYNTAX, DigestRequest
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,14 @@ def test_topics_are_normalized(raw, topic):
 def test_empty_or_overlong_topics_are_refused_with_a_reason(raw):
     with pytest.raises(ValueError, match="topic"):
         normalize_topic(raw)
+
+
+@pytest.mark.parametrize("raw", ["", "-taiwan", "russia OR"])
+def test_a_topic_that_asks_for_nothing_is_refused_naming_the_syntax(raw):
+    with pytest.raises(ValueError) as refused:
+        normalize_topic(raw)
+
+    assert TOPIC_SYNTAX in str(refused.value)
 
 
 @pytest.mark.parametrize(

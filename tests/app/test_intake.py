@@ -39,7 +39,7 @@ def test_repost_with_a_new_headline_is_stored_once_with_both_sources(store):
     assert again.article.also_from == ("Daily Courier",)
     assert count_articles(store) == 1
     assert "Already stored (also from Daily Courier)" in article_stored(
-        again.article, created=False
+        again.article, created=False, language="en"
     )
 
 

@@ -357,3 +357,19 @@ async def test_a_lease_no_longer_surely_held_sends_nothing_more(services):
 
     assert not finished and sender.sent == []
     assert services.store.deliveries.unfinished(subscription.id).parts_sent == 0
+
+
+async def test_a_chat_reads_its_push_in_its_language_and_others_in_theirs(services):
+    for chat_id in (7, 8):
+        subscribe(services, chat_id=chat_id)
+    services.store.chats.set_language(8, "de")
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    sender = FakeSender()
+
+    await deliver_due(services, sender, now=START)
+
+    texts = dict(sender.texts)
+    assert "Digest: russia" in texts[7] and "1 article" in texts[7]
+    assert "Digest: russia" in texts[8] and "1 Artikel" in texts[8]
+    assert "4 Nov 2024" in texts[7] and "4. Nov. 2024" in texts[8]
+    assert {sent.chat_id: sent.buttons.language for sent in sender.sent} == {7: "en", 8: "de"}

@@ -32,21 +32,21 @@ def test_by_default_everyone_adds_articles_and_nobody_manages_feeds():
     defaults = settings()
 
     assert chat_allowed(defaults, 42)
-    assert article_refusal(from_user(42), defaults) is None
-    assert "none is configured" in feed_refusal(from_user(42), defaults)
+    assert article_refusal(from_user(42), defaults, "en") is None
+    assert "none is configured" in feed_refusal(from_user(42), defaults, "en")
 
 
 def test_with_admins_only_they_add_articles_and_manage_feeds():
     configured = settings(admins=[7])
 
-    assert article_refusal(from_user(7), configured) is None
-    assert feed_refusal(from_user(7), configured) is None
-    assert "Only the bot's administrators" in article_refusal(from_user(8), configured)
-    assert "Only the bot's administrators" in feed_refusal(from_user(8), configured)
+    assert article_refusal(from_user(7), configured, "en") is None
+    assert feed_refusal(from_user(7), configured, "en") is None
+    assert "Only the bot's administrators" in article_refusal(from_user(8), configured, "en")
+    assert "Only the bot's administrators" in feed_refusal(from_user(8), configured, "en")
 
 
 def test_channel_posts_need_no_user_to_add_articles():
-    assert article_refusal(channel_post(), settings(admins=[7])) is None
+    assert article_refusal(channel_post(), settings(admins=[7]), "en") is None
 
 
 @pytest.mark.parametrize(("chat_id", "allowed"), [(7, True), (-100777, True), (8, False)])

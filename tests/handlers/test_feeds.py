@@ -34,7 +34,7 @@ def command(services: Services, *args: str):
     replies = Replies()
     update = SimpleNamespace(
         effective_message=replies,
-        effective_user=SimpleNamespace(id=ADMIN),
+        effective_user=SimpleNamespace(id=ADMIN, language_code="en"),
         effective_chat=SimpleNamespace(id=ADMIN, type="private"),
         channel_post=None,
     )

@@ -121,3 +121,13 @@ async def test_a_failing_command_is_logged_with_its_error(live, caplog, monkeypa
 
     [line] = command_lines(caplog)
     assert (line.command, line.outcome) == ("/stats", "failed")
+
+
+async def test_stats_speaks_the_chats_language(live):
+    [shown] = await live.send_and_wait(ADMIN, "/stats", language_code="de")
+    [refused] = await live.send_and_wait(READER, "/stats", language_code="de")
+
+    assert shown.plain_text.startswith("Artikel der letzten 7 Tage (nach Eingang)\nKeine eingetr")
+    assert "Ausstehende Zusammenfassungen: 0" in shown.plain_text
+    assert "Fehlerhafte Feeds: keine" in shown.plain_text
+    assert refused.plain_text == "Nur die Administratoren des Bots können /stats sehen."

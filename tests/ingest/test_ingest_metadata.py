@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.ingest import parse_text
+from bot.ingest.metadata import parse_date
 
 BODY = (
     "The council said on Sunday that the old bridge would close for repairs next month, "
@@ -83,3 +84,38 @@ def test_long_first_sentence_is_shortened_at_a_word_boundary(fixture_text) -> No
     assert draft.title.startswith("The river ferry service will stop running at night")
     assert draft.title[:-1] in draft.text
     assert not draft.title[:-1].endswith(" ")
+
+
+GERMAN_BODY = (
+    "Der Stadtrat hat am Sonntag beschlossen, die alte Brücke im nächsten Monat für Reparaturen "
+    "zu schließen. Tausende Pendler müssen deshalb einen langen Umweg durch die Hügel fahren."
+)
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "Datum: 5. März 2024",
+        "Veröffentlicht am 5.3.2024",
+        "Publié le 5 mars 2024",
+        "Publicado el 5 de marzo de 2024",
+        "发布时间：2024年3月5日",
+    ],
+)
+def test_date_lines_in_other_languages_are_read(marker: str) -> None:
+    (draft,) = parse_text(f"{marker}\n{GERMAN_BODY}", source="test")
+
+    assert draft.published == datetime(2024, 3, 5, tzinfo=UTC)
+    assert draft.text == GERMAN_BODY
+
+
+def test_a_page_metadata_date_in_another_language_is_read() -> None:
+    assert parse_date("3. November 2024") == datetime(2024, 11, 3, tzinfo=UTC)
+    assert parse_date("2024年11月3日") == datetime(2024, 11, 3, tzinfo=UTC)
+    assert parse_date("5 points 2024") is None
+
+
+def test_a_marker_word_without_a_date_stays_text() -> None:
+    (draft,) = parse_text(f"Datum: bald\n{GERMAN_BODY}", source="test")
+
+    assert draft.published is None

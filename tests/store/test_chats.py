@@ -1,6 +1,6 @@
 """store.chats: subscribing once, unsubscribing, which subscriptions are due, time zone changes
 that reschedule, schedule changes, and moving a group's subscriptions to its supergroup id; on
-SQLite and on PostgreSQL when reachable."""
+SQLite and on PostgreSQL when reachable; and a chat's language."""
 
 from __future__ import annotations
 
@@ -100,3 +100,17 @@ def test_only_due_subscriptions_of_active_chats_are_due(store):
     due = store.chats.due_subscriptions(NOW)
 
     assert [s.chat_id for s in due] == [1]
+
+
+def test_a_chats_language_is_set_once_by_ensure_changed_by_set_language_and_moved(store):
+    assert store.chats.language(-5) is None
+    subscribe(store, chat_id=-5)
+    store.chats.ensure(-5, timezone="UTC", language="de")
+    store.chats.ensure(-5, timezone="UTC", language="fr")  # a language already set stays
+
+    assert store.chats.language(-5) == "de"
+    store.chats.set_language(-5, "en")
+    store.chats.move(-5, -1005)
+
+    assert store.chats.language(-1005) == "en"
+    assert [s.language for s in store.chats.subscriptions(-1005)] == ["en"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.topics.query import TOPIC_SYNTAX, TopicQuery, parse_topic_query
+from summarizer.topics.query import TopicQuery, parse_topic_query
 
 
 @pytest.mark.parametrize(
@@ -24,8 +24,6 @@ def test_a_topic_states_phrases_to_find_and_phrases_to_leave_out(topic, query):
 
 
 @pytest.mark.parametrize("topic", ["", "-taiwan", "russia OR", "OR ukraine", "- -"])
-def test_a_topic_that_wants_nothing_is_refused_with_the_syntax(topic):
-    with pytest.raises(ValueError) as refused:
+def test_a_topic_that_wants_nothing_is_refused(topic):
+    with pytest.raises(ValueError, match="asks for nothing to match"):
         parse_topic_query(topic)
-
-    assert TOPIC_SYNTAX in str(refused.value)

@@ -166,15 +166,18 @@ class FakeBotAPI:
         title: str | None = None,
         reply_to_message_id: int | None = None,
         message_thread_id: int | None = None,
+        language_code: str | None = None,
     ) -> int:
         """A user writes ``text`` in the chat; returns the update_id.
 
-        ``user_id`` defaults to the chat id in private chats and to 4242 in groups.
+        ``user_id`` defaults to the chat id in private chats and to 4242 in groups;
+        ``language_code`` is the language of the user's Telegram app (none if not given).
         """
         return updates.user_message(
             self._state, chat_id, text=text, user_id=user_id, chat_type=chat_type,
             username=username, first_name=first_name, title=title,
             reply_to_message_id=reply_to_message_id, message_thread_id=message_thread_id,
+            language_code=language_code,
         )  # fmt: skip
 
     def send_document(
@@ -268,8 +271,14 @@ class FakeBotAPI:
     def commands(self) -> list[dict[str, Any]] | None:
         """The bot's commands for the default scope and language as Telegram now has them (set
         by the last setMyCommands; None if never set or deleted). See calls() for other scopes."""
+        return self.commands_in("")
+
+    def commands_in(self, language_code: str) -> list[dict[str, Any]] | None:
+        """The bot's commands for the default scope as users whose Telegram speaks
+        ``language_code`` see them set ("": for every other user)."""
+        key = self._state.commands_key({"language_code": language_code})
         with self._state.lock:
-            return copy.deepcopy(self._state.commands.get(self._state.commands_key({})))
+            return copy.deepcopy(self._state.commands.get(key))
 
     def callback_answer(self, update_id: int) -> dict[str, Any] | None:
         """The answerCallbackQuery parameters for the press that made update ``update_id``."""

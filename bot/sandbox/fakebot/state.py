@@ -122,11 +122,19 @@ class BotState:
             self.chats[chat_id] = self.chats.get(chat_id, {}) | chat
             return self.chats[chat_id]
 
-    def add_user(self, user_id: int, first_name: str, username: str | None) -> dict[str, Any]:
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        username: str | None,
+        language_code: str | None = None,
+    ) -> dict[str, Any]:
         with self.lock:
             user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
             if username:
                 user["username"] = username
+            if language_code:
+                user["language_code"] = language_code
             self.users[user_id] = user
             return user
 

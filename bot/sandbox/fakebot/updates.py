@@ -43,11 +43,12 @@ def user_message(
     title: str | None = None,
     reply_to_message_id: int | None = None,
     message_thread_id: int | None = None,
+    language_code: str | None = None,
 ) -> int:
-    """Queue a ``message`` update from a user; returns its update_id."""
+    """Queue a ``message`` update from a user (Telegram in ``language_code``); its update_id."""
     with state.lock:
         sender_id = user_id if user_id is not None else default_user_id(chat_id, chat_type)
-        user = state.add_user(sender_id, first_name, username)
+        user = state.add_user(sender_id, first_name, username, language_code)
         chat_title = first_name if chat_type == "private" else title
         chat_username = username if chat_type == "private" else None
         chat = state.add_chat(chat_id, chat_type, chat_title, chat_username)

@@ -68,6 +68,7 @@ def register_handlers(application: Application) -> None:
     ):
         application.add_handler(CommandHandler(name, command, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("timezone", chats.timezone, filters=MESSAGES_AND_POSTS))
+    application.add_handler(CommandHandler("language", chats.language, filters=MESSAGES_AND_POSTS))
     application.add_handler(CommandHandler("topics", topics.topics))
     application.add_handler(CommandHandler("stats", operator.stats))
     application.add_handler(CommandHandler("version", operator.version))

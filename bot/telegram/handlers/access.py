@@ -28,8 +28,11 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.config import Settings
+from bot.core.texts import N_
 from bot.metrics import note_update_outcome
+from bot.render.i18n import DEFAULT_LANGUAGE, tr
 from bot.telegram.handlers.context import services_of
+from bot.telegram.handlers.language import user_language
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +48,12 @@ async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat_allowed(settings, chat.id, chat.type):
         return
     listing = "allowed_channels" if chat.type == Chat.CHANNEL else "allowed_chats"
-    refusal = (
+    refusal = tr(
+        user_language(update),  # a chat that may not use the bot gets no row in the store
         "This bot is private to its desk's chats. Ask its administrator to add this chat "
-        f"(id {chat.id}) to {listing}."
+        "(id {chat_id}) to {listing}.",
+        chat_id=chat.id,
+        listing=listing,
     )
     if update.callback_query is not None:  # a button press: answered to the presser alone
         await update.callback_query.answer(refusal, show_alert=True)
@@ -70,41 +76,49 @@ def chat_allowed(settings: Settings, chat_id: int, chat_type: str = Chat.PRIVATE
     return not settings.allowed_chats
 
 
-def article_refusal(update: Update, settings: Settings) -> str | None:
-    """Why this update's sender may not add articles, or None when they may."""
+def article_refusal(update: Update, settings: Settings, language: str) -> str | None:
+    """Why this update's sender may not add articles (in `language`), or None when they may."""
     user = update.effective_user
     if not settings.admins or (user is None and update.channel_post is not None):
         return None  # a channel's post: the gate let through only allowed channels
     if user is not None and user.id in settings.admins:
         return None
-    return "Only the bot's administrators can add articles here. Ask one of them to send it."
+    return tr(
+        language,
+        "Only the bot's administrators can add articles here. Ask one of them to send it.",
+    )
 
 
-def feed_refusal(update: Update, settings: Settings) -> str | None:
-    """Why this update's sender may not add or remove feeds, or None when they may."""
-    return admin_refusal(update, settings, "manage feeds")
-
-
-def admin_refusal(update: Update, settings: Settings, action: str) -> str | None:
-    """Why this update's sender may not do `action` (administrators only), or None when they
+def feed_refusal(update: Update, settings: Settings, language: str) -> str | None:
+    """Why this update's sender may not add or remove feeds (in `language`), or None when they
     may."""
+    return admin_refusal(update, settings, language, N_("manage feeds"))
+
+
+def admin_refusal(update: Update, settings: Settings, language: str, action: str) -> str | None:
+    """Why this update's sender may not do `action` (administrators only; an `N_` text), in
+    `language`, or None when they may."""
     user = update.effective_user
     if user is not None and user.id in settings.admins:
         return None
     if not settings.admins:
-        return (
-            f"Only an administrator can {action}, and none is configured: add your Telegram "
-            "user id to `admins` in the bot's settings."
+        return tr(
+            language,
+            "Only an administrator can {action}, and none is configured: add your Telegram "
+            "user id to `admins` in the bot's settings.",
+            action=tr(language, action),
         )
-    return f"Only the bot's administrators can {action}."
+    return tr(language, "Only the bot's administrators can {action}.", action=tr(language, action))
 
 
-async def article_room(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def article_room(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, language: str = DEFAULT_LANGUAGE
+) -> int:
     """How many articles this update may add now; 0 when none, and then the chat has been told
-    why (a channel is not: an answer would be published there)."""
+    why in `language` (a channel is not: an answer would be published there)."""
     services = services_of(context)
     settings = services.settings
-    refusal = article_refusal(update, settings)
+    refusal = article_refusal(update, settings, language)
     room = 0
     if refusal is None:
         since = datetime.now(UTC) - RATE_WINDOW
@@ -113,18 +127,26 @@ async def article_room(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         )
         room = max(0, settings.max_articles_per_chat_per_hour - added)
         if not room:
-            refusal = (
-                f"This chat has added {added} articles in the last hour; the limit is "
-                f"{settings.max_articles_per_chat_per_hour}. Send the rest a little later."
+            refusal = tr(
+                language,
+                "This chat has added {added} articles in the last hour; the limit is "
+                "{limit}. Send the rest a little later.",
+                added=added,
+                limit=settings.max_articles_per_chat_per_hour,
             )
     if refusal is not None and update.effective_message is not None and not update.channel_post:
         await update.effective_message.reply_text(refusal)
     return room
 
 
-def over_the_limit(limit: int, *, stored: int, left_out: int) -> str:
+def over_the_limit(limit: int, *, stored: int, left_out: int, language: str) -> str:
     """The answer when a message held more articles than the chat may still add this hour."""
-    return (
-        f"Stored {stored} of the {stored + left_out} articles in it: this chat may add {limit} "
-        f"articles an hour. Send the other {left_out} again a little later."
+    return tr(
+        language,
+        "Stored {stored} of the {total} articles in it: this chat may add {limit} "
+        "articles an hour. Send the other {left_out} again a little later.",
+        stored=stored,
+        total=stored + left_out,
+        limit=limit,
+        left_out=left_out,
     )

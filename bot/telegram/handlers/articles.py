@@ -26,14 +26,17 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.app.chats import chat_language
 from bot.app.intake import StoredOutcome, read_link, read_message, store_drafts
 from bot.app.services import Services
 from bot.core.domain import ArticleDraft, PendingReply, StoredArticle
 from bot.ingest import IngestError, parse_file
 from bot.ingest.fetch import FetchLimits
 from bot.render import replies
+from bot.render.i18n import error_text, tr
 from bot.telegram.handlers.access import article_room, over_the_limit
 from bot.telegram.handlers.context import services_of, worker_of
+from bot.telegram.handlers.language import language_of
 
 log = logging.getLogger(__name__)
 
@@ -44,27 +47,31 @@ MAX_REPLIES_PER_MESSAGE = 10
 async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store the article in a pasted or forwarded message, or at the link it holds."""
     message = update.effective_message
-    room = await article_room(update, context)
+    language = await language_of(update, context)
+    room = await article_room(update, context, language)
     if not room:
         return
     services = services_of(context)
     try:
         drafts = await _read_message(services, message.text, source=source_of(message))
     except IngestError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     outcomes = await _store(services, drafts[:room], update)
-    await _answer(message, context, outcomes, left_out=len(drafts[room:]))
+    await _answer(message, context, outcomes, language, left_out=len(drafts[room:]))
 
 
 async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/add URL: fetch the page and store its article."""
     message = update.effective_message
-    room = await article_room(update, context)
+    language = await language_of(update, context)
+    room = await article_room(update, context, language)
     if not room:
         return
     if not context.args:
-        await message.reply_text("Send /add with a link, e.g. /add https://example.org/story")
+        await message.reply_text(
+            tr(language, "Send /add with a link, e.g. /add https://example.org/story")
+        )
         return
     services = services_of(context)
     try:
@@ -75,10 +82,10 @@ async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             max_chars=services.settings.max_article_chars,
         )
     except IngestError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     outcomes = await _store(services, drafts[:room], update)
-    await _answer(message, context, outcomes, left_out=len(drafts[room:]))
+    await _answer(message, context, outcomes, language, left_out=len(drafts[room:]))
 
 
 async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -134,7 +141,8 @@ async def _store(
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store the articles in an uploaded .txt, .md or .html file."""
     message = update.effective_message
-    room = await article_room(update, context)
+    language = await language_of(update, context)
+    room = await article_room(update, context, language)
     if not room:
         return
     services = services_of(context)
@@ -142,8 +150,14 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name = doc.file_name or "upload.txt"
     if doc.file_size and doc.file_size > MAX_FILE_BYTES:
         await message.reply_text(
-            f"{name} is {doc.file_size / 1e6:.1f} MB; files up to "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB are accepted. Split it and send the parts."
+            tr(
+                language,
+                "{name} is {size} MB; files up to {limit} MB are accepted. Split it and send "
+                "the parts.",
+                name=name,
+                size=f"{doc.file_size / 1e6:.1f}",
+                limit=MAX_FILE_BYTES // 1024 // 1024,
+            )
         )
         return
     data = bytes(await (await doc.get_file()).download_as_bytearray())
@@ -152,10 +166,10 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             parse_file, name, data, max_chars=services.settings.max_article_chars
         )
     except IngestError as exc:
-        await message.reply_text(f"{name}: {exc}")
+        await message.reply_text(f"{name}: {error_text(language, exc)}")
         return
     outcomes = await _store(services, drafts[:room], update)
-    await _answer(message, context, outcomes, left_out=len(drafts[room:]))
+    await _answer(message, context, outcomes, language, left_out=len(drafts[room:]))
 
 
 def source_of(message: Message) -> str:
@@ -182,6 +196,7 @@ async def _answer(
     message: Message,
     context: ContextTypes.DEFAULT_TYPE,
     outcomes: list[StoredOutcome],
+    language: str,
     *,
     left_out: int = 0,
 ) -> None:
@@ -190,7 +205,7 @@ async def _answer(
     store = services_of(context).store
     for outcome in outcomes[:MAX_REPLIES_PER_MESSAGE]:
         reply = await message.reply_text(
-            replies.summarizing(outcome.article, created=outcome.created),
+            replies.summarizing(outcome.article, created=outcome.created, language=language),
             parse_mode=ParseMode.HTML,
         )
         pending = PendingReply(reply.chat_id, reply.message_id, outcome.article.id, outcome.created)
@@ -199,12 +214,15 @@ async def _answer(
             _complete_with_summary(pending, outcome.article, context), update=None
         )
     if len(outcomes) > MAX_REPLIES_PER_MESSAGE:
+        more = len(outcomes) - MAX_REPLIES_PER_MESSAGE
         await message.reply_text(
-            f"…and {len(outcomes) - MAX_REPLIES_PER_MESSAGE} more articles stored from it."
+            tr(language, "…and {count} more articles stored from it.", count=more)
         )
     if left_out:
         limit = services_of(context).settings.max_articles_per_chat_per_hour
-        await message.reply_text(over_the_limit(limit, stored=len(outcomes), left_out=left_out))
+        await message.reply_text(
+            over_the_limit(limit, stored=len(outcomes), left_out=left_out, language=language)
+        )
 
 
 async def resume_summary_replies(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -223,10 +241,18 @@ async def _complete_with_summary(
     pending: PendingReply, article: StoredArticle, context: ContextTypes.DEFAULT_TYPE
 ) -> None:
     result = await worker_of(context).outcome(article.id)
+    services = services_of(context)
+    language = await asyncio.to_thread(
+        chat_language, services.store, services.settings, pending.chat_id
+    )
     try:
         await context.bot.edit_message_text(
             replies.article_summarized(
-                article, created=pending.created, summary=result.summary, error=result.error
+                article,
+                created=pending.created,
+                summary=result.summary,
+                error=result.error,
+                language=language,
             ),
             chat_id=pending.chat_id,
             message_id=pending.message_id,

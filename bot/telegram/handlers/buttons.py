@@ -34,11 +34,14 @@ from bot.app.pushes import offers_whole_digest
 from bot.app.sending import SendStatus
 from bot.app.services import Services
 from bot.app.subscriptions import unsubscribe_by_id
+from bot.core.texts import N_
 from bot.render import replies
 from bot.render.formatting import render_article, render_article_alert
+from bot.render.i18n import tr
 from bot.telegram.handlers.chats import admins_only, is_manager
 from bot.telegram.handlers.context import sender_of, services_of
 from bot.telegram.handlers.digests import send_digest_page, topic_thread
+from bot.telegram.handlers.language import language_of
 from bot.telegram.keyboards import (
     ButtonPress,
     article_markup,
@@ -47,9 +50,9 @@ from bot.telegram.keyboards import (
     toggled_pause_markup,
 )
 
-UNKNOWN_BUTTON = "This button is not one of mine any more. Send /help to see what I can do."
-STALE_DIGEST = "This digest is no longer available."
-FILES_NOT_IN_CHANNELS = (
+UNKNOWN_BUTTON = N_("This button is not one of mine any more. Send /help to see what I can do.")
+STALE_DIGEST = N_("This digest is no longer available.")
+FILES_NOT_IN_CHANNELS = N_(
     "In a channel the file would be posted for every reader. Ask me for the digest in a "
     "private chat instead."
 )
@@ -60,19 +63,20 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     button = parse_callback(query.data)
     services = services_of(context)
+    language = await language_of(update, context)
     in_channel = query.message is not None and query.message.chat.type == ChatType.CHANNEL
     if button is None or query.message is None or (in_channel and button.action == "page"):
-        await query.answer(UNKNOWN_BUTTON)
+        await query.answer(tr(language, UNKNOWN_BUTTON))
     elif button.action == "unsubscribe":
-        await _unsubscribe(query, context, services, button.subscription_id)
+        await _unsubscribe(query, context, services, button.subscription_id, language)
     elif button.action in ("pause", "resume"):
-        await _pause(query, context, services, button)
+        await _pause(query, context, services, button, language)
     elif button.action == "page":
-        await _next_page(query, context, button)
+        await _next_page(query, context, button, language)
     elif button.action in ("pushed file", "digest file"):
-        await _send_files(query, context, services, button)
+        await _send_files(query, context, services, button, language)
     else:
-        await _show(query, services, button)
+        await _show(query, services, button, language)
 
 
 async def _unsubscribe(
@@ -80,27 +84,30 @@ async def _unsubscribe(
     context: ContextTypes.DEFAULT_TYPE,
     services: Services,
     subscription_id: int,
+    language: str,
 ) -> None:
     chat = query.message.chat
-    if not await _presser_manages(query, context):
+    if not await _presser_manages(query, context, language):
         return
     subscription = await asyncio.to_thread(
         unsubscribe_by_id, services.store, chat.id, subscription_id
     )
     if subscription is None:
-        answer = "This chat is no longer subscribed to that topic."
+        answer = tr(language, "This chat is no longer subscribed to that topic.")
     else:
-        answer = f"Unsubscribed from {subscription.topic}."
+        answer = tr(language, "Unsubscribed from {topic}.", topic=subscription.topic)
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     await query.answer(answer)
 
 
-async def _presser_manages(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def _presser_manages(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, language: str
+) -> bool:
     """Whether the presser may change the chat's subscriptions; if not, they are told why."""
     chat = query.message.chat
     if await is_manager(context.bot, chat, query.from_user, None):
         return True
-    await query.answer(f"Sorry, {admins_only(chat)}", show_alert=True)
+    await query.answer(admins_only(chat, language), show_alert=True)
     return False
 
 
@@ -109,10 +116,11 @@ async def _pause(
     context: ContextTypes.DEFAULT_TYPE,
     services: Services,
     button: ButtonPress,
+    language: str,
 ) -> None:
     """Pause or resume the button's subscription; its button turns into the other one."""
     chat = query.message.chat
-    if not await _presser_manages(query, context):
+    if not await _presser_manages(query, context, language):
         return
     subscription = await asyncio.to_thread(
         toggle_pause,
@@ -123,30 +131,37 @@ async def _pause(
         now=datetime.now(UTC),
     )
     if subscription is None:
-        await query.answer("This chat is no longer subscribed to that topic.")
+        await query.answer(tr(language, "This chat is no longer subscribed to that topic."))
         return
     markup = toggled_pause_markup(
-        query.message.reply_markup, subscription.id, paused=subscription.paused
+        query.message.reply_markup, subscription.id, paused=subscription.paused, language=language
     )
     if markup is not None:
         await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=markup))
-    await query.answer(replies.pause_toggled(subscription), show_alert=not subscription.paused)
+    answer = replies.pause_toggled(subscription, language=language)
+    await query.answer(answer, show_alert=not subscription.paused)
 
 
 async def _next_page(
-    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, button: ButtonPress
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, button: ButtonPress, language: str
 ) -> None:
     """Send the asked page of a /digest answer and take the button off the page before it."""
     try:
         topic = normalize_topic(button.topic)
     except ValueError:
-        await query.answer(UNKNOWN_BUTTON)
+        await query.answer(tr(language, UNKNOWN_BUTTON))
         return
     await query.answer()
     await _keep_if_unchanged(query.edit_message_reply_markup(reply_markup=None))
     chat_id, thread_id = query.message.chat.id, topic_thread(query.message)
     await send_digest_page(
-        context, chat_id, topic, button.page, days=button.days, thread_id=thread_id
+        context,
+        chat_id,
+        topic,
+        button.page,
+        days=button.days,
+        thread_id=thread_id,
+        language=language,
     )
 
 
@@ -155,31 +170,41 @@ async def _send_files(
     context: ContextTypes.DEFAULT_TYPE,
     services: Services,
     button: ButtonPress,
+    language: str,
 ) -> None:
     """Send the whole digest as an HTML page and as JSON into the chat (not in a channel, where
     every reader would get them)."""
     chat = query.message.chat
     if chat.type == ChatType.CHANNEL:
-        await query.answer(FILES_NOT_IN_CHANNELS, show_alert=True)
+        await query.answer(tr(language, FILES_NOT_IN_CHANNELS), show_alert=True)
         return
     if button.action == "pushed file":
         files = await asyncio.to_thread(
-            pushed_digest_files, services, chat_id=chat.id, delivery_id=button.delivery_id
+            pushed_digest_files,
+            services,
+            chat_id=chat.id,
+            delivery_id=button.delivery_id,
+            language=language,
         )
     else:
         try:
             topic = normalize_topic(button.topic)
         except ValueError:
-            await query.answer(UNKNOWN_BUTTON)
+            await query.answer(tr(language, UNKNOWN_BUTTON))
             return
         timezone = await asyncio.to_thread(
             services.store.chats.ensure, chat.id, timezone=services.settings.default_timezone
         )
         files = await asyncio.to_thread(
-            asked_digest_files, services, topic, days=button.days, timezone=timezone
+            asked_digest_files,
+            services,
+            topic,
+            days=button.days,
+            timezone=timezone,
+            language=language,
         )
     if files is None:
-        await query.answer(STALE_DIGEST)
+        await query.answer(tr(language, STALE_DIGEST))
         return
     await query.answer()
     for attachment in files:
@@ -190,7 +215,9 @@ async def _send_files(
             break
 
 
-async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -> None:
+async def _show(
+    query: CallbackQuery, services: Services, button: ButtonPress, language: str
+) -> None:
     """Show one article whole ("full") or the digest message again ("back")."""
     back = button.action == "back"
     shown = await asyncio.to_thread(
@@ -203,7 +230,7 @@ async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -
         article_id=None if back else button.article_id,
     )
     if shown is None:
-        await query.answer(STALE_DIGEST)
+        await query.answer(tr(language, STALE_DIGEST))
         return
     delivery, index, subscription_id = shown.delivery, shown.index, shown.subscription.id
     if back:
@@ -213,16 +240,18 @@ async def _show(query: CallbackQuery, services: Services, button: ButtonPress) -
             index,
             delivery.articles_of(index),
             subscription_id,
+            language=language,
             full_summaries=True,  # "Back" is only under an article a Full summary button showed
             whole_digest=offers_whole_digest(index, len(delivery.parts)),
             paused=shown.subscription.paused,
         )
     elif query.message.chat.type == ChatType.CHANNEL:
-        await query.answer(render_article_alert(shown.item), show_alert=True)
+        await query.answer(render_article_alert(shown.item, language=language), show_alert=True)
         return
     else:
-        text = render_article(shown.item, tz=ZoneInfo(shown.subscription.timezone))
-        markup = article_markup(delivery.id, index, subscription_id)
+        tz = ZoneInfo(shown.subscription.timezone)
+        text = render_article(shown.item, language=language, tz=tz)
+        markup = article_markup(delivery.id, index, subscription_id, language=language)
     await _keep_if_unchanged(
         query.edit_message_text(
             text,

@@ -10,8 +10,10 @@ from telegram.ext import ContextTypes
 
 from bot.metrics import note_update_outcome
 from bot.render.formatting import ALERT_MAX_CHARS, shorten
+from bot.render.i18n import tr
 from bot.store import DatabaseUnavailable
 from bot.telegram.commandlog import command_of
+from bot.telegram.handlers.language import user_language
 from summarizer.errors import SummarizerError
 
 log = logging.getLogger(__name__)
@@ -28,15 +30,17 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("handling %s failed", describe(update), exc_info=error)
     if not isinstance(update, Update) or update.channel_post is not None:
         return  # in a channel an answer would be published to every reader
+    language = user_language(update)  # not the chat's: the database may be what failed
     if isinstance(error, DatabaseUnavailable):
-        text = (
+        text = tr(
+            language,
             "The database is unavailable right now, so nothing was stored or read. "
-            "Please send that again in a minute."
+            "Please send that again in a minute.",
         )
     elif isinstance(error, SummarizerError):
-        text = f"The local model failed: {error}"
+        text = tr(language, "The local model failed: {error}", error=error)
     else:
-        text = "Something went wrong on my side; it is logged. Please try again."
+        text = tr(language, "Something went wrong on my side; it is logged. Please try again.")
     if update.callback_query is not None:  # a button press: answered to the presser alone
         await update.callback_query.answer(shorten(text, ALERT_MAX_CHARS), show_alert=True)
     elif update.effective_message is not None:

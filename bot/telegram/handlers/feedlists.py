@@ -16,8 +16,10 @@ from bot.app.feedlists import MAX_IMPORTED_FEEDS, export_feed_list, import_feed_
 from bot.ingest import IngestError
 from bot.ingest.opml import check_feed_list_size
 from bot.render import replies
+from bot.render.i18n import error_text
 from bot.telegram.handlers.access import feed_refusal
 from bot.telegram.handlers.context import services_of
+from bot.telegram.handlers.language import language_of
 
 IMPORT_CAPTION = r"^/import(@\w+)?(\s|$)"
 
@@ -26,12 +28,13 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Follow every feed of the OPML file this message carries or answers."""
     message = update.effective_message
     services = services_of(context)
-    if refusal := feed_refusal(update, services.settings):
+    language = await language_of(update, context)
+    if refusal := feed_refusal(update, services.settings, language):
         await message.reply_text(refusal)
         return
     document = _attached(message)
     if document is None:
-        await message.reply_text(replies.feed_list_usage())
+        await message.reply_text(replies.feed_list_usage(language=language))
         return
     name = document.file_name or "The file"
     try:
@@ -47,7 +50,7 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             now=datetime.now(UTC),
         )
     except IngestError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     await message.reply_text(
         replies.feed_list_imported(
@@ -56,6 +59,7 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             refused=result.refused,
             left_out=result.left_out,
             most=MAX_IMPORTED_FEEDS,
+            language=language,
         ),
         parse_mode=ParseMode.HTML,
     )
@@ -65,19 +69,20 @@ async def export_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """/export: the followed feeds as an OPML file."""
     message = update.effective_message
     services = services_of(context)
-    if refusal := feed_refusal(update, services.settings):
+    language = await language_of(update, context)
+    if refusal := feed_refusal(update, services.settings, language):
         await message.reply_text(refusal)
         return
     now = datetime.now(UTC)
     data = await asyncio.to_thread(export_feed_list, services.store, now)
     if data is None:
-        await message.reply_text(replies.no_feeds_to_export())
+        await message.reply_text(replies.no_feeds_to_export(language=language))
         return
     count = len(await asyncio.to_thread(services.store.feeds.all))
     await message.reply_document(
         data,
         filename=f"digestbot-feeds-{now:%Y%m%d}.opml",
-        caption=replies.feed_list_exported(count),
+        caption=replies.feed_list_exported(count, language=language),
     )
 
 

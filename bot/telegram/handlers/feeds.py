@@ -12,14 +12,17 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.app.chats import chat_language
 from bot.app.feeds import follow_feed, poll_due_feeds
 from bot.config import MAX_FEED_INTERVAL_S
 from bot.ingest import IngestError
 from bot.ingest.fetch import FetchLimits
 from bot.render import replies
+from bot.render.i18n import error_text, tr
 from bot.store import DatabaseGone
 from bot.telegram.handlers.access import feed_refusal
 from bot.telegram.handlers.context import services_of, worker_of
+from bot.telegram.handlers.language import language_of
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +35,18 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     services = services_of(context)
     settings = services.settings
-    if refusal := feed_refusal(update, settings):
+    language = await language_of(update, context)
+    if refusal := feed_refusal(update, settings, language):
         await message.reply_text(refusal)
         return
     args = context.args or []
     if len(args) not in (1, 2):
         await message.reply_text(
-            "Send /addfeed with a feed's link, and optionally how often to poll it in minutes: "
-            "/addfeed https://example.org/rss.xml 60"
+            tr(
+                language,
+                "Send /addfeed with a feed's link, and optionally how often to poll it in "
+                "minutes: /addfeed https://example.org/rss.xml 60",
+            )
         )
         return
     interval_s = settings.feed_interval_s
@@ -47,8 +54,12 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         minutes = whole_number(args[1], max_digits=len(str(MAX_INTERVAL_MINUTES)))
         if minutes is None or not 1 <= minutes <= MAX_INTERVAL_MINUTES:
             await message.reply_text(
-                f"How often to poll the feed is a number of minutes between 1 and "
-                f"{MAX_INTERVAL_MINUTES} (a week): /addfeed https://example.org/rss.xml 60"
+                tr(
+                    language,
+                    "How often to poll the feed is a number of minutes between 1 and "
+                    "{most} (a week): /addfeed https://example.org/rss.xml 60",
+                    most=MAX_INTERVAL_MINUTES,
+                )
             )
             return
         interval_s = minutes * 60
@@ -63,10 +74,10 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             now=datetime.now(UTC),
         )
     except IngestError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(error_text(language, exc))
         return
     await message.reply_text(
-        replies.feed_followed(feed, created=created), parse_mode=ParseMode.HTML
+        replies.feed_followed(feed, created=created, language=language), parse_mode=ParseMode.HTML
     )
 
 
@@ -74,30 +85,36 @@ async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """/feeds: the followed feeds with their number, interval and state."""
     message = update.effective_message
     services = services_of(context)
-    if refusal := feed_refusal(update, services.settings):
+    language = await language_of(update, context)
+    if refusal := feed_refusal(update, services.settings, language):
         await message.reply_text(refusal)
         return
     feeds = await asyncio.to_thread(services.store.feeds.all)
-    await message.reply_text(replies.feed_list(feeds), parse_mode=ParseMode.HTML)
+    await message.reply_text(replies.feed_list(feeds, language=language), parse_mode=ParseMode.HTML)
 
 
 async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/removefeed N: stop following feed number N (its stored articles stay)."""
     message = update.effective_message
     services = services_of(context)
-    if refusal := feed_refusal(update, services.settings):
+    language = await language_of(update, context)
+    if refusal := feed_refusal(update, services.settings, language):
         await message.reply_text(refusal)
         return
     args = context.args or []
     if len(args) != 1:
-        await message.reply_text("Send /removefeed with the feed's number from /feeds.")
+        await message.reply_text(
+            tr(language, "Send /removefeed with the feed's number from /feeds.")
+        )
         return
     number = whole_number(args[0], max_digits=MAX_FEED_NUMBER_DIGITS)
     feed = number and await asyncio.to_thread(services.store.feeds.get, number)
     if not feed or not await asyncio.to_thread(services.store.feeds.remove, feed.id):
-        await message.reply_text("There is no feed with that number; see /feeds.")
+        await message.reply_text(tr(language, "There is no feed with that number; see /feeds."))
         return
-    await message.reply_text(replies.feed_removed(feed), parse_mode=ParseMode.HTML)
+    await message.reply_text(
+        replies.feed_removed(feed, language=language), parse_mode=ParseMode.HTML
+    )
 
 
 def whole_number(text: str, *, max_digits: int) -> int | None:
@@ -127,9 +144,13 @@ async def poll_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     for result in results:
         if not result.report:
             continue
+        admin = result.feed.added_by  # a user id: their private chat with the bot
+        language = await asyncio.to_thread(chat_language, services.store, services.settings, admin)
         try:
             await context.bot.send_message(
-                result.feed.added_by, replies.feed_failing(result.feed), parse_mode=ParseMode.HTML
+                admin,
+                replies.feed_failing(result.feed, language=language),
+                parse_mode=ParseMode.HTML,
             )
         except TelegramError as exc:
             log.warning(

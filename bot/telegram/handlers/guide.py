@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.render.replies import help_text
+from bot.render.replies import help_text, unknown_command_text
 from bot.telegram.handlers.context import services_of
+from bot.telegram.handlers.language import language_of
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -25,6 +24,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             days=settings.digest_days,
             schedule=settings.default_schedule,
             timezone=settings.default_timezone,
+            language=await language_of(update, context),
         ),
         parse_mode=ParseMode.HTML,
     )
@@ -34,6 +34,6 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Say that a command is unknown and point to /help."""
     command = (update.effective_message.text or "").split()[0]
     await update.effective_message.reply_text(
-        f"I don't know the command {escape(command)}. Send /help to see what I can do.",
+        unknown_command_text(command, language=await language_of(update, context)),
         parse_mode=ParseMode.HTML,
     )

@@ -20,6 +20,7 @@ from bot.app.articles import (
 from bot.render import replies
 from bot.telegram.handlers.context import services_of
 from bot.telegram.handlers.feeds import MAX_FEED_NUMBER_DIGITS, whole_number
+from bot.telegram.handlers.language import language_of
 
 MAX_LISTED = 50
 
@@ -32,8 +33,9 @@ async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         asked = whole_number(context.args[0], max_digits=len(str(MAX_LISTED)))
         limit = min(asked or limit, MAX_LISTED)
     articles = await asyncio.to_thread(recent_articles, services.store, limit)
+    language = await language_of(update, context)
     await update.effective_message.reply_text(
-        replies.recent_articles(articles), parse_mode=ParseMode.HTML
+        replies.recent_articles(articles, language=language), parse_mode=ParseMode.HTML
     )
 
 
@@ -42,15 +44,16 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     words = " ".join(context.args or [])
     message = update.effective_message
+    language = await language_of(update, context)
     try:
         found = await asyncio.to_thread(
             search_articles, services.store, words, services.settings.digest_page_size
         )
     except NoSearchWordsError:
-        await message.reply_text(replies.search_usage(MAX_SEARCH_WORDS))
+        await message.reply_text(replies.search_usage(MAX_SEARCH_WORDS, language=language))
         return
     await message.reply_text(
-        replies.search_results(found.words, found.total, found.articles),
+        replies.search_results(found.words, found.total, found.articles, language=language),
         parse_mode=ParseMode.HTML,
     )
 
@@ -59,17 +62,19 @@ async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/article N: the whole stored text of article N with its sources, in messages, or as a
     file when it is too long for a few."""
     message = update.effective_message
+    language = await language_of(update, context)
     number = _article_number(context)
     record = number and await asyncio.to_thread(article_record, services_of(context).store, number)
     if not record:
-        await message.reply_text(replies.article_missing(number))
+        await message.reply_text(replies.article_missing(number, language=language))
         return
-    parts = replies.article_in_full(record.article, record.sources)
+    parts = replies.article_in_full(record.article, record.sources, language=language)
     if parts is None:
+        text = replies.article_as_file(record.article, record.sources, language=language)
         await message.reply_document(
-            replies.article_as_file(record.article, record.sources).encode(),
+            text.encode(),
             filename=f"article-{record.article.id}.txt",
-            caption=replies.article_file_caption(record.article),
+            caption=replies.article_file_caption(record.article, language=language),
             parse_mode=ParseMode.HTML,
         )
         return
@@ -81,9 +86,10 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/delete N: delete article N, for who added it or an admin."""
     message = update.effective_message
     services = services_of(context)
+    language = await language_of(update, context)
     number = _article_number(context)
     if not number:
-        await message.reply_text(replies.article_missing(number))
+        await message.reply_text(replies.article_missing(number, language=language))
         return
     user = update.effective_user
     outcome = await asyncio.to_thread(
@@ -98,7 +104,7 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         Deletion.NOT_FOUND: replies.article_missing,
         Deletion.NOT_YOURS: replies.article_not_yours,
     }
-    await message.reply_text(answers[outcome](number))
+    await message.reply_text(answers[outcome](number, language=language))
 
 
 def _article_number(context: ContextTypes.DEFAULT_TYPE) -> int | None:

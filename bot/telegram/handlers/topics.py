@@ -12,6 +12,7 @@ from bot.app.digests import recent_period
 from bot.app.subjects import subject_counts_in_period
 from bot.render import replies
 from bot.telegram.handlers.context import services_of
+from bot.telegram.handlers.language import language_of
 
 TOPICS_SHOWN = 15
 
@@ -24,5 +25,6 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         subject_counts_in_period, services.store, *recent_period(days), limit=TOPICS_SHOWN
     )
     await update.effective_message.reply_text(
-        replies.topics_overview(counts, days=days), parse_mode=ParseMode.HTML
+        replies.topics_overview(counts, days=days, language=await language_of(update, context)),
+        parse_mode=ParseMode.HTML,
     )

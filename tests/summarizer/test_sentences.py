@@ -1,0 +1,58 @@
+"""The one sentence splitter: English by its own rule, other languages by sentencex."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.text import split_sentences
+
+THREE_SENTENCES = {
+    "de": (
+        "Die Regierung hat am Montag ein neues Gesetz beschlossen. "
+        "Über die Einzelheiten wurde z. B. im Ausschuss lange gestritten. "
+        "Ärzte und Apotheker begrüßten die Entscheidung."
+    ),
+    "fr": (
+        "Le gouvernement a adopté une nouvelle loi lundi. "
+        "À Paris, les médecins ont salué la décision du ministre. "
+        "Élus et syndicats restent prudents."
+    ),
+    "zh": "政府周一通过了一项新法律。医生们对这一决定表示欢迎。反对派批评了这项法律。",
+}
+
+
+@pytest.mark.parametrize("language", sorted(THREE_SENTENCES))
+def test_a_three_sentence_text_in_another_language_splits_into_three(language) -> None:
+    sentences = split_sentences(THREE_SENTENCES[language])
+
+    assert len(sentences) == 3
+    assert "".join(sentences).replace(" ", "") == THREE_SENTENCES[language].replace(" ", "")
+
+
+def test_a_german_abbreviation_does_not_end_a_sentence() -> None:
+    sentences = split_sentences(THREE_SENTENCES["de"])
+
+    assert sentences[1] == "Über die Einzelheiten wurde z. B. im Ausschuss lange gestritten."
+
+
+def test_english_keeps_its_rule_for_abbreviations_initials_and_quotes() -> None:
+    text = (
+        "The U.S. envoy met Mr. Smith in Kyiv on Jan. 5 and said “we are ready.” "
+        "J. R. Doe, a café owner, agreed. 3 ministers left early."
+    )
+
+    assert split_sentences(text) == [
+        "The U.S. envoy met Mr. Smith in Kyiv on Jan. 5 and said “we are ready.”",
+        "J. R. Doe, a café owner, agreed.",
+        "3 ministers left early.",
+    ]
+
+
+def test_paragraphs_never_merge_in_any_language() -> None:
+    text = "Erster Absatz ohne Punkt\n\nDer zweite Absatz hat zwei Sätze. Hier ist der zweite."
+
+    assert split_sentences(text) == [
+        "Erster Absatz ohne Punkt",
+        "Der zweite Absatz hat zwei Sätze.",
+        "Hier ist der zweite.",
+    ]
