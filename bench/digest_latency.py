@@ -49,6 +49,7 @@ from bot.config import Settings  # noqa: E402
 from bot.core.domain import ArticleDraft  # noqa: E402
 from bot.core.requests import paginate  # noqa: E402
 from bot.render.formatting import render_digest  # noqa: E402
+from bot.render.i18n import DEFAULT_LANGUAGE  # noqa: E402
 from bot.runtime import configure_process, warm_up  # noqa: E402
 from bot.store import open_store  # noqa: E402
 from bot.store.rows import (  # noqa: E402
@@ -159,7 +160,7 @@ def answer(services: Services, topic: str) -> int:
     digest = recent_digest(services, topic)
     if digest.items:
         page = paginate(digest, 1, services.settings.digest_page_size)
-        render_digest(page.digest, tz=ZoneInfo(timezone), page=page)
+        render_digest(page.digest, language=DEFAULT_LANGUAGE, tz=ZoneInfo(timezone), page=page)
     return len(digest.items)
 
 
