@@ -182,3 +182,30 @@ def test_an_article_and_then_its_source_stored_by_two_other_processes_is_reporte
     assert (stored.source, stored.also_from, created) == ("a.txt", ("b.txt",), False)
     second.close()
     third.close()
+
+
+def test_a_period_is_read_through_the_article_date_index(store):
+    for day in range(3):
+        published = NOW - timedelta(days=day)
+        store.articles.add(draft(f"Day {day}", published), fingerprint=str(day), received_at=NOW)
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    found = store.articles.dated_between(NOW - timedelta(days=1, hours=1), NOW)
+    event.remove(store.engine, "before_cursor_execute", record)
+    statement, parameters = next(s for s in statements if "coalesce" in s[0].lower())
+
+    with store.engine.connect() as connection:
+        if store.engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET enable_seqscan = off")  # a tiny table: force it
+        plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).fetchall()
+        if store.engine.dialect.name == "sqlite":
+            plan = connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters
+            ).fetchall()
+
+    assert [a.title for a in found] == ["Day 0", "Day 1"]
+    assert "ix_articles_dated" in " ".join(str(row) for row in plan)
