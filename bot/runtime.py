@@ -24,7 +24,7 @@ from __future__ import annotations
 import gc
 import os
 
-from bot.app.digests import recent_digest, recent_period
+from bot.app.digests import prepare_overviews, recent_digest, recent_period
 from bot.app.services import Services
 from bot.app.subjects import subject_counts_in_period
 from summarizer.topics.aboutness import read_article
@@ -53,7 +53,9 @@ def warm_up(services: Services) -> int:
     period's articles and passage vectors into the store's memory, splits their sentences for
     the matcher (`read_article`), and (when the period holds articles) stacks the vectors, by
     composing one digest: the first /digest a user sends then costs what later ones do but for
-    its topic's query and overview. Articles arriving later are remembered as they are stored.
+    its topic's query. Articles arriving later are remembered as they are stored. It reads the
+    period's summaries and encodes their sentences for overviews (`prepare_overviews`): a
+    topic's first overview then needs no encoder pass.
     Then it counts the period's subjects, so /topics and an empty digest's suggestions read only
     newer articles.
 
@@ -68,6 +70,7 @@ def warm_up(services: Services) -> int:
     for article in articles:
         read_article(article.title, article.text)
     recent_digest(services, WARM_UP_TOPIC, overview=False)
+    prepare_overviews(services, [article.id for article in articles])
     subject_counts_in_period(services.store, since, until)
     freeze_long_lived()
     return len(articles)

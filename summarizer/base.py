@@ -45,3 +45,10 @@ class Summarizer(Protocol):
         Raises `SummarizationError` when the model fails.
         """
         ...
+
+    def prepare_overview(self, summaries: list[str]) -> None:
+        """Do ahead what an overview of any of these `summaries` can reuse (the bot's warm-up
+        calls it for the recent period's summaries), or nothing when the backend has no such
+        work. Raises `SummarizationError` when the model fails.
+        """
+        ...

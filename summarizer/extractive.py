@@ -43,6 +43,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -68,6 +69,9 @@ _WORD = re.compile(r"[^\W_]{4,}")  # a word of the lexical signal: four or more 
 SIGNALS = ("position", "centrality", "lexical", "names", "title")  # the votes of step 3
 MAX_ANTECEDENTS = 2  # sentences brought along, back from a picked one that opens with a pronoun
 OVERVIEW_SENTENCES = 3  # sentences of a digest's overview across its articles' summaries
+# Summary sentences whose vectors the overview keeps (1.5 KB each with the default encoder):
+# a recent period's 10,000 summaries hold about 30,000. Past it the memory starts over.
+OVERVIEW_VECTORS_KEPT = 60_000
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,8 @@ class ExtractiveSummarizer:
         self.sentences = sentences
         self.settings = settings or ExtractiveSettings()
         self.model_key = f"extractive:{encoder.name}:s{sentences}:{self.settings.digest}"
+        self._sentence_vectors: dict[str, np.ndarray] = {}  # the overview's, by sentence text
+        self._vectors_lock = threading.Lock()
 
     def load(self) -> None:
         """Load the sentence encoder now."""
@@ -167,7 +173,7 @@ class ExtractiveSummarizer:
         sentences = [sentence for group in per_summary for sentence in group]
         if not sentences:
             return ""
-        vectors = self._encoder.encode(sentences)
+        vectors = self._overview_vectors(sentences)
         groups = np.concatenate([np.full(len(group), n) for n, group in enumerate(per_summary)])
         chosen = self._pick(
             vectors @ _unit_mean(vectors),
@@ -178,6 +184,26 @@ class ExtractiveSummarizer:
             groups=groups,
         )
         return " ".join(_repair_opening(sentences, [], index) for index in chosen)
+
+    def prepare_overview(self, summaries: list[str]) -> None:
+        """Encode now the sentences of `summaries` that an overview would read (the warm-up does
+        it for the period's summaries), so an overview of them needs no encoder pass."""
+        self._overview_vectors([s for summary in summaries for s in split_sentences(summary)])
+
+    def _overview_vectors(self, sentences: list[str]) -> np.ndarray:
+        """The vectors of `sentences`, each encoded once (a sentence's vector depends on its
+        text alone) and remembered, up to `OVERVIEW_VECTORS_KEPT` sentences."""
+        with self._vectors_lock:
+            known = {s: self._sentence_vectors.get(s) for s in sentences}
+        missing = list(dict.fromkeys(s for s, vector in known.items() if vector is None))
+        if missing:
+            encoded = dict(zip(missing, self._encoder.encode(missing), strict=True))
+            known |= encoded
+            with self._vectors_lock:
+                if len(self._sentence_vectors) + len(encoded) > OVERVIEW_VECTORS_KEPT:
+                    self._sentence_vectors.clear()
+                self._sentence_vectors.update(encoded)
+        return np.stack([known[s] for s in sentences])
 
     def _candidates(self, sentences: list[str]) -> list[str]:
         return [sentences[i] for i in self._candidate_indices(sentences)]

@@ -94,6 +94,11 @@ class GenerativeSummarizer:
             model_key=self.model_key,
         )
 
+    def prepare_overview(self, summaries: list[str]) -> None:
+        """The fallback's preparation (generation itself has nothing to do ahead)."""
+        if self.fallback is not None:
+            self.fallback.prepare_overview(summaries)
+
     def _map_reduce(self, sentences: list[str]) -> str:
         if not sentences:
             return ""

@@ -95,6 +95,9 @@ class FakeSummarizer:
             raise SummarizationError("fake overview failure")
         return " ".join(split_sentences(s)[0] for s in summaries)
 
+    def prepare_overview(self, summaries: list[str]) -> None:
+        """Nothing to do ahead for the fake's overview."""
+
 
 class FakeSender:
     """A `MessageSender` (bot.app.sending) that records what it is asked to send; `outcomes`

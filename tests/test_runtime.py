@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import subprocess
@@ -21,6 +22,7 @@ from tests.app.digest_helpers import (
     add_recent,
     recent_services,
 )
+from tests.fakes import FakeSummarizer
 
 
 def test_torch_threads_spin_briefly_unless_the_environment_says_otherwise():
@@ -90,6 +92,31 @@ def test_an_article_stored_after_warm_up_is_in_the_next_digest(sqlite_store, fak
     digest = recent_digest(services, "russia")
 
     assert {item.article.title for item in digest.items} == {"gas", "oil"}
+
+
+class PreparingSummarizer(FakeSummarizer):
+    """The fake summarizer, recording the summaries it is asked to prepare overviews of."""
+
+    def __init__(self) -> None:
+        self.prepared: list[str] = []
+
+    def prepare_overview(self, summaries: list[str]) -> None:
+        self.prepared.extend(summaries)
+
+
+def test_warm_up_prepares_the_overviews_of_the_periods_summaries(sqlite_store, fake_matcher):
+    summarizer = PreparingSummarizer()
+    for title, summary in [("gas", "Russia sells gas."), ("soy", "Farmers grow soy.")]:
+        article = add_recent(sqlite_store, title, f"{summary} More text.")
+        sqlite_store.summaries.save(article.id, summarizer.model_key, text=summary)
+    add_recent(sqlite_store, "oil", "Russia sells oil.")  # no summary yet: nothing to prepare
+    services = dataclasses.replace(
+        recent_services(sqlite_store, fake_matcher), summarizer=summarizer
+    )
+
+    warm_up(services)
+
+    assert sorted(summarizer.prepared) == ["Farmers grow soy.", "Russia sells gas."]
 
 
 @pytest.fixture

@@ -104,6 +104,18 @@ def digest_overview(summarizer: Summarizer, items: list[DigestItem]) -> str | No
         return None
 
 
+def prepare_overviews(services: Services, article_ids: list[int]) -> None:
+    """Read these articles' summaries into memory and let the summarizer do ahead what their
+    overviews need (the extractive one encodes their sentences), so a topic's first /digest
+    does not wait for it; a failure is logged (each overview then does its own work)."""
+    key = services.summarizer.model_key
+    summaries = [text for text in _summaries(services.store, article_ids, key).values() if text]
+    try:
+        services.summarizer.prepare_overview(summaries)
+    except SummarizerError as exc:
+        log.error("preparing the overviews of %d summaries failed: %s", len(summaries), exc)
+
+
 @lru_cache(maxsize=OVERVIEW_CACHE_DIGESTS)
 def _overview(summarizer: Summarizer, summaries: tuple[str, ...]) -> str | None:
     """The summarizer's overview of these summaries, remembered (a failure is not)."""

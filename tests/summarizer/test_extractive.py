@@ -327,3 +327,47 @@ def test_an_overview_takes_at_most_one_sentence_from_each_summary() -> None:
 
 def test_an_overview_of_nothing_is_empty() -> None:
     assert ExtractiveSummarizer(BagOfWordsEncoder()).overview(["", "  "]) == ""
+
+
+def test_an_overview_of_prepared_summaries_needs_no_encoder_call_and_reads_the_same() -> None:
+    encoder = BagOfWordsEncoder()
+    prepared = ExtractiveSummarizer(encoder, sentences=3)
+    prepared.prepare_overview([*FLOOD_SUMMARIES, FLOOD[1]])
+    encoder.calls.clear()
+
+    overview = prepared.overview(FLOOD_SUMMARIES)
+
+    assert encoder.calls == []
+    assert overview == ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3).overview(
+        FLOOD_SUMMARIES
+    )
+
+
+def test_an_overview_encodes_only_the_sentences_it_has_not_seen() -> None:
+    encoder = BagOfWordsEncoder()
+    summarizer = ExtractiveSummarizer(encoder, sentences=3)
+    summarizer.prepare_overview(FLOOD_SUMMARIES[:2])
+    encoder.calls.clear()
+
+    overview = summarizer.overview(FLOOD_SUMMARIES)
+
+    assert encoder.calls == [FLOOD_SUMMARIES[3:]]  # the third's sentence opens the first
+    assert overview == ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3).overview(
+        FLOOD_SUMMARIES
+    )
+
+
+def test_the_overviews_memory_starts_over_when_full(monkeypatch) -> None:
+    monkeypatch.setattr("summarizer.extractive.OVERVIEW_VECTORS_KEPT", 3)
+    encoder = BagOfWordsEncoder()
+    summarizer = ExtractiveSummarizer(encoder, sentences=3)
+    summarizer.prepare_overview(FLOOD_SUMMARIES[:3])
+    summarizer.prepare_overview(FLOOD_SUMMARIES[3:])  # 3 + 2 sentences: the first 3 forgotten
+    encoder.calls.clear()
+
+    overview = summarizer.overview(FLOOD_SUMMARIES)
+
+    assert encoder.calls == [[*split_sentences(FLOOD_SUMMARIES[0]), FLOOD_SUMMARIES[1]]]
+    assert overview == ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3).overview(
+        FLOOD_SUMMARIES
+    )
