@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     poll_timeout_s: int = 30
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    telegraph_token: SecretStr | None = None
+    telegraph_api_url: str = "https://api.telegra.ph"
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
 
@@ -265,6 +267,7 @@ class Settings(BaseSettings):
         values = self.model_dump(mode="json")
         values["telegram_bot_token"] = "***" if self.telegram_bot_token else None
         values["webhook_secret"] = "***" if self.webhook_secret else None
+        values["telegraph_token"] = "***" if self.telegraph_token else None
         values["effective_database_url"] = _mask_password(self.effective_database_url)
         if values.get("database_url"):
             values["database_url"] = _mask_password(values["database_url"])
