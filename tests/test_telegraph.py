@@ -75,7 +75,7 @@ def test_a_digest_that_fits_has_no_note():
     page = telegraph_page(make_digest(items), language="de")
 
     assert sum(1 for n in walk(page.content) if n["tag"] == "h3") == 5
-    assert "nicht" not in texts(page.content) and "did not fit" not in texts(page.content)
+    assert "passten nicht" not in texts(page.content)
     assert page.title.startswith("Digest")
 
 
@@ -111,3 +111,12 @@ async def test_a_refused_or_unreachable_telegraph_is_page_not_published(telegrap
 async def test_create_account_returns_the_new_token(telegraph):
     assert await create_account(telegraph.url, "digestbot") == "fake-token-1"
     assert telegraph.calls == [("createAccount", {"short_name": "digestbot"})]
+
+
+def test_the_note_of_a_cut_page_is_in_the_chats_language():
+    items = [make_item(i, summary="Zusammenfassung. " * 400) for i in range(20)]
+
+    page = telegraph_page(make_digest(items), language="de", limit_bytes=20_000)
+
+    assert content_bytes(page.content) <= 20_000
+    assert "von 20 Artikeln passten nicht auf diese Seite" in texts(page.content)

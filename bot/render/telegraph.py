@@ -6,8 +6,8 @@ text strings as text, so user text needs no HTML escaping, and only the tags Tel
 are made here (p, h3, a, em, blockquote). A link is made only of an http(s) source.
 
 Telegraph refuses content over 64 KB (its JSON, in UTF-8). The articles go in their digest
-order while they fit; when the rest does not, a closing note says how many are left out (they
-are in the HTML and JSON files, which have no such limit).
+order while they fit; when the rest does not, a closing note says how many are left out (the
+digest's Telegram messages hold them all).
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ def telegraph_page(
         if used + size > limit_bytes - (_NOTE_ROOM_BYTES if shown + 1 < count else 0):
             note = tr(
                 language,
-                "{left} of {count} articles did not fit on this page; the whole digest is in "
-                "the HTML file.",
+                "{left} of {count} articles did not fit on this page; the digest in Telegram "
+                "has them all.",
                 left=count - shown,
                 count=count,
             )
