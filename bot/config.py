@@ -262,6 +262,11 @@ class Settings(BaseSettings):
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
         return tuple(sources)
 
+    @property
+    def telegraph_enabled(self) -> bool:
+        """Whether long digests are offered as one Telegraph page (a token is set)."""
+        return bool(self.telegraph_token and self.telegraph_token.get_secret_value())
+
     def masked(self) -> dict[str, object]:
         """The effective settings as plain values, secrets masked, for `digestbot config`."""
         values = self.model_dump(mode="json")

@@ -482,7 +482,9 @@ async def _send(
         sender,
         subscription.chat_id,
         delivery.messages,
-        buttons=partial(digest_buttons, delivery.id, subscription),
+        buttons=partial(
+            digest_buttons, delivery.id, subscription, one_page=services.settings.telegraph_enabled
+        ),
         what=f"delivery {delivery.id}",
         thread_id=subscription.thread_id,
         silent=subscription.options.silent,
@@ -519,11 +521,12 @@ async def _send(
 
 
 def digest_buttons(
-    delivery_id: int, subscription: Subscription, index: int, count: int
+    delivery_id: int, subscription: Subscription, index: int, count: int, *, one_page: bool = False
 ) -> DigestButtons:
     """The buttons under message `index` of a pushed digest of `count` messages: "Full
     summary" per article while the subscription's summaries are short (cut), the whole digest
-    as a file under the last of several, Pause and Unsubscribe; in the chat's language."""
+    as a file (as one page when `one_page`) under the last of several, Pause and Unsubscribe;
+    in the chat's language."""
     return DigestButtons(
         delivery_id,
         index,
@@ -531,6 +534,7 @@ def digest_buttons(
         language=_language(subscription),
         full_summaries=subscription.options.summary is SummaryLength.SHORT,
         whole_digest=offers_whole_digest(index, count),
+        one_page=one_page,
     )
 
 

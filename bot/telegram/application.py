@@ -96,7 +96,7 @@ def build_application(services: Services, *, polling: bool = True) -> Applicatio
     application.bot_data[SENDER_KEY] = TelegramSender(
         application.bot, services.store, settings.send_retry_delays_s
     )
-    if settings.telegraph_token and settings.telegraph_token.get_secret_value():
+    if settings.telegraph_enabled:
         application.bot_data[TELEGRAPH_KEY] = TelegraphClient(
             settings.telegraph_api_url, settings.telegraph_token.get_secret_value()
         )

@@ -36,6 +36,11 @@ def whole_digest_button(fake, chat_id: int):
     return last.message_id, data
 
 
+def labels(message) -> list[str]:
+    rows = message.reply_markup["inline_keyboard"]
+    return [button["text"] for row in rows for button in row]
+
+
 async def test_the_button_links_one_page_and_a_second_press_reuses_it(live, fake, telegraph):
     store_reports(live, 4)
     await push(live, CHAT)
@@ -47,6 +52,7 @@ async def test_the_button_links_one_page_and_a_second_press_reuses_it(live, fake
     fake.press_button(CHAT, message_id, data, user_id=CHAT)
     await live.wait_for(lambda: len(fake.messages(CHAT)) == pushed + 2)
 
+    assert "Whole digest on one page" in labels(fake.messages(CHAT)[pushed - 1])
     first, second = fake.messages(CHAT)[-2:]
     assert first.plain_text == "The whole digest on one page: https://telegra.ph/Digest-1"
     assert second.plain_text == first.plain_text
@@ -97,3 +103,14 @@ async def test_in_a_channel_a_failing_telegraph_posts_nothing(live, fake, telegr
 
     assert answer["show_alert"] and "every reader" in answer["text"]
     assert len(fake.messages(CHANNEL)) == posted and fake.calls("sendDocument") == []
+
+
+async def test_a_digest_answer_offers_itself_on_one_page(live, fake, telegraph):
+    store_reports(live, 5, summary_chars=200)
+
+    [answer] = await live.send_and_wait(CHAT, "/digest russia 2d")
+    fake.press_button(CHAT, answer.message_id, "w:2d:russia", user_id=CHAT)
+    await live.wait_for(lambda: len(telegraph.pages()) == 1)
+
+    assert "Whole digest on one page" in labels(answer)
+    assert telegraph.pages()[0]["content"].count('"h3"') == 5

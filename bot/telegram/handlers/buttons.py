@@ -273,6 +273,7 @@ async def _show(
             language=language,
             full_summaries=True,  # "Back" is only under an article a Full summary button showed
             whole_digest=offers_whole_digest(index, len(delivery.parts)),
+            one_page=services.settings.telegraph_enabled,
             paused=shown.subscription.paused,
         )
     elif query.message.chat.type == ChatType.CHANNEL:
