@@ -482,9 +482,7 @@ async def _send(
         sender,
         subscription.chat_id,
         delivery.messages,
-        buttons=partial(
-            digest_buttons, delivery.id, subscription, one_page=services.settings.telegraph_enabled
-        ),
+        buttons=partial(digest_buttons, delivery.id, subscription, services.settings),
         what=f"delivery {delivery.id}",
         thread_id=subscription.thread_id,
         silent=subscription.options.silent,
@@ -521,12 +519,12 @@ async def _send(
 
 
 def digest_buttons(
-    delivery_id: int, subscription: Subscription, index: int, count: int, *, one_page: bool = False
+    delivery_id: int, subscription: Subscription, settings: Settings, index: int, count: int
 ) -> DigestButtons:
     """The buttons under message `index` of a pushed digest of `count` messages: "Full
     summary" per article while the subscription's summaries are short (cut), the whole digest
-    as a file (as one page when `one_page`) under the last of several, Pause and Unsubscribe;
-    in the chat's language."""
+    as a file (as one Telegraph page when the settings have a token) under the last of several,
+    Pause and Unsubscribe; in the chat's language."""
     return DigestButtons(
         delivery_id,
         index,
@@ -534,7 +532,7 @@ def digest_buttons(
         language=_language(subscription),
         full_summaries=subscription.options.summary is SummaryLength.SHORT,
         whole_digest=offers_whole_digest(index, count),
-        one_page=one_page,
+        one_page=settings.telegraph_enabled,
     )
 
 
