@@ -69,7 +69,7 @@ async def call(api_url: str, method: str, fields: dict[str, str], timeout_s: flo
         async with httpx.AsyncClient(timeout=timeout_s) as client:
             response = await client.post(f"{api_url}/{method}", data=fields)
         answer = response.json()
-    except (httpx.HTTPError, ValueError) as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # ValueError: not JSON
         log.warning("Telegraph %s failed: %s", method, exc)
         raise PageNotPublished(f"Telegraph could not be reached: {exc}") from exc
     if not isinstance(answer, dict) or not answer.get("ok"):
