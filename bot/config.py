@@ -100,6 +100,7 @@ class Settings(BaseSettings):
     worker_in_process: bool = True
     worker_idle_s: float = Field(default=30.0, gt=0)
     queue: Literal["local", "procrastinate"] = "local"
+    worker_stalled_after_s: float = Field(default=60.0, ge=2)
 
     digest_days: int = Field(default=7, ge=1)
     digest_page_size: int = Field(default=10, ge=1)
