@@ -12,6 +12,7 @@ import weakref
 import pytest
 from sqlalchemy import event
 
+from bot.app import digests
 from bot.app.digests import recent_digest
 from bot.runtime import freeze_long_lived, warm_up
 from bot.store import Store
@@ -117,6 +118,21 @@ def test_warm_up_prepares_the_overviews_of_the_periods_summaries(sqlite_store, f
     warm_up(services)
 
     assert sorted(summarizer.prepared) == ["Farmers grow soy.", "Russia sells gas."]
+
+
+def test_warm_up_prepares_only_the_newest_summaries(sqlite_store, fake_matcher, monkeypatch):
+    monkeypatch.setattr(digests, "OVERVIEW_PREPARED_SUMMARIES", 2)
+    summarizer = PreparingSummarizer()
+    for number in range(4):
+        article = add_recent(sqlite_store, f"story {number}", f"Story {number} text. More.")
+        sqlite_store.summaries.save(article.id, summarizer.model_key, text=f"Story {number}.")
+    services = dataclasses.replace(
+        recent_services(sqlite_store, fake_matcher), summarizer=summarizer
+    )
+
+    warm_up(services)
+
+    assert sorted(summarizer.prepared) == ["Story 2.", "Story 3."]
 
 
 @pytest.fixture

@@ -34,6 +34,9 @@ OVERVIEW_CACHE_DIGESTS = 256  # overviews kept: a next page or a repeated topic 
 _SUMMARIES: weakref.WeakKeyDictionary[Store, dict[tuple[str, int], str]] = (
     weakref.WeakKeyDictionary()
 )
+# The newest summaries whose sentences the warm-up encodes for overviews: about 6,000
+# sentences, a minute of one core here; older ones are encoded by the first overview needing them.
+OVERVIEW_PREPARED_SUMMARIES = 2_000
 CACHED_SUMMARIES = 150_000  # summaries kept in memory per store (a few hundred bytes each)
 _CACHE_LOCK = threading.Lock()
 
@@ -105,9 +108,11 @@ def digest_overview(summarizer: Summarizer, items: list[DigestItem]) -> str | No
 
 
 def prepare_overviews(services: Services, article_ids: list[int]) -> None:
-    """Read these articles' summaries into memory and let the summarizer do ahead what their
-    overviews need (the extractive one encodes their sentences), so a topic's first /digest
-    does not wait for it; a failure is logged (each overview then does its own work)."""
+    """Read the summaries of these articles (the newest `OVERVIEW_PREPARED_SUMMARIES`) into
+    memory and let the summarizer do ahead what their overviews need (the extractive one
+    encodes their sentences), so a topic's first /digest does not wait for it; a failure is
+    logged (each overview then does its own work)."""
+    article_ids = sorted(article_ids)[-OVERVIEW_PREPARED_SUMMARIES:]
     key = services.summarizer.model_key
     summaries = [text for text in _summaries(services.store, article_ids, key).values() if text]
     try:

@@ -205,7 +205,9 @@ def test_next_page_button_sends_the_following_page(fake, tmp_path):
         fake.send_text(CHAT, "/digest russia OR soybean")
         fake.wait_for(lambda: pages(fake, "page 1 of 2"), timeout=120, what="the first page")
         [first] = pages(fake, "page 1 of 2")
-        [[button]] = first.reply_markup["inline_keyboard"]
+        buttons = [b for row in first.reply_markup["inline_keyboard"] for b in row]
+        [button] = [b for b in buttons if b["text"].startswith("Next page")]
+        assert any(b["text"].startswith("Whole digest") for b in buttons)
 
         fake.press_button(CHAT, first.message_id, button["callback_data"])
         fake.wait_for(lambda: pages(fake, "page 2 of 2"), timeout=120, what="the second page")
@@ -215,5 +217,6 @@ def test_next_page_button_sends_the_following_page(fake, tmp_path):
     titles = {"Moscow Courts African Leaders", "Brazilian Farmers Expect"}
     shown = [next(t for t in titles if t in m.plain_text) for m in (first, second)]
     assert sorted(shown) == sorted(titles)
-    assert not second.reply_markup
-    assert not first.reply_markup  # the button was taken off once pressed
+    last_buttons = [b["text"] for row in second.reply_markup["inline_keyboard"] for b in row]
+    assert not any(text.startswith("Next page") for text in last_buttons)  # no page after it
+    assert not first.reply_markup  # the buttons were taken off once Next page was pressed
