@@ -22,7 +22,12 @@ class UserText:
     values: Mapping[str, object] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return self.message.format(**{name: str(value) for name, value in self.values.items()})
+        return self.message.format(
+            **{
+                name: str(value) if isinstance(value, UserText) else value
+                for name, value in self.values.items()
+            }
+        )
 
 
 def user_text(message: str, /, **values: object) -> UserText:
