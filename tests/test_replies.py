@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.core.requests import EmptyDigestAdvice
-from bot.render.replies import empty_digest, topics_overview
+from bot.core.stats import FILES, OTHER_SOURCES, BotStats, SourceCounts
+from bot.render.replies import empty_digest, stats_text, topics_overview
 
 
 def test_topics_overview_lists_each_subject_with_its_count_escaped():
@@ -53,3 +56,29 @@ def test_an_empty_digest_with_nothing_to_offer_explains_the_topic_syntax():
 
     assert text.startswith("No articles about <b>&lt;x&gt;</b> in the last 7 days.\n")
     assert "north korea" in text
+
+
+def test_stats_names_files_and_other_sources_in_the_chats_language():
+    days = tuple(date(2024, 11, day) for day in range(1, 4))
+    stats = BotStats(
+        days=days,
+        sources=(
+            SourceCounts("harbour.example", (1, 0, 2)),
+            SourceCounts(FILES, (0, 1, 0)),
+            SourceCounts(OTHER_SOURCES, (1, 1, 1)),
+        ),
+        summaries_pending=0,
+        chats=1,
+        active_chats=1,
+        subscriptions=0,
+        deliveries_sent=0,
+        deliveries_failed=0,
+        deliveries_sending=0,
+        failing_feeds=(),
+    )
+
+    german = stats_text(stats, language="de")
+    english = stats_text(stats, language="en")
+
+    assert "Dateien " in german and "andere Quellen " in german and "harbour.example" in german
+    assert "files " in english and "other sources " in english and "Dateien" not in english

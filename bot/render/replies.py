@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.core.domain import ArticleSource, Feed, PushOptions, StoredArticle, Subscription
 from bot.core.requests import TOPIC_SYNTAX, DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
-from bot.core.stats import BotStats
+from bot.core.stats import GROUP_NAMES, BotStats
 from bot.core.texts import N_
 from bot.render.dates import shown_date, shown_time
 from bot.render.formatting import TELEGRAM_MAX_CHARS, split_for_telegram
@@ -582,12 +582,16 @@ def _pushes_line(stats: BotStats, language: str) -> str:
 
 def _sources_table(stats: BotStats, language: str) -> str:
     """Plain text columns: source, one per day (day of the month), and the total."""
-    width = min(max(len(source.name) for source in stats.sources), SOURCE_WIDTH)
+    names = [
+        tr(language, source.name) if source.name in GROUP_NAMES else source.name
+        for source in stats.sources
+    ]
+    width = min(max(len(name) for name in names), SOURCE_WIDTH)
     total = tr(language, "all")
     header = [f"{'':{width}}", *(f"{day.day:>3}" for day in stats.days), f"{total:>5}"]
     rows = [" ".join(header)]
-    for source in stats.sources:
-        name = source.name if len(source.name) <= width else source.name[: width - 1] + "…"
+    for source, full_name in zip(stats.sources, names, strict=True):
+        name = full_name if len(full_name) <= width else full_name[: width - 1] + "…"
         cells = [f"{name:{width}}", *(f"{count:>3}" for count in source.per_day)]
         rows.append(" ".join([*cells, f"{source.total:>5}"]))
     return "\n".join(rows)
