@@ -53,6 +53,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from bot.app.chats import unset_language
 from bot.app.digests import compose_digest
 from bot.app.sending import DigestButtons, MessageSender, SendStatus, send_in_order
 from bot.app.services import Services
@@ -398,7 +399,7 @@ async def _rendered(
         subscription.timezone,
         options.summary,
         options.max_articles,
-        subscription.language,
+        _language(services.settings, subscription),
     )
     if key not in rendered:  # the first task asking renders; the others await the same result
         rendered[key] = asyncio.ensure_future(
@@ -423,7 +424,7 @@ def _render(
         summarizer=services.summarizer,
     )
     tz = ZoneInfo(subscription.timezone)
-    language = _language(subscription)
+    language = _language(services.settings, subscription)
     if digest.items:
         options = subscription.options
         digest, footer = at_most(digest, options.max_articles, language)
@@ -437,9 +438,11 @@ def _render(
     return []
 
 
-def _language(subscription: Subscription) -> str:
+def _language(settings: Settings, subscription: Subscription) -> str:
     """The language of the bot's words in the subscription's chat."""
-    return supported_language(subscription.language) or DEFAULT_LANGUAGE
+    return supported_language(subscription.language) or unset_language(
+        settings, subscription.chat_id
+    )
 
 
 def at_most(
@@ -482,7 +485,9 @@ async def _send(
         sender,
         subscription.chat_id,
         delivery.messages,
-        buttons=partial(digest_buttons, delivery.id, subscription),
+        buttons=partial(
+            digest_buttons, delivery.id, subscription, _language(services.settings, subscription)
+        ),
         what=f"delivery {delivery.id}",
         thread_id=subscription.thread_id,
         silent=subscription.options.silent,
@@ -519,7 +524,7 @@ async def _send(
 
 
 def digest_buttons(
-    delivery_id: int, subscription: Subscription, index: int, count: int
+    delivery_id: int, subscription: Subscription, language: str, index: int, count: int
 ) -> DigestButtons:
     """The buttons under message `index` of a pushed digest of `count` messages: "Full
     summary" per article while the subscription's summaries are short (cut), the whole digest
@@ -528,7 +533,7 @@ def digest_buttons(
         delivery_id,
         index,
         subscription.id,
-        language=_language(subscription),
+        language=language,
         full_summaries=subscription.options.summary is SummaryLength.SHORT,
         whole_digest=offers_whole_digest(index, count),
     )

@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+# Each language the bot speaks, named in itself (for /language); each but English has a catalog
+# in bot/render/locales.
+LANGUAGES = {"en": "English", "de": "Deutsch"}
+
 
 @dataclass(frozen=True, slots=True)
 class UserText:

@@ -137,3 +137,20 @@ async def test_a_german_chat_gets_ingestions_refusals_in_german(fake, sqlite_sto
     assert oversized.startswith("long.txt: Die Datei „long.txt“ ist größer als 4,000 Bytes")
     assert not_opml.startswith("notes.txt ist keine OPML-Feedliste. Exportiere eine")
     assert english == f"{missing} does not exist (HTTP 404). Check the link."
+
+
+async def test_default_language_is_what_groups_speak_until_an_admin_chooses(
+    fake, sqlite_store, fake_matcher
+):
+    fake.set_admins(GROUP, [GROUP_ADMIN])
+    group = {"chat_type": "group", "title": "Desk"}
+    async with live_bot(fake, sqlite_store, fake_matcher, default_language="de") as live:
+        in_group = await ask(live, GROUP, "/timezone", **group)
+        chosen = await ask(live, GROUP, "/language en", **group)
+        after = await ask(live, GROUP, "/timezone", **group)
+        private = await ask(live, ENGLISH_USER, "/timezone")
+
+    assert in_group.startswith("Die Zeitzone dieses Chats ist")
+    assert chosen == "I answer in English from now on."
+    assert after.startswith("This chat's time zone is")
+    assert private.startswith("This chat's time zone is")
