@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+from bot.core.domain import StoredArticle
 from bot.core.requests import EmptyDigestAdvice
 from bot.core.stats import FILES, OTHER_SOURCES, BotStats, SourceCounts
-from bot.render.replies import empty_digest, stats_text, topics_overview
+from bot.core.texts import MODEL_NOT_LOADED, SUMMARIZER_FAILED
+from bot.render.replies import article_summarized, empty_digest, stats_text, topics_overview
 
 
 def test_topics_overview_lists_each_subject_with_its_count_escaped():
@@ -82,3 +84,32 @@ def test_stats_names_files_and_other_sources_in_the_chats_language():
 
     assert "Dateien " in german and "andere Quellen " in german and "harbour.example" in german
     assert "files " in english and "other sources " in english and "Dateien" not in english
+
+
+def test_why_an_article_has_no_summary_is_told_in_the_chats_language():
+    article = StoredArticle(
+        id=3,
+        title="Port strike ends",
+        text="Dock workers voted to return.",
+        source="a.txt",
+        author=None,
+        published=None,
+        received_at=datetime(2024, 11, 5, 8, 0, tzinfo=UTC),
+    )
+
+    def why(error: str | None, language: str) -> str:
+        text = article_summarized(
+            article, created=True, summary=None, error=error, language=language
+        )
+        return text.rsplit("\n\n", 1)[1]
+
+    assert why(SUMMARIZER_FAILED, "de") == (
+        "<i>Keine Zusammenfassung: der Zusammenfasser ist an diesem Text gescheitert.</i>"
+    )
+    assert why(MODEL_NOT_LOADED, "de").startswith("<i>Keine Zusammenfassung: das Zusammenfassungs")
+    assert why(SUMMARIZER_FAILED, "en") == (
+        "<i>No summary: the summarizer failed on this text.</i>"
+    )
+    assert (
+        why("an older <reason>", "de") == "<i>Keine Zusammenfassung: an older &lt;reason&gt;.</i>"
+    )

@@ -42,3 +42,10 @@ def user_text(message: str, /, **values: object) -> UserText:
 def N_(message: str) -> str:  # noqa: N802 (gettext's own name for this marker)
     """Mark `message` for the catalog without translating it here (gettext_noop)."""
     return message
+
+
+# Why an article has no summary, stored with it (the model's own error goes to the log) and
+# translated where a chat is told.
+SUMMARIZER_FAILED = N_("the summarizer failed on this text")
+MODEL_NOT_LOADED = N_("the summary model could not be loaded")
+SUMMARY_ERRORS = frozenset({SUMMARIZER_FAILED, MODEL_NOT_LOADED})

@@ -9,7 +9,7 @@ from bot.core.domain import ArticleSource, Feed, PushOptions, StoredArticle, Sub
 from bot.core.requests import TOPIC_SYNTAX, DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
 from bot.core.stats import GROUP_NAMES, BotStats
-from bot.core.texts import N_
+from bot.core.texts import N_, SUMMARY_ERRORS
 from bot.render.dates import shown_date, shown_time
 from bot.render.formatting import TELEGRAM_MAX_CHARS, split_for_telegram
 from bot.render.i18n import LANGUAGES, tr, trn
@@ -200,7 +200,10 @@ def article_summarized(
         if len(summary) > MAX_SUMMARY_REPLY_CHARS:
             summary = summary[:MAX_SUMMARY_REPLY_CHARS].rsplit(" ", 1)[0] + " …"
         return f"{head}\n\n{escape(summary)}"
-    reason = escape(error) if error else tr(language, "the summarizer gave none")
+    if error in SUMMARY_ERRORS:
+        reason = tr(language, error)
+    else:  # none, or one stored before the reasons were these sentences
+        reason = escape(error) if error else tr(language, "the summarizer gave none")
     why = tr(language, "No summary: {reason}.", reason=reason)
     return f"{head}\n\n<i>{why}</i>"
 
