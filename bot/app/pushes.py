@@ -485,9 +485,7 @@ async def _send(
         sender,
         subscription.chat_id,
         delivery.messages,
-        buttons=partial(
-            digest_buttons, delivery.id, subscription, _language(services.settings, subscription)
-        ),
+        buttons=partial(digest_buttons, services.settings, delivery.id, subscription),
         what=f"delivery {delivery.id}",
         thread_id=subscription.thread_id,
         silent=subscription.options.silent,
@@ -524,7 +522,7 @@ async def _send(
 
 
 def digest_buttons(
-    delivery_id: int, subscription: Subscription, language: str, index: int, count: int
+    settings: Settings, delivery_id: int, subscription: Subscription, index: int, count: int
 ) -> DigestButtons:
     """The buttons under message `index` of a pushed digest of `count` messages: "Full
     summary" per article while the subscription's summaries are short (cut), the whole digest
@@ -533,7 +531,7 @@ def digest_buttons(
         delivery_id,
         index,
         subscription.id,
-        language=language,
+        language=_language(settings, subscription),
         full_summaries=subscription.options.summary is SummaryLength.SHORT,
         whole_digest=offers_whole_digest(index, count),
     )

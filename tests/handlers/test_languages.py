@@ -124,10 +124,9 @@ async def test_a_german_chat_gets_ingestions_refusals_in_german(fake, sqlite_sto
                 ("long.txt", b"word " * 1_000, None),
                 ("notes.txt", b"Harbour Wire https://harbour.example/rss.xml", "/import"),
             ]:
+                before = len(fake.messages(admin))
                 fake.send_document(admin, name, data, caption=caption)
-                await live.wait_for(
-                    lambda n=len(fake.messages(admin)): len(fake.messages(admin)) > n
-                )
+                await live.wait_for(lambda n=before: len(fake.messages(admin)) > n)
             oversized, not_opml = (m.plain_text for m in fake.messages(admin)[-2:])
             await ask(live, admin, "/language en")
             english = await ask(live, admin, f"/add {missing}")
