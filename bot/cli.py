@@ -158,6 +158,28 @@ def set_webhook(
     typer.echo(f"webhook set: {info.get('url')} ({pending} updates pending)")
 
 
+@app.command("telegraph-account")
+def telegraph_account(
+    name: Annotated[str, typer.Argument(help="The account's short name (1-32 characters).")],
+) -> None:
+    """Make a Telegraph (telegra.ph) account at telegraph_api_url and print its access token:
+    set it as telegraph_token to offer long digests as one Telegraph page."""
+    import asyncio
+
+    from bot.app.exports import PageNotPublished
+    from bot.telegram.telegraph import create_account
+
+    if not 1 <= len(name) <= 32:
+        raise typer.BadParameter("a Telegraph short name has 1 to 32 characters")
+    settings = load_settings()
+    try:
+        token = asyncio.run(create_account(settings.telegraph_api_url, name))
+    except PageNotPublished as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(token)
+
+
 @app.command()
 def pusher() -> None:
     """Send the scheduled pushes in this process, without polling Telegram (until stopped).

@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     poll_timeout_s: int = 30
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    telegraph_token: SecretStr | None = None
+    telegraph_api_url: str = "https://api.telegra.ph"
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
 
@@ -99,6 +101,7 @@ class Settings(BaseSettings):
     worker_in_process: bool = True
     worker_idle_s: float = Field(default=30.0, gt=0)
     queue: Literal["local", "procrastinate"] = "local"
+    worker_stalled_after_s: float = Field(default=60.0, ge=2)
 
     digest_days: int = Field(default=7, ge=1)
     digest_page_size: int = Field(default=10, ge=1)
@@ -270,11 +273,17 @@ class Settings(BaseSettings):
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
         return tuple(sources)
 
+    @property
+    def telegraph_enabled(self) -> bool:
+        """Whether long digests are offered as one Telegraph page (a token is set)."""
+        return bool(self.telegraph_token and self.telegraph_token.get_secret_value())
+
     def masked(self) -> dict[str, object]:
         """The effective settings as plain values, secrets masked, for `digestbot config`."""
         values = self.model_dump(mode="json")
         values["telegram_bot_token"] = "***" if self.telegram_bot_token else None
         values["webhook_secret"] = "***" if self.webhook_secret else None
+        values["telegraph_token"] = "***" if self.telegraph_token else None
         values["effective_database_url"] = _mask_password(self.effective_database_url)
         if values.get("database_url"):
             values["database_url"] = _mask_password(values["database_url"])

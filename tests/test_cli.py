@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import PROGRESS_DELAY_S, app
 from bot.sandbox.fakebot import FakeBotAPI
 from summarizer.text import split_sentences
+from tests.telegraphserver import FakeTelegraph
 
 FIXTURES = Path(__file__).parent / "e2e" / "fixtures"
 # The articles these tests ingest (the folder holds other e2e tests' articles too).
@@ -384,3 +385,17 @@ def test_pusher_with_a_token_telegram_refuses_says_so(environment, monkeypatch):
 
     assert result.exit_code == 1
     assert "Telegram refused the bot token" in result.output
+
+
+def test_telegraph_account_prints_the_new_token_and_config_masks_it(environment, monkeypatch):
+    with FakeTelegraph() as telegraph:
+        monkeypatch.setenv("DIGESTBOT_TELEGRAPH_API_URL", telegraph.url)
+
+        made = runner.invoke(app, ["telegraph-account", "digestbot"])
+        telegraph.refuse = "FLOOD_WAIT_5"
+        refused = runner.invoke(app, ["telegraph-account", "digestbot"])
+
+    assert made.exit_code == 0 and made.output == "fake-token-1\n"
+    assert refused.exit_code == 1 and "FLOOD_WAIT_5" in refused.output
+    monkeypatch.setenv("DIGESTBOT_TELEGRAPH_TOKEN", "fake-token-1")
+    assert json.loads(runner.invoke(app, ["config"]).output)["telegraph_token"] == "***"

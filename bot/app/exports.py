@@ -1,5 +1,6 @@
-"""A digest longer than one message, offered as one file ("Whole digest as a file"): an HTML
-page to read offline and the same digest as JSON (bot.render.page).
+"""A digest longer than one message, offered as one view ("Whole digest as a file"): an HTML
+page to read offline and the same digest as JSON (bot.render.page), or, when a Telegraph token
+is set, one page on telegra.ph (bot.render.telegraph; the files remain the fallback).
 
 For a push the digest is read back from its stored delivery: its articles (in the order the
 push showed them) with their whole summaries, so the button works after a restart and shows
@@ -11,7 +12,10 @@ digest over the asked period, every page of it.
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import dataclass
 from datetime import tzinfo
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.app.digests import recent_digest
@@ -20,6 +24,27 @@ from bot.app.services import Services
 from bot.core.domain import Digest, DigestItem
 from bot.render.i18n import tr, trn
 from bot.render.page import digest_json, file_stem, render_page
+from bot.render.telegraph import TelegraphPage, telegraph_page
+
+log = logging.getLogger(__name__)
+
+
+class PageNotPublished(Exception):
+    """The page publisher could not make the page (unreachable, refused, or a bad answer)."""
+
+
+class PagePublisher(Protocol):
+    """Makes a web page of a digest (the Telegraph client, bot.telegram.telegraph)."""
+
+    async def create_page(self, page: TelegraphPage) -> str: ...
+
+
+@dataclass(frozen=True)
+class WholeDigest:
+    """A digest to offer as one view, and the time zone its dates are shown in."""
+
+    digest: Digest
+    tz: tzinfo
 
 
 def digest_files(digest: Digest, *, tz: tzinfo, language: str) -> list[Attachment]:
@@ -42,12 +67,22 @@ def digest_files(digest: Digest, *, tz: tzinfo, language: str) -> list[Attachmen
     ]
 
 
-def pushed_digest_files(
-    services: Services, *, chat_id: int, delivery_id: int, language: str
-) -> list[Attachment] | None:
-    """The files of the digest pushed as delivery `delivery_id` to `chat_id` (a blocking call),
-    in `language`; None when that delivery is gone, another chat's or holds no article still
-    stored."""
+async def published_page(
+    publisher: PagePublisher, whole: WholeDigest, *, language: str
+) -> str | None:
+    """The URL of the digest as one web page in `language`, or None when it could not be made
+    (the reason is logged; the caller sends the files instead)."""
+    page = telegraph_page(whole.digest, language=language, tz=whole.tz)
+    try:
+        return await publisher.create_page(page)
+    except PageNotPublished as exc:
+        log.warning("The digest on %s was not published as a page: %s", whole.digest.topic, exc)
+        return None
+
+
+def pushed_digest(services: Services, *, chat_id: int, delivery_id: int) -> WholeDigest | None:
+    """The digest pushed as delivery `delivery_id` to `chat_id` (a blocking call); None when
+    that delivery is gone, another chat's or holds no article still stored."""
     store = services.store
     delivery = store.deliveries.get(delivery_id)
     subscription = delivery and store.chats.subscription(delivery.subscription_id)
@@ -64,16 +99,15 @@ def pushed_digest_files(
         until=delivery.covered_until,
         items=[DigestItem(a, summaries.get(a.id), 1.0) for a in articles],
     )
-    return digest_files(digest, tz=ZoneInfo(subscription.timezone), language=language)
+    return WholeDigest(digest, ZoneInfo(subscription.timezone))
 
 
-def asked_digest_files(
-    services: Services, topic: str, *, days: int | None, timezone: str, language: str
-) -> list[Attachment] | None:
-    """The files of the topic's whole digest over the last `days` (None: `digest_days`), as
-    /digest answers it (a blocking call), in `language`; None when no article matches any
-    more."""
+def asked_digest(
+    services: Services, topic: str, *, days: int | None, timezone: str
+) -> WholeDigest | None:
+    """The topic's whole digest over the last `days` (None: `digest_days`), as /digest answers
+    it (a blocking call); None when no article matches any more."""
     digest = recent_digest(services, topic, days=days)
     if not digest.items:
         return None
-    return digest_files(digest, tz=ZoneInfo(timezone), language=language)
+    return WholeDigest(digest, ZoneInfo(timezone))

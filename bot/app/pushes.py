@@ -55,6 +55,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app.chats import unset_language
 from bot.app.digests import compose_digest
+from bot.app.feed_reports import report_failing_feeds
 from bot.app.sending import DigestButtons, MessageSender, SendStatus, send_in_order
 from bot.app.services import Services
 from bot.config import Settings
@@ -232,6 +233,8 @@ async def deliver_due(
         return 0
     heartbeat = asyncio.create_task(lease.keep())
     try:
+        if services.settings.cluster_mode:  # the workers polling the feeds have no Telegram
+            await _tell_failing_feeds(services, sender)
         due = await asyncio.to_thread(services.store.chats.due_subscriptions, now)
         slots = asyncio.Semaphore(services.settings.delivery_concurrency)
         rendered: RenderedDigests = {}
@@ -254,6 +257,15 @@ async def deliver_due(
         return sum(await asyncio.gather(*(deliver(subscription) for subscription in due)))
     finally:
         heartbeat.cancel()
+
+
+async def _tell_failing_feeds(services: Services, sender: MessageSender) -> None:
+    """Tell the admins of failing feeds (bot.app.feed_reports); a failure is logged, and the
+    pushes go on."""
+    try:
+        await report_failing_feeds(services, sender)
+    except Exception:
+        log.exception("telling admins about failing feeds failed; a later run tries again")
 
 
 async def _deliver_claimed(
@@ -485,7 +497,7 @@ async def _send(
         sender,
         subscription.chat_id,
         delivery.messages,
-        buttons=partial(digest_buttons, services.settings, delivery.id, subscription),
+        buttons=partial(digest_buttons, delivery.id, subscription, services.settings),
         what=f"delivery {delivery.id}",
         thread_id=subscription.thread_id,
         silent=subscription.options.silent,
@@ -522,11 +534,12 @@ async def _send(
 
 
 def digest_buttons(
-    settings: Settings, delivery_id: int, subscription: Subscription, index: int, count: int
+    delivery_id: int, subscription: Subscription, settings: Settings, index: int, count: int
 ) -> DigestButtons:
     """The buttons under message `index` of a pushed digest of `count` messages: "Full
     summary" per article while the subscription's summaries are short (cut), the whole digest
-    as a file under the last of several, Pause and Unsubscribe; in the chat's language."""
+    as a file (as one Telegraph page when the settings have a token) under the last of several,
+    Pause and Unsubscribe; in the chat's language."""
     return DigestButtons(
         delivery_id,
         index,
@@ -534,6 +547,7 @@ def digest_buttons(
         language=_language(settings, subscription),
         full_summaries=subscription.options.summary is SummaryLength.SHORT,
         whole_digest=offers_whole_digest(index, count),
+        one_page=settings.telegraph_enabled,
     )
 
 

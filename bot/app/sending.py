@@ -51,6 +51,7 @@ class DigestButtons:
     language: str = DEFAULT_LANGUAGE
     full_summaries: bool = False
     whole_digest: bool = False
+    one_page: bool = False  # the whole digest is offered as a Telegraph page, not as files
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class NextPageButton:
     days: int | None = None
     language: str = DEFAULT_LANGUAGE
     whole_digest: bool = False
+    one_page: bool = False  # as in DigestButtons
 
 
 Buttons = DigestButtons | NextPageButton

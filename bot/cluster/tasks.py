@@ -10,6 +10,12 @@ the worker's services.
   the database stays the schedule (`next_poll_at`).
 - `digestbot.poll_feed` (queue "feeds"): polls one feed if it is still due. Its lock keeps two
   polls of a feed from running at once, its queueing lock keeps a second from waiting.
+- `digestbot.retry_stalled` (periodic, queue "feeds"): a job left "doing" by a worker that
+  stopped sending heartbeats (killed, its host gone) is queued again, or failed after
+  `STALLED_RETRIES` such retries (a job that kills its worker every time) or when a twin
+  (same queueing lock) waits already. Without it the job
+  would stay "doing" forever, and a feed's poll job would hold the feed's lock: procrastinate
+  runs no other job with that lock, so the feed would never be polled again.
 
 `TASK_GROUPS` lists what a worker registers; a group adds its tasks and periodic tasks.
 """
@@ -17,10 +23,14 @@ the worker's services.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import procrastinate
+from procrastinate.exceptions import UniqueViolation
+from procrastinate.jobs import Status
+from procrastinate.manager import JobManager
 
 from bot.app.feeds import PollResult, poll_feed_if_due
 from bot.app.services import Services
@@ -32,11 +42,15 @@ from bot.cluster.queue import (
     summary_deferrer,
 )
 
+log = logging.getLogger(__name__)
+
 FEED_QUEUE = "feeds"
 RECONCILE_TASK = "digestbot.reconcile_summaries"
 DISPATCH_FEEDS_TASK = "digestbot.dispatch_feeds"
 POLL_FEED_TASK = "digestbot.poll_feed"
+RETRY_STALLED_TASK = "digestbot.retry_stalled"
 RECONCILE_EVERY_S = 60
+STALLED_RETRIES = 3
 
 
 def cron_every(seconds: float) -> str:
@@ -105,10 +119,42 @@ def register_feed_tasks(app: procrastinate.App, services: Services) -> None:
         return queued
 
 
+def register_stalled_job_task(app: procrastinate.App, services: Services) -> None:
+    """The periodic retry of jobs whose worker stopped sending heartbeats."""
+    stalled_after_s = services.settings.worker_stalled_after_s
+
+    @app.periodic(cron=cron_every(stalled_after_s / 2), periodic_id="stalled")
+    @app.task(name=RETRY_STALLED_TASK, queue=FEED_QUEUE, queueing_lock=RETRY_STALLED_TASK)
+    async def retry_stalled(timestamp: int) -> int:
+        return await retry_stalled_jobs(app.job_manager, stalled_after_s)
+
+
+async def retry_stalled_jobs(manager: JobManager, stalled_after_s: float) -> int:
+    """Queue again each job whose worker sent no heartbeat for `stalled_after_s`; how many were
+    queued again. One that stalled `STALLED_RETRIES` times is failed, and so is one whose twin
+    (its queueing lock) waits already: that twin does its work once the lock is free."""
+    retried = 0
+    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after_s):
+        if job.attempts < STALLED_RETRIES:
+            try:
+                await manager.retry_job(job)
+            except UniqueViolation:
+                log.info("job %d (%s) stalled; a twin waits", job.id, job.task_name)
+            else:
+                log.warning("job %d (%s) stalled: queued again", job.id, job.task_name)
+                retried += 1
+                continue
+        else:
+            log.warning("job %d (%s) stalled again: failed", job.id, job.task_name)
+        await manager.finish_job(job, Status.FAILED, delete_job=False)
+    return retried
+
+
 # What a cluster worker runs; add a group here (e.g. the fleet-wide push run).
 TASK_GROUPS: tuple[Callable[[procrastinate.App, Services], None], ...] = (
     register_summary_tasks,
     register_feed_tasks,
+    register_stalled_job_task,
 )
 # The queues a worker serves, and how many of their jobs it runs at once: summaries one batch
 # at a time (the model takes the cores), feed polls mostly wait on the network.

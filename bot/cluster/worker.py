@@ -20,6 +20,9 @@ from bot.metrics import watch_queue
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_S = 60.0  # a running job gets this long to finish after SIGTERM
+# heartbeats a live worker sends within `worker_stalled_after_s`: a few missed (a busy event
+# loop, a slow database) do not make its jobs look stalled
+HEARTBEATS_PER_STALL = 4
 
 
 def worker_app(services: Services) -> procrastinate.App:
@@ -39,10 +42,10 @@ def run_cluster_worker(services: Services) -> None:
     database_url = services.settings.effective_database_url
     apply_queue_schema(database_url)
     watch_queue(lambda: queue_depth(database_url))
-    asyncio.run(_run(worker_app(services)))
+    asyncio.run(_run(worker_app(services), services.settings.worker_stalled_after_s))
 
 
-async def _run(app: procrastinate.App) -> None:
+async def _run(app: procrastinate.App, stalled_after_s: float) -> None:
     async with app.open_async():
         workers = asyncio.gather(
             *(
@@ -52,6 +55,8 @@ async def _run(app: procrastinate.App) -> None:
                     name=f"digestbot-{queue}",
                     install_signal_handlers=False,
                     shutdown_graceful_timeout=SHUTDOWN_GRACE_S,
+                    update_heartbeat_interval=stalled_after_s / HEARTBEATS_PER_STALL,
+                    stalled_worker_timeout=stalled_after_s,
                 )
                 for queue, concurrency in QUEUE_CONCURRENCY.items()
             )

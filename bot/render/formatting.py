@@ -347,13 +347,25 @@ def _article_block(item: DigestItem, tz: tzinfo, language: str, *, quoted: bool 
 
 def source_html(source: str) -> str:
     """The source as HTML: an http(s) URL becomes a link named by its host."""
+    url = http_url(source)
+    if url is None:
+        return html.escape(source)
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(link_name(url))}</a>'
+
+
+def http_url(source: str) -> str | None:
+    """The source when it is an http(s) URL with a host and no spaces in it, else None."""
     url = source.strip()
     try:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError:  # e.g. a malformed IPv6 host
-        return html.escape(source)
+        return None
     if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
-        return html.escape(source)
-    name = host.removeprefix("www.")
-    return f'<a href="{html.escape(url, quote=True)}">{html.escape(name)}</a>'
+        return None
+    return url
+
+
+def link_name(url: str) -> str:
+    """What a link to an http(s) `url` is called: its host, without "www."."""
+    return (urlsplit(url).hostname or url).removeprefix("www.")

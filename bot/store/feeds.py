@@ -69,6 +69,15 @@ class Feeds:
         query = select(FeedRow).where(FeedRow.next_poll_at <= now).order_by(FeedRow.next_poll_at)
         return self._db.run(lambda s: [to_feed(r) for r in s.scalars(query)])
 
+    def unreported_failing(self, min_failures: int) -> list[Feed]:
+        """Feeds failing at least `min_failures` times in a row whose admin was not told yet."""
+        query = (
+            select(FeedRow)
+            .where(FeedRow.failures >= min_failures, FeedRow.failure_reported.is_(False))
+            .order_by(FeedRow.id)
+        )
+        return self._db.run(lambda s: [to_feed(r) for r in s.scalars(query)])
+
     def seen_keys(self, feed_id: int, keys: Sequence[str]) -> set[str]:
         """Which of these entry keys the feed has taken in before."""
         if not keys:

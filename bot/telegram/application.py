@@ -46,8 +46,15 @@ from bot.store import DatabaseUnavailable, SessionLock
 from bot.telegram.errorchat import ErrorChatHandler
 from bot.telegram.flood import rate_limiter
 from bot.telegram.handlers import articles, feeds, register_handlers
-from bot.telegram.handlers.context import SENDER_KEY, SERVICES_KEY, WORKER_KEY, sender_of
+from bot.telegram.handlers.context import (
+    SENDER_KEY,
+    SERVICES_KEY,
+    TELEGRAPH_KEY,
+    WORKER_KEY,
+    sender_of,
+)
 from bot.telegram.sender import TelegramSender
+from bot.telegram.telegraph import TelegraphClient
 from bot.telegram.updates import ChatOrderedUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -89,6 +96,10 @@ def build_application(services: Services, *, polling: bool = True) -> Applicatio
     application.bot_data[SENDER_KEY] = TelegramSender(
         application.bot, services.store, settings.send_retry_delays_s
     )
+    if settings.telegraph_enabled:
+        application.bot_data[TELEGRAPH_KEY] = TelegraphClient(
+            settings.telegraph_api_url, settings.telegraph_token.get_secret_value()
+        )
     if settings.worker_in_process and not settings.cluster_mode:
         application.bot_data[WORKER_KEY] = SummaryWorker(
             services.store,

@@ -36,6 +36,7 @@ MAX_CALLBACK_BYTES = 64
 DIGEST_BUTTONS = re.compile(r"^[fbuphraw]:")  # which callback data is this module's to parse
 MAX_LABEL_CHARS = 48
 WHOLE_DIGEST_LABEL = N_("Whole digest as a file (HTML, JSON)")
+ONE_PAGE_LABEL = N_("Whole digest on one page")
 _SUBSCRIPTION_ACTIONS: dict[str, Literal["unsubscribe", "pause", "resume"]] = {
     "u": "unsubscribe",
     "h": "pause",
@@ -97,7 +98,7 @@ def buttons_markup(
         return digest_markup(
             buttons.delivery_id, buttons.message_index, articles, buttons.subscription_id,
             language=buttons.language, full_summaries=buttons.full_summaries,
-            whole_digest=buttons.whole_digest,
+            whole_digest=buttons.whole_digest, one_page=buttons.one_page,
         )  # fmt: skip
     if isinstance(buttons, NextPageButton):
         return next_page_markup(
@@ -106,6 +107,7 @@ def buttons_markup(
             days=buttons.days,
             language=buttons.language,
             whole_digest=buttons.whole_digest,
+            one_page=buttons.one_page,
         )
     return None
 
@@ -119,11 +121,12 @@ def digest_markup(
     language: str = DEFAULT_LANGUAGE,
     full_summaries: bool = False,
     whole_digest: bool = False,
+    one_page: bool = False,
     paused: bool = False,
 ) -> InlineKeyboardMarkup:
     """Buttons under a pushed digest message, labelled in `language`: "Full summary" per
-    article it shows (when its summaries are cut), "Whole digest as a file" (when asked), then
-    Pause (Resume when `paused`) and Unsubscribe."""
+    article it shows (when its summaries are cut), "Whole digest as a file" (when asked; "on
+    one page" when `one_page`), then Pause (Resume when `paused`) and Unsubscribe."""
     rows = []
     if full_summaries:
         rows = [
@@ -136,7 +139,7 @@ def digest_markup(
             for article_id, title in articles
         ]
     if whole_digest:
-        rows.append([_button(tr(language, WHOLE_DIGEST_LABEL), f"a:{delivery_id}")])
+        rows.append([_button(_whole_digest_label(language, one_page), f"a:{delivery_id}")])
     pausing = pause_button(subscription_id, paused=paused, language=language)
     rows.append([pausing, _button(tr(language, "Unsubscribe"), f"u:{subscription_id}")])
     return InlineKeyboardMarkup(rows)
@@ -216,18 +219,23 @@ def next_page_markup(
     days: int | None = None,
     language: str = DEFAULT_LANGUAGE,
     whole_digest: bool = False,
+    one_page: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """Under a /digest answer: a "Next page" button asking for `page` (None: none) of the
-    topic's digest over `days` (None: the default period), and "Whole digest as a file" when
-    `whole_digest`; each only when the topic fits Telegram's 64 bytes of callback data (None
-    when no button is left)."""
+    topic's digest over `days` (None: the default period), and "Whole digest as a file" ("on
+    one page" when `one_page`) when `whole_digest`; each only when the topic fits Telegram's 64
+    bytes of callback data (None when no button is left)."""
     period = f"{days}d:" if days else ""
     rows = []
     if page is not None and _fits(data := f"p:{page}:{period}{topic}"):
         rows.append([_button(tr(language, "Next page ({page}) ›", page=page), data)])
     if whole_digest and _fits(data := f"w:{period}{topic}"):
-        rows.append([_button(tr(language, WHOLE_DIGEST_LABEL), data)])
+        rows.append([_button(_whole_digest_label(language, one_page), data)])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _whole_digest_label(language: str, one_page: bool) -> str:
+    return tr(language, ONE_PAGE_LABEL if one_page else WHOLE_DIGEST_LABEL)
 
 
 def _fits(data: str) -> bool:

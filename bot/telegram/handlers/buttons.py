@@ -2,7 +2,8 @@
 
 "Next page" (under a /digest answer) sends the following page and takes itself off. "Whole
 digest as a file" (under the last message of a digest longer than one) sends it as an HTML page
-and as JSON, read back from the push (bot.app.exports). "Full
+and as JSON, read back from the push (bot.app.exports), or, with a Telegraph token set, a link
+to it as one telegra.ph page (the files when that page cannot be made). "Full
 summary" edits a pushed digest message in place to show one article whole, "Back to the digest"
 edits it back, "Unsubscribe" (the chat's admins only, see bot.telegram.handlers.chats) ends the
 subscription and removes the buttons. "Pause" and "Resume" (admins only too) hold or resume the
@@ -18,6 +19,7 @@ In a channel every reader sees the same post, so a press there changes nothing o
 from __future__ import annotations
 
 import asyncio
+import html
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -28,18 +30,25 @@ from telegram.ext import ContextTypes
 
 from bot.app.arguments import normalize_topic
 from bot.app.delivered import delivered_message
-from bot.app.exports import asked_digest_files, pushed_digest_files
+from bot.app.exports import (
+    WholeDigest,
+    asked_digest,
+    digest_files,
+    published_page,
+    pushed_digest,
+)
 from bot.app.preferences import toggle_pause
 from bot.app.pushes import offers_whole_digest
 from bot.app.sending import SendStatus
 from bot.app.services import Services
 from bot.app.subscriptions import unsubscribe_by_id
+from bot.core.domain import RenderedMessage
 from bot.core.texts import N_
 from bot.render import replies
 from bot.render.formatting import render_article, render_article_alert
 from bot.render.i18n import tr
 from bot.telegram.handlers.chats import admins_only, is_manager
-from bot.telegram.handlers.context import sender_of, services_of
+from bot.telegram.handlers.context import sender_of, services_of, telegraph_of
 from bot.telegram.handlers.digests import send_digest_page, topic_thread
 from bot.telegram.handlers.language import language_of
 from bot.telegram.keyboards import (
@@ -56,6 +65,8 @@ FILES_NOT_IN_CHANNELS = N_(
     "In a channel the file would be posted for every reader. Ask me for the digest in a "
     "private chat instead."
 )
+ONE_PAGE = N_("The whole digest on one page: {url}")
+NO_PAGE = N_("The digest could not be made into one page just now; here it is as files.")
 
 
 async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -74,7 +85,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif button.action == "page":
         await _next_page(query, context, button, language)
     elif button.action in ("pushed file", "digest file"):
-        await _send_files(query, context, services, button, language)
+        await _send_whole_digest(query, context, services, button, language)
     else:
         await _show(query, services, button, language)
 
@@ -165,54 +176,73 @@ async def _next_page(
     )
 
 
-async def _send_files(
+async def _send_whole_digest(
     query: CallbackQuery,
     context: ContextTypes.DEFAULT_TYPE,
     services: Services,
     button: ButtonPress,
     language: str,
 ) -> None:
-    """Send the whole digest as an HTML page and as JSON into the chat (not in a channel, where
-    every reader would get them)."""
+    """Offer the whole digest as one view: with a Telegraph token, a link to it as one page
+    (in a channel in an alert for the presser alone); without one, or when the page cannot be
+    made, the HTML and JSON files (not in a channel, where every reader would get them)."""
     chat = query.message.chat
-    if chat.type == ChatType.CHANNEL:
+    in_channel = chat.type == ChatType.CHANNEL
+    publisher = telegraph_of(context)
+    if in_channel and publisher is None:
         await query.answer(tr(language, FILES_NOT_IN_CHANNELS), show_alert=True)
         return
+    whole = await _whole_digest(query, services, button, language)
+    if whole is None:
+        return
+    url = publisher and await published_page(publisher, whole, language=language)
+    if in_channel:
+        answer = tr(language, ONE_PAGE, url=url) if url else tr(language, FILES_NOT_IN_CHANNELS)
+        await query.answer(answer, show_alert=True)
+        return
+    await query.answer()
+    sender, thread_id = sender_of(context), topic_thread(query.message)
+    if url or publisher is not None:
+        text = tr(language, ONE_PAGE, url=html.escape(url)) if url else tr(language, NO_PAGE)
+        what = "a digest page link" if url else "a digest page failure"
+        outcome = await sender.send(
+            chat.id, RenderedMessage(text), thread_id=thread_id, previews=bool(url), what=what
+        )
+        if url or outcome.status is not SendStatus.SENT:
+            return
+    for attachment in digest_files(whole.digest, tz=whole.tz, language=language):
+        outcome = await sender.send_file(
+            chat.id, attachment, thread_id=thread_id, what=attachment.name
+        )
+        if outcome.status is not SendStatus.SENT:
+            break
+
+
+async def _whole_digest(
+    query: CallbackQuery, services: Services, button: ButtonPress, language: str
+) -> WholeDigest | None:
+    """The digest a whole-digest button is for; None (and the presser told why) when it is
+    gone or the button is not one of ours."""
+    chat = query.message.chat
     if button.action == "pushed file":
-        files = await asyncio.to_thread(
-            pushed_digest_files,
-            services,
-            chat_id=chat.id,
-            delivery_id=button.delivery_id,
-            language=language,
+        whole = await asyncio.to_thread(
+            pushed_digest, services, chat_id=chat.id, delivery_id=button.delivery_id
         )
     else:
         try:
             topic = normalize_topic(button.topic)
         except ValueError:
             await query.answer(tr(language, UNKNOWN_BUTTON))
-            return
+            return None
         timezone = await asyncio.to_thread(
             services.store.chats.ensure, chat.id, timezone=services.settings.default_timezone
         )
-        files = await asyncio.to_thread(
-            asked_digest_files,
-            services,
-            topic,
-            days=button.days,
-            timezone=timezone,
-            language=language,
+        whole = await asyncio.to_thread(
+            asked_digest, services, topic, days=button.days, timezone=timezone
         )
-    if files is None:
+    if whole is None:
         await query.answer(tr(language, STALE_DIGEST))
-        return
-    await query.answer()
-    for attachment in files:
-        outcome = await sender_of(context).send_file(
-            chat.id, attachment, thread_id=topic_thread(query.message), what=attachment.name
-        )
-        if outcome.status is not SendStatus.SENT:
-            break
+    return whole
 
 
 async def _show(
@@ -243,6 +273,7 @@ async def _show(
             language=language,
             full_summaries=True,  # "Back" is only under an article a Full summary button showed
             whole_digest=offers_whole_digest(index, len(delivery.parts)),
+            one_page=services.settings.telegraph_enabled,
             paused=shown.subscription.paused,
         )
     elif query.message.chat.type == ChatType.CHANNEL:

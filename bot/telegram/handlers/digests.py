@@ -116,5 +116,10 @@ def _page(
     if next_page is None and not whole:
         return messages, None
     return messages, NextPageButton(
-        request.topic, next_page, days=request.days, language=language, whole_digest=whole
+        request.topic,
+        next_page,
+        days=request.days,
+        language=language,
+        whole_digest=whole,
+        one_page=services.settings.telegraph_enabled,
     )
