@@ -40,6 +40,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.core.texts import LANGUAGES
 from summarizer.defaults import (
     DEFAULT_INSTRUCT_PROMPT,
     NEWS_CATEGORIES,
@@ -107,6 +108,7 @@ class Settings(BaseSettings):
     topic_categories: list[str] = Field(default_factory=lambda: list(NEWS_CATEGORIES))
     default_schedule: str = "weekly mon 09:00"
     default_timezone: str = "UTC"
+    default_language: str = "en"
     min_schedule_interval_s: int = Field(default=900, ge=1)
     max_subscriptions_per_chat: int = Field(default=50, ge=1)
     scheduler_tick_s: float = Field(default=30.0, gt=0)
@@ -187,6 +189,14 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r} (e.g. 'Europe/Berlin')") from exc
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _spoken_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            choices = ", ".join(LANGUAGES)
+            raise ValueError(f"the bot has no texts in {value!r}; use one of {choices}")
         return value
 
     @field_validator("fetch_allowed_networks")

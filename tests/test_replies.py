@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+from bot.core.domain import StoredArticle
 from bot.core.requests import EmptyDigestAdvice
-from bot.render.replies import empty_digest, topics_overview
+from bot.core.stats import FILES, OTHER_SOURCES, BotStats, SourceCounts
+from bot.core.texts import MODEL_NOT_LOADED, SUMMARIZER_FAILED
+from bot.render.replies import article_summarized, empty_digest, stats_text, topics_overview
 
 
 def test_topics_overview_lists_each_subject_with_its_count_escaped():
@@ -53,3 +58,58 @@ def test_an_empty_digest_with_nothing_to_offer_explains_the_topic_syntax():
 
     assert text.startswith("No articles about <b>&lt;x&gt;</b> in the last 7 days.\n")
     assert "north korea" in text
+
+
+def test_stats_names_files_and_other_sources_in_the_chats_language():
+    days = tuple(date(2024, 11, day) for day in range(1, 4))
+    stats = BotStats(
+        days=days,
+        sources=(
+            SourceCounts("harbour.example", (1, 0, 2)),
+            SourceCounts(FILES, (0, 1, 0)),
+            SourceCounts(OTHER_SOURCES, (1, 1, 1)),
+        ),
+        summaries_pending=0,
+        chats=1,
+        active_chats=1,
+        subscriptions=0,
+        deliveries_sent=0,
+        deliveries_failed=0,
+        deliveries_sending=0,
+        failing_feeds=(),
+    )
+
+    german = stats_text(stats, language="de")
+    english = stats_text(stats, language="en")
+
+    assert "Dateien " in german and "andere Quellen " in german and "harbour.example" in german
+    assert "files " in english and "other sources " in english and "Dateien" not in english
+
+
+def test_why_an_article_has_no_summary_is_told_in_the_chats_language():
+    article = StoredArticle(
+        id=3,
+        title="Port strike ends",
+        text="Dock workers voted to return.",
+        source="a.txt",
+        author=None,
+        published=None,
+        received_at=datetime(2024, 11, 5, 8, 0, tzinfo=UTC),
+    )
+
+    def why(error: str | None, language: str) -> str:
+        text = article_summarized(
+            article, created=True, summary=None, error=error, language=language
+        )
+        return text.rsplit("\n\n", 1)[1]
+
+    assert why(SUMMARIZER_FAILED, "de") == (
+        "<i>Keine Zusammenfassung: der Zusammenfasser ist an diesem Text gescheitert.</i>"
+    )
+    assert why(MODEL_NOT_LOADED, "de").startswith("<i>Keine Zusammenfassung: das Zusammenfassungs")
+    assert why(SUMMARIZER_FAILED, "en") == (
+        "<i>No summary: the summarizer failed on this text.</i>"
+    )
+    assert (
+        why("an older <reason>", "de") == "<i>Keine Zusammenfassung: an older &lt;reason&gt;.</i>"
+    )

@@ -74,7 +74,12 @@ def test_webhook_url_must_be_a_web_address(monkeypatch):
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("default_timezone", "Mars/Olympus"), ("default_schedule", "fortnightly"), ("bogus", "1")],
+    [
+        ("default_timezone", "Mars/Olympus"),
+        ("default_schedule", "fortnightly"),
+        ("default_language", "fr"),
+        ("bogus", "1"),
+    ],
 )
 def test_invalid_settings_are_refused_with_the_key_named(key, value):
     with pytest.raises(ValidationError, match=key):

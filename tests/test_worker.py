@@ -18,6 +18,7 @@ from bot.app.summaries import (
     run_worker,
 )
 from bot.core.domain import ArticleDraft
+from bot.core.texts import MODEL_NOT_LOADED, SUMMARIZER_FAILED
 from summarizer.errors import ModelLoadError
 from summarizer.extractive import ExtractiveSummarizer
 from summarizer.text import split_sentences
@@ -89,7 +90,7 @@ def test_a_batch_encodes_each_title_and_sentence_once_for_both_summary_and_topic
     ],
 )
 def test_model_failure_on_one_article_is_recorded_and_not_retried(
-    sqlite_store, fake_summarizer, fake_matcher, marker, error, embedded
+    sqlite_store, fake_summarizer, fake_matcher, marker, error, embedded, caplog
 ):
     good = add(sqlite_store, "good")
     bad = add(sqlite_store, "bad", f"{TEXT} {marker} here.")
@@ -97,7 +98,8 @@ def test_model_failure_on_one_article_is_recorded_and_not_retried(
     outcomes = process_batch(sqlite_store, fake_summarizer, fake_matcher, limit=10)
 
     assert outcomes[good].summary and outcomes[good].error is None
-    assert outcomes[bad].summary is None and error in outcomes[bad].error
+    assert outcomes[bad].summary is None and outcomes[bad].error == SUMMARIZER_FAILED
+    assert error in caplog.text  # the model's own words go to the log, not to the chat
     assert sqlite_store.summaries.state(bad, fake_summarizer.model_key)[1] == outcomes[bad].error
     assert sqlite_store.summaries.missing(fake_summarizer.model_key, 10) == []
     stored = set(sqlite_store.summaries.vectors([good, bad], fake_matcher.model_key))
@@ -125,7 +127,7 @@ async def test_waiting_handler_gets_the_summary_once_the_worker_made_it(
     assert outcome.summary.startswith("Russia expanded gas exports")
 
 
-async def test_model_that_cannot_load_is_reported_to_waiters(sqlite_store, fake_matcher):
+async def test_model_that_cannot_load_is_reported_to_waiters(sqlite_store, fake_matcher, caplog):
     worker = SummaryWorker(sqlite_store, Unloadable(), fake_matcher, batch_size=4, idle_s=60)
     task = asyncio.create_task(worker.run())
     try:
@@ -133,7 +135,8 @@ async def test_model_that_cannot_load_is_reported_to_waiters(sqlite_store, fake_
         outcome = await asyncio.wait_for(worker.outcome(article_id), timeout=10)
     finally:
         task.cancel()
-    assert outcome.summary is None and "/nowhere" in outcome.error
+    assert outcome.summary is None and outcome.error == MODEL_NOT_LOADED
+    assert "/nowhere" in caplog.text  # where it looked is for the operator, not the chat
     assert sqlite_store.summaries.missing("broken", 10) != []  # retried after a fix
 
 

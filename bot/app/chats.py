@@ -69,15 +69,21 @@ def chat_language(
 ) -> str:
     """The language of the bot's texts in a chat. With none chosen, `user_language` (the
     Telegram language of a private chat's user) decides when the bot speaks it, and is kept as
-    the chat's (its pushes follow it); else English."""
+    the chat's (its pushes follow it); else `unset_language`."""
     chosen = supported_language(store.chats.language(chat_id))
     if chosen:
         return chosen
     language = supported_language(user_language)
     if language is None:
-        return DEFAULT_LANGUAGE
+        return unset_language(settings, chat_id)
     store.chats.ensure(chat_id, timezone=settings.default_timezone, language=language)
     return language
+
+
+def unset_language(settings: Settings, chat_id: int) -> str:
+    """The language of a chat that chose none: `default_language` in a group or channel (their
+    Telegram ids are negative), English in a private chat."""
+    return settings.default_language if chat_id < 0 else DEFAULT_LANGUAGE
 
 
 def set_chat_language(store: Store, settings: Settings, chat_id: int, code: str) -> str | None:

@@ -53,6 +53,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from bot.app.chats import unset_language
 from bot.app.digests import compose_digest
 from bot.app.feed_reports import report_failing_feeds
 from bot.app.sending import DigestButtons, MessageSender, SendStatus, send_in_order
@@ -410,7 +411,7 @@ async def _rendered(
         subscription.timezone,
         options.summary,
         options.max_articles,
-        subscription.language,
+        _language(services.settings, subscription),
     )
     if key not in rendered:  # the first task asking renders; the others await the same result
         rendered[key] = asyncio.ensure_future(
@@ -435,7 +436,7 @@ def _render(
         summarizer=services.summarizer,
     )
     tz = ZoneInfo(subscription.timezone)
-    language = _language(subscription)
+    language = _language(services.settings, subscription)
     if digest.items:
         options = subscription.options
         digest, footer = at_most(digest, options.max_articles, language)
@@ -449,9 +450,11 @@ def _render(
     return []
 
 
-def _language(subscription: Subscription) -> str:
+def _language(settings: Settings, subscription: Subscription) -> str:
     """The language of the bot's words in the subscription's chat."""
-    return supported_language(subscription.language) or DEFAULT_LANGUAGE
+    return supported_language(subscription.language) or unset_language(
+        settings, subscription.chat_id
+    )
 
 
 def at_most(
@@ -541,7 +544,7 @@ def digest_buttons(
         delivery_id,
         index,
         subscription.id,
-        language=_language(subscription),
+        language=_language(settings, subscription),
         full_summaries=subscription.options.summary is SummaryLength.SHORT,
         whole_digest=offers_whole_digest(index, count),
         one_page=settings.telegraph_enabled,

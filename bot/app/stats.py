@@ -19,13 +19,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.app.services import Services
-from bot.core.stats import BotStats, SourceCounts
+from bot.core.stats import FILES, OTHER_SOURCES, BotStats, SourceCounts
 from bot.ingest.documents import HTML_EXTENSIONS, TEXT_EXTENSIONS
 
 STATS_DAYS = 7
 TOP_SOURCES = 8
-OTHER_SOURCES = "other sources"
-FILES = "files"
 
 
 def collect_stats(services: Services, *, tz: tzinfo = UTC, now: datetime | None = None) -> BotStats:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from bot.app.candidates import ensure_vectors
 from bot.core.domain import StoredArticle
+from bot.core.texts import MODEL_NOT_LOADED, SUMMARIZER_FAILED
 from bot.metrics import SUMMARIES, WORKER_HEARTBEAT
 from bot.store import DatabaseUnavailable, Store
 from summarizer.base import Summarizer
@@ -179,7 +180,7 @@ def _summarize(
         result = next(summaries) if article.id in by_id else embedding
         if isinstance(result, SummarizationError):
             log.error("summary of article %d failed: %s", article.id, result)
-            outcomes[article.id] = SummaryOutcome(None, f"the summarizer failed: {result}")
+            outcomes[article.id] = SummaryOutcome(None, SUMMARIZER_FAILED)
         else:
             outcomes[article.id] = SummaryOutcome(result, None)
     return outcomes, by_id
@@ -235,7 +236,7 @@ class SummaryWorker:
                 )
             except ModelLoadError as exc:
                 log.error("%s (retrying in %.0f s)", exc, LOAD_RETRY_S)
-                self._fail_waiters(f"the summary model could not be loaded: {exc}")
+                self._fail_waiters(MODEL_NOT_LOADED)
                 await self._sleep(LOAD_RETRY_S)
                 continue
             except DatabaseUnavailable as exc:

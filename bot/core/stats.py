@@ -7,13 +7,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.domain import Feed
+from bot.core.texts import N_
+
+# The names of sources that stand for several (translated where /stats is written out).
+FILES = N_("files")  # every local file together
+OTHER_SOURCES = N_("other sources")  # the sources beyond the busiest shown
+GROUP_NAMES = frozenset({FILES, OTHER_SOURCES})
 
 
 @dataclass(frozen=True)
 class SourceCounts:
     """Articles from one source (or the rest of them) on each of the days shown."""
 
-    name: str
+    name: str  # a host, a stored source, or one of GROUP_NAMES
     per_day: tuple[int, ...]
 
     @property

@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+# Each language the bot speaks, named in itself (for /language); each but English has a catalog
+# in bot/render/locales.
+LANGUAGES = {"en": "English", "de": "Deutsch"}
+
 
 @dataclass(frozen=True, slots=True)
 class UserText:
@@ -22,7 +26,12 @@ class UserText:
     values: Mapping[str, object] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return self.message.format(**{name: str(value) for name, value in self.values.items()})
+        return self.message.format(
+            **{
+                name: str(value) if isinstance(value, UserText) else value
+                for name, value in self.values.items()
+            }
+        )
 
 
 def user_text(message: str, /, **values: object) -> UserText:
@@ -33,3 +42,10 @@ def user_text(message: str, /, **values: object) -> UserText:
 def N_(message: str) -> str:  # noqa: N802 (gettext's own name for this marker)
     """Mark `message` for the catalog without translating it here (gettext_noop)."""
     return message
+
+
+# Why an article has no summary, stored with it (the model's own error goes to the log) and
+# translated where a chat is told.
+SUMMARIZER_FAILED = N_("the summarizer failed on this text")
+MODEL_NOT_LOADED = N_("the summary model could not be loaded")
+SUMMARY_ERRORS = frozenset({SUMMARIZER_FAILED, MODEL_NOT_LOADED})

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.domain import ArticleDraft
+from bot.core.texts import user_text
 from bot.ingest.errors import EmptyTextError, NotAnArticleError, TextTooLongError
 from bot.ingest.footnotes import remove_markers, remove_notes
 from bot.ingest.junk import remove_author_bio, remove_furniture
@@ -56,12 +57,18 @@ def build_drafts(
     """
     if not text.strip():
         raise EmptyTextError(
-            "The message has no text to store. Paste the article's text or send it as a file."
+            user_text(
+                "The message has no text to store. Paste the article's text or send it as a file."
+            )
         )
     if len(text) > max_chars:
         raise TextTooLongError(
-            f"The text is {len(text):,} characters long and the limit is {max_chars:,}. "
-            "Send a shorter text, or split it and send the parts one by one.",
+            user_text(
+                "The text is {size:,} characters long and the limit is {limit:,}. "
+                "Send a shorter text, or split it and send the parts one by one.",
+                size=len(text),
+                limit=max_chars,
+            ),
             limit=max_chars,
             size=len(text),
         )
@@ -111,6 +118,9 @@ def _draft(body: str, source: str, known: KnownMetadata) -> ArticleDraft:
 
 def _too_short() -> NotAnArticleError:
     return NotAnArticleError(
-        f"The text is too short to be an article: fewer than {MIN_ARTICLE_WORDS} words are "
-        "left once links, buttons and boilerplate are removed. Send the full article text."
+        user_text(
+            "The text is too short to be an article: fewer than {words} words are left once "
+            "links, buttons and boilerplate are removed. Send the full article text.",
+            words=MIN_ARTICLE_WORDS,
+        )
     )

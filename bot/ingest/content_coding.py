@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import zlib
 
+from bot.core.texts import user_text
+
 ACCEPT_ENCODING = "gzip, deflate"
 _GZIP_WBITS = zlib.MAX_WBITS | 16
 _ZLIB_WBITS = zlib.MAX_WBITS
@@ -38,7 +40,9 @@ class BoundedDecoder:
         codings = [c.strip().lower() for c in content_encoding.split(",")]
         codings = [c for c in codings if c and c != "identity"]
         if len(codings) > 1:
-            raise UnreadableEncodingError(f"compressed more than once ({content_encoding})")
+            raise UnreadableEncodingError(
+                user_text("compressed more than once ({codings})", codings=content_encoding)
+            )
         coding = codings[0] if codings else "identity"
         if coding in ("gzip", "x-gzip"):
             wbits = _GZIP_WBITS
@@ -47,7 +51,9 @@ class BoundedDecoder:
         elif coding == "identity":
             wbits = None
         else:
-            raise UnreadableEncodingError(f"compressed with {coding}, which I don't read")
+            raise UnreadableEncodingError(
+                user_text("compressed with {coding}, which I don't read", coding=coding)
+            )
         self._limit = limit
         self._produced = 0
         self._inflater = None if wbits is None else zlib.decompressobj(wbits)
@@ -63,7 +69,7 @@ class BoundedDecoder:
             output = self._inflate(data)
         except zlib.error as exc:
             if not self._raw_deflate_fallback:
-                raise UnreadableEncodingError("compressed but damaged") from exc
+                raise UnreadableEncodingError(user_text("compressed but damaged")) from exc
             self._raw_deflate_fallback = False
             self._inflater = zlib.decompressobj(_RAW_DEFLATE_WBITS)
             return self.decode(data)
@@ -77,7 +83,7 @@ class BoundedDecoder:
         try:
             return self._count(self._inflater.flush())
         except zlib.error as exc:
-            raise UnreadableEncodingError("compressed but damaged") from exc
+            raise UnreadableEncodingError(user_text("compressed but damaged")) from exc
 
     def _inflate(self, data: bytes) -> bytes:
         assert self._inflater is not None

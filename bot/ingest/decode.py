@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from charset_normalizer import from_bytes
 
+from bot.core.texts import user_text
 from bot.ingest.errors import UndecodableFileError
 
 _BYTE_ORDER_MARKS = (
@@ -33,8 +34,11 @@ def decode_text(name: str, data: bytes, *, charset: str | None = None) -> str:
         if _looks_like_text(text):
             return text.removeprefix("\ufeff")
     raise UndecodableFileError(
-        f"I could not read “{name}” as text: it looks like a binary file or an unknown "
-        "encoding. Save it as UTF-8 text, Markdown or HTML and send it again."
+        user_text(
+            "I could not read “{name}” as text: it looks like a binary file or an unknown "
+            "encoding. Save it as UTF-8 text, Markdown or HTML and send it again.",
+            name=name,
+        )
     )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 import trafilatura
 
 from bot.core.domain import ArticleDraft
+from bot.core.texts import user_text
 from bot.ingest.articles import KnownMetadata, build_drafts
 from bot.ingest.decode import decode_text
 from bot.ingest.errors import (
@@ -74,8 +75,12 @@ def byte_limit(name: str, max_chars: int) -> int:
         return max_chars * _HTML_MARKUP_ALLOWANCE
     supported = ", ".join(sorted(TEXT_EXTENSIONS | HTML_EXTENSIONS))
     raise UnsupportedFileError(
-        f"I can't read “{_base_name(name)}”: only {supported} files are supported. "
-        "Send the article as one of these, or paste its text."
+        user_text(
+            "I can't read “{name}”: only {supported} files are supported. "
+            "Send the article as one of these, or paste its text.",
+            name=_base_name(name),
+            supported=supported,
+        )
     )
 
 
@@ -101,11 +106,17 @@ def _base_name(name: str) -> str:
 
 def _check_size(name: str, data: bytes, limit: int) -> None:
     if not data.strip():
-        raise EmptyTextError(f"The file “{name}” is empty. Send a file with the article's text.")
+        raise EmptyTextError(
+            user_text("The file “{name}” is empty. Send a file with the article's text.", name=name)
+        )
     if len(data) > limit:
         raise TextTooLongError(
-            f"The file “{name}” is over {limit:,} bytes, longer than any article I store. "
-            "Send a shorter file, or split it and send the parts one by one.",
+            user_text(
+                "The file “{name}” is over {limit:,} bytes, longer than any article I store. "
+                "Send a shorter file, or split it and send the parts one by one.",
+                name=name,
+                limit=limit,
+            ),
             limit=limit,
             size=len(data),
         )
@@ -117,8 +128,11 @@ def parse_html(name: str, markup: str, source: str, max_chars: int) -> list[Arti
     text = trafilatura.extract(markup, output_format="markdown", include_formatting=True)
     if document is None or not text:
         raise NotAnArticleError(
-            f"I found no article text in “{name}”. Send the article's page saved as HTML, "
-            "or paste its text."
+            user_text(
+                "I found no article text in “{name}”. Send the article's page saved as HTML, "
+                "or paste its text.",
+                name=name,
+            )
         )
     known = KnownMetadata(
         title=document.title or None,

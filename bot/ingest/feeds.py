@@ -20,6 +20,7 @@ import feedparser
 import lxml.html
 from lxml.etree import ParserError
 
+from bot.core.texts import UserText, user_text
 from bot.ingest.errors import IngestError
 from bot.ingest.fingerprint import content_fingerprint
 from bot.ingest.jsonfeed import (
@@ -81,18 +82,22 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
         try:
             title, entries = parse_json_feed(content)
         except NotAJSONFeedError as exc:
-            raise NotAFeedError(_not_a_feed(url, str(exc))) from None
+            raise NotAFeedError(_not_a_feed(url, exc.args[0])) from None
         return ParsedFeed(title=title, entries=[_entry(raw) for raw in entries])
     parsed = feedparser.parse(content)
     if not parsed.entries and (parsed.bozo or not parsed.version):
-        reason = parsed.get("bozo_exception") or "no RSS or Atom elements"
+        reason = parsed.get("bozo_exception") or user_text("no RSS or Atom elements")
         raise NotAFeedError(_not_a_feed(url, reason))
     title = parsed.feed.get("title") or None
     return ParsedFeed(title=title, entries=[_entry(raw) for raw in parsed.entries])
 
 
-def _not_a_feed(url: str, reason: object) -> str:
-    return f"{url} is not a feed I can read ({reason}). Send the link of an RSS, Atom or JSON feed."
+def _not_a_feed(url: str, reason: object) -> UserText:
+    return user_text(
+        "{url} is not a feed I can read ({reason}). Send the link of an RSS, Atom or JSON feed.",
+        url=url,
+        reason=reason,
+    )
 
 
 def _entry(raw) -> FeedEntry:

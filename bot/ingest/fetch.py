@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import certifi
 import httpx
 
+from bot.core.texts import UserText, user_text
 from bot.ingest.content_coding import (
     ACCEPT_ENCODING,
     BoundedDecoder,
@@ -130,8 +131,12 @@ async def _fetch_before_deadline(
             return await _fetch(url, limits, accept, headers)
     except TimeoutError as exc:
         raise FetchTimeoutError(
-            f"{url.host} took more than {limits.total_timeout_s:g} s to answer. "
-            "Try again later, or paste the article's text."
+            user_text(
+                "{host} took more than {seconds:g} s to answer. "
+                "Try again later, or paste the article's text.",
+                host=url.host,
+                seconds=limits.total_timeout_s,
+            )
         ) from exc
 
 
@@ -158,17 +163,22 @@ async def _fetch(
                         continue
                     return await _read(response, limits, accept)
             except httpx.TimeoutException as exc:
-                raise FetchTimeoutError(
-                    f"{current.host} took too long to answer ({_timeout_kind(exc)}). "
-                    "Try again later, or paste the article's text."
-                ) from exc
+                raise FetchTimeoutError(_too_slow(current.host, exc)) from exc
             except httpx.TransportError as exc:
                 raise ConnectionFailedError(
-                    f"I could not reach {current.host}: {exc or type(exc).__name__}. "
-                    "Check the link, or paste the article's text."
+                    user_text(
+                        "I could not reach {host}: {reason}. "
+                        "Check the link, or paste the article's text.",
+                        host=current.host,
+                        reason=str(exc) or type(exc).__name__,
+                    )
                 ) from exc
     raise TooManyRedirectsError(
-        f"{url} redirected more than {limits.max_redirects} times. Send the final page's link."
+        user_text(
+            "{url} redirected more than {count} times. Send the final page's link.",
+            url=str(url),
+            count=limits.max_redirects,
+        )
     )
 
 
@@ -185,14 +195,18 @@ def check_address(url: httpx.URL, allowed: tuple[IPNetwork, ...] = ()) -> None:
         infos = socket.getaddrinfo(url.host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise ConnectionFailedError(
-            f"I could not find the host {url.host}. Check the link for typos."
+            user_text("I could not find the host {host}. Check the link for typos.", host=url.host)
         ) from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         if _forbidden(address, allowed):
             raise BlockedAddressError(
-                f"I don't fetch {url.host}: it points to a private or reserved address "
-                f"({address}). Only public web pages can be added."
+                user_text(
+                    "I don't fetch {host}: it points to a private or reserved address "
+                    "({address}). Only public web pages can be added.",
+                    host=url.host,
+                    address=str(address),
+                )
             )
 
 
@@ -236,9 +250,11 @@ def _parse_url(text: str) -> httpx.URL:
     try:
         url = httpx.URL(text.strip())
     except httpx.InvalidURL as exc:
-        raise InvalidURLError(f"“{text}” is not a valid link.") from exc
+        raise InvalidURLError(user_text("“{text}” is not a valid link.", text=text)) from exc
     if url.scheme not in ("http", "https") or not url.host:
-        raise InvalidURLError(f"“{text}” is not a web link. Send an http:// or https:// address.")
+        raise InvalidURLError(
+            user_text("“{text}” is not a web link. Send an http:// or https:// address.", text=text)
+        )
     return url
 
 
@@ -246,7 +262,10 @@ def _redirect_target(response: httpx.Response) -> httpx.URL:
     location = response.headers.get("location", "")
     if not location:
         raise ConnectionFailedError(
-            f"{response.url.host} answered with a redirect to nowhere. Send another link."
+            user_text(
+                "{host} answered with a redirect to nowhere. Send another link.",
+                host=response.url.host,
+            )
         )
     return _parse_url(str(response.url.join(location)))
 
@@ -262,10 +281,7 @@ async def _read(
     media_type, _, parameters = response.headers.get("content-type", "").partition(";")
     media_type = media_type.strip().lower()
     if media_type not in accept:
-        raise UnsupportedContentError(
-            f"{url} is {media_type or 'of an unknown type'}, not a web page I can read. "
-            "Send a link to an article's page, or the article's text."
-        )
+        raise UnsupportedContentError(_unsupported_type(url, media_type))
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise _too_large(url, limits)
@@ -279,8 +295,12 @@ async def _read(
         raise _too_large(url, limits) from None
     except UnreadableEncodingError as exc:
         raise UnsupportedContentError(
-            f"I could not read {url}: its body is {exc}. "
-            "Send a link to another copy, or the article's text."
+            user_text(
+                "I could not read {url}: its body is {reason}. "
+                "Send a link to another copy, or the article's text.",
+                url=url,
+                reason=exc.args[0],
+            )
         ) from exc
     return FetchedPage(
         url=url,
@@ -292,19 +312,44 @@ async def _read(
     )
 
 
-def _status_message(url: str, response: httpx.Response) -> str:
+def _status_message(url: str, response: httpx.Response) -> UserText:
     code = response.status_code
     if code in (404, 410):
-        return f"{url} does not exist (HTTP {code}). Check the link."
+        return user_text("{url} does not exist (HTTP {code}). Check the link.", url=url, code=code)
     if code in (401, 403):
-        return f"{url} refuses access (HTTP {code}); paste the article's text instead."
-    return f"{url} answered with an error (HTTP {code}). Try again later."
+        return user_text(
+            "{url} refuses access (HTTP {code}); paste the article's text instead.",
+            url=url,
+            code=code,
+        )
+    return user_text(
+        "{url} answered with an error (HTTP {code}). Try again later.", url=url, code=code
+    )
+
+
+def _unsupported_type(url: str, media_type: str) -> UserText:
+    if not media_type:
+        return user_text(
+            "{url} is of an unknown type, not a web page I can read. "
+            "Send a link to an article's page, or the article's text.",
+            url=url,
+        )
+    return user_text(
+        "{url} is {media_type}, not a web page I can read. "
+        "Send a link to an article's page, or the article's text.",
+        url=url,
+        media_type=media_type,
+    )
 
 
 def _too_large(url: str, limits: FetchLimits) -> PageTooLargeError:
     return PageTooLargeError(
-        f"{url} is larger than {limits.max_bytes:,} bytes, too big for an article page. "
-        "Paste the article's text instead."
+        user_text(
+            "{url} is larger than {limit:,} bytes, too big for an article page. "
+            "Paste the article's text instead.",
+            url=url,
+            limit=limits.max_bytes,
+        )
     )
 
 
@@ -316,7 +361,14 @@ def _charset(parameters: str) -> str | None:
     return None
 
 
-def _timeout_kind(exc: httpx.TimeoutException) -> str:
+def _too_slow(host: str, exc: httpx.TimeoutException) -> UserText:
     if isinstance(exc, httpx.ConnectTimeout):
-        return "connecting"
-    return "reading"
+        return user_text(
+            "{host} took too long to answer (connecting). "
+            "Try again later, or paste the article's text.",
+            host=host,
+        )
+    return user_text(
+        "{host} took too long to answer (reading). Try again later, or paste the article's text.",
+        host=host,
+    )

@@ -17,6 +17,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.core.texts import user_text
+
 JSON_FEED_TYPES = frozenset({"application/feed+json", "application/json"})
 _VERSION_PREFIX = "https://jsonfeed.org/version/"
 
@@ -35,15 +37,15 @@ def parse_json_feed(content: bytes) -> tuple[str | None, list[dict[str, Any]]]:
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise NotAJSONFeedError(f"broken JSON: {exc}") from None
+        raise NotAJSONFeedError(user_text("broken JSON: {error}", error=str(exc))) from None
     if not isinstance(document, dict):
-        raise NotAJSONFeedError("JSON, but not a JSON Feed object")
+        raise NotAJSONFeedError(user_text("JSON, but not a JSON Feed object"))
     version = document.get("version")
     items = document.get("items")
     if not isinstance(version, str) or not version.startswith(_VERSION_PREFIX):
-        raise NotAJSONFeedError("JSON without a JSON Feed version")
+        raise NotAJSONFeedError(user_text("JSON without a JSON Feed version"))
     if not isinstance(items, list):
-        raise NotAJSONFeedError("a JSON Feed without an items list")
+        raise NotAJSONFeedError(user_text("a JSON Feed without an items list"))
     title = document.get("title")
     entries = [_entry(item) for item in items if isinstance(item, dict)]
     return (title if isinstance(title, str) and title.strip() else None), entries

@@ -18,9 +18,11 @@ from email.utils import format_datetime
 
 import listparser
 
+from bot.core.texts import UserText, user_text
 from bot.ingest.errors import IngestError
 
 MAX_OPML_BYTES = 1_000_000  # ~8,000 feeds; a larger "feed list" is something else
+_THE_FILE = user_text("The file")  # the name of a file the caller does not name
 
 
 class NotAFeedListError(IngestError):
@@ -35,15 +37,18 @@ class ListedFeed:
     title: str | None = None
 
 
-def read_opml(data: bytes, *, name: str = "The file") -> list[ListedFeed]:
+def read_opml(data: bytes, *, name: str | UserText = _THE_FILE) -> list[ListedFeed]:
     """The feeds an OPML document lists, in order, each address once (NotAFeedListError when
     it is too large, not OPML, or lists no feed)."""
     check_feed_list_size(len(data), name=name)
     parsed = listparser.parse(bytes(data))
     if not parsed.version.startswith("opml"):
         raise NotAFeedListError(
-            f"{name} is not an OPML feed list. Export one from your feed reader "
-            "(an .opml file) and send that."
+            user_text(
+                "{name} is not an OPML feed list. Export one from your feed reader "
+                "(an .opml file) and send that.",
+                name=name,
+            )
         )
     feeds = {}
     for feed in parsed.feeds:
@@ -51,17 +56,24 @@ def read_opml(data: bytes, *, name: str = "The file") -> list[ListedFeed]:
         if url and url not in feeds:
             feeds[url] = ListedFeed(url, (feed.title or "").strip() or None)
     if not feeds:
-        raise NotAFeedListError(f"{name} is an OPML file, but it lists no feeds.")
+        raise NotAFeedListError(
+            user_text("{name} is an OPML file, but it lists no feeds.", name=name)
+        )
     return list(feeds.values())
 
 
-def check_feed_list_size(size: int, *, name: str = "The file") -> None:
+def check_feed_list_size(size: int, *, name: str | UserText = _THE_FILE) -> None:
     """NotAFeedListError when a file of `size` bytes is too large to be a feed list (so that
     a large upload is refused before it is downloaded)."""
     if size > MAX_OPML_BYTES:
         raise NotAFeedListError(
-            f"{name} is {size / 1e6:.1f} MB; a feed list is at most "
-            f"{MAX_OPML_BYTES / 1e6:.0f} MB. Send an OPML file exported from a feed reader."
+            user_text(
+                "{name} is {size:.1f} MB; a feed list is at most {limit:.0f} MB. "
+                "Send an OPML file exported from a feed reader.",
+                name=name,
+                size=size / 1e6,
+                limit=MAX_OPML_BYTES / 1e6,
+            )
         )
 
 

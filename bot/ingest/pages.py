@@ -8,6 +8,7 @@ source is the page's final URL (after redirects).
 from __future__ import annotations
 
 from bot.core.domain import ArticleDraft
+from bot.core.texts import user_text
 from bot.ingest.articles import parse_text
 from bot.ingest.decode import decode_text
 from bot.ingest.documents import looks_like_html, parse_html
@@ -21,8 +22,12 @@ def parse_page(page: FetchedPage, *, max_chars: int) -> list[ArticleDraft]:
         markup = decode_text(page.url, page.content, charset=page.charset)
     except UndecodableFileError as exc:
         raise UnsupportedContentError(
-            f"{page.url} is labelled {page.content_type} but holds binary data, not a web page. "
-            "Send a link to an article's page, or the article's text."
+            user_text(
+                "{url} is labelled {content_type} but holds binary data, not a web page. "
+                "Send a link to an article's page, or the article's text.",
+                url=page.url,
+                content_type=page.content_type,
+            )
         ) from exc
     if page.content_type == "text/plain" and not looks_like_html(markup):
         return parse_text(markup, source=page.url, max_chars=max_chars)

@@ -24,13 +24,11 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.core.texts import UserText
+from bot.core.texts import LANGUAGES, UserText
 
 DOMAIN = "digestbot"
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
-# Each language the bot speaks, named in itself (for /language).
-LANGUAGES = {"en": "English", "de": "Deutsch"}
 
 
 def supported_language(code: str | None) -> str | None:

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from bot.core.domain import ArticleSource, Feed, PushOptions, StoredArticle, Subscription
 from bot.core.requests import TOPIC_SYNTAX, DigestRequest, EmptyDigestAdvice
 from bot.core.schedule import format_schedule, parse_schedule
-from bot.core.stats import BotStats
-from bot.core.texts import N_
+from bot.core.stats import GROUP_NAMES, BotStats
+from bot.core.texts import N_, SUMMARY_ERRORS
 from bot.render.dates import shown_date, shown_time
 from bot.render.formatting import TELEGRAM_MAX_CHARS, split_for_telegram
 from bot.render.i18n import LANGUAGES, tr, trn
@@ -200,7 +200,10 @@ def article_summarized(
         if len(summary) > MAX_SUMMARY_REPLY_CHARS:
             summary = summary[:MAX_SUMMARY_REPLY_CHARS].rsplit(" ", 1)[0] + " …"
         return f"{head}\n\n{escape(summary)}"
-    reason = escape(error) if error else tr(language, "the summarizer gave none")
+    if error in SUMMARY_ERRORS:
+        reason = tr(language, error)
+    else:  # none, or one stored before the reasons were these sentences
+        reason = escape(error) if error else tr(language, "the summarizer gave none")
     why = tr(language, "No summary: {reason}.", reason=reason)
     return f"{head}\n\n<i>{why}</i>"
 
@@ -582,12 +585,16 @@ def _pushes_line(stats: BotStats, language: str) -> str:
 
 def _sources_table(stats: BotStats, language: str) -> str:
     """Plain text columns: source, one per day (day of the month), and the total."""
-    width = min(max(len(source.name) for source in stats.sources), SOURCE_WIDTH)
+    names = [
+        tr(language, source.name) if source.name in GROUP_NAMES else source.name
+        for source in stats.sources
+    ]
+    width = min(max(len(name) for name in names), SOURCE_WIDTH)
     total = tr(language, "all")
     header = [f"{'':{width}}", *(f"{day.day:>3}" for day in stats.days), f"{total:>5}"]
     rows = [" ".join(header)]
-    for source in stats.sources:
-        name = source.name if len(source.name) <= width else source.name[: width - 1] + "…"
+    for source, full_name in zip(stats.sources, names, strict=True):
+        name = full_name if len(full_name) <= width else full_name[: width - 1] + "…"
         cells = [f"{name:{width}}", *(f"{count:>3}" for count in source.per_day)]
         rows.append(" ".join([*cells, f"{source.total:>5}"]))
     return "\n".join(rows)

@@ -373,3 +373,19 @@ async def test_a_chat_reads_its_push_in_its_language_and_others_in_theirs(servic
     assert "Digest: russia" in texts[8] and "1 Artikel" in texts[8]
     assert "4 Nov 2024" in texts[7] and "4. Nov. 2024" in texts[8]
     assert {sent.chat_id: sent.buttons.language for sent in sender.sent} == {7: "en", 8: "de"}
+
+
+async def test_a_group_that_chose_no_language_reads_its_push_in_the_default_language(
+    sqlite_store, fake_summarizer, fake_matcher
+):
+    services = push_services(sqlite_store, fake_summarizer, fake_matcher, default_language="de")
+    for chat_id in (7, -1007):
+        subscribe(services, chat_id=chat_id)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+    sender = FakeSender()
+
+    await deliver_due(services, sender, now=START)
+
+    texts = dict(sender.texts)
+    assert "1 article" in texts[7] and "1 Artikel" in texts[-1007]
+    assert {sent.chat_id: sent.buttons.language for sent in sender.sent} == {7: "en", -1007: "de"}

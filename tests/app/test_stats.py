@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app.services import Services
-from bot.app.stats import FILES, OTHER_SOURCES, TOP_SOURCES, collect_stats, source_name
+from bot.app.stats import TOP_SOURCES, collect_stats, source_name
 from bot.config import Settings
 from bot.core.domain import ArticleDraft
+from bot.core.stats import FILES, OTHER_SOURCES
 
 NOW = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
 

@@ -4,6 +4,9 @@ every language the bot speaks."""
 
 from __future__ import annotations
 
+from tests.handlers.live import live_bot
+from tests.pageserver import PageServer
+
 GERMAN_USER = 801
 ENGLISH_USER = 802
 GROUP = -803
@@ -99,3 +102,54 @@ async def test_the_article_and_feed_list_commands_answer_a_german_chat_in_german
     assert recent.startswith("Noch keine Artikel gespeichert.")
     assert search.startswith("Schick /search mit einem bis")
     assert missing == "Es gibt keinen Artikel 77; siehe /recent oder /search."
+
+
+async def test_a_german_chat_gets_ingestions_refusals_in_german(fake, sqlite_store, fake_matcher):
+    admin = 805
+    with PageServer() as server:
+        missing = server.page("/gone", "no such page", status=404)
+        pdf = server.page("/report.pdf", b"%PDF-1.7 ...", content_type="application/pdf")
+        async with live_bot(
+            fake,
+            sqlite_store,
+            fake_matcher,
+            admins=[admin],
+            max_article_chars=1_000,
+            fetch_allowed_networks=["127.0.0.0/8"],
+        ) as live:
+            await ask(live, admin, "/language de")
+            broken = await ask(live, admin, f"/add {missing}")
+            not_html = await ask(live, admin, f"/add {pdf}")
+            for name, data, caption in [
+                ("long.txt", b"word " * 1_000, None),
+                ("notes.txt", b"Harbour Wire https://harbour.example/rss.xml", "/import"),
+            ]:
+                before = len(fake.messages(admin))
+                fake.send_document(admin, name, data, caption=caption)
+                await live.wait_for(lambda n=before: len(fake.messages(admin)) > n)
+            oversized, not_opml = (m.plain_text for m in fake.messages(admin)[-2:])
+            await ask(live, admin, "/language en")
+            english = await ask(live, admin, f"/add {missing}")
+
+    assert broken == f"{missing} existiert nicht (HTTP 404). Prüfe den Link."
+    assert not_html.startswith(f"{pdf} ist application/pdf, keine Webseite, die ich lesen kann.")
+    assert oversized.startswith("long.txt: Die Datei „long.txt“ ist größer als 4,000 Bytes")
+    assert not_opml.startswith("notes.txt ist keine OPML-Feedliste. Exportiere eine")
+    assert english == f"{missing} does not exist (HTTP 404). Check the link."
+
+
+async def test_default_language_is_what_groups_speak_until_an_admin_chooses(
+    fake, sqlite_store, fake_matcher
+):
+    fake.set_admins(GROUP, [GROUP_ADMIN])
+    group = {"chat_type": "group", "title": "Desk"}
+    async with live_bot(fake, sqlite_store, fake_matcher, default_language="de") as live:
+        in_group = await ask(live, GROUP, "/timezone", **group)
+        chosen = await ask(live, GROUP, "/language en", **group)
+        after = await ask(live, GROUP, "/timezone", **group)
+        private = await ask(live, ENGLISH_USER, "/timezone")
+
+    assert in_group.startswith("Die Zeitzone dieses Chats ist")
+    assert chosen == "I answer in English from now on."
+    assert after.startswith("This chat's time zone is")
+    assert private.startswith("This chat's time zone is")
