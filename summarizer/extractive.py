@@ -188,7 +188,9 @@ class ExtractiveSummarizer:
     def prepare_overview(self, summaries: list[str]) -> None:
         """Encode now the sentences of `summaries` that an overview would read (the warm-up does
         it for the period's summaries), so an overview of them needs no encoder pass."""
-        self._overview_vectors([s for summary in summaries for s in split_sentences(summary)])
+        sentences = [s for summary in summaries for s in split_sentences(summary)]
+        if sentences:  # a period without summaries (a new bot) has nothing to prepare
+            self._overview_vectors(sentences)
 
     def _overview_vectors(self, sentences: list[str]) -> np.ndarray:
         """The vectors of `sentences`, each encoded once (a sentence's vector depends on its

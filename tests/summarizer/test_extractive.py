@@ -343,6 +343,15 @@ def test_an_overview_of_prepared_summaries_needs_no_encoder_call_and_reads_the_s
     )
 
 
+@pytest.mark.parametrize("summaries", [[], [""]])
+def test_preparing_the_overviews_of_no_summaries_does_nothing(summaries) -> None:
+    encoder = BagOfWordsEncoder()
+
+    ExtractiveSummarizer(encoder, sentences=3).prepare_overview(summaries)  # a new bot's warm-up
+
+    assert encoder.calls == []
+
+
 def test_an_overview_encodes_only_the_sentences_it_has_not_seen() -> None:
     encoder = BagOfWordsEncoder()
     summarizer = ExtractiveSummarizer(encoder, sentences=3)
