@@ -32,6 +32,8 @@ from bot.store.rows import ChatRow, SubscriptionRow
 from tests.pushes import RUSSIA
 from tests.tables import count_sent_deliveries, lease_holder
 
+REPO = Path(__file__).resolve().parents[2]
+
 CHATS_VARIABLE = "DIGESTBOT_CLUSTER_CHATS"  # how many chats, where the caller reads it
 FLEET_SETTINGS = {"scheduler_tick_s": "1", "arrival_settle_s": "0"}
 STOP_TIMEOUT_S = 30
@@ -84,6 +86,7 @@ class Fleet:
         self.data_dir = data_dir
         self.command = command
         self.env = bot_environment(fake, data_dir, database_url=database_url, **FLEET_SETTINGS)
+        self.env["PYTHONPATH"] = str(REPO)  # the push processes run test modules (tests.e2e)
         self.store = open_store(database_url)
         self.processes: list[subprocess.Popen] = []
 

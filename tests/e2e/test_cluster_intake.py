@@ -10,7 +10,7 @@ import time
 import urllib.request
 from collections import Counter
 from contextlib import ExitStack
-from urllib.error import HTTPError
+from urllib.error import HTTPError, URLError
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -45,7 +45,10 @@ def wait_until_ready(fake: FakeBotAPI, base_url: str, replica: BotProcess) -> No
     def ready() -> bool:
         if replica.process.poll() is not None:
             raise RuntimeError(f"the replica exited:\n{replica.log()}")
-        return get_json(f"{base_url}/readyz")[0] == 200
+        try:
+            return get_json(f"{base_url}/readyz")[0] == 200
+        except URLError:  # not listening yet: it starts the application before its server
+            return False
 
     deadline = time.monotonic() + WARM_UP_TIMEOUT_S
     while not ready():
