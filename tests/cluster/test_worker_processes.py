@@ -32,7 +32,9 @@ pytestmark = pytest.mark.postgres
 
 ARTICLES = 10_000
 BATCH_SIZE = 100
-BATCH_COST_S = 0.4  # 100 batches: 40 s of model time for one worker; the test takes ~3 min
+# 100 batches: 80 s of model time for one worker, so the ratio measures the claim's sharing of
+# the work rather than the database's CPU on a busy machine; the test takes ~3 min
+BATCH_COST_S = 0.8
 
 FEEDS = 500
 FEED_INTERVAL_S = 20  # the poll window scaled down: a feed is due every 20 s, and the
@@ -50,7 +52,7 @@ def test_two_workers_summarize_a_backlog_nearly_twice_as_fast_and_none_twice(pos
             batch_size=BATCH_SIZE,
             batch_cost_s=BATCH_COST_S,
         )
-        for workers in (1, 2, 3)
+        for workers in (1, 2)  # three: bench/cluster_workers.py
     }
 
     for run in runs.values():
