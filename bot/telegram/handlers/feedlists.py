@@ -36,7 +36,7 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if document is None:
         await message.reply_text(replies.feed_list_usage(language=language))
         return
-    name = document.file_name or "The file"
+    name = document.file_name or "feeds.opml"  # a name to quote, as sent files have
     try:
         check_feed_list_size(document.file_size or 0, name=name)
         data = bytes(await (await document.get_file()).download_as_bytearray())
