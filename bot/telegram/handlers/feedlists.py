@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.app.feedlists import MAX_IMPORTED_FEEDS, export_feed_list, import_feed_list
 from bot.ingest import IngestError
-from bot.ingest.opml import check_feed_list_size
+from bot.ingest.opml import UNNAMED_FILE, check_feed_list_size
 from bot.render import replies
 from bot.render.i18n import error_text
 from bot.telegram.handlers.access import feed_refusal
@@ -36,7 +36,7 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if document is None:
         await message.reply_text(replies.feed_list_usage(language=language))
         return
-    name = document.file_name or "feeds.opml"  # a name to quote, as sent files have
+    name = document.file_name or UNNAMED_FILE
     try:
         check_feed_list_size(document.file_size or 0, name=name)
         data = bytes(await (await document.get_file()).download_as_bytearray())
