@@ -5,6 +5,7 @@ beside two baselines, with a paired bootstrap and store-size scenarios; and the 
     python bench/topics.py --fit                # refit on all of them, write the model file
     python bench/topics.py --seeds              # ../shared/seeds: which seeds match
     python bench/topics.py --cache /tmp/vectors # keep the corpora's vectors between runs
+    python bench/topics.py --model PATH         # another sentence encoder (a local directory)
 
 Corpora: `bench/labels/<corpus>.json` (format: bench/labels/README.md); their articles are in
 ../shared (the default `--shared`, beside the repository) or, for `fixtures`, in the repository.
@@ -232,12 +233,16 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="folder keeping the corpora's vectors")
     parser.add_argument("--fit", action="store_true", help="refit and write the model file")
     parser.add_argument("--seeds", action="store_true", help="match the seed articles instead")
+    parser.add_argument(
+        "--model", default="default", help="sentence encoder: id or local path (default: MiniLM)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
+    encoder = SentenceEncoder(args.model)
     if args.fit:  # the file being refitted need not hold a usable model
-        matcher = TopicMatcher(SentenceEncoder(), model=_placeholder_model())
+        matcher = TopicMatcher(encoder, model=_placeholder_model())
     else:
-        matcher = TopicMatcher(SentenceEncoder())
+        matcher = TopicMatcher(encoder)
     matcher.embed_categories()
     print(f"model {matcher.model_key} loaded in {time.perf_counter() - started:.1f} s")
     if args.seeds:
