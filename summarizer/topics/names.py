@@ -10,7 +10,9 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
   demonym, capital and seats of government (China ↔ Chinese, Beijing; Russia ↔ Kremlin);
 - for a phrase of two or more words (not a country), its initials in capitals ("european
   union" → EU), and its last word alone ("Tony Blair" → Mr Blair) in an article that names the
-  whole phrase too.
+  whole phrase too;
+- for a phrase of three or more words that begins with a country, the words after the country
+  ("uk general election" → general election).
 
 `count_mentions` counts them in an article's sentences.
 
@@ -75,13 +77,28 @@ def topic_names(topic: str) -> TopicNames:
         topic=topic,
         phrases=tuple(
             dict.fromkeys(
-                n for n in (topic, *of_country) if not n.isupper() and n.upper() not in of_country
+                n
+                for n in (topic, *of_country, *_without_country(words))
+                if not n.isupper() and n.upper() not in of_country
             )
         ),
         abbreviations=tuple(n for n in of_country if n.isupper()),
         initials="".join(w[0] for w in content).upper() if several and len(content) >= 2 else None,
         last_word=words[-1] if several and len(words[-1]) >= 3 else None,
     )
+
+
+def _without_country(words: list[str]) -> tuple[str, ...]:
+    """The rest of a topic of three or more words that begins with a country's name, when two
+    or more words are left: "uk general election" is written "the general election" in
+    British news."""
+    if len(words) < 3:
+        return ()
+    by_name = countries_by_name()
+    for cut in (1, 2):
+        if " ".join(words[:cut]) in by_name and len(words) - cut >= 2:
+            return (" ".join(words[cut:]),)
+    return ()
 
 
 def count_mentions(names: TopicNames, texts: list[str]) -> list[int]:

@@ -153,6 +153,13 @@ def test_initials_in_a_headline_in_capitals_count_only_beside_a_mention_in_the_t
     assert count_mentions(ec, ["The EC Farm Prices", "Ministers met."]) == [1, 0]
 
 
+def test_a_long_topic_opening_with_a_country_is_named_by_its_other_words_too() -> None:
+    sentences = ["Polls open for the general election on Thursday.", "An election looms."]
+
+    assert count_mentions(topic_names("uk general election"), sentences) == [1, 0]
+    assert count_mentions(topic_names("us election"), sentences) == [0, 0]
+
+
 def test_only_the_articles_a_full_text_index_names_are_read_for_the_naming_evidence(
     matcher: TopicMatcher,
 ) -> None:
