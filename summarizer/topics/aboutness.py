@@ -22,8 +22,8 @@ never names an entity has only its meaning to show:
   model); the cosine of the topic to the article's top subjects (unnamed model); choosing the
   positive weights by an inner leave-one-corpus-out instead of on the fitted corpora. The
   errors are mostly not the named model's (`python bench/topics.py --errors` lists them):
-  on BBC 25 of 40 false positives are entity topics judged as categories ("labour",
-  "conservatives", "iaaf" are within cosine 0.55 of an IPTC category), on Reuters 32 of 64
+  on BBC 25 of 39 false positives are entity topics judged as categories ("labour",
+  "conservatives", "iaaf" are within cosine 0.55 of an IPTC category), on Reuters 29 of 59
   are the unnamed model's (an interest-rate story near "federal reserve").
 - **category** (a news section: "sport", "business", "crime"; `TopicMatcher.is_category`) reads
   the competition of the topic against the IPTC Media Topics categories at article level
