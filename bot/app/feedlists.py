@@ -14,6 +14,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.core.domain import Feed
+from bot.core.texts import UserText
 from bot.ingest.opml import ListedFeed, read_opml, write_opml
 from bot.store import Store
 
@@ -33,7 +34,13 @@ class FeedListImport:
 
 
 def import_feed_list(
-    store: Store, data: bytes, *, name: str, added_by: int, interval_s: int, now: datetime
+    store: Store,
+    data: bytes,
+    *,
+    name: str | UserText,
+    added_by: int,
+    interval_s: int,
+    now: datetime,
 ) -> FeedListImport:
     """Follow every feed the OPML document `data` lists (NotAFeedListError when it is none),
     each polled every `interval_s` from the next tick, `added_by` told when one keeps failing."""

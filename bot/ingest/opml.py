@@ -22,7 +22,7 @@ from bot.core.texts import UserText, user_text
 from bot.ingest.errors import IngestError
 
 MAX_OPML_BYTES = 1_000_000  # ~8,000 feeds; a larger "feed list" is something else
-_THE_FILE = user_text("The file")  # the name of a file the caller does not name
+UNNAMED_FILE = user_text("The file")  # how a file without a name is called, in any language
 
 
 class NotAFeedListError(IngestError):
@@ -37,7 +37,7 @@ class ListedFeed:
     title: str | None = None
 
 
-def read_opml(data: bytes, *, name: str | UserText = _THE_FILE) -> list[ListedFeed]:
+def read_opml(data: bytes, *, name: str | UserText = UNNAMED_FILE) -> list[ListedFeed]:
     """The feeds an OPML document lists, in order, each address once (NotAFeedListError when
     it is too large, not OPML, or lists no feed)."""
     check_feed_list_size(len(data), name=name)
@@ -62,7 +62,7 @@ def read_opml(data: bytes, *, name: str | UserText = _THE_FILE) -> list[ListedFe
     return list(feeds.values())
 
 
-def check_feed_list_size(size: int, *, name: str | UserText = _THE_FILE) -> None:
+def check_feed_list_size(size: int, *, name: str | UserText = UNNAMED_FILE) -> None:
     """NotAFeedListError when a file of `size` bytes is too large to be a feed list (so that
     a large upload is refused before it is downloaded)."""
     if size > MAX_OPML_BYTES:

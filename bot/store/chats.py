@@ -10,7 +10,7 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.domain import PendingReply, Subscription
-from bot.store.database import Database, insert_new, update_if_there, utc_now
+from bot.store.database import Database, insert_if_new, insert_new, update_if_there, utc_now
 from bot.store.preferences import option_columns, to_options
 from bot.store.rows import ChatRow, DeliveryRow, PendingReplyRow, SubscriptionRow
 
@@ -26,10 +26,10 @@ class Chats:
         has none yet; returns its time zone."""
 
         def work(session: Session) -> str:
+            # insert-or-nothing first: another process may create the same chat meanwhile
+            new = {"id": chat_id, "timezone": timezone, "active": True, "created_at": utc_now()}
+            insert_if_new(session, ChatRow, new)
             row = session.get(ChatRow, chat_id)
-            if row is None:
-                row = ChatRow(id=chat_id, timezone=timezone, active=True, created_at=utc_now())
-                session.add(row)
             row.active = True
             row.language = row.language or language
             return row.timezone

@@ -132,10 +132,12 @@ class ChatRow(Base):
 
 
 class SubscriptionRow(Base):
-    """A chat following a topic. The pair (next_run_at, covered_until) is the schedule's state."""
+    """A chat following a topic. The pair (next_run_at, covered_until) is the schedule's state.
+    Its id is never reused (AUTOINCREMENT on SQLite): an Unsubscribe button of a removed
+    subscription must not remove a later one given the same id."""
 
     __tablename__ = "subscriptions"
-    __table_args__ = (UniqueConstraint("chat_id", "topic"),)
+    __table_args__ = (UniqueConstraint("chat_id", "topic"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)

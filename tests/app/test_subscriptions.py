@@ -156,3 +156,19 @@ def test_a_button_ends_only_its_own_chats_subscription(sqlite_store):
     assert unsubscribe_by_id(sqlite_store, CHAT, mine.id) == mine
     assert unsubscribe_by_id(sqlite_store, CHAT, mine.id) is None
     assert sqlite_store.chats.subscriptions(CHAT) == []
+
+
+def test_an_old_unsubscribe_button_does_not_remove_a_later_subscription(sqlite_store):
+    # Without AUTOINCREMENT SQLite gave the newest removed id to the next subscription, so the
+    # button under the old russia digest removed china.
+    russia = subscribe(
+        sqlite_store, SETTINGS, CHAT, read_subscription(["russia"], SETTINGS), now=NOW
+    ).subscription
+    assert unsubscribe_by_id(sqlite_store, CHAT, russia.id) == russia
+    china = subscribe(
+        sqlite_store, SETTINGS, CHAT, read_subscription(["china"], SETTINGS), now=NOW
+    ).subscription
+
+    assert china.id != russia.id
+    assert unsubscribe_by_id(sqlite_store, CHAT, russia.id) is None
+    assert sqlite_store.chats.subscriptions(CHAT) == [china]

@@ -72,6 +72,14 @@ async def test_what_is_no_feed_list_gets_a_clear_answer_and_follows_nothing(
     assert len(fake.calls("getFile")) == downloads  # a huge file is refused unread
 
 
+async def test_a_file_without_a_name_is_called_the_file_in_the_chats_language(live, fake):
+    await live.send_and_wait(ADMIN, "/language de")
+    fake.send_document(ADMIN, "", b"Harbour Wire https://harbour.example/rss", caption="/import")
+    await live.wait_for(lambda: len(fake.messages(ADMIN)) == 2)
+
+    assert fake.messages(ADMIN)[-1].plain_text.startswith("Die Datei ist keine OPML")
+
+
 async def test_import_and_export_are_for_admins_and_explain_themselves(live, fake):
     [refused] = await live.send_and_wait(5, "/export")
     [usage] = await live.send_and_wait(ADMIN, "/import")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.store import NOW, subscribe_weekly
+from tests.store import NOW, another_process, before_statement, subscribe_weekly
 
 
 def subscribe(store, chat_id: int = 1, topic: str = "russia", timezone: str = "UTC"):
@@ -114,3 +114,14 @@ def test_a_chats_language_is_set_once_by_ensure_changed_by_set_language_and_move
 
     assert store.chats.language(-1005) == "en"
     assert [s.language for s in store.chats.subscriptions(-1005)] == ["en"]
+
+
+def test_a_chat_another_process_created_meanwhile_is_kept_as_it_made_it(store):
+    other = another_process(store)
+    before_statement(
+        store, "INSERT INTO chats", lambda: other.chats.ensure(5, timezone="Asia/Tokyo")
+    )
+
+    assert store.chats.ensure(5, timezone="UTC", language="de") == "Asia/Tokyo"
+    assert store.chats.language(5) == "de"
+    other.close()

@@ -53,13 +53,15 @@ class StoredFile:
     data: bytes
 
     def as_document(self) -> dict[str, Any]:
-        return {
+        """The Bot API's Document; a file sent without a name has no file_name."""
+        document = {
             "file_id": self.file_id,
             "file_unique_id": self.file_unique_id,
             "file_name": self.file_name,
             "mime_type": self.mime_type,
             "file_size": len(self.data),
         }
+        return {key: value for key, value in document.items() if value != ""}
 
 
 @dataclass(frozen=True)

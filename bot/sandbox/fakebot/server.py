@@ -194,7 +194,8 @@ class FakeBotAPI:
         first_name: str = "Tester",
         title: str | None = None,
     ) -> int:
-        """A user sends a file; getFile and the download route serve it. Returns the update_id."""
+        """A user sends a file (`file_name` "": one without a name); getFile and the download
+        route serve it. Returns the update_id."""
         return updates.user_message(
             self._state, chat_id, document=(file_name, data, mime_type), caption=caption,
             user_id=user_id, chat_type=chat_type, username=username, first_name=first_name,
