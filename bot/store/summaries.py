@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 from bot.core.domain import StoredArticle
 from bot.store.articles import to_article
 from bot.store.cache import MemoryCache
-from bot.store.database import Database, DatabaseReadOnly, upsert, upsert_many, utc_now
+from bot.store.database import Database, DatabaseReadOnly, utc_now
 from bot.store.rows import ArticleRow, ArticleVectorsRow, SummaryRow
+from bot.store.statements import upsert, upsert_many
 
 log = logging.getLogger(__name__)
 
