@@ -34,7 +34,10 @@ def combine_query(
     wanted: list[list[TopicMatch]], excluded: list[list[TopicMatch]]
 ) -> list[TopicMatch]:
     """The articles matching any of the `wanted` phrases (relevance: the best of them) and
-    none of the `excluded` ones, best first (then by id)."""
+    none of the `excluded` ones, best first (then by id). A query of one phrase keeps its
+    matches as they are (already in that order)."""
+    if len(wanted) == 1 and not excluded:
+        return wanted[0]
     relevance: dict[int, float] = {}
     for found in (match for matches in wanted for match in matches):
         relevance[found.id] = max(found.relevance, relevance.get(found.id, found.relevance))
