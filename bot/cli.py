@@ -370,8 +370,7 @@ def migrate() -> None:
     if settings.cluster_mode:
         from bot.cluster.queue import apply_queue_schema
 
-        created = apply_queue_schema(settings.effective_database_url)
-        typer.echo("job queue schema created" if created else "job queue schema present")
+        typer.echo(str(apply_queue_schema(settings.effective_database_url)))
 
 
 @app.command()

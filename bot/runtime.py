@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 
 from bot.app.digests import prepare_overviews, recent_digest, recent_period
 from bot.app.services import Services
@@ -45,8 +46,10 @@ def configure_process() -> None:
         os.environ.setdefault("GOMP_SPINCOUNT", "10000")  # about 0.1 ms of spinning
 
 
-def warm_up(services: Services) -> int:
+def warm_up(services: Services, stopping: Callable[[], bool] = lambda: False) -> int:
     """Prepare for /digest right after start-up; returns how many articles the period holds.
+    It gives up between steps once `stopping()` is true (the bot is stopping: a stop must not
+    wait minutes for a warm-up nobody will use).
 
     Embeds the topic matcher's competing categories (which loads the encoder), reads the
     country names subjects are folded by (`summarizer.topics.countries`), reads the recent
@@ -67,12 +70,17 @@ def warm_up(services: Services) -> int:
     countries_by_name()
     since, until = recent_period(services.settings.digest_days)
     articles = services.store.articles.dated_between(since, until)
-    for article in articles:
-        read_article(article.title, article.text)
-    recent_digest(services, WARM_UP_TOPIC, overview=False)
-    prepare_overviews(services, [article.id for article in articles])
-    subject_counts_in_period(services.store, since, until)
-    freeze_long_lived()
+    steps = (
+        lambda: [read_article(article.title, article.text) for article in articles],
+        lambda: recent_digest(services, WARM_UP_TOPIC, overview=False),
+        lambda: prepare_overviews(services, [a.id for a in articles], stopping=stopping),
+        lambda: subject_counts_in_period(services.store, since, until),
+        freeze_long_lived,
+    )
+    for step in steps:
+        if stopping():
+            break
+        step()
     return len(articles)
 
 

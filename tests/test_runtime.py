@@ -135,6 +135,39 @@ def test_warm_up_prepares_only_the_newest_summaries(sqlite_store, fake_matcher, 
     assert sorted(summarizer.prepared) == ["Story 2.", "Story 3."]
 
 
+def test_a_warm_up_gives_up_between_chunks_once_the_bot_is_stopping(
+    sqlite_store, fake_matcher, monkeypatch
+):
+    monkeypatch.setattr(digests, "PREPARE_CHUNK_SUMMARIES", 2)
+    summarizer = PreparingSummarizer()
+    for number in range(6):
+        article = add_recent(sqlite_store, f"story {number}", f"Story {number} text. More.")
+        sqlite_store.summaries.save(article.id, summarizer.model_key, text=f"Story {number}.")
+    services = dataclasses.replace(
+        recent_services(sqlite_store, fake_matcher), summarizer=summarizer
+    )
+
+    warm_up(services, stopping=lambda: len(summarizer.prepared) >= 2)
+
+    assert sorted(summarizer.prepared) == ["Story 0.", "Story 1."]
+
+
+def test_a_warm_up_asked_to_stop_before_it_starts_reads_nothing(sqlite_store, fake_matcher):
+    summarizer = PreparingSummarizer()
+    article = add_recent(sqlite_store, "gas", "Russia sells gas. More text.")
+    sqlite_store.summaries.save(article.id, summarizer.model_key, text="Russia sells gas.")
+    services = dataclasses.replace(
+        recent_services(sqlite_store, fake_matcher), summarizer=summarizer
+    )
+
+    read_article.cache_clear()
+
+    warm_up(services, stopping=lambda: True)
+
+    assert summarizer.prepared == []
+    assert read_article.cache_info().currsize == 0
+
+
 @pytest.fixture
 def collector_unfrozen():
     gc.unfreeze()

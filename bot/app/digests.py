@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -37,6 +38,7 @@ _SUMMARIES: weakref.WeakKeyDictionary[Store, dict[tuple[str, int], str]] = (
 # The newest summaries whose sentences the warm-up encodes for overviews: about 6,000
 # sentences, a minute of one core here; older ones are encoded by the first overview needing them.
 OVERVIEW_PREPARED_SUMMARIES = 2_000
+PREPARE_CHUNK_SUMMARIES = 100  # a stopping bot waits for one chunk's encoding at most
 CACHED_SUMMARIES = 150_000  # summaries kept in memory per store (a few hundred bytes each)
 _CACHE_LOCK = threading.Lock()
 
@@ -107,18 +109,25 @@ def digest_overview(summarizer: Summarizer, items: list[DigestItem]) -> str | No
         return None
 
 
-def prepare_overviews(services: Services, article_ids: list[int]) -> None:
+def prepare_overviews(
+    services: Services, article_ids: list[int], stopping: Callable[[], bool] = lambda: False
+) -> None:
     """Read the summaries of these articles (the newest `OVERVIEW_PREPARED_SUMMARIES`) into
     memory and let the summarizer do ahead what their overviews need (the extractive one
     encodes their sentences), so a topic's first /digest does not wait for it; a failure is
-    logged (each overview then does its own work)."""
+    logged (each overview then does its own work). It works in chunks of
+    `PREPARE_CHUNK_SUMMARIES` and gives up between them once `stopping()` is true."""
     article_ids = sorted(article_ids)[-OVERVIEW_PREPARED_SUMMARIES:]
     key = services.summarizer.model_key
     summaries = [text for text in _summaries(services.store, article_ids, key).values() if text]
-    try:
-        services.summarizer.prepare_overview(summaries)
-    except SummarizerError as exc:
-        log.error("preparing the overviews of %d summaries failed: %s", len(summaries), exc)
+    for start in range(0, len(summaries), PREPARE_CHUNK_SUMMARIES):
+        if stopping():
+            return
+        chunk = summaries[start : start + PREPARE_CHUNK_SUMMARIES]
+        try:
+            services.summarizer.prepare_overview(chunk)
+        except SummarizerError as exc:
+            log.error("preparing the overviews of %d summaries failed: %s", len(chunk), exc)
 
 
 @lru_cache(maxsize=OVERVIEW_CACHE_DIGESTS)

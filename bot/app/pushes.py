@@ -257,6 +257,8 @@ async def deliver_due(
         return sum(await asyncio.gather(*(deliver(subscription) for subscription in due)))
     finally:
         heartbeat.cancel()
+        # ended before returning: a loop closed right after must not find it pending
+        await asyncio.wait([heartbeat])
 
 
 async def _tell_failing_feeds(services: Services, sender: MessageSender) -> None:

@@ -231,8 +231,12 @@ async def _warm_up(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Warm /digest's caches in a thread: commands are answered meanwhile."""
     services: Services = context.application.bot_data[SERVICES_KEY]
     started = time.perf_counter()
-    count = await asyncio.to_thread(warm_up, services)
-    context.application.bot_data[WARMED_KEY] = True
+    application = context.application
+    count = await asyncio.to_thread(warm_up, services, lambda: not application.running)
+    if not application.running:
+        log.info("/digest warm-up left off: the bot is stopping")
+        return
+    application.bot_data[WARMED_KEY] = True
     log.info("/digest warm: %d recent articles in %.1f s", count, time.perf_counter() - started)
 
 

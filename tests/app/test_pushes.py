@@ -54,6 +54,16 @@ async def test_due_digest_holds_matching_new_articles_and_is_sent_once(services)
     assert subscription.covered_until == START - settle
 
 
+async def test_a_push_run_leaves_no_lease_heartbeat_running(services):
+    subscribe(services)
+    add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))
+
+    await deliver_due(services, FakeSender(), now=START)
+
+    running = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    assert not [task for task in running if "keep" in repr(task.get_coro())]
+
+
 async def test_next_push_holds_only_articles_that_arrived_since_the_last(services):
     subscribe(services)
     add(services, "Russia gas exports", RUSSIA, START - timedelta(days=1))

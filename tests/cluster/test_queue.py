@@ -1,6 +1,6 @@
-"""Cluster mode's queue on PostgreSQL: the schema applied once, the summary job queued in the
-article's transaction (and only one waiting), batches claimed apart, and the jobs run by a
-worker until every article has its summary."""
+"""Cluster mode's queue on PostgreSQL: the schema applied once and migrated after an upgrade,
+the summary job queued in the article's transaction (and only one waiting), batches claimed
+apart, and the jobs run by a worker until every article has its summary."""
 
 from __future__ import annotations
 
@@ -8,11 +8,20 @@ import asyncio
 import threading
 from datetime import UTC, datetime
 
+import procrastinate
+import psycopg
 import pytest
 from sqlalchemy import text
 
 from bot.app.services import Services
-from bot.cluster.queue import SUMMARIZE_TASK, SummaryJobs, apply_queue_schema, queue_depth
+from bot.cluster.queue import (
+    SUMMARIZE_TASK,
+    QueueSchemaChange,
+    SummaryJobs,
+    apply_queue_schema,
+    conninfo,
+    queue_depth,
+)
 from bot.cluster.tasks import RECONCILE_TASK, cron_every
 from bot.cluster.worker import worker_app
 from bot.config import Settings
@@ -52,8 +61,41 @@ def jobs(store) -> list[tuple[str, str]]:
 def test_the_queue_schema_is_applied_once(postgres_url):
     _fresh_postgres_store(postgres_url).close()
 
-    assert apply_queue_schema(postgres_url) is True
-    assert apply_queue_schema(postgres_url) is False
+    assert apply_queue_schema(postgres_url) == QueueSchemaChange(created=True)
+    assert apply_queue_schema(postgres_url) == QueueSchemaChange(created=False)
+    assert recorded_release(postgres_url) == procrastinate.__version__
+
+
+def test_after_an_upgrade_the_newer_releases_migrations_are_applied_once_in_order(
+    postgres_url, tmp_path
+):
+    _fresh_postgres_store(postgres_url).close()
+    apply_queue_schema(postgres_url)
+    with psycopg.connect(conninfo(postgres_url)) as connection:  # as made by 3.9
+        connection.execute("UPDATE digestbot_queue_schema SET version = '3.9.2'")
+    files = {
+        "03.09.00_01_pre_older.sql": "CREATE TABLE older_release (id int)",
+        "03.09.03_50_post_second.sql": "INSERT INTO newer_release VALUES (2)",
+        "03.09.03_01_pre_first.sql": "CREATE TABLE newer_release (id int); "
+        "INSERT INTO newer_release VALUES (1)",
+    }
+    for name, sql in files.items():
+        (tmp_path / name).write_text(sql)
+
+    change = apply_queue_schema(postgres_url, migrations=tmp_path)
+    again = apply_queue_schema(postgres_url, migrations=tmp_path)
+
+    assert change.migrations == ("03.09.03_01_pre_first.sql", "03.09.03_50_post_second.sql")
+    assert again == QueueSchemaChange(created=False)
+    with psycopg.connect(conninfo(postgres_url)) as connection:
+        assert connection.execute("SELECT id FROM newer_release").fetchall() == [(1,), (2,)]
+        assert connection.execute("SELECT to_regclass('older_release')").fetchone() == (None,)
+    assert recorded_release(postgres_url) == procrastinate.__version__
+
+
+def recorded_release(postgres_url: str) -> str:
+    with psycopg.connect(conninfo(postgres_url)) as connection:
+        return connection.execute("SELECT version FROM digestbot_queue_schema").fetchone()[0]
 
 
 def test_storing_an_article_queues_one_summary_job_which_covers_later_articles(

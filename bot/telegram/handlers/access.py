@@ -32,7 +32,7 @@ from bot.core.texts import N_
 from bot.metrics import note_update_outcome
 from bot.render.i18n import DEFAULT_LANGUAGE, tr
 from bot.telegram.handlers.context import services_of
-from bot.telegram.handlers.language import user_language
+from bot.telegram.handlers.language import language_of, user_language
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +89,18 @@ def article_refusal(update: Update, settings: Settings, language: str) -> str | 
     )
 
 
+async def feed_manager_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The language to answer in when this update's sender may manage feeds (/addfeed, /feeds,
+    /removefeed, /import, /export); None once they were told why they may not."""
+    language = await language_of(update, context)
+    if refusal := feed_refusal(update, services_of(context).settings, language):
+        await update.effective_message.reply_text(refusal)
+        return None
+    return language
+
+
 def feed_refusal(update: Update, settings: Settings, language: str) -> str | None:
-    """Why this update's sender may not add or remove feeds (in `language`), or None when they
-    may."""
+    """Why this update's sender may not manage feeds (in `language`), or None when they may."""
     return admin_refusal(update, settings, language, N_("manage feeds"))
 
 

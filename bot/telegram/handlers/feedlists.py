@@ -17,21 +17,18 @@ from bot.ingest import IngestError
 from bot.ingest.opml import UNNAMED_FILE, check_feed_list_size
 from bot.render import replies
 from bot.render.i18n import error_text
-from bot.telegram.handlers.access import feed_refusal
+from bot.telegram.handlers.access import feed_manager_language
 from bot.telegram.handlers.context import services_of
-from bot.telegram.handlers.language import language_of
 
 IMPORT_CAPTION = r"^/import(@\w+)?(\s|$)"
 
 
 async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Follow every feed of the OPML file this message carries or answers."""
+    if (language := await feed_manager_language(update, context)) is None:
+        return
     message = update.effective_message
     services = services_of(context)
-    language = await language_of(update, context)
-    if refusal := feed_refusal(update, services.settings, language):
-        await message.reply_text(refusal)
-        return
     document = _attached(message)
     if document is None:
         await message.reply_text(replies.feed_list_usage(language=language))
@@ -67,12 +64,10 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def export_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/export: the followed feeds as an OPML file."""
+    if (language := await feed_manager_language(update, context)) is None:
+        return
     message = update.effective_message
     services = services_of(context)
-    language = await language_of(update, context)
-    if refusal := feed_refusal(update, services.settings, language):
-        await message.reply_text(refusal)
-        return
     now = datetime.now(UTC)
     data = await asyncio.to_thread(export_feed_list, services.store, now)
     if data is None:

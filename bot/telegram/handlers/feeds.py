@@ -20,9 +20,8 @@ from bot.ingest.fetch import FetchLimits
 from bot.render import replies
 from bot.render.i18n import error_text, tr
 from bot.store import DatabaseGone
-from bot.telegram.handlers.access import feed_refusal
+from bot.telegram.handlers.access import feed_manager_language
 from bot.telegram.handlers.context import services_of, worker_of
-from bot.telegram.handlers.language import language_of
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +31,11 @@ MAX_FEED_NUMBER_DIGITS = 9  # feed numbers are database ids; longer "numbers" na
 
 async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/addfeed URL [MINUTES]: follow an RSS/Atom feed, polled every MINUTES (default setting)."""
+    if (language := await feed_manager_language(update, context)) is None:
+        return
     message = update.effective_message
     services = services_of(context)
     settings = services.settings
-    language = await language_of(update, context)
-    if refusal := feed_refusal(update, settings, language):
-        await message.reply_text(refusal)
-        return
     args = context.args or []
     if len(args) not in (1, 2):
         await message.reply_text(
@@ -83,24 +80,20 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/feeds: the followed feeds with their number, interval and state."""
+    if (language := await feed_manager_language(update, context)) is None:
+        return
     message = update.effective_message
     services = services_of(context)
-    language = await language_of(update, context)
-    if refusal := feed_refusal(update, services.settings, language):
-        await message.reply_text(refusal)
-        return
     feeds = await asyncio.to_thread(services.store.feeds.all)
     await message.reply_text(replies.feed_list(feeds, language=language), parse_mode=ParseMode.HTML)
 
 
 async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/removefeed N: stop following feed number N (its stored articles stay)."""
+    if (language := await feed_manager_language(update, context)) is None:
+        return
     message = update.effective_message
     services = services_of(context)
-    language = await language_of(update, context)
-    if refusal := feed_refusal(update, services.settings, language):
-        await message.reply_text(refusal)
-        return
     args = context.args or []
     if len(args) != 1:
         await message.reply_text(
