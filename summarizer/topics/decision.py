@@ -22,12 +22,16 @@ def best_first(
     candidates: list[TopicCandidate], probability: np.ndarray, cut: float
 ) -> list[TopicMatch]:
     """The candidates whose P(about) (`probability`, in their order) reaches `cut`, best
-    first (then by id); picked out in one array comparison, so a large period is not walked
-    in Python."""
+    first (then by id); picked out and ordered by array operations, so a large period is not
+    walked in Python."""
     if len(probability) != len(candidates):
         raise ValueError(f"{len(probability)} probabilities for {len(candidates)} candidates")
-    chosen = np.flatnonzero(np.asarray(probability, dtype=np.float64) >= cut)
-    return _ranked([TopicMatch(candidates[i].id, round(float(probability[i]), 4)) for i in chosen])
+    probability = np.asarray(probability)
+    chosen = np.flatnonzero(probability.astype(np.float64) >= cut)
+    relevance = [round(p, 4) for p in probability[chosen].tolist()]
+    ids = [candidates[i].id for i in chosen.tolist()]
+    order = np.lexsort((np.array(ids, dtype=np.int64), -np.array(relevance, dtype=np.float64)))
+    return [TopicMatch(ids[k], relevance[k]) for k in order.tolist()]
 
 
 def combine_query(
