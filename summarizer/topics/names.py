@@ -53,9 +53,10 @@ class TopicNames:
     @property
     def search_terms(self) -> list[list[str]]:
         """Each name as the stems a full-text index looks up (`Store.articles.naming`): an
-        article naming none of them names the topic nowhere."""
+        article naming none of them names the topic nowhere. The initials are one ("EU" for
+        "european union"): an article writing only them names the topic (`count_mentions`)."""
         names = [topic_terms(p) for p in self.phrases]
-        names += [[a.lower()] for a in self.abbreviations]
+        names += [[a.lower()] for a in (*self.abbreviations, *filter(None, [self.initials]))]
         return [terms for terms in names if terms and all(t.isalnum() for t in terms)]
 
 
