@@ -227,7 +227,7 @@ class TopicMatcher:
         `naming_evidence` leaves them."""
         if articles_naming is None:
             return naming_evidence(names, articles, None, as_name=as_name, memory=self._naming)
-        indexed = set().union(*(articles_naming(terms) for terms in names.search_terms))
+        indexed = articles_naming(names.search_terms)
         found = np.fromiter(indexed, dtype=np.int64, count=len(indexed))
         rows = np.flatnonzero(np.isin(matrix.ids, found))
         named, written = naming_evidence(

@@ -167,8 +167,8 @@ def test_only_the_articles_a_full_text_index_names_are_read_for_the_naming_evide
     asked: list[list[str]] = []
 
     def index_naming(ids: set[int]):
-        def naming(terms: list[str]) -> set[int]:
-            asked.append(terms)
+        def naming(names: list[list[str]]) -> set[int]:
+            asked.extend(names)
             return ids
 
         return naming
