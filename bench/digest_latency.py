@@ -15,17 +15,21 @@ would (new store, models, empty memory) and runs its warm-up (`bot.runtime.warm_
 apart: the bot answers commands meanwhile), and each topic is asked `--runs` times the way
 /digest answers it: the chat's time zone, `recent_digest` (select, match, rank, summaries, the
 overview), the first page, rendered. Prints p50/p95/max of all calls (each topic's first call,
-which embeds its query and makes its overview, included) and of the repeated ones, then the
-first topic once more after a new article arrived, then /topics (`subject_counts_in_period`)
-`--topics-runs` times, and the bot process's resident memory (now and peak) after warm-up and
-at the end. Figures are float32 on CPU. The machine's load (other processes) shows directly in
-them: run `uptime` alongside.
+which embeds its query and makes its overview, included) and of the repeated ones, each as wall
+time and as CPU time of the calling thread (`time.thread_time`: what the call itself computed,
+less sensitive to other processes than the wall time, though a loaded machine slows that too),
+then the first topic once more after a new article arrived, then /topics
+(`subject_counts_in_period`) `--topics-runs` times, and the bot process's resident memory (now
+and peak) after warm-up and at the end. Figures are float32 on CPU. The machine's load (other
+processes) shows directly in the wall times: the load average is printed at the start and the
+end.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -183,6 +187,7 @@ def main() -> None:
     parser.add_argument("--topics-runs", type=int, default=3, help="calls of /topics timed")
     parser.add_argument("--dir", type=Path, default=FIXTURES)
     args = parser.parse_args()
+    print(f"load average at the start: {_load()}", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.sqlite3"
         # Built by another process, so that this one's memory is the bot's alone.
@@ -195,17 +200,22 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         print(f"warm-up (the bot answers meanwhile): {count} articles in {elapsed:.1f} s")
         print(f"bot process after warm-up: {_memory()}", flush=True)
-        timings, repeats = [], []
+        timings, repeats, cpu, cpu_repeats = [], [], [], []
         for topic in TOPICS:
-            mine = []
+            mine, mine_cpu = [], []
             for _ in range(args.runs):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.thread_time()
                 found = answer(services, topic)
                 mine.append(time.perf_counter() - started)
+                mine_cpu.append(time.thread_time() - started_cpu)
             timings.extend(mine)
             repeats.extend(mine[1:])
+            cpu.extend(mine_cpu)
+            cpu_repeats.extend(mine_cpu[1:])
+            calls = zip(mine, mine_cpu, strict=True)
             print(
-                f"{topic:16} {found:5} articles  " + "  ".join(f"{1000 * t:5.0f} ms" for t in mine),
+                f"{topic:16} {found:5} articles  "
+                + "  ".join(f"{1000 * t:5.0f} ms (CPU {1000 * c:4.0f})" for t, c in calls),
                 flush=True,
             )
         arrived = arrive(services, args.dir)
@@ -223,9 +233,17 @@ def main() -> None:
         services.store.close()
     print(f"{TOPICS[0]} again after a new article ({arrived}) arrived: {1000 * elapsed:.0f} ms")
     print(f"/digest over {args.articles} articles: {_percentiles(timings)}")
+    print(f"  CPU time of the calling thread: {_percentiles(cpu)}")
     print(f"the same topic asked again (e.g. a next page): {_percentiles(repeats)}")
+    print(f"  CPU time of the calling thread: {_percentiles(cpu_repeats)}")
     print(f"/topics over {args.articles} articles: {_percentiles(subjects)}")
     print(f"bot process at the end: {_memory()}")
+    print(f"load average at the end: {_load()}")
+
+
+def _load() -> str:
+    """The machine's 1, 5 and 15 minute load averages (as `uptime` prints them)."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def _memory() -> str:

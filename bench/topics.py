@@ -5,6 +5,7 @@ beside two baselines, with a paired bootstrap and store-size scenarios; and the 
     python bench/topics.py --fit                # refit on all of them, write the model file
     python bench/topics.py --seeds              # ../shared/seeds: which seeds match
     python bench/topics.py --cache /tmp/vectors # keep the corpora's vectors between runs
+    python bench/topics.py --errors             # and list each LOCO entity-topic error
     python bench/topics.py --model PATH         # another sentence encoder (a local directory)
 
 Corpora: `bench/labels/<corpus>.json` (format: bench/labels/README.md); their articles are in
@@ -31,7 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.runtime import configure_process  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
-from summarizer.topics.aboutness import MODEL_FILE, AboutnessModel  # noqa: E402
+from summarizer.topics.aboutness import LEXICAL, MODEL_FILE, AboutnessModel  # noqa: E402
 from summarizer.topics.evaluation import (  # noqa: E402
     CorpusScore,
     LabelledCorpus,
@@ -107,7 +108,13 @@ def _figures(result: CorpusScore) -> str:
     return f"{entity} | {category}"
 
 
-def bench(matcher: TopicMatcher, corpora: list[LabelledCorpus], cache: Path | None) -> None:
+def bench(
+    matcher: TopicMatcher,
+    corpora: list[LabelledCorpus],
+    cache: Path | None,
+    *,
+    errors: bool = False,
+) -> None:
     items: dict[str, list[TopicEvidence]] = {}
     candidates: dict[str, list[TopicCandidate]] = {}
     for corpus in corpora:
@@ -143,7 +150,32 @@ def bench(matcher: TopicMatcher, corpora: list[LabelledCorpus], cache: Path | No
         per_topic = score(held_out, loco_predictions).per_topic
         print(f"{'':9} LOCO per topic: " + ", ".join(f"{t} {f:.2f}" for t, f in per_topic.items()))
         print(f"{'':9} LOCO positive weights: {weights}")
+        if errors:
+            print_errors(corpus, held_out, loco)
     store_sizes(matcher, corpora, candidates)
+
+
+def print_errors(corpus: LabelledCorpus, items: list[TopicEvidence], model: AboutnessModel) -> None:
+    """The entity-topic pairs `model` gets wrong on `corpus`: false positives (FP) and
+    negatives (FN), each with its label, the route that judged it, P(about) and the headline."""
+    for item in items:
+        if item.topic.kind != "entity":
+            continue
+        evidence = item.evidence
+        probability = evidence.probability(model)
+        named = evidence.entity[:, : len(LEXICAL)].any(axis=1)
+        for row in np.flatnonzero((probability >= model.cut) != item.about):
+            stem, title, _ = corpus.articles[row]
+            label = (
+                "about" if item.about[row] else "passing" if stem in item.topic.passing else "none"
+            )
+            route = (
+                "category" if evidence.as_category[row] else "entity" if named[row] else "unnamed"
+            )
+            print(
+                f"{'':9} {'FN' if item.about[row] else 'FP'} {item.topic.name:18.18} "
+                f"{stem[:20]:20} {label:7} {route:8} P {probability[row]:.2f}  {title[:60]}"
+            )
 
 
 def store_sizes(
@@ -234,6 +266,9 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true", help="refit and write the model file")
     parser.add_argument("--seeds", action="store_true", help="match the seed articles instead")
     parser.add_argument(
+        "--errors", action="store_true", help="list each LOCO entity-topic error per corpus"
+    )
+    parser.add_argument(
         "--model", default="default", help="sentence encoder: id or local path (default: MiniLM)"
     )
     args = parser.parse_args()
@@ -252,7 +287,7 @@ def main() -> None:
     if args.fit:
         fit_and_write(matcher, corpora, args.cache)
     else:
-        bench(matcher, corpora, args.cache)
+        bench(matcher, corpora, args.cache, errors=args.errors)
 
 
 def _placeholder_model() -> AboutnessModel:

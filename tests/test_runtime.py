@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from bot.app import digests
 from bot.app.digests import recent_digest
+from bot.app.services import Services
 from bot.runtime import freeze_long_lived, warm_up
 from bot.store import Store
 from summarizer.topics.aboutness import read_article
@@ -120,15 +121,19 @@ def test_warm_up_prepares_the_overviews_of_the_periods_summaries(sqlite_store, f
     assert sorted(summarizer.prepared) == ["Farmers grow soy.", "Russia sells gas."]
 
 
+def summarized_stories(store, matcher, count: int) -> tuple[Services, PreparingSummarizer]:
+    """Services on `store` holding `count` recent stories summarized "Story N.", and their
+    summarizer, which records what it was asked to prepare."""
+    summarizer = PreparingSummarizer()
+    for number in range(count):
+        article = add_recent(store, f"story {number}", f"Story {number} text. More.")
+        store.summaries.save(article.id, summarizer.model_key, text=f"Story {number}.")
+    return dataclasses.replace(recent_services(store, matcher), summarizer=summarizer), summarizer
+
+
 def test_warm_up_prepares_only_the_newest_summaries(sqlite_store, fake_matcher, monkeypatch):
     monkeypatch.setattr(digests, "OVERVIEW_PREPARED_SUMMARIES", 2)
-    summarizer = PreparingSummarizer()
-    for number in range(4):
-        article = add_recent(sqlite_store, f"story {number}", f"Story {number} text. More.")
-        sqlite_store.summaries.save(article.id, summarizer.model_key, text=f"Story {number}.")
-    services = dataclasses.replace(
-        recent_services(sqlite_store, fake_matcher), summarizer=summarizer
-    )
+    services, summarizer = summarized_stories(sqlite_store, fake_matcher, 4)
 
     warm_up(services)
 
@@ -139,13 +144,7 @@ def test_a_warm_up_gives_up_between_chunks_once_the_bot_is_stopping(
     sqlite_store, fake_matcher, monkeypatch
 ):
     monkeypatch.setattr(digests, "PREPARE_CHUNK_SUMMARIES", 2)
-    summarizer = PreparingSummarizer()
-    for number in range(6):
-        article = add_recent(sqlite_store, f"story {number}", f"Story {number} text. More.")
-        sqlite_store.summaries.save(article.id, summarizer.model_key, text=f"Story {number}.")
-    services = dataclasses.replace(
-        recent_services(sqlite_store, fake_matcher), summarizer=summarizer
-    )
+    services, summarizer = summarized_stories(sqlite_store, fake_matcher, 6)
 
     warm_up(services, stopping=lambda: len(summarizer.prepared) >= 2)
 

@@ -128,17 +128,25 @@ class Articles:
         and in order (["north", "kore"] finds "North Korean"), from the full-text index: FTS5
         on SQLite, the `search` tsvector on PostgreSQL (migration 0004). Terms are word
         characters only (`summarizer.topics.names.topic_terms`); an empty list names nothing."""
-        if not terms:
+        return self.naming_any([terms])
+
+    def naming_any(self, names: list[list[str]]) -> set[int]:
+        """Ids of the articles naming any of `names` (each a list of terms, as `naming` reads
+        it), in one query of the full-text index: a country's seven names cost one lookup."""
+        names = [terms for terms in names if terms]
+        if not names:
             return set()
-        if any(not term.isalnum() for term in terms):
-            raise ValueError(f"search terms must be letters and digits: {terms!r}")
+        if any(not term.isalnum() for terms in names for term in terms):
+            raise ValueError(f"search terms must be letters and digits: {names!r}")
         if self._db.dialect == "sqlite":
             query = sql_text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query")
-            phrase = " + ".join(f'"{term}"*' for term in terms)
+            phrases = (" + ".join(f'"{term}"*' for term in terms) for terms in names)
+            joined = " OR ".join(f"({phrase})" for phrase in phrases)
         else:
             query = sql_text("SELECT id FROM articles WHERE search @@ to_tsquery('simple', :query)")
-            phrase = " <-> ".join(f"{term}:*" for term in terms)
-        return self._db.run(lambda s: set(s.scalars(query, {"query": phrase})))
+            phrases = (" <-> ".join(f"{term}:*" for term in terms) for terms in names)
+            joined = " | ".join(f"({phrase})" for phrase in phrases)
+        return self._db.run(lambda s: set(s.scalars(query, {"query": joined})))
 
     def _where(self, *conditions) -> list[StoredArticle]:
         """The articles meeting `conditions`, by id (so a later period's list continues an

@@ -10,9 +10,10 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.domain import PendingReply, Subscription
-from bot.store.database import Database, insert_if_new, insert_new, update_if_there, utc_now
+from bot.store.database import Database, utc_now
 from bot.store.preferences import option_columns, to_options
 from bot.store.rows import ChatRow, DeliveryRow, PendingReplyRow, SubscriptionRow
+from bot.store.statements import insert_if_new, insert_new, update_if_there
 
 
 class Chats:

@@ -1,6 +1,7 @@
 """The database under the store: opening (engine, SQLite pragmas, Alembic migrations to the
-newest revision), one transaction per call with retries, the Database* errors, and the few
-statement shapes the repositories share (upsert, insert-if-new, update-if-there).
+newest revision), one transaction per call with retries, the Database* errors and the clocks.
+The statement shapes the repositories share (upsert, insert-if-new, update-if-there) are in
+statements.py.
 
 Nothing here knows an entity; the repositories (articles.py, summaries.py, ...) build on it.
 """
@@ -16,8 +17,7 @@ from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -166,52 +166,6 @@ def migrate(engine: Engine) -> None:
                 connection.commit()
 
 
-def upsert(session: Session, row: type, keys: dict, values: dict, where=None) -> bool:
-    """Insert a row or update `values` of the row with these unique `keys` (only where `where`
-    holds, if given) in one statement, so two writers cannot clash; whether it was written."""
-    statement = _insert(session)(row).values(**keys, **values)
-    statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values, where=where)
-    written = session.execute(statement.returning(*(getattr(row, key) for key in keys)))
-    return written.first() is not None
-
-
-def upsert_many(session: Session, row: type, keys: list[str], rows: list[dict]) -> None:
-    """`upsert` of many rows (all with the same columns) in one statement."""
-    if not rows:
-        return
-    statement = _insert(session)(row)
-    values = {name: statement.excluded[name] for name in rows[0] if name not in keys}
-    # executemany of one cached statement (SQLAlchemy sends it as multi-row INSERTs)
-    statement = statement.on_conflict_do_update(index_elements=keys, set_=values)
-    session.connection().execute(statement, rows)
-
-
-def insert_new(session: Session, row: type, values: list[dict]) -> None:
-    """Insert rows, skipping those whose primary key is taken (INSERT … ON CONFLICT DO NOTHING)."""
-    session.execute(_insert(session)(row).values(values).on_conflict_do_nothing())
-
-
-def insert_if_new(session: Session, row: type, values: dict) -> bool:
-    """Insert one row unless its primary key is taken (INSERT … ON CONFLICT DO NOTHING);
-    whether it was inserted."""
-    statement = _insert(session)(row).values(**values).on_conflict_do_nothing()
-    key = row.__table__.primary_key.columns.values()[0]
-    return session.execute(statement.returning(key)).first() is not None
-
-
-def update_if_there(session: Session, row: type, row_id: object, **values) -> bool:
-    """Set `values` on the row with this primary key `id`, in one statement; False when no such
-    row is left. (Reading the row first and then changing it fails when another transaction
-    deleted it in between, e.g. a delivery removed with its subscription.)"""
-    statement = (
-        update(row)
-        .where(row.id == row_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    return session.execute(statement).rowcount == 1
-
-
 def utc_now() -> datetime:
     """The current time, aware UTC: what the store stamps on rows it creates."""
     return datetime.now(UTC)
@@ -223,10 +177,6 @@ def database_now(session: Session) -> datetime:
     if session.get_bind().dialect.name != "postgresql":
         return utc_now()
     return session.scalar(select(func.now())).astimezone(UTC)
-
-
-def _insert(session: Session):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def sqlite_file_path(url: str) -> Path | None:

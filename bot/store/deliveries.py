@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from bot.core.domain import Delivery, Subscription
 from bot.store.chats import to_subscription
-from bot.store.database import Database, database_now, update_if_there, upsert, utc_now
+from bot.store.database import Database, database_now, utc_now
 from bot.store.rows import ChatRow, DeliveryRow, LeaseRow, SubscriptionRow
+from bot.store.statements import update_if_there, upsert
 
 
 class Deliveries:

@@ -11,8 +11,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.domain import Feed
-from bot.store.database import Database, insert_new, update_if_there
+from bot.store.database import Database
 from bot.store.rows import FeedEntryRow, FeedRow
+from bot.store.statements import insert_new, update_if_there
 
 
 class Feeds:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.domain import PushOptions, SummaryLength
-from bot.store.database import Database, update_if_there
+from bot.store.database import Database
 from bot.store.rows import ChatRow, SubscriptionRow
+from bot.store.statements import update_if_there
 
 
 class Preferences:

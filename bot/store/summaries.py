@@ -14,10 +14,15 @@ from sqlalchemy.orm import Session, selectinload
 from bot.core.domain import StoredArticle
 from bot.store.articles import to_article
 from bot.store.cache import MemoryCache
-from bot.store.database import Database, DatabaseReadOnly, upsert, upsert_many, utc_now
+from bot.store.database import Database, DatabaseReadOnly, utc_now
 from bot.store.rows import ArticleRow, ArticleVectorsRow, SummaryRow
+from bot.store.statements import upsert, upsert_many
 
 log = logging.getLogger(__name__)
+
+# claims of a batch in one transaction when each met articles summarized meanwhile (each
+# claim's fresh snapshot skips those; a second race in a row is rare, a third rarer still)
+CLAIM_ATTEMPTS = 3
 
 
 # What a worker does with a claimed batch: (summary, error) and passage vectors by article id.
@@ -61,22 +66,11 @@ class Summaries:
         The claim is `FOR NO KEY UPDATE SKIP LOCKED` held until the summaries are saved, so
         workers side by side each take other articles (on PostgreSQL; SQLite has one writer).
         Plain FOR UPDATE would conflict with the key-share lock the summary inserts' foreign
-        key checks take. An article whose summary another worker committed between this
-        query's snapshot and its lock is dropped by a second look in a fresh snapshot.
+        key checks take. See `_claim` for articles another worker finished meanwhile.
         """
-        query = (
-            select(ArticleRow)
-            .where(ArticleRow.id.not_in(self._done(model_key)))
-            .order_by(ArticleRow.id)
-            .limit(limit)
-            .options(selectinload(ArticleRow.sources))
-            .with_for_update(skip_locked=True, key_share=True, of=ArticleRow)
-        )
 
         def work(session: Session) -> tuple[list[StoredArticle], dict[int, np.ndarray]]:
-            rows = list(session.scalars(query))
-            done = set(session.scalars(self._done(model_key, [r.id for r in rows])))
-            articles = [to_article(r) for r in rows if r.id not in done]
+            articles = self._claim(session, model_key, limit)
             if not articles:
                 return [], {}
             outcomes, vectors = summarize(articles)
@@ -98,6 +92,31 @@ class Summaries:
         articles, arrays = self._db.run(work)
         self._vectors.remember({(vectors_key, i): a for i, a in arrays.items()})
         return articles
+
+    def _claim(self, session: Session, model_key: str, limit: int) -> list[StoredArticle]:
+        """Lock up to `limit` of the oldest articles without a summary by `model_key`.
+
+        Another worker's batch, committed while the claim's query ran (after its snapshot,
+        before its lock), is locked too, though summarized: a second look in a fresh snapshot
+        finds such articles, and the claim is then made again, in a fresh snapshot that skips
+        them and keeps the articles already locked. Dropping them alone would leave a short
+        batch (often empty) although articles wait, so the summary job would queue no
+        successor and the other workers would idle until the reconciler's next run."""
+        for _ in range(CLAIM_ATTEMPTS):
+            query = (
+                select(ArticleRow)
+                .where(ArticleRow.id.not_in(self._done(model_key)))
+                .order_by(ArticleRow.id)
+                .limit(limit)
+                .options(selectinload(ArticleRow.sources))
+                .with_for_update(skip_locked=True, key_share=True, of=ArticleRow)
+            )
+            rows = list(session.scalars(query))
+            done = set(session.scalars(self._done(model_key, [r.id for r in rows])))
+            if not done:
+                break
+            log.debug("claim of %d articles met %d summarized meanwhile", len(rows), len(done))
+        return [to_article(r) for r in rows if r.id not in done]
 
     @staticmethod
     def _done(model_key: str, among: list[int] | None = None) -> Select:

@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from bot.store.database import Database, insert_if_new, utc_now
+from bot.store.database import Database, utc_now
 from bot.store.rows import TelegramUpdateRow
+from bot.store.statements import insert_if_new
 
 
 class TakenUpdates:

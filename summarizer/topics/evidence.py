@@ -23,7 +23,7 @@ from summarizer.topics.names import TopicNames, capitalized_mostly
 from summarizer.topics.passages import PassageMatrix, TopicCandidate
 
 # Given one name's stems (`TopicNames.search_terms`), the ids of the articles naming it.
-ArticlesNaming = Callable[[list[str]], set[int]]
+ArticlesNaming = Callable[[list[list[str]]], set[int]]  # ids naming any of the names
 # Topics whose naming evidence is kept per article: the next page, an OR query's parts, the
 # pushes of one tick and a topic asked again reread none of it. At 100,000 articles a broad
 # topic is named in about 20,000, a few MB each.
@@ -69,7 +69,7 @@ def naming_evidence(
     index: `articles_naming` None), and of those only the ones `memory` has not seen."""
     indexed = None
     if articles_naming is not None:
-        indexed = set().union(*(articles_naming(terms) for terms in names.search_terms))
+        indexed = articles_naming(names.search_terms)
     known = memory.of(names) if memory is not None else {}
     lexical = np.zeros((len(articles), len(LEXICAL)), dtype=np.float32)
     written = np.zeros(len(articles), dtype=bool)

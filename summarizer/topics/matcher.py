@@ -32,7 +32,7 @@ from summarizer.topics.evidence import (
     meaning_evidence,
     naming_evidence,
 )
-from summarizer.topics.names import topic_names
+from summarizer.topics.names import TopicNames, topic_names
 from summarizer.topics.passages import PassageMatrix, TopicCandidate
 from summarizer.topics.query import parse_topic_query
 from summarizer.topics.settings import TopicSettings
@@ -197,8 +197,8 @@ class TopicMatcher:
         query = self.query_vector(names.topic)
         meaning = meaning_evidence(matrix, query)
         as_category = self.is_category(names.topic)
-        lexical, named_as_name = naming_evidence(
-            names, articles, articles_naming, as_name=as_category, memory=self._naming
+        lexical, named_as_name = self._naming_evidence(
+            names, articles, matrix, articles_naming, as_name=as_category
         )
         evidence.entity[kept] = np.column_stack([lexical, *meaning])
         if as_category:
@@ -210,6 +210,33 @@ class TopicMatcher:
             )
             evidence.as_category[kept] = ~named_as_name
         return evidence
+
+    def _naming_evidence(
+        self,
+        names: TopicNames,
+        articles: list[TopicCandidate],
+        matrix: PassageMatrix,
+        articles_naming: ArticlesNaming | None,
+        *,
+        as_name: bool,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`naming_evidence` of `articles` (the rows of `matrix`), reading only the ones the
+        full-text index finds naming the topic: they are picked out by id in one array
+        operation, so a period of 100,000 articles is not walked in Python for a name written
+        in a few thousand. The others name it nowhere: their features stay 0, as
+        `naming_evidence` leaves them."""
+        if articles_naming is None:
+            return naming_evidence(names, articles, None, as_name=as_name, memory=self._naming)
+        indexed = articles_naming(names.search_terms)
+        found = np.fromiter(indexed, dtype=np.int64, count=len(indexed))
+        rows = np.flatnonzero(np.isin(matrix.ids, found))
+        named, written = naming_evidence(
+            names, [articles[row] for row in rows], None, as_name=as_name, memory=self._naming
+        )
+        lexical = np.zeros((len(articles), named.shape[1]), dtype=np.float32)
+        as_name_of = np.zeros(len(articles), dtype=bool)
+        lexical[rows], as_name_of[rows] = named, written
+        return lexical, as_name_of
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -10,7 +10,9 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
   demonym, capital and seats of government (China ↔ Chinese, Beijing; Russia ↔ Kremlin);
 - for a phrase of two or more words (not a country), its initials in capitals ("european
   union" → EU), and its last word alone ("Tony Blair" → Mr Blair) in an article that names the
-  whole phrase too.
+  whole phrase too;
+- for a phrase of three or more words that begins with a country, the words after the country
+  ("uk general election" → general election).
 
 `count_mentions` counts them in an article's sentences.
 
@@ -51,9 +53,10 @@ class TopicNames:
     @property
     def search_terms(self) -> list[list[str]]:
         """Each name as the stems a full-text index looks up (`Store.articles.naming`): an
-        article naming none of them names the topic nowhere."""
+        article naming none of them names the topic nowhere. The initials are one ("EU" for
+        "european union"): an article writing only them names the topic (`count_mentions`)."""
         names = [topic_terms(p) for p in self.phrases]
-        names += [[a.lower()] for a in self.abbreviations]
+        names += [[a.lower()] for a in (*self.abbreviations, *filter(None, [self.initials]))]
         return [terms for terms in names if terms and all(t.isalnum() for t in terms)]
 
 
@@ -75,7 +78,9 @@ def topic_names(topic: str) -> TopicNames:
         topic=topic,
         phrases=tuple(
             dict.fromkeys(
-                n for n in (topic, *of_country) if not n.isupper() and n.upper() not in of_country
+                n
+                for n in (topic, *of_country, *_without_country(words))
+                if not n.isupper() and n.upper() not in of_country
             )
         ),
         abbreviations=tuple(n for n in of_country if n.isupper()),
@@ -84,16 +89,37 @@ def topic_names(topic: str) -> TopicNames:
     )
 
 
+def _without_country(words: list[str]) -> tuple[str, ...]:
+    """The rest of a topic of three or more words that begins with a country's name, when two
+    or more words are left: "uk general election" is written "the general election" in
+    British news."""
+    if len(words) < 3:
+        return ()
+    by_name = countries_by_name()
+    for cut in (1, 2):
+        if " ".join(words[:cut]) in by_name and len(words) - cut >= 2:
+            return (" ".join(words[cut:]),)
+    return ()
+
+
 def count_mentions(names: TopicNames, texts: list[str]) -> list[int]:
     """How often each of `texts` (an article's title and sentences) names the topic. The last
-    word of a multi-word topic counts only when some text names it whole."""
+    word of a multi-word topic counts only when some text names it whole; an abbreviation or
+    the initials in a text written all in capitals (a wire headline, where "TO BE CHECKED" has
+    the Bank of England's "BE") only when a text in ordinary case names the topic too."""
     counts = [len(_phrase_pattern(names.phrases).findall(t.lower())) for t in texts]
-    if names.abbreviations:
-        pattern = _abbreviation_pattern(names.abbreviations)
-        counts = [n + len(pattern.findall(t)) for n, t in zip(counts, texts, strict=True)]
-    if names.initials:
-        pattern = _abbreviation_pattern((names.initials,))
-        counts = [n + len(pattern.findall(t)) for n, t in zip(counts, texts, strict=True)]
+    short = (*names.abbreviations, *([names.initials] if names.initials else []))
+    if short:
+        pattern = _abbreviation_pattern(short)
+        found = [len(pattern.findall(t)) for t in texts]
+        capitals = [_in_capitals(t) for t in texts]
+        elsewhere = any(
+            n + a for n, a, caps in zip(counts, found, capitals, strict=True) if not caps
+        )
+        counts = [
+            n + (a if elsewhere or not caps else 0)
+            for n, a, caps in zip(counts, found, capitals, strict=True)
+        ]
     if any(counts) and names.last_word:
         counts = [n + _last_word_count(names, t) for n, t in zip(counts, texts, strict=True)]
     return counts
@@ -126,6 +152,12 @@ def capitalized_mostly(names: TopicNames, sentences: tuple[str, ...] | list[str]
             inside += len(_abbreviation_pattern(names.abbreviations).findall(sentence))
             capitalized += len(_abbreviation_pattern(names.abbreviations).findall(sentence))
     return inside > 0 and 2 * capitalized > inside
+
+
+def _in_capitals(text: str) -> bool:
+    """Is `text` written all in capitals (a wire headline), where a word cannot be told from an
+    abbreviation?"""
+    return text.isupper() and sum(c.isalpha() for c in text) > 3
 
 
 def _stem(word: str) -> str:

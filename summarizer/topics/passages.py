@@ -25,6 +25,7 @@ class PassageMatrix:
     """The candidates' passage vectors stacked, and each article's unit mean vector."""
 
     sources: tuple[np.ndarray, ...]  # the candidates' own arrays, held so none is reused
+    ids: np.ndarray  # per article: the candidate's id
     vectors: np.ndarray
     owner: np.ndarray  # per row: the index of its article
     starts: np.ndarray  # per article: its first row
@@ -46,6 +47,7 @@ class PassageMatrix:
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         return cls(
             sources=tuple(c.passage_vectors for c in articles),
+            ids=np.fromiter((c.id for c in articles), dtype=np.int64, count=len(articles)),
             vectors=vectors,
             owner=np.repeat(np.arange(len(articles)), sizes),
             starts=starts,

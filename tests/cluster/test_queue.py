@@ -26,6 +26,8 @@ from bot.cluster.tasks import RECONCILE_TASK, cron_every
 from bot.cluster.worker import worker_app
 from bot.config import Settings
 from bot.core.domain import ArticleDraft
+from bot.store.rows import SummaryRow
+from bot.store.summaries import Summaries
 from tests.conftest import _fresh_postgres_store
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
@@ -146,6 +148,35 @@ def test_batches_claimed_at_once_hold_different_articles(cluster_store):
     assert taken["first"] == ids[:4]
     assert [a.id for a in second] == ids[4:]
     assert cluster_store.summaries.missing("m", 10) == []
+
+
+def test_a_claim_that_met_a_batch_committed_meanwhile_claims_again_and_stays_full(
+    cluster_store, monkeypatch
+):
+    ids = [add(cluster_store, f"c{i}") for i in range(8)]
+    for article_id in ids[:2]:  # another worker's batch, committed while the claim's query ran
+        cluster_store.summaries.save(article_id, "m", text="s")
+    done_of = Summaries._done
+    stale_views = [ids[:2]]
+
+    def done(model_key, among=None):
+        # the claim's query took its snapshot before that commit and its locks after it: it
+        # reads no summary of those articles, though they are no longer locked (a race of a
+        # few milliseconds between processes, made certain here); later queries see them
+        query = done_of(model_key, among)
+        if among is None and stale_views:
+            query = query.where(SummaryRow.article_id.not_in(stale_views.pop()))
+        return query
+
+    monkeypatch.setattr(Summaries, "_done", staticmethod(done))
+    claimed = cluster_store.summaries.summarize_claimed(
+        "m", "v", 4, lambda articles: ({a.id: ("s", None) for a in articles}, {})
+    )
+
+    # a full batch (a short one would tell the summary job no successor is needed), the two
+    # articles locked by the first look kept
+    assert [a.id for a in claimed] == ids[2:6]
+    assert [a.id for a in cluster_store.summaries.missing("m", 10)] == ids[6:]
 
 
 def test_a_worker_summarizes_every_queued_article_in_batches(

@@ -39,6 +39,11 @@ def test_the_full_text_index_finds_word_forms_and_phrases_in_titles_and_texts(st
     assert (store.articles.naming(["zürich"]), store.articles.naming(["zurich"])) == ({cafe}, set())
     assert store.articles.naming(["volcano"]) == set()
     assert store.articles.naming([]) == set()
+    # any of several names, in one query: phrases stay phrases
+    assert store.articles.naming_any([["pyongyang"], ["north", "kore"], ["crêpe"]]) == {korea, cafe}
+    assert store.articles.naming_any([["volcano"], ["north", "storm"]]) == set()
+    assert store.articles.naming_any([[], ["moscow"]]) == {kremlin}
+    assert store.articles.naming_any([]) == set()
     with pytest.raises(ValueError, match="letters and digits"):
         store.articles.naming(['x" OR "y'])
 

@@ -13,7 +13,7 @@ from summarizer.encoder import SentenceEncoder
 from summarizer.topics import evidence as evidence_module
 from summarizer.topics.evidence import NamingMemory, naming_evidence
 from summarizer.topics.matcher import TopicMatcher
-from summarizer.topics.names import topic_names
+from summarizer.topics.names import count_mentions, topic_names
 from summarizer.topics.passages import PassageMatrix, TopicCandidate, article_passages
 from summarizer.topics.settings import TopicSettings
 from tests.fakes import naming_model
@@ -144,6 +144,22 @@ def test_a_multi_word_topic_is_a_phrase_not_its_words_apart(matcher: TopicMatche
     assert matched == [3]
 
 
+def test_initials_in_a_headline_in_capitals_count_only_beside_a_mention_in_the_text() -> None:
+    boe, ec = topic_names("bank of england"), topic_names("european community")
+
+    assert count_mentions(boe, ["CURRENCY FUTURES LIKELY TO BE CHECKED", "Futures rose."]) == [0, 0]
+    assert count_mentions(boe, ["LIKELY TO BE CHECKED", "The BE desk said so."]) == [1, 1]
+    assert count_mentions(ec, ["EC FARM PRICES", "Ministers of the EC met."]) == [1, 1]
+    assert count_mentions(ec, ["The EC Farm Prices", "Ministers met."]) == [1, 0]
+
+
+def test_a_long_topic_opening_with_a_country_is_named_by_its_other_words_too() -> None:
+    sentences = ["Polls open for the general election on Thursday.", "An election looms."]
+
+    assert count_mentions(topic_names("uk general election"), sentences) == [1, 0]
+    assert count_mentions(topic_names("us election"), sentences) == [0, 0]
+
+
 def test_only_the_articles_a_full_text_index_names_are_read_for_the_naming_evidence(
     matcher: TopicMatcher,
 ) -> None:
@@ -151,8 +167,8 @@ def test_only_the_articles_a_full_text_index_names_are_read_for_the_naming_evide
     asked: list[list[str]] = []
 
     def index_naming(ids: set[int]):
-        def naming(terms: list[str]) -> set[int]:
-            asked.append(terms)
+        def naming(names: list[list[str]]) -> set[int]:
+            asked.extend(names)
             return ids
 
         return naming

@@ -1,0 +1,72 @@
+"""The matcher reads the naming evidence only of the articles the store's full-text index finds
+naming a topic, and ranks only those reaching the cut (`TopicMatcher.match`): its verdicts and
+relevances must be those of the full pass, which reads every article (no index) and judges
+every one (`TopicMatcher.probabilities`), on the labelled fixtures for many topics."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.core.domain import ArticleDraft
+from summarizer.encoder import SentenceEncoder
+from summarizer.topics.decision import best_first
+from summarizer.topics.evaluation import load_corpus
+from summarizer.topics.matcher import TopicMatcher
+from summarizer.topics.passages import TopicCandidate
+
+REPO = Path(__file__).parents[2]
+# The labelled fixture topics, and others named in the fixtures (people, places, companies,
+# words in passing) or nowhere, single words and phrases, entity and category kinds.
+MORE_TOPICS = (
+    "united states",
+    "north korea",
+    "kazakhstan",
+    "beijing",
+    "moscow",
+    "putin",
+    "ukraine",
+    "europe",
+    "oil",
+    "football",
+    "technology",
+    "business",
+    "politics",
+    "climate",
+    "cryptocurrency",
+)
+
+
+@pytest.fixture(scope="module")
+def encoder() -> SentenceEncoder:
+    return SentenceEncoder()
+
+
+@pytest.mark.model
+def test_the_indexed_matcher_gives_the_full_pass_verdicts_for_many_topics(encoder, sqlite_store):
+    corpus = load_corpus(REPO / "bench" / "labels" / "fixtures.json", REPO.parent, REPO)
+    indexed, full = TopicMatcher(encoder), TopicMatcher(encoder)
+    stored = [
+        sqlite_store.articles.add(
+            ArticleDraft(title=title, text=body, source=f"fixture/{stem}"),
+            fingerprint=stem,
+            received_at=datetime.now(UTC),
+        )[0]
+        for stem, title, body in corpus.articles
+    ]
+    vectors = indexed.vectors_many([(a.title, a.text) for a in stored])
+    candidates = [
+        TopicCandidate(a.id, a.title, a.text, v) for a, v in zip(stored, vectors, strict=True)
+    ]
+    topics = sorted({t.name for t in corpus.topics} | set(MORE_TOPICS))
+    assert len(topics) >= 25
+
+    found = 0
+    for topic in topics:
+        matches = indexed.match(topic, candidates, articles_naming=sqlite_store.articles.naming_any)
+        everything = best_first(candidates, full.probabilities(topic, candidates), full.model.cut)
+        assert matches == everything, topic
+        found += len(matches)
+    assert found > 100  # the topics find articles: the comparison is not of empty lists
