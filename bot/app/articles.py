@@ -63,11 +63,11 @@ def search_articles(store: Store, words: str, limit: int) -> Matches:
     terms = list(dict.fromkeys(topic_terms(words)))
     if not terms or len(terms) > MAX_SEARCH_WORDS:
         raise NoSearchWordsError(words)
-    found = store.articles.naming(terms[:1])
+    found = store.articles.naming([terms[:1]])
     for term in terms[1:]:
         if not found:
             break
-        found &= store.articles.naming([term])
+        found &= store.articles.naming([[term]])
     return Matches(words, len(found), store.catalog.latest(limit, among=found))
 
 

@@ -65,7 +65,7 @@ def compose_digest(
     else:
         articles = store.articles.dated_between(since, until)
     candidates = topic_candidates(store, matcher, articles)
-    matches = matcher.match_query(topic, candidates, articles_naming=store.articles.naming_any)
+    matches = matcher.match_query(topic, candidates, articles_naming=store.articles.naming)
     relevance = {m.id: m.relevance for m in matches}
     by_id = {a.id: a for a in articles}
     chosen = sorted(

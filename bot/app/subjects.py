@@ -44,7 +44,7 @@ def advise_on_empty_digest(services: Services, digest: Digest, *, days: int) -> 
     in_period = {a.id for a in store.articles.dated_between(digest.since, digest.until)}
     phrases = parse_topic_query(digest.topic).phrases
     names = [terms for phrase in phrases for terms in topic_names(phrase).search_terms]
-    if not store.articles.naming_any(names) - in_period:
+    if not store.articles.naming(names) - in_period:
         return EmptyDigestAdvice(suggestions)
     for older_days in (d for d in OLDER_PERIODS_DAYS if d > days):
         older = recent_digest(services, digest.topic, days=older_days, overview=False)
@@ -70,7 +70,7 @@ def topics_with_articles(
     return [
         subject
         for subject in offered
-        if matcher.match_query(subject, candidates, articles_naming=store.articles.naming_any)
+        if matcher.match_query(subject, candidates, articles_naming=store.articles.naming)
     ]
 
 

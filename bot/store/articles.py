@@ -12,19 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy import text as sql_text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core.domain import ArticleDraft, StoredArticle
 from bot.store.cache import MemoryCache
 from bot.store.database import Database
 from bot.store.rows import ArticleBandRow, ArticleRow, ArticleSourceRow, UTCDateTime
+from bot.store.statements import run_settling_races
 
-T = TypeVar("T")
 _IDS_PER_QUERY = 5_000  # below SQLite's limit of bound parameters
 
 # A unique key refuses a write when another process, between our reads and our write, stored
@@ -92,7 +91,7 @@ class Articles:
                 )
             return to_article(row), True
 
-        stored, new = _run_settling_races(self._db, work)
+        stored, new = run_settling_races(self._db, work, attempts=_ADD_ATTEMPTS)
         if new:  # the next digest of its period finds it in memory
             self._cache.remember({stored.id: stored})
         return stored, new
@@ -123,29 +122,24 @@ class Articles:
         """Articles that arrived in (after, until]."""
         return self._where(ArticleRow.received_at > after, ArticleRow.received_at <= until)
 
-    def naming(self, terms: list[str]) -> set[int]:
-        """Ids of the articles whose title or text holds words starting with `terms`, adjacent
-        and in order (["north", "kore"] finds "North Korean"), from the full-text index: FTS5
-        on SQLite, the `search` tsvector on PostgreSQL (migration 0004). Terms are word
-        characters only (`summarizer.topics.names.topic_terms`); an empty list names nothing."""
-        return self.naming_any([terms])
-
-    def naming_any(self, names: list[list[str]]) -> set[int]:
-        """Ids of the articles naming any of `names` (each a list of terms, as `naming` reads
-        it), in one query of the full-text index: a country's seven names cost one lookup."""
+    def naming(self, names: list[list[str]]) -> set[int]:
+        """Ids of the articles naming any of `names` in their title or text, in one query of
+        the full-text index (FTS5 on SQLite, the `search` tsvector on PostgreSQL: migration
+        0004). A name is its terms: words starting with them, adjacent and in order (["north",
+        "kore"] finds "North Korean"); terms are letters and digits (`topic_terms`)."""
         names = [terms for terms in names if terms]
         if not names:
             return set()
         if any(not term.isalnum() for terms in names for term in terms):
             raise ValueError(f"search terms must be letters and digits: {names!r}")
-        if self._db.dialect == "sqlite":
-            query = sql_text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query")
-            phrases = (" + ".join(f'"{term}"*' for term in terms) for terms in names)
-            joined = " OR ".join(f"({phrase})" for phrase in phrases)
-        else:
-            query = sql_text("SELECT id FROM articles WHERE search @@ to_tsquery('simple', :query)")
-            phrases = (" <-> ".join(f"{term}:*" for term in terms) for terms in names)
-            joined = " | ".join(f"({phrase})" for phrase in phrases)
+        sqlite = self._db.dialect == "sqlite"  # FTS5 query syntax, else tsquery's
+        word, adjacent, either = ('"{}"*', " + ", " OR ") if sqlite else ("{}:*", " <-> ", " | ")
+        joined = either.join(f"({adjacent.join(map(word.format, terms))})" for terms in names)
+        query = sql_text(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query"
+            if sqlite
+            else "SELECT id FROM articles WHERE search @@ to_tsquery('simple', :query)"
+        )
         return self._db.run(lambda s: set(s.scalars(query, {"query": joined})))
 
     def _where(self, *conditions) -> list[StoredArticle]:
@@ -163,18 +157,6 @@ class Articles:
             self._cache.remember(loaded)
             known |= loaded
         return [known[i] for i in ids if i in known]
-
-
-def _run_settling_races(db: Database, work: Callable[[Session], T]) -> T:
-    """`db.run(work)`, done again (up to _ADD_ATTEMPTS in all) when a unique key refused a
-    write another process made first."""
-    for attempt in range(1, _ADD_ATTEMPTS + 1):
-        try:
-            return db.run(work)
-        except IntegrityError:
-            if attempt == _ADD_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
 
 
 def to_article(row: ArticleRow) -> StoredArticle:

@@ -4,9 +4,17 @@ and a write for another process to land in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from bot.store.database import Database
+
+T = TypeVar("T")
 
 
 def upsert(session: Session, row: type, keys: dict, values: dict, where=None) -> bool:
@@ -57,3 +65,15 @@ def update_if_there(session: Session, row: type, row_id: object, **values) -> bo
 
 def _insert(session: Session):
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def run_settling_races(db: Database, work: Callable[[Session], T], *, attempts: int) -> T:
+    """`db.run(work)`, done again (up to `attempts` in all, each a new transaction) when a
+    unique key refused a write another process made first: the next attempt reads that row."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return db.run(work)
+        except IntegrityError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")

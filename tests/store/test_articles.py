@@ -33,19 +33,21 @@ def test_the_full_text_index_finds_word_forms_and_phrases_in_titles_and_texts(st
     apart = add("Storm", "A storm in the north hit Korea.")
     cafe = add("Café culture", "Crêpes in Zürich.")
 
-    assert store.articles.naming(["russi"]) == {kremlin}
-    assert store.articles.naming(["north", "kore"]) == {korea}
-    assert store.articles.naming(["kore"]) == {korea, apart}
-    assert (store.articles.naming(["zürich"]), store.articles.naming(["zurich"])) == ({cafe}, set())
-    assert store.articles.naming(["volcano"]) == set()
-    assert store.articles.naming([]) == set()
+    def naming(*names: list[str]) -> set[int]:
+        return store.articles.naming(list(names))
+
+    assert naming(["russi"]) == {kremlin}
+    assert naming(["north", "kore"]) == {korea}
+    assert naming(["kore"]) == {korea, apart}
+    assert (naming(["zürich"]), naming(["zurich"])) == ({cafe}, set())
+    assert naming(["volcano"]) == set()
+    assert naming([]) == naming() == set()
     # any of several names, in one query: phrases stay phrases
-    assert store.articles.naming_any([["pyongyang"], ["north", "kore"], ["crêpe"]]) == {korea, cafe}
-    assert store.articles.naming_any([["volcano"], ["north", "storm"]]) == set()
-    assert store.articles.naming_any([[], ["moscow"]]) == {kremlin}
-    assert store.articles.naming_any([]) == set()
+    assert naming(["pyongyang"], ["north", "kore"], ["crêpe"]) == {korea, cafe}
+    assert naming(["volcano"], ["north", "storm"]) == set()
+    assert naming([], ["moscow"]) == {kremlin}
     with pytest.raises(ValueError, match="letters and digits"):
-        store.articles.naming(['x" OR "y'])
+        naming(['x" OR "y'])
 
 
 def test_datetimes_come_back_timezone_aware_utc(store):

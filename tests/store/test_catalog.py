@@ -60,7 +60,7 @@ def test_deleting_an_article_removes_its_sources_summaries_vectors_and_index_ent
     assert store.articles.get(article.id) is None
     assert store.catalog.sources(article.id) == []
     assert store.summaries.state(article.id, "model") == (None, None)
-    assert store.articles.naming(["volcano"]) == {kept.id}
+    assert store.articles.naming([["volcano"]]) == {kept.id}
     assert store.catalog.delete(article.id) is False
     with store.engine.connect() as connection:
         sources = connection.execute(ArticleSourceRow.__table__.select()).all()

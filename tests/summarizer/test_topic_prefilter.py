@@ -65,7 +65,7 @@ def test_the_indexed_matcher_gives_the_full_pass_verdicts_for_many_topics(encode
 
     found = 0
     for topic in topics:
-        matches = indexed.match(topic, candidates, articles_naming=sqlite_store.articles.naming_any)
+        matches = indexed.match(topic, candidates, articles_naming=sqlite_store.articles.naming)
         everything = best_first(candidates, full.probabilities(topic, candidates), full.model.cut)
         assert matches == everything, topic
         found += len(matches)
