@@ -22,8 +22,9 @@ from summarizer.topics.aboutness import (
 from summarizer.topics.names import TopicNames, capitalized_mostly
 from summarizer.topics.passages import PassageMatrix, TopicCandidate
 
-# Given one name's stems (`TopicNames.search_terms`), the ids of the articles naming it.
-ArticlesNaming = Callable[[list[list[str]]], set[int]]  # ids naming any of the names
+# Given a topic's names as stems (`TopicNames.search_terms`), the ids of the articles naming any
+# of them (a full-text index: `Store.articles.naming`; read by `TopicMatcher`).
+ArticlesNaming = Callable[[list[list[str]]], set[int]]
 # Topics whose naming evidence is kept per article: the next page, an OR query's parts, the
 # pushes of one tick and a topic asked again reread none of it. At 100,000 articles a broad
 # topic is named in about 20,000, a few MB each.
@@ -58,24 +59,18 @@ class Evidence:
 def naming_evidence(
     names: TopicNames,
     articles: list[TopicCandidate],
-    articles_naming: ArticlesNaming | None,
     *,
     as_name: bool,
     memory: NamingMemory | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The naming features (`LEXICAL`) of `articles` and, with `as_name` (a topic of the
     categories' kind), whether each writes the topic as a name (`capitalized_mostly`; else all
-    False); only the articles the full-text index finds naming it are read (all without an
-    index: `articles_naming` None), and of those only the ones `memory` has not seen."""
-    indexed = None
-    if articles_naming is not None:
-        indexed = articles_naming(names.search_terms)
+    False); only the articles `memory` has not seen are read. (`TopicMatcher` hands over only
+    the articles a full-text index finds naming the topic, when it has one.)"""
     known = memory.of(names) if memory is not None else {}
     lexical = np.zeros((len(articles), len(LEXICAL)), dtype=np.float32)
     written = np.zeros(len(articles), dtype=bool)
     for row, article in enumerate(articles):
-        if indexed is not None and article.id not in indexed:
-            continue
         named = known.get(article.id)
         if named is None or not named.is_of(article):
             read = read_article(article.title, article.text)

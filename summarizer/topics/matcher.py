@@ -226,12 +226,12 @@ class TopicMatcher:
         in a few thousand. The others name it nowhere: their features stay 0, as
         `naming_evidence` leaves them."""
         if articles_naming is None:
-            return naming_evidence(names, articles, None, as_name=as_name, memory=self._naming)
+            return naming_evidence(names, articles, as_name=as_name, memory=self._naming)
         indexed = articles_naming(names.search_terms)
         found = np.fromiter(indexed, dtype=np.int64, count=len(indexed))
         rows = np.flatnonzero(np.isin(matrix.ids, found))
         named, written = naming_evidence(
-            names, [articles[row] for row in rows], None, as_name=as_name, memory=self._naming
+            names, [articles[row] for row in rows], as_name=as_name, memory=self._naming
         )
         lexical = np.zeros((len(articles), named.shape[1]), dtype=np.float32)
         as_name_of = np.zeros(len(articles), dtype=bool)

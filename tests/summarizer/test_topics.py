@@ -228,9 +228,9 @@ def test_whether_an_article_writes_a_topic_as_a_name_is_the_same_remembered_or_n
     names = topic_names("labour")
     memory = NamingMemory()
 
-    naming_evidence(names, docs, None, as_name=False, memory=memory)  # as_name not read yet
-    remembered = naming_evidence(names, docs, None, as_name=True, memory=memory)
-    afresh = naming_evidence(names, docs, None, as_name=True)
+    naming_evidence(names, docs, as_name=False, memory=memory)  # as_name not read yet
+    remembered = naming_evidence(names, docs, as_name=True, memory=memory)
+    afresh = naming_evidence(names, docs, as_name=True)
 
     assert np.array_equal(remembered[0], afresh[0])
     assert remembered[1].tolist() == afresh[1].tolist() == [False, False, False, True]
