@@ -27,10 +27,11 @@ class Chats:
         has none yet; returns its time zone."""
 
         def work(session: Session) -> str:
-            # insert-or-nothing first: another process may create the same chat meanwhile
-            new = {"id": chat_id, "timezone": timezone, "active": True, "created_at": utc_now()}
-            insert_if_new(session, ChatRow, new)
             row = session.get(ChatRow, chat_id)
+            if row is None:  # insert-or-nothing: another process may create it meanwhile
+                new = {"id": chat_id, "timezone": timezone, "active": True, "created_at": utc_now()}
+                insert_if_new(session, ChatRow, new)
+                row = session.get(ChatRow, chat_id)
             row.active = True
             row.language = row.language or language
             return row.timezone
