@@ -27,10 +27,9 @@ class Chats:
         has none yet; returns its time zone."""
 
         def work(session: Session) -> str:
-            row = session.get(ChatRow, chat_id)
-            if row is None:  # insert-or-nothing: another process may create it meanwhile
+            if (row := session.get(ChatRow, chat_id)) is None:
                 new = {"id": chat_id, "timezone": timezone, "active": True, "created_at": utc_now()}
-                insert_if_new(session, ChatRow, new)
+                insert_if_new(session, ChatRow, new)  # or nothing: another process made it
                 row = session.get(ChatRow, chat_id)
             row.active = True
             row.language = row.language or language
