@@ -142,13 +142,19 @@ def create_db_engine(url: str) -> Engine:
         ) from exc
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision.
+def alembic_config() -> Config:
+    """Alembic's configuration of the bot's migrations (`MIGRATIONS_DIR`)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` (by default the newest Alembic revision).
 
     On SQLite foreign keys are off while it runs, as SQLite asks for a table rebuild (a rebuilt
     parent table would otherwise cascade-delete its children), and checked before committing."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config = alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         if sqlite:  # a no-op inside a transaction: set before the migration's begins
@@ -157,7 +163,7 @@ def migrate(engine: Engine) -> None:
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                command.upgrade(config, revision)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise DatabaseUnavailable("the migration left rows without their parent")
         finally:

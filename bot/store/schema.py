@@ -3,15 +3,14 @@ without changing anything, whether it is at the newest migration (`digestbot hea
 
 from __future__ import annotations
 
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot.store.database import (
-    MIGRATIONS_DIR,
     DatabaseUnavailable,
+    alembic_config,
     create_db_engine,
     open_engine,
     sqlite_file_path,
@@ -22,9 +21,7 @@ MIGRATE_HINT = "run `digestbot migrate`"
 
 def newest_revision() -> str:
     """The revision the code expects: the head of the migrations."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def migrate_database(url: str) -> str:

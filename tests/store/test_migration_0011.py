@@ -3,24 +3,14 @@
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, text
 
-from bot.store.database import MIGRATIONS_DIR, migrate
-
-
-def upgrade(engine, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+from bot.store.database import migrate
 
 
 def test_private_chat_sources_get_their_user_and_the_others_none(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    upgrade(engine, "0010")
+    migrate(engine, "0010")
     with engine.begin() as connection:
         connection.execute(
             text(

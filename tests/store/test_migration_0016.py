@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from bot.store.database import create_db_engine, migrate
-from tests.store.test_migration_0011 import upgrade
 
 ROWS = {
     "chats": (
@@ -28,7 +27,7 @@ ROWS = {
 
 def test_subscriptions_and_their_deliveries_survive_the_rebuild_and_ids_are_not_reused(tmp_path):
     engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    upgrade(engine, "0015")
+    migrate(engine, "0015")
     with engine.begin() as connection:
         for statement in ROWS.values():
             connection.execute(text(statement))
