@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.runtime import configure_process  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
-from summarizer.topics.aboutness import LEXICAL, MODEL_FILE, AboutnessModel  # noqa: E402
+from summarizer.topics.aboutness import MODEL_FILE, AboutnessModel  # noqa: E402
 from summarizer.topics.evaluation import (  # noqa: E402
     CorpusScore,
     LabelledCorpus,
@@ -162,8 +162,7 @@ def print_errors(corpus: LabelledCorpus, items: list[TopicEvidence], model: Abou
         if item.topic.kind != "entity":
             continue
         evidence = item.evidence
-        probability = evidence.probability(model)
-        named = evidence.entity[:, : len(LEXICAL)].any(axis=1)
+        probability, named = evidence.probability(model), evidence.named
         for row in np.flatnonzero((probability >= model.cut) != item.about):
             stem, title, _ = corpus.articles[row]
             label = (

@@ -42,15 +42,21 @@ class Evidence:
     category: np.ndarray
     as_category: np.ndarray
 
+    @property
+    def named(self) -> np.ndarray:
+        """Per candidate: does the article name the topic (any naming feature set)?"""
+        return self.entity[:, : len(LEXICAL)].any(axis=1)
+
     def probability(self, model: AboutnessModel) -> np.ndarray:
         """P(about) per candidate under `model` (0 without vectors)."""
-        named = self.entity[:, : len(LEXICAL)].any(axis=1)
         meaning = self.entity[:, len(LEXICAL) :]
         probability = np.where(
             self.as_category,
             model.category.probability(self.category),
             np.where(
-                named, model.entity.probability(self.entity), model.unnamed.probability(meaning)
+                self.named,
+                model.entity.probability(self.entity),
+                model.unnamed.probability(meaning),
             ),
         )
         return np.where(self.has_vectors, probability, 0.0).astype(np.float32)

@@ -14,7 +14,6 @@ from summarizer.topics.aboutness import (
     ABOUT,
     CATEGORY_FEATURES,
     ENTITY_FEATURES,
-    LEXICAL,
     MEANING,
     AboutnessModel,
     LogisticModel,
@@ -39,10 +38,9 @@ def _fit_route(items: list[TopicEvidence], route: str) -> tuple[LogisticModel, f
     rows, gold, corpus = [], [], []
     for item in items:
         evidence = item.evidence
-        named = evidence.entity[:, : len(LEXICAL)].any(axis=1)
         judged = evidence.has_vectors & (evidence.as_category == (route == "category"))
         if route != "category":
-            judged &= named == (route == "entity")
+            judged &= evidence.named == (route == "entity")
         matrix = evidence.category if route == "category" else evidence.entity
         rows.append(matrix[judged][:, -len(features) :])
         gold.append(item.about[judged])
