@@ -169,7 +169,13 @@ def print_errors(corpus: LabelledCorpus, items: list[TopicEvidence], model: Abou
                 "about" if item.about[row] else "passing" if stem in item.topic.passing else "none"
             )
             route = (
-                "category" if evidence.as_category[row] else "entity" if named[row] else "unnamed"
+                "category"
+                if evidence.as_category[row]
+                else "entity"
+                if named[row]
+                else "unnamed"
+                if evidence.writes_a_word[row]
+                else "no word"
             )
             print(
                 f"{'':9} {'FN' if item.about[row] else 'FP'} {item.topic.name:18.18} "

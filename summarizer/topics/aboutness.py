@@ -12,9 +12,11 @@ never names an entity has only its meaning to show:
   passage's cosine to the embedded topic query and the whole article's (the unit mean of its
   passages). An article that never names the topic is judged by the **unnamed** model over
   these two alone, fitted on such articles, so it gets in only when its meaning is clearly the
-  topic's. Tried as further entity features and left out, each moving leave-one-corpus-out
-  entity F1 by less than ±0.03 on a corpus and none lifting every corpus: mentions per 100
-  words; the topic's standing among the article's capitalized names (its mentions over the
+  topic's, and only when it writes one of the topic's own words (`names.writes_a_word`;
+  `evidence.Evidence`): "tony blair" is not about an article writing neither Tony nor Blair.
+  Tried as further entity features and left out, each moving leave-one-corpus-out entity F1
+  by less than ±0.03 on a corpus and none lifting every corpus: mentions per 100 words; the
+  topic's standing among the article's capitalized names (its mentions over the
   most-named other name's) and among its own main subjects (`summarizer.topics.subjects` of
   its sentences: rank, first or second, share of the top three's mentions); how early it is
   first named; how many quarters of the article name it; the share of passages near the best
@@ -22,9 +24,9 @@ never names an entity has only its meaning to show:
   model); the cosine of the topic to the article's top subjects (unnamed model); choosing the
   positive weights by an inner leave-one-corpus-out instead of on the fitted corpora. The
   errors are mostly not the named model's (`python bench/topics.py --errors` lists them):
-  on BBC 25 of 39 false positives are entity topics judged as categories ("labour",
-  "conservatives", "iaaf" are within cosine 0.55 of an IPTC category), on Reuters 29 of 59
-  are the unnamed model's (an interest-rate story near "federal reserve").
+  on BBC 25 of 36 false positives are entity topics judged as categories ("labour",
+  "conservatives", "iaaf" are within cosine 0.55 of an IPTC category), on Reuters 17 of 47
+  are the unnamed model's (an interest-rate story writing "bank" or "federal").
 - **category** (a news section: "sport", "business", "crime"; `TopicMatcher.is_category`) reads
   the competition of the topic against the IPTC Media Topics categories at article level
   (zero-shot classification), each category being its query and a few phrases of its

@@ -35,12 +35,16 @@ NAMING_CACHE_TOPICS = 16
 class Evidence:
     """Per candidate: the features of the aboutness models, and which one judges it: the
     category model for a category-kind topic, unless the article writes it as a name; else the
-    entity model when the article names the topic, the unnamed one (meaning only) when not."""
+    entity model when the article names the topic, the unnamed one (meaning only) when it
+    writes at least one of the topic's words or the topic is a concept of the news categories'
+    vocabulary ("takeovers": `writes_a_word`); none (P 0) when it writes none of them: "tony
+    blair" is not about an article that names neither Tony nor Blair."""
 
     has_vectors: np.ndarray
     entity: np.ndarray
     category: np.ndarray
     as_category: np.ndarray
+    writes_a_word: np.ndarray
 
     @property
     def named(self) -> np.ndarray:
@@ -56,7 +60,7 @@ class Evidence:
             np.where(
                 self.named,
                 model.entity.probability(self.entity),
-                model.unnamed.probability(meaning),
+                np.where(self.writes_a_word, model.unnamed.probability(meaning), 0.0),
             ),
         )
         return np.where(self.has_vectors, probability, 0.0).astype(np.float32)

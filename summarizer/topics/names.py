@@ -14,7 +14,9 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
 - for a phrase of three or more words that begins with a country, the words after the country
   ("uk general election" → general election).
 
-`count_mentions` counts them in an article's sentences.
+`count_mentions` counts them in an article's sentences. `writes_a_word` tells whether an article
+writes at least one of the topic's own words ("ukraine war" → Ukraine or war), which an article
+about the topic that does not name it still does (`summarizer.topics.evidence.Evidence`).
 
 Limits: no list of people, companies or organisations (a company's chief executive is not its
 name); a capital stands for its country even where it is just a place ("talks in Beijing").
@@ -58,6 +60,17 @@ class TopicNames:
         names = [topic_terms(p) for p in self.phrases]
         names += [[a.lower()] for a in (*self.abbreviations, *filter(None, [self.initials]))]
         return [terms for terms in names if terms and all(t.isalnum() for t in terms)]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The topic's own words of three letters or more, the minor ones ("of", "the") left
+        out: "bank of england" → bank, england; "us election" → election."""
+        return tuple(w for w in self.topic.split() if len(w) >= 3 and w not in _MINOR_WORDS)
+
+    @property
+    def word_terms(self) -> list[list[str]]:
+        """`words` as a full-text index looks them up, each on its own."""
+        return [terms for terms in map(topic_terms, self.words) if all(map(str.isalnum, terms))]
 
 
 def topic_terms(topic: str) -> list[str]:
@@ -152,6 +165,12 @@ def capitalized_mostly(names: TopicNames, sentences: tuple[str, ...] | list[str]
             inside += len(_abbreviation_pattern(names.abbreviations).findall(sentence))
             capitalized += len(_abbreviation_pattern(names.abbreviations).findall(sentence))
     return inside > 0 and 2 * capitalized > inside
+
+
+def writes_a_word(names: TopicNames, text: str) -> bool:
+    """Does `text` write one of the topic's own `words` (lower-case, light stemming, as a name
+    is found)?"""
+    return bool(names.words) and _phrase_pattern(names.words).search(text.lower()) is not None
 
 
 def _in_capitals(text: str) -> bool:

@@ -36,6 +36,10 @@ MORE_TOPICS = (
     "politics",
     "climate",
     "cryptocurrency",
+    "ukraine war",
+    "bank of england",
+    "interest rates",
+    "chinese economy",
 )
 
 

@@ -11,9 +11,10 @@ import pytest
 
 from summarizer.encoder import SentenceEncoder
 from summarizer.topics import evidence as evidence_module
+from summarizer.topics.aboutness import MEANING, AboutnessModel, LogisticModel
 from summarizer.topics.evidence import NamingMemory, naming_evidence
 from summarizer.topics.matcher import TopicMatcher
-from summarizer.topics.names import count_mentions, topic_names
+from summarizer.topics.names import count_mentions, topic_names, writes_a_word
 from summarizer.topics.passages import PassageMatrix, TopicCandidate, article_passages
 from summarizer.topics.settings import TopicSettings
 from tests.fakes import naming_model
@@ -119,6 +120,54 @@ def test_an_article_never_naming_the_topic_joins_through_its_likeness_to_those_t
     matched = {m.id for m in matcher.match("russia", candidates(matcher, docs))}
 
     assert matched == {3, 4}
+
+
+def meaning_model() -> AboutnessModel:
+    """The naming fake, but an article not naming the topic gets in when its meaning is close
+    (article cosine ≥ 0.5)."""
+    named = naming_model()
+    unnamed = {"best_passage_cosine": 0.0, "article_cosine": 20.0}
+    return AboutnessModel(
+        named.entity,
+        LogisticModel(MEANING, np.array(list(unnamed.values()), dtype=np.float32), -10.0),
+        named.category,
+    )
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_an_article_writing_none_of_the_topics_words_is_not_about_it_however_close_its_meaning(
+    indexed: bool,
+) -> None:
+    matcher = TopicMatcher(ConceptEncoder(), model=meaning_model())  # type: ignore[arg-type]
+    docs = [
+        *background(),
+        ("Talks", paragraph("The Kremlin said Moscow will answer the Russians.")),
+        ("Visit", paragraph("Putin said Moscow will answer the Russians.")),
+    ]
+    found = candidates(matcher, docs)
+    naming = (lambda names: set()) if indexed else None  # no article writes "kremlin talks"
+
+    matched = {m.id for m in matcher.match("kremlin talks", found, articles_naming=naming)}
+
+    assert matched == {3}  # "Kremlin" is one of its words; the other article has only the meaning
+
+
+def test_a_concept_of_the_categories_vocabulary_is_found_by_meaning_without_its_word() -> None:
+    matcher = TopicMatcher(ConceptEncoder(), model=meaning_model())  # type: ignore[arg-type]
+    cooling = ("Lending", paragraph("The bank held rates as prices cooled for lenders."))
+    found = candidates(matcher, [*background()[:2], cooling])
+
+    assert {m.id for m in matcher.match("inflation", found)} == {2}  # economy's vocabulary
+    assert {m.id for m in matcher.match("pricing", found)} == set()  # a word of no category
+
+
+def test_a_topics_own_words_leave_out_the_minor_and_the_short_ones() -> None:
+    war, boe, us = topic_names("ukraine war"), topic_names("bank of england"), topic_names("us")
+
+    assert (war.words, war.word_terms) == (("ukraine", "war"), [["ukrain"], ["war"]])
+    assert boe.words == ("bank", "england") and us.words == ()
+    assert writes_a_word(war, "Ukrainian troops") and writes_a_word(war, "The WARS ended.")
+    assert not writes_a_word(war, "Kyiv was calm.") and not writes_a_word(us, "Tell us.")
 
 
 def test_a_passing_mention_is_not_enough(matcher: TopicMatcher) -> None:
