@@ -266,6 +266,34 @@ def test_a_period_that_moved_on_carries_the_kept_rows_and_matches_as_afresh(
     assert matcher.match("russia", later) == fresh.match("russia", later)
 
 
+def test_a_carried_matrix_equals_a_fresh_one_and_leaves_the_last_one_as_it_was() -> None:
+    rng = np.random.default_rng(7)
+    every = [
+        TopicCandidate(i, f"t{i}", "x", rng.standard_normal((1 + i % 4, 8)).astype(np.float32))
+        for i in range(40)
+    ]
+    first = PassageMatrix.of(every[:30], None)
+    shown = (first.vectors.copy(), first.article_vectors.copy(), first.starts.copy())
+
+    steps = [every[:31], every[3:33], every[3:33], every[5:40]]  # one new, moved on, same, more
+    last = first
+    for period in steps:
+        last = PassageMatrix.of(period, last)
+        fresh = PassageMatrix.of(period, None)
+        for carried, afresh in zip(
+            (last.vectors, last.article_vectors, last.starts, last.ids),
+            (fresh.vectors, fresh.article_vectors, fresh.starts, fresh.ids),
+            strict=True,
+        ):
+            assert carried.dtype == afresh.dtype and np.array_equal(carried, afresh)
+    branch = PassageMatrix.of([*every[:30], every[39]], first)  # a second successor of `first`
+
+    assert np.array_equal(branch.vectors, PassageMatrix.of([*every[:30], every[39]], None).vectors)
+    assert np.array_equal(last.vectors, PassageMatrix.of(every[5:40], None).vectors)
+    kept = (first.vectors, first.article_vectors, first.starts)
+    assert all(np.array_equal(now, before) for now, before in zip(kept, shown, strict=True))
+
+
 def test_an_or_query_finds_the_articles_about_either_phrase(matcher: TopicMatcher) -> None:
     docs = [*background(), ("Russia", paragraph(RUSSIA))]
 
