@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from summarizer.encoder import SentenceEncoder
+from summarizer.text import split_sentences
 from summarizer.topics import evidence as evidence_module
+from summarizer.topics.aboutness import read_article
 from summarizer.topics.evidence import NamingMemory, naming_evidence
 from summarizer.topics.matcher import TopicMatcher
 from summarizer.topics.names import count_mentions, topic_names
@@ -264,6 +266,22 @@ def test_a_period_that_moved_on_carries_the_kept_rows_and_matches_as_afresh(
     matcher.match("russia", earlier)
     fresh = TopicMatcher(ConceptEncoder(), model=naming_model())  # type: ignore[arg-type]
     assert matcher.match("russia", later) == fresh.match("russia", later)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia said so. Mr. Putin agreed!\nThe Kremlin, too.\n\n“Moscow?” Yes.",
+        "Tabs\tand  double  spaces. Are tidied by the splitter.",  # kept as sentences
+        "Die Regierung in Moskau sagte am Montag, dass sie zustimme. Der Kreml schwieg über alles.",
+        "",
+    ],
+)
+def test_a_read_article_keeps_the_splitters_sentences(text: str) -> None:
+    read = read_article.__wrapped__("Title", text)
+
+    assert read.sentences == tuple(split_sentences(text))
+    assert (read.title, read.text) == ("Title", text)
 
 
 def test_a_carried_matrix_equals_a_fresh_one_and_leaves_the_last_one_as_it_was() -> None:
