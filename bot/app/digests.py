@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+import numpy as np
+
 from bot.app.candidates import topic_candidates
 from bot.app.services import Services
 from bot.core.domain import Digest, DigestItem
@@ -67,14 +69,15 @@ def compose_digest(
         articles = store.articles.dated_between(since, until)
     candidates = topic_candidates(store, matcher, articles)
     matches = matcher.match_query(topic, candidates, articles_naming=store.articles.naming)
-    relevance = {m.id: m.relevance for m in matches}
     by_id = {a.id: a for a in articles}
-    chosen = sorted(
-        (by_id[i] for i in relevance),
-        key=lambda a: (-round(relevance[a.id], 2), -a.dated.timestamp()),
-    )
-    summaries = _summaries(store, [a.id for a in chosen], summary_key)
-    items = [DigestItem(a, summaries.get(a.id), relevance[a.id]) for a in chosen]
+    found = [by_id[m.id] for m in matches]
+    # Most relevant (to two decimals) first, then most recent: one stable sort of arrays, not
+    # a key tuple per article (a broad topic matches 20,000 of 100,000).
+    relevance = np.array([-round(m.relevance, 2) for m in matches], dtype=np.float64)
+    dated = np.array([-a.dated.timestamp() for a in found], dtype=np.float64)
+    order = np.lexsort((dated, relevance)).tolist()
+    summaries = _summaries(store, [found[k].id for k in order], summary_key)
+    items = [DigestItem(found[k], summaries.get(found[k].id), matches[k].relevance) for k in order]
     overview = digest_overview(summarizer, items) if summarizer else None
     return Digest(topic=topic, since=since, until=until, items=items, overview=overview)
 
