@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 # a choice.
 OVERVIEW_ARTICLES = 5
 OVERVIEW_CACHE_DIGESTS = 256  # overviews kept: a next page or a repeated topic reuses its own
-_SUMMARIES: weakref.WeakKeyDictionary[Store, dict[tuple[str, int], str]] = (
+# Per store, per summary model: the summaries read, by article id.
+_SUMMARIES: weakref.WeakKeyDictionary[Store, dict[str, dict[int, str]]] = (
     weakref.WeakKeyDictionary()
 )
 # The newest summaries whose sentences the warm-up encodes for overviews: about 6,000
@@ -88,14 +89,14 @@ def _summaries(store: Store, article_ids: list[int], model_key: str) -> dict[int
     again). A broad topic matches a fifth of a large period; its summaries were read anew on
     every /digest, a next page included."""
     with _CACHE_LOCK:
-        known = _SUMMARIES.setdefault(store, {})
-        found = {i: known[(model_key, i)] for i in article_ids if (model_key, i) in known}
+        known = _SUMMARIES.setdefault(store, {}).setdefault(model_key, {})
+        found = {i: known[i] for i in article_ids if i in known}
     if missing := [i for i in article_ids if i not in found]:
         read = store.summaries.texts(missing, model_key)
         with _CACHE_LOCK:
             if len(known) > CACHED_SUMMARIES:
                 known.clear()
-            known.update({(model_key, i): text for i, text in read.items() if text is not None})
+            known.update({i: text for i, text in read.items() if text is not None})
         found |= read
     return found
 

@@ -13,6 +13,7 @@ from summarizer.encoder import SentenceEncoder
 from summarizer.text import split_sentences
 from summarizer.topics import evidence as evidence_module
 from summarizer.topics.aboutness import read_article
+from summarizer.topics.decision import TopicMatch, combine_query
 from summarizer.topics.evidence import NamingMemory, naming_evidence
 from summarizer.topics.matcher import TopicMatcher
 from summarizer.topics.names import count_mentions, topic_names
@@ -282,6 +283,28 @@ def test_a_read_article_keeps_the_splitters_sentences(text: str) -> None:
 
     assert read.sentences == tuple(split_sentences(text))
     assert (read.title, read.text) == ("Title", text)
+
+
+def test_a_combined_query_keeps_each_articles_best_relevance_and_drops_the_excluded() -> None:
+    rng = np.random.default_rng(3)
+
+    def found(count: int) -> list[TopicMatch]:
+        ids = rng.choice(60, size=count, replace=False).tolist()
+        return [TopicMatch(i, round(float(rng.choice([0.5, 0.75, rng.random()])), 4)) for i in ids]
+
+    for _ in range(20):
+        wanted, excluded = [found(30), found(25), []], [found(5)]
+        best: dict[int, float] = {}
+        for match in (m for matches in wanted for m in matches):
+            best[match.id] = max(match.relevance, best.get(match.id, match.relevance))
+        dropped = {m.id for m in excluded[0]}
+        expected = sorted(
+            (TopicMatch(i, r) for i, r in best.items() if i not in dropped),
+            key=lambda m: (-m.relevance, m.id),
+        )
+
+        assert combine_query(wanted, excluded) == expected
+        assert combine_query([[], []], []) == []
 
 
 def test_a_carried_matrix_equals_a_fresh_one_and_leaves_the_last_one_as_it_was() -> None:
