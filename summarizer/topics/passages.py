@@ -33,33 +33,37 @@ class TopicCandidate:
 
 class _Rows:
     """A float32 buffer of rows with room at its end. A matrix views a span of it (`_Span`);
-    rows are only ever written after the last written one, so what a span shows never changes."""
+    rows are only ever written after the last written one, so what a span shows never changes.
+    Rows are written straight from the articles' arrays, never stacked apart first."""
 
-    def __init__(self, rows: np.ndarray) -> None:
-        self._data = np.empty((len(rows) + int(SPARE_ROWS * len(rows)), rows.shape[1]), np.float32)
-        self._data[: len(rows)] = rows
-        self._end = len(rows)
+    def __init__(self, capacity: int, dim: int) -> None:
+        self._data = np.empty((capacity, dim), dtype=np.float32)
+        self._end = 0
         self._lock = threading.Lock()
 
     @classmethod
-    def span_of(cls, rows: np.ndarray) -> _Span:
-        """`rows` in a new buffer."""
-        return _Span(cls(rows), 0, len(rows))
+    def span_of(cls, pieces: list[np.ndarray]) -> _Span:
+        """The rows of `pieces` (arrays of rows, at least one), one after another, in a new
+        buffer with room to spare."""
+        count = sum(len(piece) for piece in pieces)
+        buffer = cls(count + int(SPARE_ROWS * count), pieces[0].shape[1])
+        return buffer.append(0, 0, pieces)
 
     def view(self, start: int, stop: int) -> np.ndarray:
         return self._data[start:stop]
 
-    def append(self, start: int, stop: int, rows: np.ndarray) -> _Span:
-        """Rows [start, stop) followed by `rows`: written in place when nothing follows `stop`
-        yet and they fit, else all copied into a new buffer."""
+    def append(self, start: int, stop: int, pieces: list[np.ndarray]) -> _Span:
+        """Rows [start, stop) followed by the rows of `pieces`: written in place when nothing
+        follows `stop` yet and they fit, else all copied into a new buffer."""
+        count = sum(len(piece) for piece in pieces)
         with self._lock:
-            if not len(rows):
+            if not count:
                 return _Span(self, start, stop)
-            if stop == self._end and stop + len(rows) <= len(self._data):
-                self._data[stop : stop + len(rows)] = rows
-                self._end = stop + len(rows)
+            if stop == self._end and stop + count <= len(self._data):
+                np.concatenate(pieces, out=self._data[stop : stop + count])
+                self._end = stop + count
                 return _Span(self, start, self._end)
-        return _Rows.span_of(np.concatenate([self._data[start:stop], rows]))
+        return _Rows.span_of([self._data[start:stop], *pieces])
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,9 @@ class _Span:
     def rows(self) -> np.ndarray:
         return self.buffer.view(self.start, self.stop)
 
-    def carried(self, dropped: int, rows: np.ndarray) -> _Span:
-        """These rows but the first `dropped`, then `rows`."""
-        return self.buffer.append(self.start + dropped, self.stop, rows)
+    def carried(self, dropped: int, pieces: list[np.ndarray]) -> _Span:
+        """These rows but the first `dropped`, then the rows of `pieces`."""
+        return self.buffer.append(self.start + dropped, self.stop, pieces)
 
 
 @dataclass(frozen=True)
@@ -97,31 +101,27 @@ class PassageMatrix:
         on: its oldest articles dropped, new ones added at the end) are kept, so only the new
         articles' rows are stacked and summed."""
         first_row, kept = previous.rows_carried_into(articles) if previous else (0, 0)
-        added = articles[kept:]
-        sizes = [len(c.passage_vectors) for c in added]
-        starts = np.r_[0, np.cumsum(sizes, dtype=np.int64)][:-1]
-        if added:
-            vectors = np.concatenate([c.passage_vectors for c in added]).astype(np.float32)
-            sums = np.add.reduceat(vectors, starts, axis=0)
-            norms = np.linalg.norm(sums, axis=1, keepdims=True)
-            means = (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-        else:
-            vectors = means = np.zeros((0, previous.vectors.shape[1]), dtype=np.float32)
+        pieces = [c.passage_vectors for c in articles[kept:]]
+        sizes = [len(piece) for piece in pieces]
+        new_starts = np.r_[0, np.cumsum(sizes, dtype=np.int64)][:-1]  # among the new rows
         if kept:
             dropped = len(previous.sources) - kept
-            carried_rows = len(previous.vectors) - first_row
-            starts = np.r_[previous.starts[dropped:] - first_row, starts + carried_rows]
-            row_span, mean_span = previous.spans
-            spans = (row_span.carried(first_row, vectors), mean_span.carried(dropped, means))
+            row_span = previous.spans[0].carried(first_row, pieces)
+            kept_starts = previous.starts[dropped:] - first_row
         else:
-            spans = (_Rows.span_of(vectors), _Rows.span_of(means))
+            dropped, row_span, kept_starts = 0, _Rows.span_of(pieces), np.zeros(0, np.int64)
+        vectors = row_span.rows
+        kept_rows = len(vectors) - sum(sizes)
+        means = _unit_means(vectors[kept_rows:], new_starts)
+        mean_span = previous.spans[1].carried(dropped, [means]) if kept else _Rows.span_of([means])
+        starts = np.r_[kept_starts, new_starts + kept_rows]
         return cls(
             sources=tuple(c.passage_vectors for c in articles),
             ids=np.fromiter((c.id for c in articles), dtype=np.int64, count=len(articles)),
-            vectors=spans[0].rows,
+            vectors=vectors,
             starts=starts.astype(np.int64, copy=False),
-            article_vectors=spans[1].rows,
-            spans=spans,
+            article_vectors=mean_span.rows,
+            spans=(row_span, mean_span),
         )
 
     def rows_carried_into(self, articles: list[TopicCandidate]) -> tuple[int, int]:
@@ -144,6 +144,15 @@ class PassageMatrix:
     def passage_counts(self) -> np.ndarray:
         """Per article, how many passages (rows) it has."""
         return np.diff(np.r_[self.starts, len(self.vectors)])
+
+
+def _unit_means(rows: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per article (its rows begin at `starts`), the unit vector along the sum of its rows."""
+    if not len(starts):
+        return np.zeros((0, rows.shape[1]), dtype=np.float32)
+    sums = np.add.reduceat(rows, starts, axis=0)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def article_passages(title: str, text: str) -> list[str]:
