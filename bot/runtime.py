@@ -25,7 +25,12 @@ import gc
 import os
 from collections.abc import Callable
 
-from bot.app.digests import prepare_overviews, recent_digest, recent_period
+from bot.app.digests import (
+    prepare_overviews,
+    recent_digest,
+    recent_period,
+    remember_summaries,
+)
 from bot.app.services import Services
 from bot.app.subjects import subject_counts_in_period
 from summarizer.topics.aboutness import read_article
@@ -57,8 +62,9 @@ def warm_up(services: Services, stopping: Callable[[], bool] = lambda: False) ->
     the matcher (`read_article`), and (when the period holds articles) stacks the vectors, by
     composing one digest: the first /digest a user sends then costs what later ones do but for
     its topic's query. Articles arriving later are remembered as they are stored. It reads the
-    period's summaries and encodes their sentences for overviews (`prepare_overviews`): a
-    topic's first overview then needs no encoder pass.
+    period's summaries into memory (`remember_summaries`) and encodes the newest ones'
+    sentences for overviews (`prepare_overviews`): a topic's first overview then needs no
+    encoder pass.
     Then it counts the period's subjects, so /topics and an empty digest's suggestions read only
     newer articles.
 
@@ -73,6 +79,7 @@ def warm_up(services: Services, stopping: Callable[[], bool] = lambda: False) ->
     steps = (
         lambda: [read_article(article.title, article.text) for article in articles],
         lambda: recent_digest(services, WARM_UP_TOPIC, overview=False),
+        lambda: remember_summaries(services, [a.id for a in articles], stopping=stopping),
         lambda: prepare_overviews(services, [a.id for a in articles], stopping=stopping),
         lambda: subject_counts_in_period(services.store, since, until),
         freeze_long_lived,

@@ -121,6 +121,22 @@ def test_warm_up_prepares_the_overviews_of_the_periods_summaries(sqlite_store, f
     assert sorted(summarizer.prepared) == ["Farmers grow soy.", "Russia sells gas."]
 
 
+def test_after_warm_up_a_digest_reads_no_summaries(sqlite_store, fake_matcher, monkeypatch):
+    monkeypatch.setattr(digests, "OVERVIEW_PREPARED_SUMMARIES", 1)  # not all read for overviews
+    for title in ("gas", "oil"):
+        article = add_recent(sqlite_store, title, f"{RUSSIA} {title.title()} too.")
+        sqlite_store.summaries.save(article.id, FakeSummarizer().model_key, text=f"{title}.")
+    restarted = recent_services(Store(sqlite_store.engine), fake_matcher)  # memory empty
+    warm_up(restarted)
+    statements = []
+    event.listen(sqlite_store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    digest = recent_digest(restarted, "russia")
+
+    assert sorted(item.summary for item in digest.items) == ["gas.", "oil."]
+    assert not [s for s in statements if "summaries" in s]
+
+
 def summarized_stories(store, matcher, count: int) -> tuple[Services, PreparingSummarizer]:
     """Services on `store` holding `count` recent stories summarized "Story N.", and their
     summarizer, which records what it was asked to prepare."""

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,32 +82,56 @@ CATEGORY_FEATURES = (
 )
 LEAD_SENTENCES = 2
 ABOUT = 0.5  # the cut: more likely wanted than not
-READ_CACHE_ARTICLES = 20_000  # articles whose sentences and subjects are kept between queries
+# Articles whose sentences are kept between queries: the period of a large store (100,000), so a
+# topic's first /digest finds split every article the warm-up read (`read_article`).
+READ_CACHE_ARTICLES = 150_000
 
 
 @dataclass(frozen=True)
 class ReadArticle:
-    """What the naming evidence reads of an article, whatever the topic."""
+    """What the naming evidence reads of an article, whatever the topic: its title and its
+    sentences. Kept compactly: the sentences the splitter makes are slices of the text, but
+    where it tidies whitespace, so mostly only where each lies is kept (`_bounds`: start and
+    end offsets in turn), else the sentences themselves; a few hundred bytes an article, not
+    twice its text."""
 
     title: str
-    sentences: tuple[str, ...]
-    whole: str  # title and sentences, one per line: checked once before the sentences are
+    text: str
+    _bounds: array | tuple[str, ...]
+
+    @classmethod
+    def of(cls, title: str, text: str, sentences: list[str]) -> ReadArticle:
+        """The article split into `sentences` (in order)."""
+        bounds, end = array("I"), 0
+        for sentence in sentences:
+            start = text.find(sentence, end)
+            if start < 0:
+                return cls(title, text, tuple(sentences))
+            end = start + len(sentence)
+            bounds.extend((start, end))
+        return cls(title, text, bounds)
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        if isinstance(self._bounds, tuple):
+            return self._bounds
+        text, offsets = self.text, iter(self._bounds)
+        return tuple(text[start:end] for start, end in zip(offsets, offsets, strict=True))
 
 
 @lru_cache(maxsize=READ_CACHE_ARTICLES)
 def read_article(title: str, text: str) -> ReadArticle:
     """The article split for `lexical_evidence`; remembered, so calling it ahead (at start-up)
     spares a /digest the splitting."""
-    sentences = tuple(split_sentences(text))
-    return ReadArticle(title=title, sentences=sentences, whole="\n".join((title, *sentences)))
+    return ReadArticle.of(title, text, split_sentences(text))
 
 
 def lexical_evidence(names: TopicNames, article: ReadArticle) -> np.ndarray:
     """The naming features (`LEXICAL`, in order) of one article, all 0 when it never names the
     topic."""
-    if not names_anywhere(names, article.whole):
-        return np.zeros(len(LEXICAL), dtype=np.float32)
     texts = [article.title, *article.sentences]
+    if not names_anywhere(names, "\n".join(texts)):  # checked once before the sentences are
+        return np.zeros(len(LEXICAL), dtype=np.float32)
     in_title, *per_sentence = count_mentions(names, texts)
     count = sum(per_sentence)
     if not count and not in_title:

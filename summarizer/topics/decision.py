@@ -39,17 +39,25 @@ def combine_query(
 ) -> list[TopicMatch]:
     """The articles matching any of the `wanted` phrases (relevance: the best of them) and
     none of the `excluded` ones, best first (then by id). A query of one phrase keeps its
-    matches as they are (already in that order)."""
+    matches as they are (already in that order); the others are combined by array operations
+    (an OR of two broad topics matches 40,000 of 100,000 articles)."""
     if len(wanted) == 1 and not excluded:
         return wanted[0]
-    relevance: dict[int, float] = {}
-    for found in (match for matches in wanted for match in matches):
-        relevance[found.id] = max(found.relevance, relevance.get(found.id, found.relevance))
-    for found in (match for matches in excluded for match in matches):
-        relevance.pop(found.id, None)
-    return _ranked([TopicMatch(id_, score) for id_, score in relevance.items()])
+    ids, relevance = _arrays([match for matches in wanted for match in matches])
+    by_id = np.lexsort((-relevance, ids))  # each id's best relevance first among its own
+    ids, relevance = ids[by_id], relevance[by_id]
+    first = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, dtype=bool)
+    ids, relevance = ids[first], relevance[first]
+    if excluded:
+        dropped, _ = _arrays([match for matches in excluded for match in matches])
+        kept = ~np.isin(ids, dropped)
+        ids, relevance = ids[kept], relevance[kept]
+    order = np.lexsort((ids, -relevance))
+    return list(map(TopicMatch, ids[order].tolist(), relevance[order].tolist()))
 
 
-def _ranked(matches: list[TopicMatch]) -> list[TopicMatch]:
-    """`matches` best first, then by id."""
-    return sorted(matches, key=lambda m: (-m.relevance, m.id))
+def _arrays(matches: list[TopicMatch]) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, relevances) of `matches` as arrays."""
+    ids = np.fromiter((m.id for m in matches), dtype=np.int64, count=len(matches))
+    relevance = np.fromiter((m.relevance for m in matches), dtype=np.float64, count=len(matches))
+    return ids, relevance

@@ -11,6 +11,7 @@ from bot.app.arguments import parse_digest_request
 from bot.app.digests import compose_digest, recent_digest
 from bot.store import open_store
 from summarizer.text import split_sentences
+from summarizer.topics.decision import TopicMatch
 from tests.app.digest_helpers import (
     FARMING,
     NOW,
@@ -123,6 +124,31 @@ def test_equally_relevant_articles_come_newest_first(sqlite_store, fake_matcher)
     )
 
     assert [item.article.title for item in digest.items] == ["newer", "older"]
+
+
+def test_articles_come_by_relevance_to_two_decimals_then_newest_first(
+    sqlite_store, fake_matcher, monkeypatch
+):
+    days = {"old-top": 5, "old-tie": 4, "new-tie": 1, "new-low": 0}
+    stored = {
+        t: add(sqlite_store, t, RUSSIA, published=NOW - timedelta(days=d)) for t, d in days.items()
+    }
+    # 0.615 is 0.61 to two decimals (its binary value lies below), as 0.6149 is
+    relevance = {"old-top": 0.9, "old-tie": 0.6149, "new-tie": 0.615, "new-low": 0.55}
+    matches = [TopicMatch(stored[t].id, r) for t, r in relevance.items()]
+    monkeypatch.setattr(fake_matcher, "match_query", lambda *args, **kwargs: matches)
+
+    digest = compose_digest(
+        sqlite_store, fake_matcher, "m", "russia", since=NOW - timedelta(days=7), until=NOW
+    )
+
+    assert [item.article.title for item in digest.items] == [
+        "old-top",
+        "new-tie",
+        "old-tie",
+        "new-low",
+    ]
+    assert [item.relevance for item in digest.items] == [0.9, 0.615, 0.6149, 0.55]
 
 
 def compose_with_overview(store, matcher):

@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 
 from summarizer.encoder import SentenceEncoder
+from summarizer.text import split_sentences
 from summarizer.topics import evidence as evidence_module
-from summarizer.topics.aboutness import MEANING, AboutnessModel, LogisticModel
+from summarizer.topics.aboutness import MEANING, AboutnessModel, LogisticModel, read_article
+from summarizer.topics.decision import TopicMatch, combine_query
 from summarizer.topics.evidence import NamingMemory, naming_evidence
 from summarizer.topics.matcher import TopicMatcher
 from summarizer.topics.names import count_mentions, topic_names, writes_a_word
@@ -313,6 +315,72 @@ def test_a_period_that_moved_on_carries_the_kept_rows_and_matches_as_afresh(
     matcher.match("russia", earlier)
     fresh = TopicMatcher(ConceptEncoder(), model=naming_model())  # type: ignore[arg-type]
     assert matcher.match("russia", later) == fresh.match("russia", later)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia said so. Mr. Putin agreed!\nThe Kremlin, too.\n\n“Moscow?” Yes.",
+        "Tabs\tand  double  spaces. Are tidied by the splitter.",  # kept as sentences
+        "Die Regierung in Moskau sagte am Montag, dass sie zustimme. Der Kreml schwieg über alles.",
+        "",
+    ],
+)
+def test_a_read_article_keeps_the_splitters_sentences(text: str) -> None:
+    read = read_article.__wrapped__("Title", text)
+
+    assert read.sentences == tuple(split_sentences(text))
+    assert (read.title, read.text) == ("Title", text)
+
+
+def test_a_combined_query_keeps_each_articles_best_relevance_and_drops_the_excluded() -> None:
+    rng = np.random.default_rng(3)
+
+    def found(count: int) -> list[TopicMatch]:
+        ids = rng.choice(60, size=count, replace=False).tolist()
+        return [TopicMatch(i, round(float(rng.choice([0.5, 0.75, rng.random()])), 4)) for i in ids]
+
+    for _ in range(20):
+        wanted, excluded = [found(30), found(25), []], [found(5)]
+        best: dict[int, float] = {}
+        for match in (m for matches in wanted for m in matches):
+            best[match.id] = max(match.relevance, best.get(match.id, match.relevance))
+        dropped = {m.id for m in excluded[0]}
+        expected = sorted(
+            (TopicMatch(i, r) for i, r in best.items() if i not in dropped),
+            key=lambda m: (-m.relevance, m.id),
+        )
+
+        assert combine_query(wanted, excluded) == expected
+        assert combine_query([[], []], []) == []
+
+
+def test_a_carried_matrix_equals_a_fresh_one_and_leaves_the_last_one_as_it_was() -> None:
+    rng = np.random.default_rng(7)
+    every = [
+        TopicCandidate(i, f"t{i}", "x", rng.standard_normal((1 + i % 4, 8)).astype(np.float32))
+        for i in range(40)
+    ]
+    first = PassageMatrix.of(every[:30], None)
+    shown = (first.vectors.copy(), first.article_vectors.copy(), first.starts.copy())
+
+    steps = [every[:31], every[3:33], every[3:33], every[5:40]]  # one new, moved on, same, more
+    last = first
+    for period in steps:
+        last = PassageMatrix.of(period, last)
+        fresh = PassageMatrix.of(period, None)
+        for carried, afresh in zip(
+            (last.vectors, last.article_vectors, last.starts, last.ids),
+            (fresh.vectors, fresh.article_vectors, fresh.starts, fresh.ids),
+            strict=True,
+        ):
+            assert carried.dtype == afresh.dtype and np.array_equal(carried, afresh)
+    branch = PassageMatrix.of([*every[:30], every[39]], first)  # a second successor of `first`
+
+    assert np.array_equal(branch.vectors, PassageMatrix.of([*every[:30], every[39]], None).vectors)
+    assert np.array_equal(last.vectors, PassageMatrix.of(every[5:40], None).vectors)
+    kept = (first.vectors, first.article_vectors, first.starts)
+    assert all(np.array_equal(now, before) for now, before in zip(kept, shown, strict=True))
 
 
 def test_an_or_query_finds_the_articles_about_either_phrase(matcher: TopicMatcher) -> None:
