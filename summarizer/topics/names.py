@@ -286,15 +286,18 @@ def _match_offsets(
     alone = (lambda text: text) if lower is None else str.lower
     if len(searched) != len(joined):
         return [[m.start() for m in pattern.finditer(alone(text), first)] for text in texts]
-    ends = list(accumulate(len(text) + 1 for text in texts))  # where the next text starts
     found: list[list[int]] = [[] for _ in texts]
+    ends: list[int] = []  # where each next text starts: worked out at the first match
     again: set[int] = set()
     for match in pattern.finditer(searched):
-        index = bisect_right(ends, match.start())
-        offset = match.start() - (ends[index] - len(texts[index]) - 1)
-        last = bisect_right(ends, max(match.end() - 1, match.start()))
-        if last != index or offset < first or match.end() == match.start():
-            again.update(range(index, last + 1))
+        start, end = match.span()
+        ends = ends or list(accumulate(len(text) + 1 for text in texts))
+        index = bisect_right(ends, start)
+        if end >= ends[index] or start == end:
+            again.update(range(index, max(index, bisect_right(ends, end - 1)) + 1))
+        offset = start - ends[index] + len(texts[index]) + 1
+        if offset < first:
+            again.add(index)
         found[index].append(offset)
     for index in again:
         found[index] = [m.start() for m in pattern.finditer(alone(texts[index]), first)]
