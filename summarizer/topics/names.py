@@ -277,8 +277,9 @@ def _match_offsets(
     the lower-cased `joined`), in one pass over `joined`: the texts joined by line breaks.
 
     A line break stands for a text's start and end to the patterns here (each looks one
-    character around a match, and a non-word character there is as none), so a match inside
-    one text is the one found in it alone. Where that may not hold, the texts concerned are
+    character around a match, and a non-word character there is as none; lower-casing, which
+    writes a final sigma by what surrounds it, stops at one too), so a match inside one text is
+    the one found in it alone. Where that may not hold, the texts concerned are
     searched one by one: a match running over a line break into the next text (it may hide one
     there), one starting before `first` in its text, an empty one; all of them when
     lower-casing changed the length (a character like "İ" shifts the offsets)."""

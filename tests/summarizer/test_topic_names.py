@@ -48,6 +48,8 @@ TOPICS = (
 )
 
 
+# The reference: names.py's patterns and functions as they were, each pattern once a text, its
+# word check before the match.
 def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = []
     for phrase in sorted(phrases, key=len, reverse=True):
