@@ -64,7 +64,7 @@ from pathlib import Path
 import numpy as np
 
 from summarizer.text import split_sentences
-from summarizer.topics.names import TopicNames, count_mentions, names_anywhere
+from summarizer.topics.names import TopicNames, count_mentions
 
 MODEL_FILE = Path(__file__).with_name("aboutness_model.json")
 LEXICAL = ("named_in_title", "named_in_lead", "log_mentions", "sentence_share")
@@ -129,10 +129,7 @@ def read_article(title: str, text: str) -> ReadArticle:
 def lexical_evidence(names: TopicNames, article: ReadArticle) -> np.ndarray:
     """The naming features (`LEXICAL`, in order) of one article, all 0 when it never names the
     topic."""
-    texts = [article.title, *article.sentences]
-    if not names_anywhere(names, "\n".join(texts)):  # checked once before the sentences are
-        return np.zeros(len(LEXICAL), dtype=np.float32)
-    in_title, *per_sentence = count_mentions(names, texts)
+    in_title, *per_sentence = count_mentions(names, [article.title, *article.sentences])
     count = sum(per_sentence)
     if not count and not in_title:
         return np.zeros(len(LEXICAL), dtype=np.float32)

@@ -25,8 +25,11 @@ name); a capital stands for its country even where it is just a place ("talks in
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from summarizer.topics.countries import countries_by_name
 
@@ -115,17 +118,20 @@ def _without_country(words: list[str]) -> tuple[str, ...]:
     return ()
 
 
-def count_mentions(names: TopicNames, texts: list[str]) -> list[int]:
+def count_mentions(names: TopicNames, texts: Sequence[str]) -> list[int]:
     """How often each of `texts` (an article's title and sentences) names the topic. The last
     word of a multi-word topic counts only when some text names it whole; an abbreviation or
     the initials in a text written all in capitals (a wire headline, where "TO BE CHECKED" has
-    the Bank of England's "BE") only when a text in ordinary case names the topic too."""
-    counts = [len(_phrase_pattern(names.phrases).findall(t.lower())) for t in texts]
+    the Bank of England's "BE") only when a text in ordinary case names the topic too. Each
+    pattern runs once over the texts joined (`_match_offsets`), not once a text."""
+    joined = "\n".join(texts)
+    counts = [len(found) for found in _phrase_offsets(names.phrases, texts, joined)]
     short = (*names.abbreviations, *([names.initials] if names.initials else []))
     if short:
-        pattern = _abbreviation_pattern(short)
-        found = [len(pattern.findall(t)) for t in texts]
-        capitals = [_in_capitals(t) for t in texts]
+        found = [len(f) for f in _match_offsets(_abbreviation_pattern(short), texts, joined)]
+        capitals = [
+            bool(n + a) and _in_capitals(t) for n, a, t in zip(counts, found, texts, strict=True)
+        ]
         elsewhere = any(
             n + a for n, a, caps in zip(counts, found, capitals, strict=True) if not caps
         )
@@ -134,36 +140,27 @@ def count_mentions(names: TopicNames, texts: list[str]) -> list[int]:
             for n, a, caps in zip(counts, found, capitals, strict=True)
         ]
     if any(counts) and names.last_word:
-        counts = [n + _last_word_count(names, t) for n, t in zip(counts, texts, strict=True)]
+        last = _last_word_counts(names.last_word, texts, joined)
+        counts = [n + c for n, c in zip(counts, last, strict=True)]
     return counts
 
 
-def names_anywhere(names: TopicNames, text: str) -> bool:
-    """Does `text` name the topic at all (a quick check before `count_mentions`)? The phrase
-    pattern runs only when a name's first stem occurs in the text (a plain substring search is
-    many times faster than the pattern over a text naming nothing)."""
-    lower = text.lower()
-    if any(stem in lower for stem in _first_stems(names.phrases)) and _phrase_pattern(
-        names.phrases
-    ).search(lower):
-        return True
-    short = (*names.abbreviations, *([names.initials] if names.initials else []))
-    return bool(short) and _abbreviation_pattern(short).search(text) is not None
-
-
-def capitalized_mostly(names: TopicNames, sentences: tuple[str, ...] | list[str]) -> bool:
+def capitalized_mostly(names: TopicNames, sentences: Sequence[str]) -> bool:
     """Does the text write the topic as a name: are most of its mentions inside a sentence (not
     its first word) capitalized ("Labour said", not "labour costs")?"""
-    pattern = _phrase_pattern(names.phrases)
-    capitalized = inside = 0
-    for sentence in sentences:
-        lower = sentence.lower()
-        for match in pattern.finditer(lower, 1):
-            inside += 1
-            capitalized += sentence[match.start()].isupper()
-        if names.abbreviations:
-            inside += len(_abbreviation_pattern(names.abbreviations).findall(sentence))
-            capitalized += len(_abbreviation_pattern(names.abbreviations).findall(sentence))
+    joined = "\n".join(sentences)
+    found = _phrase_offsets(names.phrases, sentences, joined, first=1)
+    inside = sum(map(len, found))
+    capitalized = sum(
+        sentence[offset].isupper()
+        for sentence, offsets in zip(sentences, found, strict=True)
+        for offset in offsets
+    )
+    if names.abbreviations:
+        pattern = _abbreviation_pattern(names.abbreviations)
+        abbreviations = sum(map(len, _match_offsets(pattern, sentences, joined)))
+        inside += abbreviations
+        capitalized += abbreviations
     return inside > 0 and 2 * capitalized > inside
 
 
@@ -196,28 +193,113 @@ def _first_stems(phrases: tuple[str, ...]) -> frozenset[str]:
 def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """Lower-case text naming any of `phrases`: whole words, each a stem plus at most
     `_MAX_SUFFIX_CHARS` letters, adjacent and in order."""
-    alternatives = []
-    for phrase in sorted(phrases, key=len, reverse=True):
-        words = [rf"{re.escape(t)}[^\W_]{{0,{_MAX_SUFFIX_CHARS}}}" for t in topic_terms(phrase)]
-        alternatives.append(r"[\W_]+".join(words))
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+    suffix = rf"[^\W_]{{0,{_MAX_SUFFIX_CHARS}}}"
+    alternatives = [
+        (terms[0], suffix + "".join(rf"[\W_]+{re.escape(t)}{suffix}" for t in terms[1:]))
+        for terms in map(topic_terms, sorted(phrases, key=len, reverse=True))
+        if terms
+    ]
+    return re.compile(_at_word_start(alternatives) + r"(?![^\W_])")
 
 
 @lru_cache(maxsize=1_000)
 def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
     """Text holding one of `abbreviations` as a whole word, in capitals ("EU", "EU's")."""
-    alternatives = "|".join(re.escape(a) for a in abbreviations)
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_'’]|['’][^\Ws])")
+    alternatives = _at_word_start([(a, "") for a in abbreviations])
+    return re.compile(alternatives + r"(?![^\W_'’]|['’][^\Ws])")
 
 
-def _last_word_count(names: TopicNames, text: str) -> int:
-    """How often a multi-word topic's last word stands capitalized on its own ("Mr Blair",
-    "Blair said"): not after another capitalized word but a title ("Cherie Blair" is someone
-    else, "Tony Blair" is counted as the whole name)."""
-    count = 0
-    for match in re.finditer(rf"\b{re.escape(names.last_word.capitalize())}(?![^\W_])", text):
-        before = _WORD.findall(text[max(0, match.start() - 30) : match.start()])
-        previous = before[-1] if before else ""
-        if not previous[:1].isupper() or previous.lower() in _TITLES:
-            count += 1
-    return count
+def _at_word_start(alternatives: list[tuple[str, str]], word: str = r"[^\W_]") -> str:
+    """A pattern of `alternatives` (each a text, then a pattern to follow it), tried in turn
+    where they do not follow a `word` character. Written as one group for each first character,
+    that character first and the check after it (the same matches): a pattern whose alternatives
+    all begin with a character lets the regex engine skip to where those occur, several times
+    faster than trying each position of a text naming nothing, and trying a group only there."""
+    groups: dict[str, list[str]] = {}
+    for text, after in alternatives:
+        groups.setdefault(text[0], []).append(re.escape(text[1:]) + after)
+    if not groups:
+        return "(?!)"  # no alternative: never
+    return (
+        "(?:"
+        + "|".join(
+            rf"{re.escape(first)}(?<!{word}{re.escape(first)})(?:{'|'.join(rests)})"
+            for first, rests in groups.items()
+        )
+        + ")"
+    )
+
+
+def _last_word_counts(last_word: str, texts: Sequence[str], joined: str) -> list[int]:
+    """How often a multi-word topic's last word stands capitalized on its own in each of
+    `texts` ("Mr Blair", "Blair said"): not after another capitalized word of its text but a
+    title ("Cherie Blair" is someone else, "Tony Blair" is counted as the whole name)."""
+    counts = []
+    found = _match_offsets(_last_word_pattern(last_word), texts, joined)
+    for text, offsets in zip(texts, found, strict=True):
+        count = 0
+        for start in offsets:
+            before = _WORD.findall(text[max(0, start - 30) : start])
+            previous = before[-1] if before else ""
+            count += not previous[:1].isupper() or previous.lower() in _TITLES
+        counts.append(count)
+    return counts
+
+
+@lru_cache(maxsize=1_000)
+def _last_word_pattern(last_word: str) -> re.Pattern[str]:
+    """`last_word` capitalized, as a whole word (`\\b` before it)."""
+    return re.compile(_at_word_start([(last_word.capitalize(), "")], word=r"\w") + r"(?![^\W_])")
+
+
+def _phrase_offsets(
+    phrases: tuple[str, ...], texts: Sequence[str], joined: str, first: int = 0
+) -> list[list[int]]:
+    """`_match_offsets` of `_phrase_pattern(phrases)` in the lower-cased texts; none at all
+    when no name's first stem occurs in them (a plain substring search is many times faster
+    than the pattern over texts naming nothing, and every match begins with a first stem)."""
+    lower = joined.lower()
+    if not any(stem in lower for stem in _first_stems(phrases)):
+        return [[] for _ in texts]
+    return _match_offsets(_phrase_pattern(phrases), texts, joined, lower=lower, first=first)
+
+
+def _match_offsets(
+    pattern: re.Pattern[str],
+    texts: Sequence[str],
+    joined: str,
+    *,
+    lower: str | None = None,
+    first: int = 0,
+) -> list[list[int]]:
+    """Where `pattern` matches in each of `texts` (offsets in the text), as
+    `pattern.finditer(text, first)` finds them text by text (in `text.lower()` given `lower`,
+    the lower-cased `joined`), in one pass over `joined`: the texts joined by line breaks.
+
+    A line break stands for a text's start and end to the patterns here (each looks one
+    character around a match, and a non-word character there is as none; lower-casing, which
+    writes a final sigma by what surrounds it, stops at one too), so a match inside one text is
+    the one found in it alone. Where that may not hold, the texts concerned are
+    searched one by one: a match running over a line break into the next text (it may hide one
+    there), one starting before `first` in its text, an empty one; all of them when
+    lower-casing changed the length (a character like "İ" shifts the offsets)."""
+    searched = joined if lower is None else lower
+    alone = (lambda text: text) if lower is None else str.lower
+    if len(searched) != len(joined):
+        return [[m.start() for m in pattern.finditer(alone(text), first)] for text in texts]
+    found: list[list[int]] = [[] for _ in texts]
+    ends: list[int] = []  # where each next text starts: worked out at the first match
+    again: set[int] = set()
+    for match in pattern.finditer(searched):
+        start, end = match.span()
+        ends = ends or list(accumulate(len(text) + 1 for text in texts))
+        index = bisect_right(ends, start)
+        if end >= ends[index] or start == end:
+            again.update(range(index, max(index, bisect_right(ends, end - 1)) + 1))
+        offset = start - ends[index] + len(texts[index]) + 1
+        if offset < first:
+            again.add(index)
+        found[index].append(offset)
+    for index in again:
+        found[index] = [m.start() for m in pattern.finditer(alone(texts[index]), first)]
+    return found

@@ -1,0 +1,192 @@
+"""The naming evidence read in one pass over an article equals the per-sentence reading it
+replaced (kept here as the reference), on the labelled fixtures and generated texts."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from summarizer.topics.aboutness import LEAD_SENTENCES, LEXICAL, lexical_evidence, read_article
+from summarizer.topics.evaluation import read_articles
+from summarizer.topics.names import (
+    _MAX_SUFFIX_CHARS,
+    _TITLES,
+    _WORD,
+    TopicNames,
+    _first_stems,
+    _in_capitals,
+    capitalized_mostly,
+    count_mentions,
+    topic_names,
+    topic_terms,
+)
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "topics"
+TOPICS = (
+    "russia",
+    "china",
+    "north korea",
+    "united states",
+    "uk",
+    "european union",
+    "tony blair",
+    "bank of england",
+    "uk general election",
+    "us election",
+    "labour",
+    "sport",
+    "economy",
+    "opec",
+    "oil prices",
+    "moscow",
+)
+
+
+# The reference: names.py's patterns and functions as they were, each pattern once a text, its
+# word check before the match.
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        words = [rf"{re.escape(t)}[^\W_]{{0,{_MAX_SUFFIX_CHARS}}}" for t in topic_terms(phrase)]
+        alternatives.append(r"[\W_]+".join(words))
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+
+
+def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(a) for a in abbreviations)
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_'’]|['’][^\Ws])")
+
+
+def reference_count_mentions(names: TopicNames, texts: list[str]) -> list[int]:
+    """`count_mentions` as it was: each pattern once a text."""
+    counts = [len(_phrase_pattern(names.phrases).findall(t.lower())) for t in texts]
+    short = (*names.abbreviations, *([names.initials] if names.initials else []))
+    if short:
+        pattern = _abbreviation_pattern(short)
+        found = [len(pattern.findall(t)) for t in texts]
+        capitals = [_in_capitals(t) for t in texts]
+        elsewhere = any(
+            n + a for n, a, caps in zip(counts, found, capitals, strict=True) if not caps
+        )
+        counts = [
+            n + (a if elsewhere or not caps else 0)
+            for n, a, caps in zip(counts, found, capitals, strict=True)
+        ]
+    if any(counts) and names.last_word:
+        counts = [
+            n + reference_last_word_count(names, t) for n, t in zip(counts, texts, strict=True)
+        ]
+    return counts
+
+
+def reference_last_word_count(names: TopicNames, text: str) -> int:
+    count = 0
+    for match in re.finditer(rf"\b{re.escape(names.last_word.capitalize())}(?![^\W_])", text):
+        before = _WORD.findall(text[max(0, match.start() - 30) : match.start()])
+        previous = before[-1] if before else ""
+        if not previous[:1].isupper() or previous.lower() in _TITLES:
+            count += 1
+    return count
+
+
+def reference_names_anywhere(names: TopicNames, text: str) -> bool:
+    lower = text.lower()
+    if any(stem in lower for stem in _first_stems(names.phrases)) and _phrase_pattern(
+        names.phrases
+    ).search(lower):
+        return True
+    short = (*names.abbreviations, *([names.initials] if names.initials else []))
+    return bool(short) and _abbreviation_pattern(short).search(text) is not None
+
+
+def reference_capitalized_mostly(names: TopicNames, sentences: tuple[str, ...]) -> bool:
+    pattern = _phrase_pattern(names.phrases)
+    capitalized = inside = 0
+    for sentence in sentences:
+        lower = sentence.lower()
+        for match in pattern.finditer(lower, 1):
+            inside += 1
+            capitalized += sentence[match.start()].isupper()
+        if names.abbreviations:
+            inside += len(_abbreviation_pattern(names.abbreviations).findall(sentence))
+            capitalized += len(_abbreviation_pattern(names.abbreviations).findall(sentence))
+    return inside > 0 and 2 * capitalized > inside
+
+
+def reference_lexical_evidence(names: TopicNames, title: str, sentences: tuple[str, ...]):
+    texts = [title, *sentences]
+    if not reference_names_anywhere(names, "\n".join(texts)):
+        return np.zeros(len(LEXICAL), dtype=np.float32)
+    in_title, *per_sentence = reference_count_mentions(names, texts)
+    count = sum(per_sentence)
+    if not count and not in_title:
+        return np.zeros(len(LEXICAL), dtype=np.float32)
+    return np.array(
+        [
+            float(in_title > 0),
+            float(sum(per_sentence[:LEAD_SENTENCES]) > 0),
+            math.log1p(count),
+            sum(1 for n in per_sentence if n) / max(len(per_sentence), 1),
+        ],
+        dtype=np.float32,
+    )
+
+
+def assert_read_alike(title: str, text: str) -> None:
+    read = read_article.__wrapped__(title, text)
+    texts = [title, *read.sentences]
+    for topic in TOPICS:
+        names = topic_names(topic)
+        assert count_mentions(names, texts) == reference_count_mentions(names, texts), topic
+        expected = reference_lexical_evidence(names, title, read.sentences)
+        assert lexical_evidence(names, read).tobytes() == expected.tobytes(), topic
+        assert capitalized_mostly(names, read.sentences) == reference_capitalized_mostly(
+            names, read.sentences
+        ), topic
+
+
+@pytest.mark.parametrize("fixture", read_articles(FIXTURES), ids=lambda f: f[0])
+def test_the_fixtures_are_named_as_sentence_by_sentence(fixture: tuple[str, str, str]) -> None:
+    _, title, body = fixture
+    assert_read_alike(title, body)
+    assert_read_alike(title.upper(), body.replace(". ", ".\n").upper())
+
+
+# Words of the topics' names in every case, with the characters that test the joins: line
+# breaks, apostrophes, underscores, a dotted capital I (lower-cased to two characters) and
+# sigma (lower-cased by its context).
+_WORDS = (
+    "Russia Russian russians RUSSIA Moscow Kremlin Putin China Beijing Chinese North Korea "
+    "korean NORTH KOREA Pyongyang United States US USA U.S. America American UK Britain "
+    "British European Union EU EUROPEAN UNION Tony Blair BLAIR Mr Cherie Prime Minister Bank "
+    "of England BE BANK ENGLAND general election General Election UGE Labour labour LABOUR "
+    "sport Sport economy Economy OPEC oil Oil prices Prices said the and in to İstanbul ΣΟΦΙΑΣ "
+    "Σ σ ς ß ﬁ x_y EU's EU’s US's"
+).split()
+_GLUE = st.sampled_from([" ", " ", " ", ". ", ", ", "\n", "'", "’", "-", "_", "", "! ", "\n\n"])
+_TEXT = st.lists(st.tuples(st.sampled_from(_WORDS), _GLUE), max_size=40).map(
+    lambda pairs: "".join(word + glue for word, glue in pairs)
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_TEXT, text=_TEXT)
+def test_generated_texts_are_named_as_sentence_by_sentence(title: str, text: str) -> None:
+    assert_read_alike(title, text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(_TEXT | st.text(max_size=30), max_size=8))
+def test_any_texts_are_counted_as_one_by_one(texts: list[str]) -> None:
+    for topic in TOPICS:
+        names = topic_names(topic)
+        assert count_mentions(names, texts) == reference_count_mentions(names, texts), topic
+        assert capitalized_mostly(names, texts) == reference_capitalized_mostly(
+            names, tuple(texts)
+        ), topic
