@@ -51,16 +51,20 @@ class Evidence:
         """Per candidate: does the article name the topic (any naming feature set)?"""
         return self.entity[:, : len(LEXICAL)].any(axis=1)
 
+    @property
+    def meaning(self) -> np.ndarray:
+        """Per candidate: the meaning features (`MEANING`), all the unnamed model reads."""
+        return self.entity[:, len(LEXICAL) :]
+
     def probability(self, model: AboutnessModel) -> np.ndarray:
         """P(about) per candidate under `model` (0 without vectors)."""
-        meaning = self.entity[:, len(LEXICAL) :]
         probability = np.where(
             self.as_category,
             model.category.probability(self.category),
             np.where(
                 self.named,
                 model.entity.probability(self.entity),
-                np.where(self.writes_a_word, model.unnamed.probability(meaning), 0.0),
+                np.where(self.writes_a_word, model.unnamed.probability(self.meaning), 0.0),
             ),
         )
         return np.where(self.has_vectors, probability, 0.0).astype(np.float32)

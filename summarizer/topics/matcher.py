@@ -18,7 +18,6 @@ from summarizer.encoder import SentenceEncoder
 from summarizer.topics.aboutness import (
     CATEGORY_FEATURES,
     ENTITY_FEATURES,
-    LEXICAL,
     AboutnessModel,
     default_model,
 )
@@ -204,7 +203,11 @@ class TopicMatcher:
         )
         evidence.entity[kept] = np.column_stack([lexical, *meaning])
         evidence.writes_a_word[kept] = self._writing_a_word(
-            names, articles, evidence.entity[kept], indexed=articles_naming is not None
+            names,
+            articles,
+            evidence.named[kept],
+            evidence.meaning[kept],
+            indexed=articles_naming is not None,
         )
         if as_category:
             reading, competing = self.category_phrases().topic_reading(
@@ -220,7 +223,8 @@ class TopicMatcher:
         self,
         names: TopicNames,
         articles: list[TopicCandidate],
-        entity: np.ndarray,
+        named: np.ndarray,
+        meaning: np.ndarray,
         *,
         indexed: bool,
     ) -> np.ndarray:
@@ -229,14 +233,13 @@ class TopicMatcher:
         the news categories' vocabulary (a concept such as "takeovers" or "interest rates",
         found by its meaning). With a full-text index (`indexed`), only the articles the
         matcher's unnamed model lets in on their meaning are read: the answer for the others
-        changes none of its verdicts, and a period of 100,000 articles is not read for it."""
-        named = entity[:, : len(LEXICAL)].any(axis=1)
+        changes none of its verdicts, and a period of 100,000 articles is not read for it.
+        (`named` and `meaning`: `Evidence.named` and `Evidence.meaning` of `articles`.)"""
         stems = {stem for word in names.words for stem in topic_terms(word)}
         if stems and stems <= self._category_vocabulary():
             return np.ones(len(articles), dtype=bool)
         unnamed = ~named
         if indexed:
-            meaning = entity[:, len(LEXICAL) :]
             unnamed &= self.model.unnamed.probability(meaning) >= self.model.cut
         written = named.copy()
         for row in np.flatnonzero(unnamed):

@@ -70,11 +70,6 @@ class TopicNames:
         out: "bank of england" → bank, england; "us election" → election."""
         return tuple(w for w in self.topic.split() if len(w) >= 3 and w not in _MINOR_WORDS)
 
-    @property
-    def word_terms(self) -> list[list[str]]:
-        """`words` as a full-text index looks them up, each on its own."""
-        return [terms for terms in map(topic_terms, self.words) if all(map(str.isalnum, terms))]
-
 
 def topic_terms(topic: str) -> list[str]:
     """The stems a text must contain, adjacent and in order, to name `topic`."""
