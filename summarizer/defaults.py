@@ -21,7 +21,8 @@ DEFAULT_INSTRUCT_PROMPT = (
 )
 
 # The broad categories a topic competes with (`summarizer.topics.settings`): the IPTC Media
-# Topics top level (economy, business and finance split in three, as users ask for them apart).
+# Topics top level (economy, business and finance split in three, as users ask for them apart),
+# and "world", the international news every general news site files apart (not an IPTC topic).
 NEWS_CATEGORIES = (
     "arts and culture",
     "crime and law",
@@ -42,6 +43,7 @@ NEWS_CATEGORIES = (
     "sport",
     "conflict and war",
     "weather",
+    "world",
 )
 # What each of those categories covers, as a few phrases of its typical vocabulary (from the IPTC
 # Media Topics definitions and their second-level topics): an article's cosine to a category is
@@ -177,4 +179,14 @@ CATEGORY_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
         "heat wave and drought",
         "meteorologists and severe weather warnings",
     ),
+    "world": (
+        "world news",
+        "international news from other countries",
+        "foreign affairs and events abroad",
+        "news from around the globe",
+    ),
 }
+# Words readers write for a category that neither its name nor its phrases contain: with those
+# of the names and phrases, the categories' vocabulary, the words a topic of their kind is made of
+# (`summarizer.topics.matcher.TopicMatcher.is_category`).
+CATEGORY_WORDS = ("tech", "soccer", "money")

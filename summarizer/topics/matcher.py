@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from summarizer.defaults import CATEGORY_DESCRIPTIONS
+from summarizer.defaults import CATEGORY_DESCRIPTIONS, CATEGORY_WORDS
 from summarizer.embedding import embed_articles
 from summarizer.encoder import SentenceEncoder
 from summarizer.topics.aboutness import (
@@ -100,9 +100,14 @@ class TopicMatcher:
         return CategoryPhrases.of(self.embed_categories(), np.split(vectors, ends[:-1]))
 
     def is_category(self, topic: str) -> bool:
-        """Is `topic` of the news categories' kind (`TopicSettings.category_kind_cosine`)?"""
+        """Is `topic` of the news categories' kind: one word of their vocabulary
+        (`_of_category_vocabulary`) whose query comes close to one of theirs
+        (`TopicSettings.category_kind_cosine`)? "sport", "tech", "world" are; "iaaf",
+        "conservatives", "fifa", close to sport or politics but names, are entities."""
         names = topic_names(topic)
         if not self.settings.categories or " " in names.topic or len(names.phrases) > 1:
+            return False
+        if not self._of_category_vocabulary(names):
             return False
         closest = float((self.embed_categories() @ self.query_vector(names.topic)).max())
         return closest >= self.settings.category_kind_cosine
@@ -235,8 +240,7 @@ class TopicMatcher:
         matcher's unnamed model lets in on their meaning are read: the answer for the others
         changes none of its verdicts, and a period of 100,000 articles is not read for it.
         (`named` and `meaning`: `Evidence.named` and `Evidence.meaning` of `articles`.)"""
-        stems = {stem for word in names.words for stem in topic_terms(word)}
-        if stems and stems <= self._category_vocabulary():
+        if self._of_category_vocabulary(names):
             return np.ones(len(articles), dtype=bool)
         unnamed = ~named
         if indexed:
@@ -246,14 +250,22 @@ class TopicMatcher:
             written[row] = writes_a_word(names, f"{articles[row].title}\n{articles[row].text}")
         return written
 
+    def _of_category_vocabulary(self, names: TopicNames) -> bool:
+        """Are the topic's words all of the categories' vocabulary (`_category_vocabulary`)?"""
+        stems = {stem for word in names.words for stem in topic_terms(word)}
+        return bool(stems) and stems <= self._category_vocabulary()
+
     @lru_cache(maxsize=1)  # noqa: B019 - one matcher lives as long as the bot
     def _category_vocabulary(self) -> frozenset[str]:
-        """The stems of the categories' names and their description phrases' words."""
+        """The stems of the categories' names, their description phrases' words and the other
+        words readers write for them (`CATEGORY_WORDS`)."""
         texts = [
             text
             for category in self.settings.categories
             for text in (category, *CATEGORY_DESCRIPTIONS.get(category, ()))
         ]
+        if texts:
+            texts += CATEGORY_WORDS
         return frozenset(stem for text in texts for stem in topic_terms(text))
 
     def _naming_evidence(

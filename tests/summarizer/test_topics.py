@@ -449,6 +449,18 @@ def test_the_competing_categories_are_embedded_once_and_may_be_none() -> None:
     assert none.embed_categories().shape == (0, 0)
 
 
+def test_a_topic_near_a_category_is_of_its_kind_only_when_a_word_of_their_vocabulary() -> None:
+    settings = TopicSettings(categories=("storm", "football"), query_templates=("{topic}",))
+    matcher = TopicMatcher(ConceptEncoder(), settings=settings)  # type: ignore[arg-type]
+
+    # "striker" and "rain" are as close to a category as its own name (one concept each) ...
+    assert matcher.is_category("storm") and matcher.is_category("football")
+    assert float((matcher.embed_categories() @ matcher.query_vector("striker")).max()) > 0.99
+    # ... but no category's name or phrase: a name ("IAAF", "Conservatives"), not a section
+    assert not matcher.is_category("striker") and not matcher.is_category("rain")
+    assert not matcher.is_category("russia")
+
+
 def test_a_category_is_its_query_and_its_description_phrases_at_their_best() -> None:
     categories = ("sport", "weather", "chess")  # chess: no description
     settings = TopicSettings(categories=categories, query_templates=("{topic}",))
@@ -536,6 +548,15 @@ def test_an_or_query_joins_two_topics_and_an_exclusion_leaves_one_out(
 
     assert either == {"russia_protest", "russia_gas", "kremlin_budget", "pyongyang_missile"}
     assert without_gas == {"russia_protest", "kremlin_budget"}
+
+
+@pytest.mark.model
+def test_section_words_are_categories_and_names_close_to_one_are_not(real_matcher):
+    sections = ["sport", "football", "tech", "world", "politics", "crime", "entertainment"]
+    names = ["iaaf", "conservatives", "fifa", "democrats", "russia", "opec"]
+
+    assert [t for t in sections if not real_matcher.is_category(t)] == []
+    assert [t for t in names if real_matcher.is_category(t)] == []
 
 
 @pytest.mark.model
