@@ -61,12 +61,10 @@ class TopicMatcher:
     @property
     def model_key(self) -> str:
         """Changes whenever stored passage vectors must be recomputed: another encoder, window
-        or way of making them, or other settings (`TopicSettings.digest`)."""
+        or way of making them. Not with the matcher's settings (`TopicSettings`): none of them
+        changes the vectors, so configuring another category re-embeds nothing."""
         encoder = self.encoder
-        return (
-            f"passages:{encoder.name}:w{encoder.window_tokens}:{MODEL_KEY_VERSION}"
-            f":{self.settings.digest}"
-        )
+        return f"passages:{encoder.name}:w{encoder.window_tokens}:{MODEL_KEY_VERSION}"
 
     def passage_vectors(self, title: str, text: str) -> np.ndarray:
         """Vectors of the article's passages (title first, as its own passage), one row each."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from summarizer.defaults import NEWS_CATEGORIES
@@ -10,11 +9,9 @@ from summarizer.defaults import NEWS_CATEGORIES
 
 @dataclass(frozen=True)
 class TopicSettings:
-    """Tuning of `TopicMatcher` (see `summarizer.topics`); its `digest` is part of the matcher's
-    model key, as `ExtractiveSettings`' is of the extractive summarizer's, so nothing stored
-    under other settings is taken for these. The price: a changed knob has the stored passage
-    vectors computed again (once, as a period's articles are next asked about), though none
-    of these knobs changes how they are made."""
+    """Tuning of `TopicMatcher` (see `summarizer.topics`). None of these knobs changes how the
+    stored passage vectors are made, so they are not part of the matcher's model key: a changed
+    knob takes effect at the next query, with nothing computed again."""
 
     # The broad categories a topic competes with (config: `topic_categories`).
     categories: tuple[str, ...] = NEWS_CATEGORIES
@@ -36,8 +33,3 @@ class TopicSettings:
     def __post_init__(self) -> None:
         if not self.query_templates or any("{topic}" not in t for t in self.query_templates):
             raise ValueError(f"each query template needs {{topic}}, got {self.query_templates}")
-
-    @property
-    def digest(self) -> str:
-        """Short stable digest of these settings, part of the model key."""
-        return hashlib.sha1(repr(self).encode()).hexdigest()[:8]
