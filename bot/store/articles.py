@@ -4,8 +4,9 @@ added), reading them by id, period of publication or arrival, and the full-text 
 Stored articles do not change but for their list of sources, which grows when a duplicate
 arrives: what this process read or stored is kept in memory (bot.store.cache), and an article
 is forgotten when this process adds a source to it. /digest over a large period then reads
-from the database only the articles other processes stored. (A source added by another process
-shows in this one once the article leaves the memory.)
+from the database only the articles other processes stored, and the last period asked by date
+and by arrival is carried to the next (bot.store.periods), which also reads again the articles
+any process gave a source since.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.core.domain import ArticleDraft, StoredArticle
 from bot.store.cache import MemoryCache
 from bot.store.database import Database
+from bot.store.periods import CarriedPeriod
 from bot.store.rows import ArticleBandRow, ArticleRow, ArticleSourceRow, UTCDateTime
 from bot.store.statements import run_settling_races
 
@@ -43,6 +45,11 @@ class Articles:
         self._db = db
         self._cache: MemoryCache[int, StoredArticle] = MemoryCache()
         self._on_insert: list[Callable[[Any, int], None]] = []
+        dated = func.coalesce(ArticleRow.published, ArticleRow.received_at, type_=UTCDateTime)
+        self._periods = (
+            CarriedPeriod(db, dated, start_included=True, load=self._read),
+            CarriedPeriod(db, ArticleRow.received_at, start_included=False, load=self._read),
+        )
 
     def call_on_insert(self, hook: Callable[[Any, int], None]) -> None:
         """Have `hook(connection, article_id)` run in the transaction inserting each new article:
@@ -97,9 +104,11 @@ class Articles:
         return stored, new
 
     def forget(self, article_ids: Sequence[int]) -> None:
-        """Drop deleted articles from this process's memory."""
+        """Drop deleted articles from this process's memory (the next periods are read anew)."""
         for article_id in article_ids:
             self._cache.forget(article_id)
+        for period in self._periods:
+            period.forget()
 
     def count_added_by(self, chat_id: int, since: datetime) -> int:
         """How many article sources `chat_id` added since `since` (new articles and duplicates
@@ -114,13 +123,13 @@ class Articles:
         return self._db.run(lambda s: (row := s.get(ArticleRow, article_id)) and to_article(row))
 
     def dated_between(self, since: datetime, until: datetime) -> list[StoredArticle]:
-        """Articles whose date (publication when known, else arrival) lies in [since, until]."""
-        dated = func.coalesce(ArticleRow.published, ArticleRow.received_at, type_=UTCDateTime)
-        return self._where(dated >= since, dated <= until)
+        """Articles whose date (publication when known, else arrival) lies in [since, until],
+        by id (the last such period asked carried: `CarriedPeriod`)."""
+        return self._periods[0].articles(since, until)
 
     def received_between(self, after: datetime, until: datetime) -> list[StoredArticle]:
-        """Articles that arrived in (after, until]."""
-        return self._where(ArticleRow.received_at > after, ArticleRow.received_at <= until)
+        """Articles that arrived in (after, until], by id (carried as `dated_between`)."""
+        return self._periods[1].articles(after, until)
 
     def naming(self, names: list[list[str]]) -> set[int]:
         """Ids of the articles naming any of `names` in their title or text, in one query of
@@ -142,13 +151,11 @@ class Articles:
         )
         return self._db.run(lambda s: set(s.scalars(query, {"query": joined})))
 
-    def _where(self, *conditions) -> list[StoredArticle]:
-        """The articles meeting `conditions`, by id (so a later period's list continues an
-        earlier one's, which the topic matcher builds on); rows already read come from memory,
-        so a large period costs one query of ids (past the ORM's row loading: 5 of 11 ms)."""
-        query = select(ArticleRow.id).where(*conditions).order_by(ArticleRow.id)
-        ids = self._db.run(lambda s: list(s.connection().execute(query).scalars()))
-        known = self._cache.found(ids)
+    def _read(self, ids: list[int], anew: set[int]) -> dict[int, StoredArticle]:
+        """The articles of these ids still stored: those read or stored before from memory
+        (a large period costs the query of its ids alone), the others and those `anew` from
+        the database."""
+        known = {i: a for i, a in self._cache.found(ids).items() if i not in anew}
         missing = [i for i in ids if i not in known]
         for start in range(0, len(missing), _IDS_PER_QUERY):
             chunk = missing[start : start + _IDS_PER_QUERY]
@@ -156,7 +163,7 @@ class Articles:
             loaded = self._db.run(lambda s, q=query: {r.id: to_article(r) for r in s.scalars(q)})
             self._cache.remember(loaded)
             known |= loaded
-        return [known[i] for i in ids if i in known]
+        return known
 
 
 def to_article(row: ArticleRow) -> StoredArticle:

@@ -110,7 +110,7 @@ def test_an_article_stored_by_this_process_is_read_back_from_memory(store):
     [read] = store.articles.dated_between(*period)
 
     assert read == article
-    assert len(statements) == 1 and "articles.title" not in statements[0]  # the ids only
+    assert statements and not any("articles.title" in s for s in statements)  # ids only
 
 
 def test_a_near_duplicate_whose_source_another_process_added_meanwhile_is_reported_stored(
