@@ -6,6 +6,11 @@ articles drop out, new ones arrive at the end) the next matrix keeps the rows it
 the last one where they are and appends only the new articles' rows and unit means to a buffer
 with room to spare (`_Rows`). One new article among 100,000 used to cost a copy and a sum of
 all their rows (3 s); now it costs its own.
+
+The matrices carried one from another number their articles in turn (`Lineage`), so what is
+worked out per article of one matrix (the matcher's probabilities per topic, the categories'
+cosines) is carried to the next the same way, only its new articles worked out
+(`ArticleRange`).
 """
 
 from __future__ import annotations
@@ -83,6 +88,64 @@ class _Span:
         return self.buffer.append(self.start + dropped, self.stop, pieces)
 
 
+class Lineage:
+    """Numbers the articles of matrices carried one from another, in order: an article keeps
+    its number in every matrix carried from the one it joined. Only the newest matrix's
+    successor may add articles (numbered on); another successor starts a lineage of its own."""
+
+    def __init__(self) -> None:
+        self._end = 0  # the number the next article added gets
+        self._lock = threading.Lock()
+
+    def numbered(self, end: int, count: int) -> bool:
+        """Number `count` articles added after the article numbered `end` - 1; False when
+        articles were numbered after it already (by another successor)."""
+        with self._lock:
+            if end != self._end:
+                return False
+            self._end += count
+            return True
+
+
+@dataclass(frozen=True)
+class ArticleRange:
+    """Articles `first` to `first + count - 1` of a `Lineage`."""
+
+    lineage: Lineage
+    first: int
+    count: int
+
+    @classmethod
+    def anew(cls, count: int) -> ArticleRange:
+        """`count` articles beginning a new lineage."""
+        lineage = Lineage()
+        lineage.numbered(0, count)
+        return cls(lineage, 0, count)
+
+    @property
+    def end(self) -> int:
+        return self.first + self.count
+
+    def carried(self, kept: int, added: int) -> ArticleRange:
+        """The range of a matrix of the last `kept` of these articles and `added` new ones:
+        in this lineage when it may number them on, else a new one."""
+        if added and not self.lineage.numbered(self.end, added):
+            return ArticleRange.anew(kept + added)
+        return ArticleRange(self.lineage, self.end - kept, kept + added)
+
+    def kept_in(self, later: ArticleRange) -> int | None:
+        """How many of these articles (the last ones) `later` begins with, when it continues
+        them: of the same lineage, beginning among them or right after, ending no earlier."""
+        if later.lineage is not self.lineage or not self.first <= later.first <= self.end:
+            return None
+        return self.end - later.first if later.end >= self.end else None
+
+    def offset_in(self, whole: ArticleRange) -> int | None:
+        """Where these articles begin in `whole`, when it holds them all; else None."""
+        inside = whole.first <= self.first and self.end <= whole.end
+        return self.first - whole.first if self.lineage is whole.lineage and inside else None
+
+
 @dataclass(frozen=True)
 class PassageMatrix:
     """The candidates' passage vectors stacked, and each article's unit mean vector."""
@@ -94,6 +157,7 @@ class PassageMatrix:
     article_vectors: np.ndarray
     # where `vectors` and `article_vectors` are kept, so the next matrix can append to them
     spans: tuple[_Span, _Span] = field(repr=False, compare=False)
+    articles: ArticleRange = field(repr=False, compare=False)  # which of its lineage's
 
     @classmethod
     def of(cls, articles: list[TopicCandidate], previous: PassageMatrix | None) -> PassageMatrix:
@@ -108,8 +172,10 @@ class PassageMatrix:
             dropped = len(previous.sources) - kept
             row_span = previous.spans[0].carried(first_row, pieces)
             kept_starts = previous.starts[dropped:] - first_row
+            numbered = previous.articles.carried(kept, len(pieces))
         else:
             dropped, row_span, kept_starts = 0, _Rows.span_of(pieces), np.zeros(0, np.int64)
+            numbered = ArticleRange.anew(len(pieces))
         vectors = row_span.rows
         kept_rows = len(vectors) - sum(sizes)
         means = _unit_means(vectors[kept_rows:], new_starts)
@@ -122,6 +188,25 @@ class PassageMatrix:
             starts=starts.astype(np.int64, copy=False),
             article_vectors=mean_span.rows,
             spans=(row_span, mean_span),
+            articles=numbered,
+        )
+
+    def tail(self, count: int) -> PassageMatrix:
+        """The matrix of its last `count` articles (views of its arrays)."""
+        first = len(self.sources) - count
+        row = int(self.starts[first]) if count else len(self.vectors)
+        rows, means = self.spans
+        return PassageMatrix(
+            sources=self.sources[first:],
+            ids=self.ids[first:],
+            vectors=self.vectors[row:],
+            starts=self.starts[first:] - row,
+            article_vectors=self.article_vectors[first:],
+            spans=(
+                _Span(rows.buffer, rows.start + row, rows.stop),
+                _Span(means.buffer, means.start + first, means.stop),
+            ),
+            articles=ArticleRange(self.articles.lineage, self.articles.first + first, count),
         )
 
     def rows_carried_into(self, articles: list[TopicCandidate]) -> tuple[int, int]:
