@@ -2,8 +2,10 @@
 
 It keeps what repeats between queries: the embedded topic queries and categories, the last
 stacked passage matrix with its cosines to the categories (the parts of an OR / exclusion
-query, the next page and the pushes of one tick ask about the same period), and the last
-topics' naming evidence per article (`NamingMemory`).
+query, the next page and the pushes of one tick ask about the same period), the last topics'
+naming evidence per article (`NamingMemory`), and per topic its probability for each article
+of the last matrix, carried as the period moves on, and its matches (`summarizer.topics.memory`):
+a topic asked again works out only the articles that arrived since.
 """
 
 from __future__ import annotations
@@ -15,29 +17,31 @@ import numpy as np
 from summarizer.defaults import CATEGORY_DESCRIPTIONS, CATEGORY_WORDS
 from summarizer.embedding import embed_articles
 from summarizer.encoder import SentenceEncoder
-from summarizer.topics.aboutness import (
-    CATEGORY_FEATURES,
-    ENTITY_FEATURES,
-    AboutnessModel,
-    default_model,
-)
+from summarizer.topics.aboutness import AboutnessModel, default_model
 from summarizer.topics.decision import TopicMatch, best_first, combine_query
 from summarizer.topics.evidence import (
     ArticlesNaming,
-    CategoryCosines,
     CategoryPhrases,
     Evidence,
     NamingMemory,
     category_evidence,
     meaning_evidence,
-    naming_evidence,
 )
+from summarizer.topics.memory import PeriodMemory
 from summarizer.topics.names import TopicNames, topic_names, topic_terms, writes_a_word
 from summarizer.topics.passages import PassageMatrix, TopicCandidate
 from summarizer.topics.query import parse_topic_query
+from summarizer.topics.reading import indexed_naming_evidence, no_evidence
 from summarizer.topics.settings import TopicSettings
 
 QUERY_CACHE_TOPICS = 1_000  # embedded topic queries kept: pages and pushes repeat topics
+# Topics whose probability per article of the period is kept (400 KB each at 100,000 articles),
+# and queries whose matches are (up to a few MB each: a broad topic matches a fifth).
+REMEMBERED_TOPICS = 64
+REMEMBERED_QUERIES = 16
+# New articles read one by one for a topic's naming evidence, not picked out by the full-text
+# index: a query of the index costs 5-30 ms at 100,000 articles, reading one article ~15 µs.
+READ_NEW_ARTICLES_UP_TO = 1_000
 MODEL_KEY_VERSION = "v2"  # v2: passage vectors are the means of their sentences' vectors
 
 
@@ -54,9 +58,8 @@ class TopicMatcher:
         self.encoder = encoder
         self.settings = settings or TopicSettings()
         self.model = model or default_model()
-        self._last_matrix: PassageMatrix | None = None
-        self._category_cosines: tuple[PassageMatrix, CategoryCosines] | None = None
         self._naming = NamingMemory()
+        self._period = PeriodMemory(topics=REMEMBERED_TOPICS, queries=REMEMBERED_QUERIES)
 
     @property
     def model_key(self) -> str:
@@ -111,22 +114,8 @@ class TopicMatcher:
         return closest >= self.settings.category_kind_cosine
 
     def passage_matrix(self, articles: list[TopicCandidate]) -> PassageMatrix:
-        """The stacked vectors of `articles`; the last one is kept and reused only for the
-        very same arrays (the store hands out its cached ones), in the same order, and its
-        rows are carried into the next one when the period moved on (`PassageMatrix.of`)."""
-        last = self._last_matrix
-        if last is not None and last.rows_carried_into(articles) == (0, len(articles)):
-            return last
-        self._last_matrix = PassageMatrix.of(articles, last)
-        return self._last_matrix
-
-    def _category_cosines_of(self, matrix: PassageMatrix) -> CategoryCosines:
-        """The categories' cosines to `matrix`, kept with the last passage matrix."""
-        cached = self._category_cosines
-        if cached is None or cached[0] is not matrix:
-            cached = (matrix, CategoryCosines.of(self.category_phrases(), matrix))
-            self._category_cosines = cached
-        return cached[1]
+        """The stacked vectors of `articles`, the last matrix's carried (`PeriodMemory.matrix`)."""
+        return self._period.matrix(articles)
 
     def match_query(
         self,
@@ -136,16 +125,25 @@ class TopicMatcher:
         articles_naming: ArticlesNaming | None = None,
     ) -> list[TopicMatch]:
         """The candidates a topic query selects (see `summarizer.topics.query`), best first:
-        about any of its phrases (relevance: the best of them), about none of its exclusions."""
+        about any of its phrases (relevance: the best of them), about none of its exclusions.
+        The matches of the last queries are kept for the matrix they were found in."""
         query = parse_topic_query(topic)
+        kept = _with_vectors(candidates)
+        matrix = self.passage_matrix([candidates[i] for i in kept]) if len(kept) else None
+        key = (query, articles_naming)
+        if matrix is not None and (known := self._period.matches(key, matrix)) is not None:
+            return known
 
         def matches(phrase: str) -> list[TopicMatch]:
             return self.match(phrase, candidates, articles_naming=articles_naming)
 
-        return combine_query(
+        found = combine_query(
             [matches(phrase) for phrase in query.phrases],
             [matches(phrase) for phrase in query.excluded],
         )
+        if matrix is not None:
+            self._period.keep_matches(key, matrix, found)
+        return found
 
     def match(
         self,
@@ -158,9 +156,30 @@ class TopicMatcher:
 
         `articles_naming(terms)`, when given, is a full-text index's answer to which article
         ids name one of the topic's names (`Store.articles.naming`): only those are read for
-        the naming evidence, the others are known to name it nowhere.
+        the naming evidence, the others are known to name it nowhere. The probabilities are
+        those of `probabilities`, those of the articles the last matrix held carried
+        (`PeriodMemory.probabilities`).
         """
-        probability = self.probabilities(topic, candidates, articles_naming=articles_naming)
+        names = self._names(topic)
+        kept = _with_vectors(candidates)
+        probability = np.zeros(len(candidates), dtype=np.float32)
+        if len(kept):
+            articles = [candidates[i] for i in kept]
+            matrix = self.passage_matrix(articles)
+
+            def of_new(count: int) -> np.ndarray:
+                few = count <= READ_NEW_ARTICLES_UP_TO and count < len(articles)
+                evidence = self._evidence_of(
+                    names,
+                    articles[len(articles) - count :],
+                    matrix.tail(count),
+                    None if few else articles_naming,
+                    remember=count == len(articles),
+                )
+                return evidence.probability(self.model)
+
+            key = (names.topic, articles_naming)
+            probability[kept] = self._period.probabilities(key, matrix, of_new)
         return best_first(candidates, probability, self.model.cut)
 
     def probabilities(
@@ -182,45 +201,22 @@ class TopicMatcher:
         articles_naming: ArticlesNaming | None = None,
     ) -> Evidence:
         """What the aboutness models read of each candidate about `topic` (see `match`)."""
+        names = self._names(topic)
+        evidence = no_evidence(len(candidates))
+        kept = _with_vectors(candidates)
+        if len(kept):
+            articles = [candidates[i] for i in kept]
+            matrix = self.passage_matrix(articles)
+            found = self._evidence_of(names, articles, matrix, articles_naming, remember=True)
+            for part in ("has_vectors", "entity", "category", "as_category", "writes_a_word"):
+                getattr(evidence, part)[kept] = getattr(found, part)
+        return evidence
+
+    def _names(self, topic: str) -> TopicNames:
         names = topic_names(topic)
         if not names.topic:
             raise ValueError("A topic needs at least one word, e.g. 'russia' or 'north korea'.")
-        count = len(candidates)
-        evidence = Evidence(
-            has_vectors=np.array([len(c.passage_vectors) > 0 for c in candidates], dtype=bool),
-            entity=np.zeros((count, len(ENTITY_FEATURES)), dtype=np.float32),
-            category=np.zeros((count, len(CATEGORY_FEATURES)), dtype=np.float32),
-            as_category=np.zeros(count, dtype=bool),
-            writes_a_word=np.zeros(count, dtype=bool),
-        )
-        kept = np.flatnonzero(evidence.has_vectors)
-        if not len(kept):
-            return evidence
-        articles = [candidates[i] for i in kept]
-        matrix = self.passage_matrix(articles)
-        query = self.query_vector(names.topic)
-        meaning = meaning_evidence(matrix, query)
-        as_category = self.is_category(names.topic)
-        lexical, named_as_name = self._naming_evidence(
-            names, articles, matrix, articles_naming, as_name=as_category
-        )
-        evidence.entity[kept] = np.column_stack([lexical, *meaning])
-        evidence.writes_a_word[kept] = self._writing_a_word(
-            names,
-            articles,
-            evidence.named[kept],
-            evidence.meaning[kept],
-            indexed=articles_naming is not None,
-        )
-        if as_category:
-            reading, competing = self.category_phrases().topic_reading(
-                query, self.settings.category_synonym_cosine
-            )
-            evidence.category[kept] = category_evidence(
-                reading, self._category_cosines_of(matrix), competing, matrix, lexical
-            )
-            evidence.as_category[kept] = ~named_as_name
-        return evidence
+        return names
 
     def _writing_a_word(
         self,
@@ -266,32 +262,47 @@ class TopicMatcher:
             texts += CATEGORY_WORDS
         return frozenset(stem for text in texts for stem in topic_terms(text))
 
-    def _naming_evidence(
+    def _evidence_of(
         self,
         names: TopicNames,
         articles: list[TopicCandidate],
         matrix: PassageMatrix,
         articles_naming: ArticlesNaming | None,
         *,
-        as_name: bool,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """`naming_evidence` of `articles` (the rows of `matrix`), reading only the ones the
-        full-text index finds naming the topic: they are picked out by id in one array
-        operation, so a period of 100,000 articles is not walked in Python for a name written
-        in a few thousand. The others name it nowhere: their features stay 0, as
-        `naming_evidence` leaves them."""
-        if articles_naming is None:
-            return naming_evidence(names, articles, as_name=as_name, memory=self._naming)
-        indexed = articles_naming(names.search_terms)
-        found = np.fromiter(indexed, dtype=np.int64, count=len(indexed))
-        rows = np.flatnonzero(np.isin(matrix.ids, found))
-        named, written = naming_evidence(
-            names, [articles[row] for row in rows], as_name=as_name, memory=self._naming
+        remember: bool,
+    ) -> Evidence:
+        """`evidence` of `articles`, all with vectors, stacked as `matrix`; their naming
+        evidence kept in the `NamingMemory` when `remember`."""
+        query = self.query_vector(names.topic)
+        meaning = meaning_evidence(matrix, query)
+        as_category = self.is_category(names.topic)
+        memory = self._naming if remember else None
+        lexical, named_as_name = indexed_naming_evidence(
+            names, articles, matrix.ids, articles_naming, as_name=as_category, memory=memory
         )
-        lexical = np.zeros((len(articles), named.shape[1]), dtype=np.float32)
-        as_name_of = np.zeros(len(articles), dtype=bool)
-        lexical[rows], as_name_of[rows] = named, written
-        return lexical, as_name_of
+        evidence = no_evidence(len(articles))
+        evidence.has_vectors[:] = True
+        evidence.entity[:] = np.column_stack([lexical, *meaning])
+        evidence.writes_a_word[:] = self._writing_a_word(
+            names,
+            articles,
+            evidence.named,
+            evidence.meaning,
+            indexed=articles_naming is not None,
+        )
+        if as_category:
+            phrases = self.category_phrases()
+            reading, competing = phrases.topic_reading(query, self.settings.category_synonym_cosine)
+            evidence.category[:] = category_evidence(
+                reading, self._period.category_cosines(matrix, phrases), competing, matrix, lexical
+            )
+            evidence.as_category[:] = ~named_as_name
+        return evidence
+
+
+def _with_vectors(candidates: list[TopicCandidate]) -> np.ndarray:
+    """The positions of the candidates with passage vectors (the others match nothing)."""
+    return np.flatnonzero([len(c.passage_vectors) > 0 for c in candidates])
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

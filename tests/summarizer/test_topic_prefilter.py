@@ -74,3 +74,42 @@ def test_the_indexed_matcher_gives_the_full_pass_verdicts_for_many_topics(encode
         assert matches == everything, topic
         found += len(matches)
     assert found > 100  # the topics find articles: the comparison is not of empty lists
+
+
+@pytest.mark.model
+def test_a_matcher_asked_again_as_the_period_moves_on_gives_the_full_pass_verdicts(
+    encoder, sqlite_store
+):
+    """What the matcher remembers per topic and article (`summarizer.topics.memory`) is
+    carried as the period moves on: one article arrives, the oldest leave, the same period is
+    asked again, many arrive, one in the middle is gone. Each time its verdicts are those of
+    a full pass over that period."""
+    corpus = load_corpus(REPO / "bench" / "labels" / "fixtures.json", REPO.parent, REPO)
+    remembering, full = TopicMatcher(encoder), TopicMatcher(encoder)
+    stored = [
+        sqlite_store.articles.add(
+            ArticleDraft(title=title, text=body, source=f"fixture/{stem}"),
+            fingerprint=stem,
+            received_at=datetime.now(UTC),
+        )[0]
+        for stem, title, body in corpus.articles
+    ]
+    vectors = remembering.vectors_many([(a.title, a.text) for a in stored])
+    every = [TopicCandidate(a.id, a.title, a.text, v) for a, v in zip(stored, vectors, strict=True)]
+    periods = [
+        every[:60],
+        every[:61],
+        every[5:75],
+        every[5:75],
+        every[20:],
+        every[20:50] + every[51:],
+    ]
+    topics = sorted({t.name for t in corpus.topics} | set(MORE_TOPICS))
+
+    for step, period in enumerate(periods):
+        for topic in topics:
+            matches = remembering.match_query(
+                topic, period, articles_naming=sqlite_store.articles.naming
+            )
+            everything = best_first(period, full.probabilities(topic, period), full.model.cut)
+            assert matches == everything, (step, topic)
