@@ -1,8 +1,9 @@
 """Selecting a topic's articles for a period: the step between the store and the formatter.
 
 Used alike by /digest, `digestbot digest` and scheduled pushes: the period's articles become
-the matcher's candidates (`bot.app.candidates`), the matches are ranked, their summaries read
-(and kept in memory), and a digest of several gets the summarizer's overview.
+the matcher's candidates (`bot.app.candidates`), the matches are ranked (`bot.app.ranking`:
+the items, with their summaries, kept in memory, made as a page or the overview reads them),
+and a digest of several gets the summarizer's overview.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-
-import numpy as np
+from itertools import islice
 
 from bot.app.candidates import topic_candidates
+from bot.app.ranking import RankedItems, ranked
 from bot.app.services import Services
 from bot.core.domain import Digest, DigestItem
 from bot.store import Store
@@ -70,15 +71,8 @@ def compose_digest(
         articles = store.articles.dated_between(since, until)
     candidates = topic_candidates(store, matcher, articles)
     matches = matcher.match_query(topic, candidates, articles_naming=store.articles.naming)
-    by_id = {a.id: a for a in articles}
-    found = [by_id[m.id] for m in matches]
-    # Most relevant (to two decimals) first, then most recent: one stable sort of arrays, not
-    # a key tuple per article (a broad topic matches 20,000 of 100,000).
-    relevance = np.array([-round(m.relevance, 2) for m in matches], dtype=np.float64)
-    dated = np.array([-a.dated.timestamp() for a in found], dtype=np.float64)
-    order = np.lexsort((dated, relevance)).tolist()
-    summaries = _summaries(store, [found[k].id for k in order], summary_key)
-    items = [DigestItem(found[k], summaries.get(found[k].id), matches[k].relevance) for k in order]
+    found, relevance = ranked(store, (topic, by_arrival), articles, matches)
+    items = RankedItems(found, relevance, lambda ids: _summaries(store, ids, summary_key))
     overview = digest_overview(summarizer, items) if summarizer else None
     return Digest(topic=topic, since=since, until=until, items=items, overview=overview)
 
@@ -101,10 +95,10 @@ def _summaries(store: Store, article_ids: list[int], model_key: str) -> dict[int
     return found
 
 
-def digest_overview(summarizer: Summarizer, items: list[DigestItem]) -> str | None:
+def digest_overview(summarizer: Summarizer, items: Sequence[DigestItem]) -> str | None:
     """The summarizer's overview of the summaries of the first `OVERVIEW_ARTICLES` summarized
     items; None under two summaries or on failure (a digest without one is still worth sending)."""
-    summaries = tuple(item.summary for item in items if item.summary)[:OVERVIEW_ARTICLES]
+    summaries = tuple(islice((item.summary for item in items if item.summary), OVERVIEW_ARTICLES))
     if len(summaries) < 2:
         return None
     try:

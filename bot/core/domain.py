@@ -6,6 +6,7 @@ All datetimes are timezone-aware UTC.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -59,7 +60,7 @@ class Digest:
     topic: str
     since: datetime
     until: datetime
-    items: list[DigestItem]
+    items: Sequence[DigestItem]
     overview: str | None = None
 
 

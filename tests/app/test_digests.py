@@ -72,7 +72,7 @@ def test_a_summary_is_read_once_and_one_made_later_still_shows(sqlite_store, fak
     later = add(sqlite_store, "gas 2", RUSSIA + " Moscow agreed.")
     sqlite_store.summaries.save(first.id, "m", text="Russia sells gas.")
     period = {"since": NOW - timedelta(days=1), "until": NOW}
-    compose_digest(sqlite_store, fake_matcher, "m", "russia", **period)
+    list(compose_digest(sqlite_store, fake_matcher, "m", "russia", **period).items)  # read
     sqlite_store.summaries.save(later.id, "m", text="Moscow agreed.")
     asked = []
     event.listen(sqlite_store.engine, "before_cursor_execute", lambda *a: asked.append(a[2:4]))
