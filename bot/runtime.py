@@ -32,7 +32,7 @@ from bot.app.digests import (
     remember_summaries,
 )
 from bot.app.services import Services
-from bot.app.subjects import subject_counts_in_period
+from bot.app.subjects import prepare_topics, subject_counts_in_period
 from summarizer.topics.aboutness import read_article
 from summarizer.topics.countries import countries_by_name
 
@@ -66,7 +66,8 @@ def warm_up(services: Services, stopping: Callable[[], bool] = lambda: False) ->
     sentences for overviews (`prepare_overviews`): a topic's first overview then needs no
     encoder pass.
     Then it counts the period's subjects, so /topics and an empty digest's suggestions read only
-    newer articles.
+    newer articles, and has the matcher work out the topics readers are likeliest to ask (the
+    categories' words and those subjects: `prepare_topics`).
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
@@ -82,6 +83,7 @@ def warm_up(services: Services, stopping: Callable[[], bool] = lambda: False) ->
         lambda: remember_summaries(services, [a.id for a in articles], stopping=stopping),
         lambda: prepare_overviews(services, [a.id for a in articles], stopping=stopping),
         lambda: subject_counts_in_period(services.store, since, until),
+        lambda: prepare_topics(services, since, until, stopping),
         freeze_long_lived,
     )
     for step in steps:

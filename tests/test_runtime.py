@@ -13,10 +13,12 @@ import pytest
 from sqlalchemy import event
 
 from bot.app import digests
-from bot.app.digests import recent_digest
+from bot.app.digests import recent_digest, recent_period
 from bot.app.services import Services
+from bot.app.subjects import subject_counts_in_period
 from bot.runtime import freeze_long_lived, warm_up
 from bot.store import Store
+from summarizer.topics import evidence as evidence_module
 from summarizer.topics.aboutness import read_article
 from tests.app.digest_helpers import (
     FARMING,
@@ -94,6 +96,33 @@ def test_an_article_stored_after_warm_up_is_in_the_next_digest(sqlite_store, fak
     digest = recent_digest(services, "russia")
 
     assert {item.article.title for item in digest.items} == {"gas", "oil"}
+
+
+def test_warm_up_works_out_the_topics_topics_lists_so_their_first_digest_reads_no_text(
+    sqlite_store, fake_matcher, monkeypatch
+):
+    add_recent(sqlite_store, "gas", RUSSIA)
+    add_recent(sqlite_store, "soy", FARMING)
+    services = recent_services(sqlite_store, fake_matcher)
+    warm_up(services)
+    read = []
+    original = evidence_module.lexical_evidence
+    monkeypatch.setattr(
+        evidence_module, "lexical_evidence", lambda *a: read.append(a[1].title) or original(*a)
+    )
+    listed = [subject for subject, _ in subject_counts_in_period(sqlite_store, *period(services))]
+
+    first = recent_digest(services, "russia")
+    add_recent(sqlite_store, "oil", RUSSIA + " Oil too.")
+    later = recent_digest(services, "russia")
+
+    assert "russia" in listed
+    assert [item.article.title for item in first.items] == ["gas"] and read == ["oil"]
+    assert {item.article.title for item in later.items} == {"gas", "oil"}
+
+
+def period(services: Services):
+    return recent_period(services.settings.digest_days)
 
 
 class PreparingSummarizer(FakeSummarizer):

@@ -4,12 +4,15 @@ and what an empty digest can offer instead (topics with articles, a longer perio
 An empty digest names topics that would have articles: the period's most named subjects, each
 checked by the matcher (a few matrix products each), and suggests the first of
 `OLDER_PERIODS_DAYS` longer than its own whose digest of the topic is not empty.
+
+At start-up the matcher works out the topics readers are likeliest to ask (`prepare_topics`).
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.app.arguments import normalize_topic
@@ -25,6 +28,7 @@ from summarizer.topics.query import parse_topic_query
 from summarizer.topics.subjects import SubjectTally
 
 SUGGESTION_CANDIDATES = 8
+TOPICS_SHOWN = 15  # subjects /topics lists
 OLDER_PERIODS_DAYS = (30, 90, 365, MAX_PERIOD_DAYS)
 # Per store: the subjects of the period last counted (/topics, empty-digest suggestions).
 _SUBJECT_TALLIES: weakref.WeakKeyDictionary[Store, SubjectTally] = weakref.WeakKeyDictionary()
@@ -97,3 +101,25 @@ def _subject_tally(store: Store) -> SubjectTally:
     reads only the articles the last count did not have."""
     with _CACHE_LOCK:
         return _SUBJECT_TALLIES.setdefault(store, SubjectTally())
+
+
+def prepare_topics(
+    services: Services, since: datetime, until: datetime, stopping: Callable[[], bool]
+) -> list[str]:
+    """Have the matcher work out (and keep: `summarizer.topics.memory`) the matches over the
+    period of the topics readers are likeliest to ask: the news categories' words ("sport",
+    "economy") and the subjects /topics lists. A broad topic's first /digest at 100,000
+    articles spent 200–350 ms reading its naming evidence; theirs now costs what a repeated
+    one does, and stays so as the period moves on. Gives up between topics once `stopping()`
+    is true; returns the topics prepared."""
+    store, matcher = services.store, services.matcher
+    candidates = topic_candidates(store, matcher, store.articles.dated_between(since, until))
+    subjects = subject_counts_in_period(store, since, until, limit=TOPICS_SHOWN)
+    categories = [c for c in matcher.settings.categories if matcher.is_category(c)]
+    prepared = []
+    for topic in dict.fromkeys([*categories, *(s for s, _ in subjects if _is_topic(s))]):
+        if stopping() or not candidates:
+            break
+        matcher.match_query(topic, candidates, articles_naming=store.articles.naming)
+        prepared.append(topic)
+    return prepared

@@ -9,12 +9,10 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.app.digests import recent_period
-from bot.app.subjects import subject_counts_in_period
+from bot.app.subjects import TOPICS_SHOWN, subject_counts_in_period
 from bot.render import replies
 from bot.telegram.handlers.context import services_of
 from bot.telegram.handlers.language import language_of
-
-TOPICS_SHOWN = 15
 
 
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
