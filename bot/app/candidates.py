@@ -79,6 +79,7 @@ class PeriodCandidates:
     def __init__(self, store: Store, matcher: TopicMatcher) -> None:
         self._store, self._matcher = store, matcher
         self._by_id: dict[int, TopicCandidate] = {}
+        self._articles: list[StoredArticle] = []
         self._candidates: list[TopicCandidate] = []
         self._ids = np.zeros(0, dtype=np.int64)
         self._matrix = np.zeros((0, 0), dtype=np.float32)
@@ -86,9 +87,11 @@ class PeriodCandidates:
 
     def update(self, articles: list[StoredArticle]) -> list[TopicCandidate]:
         """The candidates of `articles` (those with vectors), in their order; these become
-        the period kept."""
+        the period kept. The same articles again (compared item by item, by identity first: a
+        millisecond for 100,000) get the same list; an article the encoder failed on is tried
+        again once the period changes."""
         with self._lock:
-            if [c.id for c in self._candidates] == [a.id for a in articles]:
+            if articles == self._articles:
                 return self._candidates
             known = self._by_id
             if missing := [a for a in articles if a.id not in known]:
@@ -100,6 +103,7 @@ class PeriodCandidates:
                 }
             self._candidates = [known[a.id] for a in articles if a.id in known]
             self._by_id = {c.id: c for c in self._candidates}
+            self._articles = list(articles)
             return self._candidates
 
     def article_matrix(self) -> tuple[np.ndarray, np.ndarray]:

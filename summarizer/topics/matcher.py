@@ -10,6 +10,7 @@ a topic asked again works out only the articles that arrived since.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -35,10 +36,6 @@ from summarizer.topics.reading import indexed_naming_evidence, no_evidence
 from summarizer.topics.settings import TopicSettings
 
 QUERY_CACHE_TOPICS = 1_000  # embedded topic queries kept: pages and pushes repeat topics
-# Topics whose probability per article of the period is kept (400 KB each at 100,000 articles),
-# and queries whose matches are (up to a few MB each: a broad topic matches a fifth).
-REMEMBERED_TOPICS = 64
-REMEMBERED_QUERIES = 16
 # New articles read one by one for a topic's naming evidence, not picked out by the full-text
 # index: a query of the index costs 5-30 ms at 100,000 articles, reading one article ~15 µs.
 READ_NEW_ARTICLES_UP_TO = 1_000
@@ -59,7 +56,7 @@ class TopicMatcher:
         self.settings = settings or TopicSettings()
         self.model = model or default_model()
         self._naming = NamingMemory()
-        self._period = PeriodMemory(topics=REMEMBERED_TOPICS, queries=REMEMBERED_QUERIES)
+        self._period = PeriodMemory()
 
     @property
     def model_key(self) -> str:
@@ -128,14 +125,14 @@ class TopicMatcher:
         about any of its phrases (relevance: the best of them), about none of its exclusions.
         The matches of the last queries are kept for the matrix they were found in."""
         query = parse_topic_query(topic)
-        kept = _with_vectors(candidates)
-        matrix = self.passage_matrix([candidates[i] for i in kept]) if len(kept) else None
+        stacked = self._stacked(candidates)
         key = (query, articles_naming)
+        matrix = stacked.matrix
         if matrix is not None and (known := self._period.matches(key, matrix)) is not None:
             return known
 
         def matches(phrase: str) -> list[TopicMatch]:
-            return self.match(phrase, candidates, articles_naming=articles_naming)
+            return self._match(phrase, stacked, articles_naming)
 
         found = combine_query(
             [matches(phrase) for phrase in query.phrases],
@@ -160,21 +157,29 @@ class TopicMatcher:
         those of `probabilities`, those of the articles the last matrix held carried
         (`PeriodMemory.probabilities`).
         """
+        return self._match(topic, self._stacked(candidates), articles_naming)
+
+    def _stacked(self, candidates: list[TopicCandidate]) -> _Stacked:
+        kept = np.flatnonzero([len(c.passage_vectors) > 0 for c in candidates])
+        articles = [candidates[i] for i in kept]
+        return _Stacked(candidates, kept, self.passage_matrix(articles) if articles else None)
+
+    def _match(
+        self, topic: str, stacked: _Stacked, articles_naming: ArticlesNaming | None
+    ) -> list[TopicMatch]:
         names = self._names(topic)
-        kept = _with_vectors(candidates)
+        candidates, kept, matrix = stacked.candidates, stacked.kept, stacked.matrix
         probability = np.zeros(len(candidates), dtype=np.float32)
-        if len(kept):
-            articles = [candidates[i] for i in kept]
-            matrix = self.passage_matrix(articles)
+        if matrix is not None:
 
             def of_new(count: int) -> np.ndarray:
-                few = count <= READ_NEW_ARTICLES_UP_TO and count < len(articles)
+                few = count <= READ_NEW_ARTICLES_UP_TO and count < len(kept)
                 evidence = self._evidence_of(
                     names,
-                    articles[len(articles) - count :],
+                    [candidates[i] for i in kept[len(kept) - count :]],
                     matrix.tail(count),
                     None if few else articles_naming,
-                    remember=count == len(articles),
+                    remember=count == len(kept),
                 )
                 return evidence.probability(self.model)
 
@@ -203,10 +208,9 @@ class TopicMatcher:
         """What the aboutness models read of each candidate about `topic` (see `match`)."""
         names = self._names(topic)
         evidence = no_evidence(len(candidates))
-        kept = _with_vectors(candidates)
-        if len(kept):
+        kept, matrix = (stacked := self._stacked(candidates)).kept, stacked.matrix
+        if matrix is not None:
             articles = [candidates[i] for i in kept]
-            matrix = self.passage_matrix(articles)
             found = self._evidence_of(names, articles, matrix, articles_naming, remember=True)
             for part in ("has_vectors", "entity", "category", "as_category", "writes_a_word"):
                 getattr(evidence, part)[kept] = getattr(found, part)
@@ -300,9 +304,14 @@ class TopicMatcher:
         return evidence
 
 
-def _with_vectors(candidates: list[TopicCandidate]) -> np.ndarray:
-    """The positions of the candidates with passage vectors (the others match nothing)."""
-    return np.flatnonzero([len(c.passage_vectors) > 0 for c in candidates])
+@dataclass(frozen=True)
+class _Stacked:
+    """Candidates, the positions of those with vectors (the others match nothing) and their
+    passage matrix (None without any)."""
+
+    candidates: list[TopicCandidate]
+    kept: np.ndarray
+    matrix: PassageMatrix | None
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -22,6 +22,10 @@ from summarizer.topics.evidence import CategoryCosines, CategoryPhrases
 from summarizer.topics.passages import ArticleRange, PassageMatrix, TopicCandidate
 
 V = TypeVar("V")
+# Topics whose probability per article of a period is kept (400 KB each at 100,000 articles),
+# and queries whose matches are (up to a few MB each: a broad topic matches a fifth).
+REMEMBERED_TOPICS = 64
+REMEMBERED_QUERIES = 16
 # Periods whose matrices are kept: /digest's, and a subscription's push (its new articles) or a
 # longer /digest, without either throwing the other's away.
 PERIODS = 2
@@ -33,7 +37,7 @@ class PeriodMemory:
     the last `topics` topics' probabilities (carried as the period moves on), and the last
     `queries` queries' matches (for the very same matrix)."""
 
-    def __init__(self, *, topics: int, queries: int) -> None:
+    def __init__(self, *, topics: int = REMEMBERED_TOPICS, queries: int = REMEMBERED_QUERIES):
         self._matrices: list[PassageMatrix] = []  # the most recently asked first
         self._cosines: _RangeMemory[CategoryCosines] = _RangeMemory(PERIODS)
         self._probabilities: _RangeMemory[np.ndarray] = _RangeMemory(topics)
