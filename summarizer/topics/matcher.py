@@ -1,11 +1,11 @@
 """The topic matcher: the stages of `summarizer.topics` behind one object the bot holds.
 
 It keeps what repeats between queries: the embedded topic queries and categories, the last
-stacked passage matrix with its cosines to the categories (the parts of an OR / exclusion
-query, the next page and the pushes of one tick ask about the same period), the last topics'
-naming evidence per article (`NamingMemory`), and per topic its probability for each article
-of the last matrix, carried as the period moves on, and its matches (`summarizer.topics.memory`):
-a topic asked again works out only the articles that arrived since.
+topics' naming evidence per article (`NamingMemory`), and what it worked out for the periods
+last asked (`summarizer.topics.memory.PeriodMemory`: the parts of an OR / exclusion query, the
+next page and the pushes of one tick ask about the same period): their stacked passage
+matrices, the categories' cosines, each topic's probability per article and a query's matches,
+carried as a period moves on, so a topic asked again works out only the articles that arrived.
 """
 
 from __future__ import annotations
@@ -154,12 +154,13 @@ class TopicMatcher:
         `articles_naming(terms)`, when given, is a full-text index's answer to which article
         ids name one of the topic's names (`Store.articles.naming`): only those are read for
         the naming evidence, the others are known to name it nowhere. The probabilities are
-        those of `probabilities`, those of the articles the last matrix held carried
-        (`PeriodMemory.probabilities`).
+        `probabilities`', those of the articles a kept matrix of the period held carried from
+        it (`PeriodMemory.probabilities`).
         """
         return self._match(topic, self._stacked(candidates), articles_naming)
 
     def _stacked(self, candidates: list[TopicCandidate]) -> _Stacked:
+        """The candidates with those having vectors stacked (`passage_matrix`)."""
         kept = np.flatnonzero([len(c.passage_vectors) > 0 for c in candidates])
         articles = [candidates[i] for i in kept]
         return _Stacked(candidates, kept, self.passage_matrix(articles) if articles else None)
@@ -167,6 +168,7 @@ class TopicMatcher:
     def _match(
         self, topic: str, stacked: _Stacked, articles_naming: ArticlesNaming | None
     ) -> list[TopicMatch]:
+        """`match` over candidates already stacked."""
         names = self._names(topic)
         candidates, kept, matrix = stacked.candidates, stacked.kept, stacked.matrix
         probability = np.zeros(len(candidates), dtype=np.float32)

@@ -1,4 +1,4 @@
-"""What the topic matcher remembers of the period it was last asked about (`PeriodMemory`).
+"""What the topic matcher remembers of the periods it was last asked about (`PeriodMemory`).
 
 A topic's verdict on an article depends on that article alone (`summarizer.topics.aboutness`),
 so what was worked out for the articles of one passage matrix holds for the same articles in
@@ -6,6 +6,8 @@ the next one carried from it (`summarizer.topics.passages.ArticleRange`): a topi
 over a period that moved on works out only the articles that arrived. At 100,000 articles,
 asking a broad topic again cost 100–300 ms of matrix products and naming evidence, and one new
 article cost a category topic its cosines to the categories over every passage (140–190 ms).
+(A value worked out over a few new rows may differ from the one over all rows in its last bit,
+as the same row's does at another place in a matrix: BLAS sums in blocks.)
 """
 
 from __future__ import annotations
