@@ -23,9 +23,9 @@ from summarizer.topics.passages import TopicCandidate
 
 log = logging.getLogger(__name__)
 
-# Per store, per matcher the candidates of the period last asked.
+# Per store, per matcher, by date and by arrival: the candidates of the period last asked.
 _PERIOD_CANDIDATES: weakref.WeakKeyDictionary[
-    Store, dict[tuple[int, str], tuple[TopicMatcher, PeriodCandidates]]
+    Store, dict[tuple[int, str, bool], tuple[TopicMatcher, PeriodCandidates]]
 ] = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
 
@@ -59,14 +59,15 @@ def ensure_vectors(
 
 
 def topic_candidates(
-    store: Store, matcher: TopicMatcher, articles: list[StoredArticle]
+    store: Store, matcher: TopicMatcher, articles: list[StoredArticle], *, by_arrival: bool = False
 ) -> list[TopicCandidate]:
     """`articles` as the matcher's candidates, with their passage vectors (`ensure_vectors`).
 
     The candidates of the last period asked are kept (`PeriodCandidates`), so a period that
     moved on builds only its new articles' candidates, and the matcher gets the very same
-    vector arrays again, whose stacked rows it carries over."""
-    return _period_candidates(store, matcher).update(articles)
+    vector arrays again, whose stacked rows it carries over. Periods by date (/digest) and by
+    arrival (a push's new articles) are kept apart, so neither throws the other's away."""
+    return _period_candidates(store, matcher, by_arrival).update(articles)
 
 
 class PeriodCandidates:
@@ -140,11 +141,14 @@ def _unit_mean(vectors: np.ndarray) -> np.ndarray:
     return total / norm if norm > 0 else total
 
 
-def _period_candidates(store: Store, matcher: TopicMatcher) -> PeriodCandidates:
-    """The `PeriodCandidates` of this store and matcher (one per pair, kept with the store)."""
+def _period_candidates(
+    store: Store, matcher: TopicMatcher, by_arrival: bool = False
+) -> PeriodCandidates:
+    """The `PeriodCandidates` of this store and matcher for periods by date or by arrival (one
+    each, kept with the store)."""
     with _CACHE_LOCK:
         kept = _PERIOD_CANDIDATES.setdefault(store, {})
-        key = (id(matcher), matcher.model_key)
+        key = (id(matcher), matcher.model_key, by_arrival)
         if key not in kept or kept[key][0] is not matcher:
             kept[key] = (matcher, PeriodCandidates(store, matcher))
         return kept[key][1]

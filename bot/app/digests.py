@@ -69,7 +69,7 @@ def compose_digest(
         articles = store.articles.received_between(since, until)
     else:
         articles = store.articles.dated_between(since, until)
-    candidates = topic_candidates(store, matcher, articles)
+    candidates = topic_candidates(store, matcher, articles, by_arrival=by_arrival)
     matches = matcher.match_query(topic, candidates, articles_naming=store.articles.naming)
     found, relevance = ranked(store, (topic, by_arrival), articles, matches)
     items = RankedItems(found, relevance, lambda ids: _summaries(store, ids, summary_key))
