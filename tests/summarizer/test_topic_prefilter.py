@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.core.domain import ArticleDraft
+from bot.store import Store
 from summarizer.encoder import SentenceEncoder
 from summarizer.topics.decision import best_first
-from summarizer.topics.evaluation import load_corpus
+from summarizer.topics.evaluation import LabelledCorpus, load_corpus
 from summarizer.topics.matcher import TopicMatcher
 from summarizer.topics.passages import TopicCandidate
 
@@ -48,22 +49,30 @@ def encoder() -> SentenceEncoder:
     return SentenceEncoder()
 
 
-@pytest.mark.model
-def test_the_indexed_matcher_gives_the_full_pass_verdicts_for_many_topics(encoder, sqlite_store):
+def stored_fixtures(
+    matcher: TopicMatcher, store: Store
+) -> tuple[LabelledCorpus, list[TopicCandidate]]:
+    """The labelled fixture corpus, its articles stored (with the full-text index) and as the
+    matcher's candidates by their store ids."""
     corpus = load_corpus(REPO / "bench" / "labels" / "fixtures.json", REPO.parent, REPO)
-    indexed, full = TopicMatcher(encoder), TopicMatcher(encoder)
     stored = [
-        sqlite_store.articles.add(
+        store.articles.add(
             ArticleDraft(title=title, text=body, source=f"fixture/{stem}"),
             fingerprint=stem,
             received_at=datetime.now(UTC),
         )[0]
         for stem, title, body in corpus.articles
     ]
-    vectors = indexed.vectors_many([(a.title, a.text) for a in stored])
-    candidates = [
+    vectors = matcher.vectors_many([(a.title, a.text) for a in stored])
+    return corpus, [
         TopicCandidate(a.id, a.title, a.text, v) for a, v in zip(stored, vectors, strict=True)
     ]
+
+
+@pytest.mark.model
+def test_the_indexed_matcher_gives_the_full_pass_verdicts_for_many_topics(encoder, sqlite_store):
+    indexed, full = TopicMatcher(encoder), TopicMatcher(encoder)
+    corpus, candidates = stored_fixtures(indexed, sqlite_store)
     topics = sorted({t.name for t in corpus.topics} | set(MORE_TOPICS))
     assert len(topics) >= 25
 
@@ -84,18 +93,8 @@ def test_a_matcher_asked_again_as_the_period_moves_on_gives_the_full_pass_verdic
     carried as the period moves on: one article arrives, the oldest leave, the same period is
     asked again, many arrive, one in the middle is gone. Each time its verdicts are those of
     a full pass over that period."""
-    corpus = load_corpus(REPO / "bench" / "labels" / "fixtures.json", REPO.parent, REPO)
     remembering, full = TopicMatcher(encoder), TopicMatcher(encoder)
-    stored = [
-        sqlite_store.articles.add(
-            ArticleDraft(title=title, text=body, source=f"fixture/{stem}"),
-            fingerprint=stem,
-            received_at=datetime.now(UTC),
-        )[0]
-        for stem, title, body in corpus.articles
-    ]
-    vectors = remembering.vectors_many([(a.title, a.text) for a in stored])
-    every = [TopicCandidate(a.id, a.title, a.text, v) for a, v in zip(stored, vectors, strict=True)]
+    corpus, every = stored_fixtures(remembering, sqlite_store)
     periods = [
         every[:60],
         every[:61],
