@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from summarizer.topics import evidence as evidence_module
 from summarizer.topics.evidence import CategoryCosines
 from summarizer.topics.matcher import TopicMatcher
 from summarizer.topics.passages import PassageMatrix, TopicCandidate
@@ -41,20 +40,6 @@ def articles(matcher: TopicMatcher) -> list[TopicCandidate]:
         ("Rates again", paragraph(RATES)),
     ]
     return candidates(matcher, docs)
-
-
-@pytest.fixture
-def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The titles of the articles whose naming evidence is read, in turn."""
-    titles: list[str] = []
-    original = evidence_module.lexical_evidence
-
-    def counted(names, article):
-        titles.append(article.title)
-        return original(names, article)
-
-    monkeypatch.setattr(evidence_module, "lexical_evidence", counted)
-    return titles
 
 
 @pytest.mark.parametrize("topic", ["russia", "weather", "economy", "russia OR storm"])

@@ -11,7 +11,6 @@ import pytest
 
 from summarizer.encoder import SentenceEncoder
 from summarizer.text import split_sentences
-from summarizer.topics import evidence as evidence_module
 from summarizer.topics.aboutness import MEANING, AboutnessModel, LogisticModel, read_article
 from summarizer.topics.decision import TopicMatch, combine_query
 from summarizer.topics.evidence import NamingMemory, naming_evidence
@@ -236,16 +235,8 @@ def test_only_the_articles_a_full_text_index_names_are_read_for_the_naming_evide
 
 
 def test_naming_evidence_is_read_once_per_topic_and_article_and_afresh_for_a_changed_one(
-    matcher: TopicMatcher, monkeypatch: pytest.MonkeyPatch
+    matcher: TopicMatcher, read: list[str]
 ) -> None:
-    read: list[str] = []
-    original = evidence_module.lexical_evidence
-
-    def counted(names, article):
-        read.append(article.title)
-        return original(names, article)
-
-    monkeypatch.setattr(evidence_module, "lexical_evidence", counted)
     docs = candidates(matcher, [*background(), ("Russia", paragraph(RUSSIA))])
     first = matcher.evidence("russia", docs)
     first_reads = list(read)
