@@ -32,7 +32,7 @@ from bot.app.digests import (
     remember_summaries,
 )
 from bot.app.services import Services
-from bot.app.subjects import prepare_topics, subject_counts_in_period
+from bot.app.subjects import prepare_topics
 from summarizer.topics.aboutness import read_article
 from summarizer.topics.countries import countries_by_name
 
@@ -67,7 +67,7 @@ def warm_up(services: Services, stopping: Callable[[], bool] = lambda: False) ->
     encoder pass.
     Then it counts the period's subjects, so /topics and an empty digest's suggestions read only
     newer articles, and has the matcher work out the topics readers are likeliest to ask (the
-    categories' words and those subjects: `prepare_topics`).
+    categories' words and those subjects), both in `prepare_topics`.
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
@@ -82,7 +82,6 @@ def warm_up(services: Services, stopping: Callable[[], bool] = lambda: False) ->
         lambda: recent_digest(services, WARM_UP_TOPIC, overview=False),
         lambda: remember_summaries(services, [a.id for a in articles], stopping=stopping),
         lambda: prepare_overviews(services, [a.id for a in articles], stopping=stopping),
-        lambda: subject_counts_in_period(services.store, since, until),
         lambda: prepare_topics(services, since, until, stopping),
         freeze_long_lived,
     )

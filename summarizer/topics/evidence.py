@@ -14,6 +14,7 @@ import numpy as np
 
 from summarizer.topics.aboutness import (
     CATEGORY_FEATURES,
+    ENTITY_FEATURES,
     LEXICAL,
     AboutnessModel,
     lexical_evidence,
@@ -45,6 +46,17 @@ class Evidence:
     category: np.ndarray
     as_category: np.ndarray
     writes_a_word: np.ndarray
+
+    @classmethod
+    def none(cls, count: int) -> Evidence:
+        """The evidence of `count` articles before any is read: all 0, none with vectors."""
+        return cls(
+            has_vectors=np.zeros(count, dtype=bool),
+            entity=np.zeros((count, len(ENTITY_FEATURES)), dtype=np.float32),
+            category=np.zeros((count, len(CATEGORY_FEATURES)), dtype=np.float32),
+            as_category=np.zeros(count, dtype=bool),
+            writes_a_word=np.zeros(count, dtype=bool),
+        )
 
     @property
     def named(self) -> np.ndarray:

@@ -32,7 +32,7 @@ from summarizer.topics.memory import PeriodMemory
 from summarizer.topics.names import TopicNames, topic_names, topic_terms, writes_a_word
 from summarizer.topics.passages import PassageMatrix, TopicCandidate
 from summarizer.topics.query import parse_topic_query
-from summarizer.topics.reading import indexed_naming_evidence, no_evidence
+from summarizer.topics.reading import indexed_naming_evidence
 from summarizer.topics.settings import TopicSettings
 
 QUERY_CACHE_TOPICS = 1_000  # embedded topic queries kept: pages and pushes repeat topics
@@ -209,7 +209,7 @@ class TopicMatcher:
     ) -> Evidence:
         """What the aboutness models read of each candidate about `topic` (see `match`)."""
         names = self._names(topic)
-        evidence = no_evidence(len(candidates))
+        evidence = Evidence.none(len(candidates))
         kept, matrix = (stacked := self._stacked(candidates)).kept, stacked.matrix
         if matrix is not None:
             articles = [candidates[i] for i in kept]
@@ -286,7 +286,7 @@ class TopicMatcher:
         lexical, named_as_name = indexed_naming_evidence(
             names, articles, matrix.ids, articles_naming, as_name=as_category, memory=memory
         )
-        evidence = no_evidence(len(articles))
+        evidence = Evidence.none(len(articles))
         evidence.has_vectors[:] = True
         evidence.entity[:] = np.column_stack([lexical, *meaning])
         evidence.writes_a_word[:] = self._writing_a_word(

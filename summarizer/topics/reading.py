@@ -1,25 +1,13 @@
 """How `TopicMatcher` reads the articles' naming evidence: only those a full-text index finds
-naming the topic, when there is one; and an article's evidence before any is read."""
+naming the topic, when there is one."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from summarizer.topics.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES
-from summarizer.topics.evidence import ArticlesNaming, Evidence, NamingMemory, naming_evidence
+from summarizer.topics.evidence import ArticlesNaming, NamingMemory, naming_evidence
 from summarizer.topics.names import TopicNames
 from summarizer.topics.passages import TopicCandidate
-
-
-def no_evidence(count: int) -> Evidence:
-    """`Evidence` of `count` articles, all of it 0 (none with vectors)."""
-    return Evidence(
-        has_vectors=np.zeros(count, dtype=bool),
-        entity=np.zeros((count, len(ENTITY_FEATURES)), dtype=np.float32),
-        category=np.zeros((count, len(CATEGORY_FEATURES)), dtype=np.float32),
-        as_category=np.zeros(count, dtype=bool),
-        writes_a_word=np.zeros(count, dtype=bool),
-    )
 
 
 def indexed_naming_evidence(
