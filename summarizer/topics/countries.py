@@ -3,9 +3,10 @@
 Each country has its name there, its other Latin-script names ("Russian Federation"), its
 demonym (Russian), its capital; `_SHORT_NAMES` and `_SEATS` add what the package lacks: short
 names news uses (Britain, America), abbreviations in capitals (UK, US) and seats of government
-written for the country (Kremlin, Downing Street, White House). Topic matching reads a country's
-names (`summarizer.topics.names`), topic suggestions fold them into the country
-(`summarizer.topics.subjects`): both by the same rules, those of `countries_by_name`.
+written for the country (Kremlin, Downing Street, White House), and `_NATIONS` the nations of the
+United Kingdom, which news names as countries (England's team, Scotland's government). Topic
+matching reads a country's names (`summarizer.topics.names`), topic suggestions fold them into
+the country (`summarizer.topics.subjects`): both by the same rules, those of `countries_by_name`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ _SHORT_NAMES = {
     "united arab emirates": ("UAE",),
     "netherlands": ("holland",),
     "north korea": ("DPRK",),
+}
+# The United Kingdom's nations (not in the package): their demonyms and capitals. London stands
+# for the United Kingdom, not England; Northern Ireland is left out, as its name holds Ireland's.
+_NATIONS = {
+    "england": (["England", "English"], []),
+    "scotland": (["Scotland", "Scottish", "Scots"], ["Edinburgh"]),
+    "wales": (["Wales", "Welsh"], ["Cardiff"]),
 }
 # Seats of government that news writes for the country ("the Kremlin said").
 _SEATS = {
@@ -76,7 +84,7 @@ def _read_countries() -> dict[str, tuple[list[str], list[str]]]:
             n.replace(" D.C.", "") for n in ([capital] if isinstance(capital, str) else capital)
         ]
         countries[key] = (names, places + list(_SEATS.get(key, ())))
-    return countries
+    return countries | _NATIONS
 
 
 def _own_name(name: str, names: list[str], key: str, every_name: dict[str, set[str]]) -> bool:
@@ -95,5 +103,13 @@ def _own_name(name: str, names: list[str], key: str, every_name: dict[str, set[s
 
 
 def _latin_name(name: str) -> bool:
-    """A full name in Latin letters ("Russian Federation"), not a code ("RU") or a native one."""
-    return len(name) > 3 and name.isascii() and not name.isupper() and "," not in name
+    """A full name in Latin letters ("Russian Federation"), not a code ("RU"), a native one or
+    an official form of more than five words, which news does not write and which would hide
+    the countries it holds ("… and Northern Ireland" hid Ireland)."""
+    return (
+        len(name) > 3
+        and name.isascii()
+        and not name.isupper()
+        and "," not in name
+        and len(name.split()) <= 5
+    )

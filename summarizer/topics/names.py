@@ -15,11 +15,15 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
   ("uk general election" → general election).
 
 `count_mentions` counts them in an article's sentences. `writes_a_word` tells whether an article
-writes at least one of the topic's own words ("ukraine war" → Ukraine or war), which an article
-about the topic that does not name it still does (`summarizer.topics.evidence.Evidence`).
+writes at least one of the topic's own words ("trade war" → trade or war), which an article
+about the topic that does not name it still does (`summarizer.topics.evidence.Evidence`); for a
+topic holding a country, one of that country's names: a story writing "bank" but no name of
+England is not about the Bank of England, one writing "Korea" but none of North Korea's names is
+not about North Korea.
 
 Limits: no list of people, companies or organisations (a company's chief executive is not its
-name); a capital stands for its country even where it is just a place ("talks in Beijing").
+name); a capital stands for its country even where it is just a place ("talks in Beijing"); a
+person named after a country ("jordan henderson") is taken for a topic holding one.
 """
 
 from __future__ import annotations
@@ -47,13 +51,15 @@ _TITLES = frozenset(
 class TopicNames:
     """How a topic is named: `phrases` matched lower-case with light stemming, `abbreviations`
     and `initials` (of a multi-word topic) matched as written (capitals); `last_word` counts
-    only in an article that names the whole topic too (`count_mentions`)."""
+    only in an article that names the whole topic too (`count_mentions`); `places`, the names
+    of the countries the topic holds or is (`writes_a_word`)."""
 
     topic: str
     phrases: tuple[str, ...]
     abbreviations: tuple[str, ...]
     initials: str | None
     last_word: str | None
+    places: tuple[str, ...] = ()
 
     @property
     def search_terms(self) -> list[list[str]]:
@@ -97,7 +103,17 @@ def topic_names(topic: str) -> TopicNames:
         abbreviations=tuple(n for n in of_country if n.isupper()),
         initials="".join(w[0] for w in content).upper() if several and len(content) >= 2 else None,
         last_word=words[-1] if several and len(words[-1]) >= 3 else None,
+        places=of_country or _countries_in(words),
     )
+
+
+def _countries_in(words: list[str]) -> tuple[str, ...]:
+    """The names of the countries a topic's words hold, one or two words each ("bank of
+    england" → England, English; "west germany" → Germany, German, Berlin, …)."""
+    by_name = countries_by_name()
+    spans = (" ".join(words[i : i + size]) for size in (2, 1) for i in range(len(words)))
+    found = dict.fromkeys(by_name[span].name for span in spans if span in by_name)
+    return tuple(n for country in found for n in by_name[country].names)
 
 
 def _without_country(words: list[str]) -> tuple[str, ...]:
@@ -161,7 +177,14 @@ def capitalized_mostly(names: TopicNames, sentences: Sequence[str]) -> bool:
 
 def writes_a_word(names: TopicNames, text: str) -> bool:
     """Does `text` write one of the topic's own `words` (lower-case, light stemming, as a name
-    is found)?"""
+    is found), or, for a topic holding a country, one of the country's names (`places`; its
+    abbreviations as written)?"""
+    if names.places:
+        lower = tuple(n for n in names.places if not n.isupper())
+        short = tuple(n for n in names.places if n.isupper())
+        return (bool(lower) and _phrase_pattern(lower).search(text.lower()) is not None) or (
+            bool(short) and _abbreviation_pattern(short).search(text) is not None
+        )
     return bool(names.words) and _phrase_pattern(names.words).search(text.lower()) is not None
 
 

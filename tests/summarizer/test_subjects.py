@@ -93,6 +93,10 @@ def test_a_run_of_names_ends_with_its_sentence():
         ("holland", "netherlands"),
         ("indian", "india"),  # shared with a territory whose name holds it: the country's
         ("russia", "russia"),
+        ("ireland", "ireland"),  # inside the UK's official name, which news does not write
+        ("english", "england"),  # the UK's nations are countries in news
+        ("scots", "scotland"),
+        ("welsh", "wales"),
     ],
 )
 def test_country_names_map_demonyms_and_spellings_to_the_country(name, country):

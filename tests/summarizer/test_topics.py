@@ -163,12 +163,26 @@ def test_a_concept_of_the_categories_vocabulary_is_found_by_meaning_without_its_
 
 
 def test_a_topics_own_words_leave_out_the_minor_and_the_short_ones() -> None:
-    war, boe, us = topic_names("ukraine war"), topic_names("bank of england"), topic_names("us")
+    war, boe, us = topic_names("trade war"), topic_names("bank of england"), topic_names("us")
 
-    assert war.words == ("ukraine", "war")
+    assert war.words == ("trade", "war")
     assert boe.words == ("bank", "england") and us.words == ()
-    assert writes_a_word(war, "Ukrainian troops") and writes_a_word(war, "The WARS ended.")
-    assert not writes_a_word(war, "Kyiv was calm.") and not writes_a_word(us, "Tell us.")
+    assert writes_a_word(war, "Traders waited") and writes_a_word(war, "The WARS ended.")
+    assert not writes_a_word(war, "Tariffs rose.") and not writes_a_word(us, "Tell us.")
+
+
+def test_a_topic_holding_a_country_is_written_only_where_the_country_is_named() -> None:
+    boe, north, election = (
+        topic_names(t) for t in ("bank of england", "north korea", "uk general election")
+    )
+
+    assert not writes_a_word(boe, "The bank of Finland cut its rate.")  # a bank, not England's
+    assert writes_a_word(boe, "English lenders waited for the central bank.")
+    assert not writes_a_word(north, "South Korea's exports rose in the north.")
+    assert writes_a_word(north, "Pyongyang tested a missile.")
+    assert writes_a_word(election, "The UK votes.") and writes_a_word(election, "British voters")
+    assert not writes_a_word(election, "The general election was called.")
+    assert topic_names("tony blair").places == ()  # no country: its own words, as before
 
 
 def test_a_passing_mention_is_not_enough(matcher: TopicMatcher) -> None:
