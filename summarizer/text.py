@@ -2,7 +2,8 @@
 
 Sentences are split with a rule that keeps closing quotes and brackets with their sentence and
 only breaks before something that can start a sentence (capital, digit, quote, bracket), not
-after a known abbreviation or an initial ("Mr.", "U.S.", "W."). It is the project's one sentence
+after a known abbreviation or an initial ("Mr.", "U.S.", "W."), and after a photo caption's
+closing mark run into the next sentence ("(pictured) He said"). It is the project's one sentence
 splitter (ingestion takes a title from it too; this module imports nothing else so any layer
 may use it); the Telegram formatter's cut points differ, and say why (`bot.render.formatting`).
 Passages are runs of whole sentences that fit the model's 256-piece window; a sentence longer
@@ -32,6 +33,12 @@ _SENTENCE_BREAK = re.compile(
     r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]])|(?<=[.!?…][\"'”’)\]]{2}))"
     r"\s+(?=[\"'“‘(\[]?[A-Z0-9£$€\u0400-\u04FF])"
 )
+# A photo caption run into the next sentence, as tabloid pages flattened to text have it ("…
+# with his dog (pictured) He said …"): its closing mark ends a sentence.
+_CAPTION_END = re.compile(
+    r"(\((?i:pictured|pictured [^()]{1,30}|above|below|left|right|centre|center|inset|"
+    r"file photo|stock photo|stock image|file picture)\))\s+(?=[A-Z])"
+)
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gen|Col|Lt|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|etc|No|Nos|Jan|Feb|"
     r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|U\.N|E\.U)|\b[A-Z])\.$"
@@ -43,6 +50,7 @@ def split_sentences(text: str) -> list[str]:
     language = None if text.isascii() else detect_language(text)
     if language in (None, "en"):
         split = _split_english
+        text = _CAPTION_END.sub("\\1\n", text)
     else:
         split = functools.partial(_split_with_sentencex, language)
     sentences: list[str] = []

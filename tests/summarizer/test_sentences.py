@@ -56,3 +56,18 @@ def test_paragraphs_never_merge_in_any_language() -> None:
         "Der zweite Absatz hat zwei Sätze.",
         "Hier ist der zweite.",
     ]
+
+
+def test_a_photo_caption_run_into_the_next_sentence_ends_where_its_mark_closes() -> None:
+    text = (
+        "MP Jesse Norman handed out cake (pictured above) Detectives are expected to speak to "
+        "him. Smith (left) and Jones (right) shook hands. His dog (Pictured) Was fine."
+    )
+
+    assert split_sentences(text) == [
+        "MP Jesse Norman handed out cake (pictured above)",
+        "Detectives are expected to speak to him.",
+        "Smith (left) and Jones (right) shook hands.",  # a lower-case word goes on: no break
+        "His dog (Pictured)",
+        "Was fine.",
+    ]
