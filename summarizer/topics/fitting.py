@@ -24,14 +24,22 @@ POSITIVE_WEIGHTS = (1.0, 2.0, 3.0, 4.0, 6.0)
 RIDGE = 0.01
 
 
-def fit_model(items: list[TopicEvidence]) -> tuple[AboutnessModel, dict[str, float]]:
-    """Both models fitted on `items` (each with its positive weight chosen for F1 there)."""
-    fitted = {route: _fit_route(items, route) for route in ("entity", "unnamed", "category")}
+def fit_model(
+    items: list[TopicEvidence], positive_weights: tuple[float, ...] = POSITIVE_WEIGHTS
+) -> tuple[AboutnessModel, dict[str, float]]:
+    """The three models fitted on `items`, each with its positive weight chosen among
+    `positive_weights` for F1 there (one weight given: that weight)."""
+    fitted = {
+        route: _fit_route(items, route, positive_weights)
+        for route in ("entity", "unnamed", "category")
+    }
     model = AboutnessModel(*(model for model, _ in fitted.values()))
     return model, {route: weight for route, (_, weight) in fitted.items()}
 
 
-def _fit_route(items: list[TopicEvidence], route: str) -> tuple[LogisticModel, float]:
+def _fit_route(
+    items: list[TopicEvidence], route: str, positive_weights: tuple[float, ...]
+) -> tuple[LogisticModel, float]:
     """The logistic model of one route (entity, unnamed, category), fitted on the pairs it
     judges (`Evidence.probability`); the unnamed one on every article not naming the topic,
     those writing none of its words too (`Evidence.writes_a_word`), which it does not judge:
@@ -50,7 +58,7 @@ def _fit_route(items: list[TopicEvidence], route: str) -> tuple[LogisticModel, f
         corpus += [item.corpus] * int(judged.sum())
     x, y, owner = np.concatenate(rows), np.concatenate(gold).astype(float), np.array(corpus)
     best: tuple[float, LogisticModel, float] | None = None
-    for weight in POSITIVE_WEIGHTS:
+    for weight in positive_weights:
         model = LogisticModel(features, *_logistic(x, y, _weights(owner, y, weight)))
         predicted = model.probability(x) >= ABOUT
         f1 = float(

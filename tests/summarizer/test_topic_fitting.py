@@ -1,0 +1,82 @@
+"""Fitting the aboutness models on labelled evidence (`summarizer.topics.fitting`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from summarizer.topics.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, LEXICAL
+from summarizer.topics.evaluation import LabelledTopic, TopicEvidence, method_predictions
+from summarizer.topics.evidence import Evidence
+from summarizer.topics.fitting import POSITIVE_WEIGHTS, _weights, fit_model
+
+
+def labelled(corpus: str, seed: int, articles: int = 60) -> TopicEvidence:
+    """An entity topic over `articles`: half name it, and of those the ones naming it in the
+    title are about it; the others are judged by meaning, about when it is high."""
+    rng = np.random.default_rng(seed)
+    evidence = Evidence.none(articles)
+    evidence.has_vectors[:] = True
+    evidence.writes_a_word[:] = True
+    named = np.arange(articles) < articles // 2
+    in_title = named & (rng.random(articles) < 0.5)
+    meaning = rng.random((articles, 2)).astype(np.float32)
+    evidence.entity[:, LEXICAL.index("named_in_title")] = in_title
+    evidence.entity[:, LEXICAL.index("log_mentions")] = named * 1.0
+    evidence.entity[:, len(LEXICAL) :] = meaning
+    about = np.where(named, in_title, meaning[:, 0] > 0.8)
+    zeros = np.zeros(articles)
+    topic = LabelledTopic("topic", "entity", frozenset(), frozenset())
+    return TopicEvidence(corpus, topic, evidence, about, zeros, zeros, zeros.astype(bool))
+
+
+def labelled_category(corpus: str, seed: int, articles: int = 60) -> TopicEvidence:
+    """A category topic over `articles`: about where it is the article's nearest category."""
+    rng = np.random.default_rng(seed)
+    evidence = Evidence.none(articles)
+    evidence.has_vectors[:] = True
+    evidence.as_category[:] = True
+    first = rng.random(articles) < 0.3
+    evidence.category[:, CATEGORY_FEATURES.index("category_rank")] = np.where(first, 1.0, 0.25)
+    evidence.category[:, CATEGORY_FEATURES.index("article_cosine")] = rng.random(articles)
+    zeros = np.zeros(articles)
+    topic = LabelledTopic("sport", "category", frozenset(), frozenset())
+    return TopicEvidence(corpus, topic, evidence, first, zeros, zeros, zeros.astype(bool))
+
+
+def corpora() -> list[TopicEvidence]:
+    return [
+        labelled("one", 1),
+        labelled("two", 2),
+        labelled_category("one", 3),
+        labelled_category("two", 4),
+    ]
+
+
+def test_the_fitted_models_learn_what_makes_an_article_about_the_topic() -> None:
+    items = corpora()
+
+    model, weights = fit_model(items)
+    predicted = method_predictions(model, items)
+
+    assert all((p == i.about).mean() >= 0.95 for p, i in zip(predicted, items, strict=True))
+    assert set(weights) == {"entity", "unnamed", "category"}
+    assert set(weights.values()) <= set(POSITIVE_WEIGHTS)
+    assert model.entity.features == ENTITY_FEATURES
+    assert model.category.features == CATEGORY_FEATURES
+
+
+def test_a_single_weight_given_is_the_weight_of_every_model() -> None:
+    _, weights = fit_model(corpora(), (3.0,))
+
+    assert weights == {"entity": 3.0, "unnamed": 3.0, "category": 3.0}
+
+
+def test_each_corpus_weighs_the_same_and_an_about_pair_its_weight_times_a_negative() -> None:
+    owner = np.array(["big"] * 8 + ["small"] * 2)
+    about = np.array([1, 0, 0, 0, 0, 0, 0, 0, 1, 0], dtype=float)
+
+    weights = _weights(owner, about, 2.0)
+
+    assert np.isclose(weights[owner == "big"].sum(), weights[owner == "small"].sum())
+    assert np.isclose(weights[0], 2 * weights[1]) and np.isclose(weights[8], 2 * weights[9])
+    assert np.isclose(weights.sum(), len(owner))
