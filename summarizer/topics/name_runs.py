@@ -5,7 +5,8 @@ word (so "However" at the start of a sentence is not one, "Kazakhstan" is); runs
 one subject ("North Korea", "Xi Jinping").
 
 What is not a name: a word that only ever opens sentences ("Analysts said", "Later Putin
-left": a common noun is capitalized there too), unless it names a country; forum interjections
+left": a common noun is capitalized there too), unless it names a country; a function word, also
+contracted ("I'm", "We've"); forum interjections
 (a letter three times in a row, "Ehhhh", "Sooo"; a repeated syllable, "Haha", "Hehe"; and
 `INTERJECTIONS` such as "Lol"). The price: a name that every text puts first in its sentences
 ("Gazprom cut supplies.") is missed until one text names it inside a sentence.
@@ -39,6 +40,8 @@ _FUNCTION_WORDS = frozenset(
     "june july august september october november december mr mrs ms dr".split()
 )
 # Chat abbreviations written in capitals, which no other rule here tells from an acronym.
+# A contraction's ending: "I'm" is "I", so a function word, though no text writes it in lower case.
+_CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d|s|t)$")
 INTERJECTIONS = frozenset("lol lmao lmfao rofl omg wtf imo imho btw fyi tbh smh ok okay".split())
 _DRAWN_OUT = re.compile(r"(\w)\1\1|^(\w{1,3})\2+$")  # "ehhhh", "sooo"; "haha", "hehe"
 _SENTENCE_END = ".!?…"
@@ -132,7 +135,7 @@ def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], b
         is_name = (
             capitalized
             and word not in lower_words
-            and word not in _FUNCTION_WORDS
+            and _CONTRACTION.sub("", word) not in _FUNCTION_WORDS
             and word not in INTERJECTIONS
             and not _DRAWN_OUT.search(word)
         )

@@ -68,6 +68,15 @@ def test_interjections_and_words_only_opening_sentences_are_no_subjects():
     assert {"moscow", "astana", "beijing", "kyiv", "washington"} <= set(found)
 
 
+def test_a_contracted_function_word_is_no_subject():
+    found = subjects(
+        ["Fans said: “I'm sure we'll win, and I’ve told Arsenal so.”", "I'd go to Paris."]
+    )
+
+    assert not {"i'm", "i’ve", "i'd"} & set(found)
+    assert {"arsenal", "paris"} <= set(found)
+
+
 def test_a_word_opening_sentences_counts_as_a_name_only_where_another_sentence_has_it_inside():
     found = subjects(["Putin spoke first. Later Putin left.", "Gazprom cut supplies to Putin."])
 
