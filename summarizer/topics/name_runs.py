@@ -40,6 +40,9 @@ _FUNCTION_WORDS = frozenset(
     "june july august september october november december mr mrs ms dr".split()
 )
 # Chat abbreviations written in capitals, which no other rule here tells from an acronym.
+# Words written in lower case elsewhere that open a place's name when a name follows: "New York",
+# "New Delhi" (not "york", "delhi").
+_PLACE_OPENERS = frozenset({"new"})
 # A contraction's ending: "I'm" is "I", so a function word, though no text writes it in lower case.
 _CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d|s|t)$")
 INTERJECTIONS = frozenset("lol lmao lmfao rofl omg wtf imo imho btw fyi tbh smh ok okay".split())
@@ -118,11 +121,13 @@ def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], b
     """The runs of names in `text`, in order, lower-cased, each with whether its first word
     opens a sentence (where a common noun is capitalized too). A run ends at a country's
     possessive ("Russia's President"); a capitalized word written in lower case elsewhere
-    continues one when together they name a country ("United States")."""
+    continues one when together they name a country ("United States"), and "New" opens one
+    when a name follows ("New York")."""
     runs: list[tuple[list[str], bool]] = []
     run: list[str] = []
     opens = False
     run_end = 0
+    opener: tuple[str, int, int] | None = None  # a place opener just read: word, end, start
     for match in _WORD.finditer(text):
         raw = match.group()
         if not raw[0].isupper():  # most words: they end a run and start none
@@ -142,11 +147,14 @@ def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], b
         continues = run and text[run_end : match.start()] == " " and len(run) < _MAX_RUN
         if continues and (is_name or (capitalized and _country([*run, word]))):
             run.append(word)
+        elif is_name and opener and text[opener[1] : match.start()] == " ":
+            run, opens = [opener[0], word], _opens_sentence(text, opener[2])
         else:
             if run:
                 runs.append((run, opens))
             run = [word] if is_name else []
             opens = is_name and _opens_sentence(text, match.start())
+        opener = (word, match.end(), match.start()) if word in _PLACE_OPENERS else None
         # After a country's possessive no run goes on (-1): "Russia's President".
         possessive = word != raw.lower()
         run_end = -1 if possessive and _country(run) else match.end()

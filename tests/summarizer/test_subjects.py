@@ -68,6 +68,13 @@ def test_interjections_and_words_only_opening_sentences_are_no_subjects():
     assert {"moscow", "astana", "beijing", "kyiv", "washington"} <= set(found)
 
 
+def test_new_opens_a_place_name_but_is_no_subject_alone():
+    found = subjects(["Talks in New York ended. A new plan came.", "New York police said so."])
+
+    assert found["new york"] == 2
+    assert "york" not in found and "new" not in found
+
+
 def test_a_contracted_function_word_is_no_subject():
     found = subjects(
         ["Fans said: “I'm sure we'll win, and I’ve told Arsenal so.”", "I'd go to Paris."]
