@@ -268,6 +268,10 @@ def _memory() -> str:
 
 
 def _percentiles(seconds: list[float]) -> str:
+    """Count, p50, p95 and max of `seconds` in ms ("no calls" for none: `--runs 1` repeats no
+    topic)."""
+    if not seconds:
+        return "no calls"
     ordered = sorted(seconds)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return (
