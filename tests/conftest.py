@@ -7,6 +7,7 @@ do not wipe each other's tables."""
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
 import socket
@@ -61,6 +62,9 @@ def postgres_url() -> Iterator[str]:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         connection.execute(text(f"CREATE DATABASE {name}"))
     yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    # Connections a test let go of unreturned are rolled back when collected: collect them
+    # while their database is there, not after the drop ends them ("AdminShutdown" logged).
+    gc.collect()
     with server.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     server.dispose()
