@@ -51,8 +51,9 @@ _TITLES = frozenset(
 class TopicNames:
     """How a topic is named: `phrases` matched lower-case with light stemming, `abbreviations`
     and `initials` (of a multi-word topic) matched as written (capitals); `last_word` counts
-    only in an article that names the whole topic too (`count_mentions`); `places`, the names
-    of the countries the topic holds or is (`writes_a_word`)."""
+    only in an article that names the whole topic too (`count_mentions`); `places` and
+    `place_abbreviations`, the names of the countries the topic holds or is (`writes_a_word`),
+    in lower case and in capitals."""
 
     topic: str
     phrases: tuple[str, ...]
@@ -60,6 +61,7 @@ class TopicNames:
     initials: str | None
     last_word: str | None
     places: tuple[str, ...] = ()
+    place_abbreviations: tuple[str, ...] = ()
 
     @property
     def search_terms(self) -> list[list[str]]:
@@ -91,6 +93,7 @@ def topic_names(topic: str) -> TopicNames:
     words = topic.split()
     content = [w for w in words if w not in _MINOR_WORDS]
     several = len(words) >= 2 and not of_country
+    places, place_abbreviations = _by_case(of_country or _countries_in(words))
     return TopicNames(
         topic=topic,
         phrases=tuple(
@@ -100,11 +103,18 @@ def topic_names(topic: str) -> TopicNames:
                 if not n.isupper() and n.upper() not in of_country
             )
         ),
-        abbreviations=tuple(n for n in of_country if n.isupper()),
+        abbreviations=_by_case(of_country)[1],
         initials="".join(w[0] for w in content).upper() if several and len(content) >= 2 else None,
         last_word=words[-1] if several and len(words[-1]) >= 3 else None,
-        places=of_country or _countries_in(words),
+        places=places,
+        place_abbreviations=place_abbreviations,
     )
+
+
+def _by_case(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A country's names as `Country.names` holds them: (those in lower case, the
+    abbreviations in capitals)."""
+    return tuple(n for n in names if not n.isupper()), tuple(n for n in names if n.isupper())
 
 
 def _countries_in(words: list[str]) -> tuple[str, ...]:
@@ -180,12 +190,12 @@ def writes_a_word(names: TopicNames, text: str) -> bool:
     is found), or, for a topic holding a country, one of the country's names (`places`; its
     abbreviations as written)?"""
     if names.places:
-        lower = tuple(n for n in names.places if not n.isupper())
-        short = tuple(n for n in names.places if n.isupper())
-        return (bool(lower) and _phrase_pattern(lower).search(text.lower()) is not None) or (
-            bool(short) and _abbreviation_pattern(short).search(text) is not None
-        )
-    return bool(names.words) and _phrase_pattern(names.words).search(text.lower()) is not None
+        phrases, short = names.places, names.place_abbreviations
+    else:
+        phrases, short = names.words, ()
+    return (bool(phrases) and _phrase_pattern(phrases).search(text.lower()) is not None) or (
+        bool(short) and _abbreviation_pattern(short).search(text) is not None
+    )
 
 
 def _in_capitals(text: str) -> bool:
