@@ -95,7 +95,7 @@ class PeriodMemory:
             )
 
         cosines = self._cosines.carried(whole.articles.lineage, whole.articles, carried)
-        rows = int(whole.starts[offset]) if len(matrix.sources) else len(whole.vectors)
+        rows = whole.passage_row(offset)
         return CategoryCosines(
             cosines.by_article[offset : offset + len(matrix.sources)],
             cosines.by_passage[rows : rows + len(matrix.vectors)],

@@ -191,10 +191,14 @@ class PassageMatrix:
             articles=numbered,
         )
 
+    def passage_row(self, article: int) -> int:
+        """The first passage row of its `article`-th article (the row count past the last)."""
+        return int(self.starts[article]) if article < len(self.sources) else len(self.vectors)
+
     def tail(self, count: int) -> PassageMatrix:
         """The matrix of its last `count` articles (views of its arrays)."""
         first = len(self.sources) - count
-        row = int(self.starts[first]) if count else len(self.vectors)
+        row = self.passage_row(first)
         rows, means = self.spans
         return PassageMatrix(
             sources=self.sources[first:],
