@@ -170,7 +170,12 @@ def fixed_weights(corpora: list[LabelledCorpus], items: dict[str, list[TopicEvid
         for corpus in corpora:
             loco, _ = fit_model([i for i in every if i.corpus != corpus.name], weights)
             result = score(items[corpus.name], method_predictions(loco, items[corpus.name]))
-            figures.append(_figures(result).split("F1 ")[-1].replace(" | ", "/"))
+            figures.append(
+                "/".join(
+                    f"{figure:.3f}" if figure == figure else "—"  # NaN: no topic of that kind
+                    for figure in (result.entity_f1, result.category_macro_f1)
+                )
+            )
         label = "chosen" if len(weights) > 1 else f"fixed {weights[0]:g}"
         print(f"{label:9} {', '.join(figures)}")
 
