@@ -3,7 +3,9 @@
 Sentences are split with a rule that keeps closing quotes and brackets with their sentence and
 only breaks before something that can start a sentence (capital, digit, quote, bracket), not
 after a known abbreviation or an initial ("Mr.", "U.S.", "W."), and after a photo caption's
-closing mark run into the next sentence ("(pictured) He said"). It is the project's one sentence
+closing mark run into the next sentence ("(pictured) He said"). A page's video prompt run into
+the text ("… on Tuesday. Scroll down for video The pair …", tabloid pages flattened to text) is
+page furniture: it is dropped and ends the sentence before it. It is the project's one sentence
 splitter (ingestion takes a title from it too; this module imports nothing else so any layer
 may use it); the Telegram formatter's cut points differ, and say why (`bot.render.formatting`).
 Passages are runs of whole sentences that fit the model's 256-piece window; a sentence longer
@@ -39,6 +41,10 @@ _CAPTION_END = re.compile(
     r"(\((?i:pictured|pictured [^()]{1,30}|above|below|left|right|centre|center|inset|"
     r"file photo|stock photo|stock image|file picture)\))\s+(?=[A-Z])"
 )
+# A tabloid page's prompt to its video, run into the text: dropped, a paragraph break in its place.
+_VIDEO_PROMPT = re.compile(
+    r"\s*\b(?i:scroll down for (?:the )?videos?)\b[:.]?\s*(?=[A-Z0-9\"'“‘(]|$)"
+)
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gen|Col|Lt|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|etc|No|Nos|Jan|Feb|"
     r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|U\.N|E\.U)|\b[A-Z])\.$"
@@ -50,7 +56,7 @@ def split_sentences(text: str) -> list[str]:
     language = None if text.isascii() else detect_language(text)
     if language in (None, "en"):
         split = _split_english
-        text = _CAPTION_END.sub("\\1\n", text)
+        text = _CAPTION_END.sub("\\1\n", _VIDEO_PROMPT.sub("\n", text))
     else:
         split = functools.partial(_split_with_sentencex, language)
     sentences: list[str] = []

@@ -71,3 +71,19 @@ def test_a_photo_caption_run_into_the_next_sentence_ends_where_its_mark_closes()
         "His dog (Pictured)",
         "Was fine.",
     ]
+
+
+def test_a_video_prompt_run_into_the_text_is_dropped_and_ends_the_sentence_before_it() -> None:
+    text = (
+        "The boy fell into the cheetah exhibit, officials said. Scroll down for video A mother "
+        "was holding him. She said SCROLL DOWN FOR VIDEOS: Zoo staff ran over. Readers who "
+        "scroll down for video clips find more."
+    )
+
+    assert split_sentences(text) == [
+        "The boy fell into the cheetah exhibit, officials said.",
+        "A mother was holding him.",
+        "She said",
+        "Zoo staff ran over.",
+        "Readers who scroll down for video clips find more.",  # a lower-case word goes on
+    ]
