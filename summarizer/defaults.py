@@ -21,8 +21,10 @@ DEFAULT_INSTRUCT_PROMPT = (
 )
 
 # The broad categories a topic competes with (`summarizer.topics.settings`): the IPTC Media
-# Topics top level (economy, business and finance split in three, as users ask for them apart),
-# and "world", the international news every general news site files apart (not an IPTC topic).
+# Topics top level (economy, business and finance split in three, as users ask for them apart;
+# IPTC's "labour" named "employment", as "labour" is also a party's name and UK political stories
+# sat nearer it than "politics"), and "world", the international news every general news site
+# files apart (not an IPTC topic).
 NEWS_CATEGORIES = (
     "arts and culture",
     "crime and law",
@@ -34,7 +36,7 @@ NEWS_CATEGORIES = (
     "environment",
     "health",
     "human interest",
-    "labour",
+    "employment",
     "lifestyle and leisure",
     "politics",
     "religion",
@@ -119,8 +121,8 @@ CATEGORY_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
         "animals, pets and unusual events",
         "a heartwarming or strange personal story",
     ),
-    "labour": (
-        "labour and employment",
+    "employment": (
+        "employment and jobs",
         "workers, jobs and wages",
         "trade unions and strikes",
         "employment law and working conditions",

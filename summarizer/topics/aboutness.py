@@ -23,10 +23,10 @@ never names an entity has only its meaning to show:
   one; the article's and best passage's margin over the IPTC categories (also for the unnamed
   model); the cosine of the topic to the article's top subjects (unnamed model); choosing the
   positive weights by an inner leave-one-corpus-out instead of on the fitted corpora. The
-  errors are mostly not the named model's (`python bench/topics.py --errors` lists them):
-  on BBC 11 of 22 false positives are "labour" (a category word, and the party) judged as
-  the category, on Reuters 17 of 47 are the unnamed model's (an interest-rate story writing
-  "bank" or "federal").
+  errors left are mostly passing mentions (`python bench/topics.py --errors` lists them):
+  all 11 of BBC's held-out false positives and 33 of Reuters' 41 are the named model's
+  ("Shell Canada", "Fed" in a Treasury balance), 8 of Reuters' the unnamed model's (an
+  interest-rate story writing "federal" or "reserve").
 - **category** (a news section: "sport", "business", "crime", "world": a word of the
   categories' vocabulary close to one of them; `TopicMatcher.is_category`) reads
   the competition of the topic against the IPTC Media Topics categories at article level

@@ -19,15 +19,15 @@ class TopicSettings:
     query_templates: tuple[str, ...] = ("{topic}", "news about {topic}")
     # A topic is of the categories' kind when it is one word of their vocabulary (their names,
     # phrases and `CATEGORY_WORDS`), no country's name, and its query comes this close to one
-    # of theirs: "sport", "crime", "business" (1.0), "technology" (0.80), "lifestyle" (0.79),
-    # "entertainment" (0.57), not "russia" (0.50), "oil" (0.44), "grain" (0.29). A name of
-    # several words ("federal reserve" 0.62, "labour party" 0.81) or outside the vocabulary
-    # ("iaaf", "conservatives", "fifa": near sport or politics) is an entity, and so is the
-    # topic in an article that writes it as a name ("Labour said").
+    # of theirs: "sport", "business" (1.0), "crime" (0.90), "technology" (0.80), "lifestyle" (0.79),
+    # "entertainment" (0.57), not "russia" (0.51), "oil" (0.44), "grain" (0.29). A name of
+    # several words ("federal reserve" 0.62) or outside the vocabulary ("iaaf", "conservatives",
+    # "fifa": near sport or politics; "labour", 0.66 from "employment") is an entity, and so is
+    # a category word in an article that writes it as a name ("world": "the World Cup").
     category_kind_cosine: float = 0.55
     # A category whose query or one of whose description phrases (`CATEGORY_DESCRIPTIONS`) is
     # this close to the topic's query is the topic's own kind, not a competitor, and the topic
-    # is read with its phrases ("labour" for "labour"; "arts and culture" for "entertainment").
+    # is read with its phrases ("employment" for "jobs"; "arts and culture" for "entertainment").
     category_synonym_cosine: float = 0.6
 
     def __post_init__(self) -> None:
