@@ -23,7 +23,6 @@ from bot.core.domain import Digest
 from bot.core.requests import MAX_PERIOD_DAYS, EmptyDigestAdvice
 from bot.store import Store
 from summarizer.topics.matcher import TopicMatcher
-from summarizer.topics.names import topic_names
 from summarizer.topics.query import parse_topic_query
 from summarizer.topics.subjects import SubjectTally
 
@@ -47,7 +46,7 @@ def advise_on_empty_digest(services: Services, digest: Digest, *, days: int) -> 
     )
     in_period = {a.id for a in store.articles.dated_between(digest.since, digest.until)}
     phrases = parse_topic_query(digest.topic).phrases
-    names = [terms for phrase in phrases for terms in topic_names(phrase).search_terms]
+    names = [terms for phrase in phrases for terms in services.matcher.names(phrase).search_terms]
     if not store.articles.naming(names) - in_period:
         return EmptyDigestAdvice(suggestions)
     for older_days in (d for d in OLDER_PERIODS_DAYS if d > days):

@@ -7,8 +7,9 @@ never names an entity has only its meaning to show:
 
 - **entity** (a place, person, company, organisation: "russia", "tony blair", "opec") reads the
   naming evidence (`lexical_evidence`, with the topic's other names from
-  `summarizer.topics.names`): is it named in the title, in the lead (first two sentences); how
-  often (log of the count), in what share of the sentences; and the meaning evidence: the best
+  `summarizer.topics.names` and a concept's synonyms, `TopicMatcher.names`): is it named in
+  the title, in the lead (first two sentences); how often (log of the count), in what share of
+  the sentences; and the meaning evidence: the best
   passage's cosine to the embedded topic query and the whole article's (the unit mean of its
   passages). An article that never names the topic is judged by the **unnamed** model over
   these two alone, fitted on such articles, so it gets in only when its meaning is clearly the

@@ -86,6 +86,24 @@ def background() -> list[tuple[str, str]]:
     ]
 
 
+def test_a_concept_judged_as_a_name_is_named_by_the_synonyms_in_its_category_phrase(
+    matcher: TopicMatcher,
+) -> None:
+    # "inflation, unemployment and interest rates" holds "inflation"; of its other words only
+    # "rates" shares its meaning for the fake encoder
+    docs = candidates(
+        matcher, [*background(), ("Lenders", paragraph("The bank held rates for lenders."))]
+    )
+
+    names = matcher.names("inflation")
+    evidence = matcher.evidence("inflation", docs)
+
+    assert "rates" in names.phrases
+    assert "unemployment" not in names.phrases and "interest" not in names.phrases
+    assert matcher.names("russia") == topic_names("russia")  # not a concept: its names only
+    assert evidence.named.tolist() == [False, False, True, True]  # the last writes only "rates"
+
+
 def test_an_empty_or_blank_topic_is_refused(matcher: TopicMatcher) -> None:
     docs = candidates(matcher, background())
     for topic in ("", "   ", " - "):
@@ -555,6 +573,16 @@ def test_an_or_query_joins_two_topics_and_an_exclusion_leaves_one_out(
 
     assert either == {"russia_protest", "russia_gas", "kremlin_budget", "pyongyang_missile"}
     assert without_gas == {"russia_protest", "kremlin_budget"}
+
+
+@pytest.mark.model
+def test_takeovers_is_also_written_merger_or_acquisition_and_a_category_word_has_no_synonyms(
+    real_matcher,
+):
+    assert {"merger", "acquisition"} <= set(real_matcher.names("takeovers").phrases)
+    assert "company" not in real_matcher.names("takeovers").phrases  # in its phrase, not near
+    assert real_matcher.names("sport") == topic_names("sport")  # judged as a category
+    assert real_matcher.names("trade") == topic_names("trade")  # "exports" is not near enough
 
 
 @pytest.mark.model
