@@ -308,7 +308,7 @@ def main() -> None:
         matcher = TopicMatcher(encoder, model=_placeholder_model())
     else:
         matcher = TopicMatcher(encoder)
-    matcher.embed_categories()
+    matcher.kinds.embed_categories()
     print(f"model {matcher.model_key} loaded in {time.perf_counter() - started:.1f} s")
     if args.seeds:
         bench_seeds(matcher, args.shared / "seeds")

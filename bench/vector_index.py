@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=len(NEWS_CATEGORIES))
     args = parser.parse_args()
     matcher = TopicMatcher(SentenceEncoder())
-    categories = matcher.embed_categories()[: args.queries]
+    categories = matcher.kinds.embed_categories()[: args.queries]
     matrix = article_matrix(matcher, args.articles)
     print(f"{len(matrix)} article vectors × {matrix.shape[1]} float32: {matrix.nbytes >> 20} MB")
     one = categories[0]

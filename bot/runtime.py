@@ -71,9 +71,9 @@ def warm_up(services: Services, stopping: Callable[[], bool] = lambda: False) ->
 
     Last, what it read is moved out of the garbage collector's sight (`freeze_long_lived`).
     """
-    services.matcher.embed_categories()
+    services.matcher.kinds.embed_categories()
     if services.matcher.settings.categories:
-        services.matcher.category_phrases()
+        services.matcher.kinds.category_phrases()
     countries_by_name()
     since, until = recent_period(services.settings.digest_days)
     articles = services.store.articles.dated_between(since, until)

@@ -190,5 +190,5 @@ CATEGORY_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
 }
 # Words readers write for a category that neither its name nor its phrases contain: with those
 # of the names and phrases, the categories' vocabulary, the words a topic of their kind is made of
-# (`summarizer.topics.matcher.TopicMatcher.is_category`).
+# (`summarizer.topics.kinds.TopicKinds.is_category`).
 CATEGORY_WORDS = ("tech", "soccer", "money")

@@ -46,7 +46,9 @@ def advise_on_empty_digest(services: Services, digest: Digest, *, days: int) -> 
     )
     in_period = {a.id for a in store.articles.dated_between(digest.since, digest.until)}
     phrases = parse_topic_query(digest.topic).phrases
-    names = [terms for phrase in phrases for terms in services.matcher.names(phrase).search_terms]
+    names = [
+        terms for phrase in phrases for terms in services.matcher.kinds.names(phrase).search_terms
+    ]
     if not store.articles.naming(names) - in_period:
         return EmptyDigestAdvice(suggestions)
     for older_days in (d for d in OLDER_PERIODS_DAYS if d > days):
@@ -114,7 +116,7 @@ def prepare_topics(
     store, matcher = services.store, services.matcher
     candidates = topic_candidates(store, matcher, store.articles.dated_between(since, until))
     subjects = subject_counts_in_period(store, since, until, limit=TOPICS_SHOWN)
-    categories = [c for c in matcher.settings.categories if matcher.is_category(c)]
+    categories = [c for c in matcher.settings.categories if matcher.kinds.is_category(c)]
     prepared = []
     for topic in dict.fromkeys([*categories, *(s for s, _ in subjects if _is_topic(s))]):
         if stopping() or not candidates:

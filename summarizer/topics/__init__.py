@@ -7,7 +7,9 @@ same answer in a store of 1 or 100,000. The stages, one module each:
 
 1. query (`query`): the text a user typed becomes phrases to want and phrases to exclude
    ("russia OR ukraine -crimea"); each phrase gets its names (`names`: Russian, Moscow,
-   Kremlin for "russia", from `countries`).
+   Kremlin for "russia", from `countries`) and its kind (`kinds`: a category word such as
+   "sport", judged against the news categories, or a name; a concept of their vocabulary,
+   "takeovers", is also named by its synonyms there: merger, acquisition).
 2. candidates (`passages`): the period's articles with their stored passage vectors, stacked
    into one matrix, so a phrase meets all of them in a few matrix-vector products.
 3. evidence (`evidence`): where and how often an article names the phrase, how close its

@@ -7,7 +7,7 @@ never names an entity has only its meaning to show:
 
 - **entity** (a place, person, company, organisation: "russia", "tony blair", "opec") reads the
   naming evidence (`lexical_evidence`, with the topic's other names from
-  `summarizer.topics.names` and a concept's synonyms, `TopicMatcher.names`): is it named in
+  `summarizer.topics.names` and a concept's synonyms, `TopicKinds.names`): is it named in
   the title, in the lead (first two sentences); how often (log of the count), in what share of
   the sentences; and the meaning evidence: the best
   passage's cosine to the embedded topic query and the whole article's (the unit mean of its
@@ -29,7 +29,7 @@ never names an entity has only its meaning to show:
   ("Shell Canada", "Fed" in a Treasury balance), 8 of Reuters' the unnamed model's (an
   interest-rate story writing "federal" or "reserve").
 - **category** (a news section: "sport", "business", "crime", "world": a word of the
-  categories' vocabulary close to one of them; `TopicMatcher.is_category`) reads
+  categories' vocabulary close to one of them; `TopicKinds.is_category`) reads
   the competition of the topic against the IPTC Media Topics categories at article level
   (zero-shot classification), each category being its query and a few phrases of its
   vocabulary ("football match, league and championship" for sport:

@@ -10,26 +10,25 @@ carried as a period moves on, so a topic asked again works out only the articles
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from summarizer.defaults import CATEGORY_DESCRIPTIONS, CATEGORY_WORDS
 from summarizer.embedding import embed_articles
 from summarizer.encoder import SentenceEncoder
 from summarizer.topics.aboutness import AboutnessModel, default_model
 from summarizer.topics.decision import TopicMatch, best_first, combine_query
 from summarizer.topics.evidence import (
     ArticlesNaming,
-    CategoryPhrases,
     Evidence,
     NamingMemory,
     category_evidence,
     meaning_evidence,
 )
+from summarizer.topics.kinds import TopicKinds
 from summarizer.topics.memory import PeriodMemory
-from summarizer.topics.names import TopicNames, topic_names, topic_terms, writes_a_word
+from summarizer.topics.names import TopicNames, writes_a_word
 from summarizer.topics.passages import PassageMatrix, TopicCandidate
 from summarizer.topics.query import parse_topic_query
 from summarizer.topics.reading import indexed_naming_evidence
@@ -55,6 +54,7 @@ class TopicMatcher:
         self.encoder = encoder
         self.settings = settings or TopicSettings()
         self.model = model or default_model()
+        self.kinds = TopicKinds(self.settings, self.query_vector, encoder.encode)
         self._naming = NamingMemory()
         self._period = PeriodMemory()
 
@@ -80,35 +80,6 @@ class TopicMatcher:
         """The unit mean of the embeddings of the topic's `query_templates`."""
         templates = self.settings.query_templates
         return _unit(self.encoder.encode([t.format(topic=topic) for t in templates]).sum(0))
-
-    def embed_categories(self) -> np.ndarray:
-        """The competing categories' query vectors, one row each; embedded on the first call
-        (at start-up: `bot.runtime.warm_up`), not in a first /digest."""
-        vectors = [self.query_vector(category) for category in self.settings.categories]
-        return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
-
-    @lru_cache(maxsize=1)  # noqa: B019 - one matcher lives as long as the bot
-    def category_phrases(self) -> CategoryPhrases:
-        """The competing categories with their descriptions' phrases (`CategoryPhrases`), in
-        one encoder call; at start-up too (`bot.runtime.warm_up`). Needs a category."""
-        categories = self.settings.categories
-        descriptions = [CATEGORY_DESCRIPTIONS.get(c, ()) for c in categories]
-        vectors = self.encoder.encode([phrase for phrases in descriptions for phrase in phrases])
-        ends = np.cumsum([len(phrases) for phrases in descriptions])
-        return CategoryPhrases.of(self.embed_categories(), np.split(vectors, ends[:-1]))
-
-    def is_category(self, topic: str) -> bool:
-        """Is `topic` of the news categories' kind: one word of their vocabulary
-        (`_of_category_vocabulary`) whose query comes close to one of theirs
-        (`TopicSettings.category_kind_cosine`)? "sport", "tech", "world" are; "iaaf",
-        "conservatives", "fifa", close to sport or politics but names, are entities."""
-        names = topic_names(topic)
-        if not self.settings.categories or " " in names.topic or len(names.phrases) > 1:
-            return False
-        if not self._of_category_vocabulary(names):
-            return False
-        closest = float((self.embed_categories() @ self.query_vector(names.topic)).max())
-        return closest >= self.settings.category_kind_cosine
 
     def passage_matrix(self, articles: list[TopicCandidate]) -> PassageMatrix:
         """The stacked vectors of `articles`, the last matrix's carried (`PeriodMemory.matrix`)."""
@@ -169,7 +140,7 @@ class TopicMatcher:
         self, topic: str, stacked: _Stacked, articles_naming: ArticlesNaming | None
     ) -> list[TopicMatch]:
         """`match` over candidates already stacked."""
-        names = self.names(topic)
+        names = self.kinds.names(topic)
         candidates, kept, matrix = stacked.candidates, stacked.kept, stacked.matrix
         probability = np.zeros(len(candidates), dtype=np.float32)
         if matrix is not None:
@@ -208,7 +179,7 @@ class TopicMatcher:
         articles_naming: ArticlesNaming | None = None,
     ) -> Evidence:
         """What the aboutness models read of each candidate about `topic` (see `match`)."""
-        names = self.names(topic)
+        names = self.kinds.names(topic)
         evidence = Evidence.none(len(candidates))
         kept, matrix = (stacked := self._stacked(candidates)).kept, stacked.matrix
         if matrix is not None:
@@ -217,38 +188,6 @@ class TopicMatcher:
             for part in ("has_vectors", "entity", "category", "as_category", "writes_a_word"):
                 getattr(evidence, part)[kept] = getattr(found, part)
         return evidence
-
-    def names(self, topic: str) -> TopicNames:
-        """How articles name `topic` (`topic_names`), with a concept's synonyms
-        (`_concept_synonyms`: "takeovers" is also written "merger", "acquisition")."""
-        names = topic_names(topic)
-        if not names.topic:
-            raise ValueError("A topic needs at least one word, e.g. 'russia' or 'north korea'.")
-        synonyms = self._concept_synonyms(names.topic)
-        return replace(names, phrases=(*names.phrases, *synonyms)) if synonyms else names
-
-    @lru_cache(maxsize=QUERY_CACHE_TOPICS)  # noqa: B019 - one matcher lives as long as the bot
-    def _concept_synonyms(self, topic: str) -> tuple[str, ...]:
-        """For a concept of the categories' vocabulary judged as a name, not as a category
-        ("takeovers", "trade"): the other words of the category phrases holding one of its words
-        that are as close to it as a synonym (`TopicSettings.category_synonym_cosine`), so an
-        article writing only them names it ("company merger, acquisition and takeover":
-        merger 0.70, acquisition 0.64; not company 0.53, nor "exports" 0.55 for "trade")."""
-        names = topic_names(topic)
-        if not self._of_category_vocabulary(names) or self.is_category(topic):
-            return ()
-        own = {stem for word in names.words for stem in topic_terms(word)}
-        words = {
-            word
-            for category in self.settings.categories
-            for phrase in CATEGORY_DESCRIPTIONS.get(category, ())
-            if own & set(topic_terms(phrase))
-            for word in topic_names(phrase).words
-            if not own & set(topic_terms(word))
-        }
-        query = self.query_vector(topic)
-        cut = self.settings.category_synonym_cosine
-        return tuple(sorted(w for w in words if float(self.query_vector(w) @ query) >= cut))
 
     def _writing_a_word(
         self,
@@ -266,7 +205,7 @@ class TopicMatcher:
         matcher's unnamed model lets in on their meaning are read: the answer for the others
         changes none of its verdicts, and a period of 100,000 articles is not read for it.
         (`named` and `meaning`: `Evidence.named` and `Evidence.meaning` of `articles`.)"""
-        if self._of_category_vocabulary(names):
+        if self.kinds.of_category_vocabulary(names):
             return np.ones(len(articles), dtype=bool)
         unnamed = ~named
         if indexed:
@@ -275,24 +214,6 @@ class TopicMatcher:
         for row in np.flatnonzero(unnamed):
             written[row] = writes_a_word(names, f"{articles[row].title}\n{articles[row].text}")
         return written
-
-    def _of_category_vocabulary(self, names: TopicNames) -> bool:
-        """Are the topic's words all of the categories' vocabulary (`_category_vocabulary`)?"""
-        stems = {stem for word in names.words for stem in topic_terms(word)}
-        return bool(stems) and stems <= self._category_vocabulary()
-
-    @lru_cache(maxsize=1)  # noqa: B019 - one matcher lives as long as the bot
-    def _category_vocabulary(self) -> frozenset[str]:
-        """The stems of the categories' names, their description phrases' words and the other
-        words readers write for them (`CATEGORY_WORDS`)."""
-        texts = [
-            text
-            for category in self.settings.categories
-            for text in (category, *CATEGORY_DESCRIPTIONS.get(category, ()))
-        ]
-        if texts:
-            texts += CATEGORY_WORDS
-        return frozenset(stem for text in texts for stem in topic_terms(text))
 
     def _evidence_of(
         self,
@@ -307,7 +228,7 @@ class TopicMatcher:
         evidence kept in the `NamingMemory` when `remember`."""
         query = self.query_vector(names.topic)
         meaning = meaning_evidence(matrix, query)
-        as_category = self.is_category(names.topic)
+        as_category = self.kinds.is_category(names.topic)
         memory = self._naming if remember else None
         lexical, named_as_name = indexed_naming_evidence(
             names, articles, matrix.ids, articles_naming, as_name=as_category, memory=memory
@@ -323,7 +244,7 @@ class TopicMatcher:
             indexed=articles_naming is not None,
         )
         if as_category:
-            phrases = self.category_phrases()
+            phrases = self.kinds.category_phrases()
             reading, competing = phrases.topic_reading(query, self.settings.category_synonym_cosine)
             evidence.category[:] = category_evidence(
                 reading, self._period.category_cosines(matrix, phrases), competing, matrix, lexical

@@ -105,7 +105,7 @@ def test_an_article_id_given_to_another_article_is_read_afresh(read) -> None:
 def test_the_categories_cosines_are_carried_as_the_period_moves_on() -> None:
     matcher = fresh(CATEGORIES)
     every = articles(matcher)
-    phrases = matcher.category_phrases()
+    phrases = matcher.kinds.category_phrases()
     memory = matcher._period
 
     for period in (every[:4], every[:6], every[1:8], every[1:8]):

@@ -95,12 +95,12 @@ def test_a_concept_judged_as_a_name_is_named_by_the_synonyms_in_its_category_phr
         matcher, [*background(), ("Lenders", paragraph("The bank held rates for lenders."))]
     )
 
-    names = matcher.names("inflation")
+    names = matcher.kinds.names("inflation")
     evidence = matcher.evidence("inflation", docs)
 
     assert "rates" in names.phrases
     assert "unemployment" not in names.phrases and "interest" not in names.phrases
-    assert matcher.names("russia") == topic_names("russia")  # not a concept: its names only
+    assert matcher.kinds.names("russia") == topic_names("russia")  # not a concept: its names only
     assert evidence.named.tolist() == [False, False, True, True]  # the last writes only "rates"
 
 
@@ -466,12 +466,12 @@ def test_the_competing_categories_are_embedded_once_and_may_be_none() -> None:
     encoder.encode = lambda texts: calls.append(texts) or encode(texts)  # type: ignore[method-assign]
     matcher = TopicMatcher(encoder, settings=TopicSettings(categories=("sport", "weather")))  # type: ignore[arg-type]
 
-    first, again = matcher.embed_categories(), matcher.embed_categories()
+    first, again = matcher.kinds.embed_categories(), matcher.kinds.embed_categories()
 
     assert first.shape == (2, ConceptEncoder.dim) and np.array_equal(first, again)
     assert len(calls) == 2  # one call per category (its query templates), none the second time
     none = TopicMatcher(ConceptEncoder(), settings=TopicSettings(categories=()))  # type: ignore[arg-type]
-    assert none.embed_categories().shape == (0, 0)
+    assert none.kinds.embed_categories().shape == (0, 0)
 
 
 def test_a_topic_near_a_category_is_of_its_kind_only_when_a_word_of_their_vocabulary() -> None:
@@ -479,18 +479,18 @@ def test_a_topic_near_a_category_is_of_its_kind_only_when_a_word_of_their_vocabu
     matcher = TopicMatcher(ConceptEncoder(), settings=settings)  # type: ignore[arg-type]
 
     # "striker" and "rain" are as close to a category as its own name (one concept each) ...
-    assert matcher.is_category("storm") and matcher.is_category("football")
-    assert float((matcher.embed_categories() @ matcher.query_vector("striker")).max()) > 0.99
+    assert matcher.kinds.is_category("storm") and matcher.kinds.is_category("football")
+    assert float((matcher.kinds.embed_categories() @ matcher.query_vector("striker")).max()) > 0.99
     # ... but no category's name or phrase: a name ("IAAF", "Conservatives"), not a section
-    assert not matcher.is_category("striker") and not matcher.is_category("rain")
-    assert not matcher.is_category("russia")
+    assert not matcher.kinds.is_category("striker") and not matcher.kinds.is_category("rain")
+    assert not matcher.kinds.is_category("russia")
 
 
 def test_a_category_is_its_query_and_its_description_phrases_at_their_best() -> None:
     categories = ("sport", "weather", "chess")  # chess: no description
     settings = TopicSettings(categories=categories, query_templates=("{topic}",))
     matcher = TopicMatcher(ConceptEncoder(), settings=settings)  # type: ignore[arg-type]
-    phrases = matcher.category_phrases()
+    phrases = matcher.kinds.category_phrases()
     match_report = matcher.encoder.encode([FOOTBALL])
 
     sport, weather, chess = phrases.cosines(match_report)[0]
@@ -579,10 +579,10 @@ def test_an_or_query_joins_two_topics_and_an_exclusion_leaves_one_out(
 def test_takeovers_is_also_written_merger_or_acquisition_and_a_category_word_has_no_synonyms(
     real_matcher,
 ):
-    assert {"merger", "acquisition"} <= set(real_matcher.names("takeovers").phrases)
-    assert "company" not in real_matcher.names("takeovers").phrases  # in its phrase, not near
-    assert real_matcher.names("sport") == topic_names("sport")  # judged as a category
-    assert real_matcher.names("trade") == topic_names("trade")  # "exports" is not near enough
+    assert {"merger", "acquisition"} <= set(real_matcher.kinds.names("takeovers").phrases)
+    assert "company" not in real_matcher.kinds.names("takeovers").phrases  # in its phrase, not near
+    assert real_matcher.kinds.names("sport") == topic_names("sport")  # judged as a category
+    assert real_matcher.kinds.names("trade") == topic_names("trade")  # "exports" is not near enough
 
 
 @pytest.mark.model
@@ -591,8 +591,8 @@ def test_section_words_are_categories_and_names_close_to_one_are_not(real_matche
     # "labour" is the UK's party: the jobs category is named "employment", not after it
     names = ["iaaf", "conservatives", "fifa", "democrats", "russia", "opec", "labour"]
 
-    assert [t for t in sections if not real_matcher.is_category(t)] == []
-    assert [t for t in names if real_matcher.is_category(t)] == []
+    assert [t for t in sections if not real_matcher.kinds.is_category(t)] == []
+    assert [t for t in names if real_matcher.kinds.is_category(t)] == []
 
 
 @pytest.mark.model

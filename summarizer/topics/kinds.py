@@ -1,0 +1,121 @@
+"""What kind of topic a reader asked for, from the news categories it may compete with.
+
+A topic is a **category word** ("sport", "tech", "world": one word of the categories'
+vocabulary whose query comes close to one of theirs), judged by its competition against those
+categories article by article; or a **name** ("russia", "tony blair", "iaaf"), judged by how
+articles name it and what they mean. A name whose words are all of the categories' vocabulary
+is a **concept** ("takeovers", "interest rates"): articles often do not write it, so it is also
+named by its synonyms among the category phrases, and judged on its meaning without its words
+written (`summarizer.topics.matcher.TopicMatcher`).
+
+The categories are `TopicSettings.categories`, each its query and the phrases of its
+description (`summarizer.defaults.CATEGORY_DESCRIPTIONS`), embedded once with the matcher's
+encoder and query templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
+
+from summarizer.defaults import CATEGORY_DESCRIPTIONS, CATEGORY_WORDS
+from summarizer.topics.evidence import CategoryPhrases
+from summarizer.topics.names import TopicNames, topic_names, topic_terms
+from summarizer.topics.settings import TopicSettings
+
+SYNONYM_CACHE_TOPICS = 1_000  # topics whose synonyms are kept: pages and pushes repeat topics
+
+
+class TopicKinds:
+    """The categories' vectors and vocabulary, and what they make of a topic."""
+
+    def __init__(
+        self,
+        settings: TopicSettings,
+        query_vector: Callable[[str], np.ndarray],
+        encode: Callable[[list[str]], np.ndarray],
+    ) -> None:
+        self.settings = settings
+        self._query_vector = query_vector  # the matcher's: its templates, remembered
+        self._encode = encode
+
+    def embed_categories(self) -> np.ndarray:
+        """The competing categories' query vectors, one row each; embedded on the first call
+        (at start-up: `bot.runtime.warm_up`), not in a first /digest."""
+        vectors = [self._query_vector(category) for category in self.settings.categories]
+        return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one matcher's kinds live as long as the bot
+    def category_phrases(self) -> CategoryPhrases:
+        """The competing categories with their descriptions' phrases (`CategoryPhrases`), in
+        one encoder call; at start-up too (`bot.runtime.warm_up`). Needs a category."""
+        descriptions = [CATEGORY_DESCRIPTIONS.get(c, ()) for c in self.settings.categories]
+        vectors = self._encode([phrase for phrases in descriptions for phrase in phrases])
+        ends = np.cumsum([len(phrases) for phrases in descriptions])
+        return CategoryPhrases.of(self.embed_categories(), np.split(vectors, ends[:-1]))
+
+    def is_category(self, topic: str) -> bool:
+        """Is `topic` of the news categories' kind: one word of their vocabulary
+        (`of_category_vocabulary`) whose query comes close to one of theirs
+        (`TopicSettings.category_kind_cosine`)? "sport", "tech", "world" are; "iaaf",
+        "conservatives", "fifa", close to sport or politics but names, are entities."""
+        names = topic_names(topic)
+        if not self.settings.categories or " " in names.topic or len(names.phrases) > 1:
+            return False
+        if not self.of_category_vocabulary(names):
+            return False
+        closest = float((self.embed_categories() @ self._query_vector(names.topic)).max())
+        return closest >= self.settings.category_kind_cosine
+
+    def of_category_vocabulary(self, names: TopicNames) -> bool:
+        """Are the topic's words all of the categories' vocabulary (`_category_vocabulary`)?"""
+        stems = {stem for word in names.words for stem in topic_terms(word)}
+        return bool(stems) and stems <= self._category_vocabulary()
+
+    def names(self, topic: str) -> TopicNames:
+        """How articles name `topic` (`topic_names`), with a concept's synonyms
+        (`_concept_synonyms`: "takeovers" is also written "merger", "acquisition")."""
+        names = topic_names(topic)
+        if not names.topic:
+            raise ValueError("A topic needs at least one word, e.g. 'russia' or 'north korea'.")
+        synonyms = self._concept_synonyms(names.topic)
+        return replace(names, phrases=(*names.phrases, *synonyms)) if synonyms else names
+
+    @lru_cache(maxsize=SYNONYM_CACHE_TOPICS)  # noqa: B019 - one matcher's kinds live as long as the bot
+    def _concept_synonyms(self, topic: str) -> tuple[str, ...]:
+        """For a concept of the categories' vocabulary judged as a name, not as a category
+        ("takeovers", "trade"): the other words of the category phrases holding one of its words
+        that are as close to it as a synonym (`TopicSettings.category_synonym_cosine`), so an
+        article writing only them names it ("company merger, acquisition and takeover":
+        merger 0.70, acquisition 0.64; not company 0.53, nor "exports" 0.55 for "trade")."""
+        names = topic_names(topic)
+        if not self.of_category_vocabulary(names) or self.is_category(topic):
+            return ()
+        own = {stem for word in names.words for stem in topic_terms(word)}
+        words = {
+            word
+            for category in self.settings.categories
+            for phrase in CATEGORY_DESCRIPTIONS.get(category, ())
+            if own & set(topic_terms(phrase))
+            for word in topic_names(phrase).words
+            if not own & set(topic_terms(word))
+        }
+        query = self._query_vector(topic)
+        cut = self.settings.category_synonym_cosine
+        return tuple(sorted(w for w in words if float(self._query_vector(w) @ query) >= cut))
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one matcher's kinds live as long as the bot
+    def _category_vocabulary(self) -> frozenset[str]:
+        """The stems of the categories' names, their description phrases' words and the other
+        words readers write for them (`CATEGORY_WORDS`)."""
+        texts = [
+            text
+            for category in self.settings.categories
+            for text in (category, *CATEGORY_DESCRIPTIONS.get(category, ()))
+        ]
+        if texts:
+            texts += CATEGORY_WORDS
+        return frozenset(stem for text in texts for stem in topic_terms(text))
