@@ -90,7 +90,9 @@ class TopicKinds:
         ("takeovers", "trade"): the other words of the category phrases holding one of its words
         that are as close to it as a synonym (`TopicSettings.category_synonym_cosine`), so an
         article writing only them names it ("company merger, acquisition and takeover":
-        merger 0.70, acquisition 0.64; not company 0.53, nor "exports" 0.55 for "trade")."""
+        merger 0.70, acquisition 0.64; not company 0.53, nor "exports" 0.55 for "trade").
+        Limit: the encoder puts related words as close as synonyms ("theft" 0.61 for "fraud",
+        "doctors" 0.69 for "hospitals"), and they count as naming the concept too."""
         names = topic_names(topic)
         if not self.of_category_vocabulary(names) or self.is_category(topic):
             return ()
