@@ -52,6 +52,21 @@ def test_a_fresh_bot_holding_only_a_passing_mention_has_no_digest_for_it(fake, t
     assert "Lisbon Bakery Chain" in about
 
 
+def test_a_fresh_bot_finds_a_merger_story_by_takeovers_though_it_never_writes_the_word(
+    fake, tmp_path
+):
+    """A concept is also named by its synonyms in its category's phrases ("company merger,
+    acquisition and takeover"): the story writes "merger" and "acquire", never "takeover"."""
+    with BotProcess(fake, tmp_path):
+        paste(fake, "brewer_merger.txt")
+        paste(fake, "norway_salmon.txt")
+
+        found = digest(fake, "takeovers")
+
+    assert "Harbour Brewing Agrees $9 Billion Merger" in found, found
+    assert "Norway Raises Tax on Salmon Farms" not in found
+
+
 # The shared research data beside the repository (a worktree elsewhere can name it).
 SHARED = Path(
     os.environ.get("DIGESTBOT_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared")
