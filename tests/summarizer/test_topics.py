@@ -575,6 +575,31 @@ def test_an_or_query_joins_two_topics_and_an_exclusion_leaves_one_out(
     assert without_gas == {"russia_protest", "kremlin_budget"}
 
 
+LABOUR_PARTY = (
+    "Labour promised on Tuesday to bring the railways back into public ownership within five "
+    "years, as the party opened its election campaign in Manchester. The Labour leader told "
+    "supporters that the Conservatives had let fares rise faster than wages for a decade. Polls "
+    "give Labour a lead of six points ahead of the vote, with the Liberal Democrats third."
+)
+
+
+@pytest.mark.model
+def test_labour_is_the_party_and_jobs_the_labour_market(real_matcher):
+    """IPTC's "labour" category is named "employment": "labour" is the party's name."""
+    labelled = Path(__file__).parents[1] / "fixtures" / "topics"  # bench/labels/fixtures.json
+    jobless = (labelled / "economy_002.txt").read_text(encoding="utf-8").partition("\n")
+    docs = candidates(
+        real_matcher,
+        [("Labour pledges to nationalise rail", LABOUR_PARTY), (jobless[0], jobless[2].strip())],
+    )
+
+    labour = [m.id for m in real_matcher.match("labour", docs)]
+    jobs = [m.id for m in real_matcher.match("jobs", docs)]
+
+    assert labour == [0]  # the labour-market story writes "labour" too, in lower case
+    assert jobs == [1]
+
+
 @pytest.mark.model
 def test_takeovers_is_also_written_merger_or_acquisition_and_a_category_word_has_no_synonyms(
     real_matcher,
