@@ -72,7 +72,7 @@ class TopicKinds:
 
     def of_category_vocabulary(self, names: TopicNames) -> bool:
         """Are the topic's words all of the categories' vocabulary (`_category_vocabulary`)?"""
-        stems = {stem for word in names.words for stem in topic_terms(word)}
+        stems = _word_stems(names)
         return bool(stems) and stems <= self._category_vocabulary()
 
     def names(self, topic: str) -> TopicNames:
@@ -96,7 +96,7 @@ class TopicKinds:
         names = topic_names(topic)
         if not self.of_category_vocabulary(names) or self.is_category(topic):
             return ()
-        own = {stem for word in names.words for stem in topic_terms(word)}
+        own = _word_stems(names)
         words = {
             word
             for category in self.settings.categories
@@ -121,3 +121,8 @@ class TopicKinds:
         if texts:
             texts += CATEGORY_WORDS
         return frozenset(stem for text in texts for stem in topic_terms(text))
+
+
+def _word_stems(names: TopicNames) -> set[str]:
+    """The stems of the topic's own words (`TopicNames.words`)."""
+    return {stem for word in names.words for stem in topic_terms(word)}
