@@ -9,12 +9,12 @@ never names an entity has only its meaning to show:
   naming evidence (`lexical_evidence`, with the topic's other names from
   `summarizer.topics.names` and a concept's synonyms, `TopicKinds.names`): is it named in
   the title, in the lead (first two sentences); how often (log of the count), in what share of
-  the sentences; and the meaning evidence: the best
-  passage's cosine to the embedded topic query and the whole article's (the unit mean of its
-  passages). An article that never names the topic is judged by the **unnamed** model over
-  these two alone, fitted on such articles, so it gets in only when its meaning is clearly the
-  topic's, and only when it writes one of the topic's own words (`names.writes_a_word`;
-  `evidence.Evidence`): "tony blair" is not about an article writing neither Tony nor Blair.
+  the sentences; and the meaning evidence: the best passage's cosine to the embedded topic
+  query and the whole article's (the unit mean of its passages). An article that never names
+  the topic is judged by the **unnamed** model over these two alone, fitted on such articles,
+  so it gets in only when its meaning is clearly the topic's, and only when it writes one of
+  the topic's own words (`names.writes_a_word`; `evidence.Evidence`): "tony blair" is not
+  about an article writing neither Tony nor Blair.
   Tried as further entity features and left out, each moving leave-one-corpus-out entity F1
   by less than ±0.03 on a corpus and none lifting every corpus: mentions per 100 words; the
   topic's standing among the article's capitalized names (its mentions over the

@@ -39,12 +39,12 @@ _FUNCTION_WORDS = frozenset(
     + "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december mr mrs ms dr".split()
 )
-# Chat abbreviations written in capitals, which no other rule here tells from an acronym.
 # Words written in lower case elsewhere that open a place's name when a name follows: "New York",
 # "New Delhi" (not "york", "delhi").
 _PLACE_OPENERS = frozenset({"new"})
 # A contraction's ending: "I'm" is "I", so a function word, though no text writes it in lower case.
 _CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d|s|t)$")
+# Chat abbreviations written in capitals, which no other rule here tells from an acronym.
 INTERJECTIONS = frozenset("lol lmao lmfao rofl omg wtf imo imho btw fyi tbh smh ok okay".split())
 _DRAWN_OUT = re.compile(r"(\w)\1\1|^(\w{1,3})\2+$")  # "ehhhh", "sooo"; "haha", "hehe"
 _SENTENCE_END = ".!?…"
