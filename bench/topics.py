@@ -8,6 +8,7 @@ when it holds on every one) and store-size scenarios; and the model's fit.
     python bench/topics.py --cache /tmp/vectors # keep the corpora's vectors between runs
     python bench/topics.py --errors             # and list each LOCO entity-topic error
     python bench/topics.py --model PATH         # another sentence encoder (a local directory)
+    python bench/topics.py --precision auto     # the encoder as the bot runs it (default float32)
 
 Corpora: `bench/labels/<corpus>.json` (format: bench/labels/README.md); their articles are in
 ../shared (the default `--shared`, beside the repository) or, for `fixtures`, in the repository.
@@ -19,12 +20,14 @@ made).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import pickle
 import re
 import sys
 import time
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 
@@ -32,7 +35,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.runtime import configure_process  # noqa: E402
+from summarizer.defaults import Precision  # noqa: E402
 from summarizer.encoder import SentenceEncoder  # noqa: E402
+from summarizer.text import passage_pieces, split_sentences, title_passage  # noqa: E402
 from summarizer.topics.aboutness import MODEL_FILE, AboutnessModel  # noqa: E402
 from summarizer.topics.evaluation import (  # noqa: E402
     CorpusScore,
@@ -75,8 +80,13 @@ def load_corpora(shared: Path) -> list[LabelledCorpus]:
 def embedded(
     matcher: TopicMatcher, corpus: LabelledCorpus, cache: Path | None
 ) -> list[TopicCandidate]:
-    """The corpus's candidates, their vectors read from / written to `cache` when given."""
-    file = cache / f"{corpus.name}.{matcher.model_key.replace(':', '_')}.pkl" if cache else None
+    """The corpus's candidates, their vectors read from / written to `cache` when given.
+
+    The cached file is named by the encoder (`model_key`) and by what it is fed (`_layout_digest`),
+    so a change to the sentence splitter or to the passages embeds the corpus afresh, and by the
+    precision the encoder computes in."""
+    key = f"{matcher.model_key.replace(':', '_')}.{matcher.encoder.precision}"
+    file = cache / f"{corpus.name}.{key}.{_layout_digest(corpus)}.pkl" if cache else None
     if file and file.exists():
         vectors = pickle.loads(file.read_bytes())
         if len(vectors) == len(corpus.articles):
@@ -94,6 +104,15 @@ def embedded(
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(pickle.dumps([c.passage_vectors for c in candidates]))
     return candidates
+
+
+def _layout_digest(corpus: LabelledCorpus) -> str:
+    """A digest of the pieces the corpus's articles are embedded as (titles, sentence pieces,
+    passages): what the vectors depend on besides the encoder."""
+    layout = hashlib.sha1()
+    for _, title, body in corpus.articles:
+        layout.update(repr((title_passage(title), passage_pieces(split_sentences(body)))).encode())
+    return layout.hexdigest()[:12]
 
 
 def _figures(result: CorpusScore) -> str:
@@ -301,9 +320,16 @@ def main() -> None:
     parser.add_argument(
         "--model", default="default", help="sentence encoder: id or local path (default: MiniLM)"
     )
+    parser.add_argument(
+        "--precision",
+        choices=get_args(Precision),
+        default="float32",
+        help="the encoder's: the figures and the shipped model are float32's; auto takes "
+        "bfloat16 where the CPU has AMX, as the bot does",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    encoder = SentenceEncoder(args.model)
+    encoder = SentenceEncoder(args.model, precision=args.precision)
     if args.fit:  # the file being refitted need not hold a usable model
         matcher = TopicMatcher(encoder, model=_placeholder_model())
     else:
