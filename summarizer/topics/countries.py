@@ -24,6 +24,7 @@ _SHORT_NAMES = {
     "united arab emirates": ("UAE",),
     "netherlands": ("holland",),
     "north korea": ("DPRK",),
+    "vatican city state": ("vatican",),
 }
 # The United Kingdom's nations (not in the package): their demonyms and capitals. London stands
 # for the United Kingdom, not England; Northern Ireland is left out, as its name holds Ireland's.
@@ -72,19 +73,52 @@ def countries_by_name() -> dict[str, Country]:
 
 
 def _read_countries() -> dict[str, tuple[list[str], list[str]]]:
-    """Per country (its name, lower case): its names, and its capitals and seats."""
-    countries: dict[str, tuple[list[str], list[str]]] = {}
+    """Per country (its name, lower case): its names, and its capitals and seats.
+
+    The package lists a few countries twice under one ISO code (Burma and Myanmar, Palestine
+    twice, the Vatican): each such pair is one country here, with the names of both, under the
+    name one of them gives as the other's spelling ("Myanmar", Burma's), its capital the kept
+    entry's (Palestine's other entry has Jerusalem). Wales, coded as the United Kingdom, is one
+    of `_NATIONS`."""
+    by_code: dict[str, list[dict]] = {}
     for country in all_countries():
         info = country.info()
-        key = info["name"].lower()
-        names = [info["name"], *(a for a in info.get("altSpellings") or () if _latin_name(a))]
-        names += [n for n in (info.get("demonym"),) if n] + list(_SHORT_NAMES.get(key, ()))
-        capital = info.get("capital") or ()
+        if info["name"].lower() not in _NATIONS:
+            by_code.setdefault(info["ISO"]["alpha2"], []).append(info)
+    countries: dict[str, tuple[list[str], list[str]]] = {}
+    for entries in by_code.values():
+        kept = _entry_kept(entries)
+        key = kept["name"].lower()
+        names = list(
+            dict.fromkeys(
+                name
+                for info in [kept, *entries]
+                for name in _names_of(info)
+                if info is kept or name != info["name"] or _latin_name(name)
+            )
+        )
+        names += list(_SHORT_NAMES.get(key, ()))
+        capital = kept.get("capital") or ()
         places = [
             n.replace(" D.C.", "") for n in ([capital] if isinstance(capital, str) else capital)
         ]
         countries[key] = (names, places + list(_SEATS.get(key, ())))
     return countries | _NATIONS
+
+
+def _entry_kept(entries: list[dict]) -> dict:
+    """Of the package's entries for one country, the one whose name another gives among its
+    spellings; else the first."""
+    for entry in entries:
+        if any(entry["name"] in (other.get("altSpellings") or ()) for other in entries):
+            return entry
+    return entries[0]
+
+
+def _names_of(info: dict) -> list[str]:
+    """A package entry's names: its name, its Latin alternative spellings and its demonym."""
+    names = [info["name"], *(a for a in info.get("altSpellings") or () if _latin_name(a))]
+    return names + [n for n in (info.get("demonym"),) if n]
 
 
 def _own_name(name: str, names: list[str], key: str, every_name: dict[str, set[str]]) -> bool:

@@ -122,8 +122,8 @@ def _countries_in(words: list[str]) -> tuple[str, ...]:
     england" → England, English; "west germany" → Germany, German, Berlin, …)."""
     by_name = countries_by_name()
     spans = (" ".join(words[i : i + size]) for size in (2, 1) for i in range(len(words)))
-    found = dict.fromkeys(by_name[span].name for span in spans if span in by_name)
-    return tuple(n for country in found for n in by_name[country].names)
+    found = dict.fromkeys(by_name[span] for span in spans if span in by_name)
+    return tuple(n for country in found for n in country.names)
 
 
 def _without_country(words: list[str]) -> tuple[str, ...]:

@@ -203,6 +203,24 @@ def test_a_topic_holding_a_country_is_written_only_where_the_country_is_named() 
     assert topic_names("tony blair").places == ()  # no country: its own words, as before
 
 
+def test_a_country_the_package_lists_twice_is_one_country_named_by_both_entries() -> None:
+    # countryinfo has Burma and Myanmar as two entries, each naming the other: neither name was
+    # a country, as each was "part of another country's name"
+    myanmar = topic_names("myanmar")
+
+    assert count_mentions(myanmar, ["Burma's junta", "Burmese troops", "In Myanmar"]) == [1, 1, 1]
+    assert topic_names("burma").places == myanmar.places
+    assert count_mentions(topic_names("palestine"), ["Jerusalem"]) == [0]  # not the other's capital
+
+
+def test_a_topic_holding_a_country_whose_package_name_is_not_its_own_is_named() -> None:
+    # "Republic of the Congo" lies inside "Democratic Republic of the Congo", so the country is
+    # known by "Congo"; a topic holding it raised a KeyError
+    war = topic_names("congo war")
+
+    assert "brazzaville" in war.places and writes_a_word(war, "Fighting near Brazzaville")
+
+
 def test_a_passing_mention_is_not_enough(matcher: TopicMatcher) -> None:
     long_match_report = "\n\n".join(
         [paragraph(FOOTBALL)] * 5 + [paragraph(FOOTBALL, 100) + " Russia was not playing."]
