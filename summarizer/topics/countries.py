@@ -24,6 +24,7 @@ _SHORT_NAMES = {
     "united arab emirates": ("UAE",),
     "netherlands": ("holland",),
     "north korea": ("DPRK",),
+    "turkey": ("türkiye",),
     "vatican city state": ("vatican",),
 }
 # The United Kingdom's nations (not in the package): their demonyms and capitals. London stands

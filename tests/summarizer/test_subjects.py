@@ -115,6 +115,7 @@ def test_a_run_of_names_ends_with_its_sentence():
         ("welsh", "wales"),
         ("burma", "myanmar"),  # the package lists it twice; "Myanmar" is Burma's other spelling
         ("vatican", "vatican city state"),
+        ("türkiye", "turkey"),  # its name since 2022, with its diacritic
     ],
 )
 def test_country_names_map_demonyms_and_spellings_to_the_country(name, country):
