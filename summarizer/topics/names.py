@@ -3,8 +3,9 @@
 A reader who asks for "russia" means the articles that say Russian, Moscow or the Kremlin too.
 `topic_names` gives a topic's names:
 
-- the topic itself, with light stemming ("russia" finds "Russia's", "Russian", "Russians";
-  "north korea" finds "North Korean" but not "north of Korea");
+- the topic itself, each word in its own forms (`_word_forms`: "russia" finds "Russia's",
+  "Russian", "Russians", not "Russell"; "currency" finds "currencies"; "north korea" finds
+  "North Korean" but not "north of Korea");
 - for a country (or a name, short name or demonym of one), all its names
   (`summarizer.topics.countries`): its other names ("Russian Federation", Britain, UK), its
   demonym, capital and seats of government (China ↔ Chinese, Beijing; Russia ↔ Kremlin);
@@ -28,6 +29,7 @@ person named after a country ("jordan henderson") is taken for a topic holding o
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -35,10 +37,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from summarizer.topics.countries import countries_by_name
+from summarizer.topics.countries import Country, countries_by_name
 
 _WORD = re.compile(r"[^\W_]+")
-_MAX_SUFFIX_CHARS = 4  # "russi|ans", "currenc|ies", "chin|ese"
+_VOWELS = "aeiou"
+_DERIVING_LETTERS = 4  # a word shorter than this has its singular and plurals only
 _MINOR_WORDS = frozenset("of the and for de la".split())
 # Words before a surname that do not make it someone else's ("Prime Minister Blair").
 _TITLES = frozenset(
@@ -49,7 +52,7 @@ _TITLES = frozenset(
 
 @dataclass(frozen=True)
 class TopicNames:
-    """How a topic is named: `phrases` matched lower-case with light stemming, `abbreviations`
+    """How a topic is named: `phrases` matched lower-case in their words' forms, `abbreviations`
     and `initials` (of a multi-word topic) matched as written (capitals); `last_word` counts
     only in an article that names the whole topic too (`count_mentions`); `places` and
     `place_abbreviations`, the names of the countries the topic holds or is (`writes_a_word`),
@@ -88,7 +91,7 @@ def topic_terms(topic: str) -> list[str]:
 def topic_names(topic: str) -> TopicNames:
     """The names of `topic` (lower-case words, as a user types them); see the module docstring."""
     topic = " ".join(_WORD.findall(topic.lower()))
-    found = countries_by_name().get(topic)
+    found = _countries_by_words().get(topic)
     of_country = found.names if found else ()
     words = topic.split()
     content = [w for w in words if w not in _MINOR_WORDS]
@@ -99,7 +102,7 @@ def topic_names(topic: str) -> TopicNames:
         phrases=tuple(
             dict.fromkeys(
                 n
-                for n in (topic, *of_country, *_without_country(words))
+                for n in (topic, *of_country, *_without_country(words), *_country_renamed(words))
                 if not n.isupper() and n.upper() not in of_country
             )
         ),
@@ -111,6 +114,16 @@ def topic_names(topic: str) -> TopicNames:
     )
 
 
+@lru_cache(maxsize=1)
+def _countries_by_words() -> dict[str, Country]:
+    """`countries_by_name` keyed by each name's words, as a topic is read: "guinea-bissau" is
+    the topic "guinea bissau", not Guinea's."""
+    by_words: dict[str, Country] = {}
+    for name, country in countries_by_name().items():
+        by_words.setdefault(" ".join(_WORD.findall(name)), country)
+    return by_words
+
+
 def _by_case(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A country's names as `Country.names` holds them: (those in lower case, the
     abbreviations in capitals)."""
@@ -120,10 +133,28 @@ def _by_case(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _countries_in(words: list[str]) -> tuple[str, ...]:
     """The names of the countries a topic's words hold, one or two words each ("bank of
     england" → England, English; "west germany" → Germany, German, Berlin, …)."""
-    by_name = countries_by_name()
+    by_name = _countries_by_words()
     spans = (" ".join(words[i : i + size]) for size in (2, 1) for i in range(len(words)))
     found = dict.fromkeys(by_name[span] for span in spans if span in by_name)
     return tuple(n for country in found for n in country.names)
+
+
+def _country_renamed(words: list[str]) -> tuple[str, ...]:
+    """A topic of two or more words holding a one-word country name, with that name replaced
+    by each of the country's other one-word names: "west germany" is written "West German"
+    too, "uk general election" "the British general election"."""
+    if len(words) < 2:
+        return ()
+    by_name = _countries_by_words()
+    renamed = []
+    for index, word in enumerate(words):
+        country = by_name.get(word)
+        if country is None:
+            continue
+        for name in country.names:
+            if name != word and name.isalpha() and name.islower():
+                renamed.append(" ".join([*words[:index], name, *words[index + 1 :]]))
+    return tuple(renamed)
 
 
 def _without_country(words: list[str]) -> tuple[str, ...]:
@@ -132,7 +163,7 @@ def _without_country(words: list[str]) -> tuple[str, ...]:
     British news."""
     if len(words) < 3:
         return ()
-    by_name = countries_by_name()
+    by_name = _countries_by_words()
     for cut in (1, 2):
         if " ".join(words[:cut]) in by_name and len(words) - cut >= 2:
             return (" ".join(words[cut:]),)
@@ -186,7 +217,7 @@ def capitalized_mostly(names: TopicNames, sentences: Sequence[str]) -> bool:
 
 
 def writes_a_word(names: TopicNames, text: str) -> bool:
-    """Does `text` write one of the topic's own `words` (lower-case, light stemming, as a name
+    """Does `text` write one of the topic's own `words` (lower-case, in their forms, as a name
     is found), or, for a topic holding a country, one of the country's names (`places`; its
     abbreviations as written)?"""
     if names.places:
@@ -204,12 +235,46 @@ def _in_capitals(text: str) -> bool:
     return text.isupper() and sum(c.isalpha() for c in text) > 3
 
 
-def _stem(word: str) -> str:
-    """Drop a plural "s" and trailing vowels: russia, russian → russi(an); currencies → currenc."""
-    for strip in ("s", "aeiouy"):
-        if len(word) > 3:
-            word = word.rstrip(strip) or word
+@lru_cache(maxsize=10_000)
+def _word_forms(word: str) -> tuple[str, ...]:
+    """The forms of a topic's word that name it, longest first: its singular and plurals
+    ("currency", "currencies"); for a word ending in a vowel, the names made by adding "n" or
+    "an" (russia → russian, russians; europe → european); for one ending in a consonant or
+    "e", its -ing, -ed and -er forms (trade → trading, traders). A closed set: a stem
+    followed by any four letters made "apple" name "apply", "india" "indeed", "thai" every
+    "the", "peru" "per cent" and "austria" "Australia". Other derived names (Chinese, Italian)
+    are a country's own (`summarizer.topics.countries`)."""
+    base = _singular(word)
+    forms = {base, base + "s", base + "es"}
+    if base.endswith("y"):
+        forms.add(base[:-1] + "ies")
+    if len(base) >= _DERIVING_LETTERS:  # "us" is not "using", "oil" not "oiler"
+        if base[-1] in _VOWELS:
+            forms.update(base + end for end in ("n", "ns", "an", "ans"))
+        if base[-1] == "e":
+            forms.update([base[:-1] + "ing", base + "d", base + "r", base + "rs"])
+        elif base[-1].isalpha() and base[-1] not in _VOWELS + "y":
+            forms.update(base + end for end in ("ing", "ed", "er", "ers"))
+    return tuple(sorted(forms, key=lambda form: (-len(form), form)))
+
+
+def _singular(word: str) -> str:
+    """`word` without a plural ending: companies → company, churches → church, rates → rate;
+    words ending in "ss", "is" or "us" (swiss, isis, paris, virus) and short words stay."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "is", "us")):
+        return word[:-1]
     return word
+
+
+def _stem(word: str) -> str:
+    """What every form of `word` begins with (`_word_forms`): russia → russia (russian),
+    currencies → currenc (currency), trade → trad (trading); a full-text index looks names up
+    by it."""
+    return os.path.commonprefix(_word_forms(word))
 
 
 @lru_cache(maxsize=1_000)
@@ -219,15 +284,20 @@ def _first_stems(phrases: tuple[str, ...]) -> frozenset[str]:
 
 @lru_cache(maxsize=1_000)
 def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """Lower-case text naming any of `phrases`: whole words, each a stem plus at most
-    `_MAX_SUFFIX_CHARS` letters, adjacent and in order."""
-    suffix = rf"[^\W_]{{0,{_MAX_SUFFIX_CHARS}}}"
-    alternatives = [
-        (terms[0], suffix + "".join(rf"[\W_]+{re.escape(t)}{suffix}" for t in terms[1:]))
-        for terms in map(topic_terms, sorted(phrases, key=len, reverse=True))
-        if terms
-    ]
+    """Lower-case text naming any of `phrases`: whole words, each one of its word's forms
+    (`_word_forms`), adjacent and in order."""
+    alternatives = []
+    for words in (_WORD.findall(p.lower()) for p in sorted(phrases, key=len, reverse=True)):
+        if not words:
+            continue
+        rest = "".join(rf"[\W_]+{_forms_pattern(word)}" for word in words[1:])
+        alternatives += [(form, rest) for form in _word_forms(words[0])]
     return re.compile(_at_word_start(alternatives) + r"(?![^\W_])")
+
+
+def _forms_pattern(word: str) -> str:
+    """A pattern of `word`'s forms (`_word_forms`)."""
+    return "(?:" + "|".join(map(re.escape, _word_forms(word))) + ")"
 
 
 @lru_cache(maxsize=1_000)

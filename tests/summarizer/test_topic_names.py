@@ -15,15 +15,14 @@ from summarizer.topics import aboutness
 from summarizer.topics.aboutness import lexical_evidence, read_article
 from summarizer.topics.evaluation import read_articles
 from summarizer.topics.names import (
-    _MAX_SUFFIX_CHARS,
     _TITLES,
     _WORD,
     TopicNames,
     _in_capitals,
+    _word_forms,
     capitalized_mostly,
     count_mentions,
     topic_names,
-    topic_terms,
 )
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "topics"
@@ -52,7 +51,10 @@ TOPICS = (
 def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = []
     for phrase in sorted(phrases, key=len, reverse=True):
-        words = [rf"{re.escape(t)}[^\W_]{{0,{_MAX_SUFFIX_CHARS}}}" for t in topic_terms(phrase)]
+        words = [
+            "(?:" + "|".join(map(re.escape, _word_forms(w))) + ")"
+            for w in _WORD.findall(phrase.lower())
+        ]
         alternatives.append(r"[\W_]+".join(words))
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
 
