@@ -25,6 +25,8 @@ _SHORT_NAMES = {
     "netherlands": ("holland",),
     "north korea": ("DPRK",),
     "turkey": ("türkiye",),
+    # "Congo" in news is mostly the Democratic Republic; the other is "Congo-Brazzaville"
+    "democratic republic of the congo": ("congo",),
     "vatican city state": ("vatican",),
 }
 # The United Kingdom's nations (not in the package): their demonyms and capitals. London stands
@@ -34,6 +36,16 @@ _NATIONS = {
     "scotland": (["Scotland", "Scottish", "Scots"], ["Edinburgh"]),
     "wales": (["Wales", "Welsh"], ["Cardiff"]),
 }
+# Places that are no country but whose names hold one's (`place_names`): "New South Wales" does
+# not name Wales, nor "Northern Ireland" Ireland, nor "the Indian Ocean" India.
+_PLACES_HOLDING_COUNTRIES = (
+    "northern ireland",
+    "new mexico",
+    "new south wales",
+    "new england",
+    "british columbia",
+    "indian ocean",
+)
 # Seats of government that news writes for the country ("the Kremlin said").
 _SEATS = {
     "united kingdom": ("downing street", "whitehall"),
@@ -71,6 +83,17 @@ def countries_by_name() -> dict[str, Country]:
         for name in own:
             by_name.setdefault(name.lower(), country)
     return by_name
+
+
+@lru_cache(maxsize=1)
+def place_names() -> tuple[str, ...]:
+    """Every country's names in lower case (not its abbreviations), and the places that are no
+    country but hold one's name (`_PLACES_HOLDING_COUNTRIES`): where one of these names a
+    place, a shorter name inside it names no other country ("Papua New Guinea" is not
+    Guinea)."""
+    countries = {country.name: country for country in countries_by_name().values()}
+    names = (n for country in countries.values() for n in country.names if not n.isupper())
+    return tuple(dict.fromkeys([*names, *_PLACES_HOLDING_COUNTRIES]))
 
 
 def _read_countries() -> dict[str, tuple[list[str], list[str]]]:

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from summarizer.topics.countries import Country, countries_by_name
+from summarizer.topics.countries import Country, countries_by_name, place_names
 
 _WORD = re.compile(r"[^\W_]+")
 _VOWELS = "aeiou"
@@ -56,7 +56,8 @@ class TopicNames:
     and `initials` (of a multi-word topic) matched as written (capitals); `last_word` counts
     only in an article that names the whole topic too (`count_mentions`); `places` and
     `place_abbreviations`, the names of the countries the topic holds or is (`writes_a_word`),
-    in lower case and in capitals."""
+    in lower case and in capitals; `other_places`, the names of other places that hold a name
+    of the topic's, where it is not counted ("south sudan" for "sudan": `place_names`)."""
 
     topic: str
     phrases: tuple[str, ...]
@@ -65,6 +66,7 @@ class TopicNames:
     last_word: str | None
     places: tuple[str, ...] = ()
     place_abbreviations: tuple[str, ...] = ()
+    other_places: tuple[str, ...] = ()
 
     @property
     def search_terms(self) -> list[list[str]]:
@@ -97,20 +99,41 @@ def topic_names(topic: str) -> TopicNames:
     content = [w for w in words if w not in _MINOR_WORDS]
     several = len(words) >= 2 and not of_country
     places, place_abbreviations = _by_case(of_country or _countries_in(words))
+    phrases = tuple(
+        dict.fromkeys(
+            n
+            for n in (
+                topic,
+                *of_country,
+                *_without_country(words),
+                *(() if of_country else _country_renamed(words)),
+            )
+            if not n.isupper() and n.upper() not in of_country
+        )
+    )
     return TopicNames(
         topic=topic,
-        phrases=tuple(
-            dict.fromkeys(
-                n
-                for n in (topic, *of_country, *_without_country(words), *_country_renamed(words))
-                if not n.isupper() and n.upper() not in of_country
-            )
-        ),
+        phrases=phrases,
         abbreviations=_by_case(of_country)[1],
         initials="".join(w[0] for w in content).upper() if several and len(content) >= 2 else None,
         last_word=words[-1] if several and len(words[-1]) >= 3 else None,
         places=places,
         place_abbreviations=place_abbreviations,
+        other_places=_other_places(phrases) if places else (),
+    )
+
+
+def _other_places(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of other places (`place_names`) that hold one of `phrases` and are held by
+    none of them: "papua new guinea" for Guinea, "south sudan" for Sudan, "new mexico" for
+    Mexico; not "republic of china" for China, which "people's republic of china" holds."""
+    pattern, own = _phrase_pattern(phrases), set(phrases)
+    return tuple(
+        name
+        for name in place_names()
+        if name not in own
+        and pattern.search(name)
+        and not any(_phrase_pattern((name,)).search(phrase) for phrase in phrases)
     )
 
 
@@ -177,7 +200,10 @@ def count_mentions(names: TopicNames, texts: Sequence[str]) -> list[int]:
     the Bank of England's "BE") only when a text in ordinary case names the topic too. Each
     pattern runs once over the texts joined (`_match_offsets`), not once a text."""
     joined = "\n".join(texts)
-    counts = [len(found) for found in _phrase_offsets(names.phrases, texts, joined)]
+    found = _phrase_offsets(names.phrases, texts, joined)
+    if names.other_places:
+        found = _outside_other_places(found, names.other_places, texts, joined)
+    counts = [len(offsets) for offsets in found]
     short = (*names.abbreviations, *([names.initials] if names.initials else []))
     if short:
         found = [len(f) for f in _match_offsets(_abbreviation_pattern(short), texts, joined)]
@@ -195,6 +221,20 @@ def count_mentions(names: TopicNames, texts: Sequence[str]) -> list[int]:
         last = _last_word_counts(names.last_word, texts, joined)
         counts = [n + c for n, c in zip(counts, last, strict=True)]
     return counts
+
+
+def _outside_other_places(
+    found: list[list[int]], other_places: tuple[str, ...], texts: Sequence[str], joined: str
+) -> list[list[int]]:
+    """`found` (match offsets per text) without the matches inside a name of `other_places`."""
+    kept = []
+    inside = _phrase_offsets(other_places, texts, joined)
+    for text, offsets, places in zip(texts, found, inside, strict=True):
+        if offsets and places:
+            spans = [m.span() for m in _phrase_pattern(other_places).finditer(text.lower())]
+            offsets = [o for o in offsets if not any(a <= o < b for a, b in spans)]
+        kept.append(offsets)
+    return kept
 
 
 def capitalized_mostly(names: TopicNames, sentences: Sequence[str]) -> bool:

@@ -66,7 +66,7 @@ def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
 
 def reference_count_mentions(names: TopicNames, texts: list[str]) -> list[int]:
     """`count_mentions` as it was: each pattern once a text."""
-    counts = [len(_phrase_pattern(names.phrases).findall(t.lower())) for t in texts]
+    counts = [reference_phrase_count(names, t) for t in texts]
     short = (*names.abbreviations, *([names.initials] if names.initials else []))
     if short:
         pattern = _abbreviation_pattern(short)
@@ -84,6 +84,20 @@ def reference_count_mentions(names: TopicNames, texts: list[str]) -> list[int]:
             n + reference_last_word_count(names, t) for n, t in zip(counts, texts, strict=True)
         ]
     return counts
+
+
+def reference_phrase_count(names: TopicNames, text: str) -> int:
+    """The topic's phrases in `text`, but those inside a name of another place."""
+    lower = text.lower()
+    others = (
+        [m.span() for m in _phrase_pattern(names.other_places).finditer(lower)]
+        if names.other_places
+        else []
+    )
+    return sum(
+        not any(a <= m.start() < b for a, b in others)
+        for m in _phrase_pattern(names.phrases).finditer(lower)
+    )
 
 
 def reference_last_word_count(names: TopicNames, text: str) -> int:
