@@ -46,6 +46,10 @@ _PLACES_HOLDING_COUNTRIES = (
     "british columbia",
     "indian ocean",
 )
+# People a country needs for its capital to stand for it: news writes "Moscow said" for Russia,
+# not "Hamilton" for Bermuda, "Douglas" for the Isle of Man or "Victoria" for the Seychelles, and
+# those names are more often other things (Lewis Hamilton).
+_CAPITAL_NAMING_POPULATION = 150_000
 # Seats of government that news writes for the country ("the Kremlin said").
 _SEATS = {
     "united kingdom": ("downing street", "whitehall"),
@@ -123,6 +127,8 @@ def _read_countries() -> dict[str, tuple[list[str], list[str]]]:
         )
         names += list(_SHORT_NAMES.get(key, ()))
         capital = kept.get("capital") or ()
+        if (kept.get("population") or 0) < _CAPITAL_NAMING_POPULATION:
+            capital = ()
         places = [
             n.replace(" D.C.", "") for n in ([capital] if isinstance(capital, str) else capital)
         ]

@@ -280,21 +280,21 @@ def _word_forms(word: str) -> tuple[str, ...]:
     """The forms of a topic's word that name it, longest first: its singular and plurals
     ("currency", "currencies"); for a word ending in a vowel, the names made by adding "n" or
     "an" (russia → russian, russians; europe → european); for one ending in a consonant or
-    "e", its -ing, -ed and -er forms (trade → trading, traders). A closed set: a stem
-    followed by any four letters made "apple" name "apply", "india" "indeed", "thai" every
-    "the", "peru" "per cent" and "austria" "Australia". Other derived names (Chinese, Italian)
-    are a country's own (`summarizer.topics.countries`)."""
+    "e", its -ing and -ed forms (trade → trading, traded; not traders, another noun). A closed
+    set: a stem followed by any four letters made "apple" name "apply", "india" "indeed",
+    "thai" every "the", "peru" "per cent" and "austria" "Australia". Other derived names
+    (Chinese, Italian) are a country's own (`summarizer.topics.countries`)."""
     base = _singular(word)
     forms = {base, base + "s", base + "es"}
     if base.endswith("y"):
         forms.add(base[:-1] + "ies")
-    if len(base) >= _DERIVING_LETTERS:  # "us" is not "using", "oil" not "oiler"
+    if len(base) >= _DERIVING_LETTERS:  # "us" is not "using", "oil" not "oiled"
         if base[-1] in _VOWELS:
             forms.update(base + end for end in ("n", "ns", "an", "ans"))
         if base[-1] == "e":
-            forms.update([base[:-1] + "ing", base + "d", base + "r", base + "rs"])
+            forms.update([base[:-1] + "ing", base + "d"])
         elif base[-1].isalpha() and base[-1] not in _VOWELS + "y":
-            forms.update(base + end for end in ("ing", "ed", "er", "ers"))
+            forms.update(base + end for end in ("ing", "ed"))
     return tuple(sorted(forms, key=lambda form: (-len(form), form)))
 
 

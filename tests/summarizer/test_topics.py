@@ -185,7 +185,7 @@ def test_a_topics_own_words_leave_out_the_minor_and_the_short_ones() -> None:
 
     assert war.words == ("trade", "war")
     assert boe.words == ("bank", "england") and us.words == ()
-    assert writes_a_word(war, "Traders waited") and writes_a_word(war, "The WARS ended.")
+    assert writes_a_word(war, "Trading resumed") and writes_a_word(war, "The WARS ended.")
     assert not writes_a_word(war, "Tariffs rose.") and not writes_a_word(us, "Tell us.")
 
 
@@ -249,6 +249,13 @@ def test_a_country_is_not_named_inside_the_name_of_another_place() -> None:
     assert mentions("congo", "the Democratic Republic of the Congo") == 1
     assert mentions("congo-brazzaville", "the Democratic Republic of the Congo") == 0
     assert mentions("china", "the People's Republic of China") == 1  # China's own name
+
+
+def test_a_capital_stands_for_a_country_only_of_150000_people_or_more() -> None:
+    # news writes "Moscow said" for Russia, never "Hamilton" for Bermuda
+    assert count_mentions(topic_names("bermuda"), ["Lewis Hamilton won in Bermuda."]) == [1]
+    assert count_mentions(topic_names("isle of man"), ["Douglas spoke in a calm manner."]) == [0]
+    assert count_mentions(topic_names("russia"), ["Moscow said so."]) == [1]
 
 
 def test_no_article_of_a_store_naming_none_of_its_forms_matches_a_country(
