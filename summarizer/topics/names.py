@@ -43,6 +43,18 @@ _WORD = re.compile(r"[^\W_]+")
 _VOWELS = "aeiou"
 _DERIVING_LETTERS = 4  # a word shorter than this has its singular and plurals only
 _MINOR_WORDS = frozenset("of the and for de la".split())
+# Words every English text writes: a topic that is one of them is an abbreviation, named only in
+# capitals ("who" is the WHO, "it" IT), else every article names it.
+_FUNCTION_WORDS = frozenset(
+    "a about above after again against all am an and any are as at be because been before being "
+    "below between both but by can could did do does doing down during each few for from further "
+    "had has have having he her here hers herself him himself his how i if in into is it its "
+    "itself just me might more most must my myself no nor not now of off on once only or other "
+    "our ours ourselves out over own same shall she should so some such than that the their "
+    "theirs them themselves then there these they this those through to too under until up very "
+    "was we were what when where which while who whom why will with would you your yours "
+    "yourself yourselves may".split()
+)
 # Words before a surname that do not make it someone else's ("Prime Minister Blair").
 _TITLES = frozenset(
     "mr mrs ms miss dr sir lord lady president minister chancellor premier secretary "
@@ -79,9 +91,14 @@ class TopicNames:
 
     @property
     def words(self) -> tuple[str, ...]:
-        """The topic's own words of three letters or more, the minor ones ("of", "the") left
-        out: "bank of england" → bank, england; "us election" → election."""
-        return tuple(w for w in self.topic.split() if len(w) >= 3 and w not in _MINOR_WORDS)
+        """The topic's own words of three letters or more, the minor ones ("of", "the") and
+        those every text writes ("who") left out: "bank of england" → bank, england; "us
+        election" → election."""
+        return tuple(
+            w
+            for w in self.topic.split()
+            if len(w) >= 3 and w not in _MINOR_WORDS and w not in _FUNCTION_WORDS
+        )
 
 
 def topic_terms(topic: str) -> list[str]:
@@ -95,6 +112,10 @@ def topic_names(topic: str) -> TopicNames:
     topic = " ".join(_WORD.findall(topic.lower()))
     found = _countries_by_words().get(topic)
     of_country = found.names if found else ()
+    if topic in _FUNCTION_WORDS and not found:
+        return TopicNames(
+            topic, phrases=(), abbreviations=(topic.upper(),), initials=None, last_word=None
+        )
     words = topic.split()
     content = [w for w in words if w not in _MINOR_WORDS]
     several = len(words) >= 2 and not of_country

@@ -258,6 +258,14 @@ def test_a_capital_stands_for_a_country_only_of_150000_people_or_more() -> None:
     assert count_mentions(topic_names("russia"), ["Moscow said so."]) == [1]
 
 
+def test_a_topic_every_text_writes_is_an_abbreviation_named_only_in_capitals() -> None:
+    who = topic_names("who")
+
+    assert count_mentions(who, ["Who said so?", "The WHO said so.", "those who left"]) == [0, 1, 0]
+    assert who.words == () and not writes_a_word(who, "Who knows?")
+    assert topic_names("us").places  # a country first: "us" is the United States
+
+
 def test_no_article_of_a_store_naming_none_of_its_forms_matches_a_country(
     matcher: TopicMatcher,
 ) -> None:
