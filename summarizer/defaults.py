@@ -188,7 +188,8 @@ CATEGORY_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
         "news from around the globe",
     ),
 }
-# Words readers write for a category that neither its name nor its phrases contain: with those
-# of the names and phrases, the categories' vocabulary, the words a topic of their kind is made of
-# (`summarizer.topics.kinds.TopicKinds.is_category`).
-CATEGORY_WORDS = ("tech", "soccer", "money")
+# Words readers write for a category beside its name: with those of the names and phrases, the
+# categories' vocabulary, the words a topic of their kind is made of
+# (`summarizer.topics.kinds.TopicKinds.is_category`). Football is most of the sports pages, and its
+# reports seldom write the word: read as a name it found 1 of BBC's 10 football stories.
+CATEGORY_WORDS = ("tech", "money", "football", "soccer")

@@ -1,7 +1,7 @@
 """What kind of topic a reader asked for, from the news categories it may compete with.
 
-A topic is a **category word** ("sport", "tech", "world": one word of the categories'
-vocabulary whose query comes close to one of theirs), judged by its competition against those
+A topic is a **category word** ("sport", "tech", "world": one word of the categories' names
+whose query comes close to one of theirs), judged by its competition against those
 categories article by article; or a **name** ("russia", "tony blair", "iaaf"), judged by how
 articles name it and what they mean. A name whose words are all of the categories' vocabulary
 is a **concept** ("takeovers", "interest rates"): articles often do not write it, so it is also
@@ -15,6 +15,7 @@ encoder and query templates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -26,6 +27,7 @@ from summarizer.topics.evidence import CategoryPhrases
 from summarizer.topics.names import TopicNames, topic_names, topic_terms
 from summarizer.topics.settings import TopicSettings
 
+_LIST_ITEMS = re.compile(r",\s*|\s+and\s+")  # "crime, law and justice" → crime, law, justice
 SYNONYM_CACHE_TOPICS = 1_000  # topics whose synonyms are kept: pages and pushes repeat topics
 
 
@@ -58,14 +60,17 @@ class TopicKinds:
         return CategoryPhrases.of(self.embed_categories(), np.split(vectors, ends[:-1]))
 
     def is_category(self, topic: str) -> bool:
-        """Is `topic` of the news categories' kind: one word of their vocabulary
-        (`of_category_vocabulary`) whose query comes close to one of theirs
-        (`TopicSettings.category_kind_cosine`)? "sport", "tech", "world" are; "iaaf",
-        "conservatives", "fifa", close to sport or politics but names, are entities."""
+        """Is `topic` of the news categories' kind: one word of their names
+        (`_category_name_vocabulary`) whose query comes close to one of theirs
+        (`TopicSettings.category_kind_cosine`)? "sport", "tech", "world", "entertainment"
+        are; "iaaf", "conservatives", "fifa", close to sport or politics but names, are
+        entities; "cricket", "inflation", "earthquake", words of a category's other phrases,
+        are concepts: a reader asking for cricket wants cricket, not every sport."""
         names = topic_names(topic)
         if not self.settings.categories or " " in names.topic or len(names.phrases) > 1:
             return False
-        if not self.of_category_vocabulary(names):
+        stems = _word_stems(names)
+        if not stems or not stems <= self._category_name_vocabulary():
             return False
         closest = float((self.embed_categories() @ self._query_vector(names.topic)).max())
         return closest >= self.settings.category_kind_cosine
@@ -108,6 +113,23 @@ class TopicKinds:
         query = self._query_vector(topic)
         cut = self.settings.category_synonym_cosine
         return tuple(sorted(w for w in words if float(self._query_vector(w) @ query) >= cut))
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one matcher's kinds live as long as the bot
+    def _category_name_vocabulary(self) -> frozenset[str]:
+        """The stems of the one-word items of the categories' names and of their descriptions'
+        first phrase, which names the category ("arts, culture, entertainment and media";
+        not "human interest stories" nor "financial markets"), and of the other words readers
+        write for them (`CATEGORY_WORDS`)."""
+        texts = [
+            text
+            for category in self.settings.categories
+            for text in (category, *CATEGORY_DESCRIPTIONS.get(category, ())[:1])
+        ]
+        items = [item for text in texts for item in _LIST_ITEMS.split(text.removeprefix("the "))]
+        words = [item for item in items if item and " " not in item]
+        if words:
+            words += CATEGORY_WORDS
+        return frozenset(stem for word in words for stem in topic_terms(word))
 
     @lru_cache(maxsize=1)  # noqa: B019 - one matcher's kinds live as long as the bot
     def _category_vocabulary(self) -> frozenset[str]:

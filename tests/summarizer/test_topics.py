@@ -710,6 +710,21 @@ def test_section_words_are_categories_and_names_close_to_one_are_not(real_matche
 
 
 @pytest.mark.model
+def test_a_word_of_a_categorys_other_phrases_finds_its_own_stories_not_the_whole_category(
+    real_matcher, fixture_articles
+):
+    # "tennis, golf and cricket tournaments" is sport's, "earthquake, flood and hurricane damage"
+    # disaster's: as category words, cricket found the football report, earthquake the storm
+    # and inflation three Russia and Kazakhstan stories
+    subtopics = ("cricket", "earthquake", "inflation", "police", "bank", "president")
+
+    assert [t for t in subtopics if real_matcher.kinds.is_category(t)] == []
+    assert matched(real_matcher, "cricket", fixture_articles) == []
+    assert matched(real_matcher, "earthquake", fixture_articles) == []
+    assert matched(real_matcher, "inflation", fixture_articles) == ["rates_passing_mention"]
+
+
+@pytest.mark.model
 def test_sport_finds_the_football_report_that_never_says_sport(real_matcher, fixture_articles):
     assert matched(real_matcher, "sport", fixture_articles) == ["football_derby"]
 
