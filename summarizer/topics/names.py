@@ -42,6 +42,7 @@ from summarizer.topics.countries import Country, countries_by_name, place_names
 _WORD = re.compile(r"[^\W_]+")
 _VOWELS = "aeiou"
 _DERIVING_LETTERS = 4  # a word shorter than this has its singular and plurals only
+_PLURAL_ONLY = frozenset("news goods arms means series species headquarters customs".split())
 _MINOR_WORDS = frozenset("of the and for de la".split())
 # Words every English text writes: a topic that is one of them is an abbreviation, named only in
 # capitals ("who" is the WHO, "it" IT), else every article names it.
@@ -321,7 +322,10 @@ def _word_forms(word: str) -> tuple[str, ...]:
 
 def _singular(word: str) -> str:
     """`word` without a plural ending: companies → company, churches → church, rates → rate;
-    words ending in "ss", "is" or "us" (swiss, isis, paris, virus) and short words stay."""
+    words ending in "ss", "is" or "us" (swiss, isis, paris, virus), short words and nouns that
+    are plural only (news, goods, arms: not "new", "good", "arm") stay."""
+    if word in _PLURAL_ONLY:
+        return word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes", "zes")):
