@@ -67,6 +67,18 @@ def test_a_fresh_bot_finds_a_merger_story_by_takeovers_though_it_never_writes_th
     assert "Norway Raises Tax on Salmon Farms" not in found
 
 
+def test_a_fresh_bot_has_no_digest_for_a_country_its_articles_never_name(fake, tmp_path):
+    """ "Thai" is a name of Thailand: read as its stem and any four letters ("th"), every "the"
+    named it, and both articles came back."""
+    with BotProcess(fake, tmp_path):
+        paste(fake, "norway_salmon.txt")
+        paste(fake, "lisbon_bakery.txt")
+
+        found = digest(fake, "thailand")
+
+    assert "No articles about thailand" in found, found
+
+
 # The shared research data beside the repository (a worktree elsewhere can name it).
 SHARED = Path(
     os.environ.get("DIGESTBOT_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared")
