@@ -23,7 +23,8 @@ England is not about the Bank of England, one writing "Korea" but none of North 
 not about North Korea.
 
 Limits: no list of people, companies or organisations (a company's chief executive is not its
-name); a capital stands for its country even where it is just a place ("talks in Beijing"); a
+name); a capital stands for its country even where it is just a place ("talks in Beijing") or
+part of another name ("Real Madrid", "Sofia Vergara"); a
 person named after a country ("jordan henderson") is taken for a topic holding one.
 """
 
