@@ -120,29 +120,32 @@ class TopicKinds:
         first phrase, which names the category ("arts, culture, entertainment and media";
         not "human interest stories" nor "financial markets"), and of the other words readers
         write for them (`CATEGORY_WORDS`)."""
-        texts = [
-            text
-            for category in self.settings.categories
-            for text in (category, *CATEGORY_DESCRIPTIONS.get(category, ())[:1])
-        ]
-        items = [item for text in texts for item in _LIST_ITEMS.split(text.removeprefix("the "))]
-        words = [item for item in items if item and " " not in item]
-        if words:
-            words += CATEGORY_WORDS
-        return frozenset(stem for word in words for stem in topic_terms(word))
+        items = (
+            item
+            for text in self._category_texts(phrases=1)
+            for item in _LIST_ITEMS.split(text.removeprefix("the "))
+        )
+        return _vocabulary([item for item in items if item and " " not in item])
 
     @lru_cache(maxsize=1)  # noqa: B019 - one matcher's kinds live as long as the bot
     def _category_vocabulary(self) -> frozenset[str]:
         """The stems of the categories' names, their description phrases' words and the other
         words readers write for them (`CATEGORY_WORDS`)."""
-        texts = [
+        return _vocabulary(self._category_texts(phrases=None))
+
+    def _category_texts(self, phrases: int | None) -> list[str]:
+        """Each category's name and the first `phrases` of its description (None: all)."""
+        return [
             text
             for category in self.settings.categories
-            for text in (category, *CATEGORY_DESCRIPTIONS.get(category, ()))
+            for text in (category, *CATEGORY_DESCRIPTIONS.get(category, ())[:phrases])
         ]
-        if texts:
-            texts += CATEGORY_WORDS
-        return frozenset(stem for text in texts for stem in topic_terms(text))
+
+
+def _vocabulary(texts: list[str]) -> frozenset[str]:
+    """The stems of `texts` and, when there are any, of `CATEGORY_WORDS`."""
+    words = [*texts, *CATEGORY_WORDS] if texts else []
+    return frozenset(stem for text in words for stem in topic_terms(text))
 
 
 def _word_stems(names: TopicNames) -> set[str]:
