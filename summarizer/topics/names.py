@@ -224,7 +224,7 @@ def count_mentions(names: TopicNames, texts: Sequence[str]) -> list[int]:
     pattern runs once over the texts joined (`_match_offsets`), not once a text."""
     joined = "\n".join(texts)
     found = _phrase_offsets(names.phrases, texts, joined)
-    if names.other_places:
+    if names.other_places and any(found):  # no second pass over texts naming it nowhere
         found = _outside_other_places(found, names.other_places, texts, joined)
     counts = [len(offsets) for offsets in found]
     short = (*names.abbreviations, *([names.initials] if names.initials else []))
