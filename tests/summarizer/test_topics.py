@@ -237,6 +237,12 @@ def test_a_word_is_named_by_its_own_forms_not_by_any_word_beginning_like_it() ->
         assert count_mentions(topic_names(topic), [text])[0] >= 1, topic
 
 
+def test_a_topic_holding_one_country_is_also_written_with_its_other_names_not_one_of_many() -> None:
+    assert "west german" in topic_names("west germany").phrases
+    # each of several countries renamed would multiply the phrases and the pattern's size
+    assert topic_names("russia china trade").phrases == ("russia china trade", "china trade")
+
+
 def test_a_country_is_not_named_inside_the_name_of_another_place() -> None:
     def mentions(topic: str, text: str) -> int:
         return count_mentions(topic_names(topic), [text])[0]
