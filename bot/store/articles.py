@@ -25,6 +25,7 @@ from bot.store.database import Database
 from bot.store.periods import CarriedPeriod
 from bot.store.rows import ArticleBandRow, ArticleRow, ArticleSourceRow, UTCDateTime
 from bot.store.statements import run_settling_races
+from summarizer.folding import fold_diacritics
 
 _IDS_PER_QUERY = 5_000  # below SQLite's limit of bound parameters
 
@@ -133,9 +134,10 @@ class Articles:
 
     def naming(self, names: list[list[str]]) -> set[int]:
         """Ids of the articles naming any of `names` in their title or text, in one query of
-        the full-text index (FTS5 on SQLite, the `search` tsvector on PostgreSQL: migration
-        0004). A name is its terms: words starting with them, adjacent and in order (["north",
-        "kore"] finds "North Korean"); terms are letters and digits (`topic_terms`)."""
+        the full-text index (FTS5 on SQLite, the `search` tsvector on PostgreSQL: migrations
+        0004 and 0018, which fold diacritics: "zurich" finds "Zürich"). A name is its terms:
+        words starting with them, adjacent and in order (["north", "kore"] finds "North
+        Korean"); terms are letters and digits (`topic_terms`)."""
         names = [terms for terms in names if terms]
         if not names:
             return set()
@@ -144,6 +146,7 @@ class Articles:
         sqlite = self._db.dialect == "sqlite"  # FTS5 query syntax, else tsquery's
         word, adjacent, either = ('"{}"*', " + ", " OR ") if sqlite else ("{}:*", " <-> ", " | ")
         joined = either.join(f"({adjacent.join(map(word.format, terms))})" for terms in names)
+        joined = fold_diacritics(joined)  # as the index folds them (migration 0018)
         query = sql_text(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query"
             if sqlite

@@ -33,11 +33,12 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from summarizer.folding import fold_diacritics
 from summarizer.topics.countries import Country, countries_by_name, place_names
 
 _WORD = re.compile(r"[^\W_]+")
@@ -104,14 +105,15 @@ class TopicNames:
 
 
 def topic_terms(topic: str) -> list[str]:
-    """The stems a text must contain, adjacent and in order, to name `topic`."""
-    return [_stem(word) for word in _WORD.findall(topic.lower())]
+    """The stems a text must contain, adjacent and in order, to name `topic` (its letters'
+    diacritics folded, as the full-text index folds them: `summarizer.folding`)."""
+    return [_stem(word) for word in _WORD.findall(_searchable(topic))]
 
 
 @lru_cache(maxsize=1_000)
 def topic_names(topic: str) -> TopicNames:
     """The names of `topic` (lower-case words, as a user types them); see the module docstring."""
-    topic = " ".join(_WORD.findall(topic.lower()))
+    topic = " ".join(_WORD.findall(_searchable(topic)))
     found = _countries_by_words().get(topic)
     of_country = found.names if found else ()
     if topic in _FUNCTION_WORDS and not found:
@@ -155,8 +157,8 @@ def _other_places(phrases: tuple[str, ...]) -> tuple[str, ...]:
         name
         for name in place_names()
         if name not in own
-        and pattern.search(name)
-        and not any(_phrase_pattern((name,)).search(phrase) for phrase in phrases)
+        and pattern.search(_searchable(name))
+        and not any(_phrase_pattern((name,)).search(_searchable(phrase)) for phrase in phrases)
     )
 
 
@@ -166,7 +168,7 @@ def _countries_by_words() -> dict[str, Country]:
     the topic "guinea bissau", not Guinea's."""
     by_words: dict[str, Country] = {}
     for name, country in countries_by_name().items():
-        by_words.setdefault(" ".join(_WORD.findall(name)), country)
+        by_words.setdefault(" ".join(_WORD.findall(_searchable(name))), country)
     return by_words
 
 
@@ -254,7 +256,7 @@ def _outside_other_places(
     inside = _phrase_offsets(other_places, texts, joined)
     for text, offsets, places in zip(texts, found, inside, strict=True):
         if offsets and places:
-            spans = [m.span() for m in _phrase_pattern(other_places).finditer(text.lower())]
+            spans = [m.span() for m in _phrase_pattern(other_places).finditer(_searchable(text))]
             offsets = [o for o in offsets if not any(a <= o < b for a, b in spans)]
         kept.append(offsets)
     return kept
@@ -287,7 +289,7 @@ def writes_a_word(names: TopicNames, text: str) -> bool:
         phrases, short = names.places, names.place_abbreviations
     else:
         phrases, short = names.words, ()
-    return (bool(phrases) and _phrase_pattern(phrases).search(text.lower()) is not None) or (
+    return (bool(phrases) and _phrase_pattern(phrases).search(_searchable(text)) is not None) or (
         bool(short) and _abbreviation_pattern(short).search(text) is not None
     )
 
@@ -353,7 +355,7 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """Lower-case text naming any of `phrases`: whole words, each one of its word's forms
     (`_word_forms`), adjacent and in order."""
     alternatives = []
-    for words in (_WORD.findall(p.lower()) for p in sorted(phrases, key=len, reverse=True)):
+    for words in (_WORD.findall(_searchable(p)) for p in sorted(phrases, key=len, reverse=True)):
         if not words:
             continue
         rest = "".join(rf"[\W_]+{_forms_pattern(word)}" for word in words[1:])
@@ -399,7 +401,7 @@ def _last_word_counts(last_word: str, texts: Sequence[str], joined: str) -> list
     `texts` ("Mr Blair", "Blair said"): not after another capitalized word of its text but a
     title ("Cherie Blair" is someone else, "Tony Blair" is counted as the whole name)."""
     counts = []
-    found = _match_offsets(_last_word_pattern(last_word), texts, joined)
+    found = _match_offsets(_last_word_pattern(last_word), texts, joined, transform=fold_diacritics)
     for text, offsets in zip(texts, found, strict=True):
         count = 0
         for start in offsets:
@@ -419,13 +421,22 @@ def _last_word_pattern(last_word: str) -> re.Pattern[str]:
 def _phrase_offsets(
     phrases: tuple[str, ...], texts: Sequence[str], joined: str, first: int = 0
 ) -> list[list[int]]:
-    """`_match_offsets` of `_phrase_pattern(phrases)` in the lower-cased texts; none at all
-    when no name's first stem occurs in them (a plain substring search is many times faster
+    """`_match_offsets` of `_phrase_pattern(phrases)` in the texts made `_searchable`; none at
+    all when no name's first stem occurs in them (a plain substring search is many times faster
     than the pattern over texts naming nothing, and every match begins with a first stem)."""
-    lower = joined.lower()
-    if not any(stem in lower for stem in _first_stems(phrases)):
+    searched = _searchable(joined)
+    if not any(stem in searched for stem in _first_stems(phrases)):
         return [[] for _ in texts]
-    return _match_offsets(_phrase_pattern(phrases), texts, joined, lower=lower, first=first)
+    pattern = _phrase_pattern(phrases)
+    return _match_offsets(
+        pattern, texts, joined, transform=_searchable, searched=searched, first=first
+    )
+
+
+def _searchable(text: str) -> str:
+    """`text` as names are looked for in it: lower case, letters without their diacritics
+    (`summarizer.folding`: "Erdoğan" is found for "erdogan")."""
+    return fold_diacritics(text.lower())
 
 
 def _match_offsets(
@@ -433,12 +444,14 @@ def _match_offsets(
     texts: Sequence[str],
     joined: str,
     *,
-    lower: str | None = None,
+    transform: Callable[[str], str] | None = None,
+    searched: str | None = None,
     first: int = 0,
 ) -> list[list[int]]:
     """Where `pattern` matches in each of `texts` (offsets in the text), as
-    `pattern.finditer(text, first)` finds them text by text (in `text.lower()` given `lower`,
-    the lower-cased `joined`), in one pass over `joined`: the texts joined by line breaks.
+    `pattern.finditer(transform(text), first)` finds them text by text, in one pass over
+    `joined`, the texts joined by line breaks (made `transform`ed: `searched`, when the caller
+    has it already).
 
     A line break stands for a text's start and end to the patterns here (each looks one
     character around a match, and a non-word character there is as none; lower-casing, which
@@ -446,9 +459,10 @@ def _match_offsets(
     the one found in it alone. Where that may not hold, the texts concerned are
     searched one by one: a match running over a line break into the next text (it may hide one
     there), one starting before `first` in its text, an empty one; all of them when
-    lower-casing changed the length (a character like "İ" shifts the offsets)."""
-    searched = joined if lower is None else lower
-    alone = (lambda text: text) if lower is None else str.lower
+    `transform` changed the length (lower-casing a character like "İ" shifts the offsets)."""
+    alone = transform or (lambda text: text)
+    if searched is None:
+        searched = alone(joined)
     if len(searched) != len(joined):
         return [[m.start() for m in pattern.finditer(alone(text), first)] for text in texts]
     found: list[list[int]] = [[] for _ in texts]

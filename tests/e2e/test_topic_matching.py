@@ -79,6 +79,21 @@ def test_a_fresh_bot_has_no_digest_for_a_country_its_articles_never_name(fake, t
     assert "No articles about thailand" in found, found
 
 
+def test_a_fresh_bot_finds_a_name_written_with_diacritics_when_asked_without_them(fake, tmp_path):
+    """A reader types "erdogan"; the article writes Erdoğan throughout. The full-text index kept
+    diacritics, so neither /digest nor /search found it."""
+    with BotProcess(fake, tmp_path):
+        paste(fake, "erdogan_lira.txt")
+        paste(fake, "norway_salmon.txt")
+
+        found = digest(fake, "erdogan")
+        [searched] = fake.send_and_wait(CHAT, "/search erdogan", count=1, timeout=30)
+
+    assert "Erdoğan Defends Rate Cuts" in found, found
+    assert "Norway Raises Tax" not in found
+    assert "Erdoğan Defends Rate Cuts" in searched.plain_text, searched.plain_text
+
+
 # The shared research data beside the repository (a worktree elsewhere can name it).
 SHARED = Path(
     os.environ.get("DIGESTBOT_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared")

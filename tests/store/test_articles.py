@@ -39,7 +39,8 @@ def test_the_full_text_index_finds_word_forms_and_phrases_in_titles_and_texts(st
     assert naming(["russi"]) == {kremlin}
     assert naming(["north", "kore"]) == {korea}
     assert naming(["kore"]) == {korea, apart}
-    assert (naming(["zürich"]), naming(["zurich"])) == ({cafe}, set())
+    # diacritics are folded, as a reader types the name
+    assert naming(["zürich"]) == naming(["zurich"]) == naming(["crepe"]) == {cafe}
     assert naming(["volcano"]) == set()
     assert naming([]) == naming() == set()
     # any of several names, in one query: phrases stay phrases

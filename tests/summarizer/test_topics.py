@@ -237,6 +237,22 @@ def test_a_word_is_named_by_its_own_forms_not_by_any_word_beginning_like_it() ->
         assert count_mentions(topic_names(topic), [text])[0] >= 1, topic
 
 
+def test_a_name_is_found_with_or_without_its_diacritics() -> None:
+    # a reader types "erdogan" or "sao paulo"; news writes Erdoğan and São Paulo, or not
+    def mentions(topic: str, *texts: str) -> list[int]:
+        return count_mentions(topic_names(topic), list(texts))
+
+    assert mentions("erdogan", "President Erdoğan said", "ERDOĞAN", "Erdogan") == [1, 1, 1]
+    assert mentions("erdoğan", "Erdogan said", "Erdoğan said") == [1, 1]
+    assert mentions("sao paulo", "In São Paulo, police") == [1]
+    assert mentions("recep tayyip erdogan", "Recep Tayyip Erdoğan", "Mr Erdoğan said") == [1, 1]
+    assert mentions("turkiye", "Türkiye's army", "Ankara") == [1, 1]  # Turkey's other name
+    assert mentions("elysee", "The Élysée said") == [1]
+    assert writes_a_word(topic_names("zurich bank"), "A Zürich lender")
+    # what the full-text index looks up is folded as the index folds (migration 0018)
+    assert topic_names("São Paulo").search_terms[0] == ["sao", "paulo"]
+
+
 def test_a_topic_holding_one_country_is_also_written_with_its_other_names_not_one_of_many() -> None:
     assert "west german" in topic_names("west germany").phrases
     # each of several countries renamed would multiply the phrases and the pattern's size
