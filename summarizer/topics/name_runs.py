@@ -16,7 +16,9 @@ russia; "Chinese" → china; "American", "US" → united states), by the rules t
 reads countries with (`summarizer.topics.countries`); a people's name that with "stan"/"istan"
 is a country counts as it ("Kazakhs" → kazakhstan, "Afghan" → afghanistan); a hyphenated word
 of countries counts as each ("China-Russia", "Russia-North-Korea"); a plural counts as its
-singular when the texts name that too ("Democrats" → democrat).
+singular when the texts name that too ("Democrats" → democrat). A name counts without its
+letters' diacritics, as topics are matched (`summarizer.folding`): "Erdoğan" and "Erdogan" are
+one subject, erdogan.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+from summarizer.folding import fold_diacritics
 from summarizer.topics.countries import countries_by_name
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -57,14 +60,14 @@ def capitalized_words(text: str) -> frozenset[str]:
     is written in lower case anywhere decides its runs (`name_runs`)."""
     return frozenset(
         word
-        for raw in _WORD.findall(text)
+        for raw in _WORD.findall(fold_diacritics(text))
         if raw[0].isupper() and len(word := _POSSESSIVE.sub("", raw).lower()) > 1
     )
 
 
 def lower_words(text: str) -> set[str]:
     """The words `text` writes in lower case."""
-    return {word for word in _WORD.findall(text) if word.islower()}
+    return {word for word in _WORD.findall(fold_diacritics(text)) if word.islower()}
 
 
 def opens_as_common_noun(run: list[str], inside: Container[str]) -> bool:
@@ -123,6 +126,7 @@ def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], b
     possessive ("Russia's President"); a capitalized word written in lower case elsewhere
     continues one when together they name a country ("United States"), and "New" opens one
     when a name follows ("New York")."""
+    text = fold_diacritics(text)  # the same length: offsets hold
     runs: list[tuple[list[str], bool]] = []
     run: list[str] = []
     opens = False

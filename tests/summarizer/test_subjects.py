@@ -75,6 +75,13 @@ def test_new_opens_a_place_name_but_is_no_subject_alone():
     assert "york" not in found and "new" not in found
 
 
+def test_a_name_written_with_and_without_diacritics_is_one_subject_as_topics_match_it():
+    found = subjects(["President Erdoğan met allies in Zürich.", "Mr Erdogan left Zurich."])
+
+    assert (found["erdogan"], found["zurich"]) == (2, 2)
+    assert not {"erdoğan", "zürich"} & set(found)
+
+
 def test_a_contracted_function_word_is_no_subject():
     found = subjects(
         ["Fans said: “I'm sure we'll win, and I’ve told Arsenal so.”", "I'd go to Paris."]
