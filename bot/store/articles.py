@@ -24,8 +24,8 @@ from bot.store.cache import MemoryCache
 from bot.store.database import Database
 from bot.store.periods import CarriedPeriod
 from bot.store.rows import ArticleBandRow, ArticleRow, ArticleSourceRow, UTCDateTime
+from bot.store.search import naming_query
 from bot.store.statements import run_settling_races
-from summarizer.folding import fold_diacritics
 
 _IDS_PER_QUERY = 5_000  # below SQLite's limit of bound parameters
 
@@ -137,16 +137,13 @@ class Articles:
         the full-text index (FTS5 on SQLite, the `search` tsvector on PostgreSQL: migrations
         0004 and 0018, which fold diacritics: "zurich" finds "Zürich"). A name is its terms:
         words starting with them, adjacent and in order (["north", "kore"] finds "North
-        Korean"); terms are letters and digits (`topic_terms`)."""
+        Korean"), a term of one letter that word alone (["u", "s"] finds "U.S.", not "up
+        sharply"); terms are letters and digits (`topic_terms`)."""
         names = [terms for terms in names if terms]
         if not names:
             return set()
-        if any(not term.isalnum() for terms in names for term in terms):
-            raise ValueError(f"search terms must be letters and digits: {names!r}")
-        sqlite = self._db.dialect == "sqlite"  # FTS5 query syntax, else tsquery's
-        word, adjacent, either = ('"{}"*', " + ", " OR ") if sqlite else ("{}:*", " <-> ", " | ")
-        joined = either.join(f"({adjacent.join(map(word.format, terms))})" for terms in names)
-        joined = fold_diacritics(joined)  # as the index folds them (migration 0018)
+        sqlite = self._db.dialect == "sqlite"
+        joined = naming_query(names, sqlite=sqlite)
         query = sql_text(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query"
             if sqlite

@@ -42,6 +42,7 @@ from summarizer.folding import fold_diacritics
 from summarizer.topics.countries import Country, countries_by_name, place_names
 
 _WORD = re.compile(r"[^\W_]+")
+_DOTTED = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}")  # "U.S.", "e.u."
 _VOWELS = "aeiou"
 _DERIVING_LETTERS = 4  # a word shorter than this has its singular and plurals only
 _PLURAL_ONLY = frozenset("news goods arms means series species headquarters customs".split())
@@ -87,9 +88,12 @@ class TopicNames:
     def search_terms(self) -> list[list[str]]:
         """Each name as the stems a full-text index looks up (`Store.articles.naming`): an
         article naming none of them names the topic nowhere. The initials are one ("EU" for
-        "european union"): an article writing only them names the topic (`count_mentions`)."""
+        "european union"): an article writing only them names the topic (`count_mentions`).
+        An abbreviation is looked up as written with dots too, letter by letter ("U.S." is
+        the index's words "u", "s")."""
         names = [topic_terms(p) for p in self.phrases]
-        names += [[a.lower()] for a in (*self.abbreviations, *filter(None, [self.initials]))]
+        for short in (*self.abbreviations, *filter(None, [self.initials])):
+            names += [[short.lower()], list(short.lower())] if short.isalpha() else [[short]]
         return [terms for terms in names if terms and all(t.isalnum() for t in terms)]
 
     @property
@@ -104,6 +108,11 @@ class TopicNames:
         )
 
 
+def _undotted(topic: str) -> str:
+    """`topic` with its abbreviations written with dots undotted ("U.S." → "US")."""
+    return _DOTTED.sub(lambda dotted: dotted[0].replace(".", ""), topic)
+
+
 def topic_terms(topic: str) -> list[str]:
     """The stems a text must contain, adjacent and in order, to name `topic` (its letters'
     diacritics folded, as the full-text index folds them: `summarizer.folding`)."""
@@ -113,7 +122,7 @@ def topic_terms(topic: str) -> list[str]:
 @lru_cache(maxsize=1_000)
 def topic_names(topic: str) -> TopicNames:
     """The names of `topic` (lower-case words, as a user types them); see the module docstring."""
-    topic = " ".join(_WORD.findall(_searchable(topic)))
+    topic = " ".join(_WORD.findall(_searchable(_undotted(topic))))
     found = _countries_by_words().get(topic)
     of_country = found.names if found else ()
     if topic in _FUNCTION_WORDS and not found:
@@ -370,8 +379,10 @@ def _forms_pattern(word: str) -> str:
 
 @lru_cache(maxsize=1_000)
 def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
-    """Text holding one of `abbreviations` as a whole word, in capitals ("EU", "EU's")."""
-    alternatives = _at_word_start([(a, "") for a in abbreviations])
+    """Text holding one of `abbreviations` as a whole word, in capitals ("EU", "EU's"), also
+    written with dots ("U.S.", "E.U.", as American and wire news write them)."""
+    dotted = [(".".join(a), r"\.?") for a in abbreviations if len(a) >= 2 and a.isalpha()]
+    alternatives = _at_word_start([*dotted, *((a, "") for a in abbreviations)])
     return re.compile(alternatives + r"(?![^\W_'’]|['’][^\Ws])")
 
 

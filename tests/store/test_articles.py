@@ -32,6 +32,8 @@ def test_the_full_text_index_finds_word_forms_and_phrases_in_titles_and_texts(st
     korea = add("North Korean launch", "Pyongyang fired a missile.")
     apart = add("Storm", "A storm in the north hit Korea.")
     cafe = add("Café culture", "Crêpes in Zürich.")
+    dotted = add("Talks", "U.S. officials met.")
+    sharply = add("Shares", "Prices went up sharply.")
 
     def naming(*names: list[str]) -> set[int]:
         return store.articles.naming(list(names))
@@ -43,6 +45,9 @@ def test_the_full_text_index_finds_word_forms_and_phrases_in_titles_and_texts(st
     assert naming(["zürich"]) == naming(["zurich"]) == naming(["crepe"]) == {cafe}
     assert naming(["volcano"]) == set()
     assert naming([]) == naming() == set()
+    # a one-letter term is that word alone: an abbreviation written with dots
+    assert naming(["u", "s"]) == {dotted}
+    assert naming(["up", "sharp"]) == {sharply}
     # any of several names, in one query: phrases stay phrases
     assert naming(["pyongyang"], ["north", "kore"], ["crêpe"]) == {korea, cafe}
     assert naming(["volcano"], ["north", "storm"]) == set()

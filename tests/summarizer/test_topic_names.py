@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from summarizer.folding import fold_diacritics
 from summarizer.topics import aboutness
 from summarizer.topics.aboutness import lexical_evidence, read_article
 from summarizer.topics.evaluation import read_articles
@@ -60,7 +61,8 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(a) for a in abbreviations)
+    dotted = [re.escape(".".join(a)) + r"\.?" for a in abbreviations if len(a) >= 2 and a.isalpha()]
+    alternatives = "|".join([*dotted, *(re.escape(a) for a in abbreviations)])
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_'’]|['’][^\Ws])")
 
 
@@ -88,7 +90,7 @@ def reference_count_mentions(names: TopicNames, texts: list[str]) -> list[int]:
 
 def reference_phrase_count(names: TopicNames, text: str) -> int:
     """The topic's phrases in `text`, but those inside a name of another place."""
-    lower = text.lower()
+    lower = fold_diacritics(text.lower())
     others = (
         [m.span() for m in _phrase_pattern(names.other_places).finditer(lower)]
         if names.other_places

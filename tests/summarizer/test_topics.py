@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bot.core.domain import ArticleDraft
 from summarizer.encoder import SentenceEncoder
 from summarizer.text import split_sentences
 from summarizer.topics.aboutness import MEANING, AboutnessModel, LogisticModel, read_article
@@ -21,6 +23,7 @@ from summarizer.topics.settings import TopicSettings
 from tests.fakes import naming_model
 
 FIXTURES = Path(__file__).parent / "fixtures" / "topics"
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 # The fake's "meaning": words of one group share a dimension, as a real encoder would place them.
 _CONCEPTS = {
@@ -251,6 +254,32 @@ def test_a_name_is_found_with_or_without_its_diacritics() -> None:
     assert writes_a_word(topic_names("zurich bank"), "A Zürich lender")
     # what the full-text index looks up is folded as the index folds (migration 0018)
     assert topic_names("São Paulo").search_terms[0] == ["sao", "paulo"]
+
+
+def test_an_abbreviation_is_named_written_with_dots_too(store) -> None:
+    # American and wire news write "U.S." and "U.K.": an article naming the country only so
+    # named it nowhere, and the index did not find it either
+    texts = [
+        "U.S. officials met.",
+        "A U.S.-led coalition",
+        "The U.S.A. and the UK",
+        "USS Enterprise",
+    ]
+    united_states = topic_names("united states")
+
+    assert count_mentions(united_states, texts) == [1, 1, 1, 0]
+    assert writes_a_word(topic_names("us election"), "U.S. voters")
+    assert count_mentions(topic_names("european union"), ["E.U. rules"]) == [1]  # its initials
+    assert topic_names("U.S.") == topic_names("us")  # as a reader may type it
+    ids = {
+        store.articles.add(ArticleDraft(title=t, text=t, source=t), fingerprint=t, received_at=NOW)[
+            0
+        ].id: t
+        for t in [*texts, "Prices went up sharply."]
+    }
+    found = {ids[i] for i in store.articles.naming(united_states.search_terms)}
+    # the index finds a superset ("USS" begins like "US"), never "up sharply" for "U.S."
+    assert set(texts[:3]) <= found and "Prices went up sharply." not in found
 
 
 def test_a_topic_holding_one_country_is_also_written_with_its_other_names_not_one_of_many() -> None:
