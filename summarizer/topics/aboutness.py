@@ -47,9 +47,9 @@ their number, chosen for F1 on those corpora) and writes `aboutness_model.json` 
 module. The cut 0.5 then reads "more likely wanted than not, counting a missed article
 `positive_weight` times a wrongly sent one".
 
-Limits: the gazetteer knows countries only (no people's titles, company products, party
-nicknames: "Tories" is not "conservatives"); a topic named often in an article about something
-else (a Russia mention in every paragraph of a Ukraine story) can pass; a category word is
+Limits: the gazetteer knows countries and a few international organisations only (no people's
+titles, company products, party nicknames: "Tories" is not "conservatives"); a topic named often
+in an article about something else (a Russia mention in every paragraph of a Ukraine story) can pass; a category word is
 matched against broad categories by a small sentence encoder, which confuses neighbours
 (business / economy / finance) — see README "Topic matching" for the figures per corpus.
 """

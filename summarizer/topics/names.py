@@ -9,6 +9,8 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
 - for a country (or a name, short name or demonym of one), all its names
   (`summarizer.topics.countries`): its other names ("Russian Federation", Britain, UK), its
   demonym, capital and seats of government (China ↔ Chinese, Beijing; Russia ↔ Kremlin);
+- for an international organisation (`summarizer.topics.organisations`), its abbreviation and
+  full names ("un" ↔ United Nations, UN, U.N.);
 - for a phrase of two or more words (not a country), its initials in capitals ("european
   union" → EU), and its last word alone ("Tony Blair" → Mr Blair) in an article that names the
   whole phrase too;
@@ -40,6 +42,7 @@ from itertools import accumulate
 
 from summarizer.folding import fold_diacritics
 from summarizer.topics.countries import Country, countries_by_name, place_names
+from summarizer.topics.organisations import organisations_by_name
 
 _WORD = re.compile(r"[^\W_]+")
 _DOTTED = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}")  # "U.S.", "e.u."
@@ -71,9 +74,10 @@ class TopicNames:
     """How a topic is named: `phrases` matched lower-case in their words' forms, `abbreviations`
     and `initials` (of a multi-word topic) matched as written (capitals); `last_word` counts
     only in an article that names the whole topic too (`count_mentions`); `places` and
-    `place_abbreviations`, the names of the countries the topic holds or is (`writes_a_word`),
-    in lower case and in capitals; `other_places`, the names of other places that hold a name
-    of the topic's, where it is not counted ("south sudan" for "sudan": `place_names`)."""
+    `place_abbreviations`, the names of the countries the topic holds or is, or of the
+    organisation it is (`writes_a_word`), in lower case and in capitals; `other_places`, the
+    names of other places that hold a name of the topic's, where it is not counted ("south
+    sudan" for "sudan": `place_names`)."""
 
     topic: str
     phrases: tuple[str, ...]
@@ -123,32 +127,33 @@ def topic_terms(topic: str) -> list[str]:
 def topic_names(topic: str) -> TopicNames:
     """The names of `topic` (lower-case words, as a user types them); see the module docstring."""
     topic = " ".join(_WORD.findall(_searchable(_undotted(topic))))
-    found = _countries_by_words().get(topic)
-    of_country = found.names if found else ()
-    if topic in _FUNCTION_WORDS and not found:
+    country = _countries_by_words().get(topic)
+    # the names of the country or organisation the topic is
+    own = country.names if country else organisations_by_name().get(topic, ())
+    if topic in _FUNCTION_WORDS and not own:
         return TopicNames(
             topic, phrases=(), abbreviations=(topic.upper(),), initials=None, last_word=None
         )
     words = topic.split()
     content = [w for w in words if w not in _MINOR_WORDS]
-    several = len(words) >= 2 and not of_country
-    places, place_abbreviations = _by_case(of_country or _countries_in(words))
+    several = len(words) >= 2 and not own
+    places, place_abbreviations = _by_case(own or _countries_in(words))
     phrases = tuple(
         dict.fromkeys(
             n
             for n in (
                 topic,
-                *of_country,
+                *own,
                 *_without_country(words),
-                *(() if of_country else _country_renamed(words)),
+                *(() if own else _country_renamed(words)),
             )
-            if not n.isupper() and n.upper() not in of_country
+            if not n.isupper() and n.upper() not in own
         )
     )
     return TopicNames(
         topic=topic,
         phrases=phrases,
-        abbreviations=_by_case(of_country)[1],
+        abbreviations=_by_case(own)[1],
         initials="".join(w[0] for w in content).upper() if several and len(content) >= 2 else None,
         last_word=words[-1] if several and len(words[-1]) >= 3 else None,
         places=places,
@@ -292,8 +297,8 @@ def capitalized_mostly(names: TopicNames, sentences: Sequence[str]) -> bool:
 
 def writes_a_word(names: TopicNames, text: str) -> bool:
     """Does `text` write one of the topic's own `words` (lower-case, in their forms, as a name
-    is found), or, for a topic holding a country, one of the country's names (`places`; its
-    abbreviations as written)?"""
+    is found), or, for a topic holding a country or being an organisation, one of its names
+    (`places`; its abbreviations as written)?"""
     if names.places:
         phrases, short = names.places, names.place_abbreviations
     else:

@@ -282,6 +282,30 @@ def test_an_abbreviation_is_named_written_with_dots_too(store) -> None:
     assert set(texts[:3]) <= found and "Prices went up sharply." not in found
 
 
+def test_an_organisation_is_named_by_its_abbreviation_and_its_full_name() -> None:
+    def mentions(topic: str, *texts: str) -> list[int]:
+        return count_mentions(topic_names(topic), list(texts))
+
+    # a short abbreviation in capitals only: "un" and "who" are other words in lower case
+    un = ("The United Nations said", "U.N. envoys", "UN troops", "un homme")
+    assert mentions("un", *un) == mentions("united nations", *un) == [1, 1, 1, 0]
+    assert mentions("who", "the World Health Organization", "The WHO said", "those who") == [
+        1,
+        1,
+        0,
+    ]
+    assert mentions("international monetary fund", "IMF staff", "the Fund") == [1, 0]
+    assert mentions("nato", "Nato allies", "NATO", "North Atlantic Treaty Organization") == [
+        1,
+        1,
+        1,
+    ]
+    assert mentions("isis", "the Islamic State group", "ISIL fighters") == [1, 1]
+    # an article writing none of its names is not about it, whatever its meaning
+    assert not writes_a_word(topic_names("imf"), "The fund lent more.")
+    assert topic_names("un").search_terms[-2:] == [["un"], ["u", "n"]]
+
+
 def test_a_topic_holding_one_country_is_also_written_with_its_other_names_not_one_of_many() -> None:
     assert "west german" in topic_names("west germany").phrases
     # each of several countries renamed would multiply the phrases and the pattern's size
