@@ -49,9 +49,10 @@ module. The cut 0.5 then reads "more likely wanted than not, counting a missed a
 
 Limits: the gazetteer knows countries and a few international organisations only (no people's
 titles, company products, party nicknames: "Tories" is not "conservatives"); a topic named often
-in an article about something else (a Russia mention in every paragraph of a Ukraine story) can pass; a category word is
-matched against broad categories by a small sentence encoder, which confuses neighbours
-(business / economy / finance) — see README "Topic matching" for the figures per corpus.
+in an article about something else (a Russia mention in every paragraph of a Ukraine story) can
+pass; a category word is matched against broad categories by a small sentence encoder, which
+confuses neighbours (business / economy / finance) — see README "Topic matching" for the figures
+per corpus.
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ from summarizer.topics.countries import Country, countries_by_name, place_names
 from summarizer.topics.organisations import organisations_by_name
 
 _WORD = re.compile(r"[^\W_]+")
+_ABBREVIATION_END = r"(?![^\W_'’]|['’][^\Ws])"  # "EU's" ends "EU"; "EUR", "EU'x" do not
 _DOTTED = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}")  # "U.S.", "e.u."
 _VOWELS = "aeiou"
 _DERIVING_LETTERS = 4  # a word shorter than this has its singular and plurals only
@@ -246,15 +247,16 @@ def count_mentions(names: TopicNames, texts: Sequence[str]) -> list[int]:
     short = (*names.abbreviations, *([names.initials] if names.initials else []))
     if short:
         found = [len(f) for f in _match_offsets(_abbreviation_pattern(short), texts, joined)]
+        dotted = [len(f) for f in _match_offsets(_dotted_pattern(short), texts, joined)]
         capitals = [
             bool(n + a) and _in_capitals(t) for n, a, t in zip(counts, found, texts, strict=True)
         ]
         elsewhere = any(
             n + a for n, a, caps in zip(counts, found, capitals, strict=True) if not caps
         )
-        counts = [
-            n + (a if elsewhere or not caps else 0)
-            for n, a, caps in zip(counts, found, capitals, strict=True)
+        counts = [  # written with dots ("U.S."), it is no word, even in capitals
+            n + d + (a - d if elsewhere or not caps else 0)
+            for n, a, d, caps in zip(counts, found, dotted, capitals, strict=True)
         ]
     if any(counts) and names.last_word:
         last = _last_word_counts(names.last_word, texts, joined)
@@ -388,7 +390,15 @@ def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
     written with dots ("U.S.", "E.U.", as American and wire news write them)."""
     dotted = [(".".join(a), r"\.?") for a in abbreviations if len(a) >= 2 and a.isalpha()]
     alternatives = _at_word_start([*dotted, *((a, "") for a in abbreviations)])
-    return re.compile(alternatives + r"(?![^\W_'’]|['’][^\Ws])")
+    return re.compile(alternatives + _ABBREVIATION_END)
+
+
+@lru_cache(maxsize=1_000)
+def _dotted_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
+    """Text holding one of `abbreviations` written with dots only ("U.S."): no word, so no
+    headline in capitals writes it for something else."""
+    dotted = [(".".join(a), r"\.?") for a in abbreviations if len(a) >= 2 and a.isalpha()]
+    return re.compile(_at_word_start(dotted) + _ABBREVIATION_END)
 
 
 def _at_word_start(alternatives: list[tuple[str, str]], word: str = r"[^\W_]") -> str:

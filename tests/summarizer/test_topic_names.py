@@ -60,9 +60,10 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
 
 
-def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
+def _abbreviation_pattern(abbreviations: tuple[str, ...], plain: bool = True) -> re.Pattern[str]:
     dotted = [re.escape(".".join(a)) + r"\.?" for a in abbreviations if len(a) >= 2 and a.isalpha()]
-    alternatives = "|".join([*dotted, *(re.escape(a) for a in abbreviations)])
+    written = [re.escape(a) for a in abbreviations] if plain else []
+    alternatives = "|".join([*dotted, *written]) or "(?!)"
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_'’]|['’][^\Ws])")
 
 
@@ -73,13 +74,14 @@ def reference_count_mentions(names: TopicNames, texts: list[str]) -> list[int]:
     if short:
         pattern = _abbreviation_pattern(short)
         found = [len(pattern.findall(t)) for t in texts]
+        dotted = [len(_abbreviation_pattern(short, plain=False).findall(t)) for t in texts]
         capitals = [_in_capitals(t) for t in texts]
         elsewhere = any(
             n + a for n, a, caps in zip(counts, found, capitals, strict=True) if not caps
         )
         counts = [
-            n + (a if elsewhere or not caps else 0)
-            for n, a, caps in zip(counts, found, capitals, strict=True)
+            n + d + (a - d if elsewhere or not caps else 0)
+            for n, a, d, caps in zip(counts, found, dotted, capitals, strict=True)
         ]
     if any(counts) and names.last_word:
         counts = [

@@ -399,6 +399,10 @@ def test_initials_in_a_headline_in_capitals_count_only_beside_a_mention_in_the_t
     assert count_mentions(boe, ["LIKELY TO BE CHECKED", "The BE desk said so."]) == [1, 1]
     assert count_mentions(ec, ["EC FARM PRICES", "Ministers of the EC met."]) == [1, 1]
     assert count_mentions(ec, ["The EC Farm Prices", "Ministers met."]) == [1, 0]
+    # written with dots it is no word: a wire headline naming the country only so counts
+    uk = topic_names("united kingdom")
+    assert count_mentions(uk, ["U.K. MONEY MARKET GIVEN HELP", "The Bank provided help."]) == [1, 0]
+    assert count_mentions(uk, ["UK MONEY MARKET GIVEN HELP", "The Bank provided help."]) == [0, 0]
 
 
 def test_a_long_topic_opening_with_a_country_is_named_by_its_other_words_too() -> None:
