@@ -4,9 +4,9 @@ A name is a capitalized word whose lower-case form never occurs in the texts and
 word (so "However" at the start of a sentence is not one, "Kazakhstan" is); runs of names form
 one subject ("North Korea", "Xi Jinping").
 
-What is not a name: a word that only ever opens sentences ("Analysts said", "Later Putin
-left": a common noun is capitalized there too), unless it names a country; a function word, also
-contracted ("I'm", "We've"); forum interjections
+What is not a name: a word that only ever opens sentences ("Analysts said", "Later Putin left":
+a common noun is capitalized there too), unless it names a country; a function word, also
+contracted ("I'm", "We've"); a company's legal form ("Inc", "Corp", "Ltd"); forum interjections
 (a letter three times in a row, "Ehhhh", "Sooo"; a repeated syllable, "Haha", "Hehe"; and
 `INTERJECTIONS` such as "Lol"). The price: a name that every text puts first in its sentences
 ("Gazprom cut supplies.") is missed until one text names it inside a sentence.
@@ -42,6 +42,9 @@ _FUNCTION_WORDS = frozenset(
     + "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december mr mrs ms dr".split()
 )
+# A company's legal form, written after its name ("Texaco Inc", "Cargill, Inc."): part of no
+# subject, else every wire story's "Inc" and "Corp" lead the list.
+_COMPANY_FORMS = frozenset("inc corp co ltd plc llc gmbh".split())
 # Words written in lower case elsewhere that open a place's name when a name follows: "New York",
 # "New Delhi" (not "york", "delhi").
 _PLACE_OPENERS = frozenset({"new"})
@@ -146,6 +149,7 @@ def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], b
             and word not in lower_words
             and _CONTRACTION.sub("", word) not in _FUNCTION_WORDS
             and word not in INTERJECTIONS
+            and word not in _COMPANY_FORMS
             and not _DRAWN_OUT.search(word)
         )
         continues = run and text[run_end : match.start()] == " " and len(run) < _MAX_RUN

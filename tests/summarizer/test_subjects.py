@@ -82,6 +82,18 @@ def test_a_name_written_with_and_without_diacritics_is_one_subject_as_topics_mat
     assert not {"erdoğan", "zürich"} & set(found)
 
 
+def test_a_companys_legal_form_is_no_subject_nor_part_of_one():
+    found = subjects(
+        [
+            "Texaco Inc said it would sell, advised by Shearson Lehman Brothers Inc.",
+            "A unit of Cargill, Inc. and Texaco Corp said so.",
+        ]
+    )
+
+    assert found["texaco"] == 2 and "shearson lehman brothers" in found
+    assert not {"inc", "corp", "texaco inc", "cargill inc"} & set(found)
+
+
 def test_a_contracted_function_word_is_no_subject():
     found = subjects(
         ["Fans said: “I'm sure we'll win, and I’ve told Arsenal so.”", "I'd go to Paris."]
