@@ -226,7 +226,7 @@ class TopicMatcher:
     ) -> Evidence:
         """`evidence` of `articles`, all with vectors, stacked as `matrix`; their naming
         evidence kept in the `NamingMemory` when `remember`."""
-        query = self.query_vector(names.topic)
+        query = self.query_vector(names.query)
         meaning = meaning_evidence(matrix, query)
         as_category = self.kinds.is_category(names.topic)
         memory = self._naming if remember else None

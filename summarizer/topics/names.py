@@ -102,6 +102,14 @@ class TopicNames:
         return [terms for terms in names if terms and all(t.isalnum() for t in terms)]
 
     @property
+    def query(self) -> str:
+        """What the topic's meaning is read from (`TopicMatcher.query_vector`): the topic, or
+        for an abbreviation of a country or organisation (none of its own phrases), its first
+        full name: "un" → "united nations", "us" → "united states", as "/digest united nations"
+        reads it; a small encoder knows the full names better."""
+        return self.phrases[0] if self.phrases and self.topic not in self.phrases else self.topic
+
+    @property
     def words(self) -> tuple[str, ...]:
         """The topic's own words of three letters or more, the minor ones ("of", "the") and
         those every text writes ("who") left out: "bank of england" → bank, england; "us

@@ -306,6 +306,20 @@ def test_an_organisation_is_named_by_its_abbreviation_and_its_full_name() -> Non
     assert topic_names("un").search_terms[-2:] == [["un"], ["u", "n"]]
 
 
+def test_an_abbreviation_is_judged_as_its_full_name_is(matcher: TopicMatcher) -> None:
+    # the meaning is read from the full name: "/digest un" and "/digest united nations" agree
+    docs = candidates(
+        matcher,
+        [*background(), ("Talks", paragraph("The United Nations and the UN envoy met in Geneva."))],
+    )
+
+    short, full = matcher.evidence("un", docs), matcher.evidence("united nations", docs)
+
+    assert topic_names("un").query == "united nations" and topic_names("nato").query == "nato"
+    assert np.array_equal(short.entity, full.entity)
+    assert np.array_equal(short.writes_a_word, full.writes_a_word)
+
+
 def test_a_topic_holding_one_country_is_also_written_with_its_other_names_not_one_of_many() -> None:
     assert "west german" in topic_names("west germany").phrases
     # each of several countries renamed would multiply the phrases and the pattern's size
