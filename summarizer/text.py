@@ -51,6 +51,26 @@ _ABBREVIATIONS = re.compile(
 )
 
 
+# A wire dateline opening a story: the place it was filed from in capitals, maybe its state, then
+# the agency in brackets or a date before a dash, or a long dash alone ("LONDON (Reuters) - ",
+# "MOSCOW, Nov 30 (Reuters) - ", "AUSTIN, Texas (AP) — ", "BEIJING — "). It says where the
+# reporter was, not what the story is about; the words after it open a sentence.
+_DATE = r", [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?"
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+){0,3}"
+    r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
+    rf"(?:(?:{_DATE})? ?\([A-Z][^()]{{0,30}}\) ?[-—–]{{1,2}}|{_DATE} ?[-—–]{{1,2}}| [—–])"
+    r" (?=[A-Z0-9\"“‘'(])"
+)
+
+
+def dateline_end(sentence: str) -> int:
+    """Where the wire dateline opening `sentence` ends (0 when it opens with none): "LONDON
+    (Reuters) - Oil prices rose" → the offset of "Oil"."""
+    found = _DATELINE.match(sentence)
+    return found.end() if found else 0
+
+
 def split_sentences(text: str) -> list[str]:
     """Split `text` into sentences; paragraphs (blank-line or newline separated) never merge."""
     language = None if text.isascii() else detect_language(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.text import split_sentences
+from summarizer.text import dateline_end, split_sentences
 
 THREE_SENTENCES = {
     "de": (
@@ -87,3 +87,27 @@ def test_a_video_prompt_run_into_the_text_is_dropped_and_ends_the_sentence_befor
         "Zoo staff ran over.",
         "Readers who scroll down for video clips find more.",  # a lower-case word goes on
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dateline"),
+    [
+        ("LONDON (Reuters) - Oil prices rose.", "LONDON (Reuters) - "),
+        ("WASHINGTON (AP) — The court ruled.", "WASHINGTON (AP) — "),
+        ("MOSCOW, Nov 30 (Reuters) - Putin said.", "MOSCOW, Nov 30 (Reuters) - "),
+        ("AUSTIN, Texas (AP) — A judge ruled.", "AUSTIN, Texas (AP) — "),
+        (
+            "NEW YORK, Nov. 30, 2026 (Reuters) - Stocks fell.",
+            "NEW YORK, Nov. 30, 2026 (Reuters) - ",
+        ),
+        ("HONG KONG/SINGAPORE (Reuters) - Asian shares fell.", "HONG KONG/SINGAPORE (Reuters) - "),
+        ("BEIJING — China said so.", "BEIJING — "),
+        # no dateline: a sentence, a headline in capitals, an abbreviation and a hyphen
+        ("Oil prices rose - sharply.", ""),
+        ("U.S. WINE EXPORTS ROSE - REPORT", ""),
+        ("NATO - the alliance said so.", ""),
+        ("(CNN)They may be close.", ""),
+    ],
+)
+def test_a_wire_dateline_opening_a_story_is_told_from_its_first_words(sentence, dateline):
+    assert sentence[: dateline_end(sentence)] == dateline

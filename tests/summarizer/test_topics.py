@@ -13,7 +13,13 @@ import pytest
 from bot.core.domain import ArticleDraft
 from summarizer.encoder import SentenceEncoder
 from summarizer.text import split_sentences
-from summarizer.topics.aboutness import MEANING, AboutnessModel, LogisticModel, read_article
+from summarizer.topics.aboutness import (
+    MEANING,
+    AboutnessModel,
+    LogisticModel,
+    lexical_evidence,
+    read_article,
+)
 from summarizer.topics.decision import TopicMatch, combine_query
 from summarizer.topics.evidence import NamingMemory, naming_evidence
 from summarizer.topics.matcher import TopicMatcher
@@ -318,6 +324,17 @@ def test_an_abbreviation_is_judged_as_its_full_name_is(matcher: TopicMatcher) ->
     assert topic_names("un").query == "united nations" and topic_names("nato").query == "nato"
     assert np.array_equal(short.entity, full.entity)
     assert np.array_equal(short.writes_a_word, full.writes_a_word)
+
+
+def test_a_wire_dateline_names_no_topic() -> None:
+    # where the story was filed, not what it is about: "LONDON (Reuters) -" put the UK in the
+    # lead of every oil story filed there
+    dated = read_article("Oil rises", "LONDON (Reuters) - Oil prices rose. Traders cheered.")
+    named = read_article("Oil rises", "Oil prices rose in London. Traders cheered.")
+
+    assert dated.sentences == ("Oil prices rose.", "Traders cheered.")
+    assert not lexical_evidence(topic_names("uk"), dated).any()
+    assert lexical_evidence(topic_names("uk"), named).any()
 
 
 def test_a_topic_holding_one_country_is_also_written_with_its_other_names_not_one_of_many() -> None:
