@@ -5,7 +5,9 @@ only breaks before something that can start a sentence (capital, digit, quote, b
 after a known abbreviation or an initial ("Mr.", "U.S.", "W."), and after a photo caption's
 closing mark run into the next sentence ("(pictured) He said"). A page's video prompt run into
 the text ("… on Tuesday. Scroll down for video The pair …", tabloid pages flattened to text) is
-page furniture: it is dropped and ends the sentence before it. It is the project's one sentence
+page furniture: it is dropped and ends the sentence before it. So is a wire dateline opening the
+text ("LONDON (Reuters) - ", "(CNN)"): where and by whom it was filed, which no summary should
+open with and which names no topic of the story. It is the project's one sentence
 splitter (ingestion takes a title from it too; this module imports nothing else so any layer
 may use it); the Telegram formatter's cut points differ, and say why (`bot.render.formatting`).
 Passages are runs of whole sentences that fit the model's 256-piece window; a sentence longer
@@ -53,26 +55,24 @@ _ABBREVIATIONS = re.compile(
 
 # A wire dateline opening a story: the place it was filed from in capitals, maybe its state, then
 # the agency in brackets or a date before a dash, or a long dash alone ("LONDON (Reuters) - ",
-# "MOSCOW, Nov 30 (Reuters) - ", "AUSTIN, Texas (AP) — ", "BEIJING — "). It says where the
-# reporter was, not what the story is about; the words after it open a sentence.
+# "MOSCOW, Nov 30 (Reuters) - ", "AUSTIN, Texas (AP) — ", "BEIJING — "), or the agency in
+# brackets run into the first word, after the place if any ("(CNN)They", "New Delhi, India
+# (CNN)As"). It says where and by whom the story was filed, not what it is about.
 _DATE = r", [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?"
+_AGENCY = r"\([A-Z][^()]{0,30}\)"
 _DATELINE = re.compile(
     r"[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+){0,3}"
     r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
-    rf"(?:(?:{_DATE})? ?\([A-Z][^()]{{0,30}}\) ?[-—–]{{1,2}}|{_DATE} ?[-—–]{{1,2}}| [—–])"
+    rf"(?:(?:{_DATE})? ?{_AGENCY} ?[-—–]{{1,2}}|{_DATE} ?[-—–]{{1,2}}| [—–])"
     r" (?=[A-Z0-9\"“‘'(])"
+    r"|(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)?)? )?"
+    rf"{_AGENCY}(?=[A-Z\"“‘])"
 )
 
 
-def dateline_end(sentence: str) -> int:
-    """Where the wire dateline opening `sentence` ends (0 when it opens with none): "LONDON
-    (Reuters) - Oil prices rose" → the offset of "Oil"."""
-    found = _DATELINE.match(sentence)
-    return found.end() if found else 0
-
-
 def split_sentences(text: str) -> list[str]:
-    """Split `text` into sentences; paragraphs (blank-line or newline separated) never merge."""
+    """Split `text` into sentences; paragraphs (blank-line or newline separated) never merge; a
+    wire dateline opening the text is dropped."""
     language = None if text.isascii() else detect_language(text)
     if language in (None, "en"):
         split = _split_english
@@ -84,6 +84,8 @@ def split_sentences(text: str) -> list[str]:
         paragraph = " ".join(paragraph.split())
         if paragraph:
             sentences.extend(split(paragraph))
+    if sentences and (dateline := _DATELINE.match(sentences[0])):
+        sentences[0] = sentences[0][dateline.end() :]
     return sentences
 
 

@@ -66,7 +66,7 @@ from pathlib import Path
 
 import numpy as np
 
-from summarizer.text import dateline_end, split_sentences
+from summarizer.text import split_sentences
 from summarizer.topics.names import TopicNames, count_mentions
 
 MODEL_FILE = Path(__file__).with_name("aboutness_model.json")
@@ -124,13 +124,9 @@ class ReadArticle:
 
 @lru_cache(maxsize=READ_CACHE_ARTICLES)
 def read_article(title: str, text: str) -> ReadArticle:
-    """The article split for `lexical_evidence`, without the wire dateline opening it ("LONDON
-    (Reuters) - ": where the story was filed, not what it is about, yet in its lead);
-    remembered, so calling it ahead (at start-up) spares a /digest the splitting."""
-    sentences = split_sentences(text)
-    if sentences and (cut := dateline_end(sentences[0])):
-        sentences[0] = sentences[0][cut:]
-    return ReadArticle.of(title, text, sentences)
+    """The article split for `lexical_evidence`; remembered, so calling it ahead (at start-up)
+    spares a /digest the splitting."""
+    return ReadArticle.of(title, text, split_sentences(text))
 
 
 def lexical_evidence(names: TopicNames, article: ReadArticle) -> np.ndarray:

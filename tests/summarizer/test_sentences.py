@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.text import dateline_end, split_sentences
+from summarizer.text import split_sentences
 
 THREE_SENTENCES = {
     "de": (
@@ -102,12 +102,17 @@ def test_a_video_prompt_run_into_the_text_is_dropped_and_ends_the_sentence_befor
         ),
         ("HONG KONG/SINGAPORE (Reuters) - Asian shares fell.", "HONG KONG/SINGAPORE (Reuters) - "),
         ("BEIJING — China said so.", "BEIJING — "),
+        ("(CNN)They may be close.", "(CNN)"),
+        ("New Delhi, India (CNN)As the earth shook.", "New Delhi, India (CNN)"),
         # no dateline: a sentence, a headline in capitals, an abbreviation and a hyphen
         ("Oil prices rose - sharply.", ""),
         ("U.S. WINE EXPORTS ROSE - REPORT", ""),
         ("NATO - the alliance said so.", ""),
-        ("(CNN)They may be close.", ""),
+        ("He said (CNN) so.", ""),
     ],
 )
-def test_a_wire_dateline_opening_a_story_is_told_from_its_first_words(sentence, dateline):
-    assert sentence[: dateline_end(sentence)] == dateline
+def test_a_wire_dateline_opening_a_story_is_dropped(sentence, dateline):
+    first, second = split_sentences(f"{sentence}\nThe rest followed.")
+
+    assert (first, second) == (sentence.removeprefix(dateline), "The rest followed.")
+    assert split_sentences(f"Before it.\n{sentence}")[1] == sentence  # only opening the text
