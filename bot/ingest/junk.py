@@ -5,6 +5,9 @@ Each paragraph is matched whole against known shapes, so a sentence that merely 
 "30 days ago", "user@instance.social"), comment forms and captchas ("Post new comment",
 "1 + 7 =", "Contact Us"), image captions ending in "(Source: ...)" and "Image Source:" lines,
 disclaimers, newsletter lines ("Sign up ...", "The post X appeared first on Y.", "Most Read"),
+news sites' furniture (photo credits "Photograph: …/Getty Images", "Image caption, …", "Related:
+…", "Share on Facebook", "Listen to this article", "5 min read", "Updated 12:04 GMT", a wire's
+sign-off "Reporting by Jane Roe; Editing by John Doe" and "Our Standards: …"),
 a greeting opening the text ("Welcome to ..."), summary labels ("Executive Summary:") and the
 author's bio ("Jane Roe is a fellow at ..."). Limits: English only; a site with its own
 furniture needs its shape added here.
@@ -16,6 +19,10 @@ import re
 
 from bot.ingest.metadata import post_footer_title
 
+# Capitalized names, "in Place" after them: the reporters and editors of a wire sign-off (case
+# sensitive inside the pattern, which ignores case).
+_NAME = r"[A-Z][\w'’.-]*"
+_NAMES = rf"(?-i:{_NAME}(?:(?:,? and |, | ){_NAME})*(?: in {_NAME}(?: {_NAME})*)?)"
 _FURNITURE = re.compile(
     "|".join(
         (
@@ -47,6 +54,21 @@ _FURNITURE = re.compile(
             r"forwarded this (?:email|newsletter)\b.*|follow us\b.{0,80}",
             r"advertisement|sponsored(?: content)?|read more\s*:?|related(?: articles| stories)?:?",
             r"(?:\S+\s+){0,3}most (?:read|popular|viewed|shared)\b(?:\s+\S+){0,3}",
+            # news sites' and wires' furniture, copied with a story: credits, sharing buttons,
+            # sign-offs, reading times, update stamps
+            r"(?:photograph|photo|picture|illustration|composite)s?\s*:.{0,200}",
+            r"(?:image|media) (?:caption|source|credit)s?\s*[,:].{0,300}",
+            r"getty images|(?:ap|afp|epa|reuters|pa) (?:photo|images?)\b.{0,80}",
+            r"related\s*:.{0,200}|share (?:on|via|this)\b.{0,40}|listen to this article",
+            rf"\(?(?:additional )?reporting by {_NAMES}(?:[;,] (?:additional reporting|writing|"
+            rf"editing|compiled) by {_NAMES})*\.?\)?\.?",
+            r"our standards: the thomson reuters trust principles\.?",
+            r"copyright\s+(?:©\s*)?\d{4}\b.{0,120}",
+            r"\d+\s+min(?:ute)?s?\s+read",
+            r"(?:last )?updated(?: on)?:?\s+[\w ,:]{0,40}?(?:\d{1,2}[:.]\d{2}|\d{4})"
+            r"(?:\s*(?:gmt|utc|bst|cet|et|edt|est|[ap]\.?m\.?))?\.?",
+            r"follow (?:us|[\w .]{1,30}) on (?:twitter|x|facebook|instagram|tiktok|youtube|threads)"
+            r"\b.{0,80}",
             # labels over content kept as plain sentences
             r"(?:executive summary|key (?:points|takeaways|findings)|summary|highlights"
             r"|in this (?:issue|article)|table of contents|contents)\s*:?",

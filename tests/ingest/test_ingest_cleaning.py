@@ -160,3 +160,38 @@ def test_whitespace_is_normalized_to_paragraphs_with_one_blank_line(fixture_text
         assert paragraph == paragraph.strip()
         assert "\n" not in paragraph
         assert "  " not in paragraph
+
+
+def test_news_sites_credits_buttons_and_wire_sign_offs_removed_but_sentences_kept() -> None:
+    furniture = [
+        "Photograph: Anna Moneymaker/Getty Images",
+        "Image caption, Firefighters at the scene",
+        "Related: Ukraine war latest",
+        "Share on Facebook",
+        "Listen to this article",
+        "5 min read",
+        "Updated 12:04 GMT",
+        "Follow Al Jazeera on Twitter",
+        "AP Photo/Evan Vucci",
+        "Copyright 2024 The Associated Press. All rights reserved.",
+        "(Reporting by Andrew Osborn in Moscow; Editing by Mark Heinrich)",
+        "Our Standards: The Thomson Reuters Trust Principles.",
+    ]
+    sentences = [
+        "The Kremlin said talks would resume on Monday after a pause of three weeks.",
+        "Reporting by the BBC found that three people died in the fire.",
+        "Photographs of the scene show damage to the roof, police said.",
+        "Share prices fell 3% in early trading in Moscow.",
+        "Updated figures show a 5% rise in 2024.",
+        "Getty Images said it would appeal the ruling.",
+    ]
+    pasted = (
+        "Talks to resume\n\n"
+        + "\n\n".join(line for pair in zip(sentences, furniture, strict=False) for line in pair)
+        + "\n\n"
+        + "\n\n".join(furniture[len(sentences) :])
+    )
+
+    (draft,) = parse_text(pasted, source="test")
+
+    assert draft.text.split("\n\n") == sentences
