@@ -156,7 +156,7 @@ def topic_names(topic: str) -> TopicNames:
                 *_without_country(words),
                 *(() if own else _country_renamed(words)),
             )
-            if not n.isupper() and n.upper() not in own
+            if n == n.lower() and not any(o.lower() == n for o in own if o != o.lower())
         )
     )
     return TopicNames(
@@ -196,9 +196,10 @@ def _countries_by_words() -> dict[str, Country]:
 
 
 def _by_case(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A country's names as `Country.names` holds them: (those in lower case, the
-    abbreviations in capitals)."""
-    return tuple(n for n in names if not n.isupper()), tuple(n for n in names if n.isupper())
+    """A country's or organisation's names as `Country.names` and `organisations_by_name`
+    hold them: (those in lower case, matched in any case; the abbreviations, matched as
+    written: "UK", "Fed")."""
+    return tuple(n for n in names if n == n.lower()), tuple(n for n in names if n != n.lower())
 
 
 def _countries_in(words: list[str]) -> tuple[str, ...]:

@@ -4,9 +4,10 @@ A reader types "un", "imf" or "nato"; a story may write only "the United Nations
 International Monetary Fund", and one typing the full name means the stories writing "UN" too.
 No maintained package lists them, so this is a short table of the bodies news names most, written
 from their own names. An abbreviation of three letters or fewer is matched in capitals only (also
-with dots: "U.N."), as its lower-case letters are other words ("un", "who", "eu" in French); a
-longer one in any case ("Nato", "OPEC"). Topic matching reads them as it reads a country's names
-(`summarizer.topics.names`): a topic that is one of them is named by all of them.
+with dots: "U.N."), as its lower-case letters are other words ("un", "who", "eu" in French), or
+as news writes it ("the Fed", not "fed up"); a longer one in any case ("Nato", "OPEC"). Topic
+matching reads them as it reads a country's names (`summarizer.topics.names`): a topic that is
+one of them is named by all of them.
 """
 
 from __future__ import annotations
@@ -42,20 +43,25 @@ _ORGANISATIONS = {
     "iaaf": ("international association of athletics federations",),
     "nhs": ("national health service",),
     "isis": ("islamic state", "isil"),
+    "fed": ("federal reserve",),
 }
+# Abbreviations news writes otherwise than in capitals, as it writes them.
+_WRITTEN = {"fed": ("Fed", "FED")}
 _CAPITALS_ONLY_LETTERS = 3  # "UN", "WHO": their lower-case letters are words too
 
 
 @lru_cache(maxsize=1)
 def organisations_by_name() -> dict[str, tuple[str, ...]]:
     """Each organisation's abbreviation and full names (lower case) → all its names: the full
-    names and longer abbreviations in lower case, the short abbreviations in capitals."""
+    names and longer abbreviations in lower case, the short abbreviations as written."""
     by_name: dict[str, tuple[str, ...]] = {}
     for abbreviation, full_names in _ORGANISATIONS.items():
-        names = tuple(
-            name.upper() if len(name) <= _CAPITALS_ONLY_LETTERS else name
-            for name in (abbreviation, *full_names)
+        written = _WRITTEN.get(abbreviation) or (
+            (abbreviation.upper(),)
+            if len(abbreviation) <= _CAPITALS_ONLY_LETTERS
+            else (abbreviation,)
         )
+        names = (*written, *full_names)
         for name in (abbreviation, *full_names):
             by_name[name] = names
     return by_name

@@ -307,6 +307,8 @@ def test_an_organisation_is_named_by_its_abbreviation_and_its_full_name() -> Non
         1,
     ]
     assert mentions("isis", "the Islamic State group", "ISIL fighters") == [1, 1]
+    fed = ("The Fed raised rates", "the Federal Reserve", "they fed the cat", "fed up")
+    assert mentions("fed", *fed) == mentions("federal reserve", *fed) == [1, 1, 0, 0]
     # an article writing none of its names is not about it, whatever its meaning
     assert not writes_a_word(topic_names("imf"), "The fund lent more.")
     assert topic_names("un").search_terms[-2:] == [["un"], ["u", "n"]]
