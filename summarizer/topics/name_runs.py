@@ -29,7 +29,8 @@ from collections.abc import Container
 from summarizer.folding import fold_diacritics
 from summarizer.topics.countries import countries_by_name
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# A word, or an abbreviation written with dots ("U.S."), a word of its own.
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _MAX_RUN = 3
 # Function words that start sentences often enough to pass for names in a small store.
@@ -64,8 +65,13 @@ def capitalized_words(text: str) -> frozenset[str]:
     return frozenset(
         word
         for raw in _WORD.findall(fold_diacritics(text))
-        if raw[0].isupper() and len(word := _POSSESSIVE.sub("", raw).lower()) > 1
+        if raw[0].isupper() and len(word := _bare(raw)) > 1
     )
+
+
+def _bare(raw: str) -> str:
+    """A word as subjects count it: lower case, without a possessive ending or dots."""
+    return _POSSESSIVE.sub("", raw).replace(".", "").lower()
 
 
 def lower_words(text: str) -> set[str]:
@@ -125,10 +131,11 @@ def _singulars(subject: str) -> list[str]:
 
 def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], bool]]:
     """The runs of names in `text`, in order, lower-cased, each with whether its first word
-    opens a sentence (where a common noun is capitalized too). A run ends at a country's
-    possessive ("Russia's President"); a capitalized word written in lower case elsewhere
-    continues one when together they name a country ("United States"), and "New" opens one
-    when a name follows ("New York")."""
+    opens a sentence (where a common noun is capitalized too). A country's abbreviation written
+    with dots is a run of its own ("U.S. officials": us), another none ("D.C."); a run ends at a
+    country's possessive ("Russia's President"); a capitalized word written in lower case
+    elsewhere continues one when together they name a country ("United States"), and "New"
+    opens one when a name follows ("New York")."""
     text = fold_diacritics(text)  # the same length: offsets hold
     runs: list[tuple[list[str], bool]] = []
     run: list[str] = []
@@ -142,16 +149,14 @@ def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], b
                 runs.append((run, opens))
                 run = []
             continue
-        word = _POSSESSIVE.sub("", raw).lower()
+        word = _bare(raw)
+        if raw.endswith("."):  # "U.S.": a country of its own, though "us" is a word; "D.C." none
+            runs += [(run, opens)] if run else []
+            runs += [([word], _opens_sentence(text, match.start()))] if _country([word]) else []
+            run, opener, run_end = [], None, match.end()
+            continue
         capitalized = len(word) > 1
-        is_name = (
-            capitalized
-            and word not in lower_words
-            and _CONTRACTION.sub("", word) not in _FUNCTION_WORDS
-            and word not in INTERJECTIONS
-            and word not in _COMPANY_FORMS
-            and not _DRAWN_OUT.search(word)
-        )
+        is_name = capitalized and _is_name(word, lower_words)
         continues = run and text[run_end : match.start()] == " " and len(run) < _MAX_RUN
         if continues and (is_name or (capitalized and _country([*run, word]))):
             run.append(word)
@@ -169,6 +174,18 @@ def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], b
     if run:
         runs.append((run, opens))
     return runs
+
+
+def _is_name(word: str, lower_words: Container[str]) -> bool:
+    """Is the capitalized `word` (lower-cased) a name: never written in lower case, and no
+    function word, interjection or company's legal form?"""
+    return (
+        word not in lower_words
+        and _CONTRACTION.sub("", word) not in _FUNCTION_WORDS
+        and word not in INTERJECTIONS
+        and word not in _COMPANY_FORMS
+        and not _DRAWN_OUT.search(word)
+    )
 
 
 def _opens_sentence(text: str, start: int) -> bool:

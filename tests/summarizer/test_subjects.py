@@ -94,6 +94,13 @@ def test_a_companys_legal_form_is_no_subject_nor_part_of_one():
     assert not {"inc", "corp", "texaco inc", "cargill inc"} & set(found)
 
 
+def test_an_abbreviation_written_with_dots_counts_as_its_country():
+    found = subjects(["U.S. officials met the U.K. envoy.", "A U.S.-led force. He told us so."])
+
+    assert (found["united states"], found["united kingdom"]) == (2, 1)
+    assert "us" not in found and "u" not in found
+
+
 def test_a_contracted_function_word_is_no_subject():
     found = subjects(
         ["Fans said: “I'm sure we'll win, and I’ve told Arsenal so.”", "I'd go to Paris."]
