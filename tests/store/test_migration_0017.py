@@ -3,26 +3,11 @@ copy kept where an article had several, and other keys are left alone."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 
-from bot.store.database import create_db_engine, migrate
+from bot.store.database import migrate
 
 OLD = "passages:all-MiniLM-L6-v2:w48:v2"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request, tmp_path):
-    """An empty database on SQLite, and on PostgreSQL when one is reachable."""
-    if request.param == "sqlite":
-        engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    else:
-        engine = create_db_engine(request.getfixturevalue("postgres_url"))
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    yield engine
-    engine.dispose()
 
 
 def test_passage_vector_keys_drop_the_settings_digest_keeping_one_copy_per_article(engine):

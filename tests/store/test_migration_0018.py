@@ -3,25 +3,10 @@ and the index still follows inserts, updates and deletes."""
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from sqlalchemy import text
 
-from bot.store.database import alembic_config, create_db_engine, migrate
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request, tmp_path):
-    """An empty database on SQLite, and on PostgreSQL when one is reachable."""
-    if request.param == "sqlite":
-        engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    else:
-        engine = create_db_engine(request.getfixturevalue("postgres_url"))
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    yield engine
-    engine.dispose()
+from bot.store.database import alembic_config, migrate
 
 
 def _add(connection, article_id: int, title: str, body: str) -> None:
