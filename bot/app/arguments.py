@@ -8,15 +8,17 @@ import re
 
 from bot.core.requests import MAX_PAGE, MAX_PERIOD_DAYS, TOPIC_SYNTAX, DigestRequest
 from bot.core.texts import UserText, user_text
+from summarizer.topics.names import undotted
 from summarizer.topics.query import parse_topic_query
 
 MAX_TOPIC_CHARS = 100
 
 
 def normalize_topic(raw: str) -> str:
-    """Lower-case a user's topic and collapse its whitespace; ValueError (with the topic syntax)
-    if empty, too long, or a query that wants nothing (`summarizer.topics.query`)."""
-    topic = " ".join(re.sub(r"[^\w\s'-]", " ", raw.lower()).split())
+    """Lower-case a user's topic, its abbreviations undotted ("U.S." → "us"), and collapse its
+    whitespace; ValueError (with the topic syntax) if empty, too long, or a query that wants
+    nothing (`summarizer.topics.query`)."""
+    topic = " ".join(re.sub(r"[^\w\s'-]", " ", undotted(raw).lower()).split())
     syntax = UserText(TOPIC_SYNTAX)
     if not topic:
         raise ValueError(user_text("Give a topic, e.g. /digest russia. {syntax}", syntax=syntax))

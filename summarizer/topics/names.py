@@ -121,8 +121,9 @@ class TopicNames:
         )
 
 
-def _undotted(topic: str) -> str:
-    """`topic` with its abbreviations written with dots undotted ("U.S." → "US")."""
+def undotted(topic: str) -> str:
+    """`topic` with its abbreviations written with dots undotted ("U.S." → "US"), as a reader
+    may type one (`bot.app.arguments.normalize_topic` keeps no dots)."""
     return _DOTTED.sub(lambda dotted: dotted[0].replace(".", ""), topic)
 
 
@@ -135,7 +136,7 @@ def topic_terms(topic: str) -> list[str]:
 @lru_cache(maxsize=1_000)
 def topic_names(topic: str) -> TopicNames:
     """The names of `topic` (lower-case words, as a user types them); see the module docstring."""
-    topic = " ".join(_WORD.findall(_searchable(_undotted(topic))))
+    topic = " ".join(_WORD.findall(_searchable(undotted(topic))))
     country = _countries_by_words().get(topic)
     # the names of the country or organisation the topic is
     own = country.names if country else organisations_by_name().get(topic, ())

@@ -17,6 +17,8 @@ from bot.core.requests import TOPIC_SYNTAX, DigestRequest
         ("  North   KOREA ", "north korea"),
         ("china, -taiwan!", "china -taiwan"),
         ("Russia OR Ukraine", "russia or ukraine"),
+        ("U.S. -China", "us -china"),  # an abbreviation written with dots is the word
+        ("Erdoğan", "erdoğan"),
     ],
 )
 def test_topics_are_normalized(raw, topic):

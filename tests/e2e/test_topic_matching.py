@@ -94,6 +94,22 @@ def test_a_fresh_bot_finds_a_name_written_with_diacritics_when_asked_without_the
     assert "Erdoğan Defends Rate Cuts" in searched.plain_text, searched.plain_text
 
 
+def test_a_fresh_bot_finds_a_country_written_only_as_a_dotted_abbreviation(fake, tmp_path):
+    """Wire and American news write "U.S.": the article never names the United States
+    otherwise. The names and the full-text index knew "US" only, and "/digest U.S." was the
+    topic "u s"."""
+    with BotProcess(fake, tmp_path):
+        paste(fake, "us_steel_tariffs.txt")
+        paste(fake, "norway_salmon.txt")
+
+        dotted = digest(fake, "U.S.")
+        spelled = digest(fake, "united states")
+
+    for found in (dotted, spelled):
+        assert "U.S. Raises Tariffs on Steel Imports" in found, found
+        assert "Norway Raises Tax" not in found
+
+
 # The shared research data beside the repository (a worktree elsewhere can name it).
 SHARED = Path(
     os.environ.get("DIGESTBOT_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared")
