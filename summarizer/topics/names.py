@@ -98,8 +98,9 @@ class TopicNames:
         the index's words "u", "s")."""
         names = [topic_terms(p) for p in self.phrases]
         for short in (*self.abbreviations, *filter(None, [self.initials])):
-            names += [[short.lower()], list(short.lower())] if short.isalpha() else [[short]]
-        return [terms for terms in names if terms and all(t.isalnum() for t in terms)]
+            names += [[short.lower()], *([list(short.lower())] if _dottable(short) else [])]
+        kept = (tuple(terms) for terms in names if terms and all(t.isalnum() for t in terms))
+        return [list(terms) for terms in dict.fromkeys(kept)]
 
     @property
     def query(self) -> str:
@@ -398,8 +399,7 @@ def _forms_pattern(word: str) -> str:
 def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
     """Text holding one of `abbreviations` as a whole word, in capitals ("EU", "EU's"), also
     written with dots ("U.S.", "E.U.", as American and wire news write them)."""
-    dotted = [(".".join(a), r"\.?") for a in abbreviations if len(a) >= 2 and a.isalpha()]
-    alternatives = _at_word_start([*dotted, *((a, "") for a in abbreviations)])
+    alternatives = _at_word_start([*_dotted(abbreviations), *((a, "") for a in abbreviations)])
     return re.compile(alternatives + _ABBREVIATION_END)
 
 
@@ -407,8 +407,19 @@ def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
 def _dotted_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
     """Text holding one of `abbreviations` written with dots only ("U.S."): no word, so no
     headline in capitals writes it for something else."""
-    dotted = [(".".join(a), r"\.?") for a in abbreviations if len(a) >= 2 and a.isalpha()]
-    return re.compile(_at_word_start(dotted) + _ABBREVIATION_END)
+    return re.compile(_at_word_start(_dotted(abbreviations)) + _ABBREVIATION_END)
+
+
+def _dotted(abbreviations: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The abbreviations in capitals written with dots, for `_at_word_start`: "U.S" and an
+    optional last dot."""
+    return [(".".join(a), r"\.?") for a in abbreviations if _dottable(a)]
+
+
+def _dottable(abbreviation: str) -> bool:
+    """Is `abbreviation` written with dots too: two letters or more, in capitals ("US", not
+    "Fed")?"""
+    return len(abbreviation) >= 2 and abbreviation.isalpha() and abbreviation.isupper()
 
 
 def _at_word_start(alternatives: list[tuple[str, str]], word: str = r"[^\W_]") -> str:
