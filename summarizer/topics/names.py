@@ -140,7 +140,7 @@ def topic_names(topic: str) -> TopicNames:
     topic = " ".join(_WORD.findall(_searchable(undotted(topic))))
     country = _countries_by_words().get(topic)
     # the names of the country or organisation the topic is
-    own = country.names if country else organisations_by_name().get(topic, ())
+    own = country.names if country else _organisations_by_words().get(topic, ())
     if topic in _FUNCTION_WORDS and not own:
         return TopicNames(
             topic, phrases=(), abbreviations=(topic.upper(),), initials=None, last_word=None
@@ -195,6 +195,16 @@ def _countries_by_words() -> dict[str, Country]:
     for name, country in countries_by_name().items():
         by_words.setdefault(" ".join(_WORD.findall(_searchable(name))), country)
     return by_words
+
+
+@lru_cache(maxsize=1)
+def _organisations_by_words() -> dict[str, tuple[str, ...]]:
+    """`organisations_by_name` keyed by each name's words, as a topic is read ("organisation
+    for economic co operation and development")."""
+    return {
+        " ".join(_WORD.findall(_searchable(name))): names
+        for name, names in organisations_by_name().items()
+    }
 
 
 def _by_case(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -312,6 +312,8 @@ def test_an_organisation_is_named_by_its_abbreviation_and_its_full_name() -> Non
     # an article writing none of its names is not about it, whatever its meaning
     assert not writes_a_word(topic_names("imf"), "The fund lent more.")
     assert topic_names("un").search_terms[-2:] == [["un"], ["u", "n"]]
+    oecd = topic_names("Organisation for Economic Co-operation and Development")
+    assert "oecd" in oecd.phrases and oecd.places == topic_names("oecd").places
 
 
 def test_an_abbreviation_is_judged_as_its_full_name_is(matcher: TopicMatcher) -> None:
