@@ -267,8 +267,12 @@ def count_mentions(names: TopicNames, texts: Sequence[str]) -> list[int]:
     counts = [len(offsets) for offsets in found]
     short = (*names.abbreviations, *([names.initials] if names.initials else []))
     if short:
-        found = [len(f) for f in _match_offsets(_abbreviation_pattern(short), texts, joined)]
-        dotted = [len(f) for f in _match_offsets(_dotted_pattern(short), texts, joined)]
+        offsets = _match_offsets(_abbreviation_pattern(short), texts, joined)
+        found = [len(f) for f in offsets]
+        # written with dots ("U.S."), its second character is one
+        dotted = [
+            sum(t[o + 1 : o + 2] == "." for o in f) for t, f in zip(texts, offsets, strict=True)
+        ]
         capitals = [
             bool(n + a) and _in_capitals(t) for n, a, t in zip(counts, found, texts, strict=True)
         ]
@@ -409,21 +413,9 @@ def _forms_pattern(word: str) -> str:
 def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
     """Text holding one of `abbreviations` as a whole word, in capitals ("EU", "EU's"), also
     written with dots ("U.S.", "E.U.", as American and wire news write them)."""
-    alternatives = _at_word_start([*_dotted(abbreviations), *((a, "") for a in abbreviations)])
+    dotted = [(".".join(a), r"\.?") for a in abbreviations if _dottable(a)]  # "U.S", a last "."
+    alternatives = _at_word_start([*dotted, *((a, "") for a in abbreviations)])
     return re.compile(alternatives + _ABBREVIATION_END)
-
-
-@lru_cache(maxsize=1_000)
-def _dotted_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
-    """Text holding one of `abbreviations` written with dots only ("U.S."): no word, so no
-    headline in capitals writes it for something else."""
-    return re.compile(_at_word_start(_dotted(abbreviations)) + _ABBREVIATION_END)
-
-
-def _dotted(abbreviations: tuple[str, ...]) -> list[tuple[str, str]]:
-    """The abbreviations in capitals written with dots, for `_at_word_start`: "U.S" and an
-    optional last dot."""
-    return [(".".join(a), r"\.?") for a in abbreviations if _dottable(a)]
 
 
 def _dottable(abbreviation: str) -> bool:
