@@ -35,16 +35,18 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from typing import TypeVar
 
 from summarizer.folding import fold_diacritics
 from summarizer.topics.countries import Country, countries_by_name, place_names
 from summarizer.topics.organisations import organisations_by_name
 
 _WORD = re.compile(r"[^\W_]+")
+_Named = TypeVar("_Named")
 _ABBREVIATION_END = r"(?![^\W_'’]|['’][^\Ws])"  # "EU's" ends "EU"; "EUR", "EU'x" do not
 _DOTTED = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}")  # "U.S.", "e.u."
 _VOWELS = "aeiou"
@@ -189,22 +191,25 @@ def _other_places(phrases: tuple[str, ...]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _countries_by_words() -> dict[str, Country]:
-    """`countries_by_name` keyed by each name's words, as a topic is read: "guinea-bissau" is
-    the topic "guinea bissau", not Guinea's."""
-    by_words: dict[str, Country] = {}
-    for name, country in countries_by_name().items():
-        by_words.setdefault(" ".join(_WORD.findall(_searchable(name))), country)
-    return by_words
+    """`countries_by_name` keyed as a topic is read (`_by_words`): "guinea-bissau" is the topic
+    "guinea bissau", not Guinea's."""
+    return _by_words(countries_by_name())
 
 
 @lru_cache(maxsize=1)
 def _organisations_by_words() -> dict[str, tuple[str, ...]]:
-    """`organisations_by_name` keyed by each name's words, as a topic is read ("organisation
-    for economic co operation and development")."""
-    return {
-        " ".join(_WORD.findall(_searchable(name))): names
-        for name, names in organisations_by_name().items()
-    }
+    """`organisations_by_name` keyed as a topic is read (`_by_words`): "organisation for
+    economic co operation and development"."""
+    return _by_words(organisations_by_name())
+
+
+def _by_words(by_name: Mapping[str, _Named]) -> dict[str, _Named]:
+    """`by_name` keyed by each name's words, folded and lower-cased, as `topic_names` reads a
+    topic; where two names read alike, the first one's."""
+    by_words: dict[str, _Named] = {}
+    for name, named in by_name.items():
+        by_words.setdefault(" ".join(_WORD.findall(_searchable(name))), named)
+    return by_words
 
 
 def _by_case(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
