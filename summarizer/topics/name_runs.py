@@ -31,6 +31,8 @@ from summarizer.topics.countries import countries_by_name
 
 # A word, or an abbreviation written with dots ("U.S."), a word of its own.
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’-]*")
+_NEXT_WORD = re.compile(r" +([^\W\d_])")  # the next word's first letter, on the same line
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")  # the words a line's case is judged by
 _POSSESSIVE = re.compile(r"['’]s?$")
 _MAX_RUN = 3
 # Function words that start sentences often enough to pass for names in a small store.
@@ -135,7 +137,8 @@ def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], b
     with dots is a run of its own ("U.S. officials": us), another none ("D.C."); a run ends at a
     country's possessive ("Russia's President"); a capitalized word written in lower case
     elsewhere continues one when together they name a country ("United States"), and "New"
-    opens one when a name follows ("New York")."""
+    opens one when a name follows ("New York"); a capitalized common word ends one as part of
+    the name (`_completes_name`: "Islamic State", "Premier League")."""
     text = fold_diacritics(text)  # the same length: offsets hold
     runs: list[tuple[list[str], bool]] = []
     run: list[str] = []
@@ -158,7 +161,11 @@ def name_runs(text: str, lower_words: Container[str]) -> list[tuple[list[str], b
         capitalized = len(word) > 1
         is_name = capitalized and _is_name(word, lower_words)
         continues = run and text[run_end : match.start()] == " " and len(run) < _MAX_RUN
-        if continues and (is_name or (capitalized and _country([*run, word]))):
+        if continues and (
+            is_name
+            or (capitalized and _country([*run, word]))
+            or (capitalized and _completes_name(text, match, run))
+        ):
             run.append(word)
         elif is_name and opener and text[opener[1] : match.start()] == " ":
             run, opens = [opener[0], word], _opens_sentence(text, opener[2])
@@ -186,6 +193,31 @@ def _is_name(word: str, lower_words: Container[str]) -> bool:
         and word not in _COMPANY_FORMS
         and not _DRAWN_OUT.search(word)
     )
+
+
+def _completes_name(text: str, match: re.Match[str], run: list[str]) -> bool:
+    """Does the capitalized word `match`, written in lower case elsewhere, end the `run` of names
+    before it as part of the name? The writer capitalized it for that ("Islamic State",
+    "Premier League", "Soviet Union", "Manchester City", though "state", "league", "union" and
+    "city" are common words). Not a function word; not after a country, nor before another
+    capitalized word, where it is a title ("German Chancellor said", "FBI Director James
+    Comey"); not in a line written in Title Case or capitals, where every word is capitalized."""
+    after = _NEXT_WORD.match(text, match.end())
+    return (
+        _is_name(match.group().lower(), ())
+        and not _country(run)
+        and not (after and after.group(1)[0].isupper())
+        and not _in_title_case(text, match.start())
+    )
+
+
+def _in_title_case(text: str, start: int) -> bool:
+    """Is the line holding `start` written in Title Case or capitals: are at least four in
+    five of its words of four letters or more capitalized?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    words = _LONG_WORD.findall(text[line_start : line_end if line_end >= 0 else len(text)])
+    return sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _opens_sentence(text: str, start: int) -> bool:

@@ -118,6 +118,24 @@ def test_a_word_opening_sentences_counts_as_a_name_only_where_another_sentence_h
     assert "gazprom" not in found  # only ever opening a sentence: it may be a common noun
 
 
+def test_a_capitalized_common_word_ends_a_name_it_belongs_to():
+    found = subjects(
+        [
+            "Fighters of Islamic State held the town; the state sent troops.",
+            "Chelsea lead the Premier League table. The league said so. Islamic State fled.",
+            "German Chancellor Helmut Kohl spoke. He met FBI Director James Comey. The chancellor "
+            "and the director came.",
+            "Islamic State Fighters Take Town\nThe league and the state said so.",
+        ]
+    )
+
+    assert (found["islamic state"], found["premier league"]) == (2, 1)
+    assert not {"islamic", "premier"} & set(found)
+    # a title after a country or before a name stays no part of it; nor does a Title Case line
+    assert (found["germany"], found["helmut kohl"], found["fbi"], found["james comey"]) == (1,) * 4
+    assert not {"german chancellor", "fbi director", "islamic state fighters"} & set(found)
+
+
 def test_a_run_of_names_ends_with_its_sentence():
     found = subjects(["Talks went on in Ukraine. Ukrainian envoys left for North Korea today."])
 
