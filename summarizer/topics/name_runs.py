@@ -16,7 +16,9 @@ russia; "Chinese" → china; "American", "US" → united states), by the rules t
 reads countries with (`summarizer.topics.countries`); a people's name that with "stan"/"istan"
 is a country counts as it ("Kazakhs" → kazakhstan, "Afghan" → afghanistan); a hyphenated word
 of countries counts as each ("China-Russia", "Russia-North-Korea"); a plural counts as its
-singular when the texts name that too ("Democrats" → democrat). A name counts without its
+singular when the texts name that too ("Democrats" → democrat); an international
+organisation's abbreviation and full name count as one subject (`summarizer.topics.organisations`:
+"UN", "United Nations" → united nations). A name counts without its
 letters' diacritics, as topics are matched (`summarizer.folding`): "Erdoğan" and "Erdogan" are
 one subject, erdogan.
 """
@@ -28,6 +30,7 @@ from collections.abc import Container
 
 from summarizer.folding import fold_diacritics
 from summarizer.topics.countries import countries_by_name
+from summarizer.topics.organisations import organisation_subjects
 
 # A word, or an abbreviation written with dots ("U.S."), a word of its own.
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’-]*")
@@ -88,9 +91,12 @@ def opens_as_common_noun(run: list[str], inside: Container[str]) -> bool:
 
 
 def fold(subject: str, named: Container[str]) -> list[str]:
-    """What `subject` counts as: its countries ("china-russia": china and russia), else its
-    singular when the texts name that, else itself."""
+    """What `subject` counts as: its countries ("china-russia": china and russia), else the
+    international organisation it names (`organisation_subjects`: "un", "united nations":
+    united nations), else its singular when the texts name that, else itself."""
     singulars = _singulars(subject)
+    if organisation := organisation_subjects().get(subject):
+        return [organisation]
     return _countries(subject.split()) or [
         next((form for form in singulars if form in named), subject)
     ]

@@ -65,3 +65,16 @@ def organisations_by_name() -> dict[str, tuple[str, ...]]:
         for name in (abbreviation, *full_names):
             by_name[name] = names
     return by_name
+
+
+@lru_cache(maxsize=1)
+def organisation_subjects() -> dict[str, str]:
+    """Each organisation's abbreviation and full names (lower case) → the name /topics shows it
+    by: its full name when that is two words ("united nations", "federal reserve"), else its
+    abbreviation ("nato", "iaaf", not "international association of athletics federations")."""
+    shown = {}
+    for abbreviation, full_names in _ORGANISATIONS.items():
+        short = [name for name in full_names if len(name.split()) == 2]
+        for name in (abbreviation, *full_names):
+            shown[name] = short[0] if short else abbreviation
+    return shown

@@ -136,6 +136,18 @@ def test_a_capitalized_common_word_ends_a_name_it_belongs_to():
     assert not {"german chancellor", "fbi director", "islamic state fighters"} & set(found)
 
 
+def test_an_organisation_is_one_subject_by_its_abbreviation_and_full_name():
+    found = subjects(
+        [
+            "The UN said aid reached Gaza. Envoys of the United Nations agreed.",
+            "United Nations staff left. The Fed and the Federal Reserve Board met NATO.",
+        ]
+    )
+
+    assert (found["united nations"], found["federal reserve"], found["nato"]) == (2, 1, 1)
+    assert not {"un", "fed"} & set(found)
+
+
 def test_a_run_of_names_ends_with_its_sentence():
     found = subjects(["Talks went on in Ukraine. Ukrainian envoys left for North Korea today."])
 
