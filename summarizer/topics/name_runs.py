@@ -30,6 +30,7 @@ from collections.abc import Container
 
 from summarizer.folding import fold_diacritics
 from summarizer.topics.countries import countries_by_name
+from summarizer.topics.names import FUNCTION_WORDS
 from summarizer.topics.organisations import organisation_subjects
 
 # A word, or an abbreviation written with dots ("U.S."), a word of its own.
@@ -38,14 +39,12 @@ _NEXT_WORD = re.compile(r" +([^\W\d_])")  # the next word's first letter, on the
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")  # the words a line's case is judged by
 _POSSESSIVE = re.compile(r"['’]s?$")
 _MAX_RUN = 3
-# Function words that start sentences often enough to pass for names in a small store.
-_FUNCTION_WORDS = frozenset(
-    "a an the and but or nor so yet if as at by for from in into of on onto to with without "
-    "he she it they we you i his her its their our this that these those there here what when "
-    "where which who why how after before while since though although however meanwhile "
-    "still also even only just not no yes".split()
-    # Calendar words are capitalized and never lower-case, yet no subject.
-    + "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+# Words that open sentences often enough to pass for names in a small store: the function words
+# (`summarizer.topics.names.FUNCTION_WORDS`) and sentence adverbs; and the calendar's words and
+# forms of address, capitalized and never lower-case, yet no subject.
+_NOT_NAMES = FUNCTION_WORDS | frozenset(
+    "onto without yet since though although however meanwhile still also even yes "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december mr mrs ms dr".split()
 )
 # A company's legal form, written after its name ("Texaco Inc", "Cargill, Inc."): part of no
@@ -194,7 +193,7 @@ def _is_name(word: str, lower_words: Container[str]) -> bool:
     function word, interjection or company's legal form?"""
     return (
         word not in lower_words
-        and _CONTRACTION.sub("", word) not in _FUNCTION_WORDS
+        and _CONTRACTION.sub("", word) not in _NOT_NAMES
         and word not in INTERJECTIONS
         and word not in _COMPANY_FORMS
         and not _DRAWN_OUT.search(word)

@@ -55,7 +55,7 @@ _PLURAL_ONLY = frozenset("news goods arms means series species headquarters cust
 _MINOR_WORDS = frozenset("of the and for de la".split())
 # Words every English text writes: a topic that is one of them is an abbreviation, named only in
 # capitals ("who" is the WHO, "it" IT), else every article names it.
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     "a about above after again against all am an and any are as at be because been before being "
     "below between both but by can could did do does doing down during each few for from further "
     "had has have having he her here hers herself him himself his how i if in into is it its "
@@ -120,7 +120,7 @@ class TopicNames:
         return tuple(
             w
             for w in self.topic.split()
-            if len(w) >= 3 and w not in _MINOR_WORDS and w not in _FUNCTION_WORDS
+            if len(w) >= 3 and w not in _MINOR_WORDS and w not in FUNCTION_WORDS
         )
 
 
@@ -143,7 +143,7 @@ def topic_names(topic: str) -> TopicNames:
     country = _countries_by_words().get(topic)
     # the names of the country or organisation the topic is
     own = country.names if country else _organisations_by_words().get(topic, ())
-    if topic in _FUNCTION_WORDS and not own:
+    if topic in FUNCTION_WORDS and not own:
         return TopicNames(
             topic, phrases=(), abbreviations=(topic.upper(),), initials=None, last_word=None
         )
