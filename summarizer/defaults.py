@@ -190,6 +190,41 @@ CATEGORY_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
 }
 # Words readers write for a category beside its name: with those of the names and phrases, the
 # categories' vocabulary, the words a topic of their kind is made of
-# (`summarizer.topics.kinds.TopicKinds.is_category`). Football is most of the sports pages, and its
-# reports seldom write the word: read as a name it found 1 of BBC's 10 football stories.
-CATEGORY_WORDS = ("tech", "money", "football", "soccer")
+# (`summarizer.topics.kinds.TopicKinds.is_category`).
+CATEGORY_WORDS = ("tech", "money")
+# The category whose stories a reader asks for by their sport ("football", "tennis"): each sport
+# is a category of its own, judged as the sections are but competing with the other sports and
+# the other sections, not with "sport" (`summarizer.topics.kinds.TopicKinds.category_reading`).
+# Read as a name, "football" found 1 of BBC's 10 football stories (their reports seldom write
+# the word); read as the sport category it found every sport. Each sport is its name and a few
+# phrases of its vocabulary, as the categories are. "Football" is association football.
+SPORTS_CATEGORY = "sport"
+SPORTS: dict[str, tuple[str, ...]] = {
+    "football": (
+        "football match, goals and penalties",
+        "football club, manager and transfer",
+        "football league, cup and world cup",
+    ),
+    "tennis": ("tennis match, sets and grand slam", "tennis players at wimbledon and the us open"),
+    "golf": ("golf tournament, course and par", "golfers at the masters and the open"),
+    "cricket": ("cricket match, wickets and runs", "test cricket and one-day internationals"),
+    "rugby": ("rugby union and rugby league match", "tries, scrums and the six nations"),
+    "athletics": ("athletics, sprint and marathon", "track and field athletes and world records"),
+    "boxing": ("boxing fight, title bout and knockout", "boxers and heavyweight champions"),
+    "horse racing": ("horse racing, jockeys and trainers", "the grand national and the derby"),
+    "formula one": ("formula one grand prix, drivers and pole position", "motor racing teams"),
+    "cycling": ("cycling race, riders and stages", "the tour de france"),
+    "basketball": ("basketball game, points and rebounds", "the nba and basketball players"),
+    "baseball": ("baseball game, innings and home runs", "major league baseball teams"),
+    "american football": ("american football, the nfl and the super bowl", "quarterbacks"),
+    "ice hockey": ("ice hockey game, the nhl and the stanley cup",),
+    "snooker": ("snooker match, frames and breaks",),
+    "swimming": ("swimming races, swimmers and pools",),
+}
+# Other names readers type for a sport.
+SPORT_NAMES = {
+    "soccer": "football",
+    "f1": "formula one",
+    "motor racing": "formula one",
+    "track and field": "athletics",
+}

@@ -13,9 +13,10 @@ fits on the other corpora and scores the held-out one.
 Baselines, with their one constant chosen on the fitted corpora too:
 - keyword count: the topic (stemmed, as `summarizer.topics.names` without other names) written
   at least k times;
-- nearest category on the same encoder: a category topic takes the articles nearer its name
-  than every other category name of the corpus; an entity takes the articles whose cosine to
-  its query reaches a cut.
+- nearest category on the same encoder: a section takes the articles nearer its name than
+  every other section name of the corpus, a sport those of the sport section nearer its name
+  than the corpus's other sports; an entity takes the articles whose cosine to its query
+  reaches a cut.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class LabelledTopic:
     kind: str  # entity | category
     about: frozenset[str]
     passing: frozenset[str]
+    type: str = ""  # of a category: section, or sport (one sport of the sport section)
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,9 @@ def load_corpus(label_file: Path, shared: Path, repo: Path) -> LabelledCorpus | 
         return None
     articles = read_articles(directory)
     topics = [
-        LabelledTopic(name, t["kind"], frozenset(t["about"]), frozenset(t.get("passing", ())))
+        LabelledTopic(
+            name, t["kind"], frozenset(t["about"]), frozenset(t.get("passing", ())), t["type"]
+        )
         for name, t in labels["topics"].items()
     ]
     return LabelledCorpus(labels["corpus"], articles, topics)
@@ -112,9 +116,7 @@ def gather(
     """The evidence of every labelled topic of `corpus` over all its articles."""
     stems = [stem for stem, _, _ in corpus.articles]
     article_vectors = matcher.passage_matrix(candidates).article_vectors
-    categories = [t.name for t in corpus.topics if t.kind == "category"]
-    category_cosines = np.stack([article_vectors @ matcher.query_vector(c) for c in categories])
-    nearest = np.argmax(category_cosines, axis=0) if categories else None
+    nearest = _nearest_categories(corpus, article_vectors, matcher.query_vector)
     gathered = []
     for topic in corpus.topics:
         itself = _only_the_topic(topic_names(topic.name))
@@ -131,14 +133,30 @@ def gather(
                     ]
                 ),
                 topic_cosine=article_vectors @ matcher.query_vector(topic.name),
-                nearest_category=(
-                    nearest == categories.index(topic.name)
-                    if topic.kind == "category"
-                    else np.zeros(len(stems), dtype=bool)
-                ),
+                nearest_category=nearest.get(topic.name, np.zeros(len(stems), dtype=bool)),
             )
         )
     return gathered
+
+
+def _nearest_categories(
+    corpus: LabelledCorpus, article_vectors: np.ndarray, query_vector
+) -> dict[str, np.ndarray]:
+    """Per category topic of `corpus`, the nearest-category baseline's verdicts: the articles
+    nearer its name than every other section name of the corpus; for a sport, those whose
+    nearest section is sport and nearest sport (of the corpus's) is it."""
+    nearest: dict[str, np.ndarray] = {}
+    for kind in ("section", "sport"):
+        names = [t.name for t in corpus.topics if t.kind == "category" and t.type == kind]
+        if names:
+            cosines = np.stack([article_vectors @ query_vector(name) for name in names])
+            closest = np.argmax(cosines, axis=0)
+            nearest |= {name: closest == i for i, name in enumerate(names)}
+    in_sport = nearest.get("sport", np.zeros(len(article_vectors), dtype=bool))
+    for topic in corpus.topics:
+        if topic.kind == "category" and topic.type == "sport":
+            nearest[topic.name] = nearest[topic.name] & in_sport
+    return nearest
 
 
 def _only_the_topic(names: TopicNames) -> TopicNames:

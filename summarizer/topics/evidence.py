@@ -39,13 +39,16 @@ class Evidence:
     entity model when the article names the topic, the unnamed one (meaning only) when it
     writes at least one of the topic's words or the topic is a concept of the news categories'
     vocabulary ("takeovers": `writes_a_word`); none (P 0) when it writes none of them: "tony
-    blair" is not about an article that names neither Tony nor Blair."""
+    blair" is not about an article that names neither Tony nor Blair. A sport is judged as its
+    section, sport, and is about only the articles it is the nearest sport of: P 0 where
+    another sport is nearer (`outranked`)."""
 
     has_vectors: np.ndarray
     entity: np.ndarray
     category: np.ndarray
     as_category: np.ndarray
     writes_a_word: np.ndarray
+    outranked: np.ndarray
 
     @classmethod
     def none(cls, count: int) -> Evidence:
@@ -56,6 +59,7 @@ class Evidence:
             category=np.zeros((count, len(CATEGORY_FEATURES)), dtype=np.float32),
             as_category=np.zeros(count, dtype=bool),
             writes_a_word=np.zeros(count, dtype=bool),
+            outranked=np.zeros(count, dtype=bool),
         )
 
     @property
@@ -72,7 +76,7 @@ class Evidence:
         """P(about) per candidate under `model` (0 without vectors)."""
         probability = np.where(
             self.as_category,
-            model.category.probability(self.category),
+            np.where(self.outranked, 0.0, model.category.probability(self.category)),
             np.where(
                 self.named,
                 model.entity.probability(self.entity),
@@ -169,15 +173,22 @@ class CategoryPhrases:
     """The competing categories, each as several vectors: its query and its description's
     phrases (`summarizer.defaults.CATEGORY_DESCRIPTIONS`), so "sport" is also "football match,
     league and championship"; a text's cosine to a category is its best over them
-    (`cosines`)."""
+    (`cosines`). The first `sections` categories are the news sections, which compete with a
+    section topic; any after them are subcategories of one section (the sports:
+    `summarizer.defaults.SPORTS`), which compete only among themselves
+    (`summarizer.topics.kinds.TopicKinds.outranked`)."""
 
     vectors: np.ndarray  # (phrases, dim): each category's rows together, its query first
     starts: np.ndarray  # per category: its first row
     described: np.ndarray  # (categories, dim): the unit mean of its query and its phrases' mean
+    sections: int  # the categories that are sections, first; the subcategories after them
 
     @classmethod
-    def of(cls, queries: np.ndarray, descriptions: list[np.ndarray]) -> CategoryPhrases:
-        """From each category's query vector and its description phrases' vectors."""
+    def of(
+        cls, queries: np.ndarray, descriptions: list[np.ndarray], sections: int | None = None
+    ) -> CategoryPhrases:
+        """From each category's query vector and its description phrases' vectors; the first
+        `sections` are the sections (all when None)."""
         pairs = list(zip(queries, descriptions, strict=True))
         rows = [np.vstack([q[None, :], d]) for q, d in pairs]
         sizes = [len(r) for r in rows]
@@ -187,6 +198,7 @@ class CategoryPhrases:
             vectors=np.concatenate(rows).astype(np.float32),
             starts=np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64),
             described=(np.array(described) / np.where(norms > 0, norms, 1.0)).astype(np.float32),
+            sections=len(pairs) if sections is None else sections,
         )
 
     def cosines(self, vectors: np.ndarray) -> np.ndarray:
@@ -196,14 +208,19 @@ class CategoryPhrases:
     def topic_reading(
         self, query: np.ndarray, synonym_cosine: float
     ) -> tuple[np.ndarray, np.ndarray]:
-        """A category topic's query vector read with its own categories' phrases (those within
+        """A section topic's query vector read with its own sections' phrases (those within
         `synonym_cosine` of it: "sport" for "sport", "science and technology" for "technology"),
-        and which categories compete with it (the others)."""
-        own = self.cosines(query[None, :])[0] >= synonym_cosine
+        and which categories compete with it (the other sections)."""
+        sections = np.arange(len(self.starts)) < self.sections
+        own = (self.cosines(query[None, :])[0] >= synonym_cosine) & sections
+        return self._read(query, own), sections & ~own
+
+    def _read(self, query: np.ndarray, own: np.ndarray) -> np.ndarray:
+        """`query` moved to the mean of the `own` categories' described vectors, unit length."""
         if not own.any():
-            return query, ~own
+            return query
         reading = query + self.described[own].mean(axis=0)
-        return (reading / np.linalg.norm(reading)).astype(np.float32), ~own
+        return (reading / np.linalg.norm(reading)).astype(np.float32)
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,7 @@ class TopicMatcher:
         if matrix is not None:
             articles = [candidates[i] for i in kept]
             found = self._evidence_of(names, articles, matrix, articles_naming, remember=True)
-            for part in ("has_vectors", "entity", "category", "as_category", "writes_a_word"):
+            for part in Evidence.__dataclass_fields__:
                 getattr(evidence, part)[kept] = getattr(found, part)
         return evidence
 
@@ -244,12 +244,11 @@ class TopicMatcher:
             indexed=articles_naming is not None,
         )
         if as_category:
-            phrases = self.kinds.category_phrases()
-            reading, competing = phrases.topic_reading(query, self.settings.category_synonym_cosine)
-            evidence.category[:] = category_evidence(
-                reading, self._period.category_cosines(matrix, phrases), competing, matrix, lexical
-            )
+            cosines = self._period.category_cosines(matrix, self.kinds.category_phrases())
+            reading, competing = self.kinds.category_reading(names, query)
+            evidence.category[:] = category_evidence(reading, cosines, competing, matrix, lexical)
             evidence.as_category[:] = ~named_as_name
+            evidence.outranked[:] = self.kinds.outranked(names, cosines, matrix)
         return evidence
 
 

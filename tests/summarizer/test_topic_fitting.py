@@ -80,3 +80,21 @@ def test_each_corpus_weighs_the_same_and_an_about_pair_its_weight_times_a_negati
     assert np.isclose(weights[owner == "big"].sum(), weights[owner == "small"].sum())
     assert np.isclose(weights[0], 2 * weights[1]) and np.isclose(weights[8], 2 * weights[9])
     assert np.isclose(weights.sum(), len(owner))
+
+
+def test_a_sports_labels_measure_the_category_model_but_do_not_fit_it() -> None:
+    sport = labelled_category("one", 5)
+    football = TopicEvidence(
+        sport.corpus,
+        LabelledTopic("football", "category", frozenset(), frozenset(), "sport"),
+        sport.evidence,
+        ~sport.about,  # labels that would turn the model round, were they fitted
+        sport.keyword_count,
+        sport.topic_cosine,
+        sport.nearest_category,
+    )
+
+    alone, _ = fit_model(corpora())
+    with_sport, _ = fit_model([*corpora(), football])
+
+    assert np.array_equal(alone.category.coefficients, with_sport.category.coefficients)
