@@ -748,12 +748,6 @@ def test_russia_finds_the_kremlin_article_that_never_says_russia(real_matcher, f
 
 
 @pytest.mark.model
-@pytest.mark.xfail(
-    strict=True,
-    reason="a Russia article naming Kazakhstan once: MiniLM puts it at cosine 0.39 to "
-    "'kazakhstan' (its best passage 0.49), as close as articles about a country usually come, "
-    "so the meaning evidence outweighs one mention (README 'Topic matching', limits)",
-)
 def test_kazakhstan_finds_the_china_kazakhstan_article_not_a_passing_mention(
     real_matcher, fixture_articles
 ):
