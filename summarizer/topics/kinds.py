@@ -146,15 +146,19 @@ class TopicKinds:
 
     @lru_cache(maxsize=SYNONYM_CACHE_TOPICS)  # noqa: B019 - one matcher's kinds live as long as the bot
     def _concept_synonyms(self, topic: str) -> tuple[str, ...]:
-        """For a concept of the categories' vocabulary judged as a name, not as a category
-        ("takeovers", "trade"): the other words of the category phrases holding one of its words
+        """For a one-word concept of the categories' vocabulary judged as a name, not as a
+        category ("takeovers", "trade"): the other words of the category phrases holding it
         that are as close to it as a synonym (`TopicSettings.category_synonym_cosine`), so an
         article writing only them names it ("company merger, acquisition and takeover":
-        merger 0.70, acquisition 0.64; not company 0.53, nor "exports" 0.55 for "trade").
-        Limit: the encoder puts related words as close as synonyms ("theft" 0.61 for "fraud",
-        "doctors" 0.69 for "hospitals"), and they count as naming the concept too."""
+        merger 0.70, acquisition 0.64; not company 0.53, nor "exports" 0.55 for "trade"). A
+        concept of several words has none: one word is no synonym of the whole ("exports" came
+        within 0.6 of "trade war", "finance" of "stock market", so every export story named a
+        trade war). Limit: the encoder puts related words as close as synonyms ("theft" 0.61
+        for "fraud", "doctors" 0.69 for "hospitals"), and they count as naming the concept too."""
         names = topic_names(topic)
-        if not self.of_category_vocabulary(names) or self.is_category(topic):
+        if len(names.words) != 1 or not self.of_category_vocabulary(names):
+            return ()
+        if self.is_category(topic):
             return ()
         own = _word_stems(names)
         words = {

@@ -809,6 +809,10 @@ def test_takeovers_is_also_written_merger_or_acquisition_and_a_category_word_has
     assert "company" not in real_matcher.kinds.names("takeovers").phrases  # in its phrase, not near
     assert real_matcher.kinds.names("sport") == topic_names("sport")  # judged as a category
     assert real_matcher.kinds.names("trade") == topic_names("trade")  # "exports" is not near enough
+    # one word is no synonym of a concept of several: "exports" is near "trade war", but an
+    # export story does not name a trade war, nor a story writing "finance" the stock market
+    assert real_matcher.kinds.names("trade war").phrases == ("trade war",)
+    assert real_matcher.kinds.names("stock market").phrases == ("stock market",)
 
 
 @pytest.mark.model
