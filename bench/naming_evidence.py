@@ -55,13 +55,13 @@ def main() -> None:
     args = parser.parse_args()
     print("load average at the start: {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg()))
     articles = corpus(args.articles)
-    for topic, as_name in TOPICS:
+    for topic, common_noun in TOPICS:
         names = topic_names(topic)
         named = [a for a in articles if any(count_mentions(names, [a.title, a.text]))]
         best = float("inf")
         for _ in range(args.repeats):
             start = time.thread_time()
-            naming_evidence(names, named, as_name=as_name)
+            naming_evidence(names, named, common_noun=common_noun)
             best = min(best, time.thread_time() - start)
         print(f"{topic:15s} {len(named):6d} articles naming it: {1000 * best:5.0f} ms CPU")
     print("load average at the end: {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg()))

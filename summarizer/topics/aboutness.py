@@ -131,10 +131,14 @@ def read_article(title: str, text: str) -> ReadArticle:
     return ReadArticle.of(title, text, split_sentences(text))
 
 
-def lexical_evidence(names: TopicNames, article: ReadArticle) -> np.ndarray:
+def lexical_evidence(
+    names: TopicNames, article: ReadArticle, *, common_noun: bool = False
+) -> np.ndarray:
     """The naming features (`LEXICAL`, in order) of one article, all 0 when it never names the
-    topic."""
-    in_title, *per_sentence = count_mentions(names, [article.title, *article.sentences])
+    topic; with `common_noun` (a news category), only its mentions that are no part of a name
+    count (`count_mentions`)."""
+    texts = [article.title, *article.sentences]
+    in_title, *per_sentence = count_mentions(names, texts, common_noun=common_noun)
     count = sum(per_sentence)
     if not count and not in_title:
         return np.zeros(len(LEXICAL), dtype=np.float32)

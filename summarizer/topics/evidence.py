@@ -20,7 +20,7 @@ from summarizer.topics.aboutness import (
     lexical_evidence,
     read_article,
 )
-from summarizer.topics.names import TopicNames, capitalized_mostly
+from summarizer.topics.names import TopicNames
 from summarizer.topics.passages import PassageMatrix, TopicCandidate
 
 # Given a topic's names as stems (`TopicNames.search_terms`), the ids of the articles naming any
@@ -30,13 +30,16 @@ ArticlesNaming = Callable[[list[list[str]]], set[int]]
 # pushes of one tick and a topic asked again reread none of it. At 100,000 articles a broad
 # topic is named in about 20,000, a few MB each.
 NAMING_CACHE_TOPICS = 16
+# A topic's names and whether they are counted as a common noun (a news category).
+NamingKey = tuple[TopicNames, bool]
 
 
 @dataclass(frozen=True)
 class Evidence:
     """Per candidate: the features of the aboutness models, and which one judges it: the
-    category model for a category-kind topic, unless the article writes it as a name; else the
-    entity model when the article names the topic, the unnamed one (meaning only) when it
+    category model for a category-kind topic (every article: a category word written as part
+    of a name, "BBC Sport", "the World Cup", is no mention of it); else the entity model when
+    the article names the topic, the unnamed one (meaning only) when it
     writes at least one of the topic's words or the topic is a concept of the news categories'
     vocabulary ("takeovers": `writes_a_word`); none (P 0) when it writes none of them: "tony
     blair" is not about an article that names neither Tony nor Blair. A sport is judged as its
@@ -90,42 +93,37 @@ def naming_evidence(
     names: TopicNames,
     articles: list[TopicCandidate],
     *,
-    as_name: bool,
+    common_noun: bool,
     memory: NamingMemory | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The naming features (`LEXICAL`) of `articles` and, with `as_name` (a topic of the
-    categories' kind), whether each writes the topic as a name (`capitalized_mostly`; else all
-    False); only the articles `memory` has not seen are read. (`TopicMatcher` hands over only
-    the articles a full-text index finds naming the topic, when it has one.)"""
-    known = memory.of(names) if memory is not None else {}
+) -> np.ndarray:
+    """The naming features (`LEXICAL`) of `articles`, with `common_noun` (a topic of the
+    categories' kind) counting only mentions that are no part of a name
+    (`summarizer.topics.names.count_mentions`); only the articles `memory` has not seen are
+    read. (`TopicMatcher` hands over only the articles a full-text index finds naming the
+    topic, when it has one.)"""
+    key = (names, common_noun)
+    known = memory.of(key) if memory is not None else {}
     lexical = np.zeros((len(articles), len(LEXICAL)), dtype=np.float32)
-    written = np.zeros(len(articles), dtype=bool)
     for row, article in enumerate(articles):
         named = known.get(article.id)
         if named is None or not named.is_of(article):
             read = read_article(article.title, article.text)
-            named = _Named(article.title, article.text, lexical_evidence(names, read))
-        if as_name and named.as_name is None:
-            as_name_of = named.features.any() and capitalized_mostly(
-                names, read_article(article.title, article.text).sentences
-            )
-            named = _Named(named.title, named.text, named.features, bool(as_name_of))
+            features = lexical_evidence(names, read, common_noun=common_noun)
+            named = _Named(article.title, article.text, features)
         known[article.id] = named
-        lexical[row], written[row] = named.features, bool(named.as_name)
+        lexical[row] = named.features
     if memory is not None:
-        memory.keep(names, known, articles)
-    return lexical, written
+        memory.keep(key, known, articles)
+    return lexical
 
 
 @dataclass(frozen=True)
 class _Named:
-    """One article's naming evidence about a topic, with the title and text it was read from;
-    `as_name` None until asked."""
+    """One article's naming evidence about a topic, with the title and text it was read from."""
 
     title: str
     text: str
     features: np.ndarray
-    as_name: bool | None = None
 
     def is_of(self, article: TopicCandidate) -> bool:
         """Was it read from this article's title and text (an id reused for another article
@@ -136,34 +134,33 @@ class _Named:
 class NamingMemory:
     """The naming evidence of the last `NAMING_CACHE_TOPICS` topics asked, per article id.
 
-    Exact: an article's evidence depends only on the topic's names and the article's title and
-    text, which an entry is checked against. Entries of articles that left the period are
+    Exact: an article's evidence depends only on the topic's names, how they are counted (as a
+    common noun or not: `NamingKey`) and the article's title and text, which an entry is
+    checked against. Entries of articles that left the period are
     dropped once they outnumber the period's."""
 
     def __init__(self, topics: int = NAMING_CACHE_TOPICS) -> None:
-        self._topics: OrderedDict[TopicNames, dict[int, _Named]] = OrderedDict()
+        self._topics: OrderedDict[NamingKey, dict[int, _Named]] = OrderedDict()
         self._size = topics
         self._lock = threading.Lock()
 
-    def of(self, names: TopicNames) -> dict[int, _Named]:
-        """A copy of the entries kept for the topic `names` (empty for a new topic)."""
+    def of(self, key: NamingKey) -> dict[int, _Named]:
+        """A copy of the entries kept for the topic `key` (empty for a new topic)."""
         with self._lock:
-            if names in self._topics:
-                self._topics.move_to_end(names)
-                return dict(self._topics[names])
+            if key in self._topics:
+                self._topics.move_to_end(key)
+                return dict(self._topics[key])
             return {}
 
-    def keep(
-        self, names: TopicNames, known: dict[int, _Named], period: list[TopicCandidate]
-    ) -> None:
+    def keep(self, key: NamingKey, known: dict[int, _Named], period: list[TopicCandidate]) -> None:
         """Keep `known` as the topic's entries, the least recently asked topic dropped past
         the bound, and the entries of articles not in `period` when they are the most."""
         if len(known) > 2 * len(period):
             ids = {article.id for article in period}
             known = {i: named for i, named in known.items() if i in ids}
         with self._lock:
-            self._topics[names] = known
-            self._topics.move_to_end(names)
+            self._topics[key] = known
+            self._topics.move_to_end(key)
             while len(self._topics) > self._size:
                 self._topics.popitem(last=False)
 

@@ -230,8 +230,8 @@ class TopicMatcher:
         meaning = meaning_evidence(matrix, query)
         as_category = self.kinds.is_category(names.topic)
         memory = self._naming if remember else None
-        lexical, named_as_name = indexed_naming_evidence(
-            names, articles, matrix.ids, articles_naming, as_name=as_category, memory=memory
+        lexical = indexed_naming_evidence(
+            names, articles, matrix.ids, articles_naming, common_noun=as_category, memory=memory
         )
         evidence = Evidence.none(len(articles))
         evidence.has_vectors[:] = True
@@ -247,7 +247,7 @@ class TopicMatcher:
             cosines = self._period.category_cosines(matrix, self.kinds.category_phrases())
             reading, competing = self.kinds.category_reading(names, query)
             evidence.category[:] = category_evidence(reading, cosines, competing, matrix, lexical)
-            evidence.as_category[:] = ~named_as_name
+            evidence.as_category[:] = True
             evidence.outranked[:] = self.kinds.outranked(names, cosines, matrix)
         return evidence
 

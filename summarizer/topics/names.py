@@ -46,6 +46,8 @@ from summarizer.topics.countries import Country, countries_by_name, place_names
 from summarizer.topics.organisations import organisations_by_name
 
 _WORD = re.compile(r"[^\W_]+")
+_NEXT_WORD = re.compile(r"\W*?[ \t]+([^\W\d_])")  # the next word's first letter, on the same line
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")  # the words a line's case is judged by
 _Named = TypeVar("_Named")
 _ABBREVIATION_END = r"(?![^\W_'’]|['’][^\Ws])"  # "EU's" ends "EU"; "EUR", "EU'x" do not
 _DOTTED = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}")  # "U.S.", "e.u."
@@ -259,14 +261,23 @@ def _without_country(words: list[str]) -> tuple[str, ...]:
     return ()
 
 
-def count_mentions(names: TopicNames, texts: Sequence[str]) -> list[int]:
+def count_mentions(
+    names: TopicNames, texts: Sequence[str], *, common_noun: bool = False
+) -> list[int]:
     """How often each of `texts` (an article's title and sentences) names the topic. The last
     word of a multi-word topic counts only when some text names it whole; an abbreviation or
     the initials in a text written all in capitals (a wire headline, where "TO BE CHECKED" has
-    the Bank of England's "BE") only when a text in ordinary case names the topic too. Each
-    pattern runs once over the texts joined (`_match_offsets`), not once a text."""
+    the Bank of England's "BE") only when a text in ordinary case names the topic too. With
+    `common_noun` (a news category: "sport", "world"), a mention counts only where it is no part
+    of a name (`part_of_a_name`: not "BBC Sport", "the World Cup"). Each pattern runs once over
+    the texts joined (`_match_offsets`), not once a text."""
     joined = "\n".join(texts)
     found = _phrase_offsets(names.phrases, texts, joined)
+    if common_noun and any(found):
+        found = [
+            [o for o in offsets if not part_of_a_name(text, o)]
+            for text, offsets in zip(texts, found, strict=True)
+        ]
     if names.other_places and any(found):  # no second pass over texts naming it nowhere
         found = _outside_other_places(found, names.other_places, texts, joined)
     counts = [len(offsets) for offsets in found]
@@ -308,25 +319,6 @@ def _outside_other_places(
     return kept
 
 
-def capitalized_mostly(names: TopicNames, sentences: Sequence[str]) -> bool:
-    """Does the text write the topic as a name: are most of its mentions inside a sentence (not
-    its first word) capitalized ("Labour said", not "labour costs")?"""
-    joined = "\n".join(sentences)
-    found = _phrase_offsets(names.phrases, sentences, joined, first=1)
-    inside = sum(map(len, found))
-    capitalized = sum(
-        sentence[offset].isupper()
-        for sentence, offsets in zip(sentences, found, strict=True)
-        for offset in offsets
-    )
-    if names.abbreviations:
-        pattern = _abbreviation_pattern(names.abbreviations)
-        abbreviations = sum(map(len, _match_offsets(pattern, sentences, joined)))
-        inside += abbreviations
-        capitalized += abbreviations
-    return inside > 0 and 2 * capitalized > inside
-
-
 def writes_a_word(names: TopicNames, text: str) -> bool:
     """Does `text` write one of the topic's own `words` (lower-case, in their forms, as a name
     is found), or, for a topic holding a country or being an organisation, one of its names
@@ -338,6 +330,26 @@ def writes_a_word(names: TopicNames, text: str) -> bool:
     return (bool(phrases) and _phrase_pattern(phrases).search(_searchable(text)) is not None) or (
         bool(short) and _abbreviation_pattern(short).search(text) is not None
     )
+
+
+def part_of_a_name(text: str, offset: int) -> bool:
+    """Is the word at `offset` of `text` (a title or a sentence) capitalized as part of a name:
+    inside the sentence ("BBC Sport", "the World Cup"), or opening it before another capitalized
+    word ("World Cup fever")? Not in a text written in Title Case or capitals, where every word
+    is capitalized and none can be told apart."""
+    if not text[offset].isupper() or in_title_case(text):
+        return False
+    if any(c.isalpha() for c in text[:offset]):
+        return True
+    after = _NEXT_WORD.match(text, offset + len(_WORD.match(text, offset)[0]))
+    return bool(after and after[1][0].isupper())
+
+
+def in_title_case(text: str) -> bool:
+    """Is `text` (a line) written in Title Case or capitals: are at least four in five of its
+    words of four letters or more capitalized?"""
+    words = _LONG_WORD.findall(text)
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _in_capitals(text: str) -> bool:

@@ -16,22 +16,21 @@ def indexed_naming_evidence(
     ids: np.ndarray,
     articles_naming: ArticlesNaming | None,
     *,
-    as_name: bool,
+    common_noun: bool,
     memory: NamingMemory | None,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> np.ndarray:
     """`naming_evidence` of `articles` (of these `ids`), reading only the ones the full-text
     index finds naming the topic: they are picked out by id in one array operation, so a period
     of 100,000 articles is not walked in Python for a name written in a few thousand. The
     others name it nowhere: their features stay 0, as `naming_evidence` leaves them."""
     if articles_naming is None:
-        return naming_evidence(names, articles, as_name=as_name, memory=memory)
+        return naming_evidence(names, articles, common_noun=common_noun, memory=memory)
     indexed = articles_naming(names.search_terms)
     found = np.fromiter(indexed, dtype=np.int64, count=len(indexed))
     rows = np.flatnonzero(np.isin(ids, found))
-    named, written = naming_evidence(
-        names, [articles[row] for row in rows], as_name=as_name, memory=memory
+    named = naming_evidence(
+        names, [articles[row] for row in rows], common_noun=common_noun, memory=memory
     )
     lexical = np.zeros((len(articles), named.shape[1]), dtype=np.float32)
-    as_name_of = np.zeros(len(articles), dtype=bool)
-    lexical[rows], as_name_of[rows] = named, written
-    return lexical, as_name_of
+    lexical[rows] = named
+    return lexical

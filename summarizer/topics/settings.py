@@ -22,8 +22,8 @@ class TopicSettings:
     # of theirs: "sport", "business" (1.0), "crime" (0.90), "technology" (0.80), "lifestyle" (0.79),
     # "entertainment" (0.57), not "russia" (0.51), "oil" (0.44), "grain" (0.29). A name of
     # several words ("federal reserve" 0.62) or outside the vocabulary ("iaaf", "conservatives",
-    # "fifa": near sport or politics; "labour", 0.66 from "employment") is an entity, and so is
-    # a category word in an article that writes it as a name ("world": "the World Cup").
+    # "fifa": near sport or politics; "labour", 0.66 from "employment") is an entity. A category
+    # word written as part of a name ("the World Cup", "BBC Sport") is no mention of it.
     category_kind_cosine: float = 0.55
     # A category whose query or one of whose description phrases (`CATEGORY_DESCRIPTIONS`) is
     # this close to the topic's query is the topic's own kind, not a competitor, and the topic

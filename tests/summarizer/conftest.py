@@ -13,9 +13,9 @@ def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     titles: list[str] = []
     original = evidence_module.lexical_evidence
 
-    def counted(names, article):
+    def counted(names, article, **how):
         titles.append(article.title)
-        return original(names, article)
+        return original(names, article, **how)
 
     monkeypatch.setattr(evidence_module, "lexical_evidence", counted)
     return titles
