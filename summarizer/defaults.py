@@ -211,7 +211,7 @@ SPORTS: dict[str, tuple[str, ...]] = {
     "rugby": ("rugby union and rugby league match", "tries, scrums and the six nations"),
     "athletics": ("athletics, sprint and marathon", "track and field athletes and world records"),
     "boxing": ("boxing fight, title bout and knockout", "boxers and heavyweight champions"),
-    "horse racing": ("horse racing, jockeys and trainers", "the grand national and the derby"),
+    "horse racing": ("horse racing, jockeys and trainers", "racehorses and racecourses"),
     "formula one": ("formula one grand prix, drivers and pole position", "motor racing teams"),
     "cycling": ("cycling race, riders and stages", "the tour de france"),
     "basketball": ("basketball game, points and rebounds", "the nba and basketball players"),

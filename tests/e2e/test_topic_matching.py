@@ -110,6 +110,27 @@ def test_a_fresh_bot_finds_a_country_written_only_as_a_dotted_abbreviation(fake,
         assert "Norway Raises Tax" not in found
 
 
+def test_a_fresh_bot_tells_one_sport_from_another(fake, tmp_path):
+    """A sport is a category of its own: "football" was the whole sport section, so the tennis
+    report came back for it."""
+    with BotProcess(fake, tmp_path):
+        paste(fake, "derby_late_winner.txt")
+        paste(fake, "wimbledon_quarter_final.txt")
+        paste(fake, "norway_salmon.txt")
+
+        football = digest(fake, "football")
+        tennis = digest(fake, "tennis")
+        sport = digest(fake, "sport")
+
+    assert "Late Winner Settles the Merseyside Derby" in football, football
+    assert "Swiatek Reaches Wimbledon" not in football
+    assert "Swiatek Reaches Wimbledon" in tennis, tennis
+    assert "Merseyside Derby" not in tennis
+    for title in ("Merseyside Derby", "Swiatek Reaches Wimbledon"):
+        assert title in sport, sport
+    assert "Norway Raises Tax" not in sport
+
+
 # The shared research data beside the repository (a worktree elsewhere can name it).
 SHARED = Path(
     os.environ.get("DIGESTBOT_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared")
