@@ -30,13 +30,11 @@ from collections.abc import Container
 
 from summarizer.folding import fold_diacritics
 from summarizer.topics.countries import countries_by_name
-from summarizer.topics.names import FUNCTION_WORDS
+from summarizer.topics.names import FUNCTION_WORDS, capitalized_next, in_title_case
 from summarizer.topics.organisations import organisation_subjects
 
 # A word, or an abbreviation written with dots ("U.S."), a word of its own.
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’-]*")
-_NEXT_WORD = re.compile(r" +([^\W\d_])")  # the next word's first letter, on the same line
-_LONG_WORD = re.compile(r"[^\W\d_]{4,}")  # the words a line's case is judged by
 _POSSESSIVE = re.compile(r"['’]s?$")
 _MAX_RUN = 3
 # Words that open sentences often enough to pass for names in a small store: the function words
@@ -207,22 +205,12 @@ def _completes_name(text: str, match: re.Match[str], run: list[str]) -> bool:
     "city" are common words). Not a function word; not after a country, nor before another
     capitalized word, where it is a title ("German Chancellor said", "FBI Director James
     Comey"); not in a line written in Title Case or capitals, where every word is capitalized."""
-    after = _NEXT_WORD.match(text, match.end())
     return (
         _is_name(match.group().lower(), ())
         and not _country(run)
-        and not (after and after.group(1)[0].isupper())
-        and not _in_title_case(text, match.start())
+        and not capitalized_next(text, match.end())
+        and not in_title_case(text, match.start())
     )
-
-
-def _in_title_case(text: str, start: int) -> bool:
-    """Is the line holding `start` written in Title Case or capitals: are at least four in
-    five of its words of four letters or more capitalized?"""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    words = _LONG_WORD.findall(text[line_start : line_end if line_end >= 0 else len(text)])
-    return sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _opens_sentence(text: str, start: int) -> bool:

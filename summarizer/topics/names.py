@@ -46,7 +46,7 @@ from summarizer.topics.countries import Country, countries_by_name, place_names
 from summarizer.topics.organisations import organisations_by_name
 
 _WORD = re.compile(r"[^\W_]+")
-_NEXT_WORD = re.compile(r"\W*?[ \t]+([^\W\d_])")  # the next word's first letter, on the same line
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_])")  # the next word's first letter, on the same line
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")  # the words a line's case is judged by
 _Named = TypeVar("_Named")
 _ABBREVIATION_END = r"(?![^\W_'’]|['’][^\Ws])"  # "EU's" ends "EU"; "EUR", "EU'x" do not
@@ -337,18 +337,24 @@ def part_of_a_name(text: str, offset: int) -> bool:
     inside the sentence ("BBC Sport", "the World Cup"), or opening it before another capitalized
     word ("World Cup fever")? Not in a text written in Title Case or capitals, where every word
     is capitalized and none can be told apart."""
-    if not text[offset].isupper() or in_title_case(text):
+    if not text[offset].isupper() or in_title_case(text, offset):
         return False
     if any(c.isalpha() for c in text[:offset]):
         return True
-    after = _NEXT_WORD.match(text, offset + len(_WORD.match(text, offset)[0]))
-    return bool(after and after[1][0].isupper())
+    return capitalized_next(text, offset + len(_WORD.match(text, offset)[0]))
 
 
-def in_title_case(text: str) -> bool:
-    """Is `text` (a line) written in Title Case or capitals: are at least four in five of its
-    words of four letters or more capitalized?"""
-    words = _LONG_WORD.findall(text)
+def capitalized_next(text: str, end: int) -> bool:
+    """Is the word after `end` in `text`, on the same line past spaces only, capitalized?"""
+    after = _NEXT_WORD.match(text, end)
+    return bool(after and after[1].isupper())
+
+
+def in_title_case(text: str, offset: int) -> bool:
+    """Is the line of `text` holding `offset` written in Title Case or capitals: are at least
+    four in five of its words of four letters or more capitalized?"""
+    start, end = text.rfind("\n", 0, offset) + 1, text.find("\n", offset)
+    words = _LONG_WORD.findall(text, start, end if end >= 0 else len(text))
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
