@@ -369,7 +369,10 @@ def _word_forms(word: str) -> tuple[str, ...]:
     """The forms of a topic's word that name it, longest first: its singular and plurals
     ("currency", "currencies"); for a word ending in a vowel, the names made by adding "n" or
     "an" (russia → russian, russians; europe → european); for one ending in a consonant or
-    "e", its -ing and -ed forms (trade → trading, traded; not traders, another noun). A closed
+    "e", its -ing form, which news writes for the activity (trade → trading, bomb → bombing,
+    film → filming; not traders, another noun, nor the past tense: "filmed" is mostly
+    "recorded on video", and `/digest film` took a story of a karate instructor filmed
+    molesting his students). A closed
     set: a stem followed by any four letters made "apple" name "apply", "india" "indeed",
     "thai" every "the", "peru" "per cent" and "austria" "Australia". Other derived names
     (Chinese, Italian) are a country's own (`summarizer.topics.countries`)."""
@@ -381,9 +384,9 @@ def _word_forms(word: str) -> tuple[str, ...]:
         if base[-1] in _VOWELS:
             forms.update(base + end for end in ("n", "ns", "an", "ans"))
         if base[-1] == "e":
-            forms.update([base[:-1] + "ing", base + "d"])
+            forms.update([base[:-1] + "ing"])
         elif base[-1].isalpha() and base[-1] not in _VOWELS + "y":
-            forms.update(base + end for end in ("ing", "ed"))
+            forms.update(base + end for end in ("ing",))
     return tuple(sorted(forms, key=lambda form: (-len(form), form)))
 
 
