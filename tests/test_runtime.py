@@ -108,7 +108,9 @@ def test_warm_up_works_out_the_topics_topics_lists_so_their_first_digest_reads_n
     read = []
     original = evidence_module.lexical_evidence
     monkeypatch.setattr(
-        evidence_module, "lexical_evidence", lambda *a: read.append(a[1].title) or original(*a)
+        evidence_module,
+        "lexical_evidence",
+        lambda *a, **how: read.append(a[1].title) or original(*a, **how),
     )
     listed = [subject for subject, _ in subject_counts_in_period(sqlite_store, *period(services))]
 
