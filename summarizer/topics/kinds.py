@@ -2,11 +2,13 @@
 
 A topic is a **category word** ("sport", "tech", "world": one word of the categories' names
 whose query comes close to one of theirs), judged by its competition against those
-categories article by article; or a **name** ("russia", "tony blair", "iaaf"), judged by how
+categories article by article; or a **sport** ("football", "tennis": `summarizer.defaults.
+SPORTS`, when sport is a category), judged as the sport section and, among the sports, by the
+nearest of them; or a **name** ("russia", "tony blair", "iaaf"), judged by how
 articles name it and what they mean. A name whose words are all of the categories' vocabulary
 is a **concept** ("takeovers", "interest rates"): articles often do not write it, so it is also
-named by its synonyms among the category phrases, and judged on its meaning without its words
-written (`summarizer.topics.matcher.TopicMatcher`).
+named by its synonyms among the category phrases (a one-word concept), and judged on its meaning
+without its words written (`summarizer.topics.matcher.TopicMatcher`).
 
 The categories are `TopicSettings.categories`, each its query and the phrases of its
 description (`summarizer.defaults.CATEGORY_DESCRIPTIONS`), embedded once with the matcher's
@@ -156,9 +158,8 @@ class TopicKinds:
         trade war). Limit: the encoder puts related words as close as synonyms ("theft" 0.61
         for "fraud", "doctors" 0.69 for "hospitals"), and they count as naming the concept too."""
         names = topic_names(topic)
-        if len(names.words) != 1 or not self.of_category_vocabulary(names):
-            return ()
-        if self.is_category(topic):
+        one_word_concept = len(names.words) == 1 and self.of_category_vocabulary(names)
+        if not one_word_concept or self.is_category(topic):
             return ()
         own = _word_stems(names)
         words = {
