@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from summarizer.defaults import SPORTS_CATEGORY
 from summarizer.topics.aboutness import AboutnessModel
 from summarizer.topics.evidence import Evidence
 from summarizer.topics.matcher import TopicMatcher
@@ -152,7 +153,7 @@ def _nearest_categories(
             cosines = np.stack([article_vectors @ query_vector(name) for name in names])
             closest = np.argmax(cosines, axis=0)
             nearest |= {name: closest == i for i, name in enumerate(names)}
-    in_sport = nearest.get("sport", np.zeros(len(article_vectors), dtype=bool))
+    in_sport = nearest.get(SPORTS_CATEGORY, np.zeros(len(article_vectors), dtype=bool))
     for topic in corpus.topics:
         if topic.kind == "category" and topic.type == "sport":
             nearest[topic.name] = nearest[topic.name] & in_sport

@@ -91,11 +91,10 @@ def fold(subject: str, named: Container[str]) -> list[str]:
     """What `subject` counts as: its countries ("china-russia": china and russia), else the
     international organisation it names (`organisation_subjects`: "un", "united nations":
     united nations), else its singular when the texts name that, else itself."""
-    singulars = _singulars(subject)
     if organisation := organisation_subjects().get(subject):
         return [organisation]
     return _countries(subject.split()) or [
-        next((form for form in singulars if form in named), subject)
+        next((form for form in _singulars(subject) if form in named), subject)
     ]
 
 

@@ -493,9 +493,7 @@ def _last_word_pattern(last_word: str) -> re.Pattern[str]:
     return re.compile(_at_word_start([(last_word.capitalize(), "")], word=r"\w") + r"(?![^\W_])")
 
 
-def _phrase_offsets(
-    phrases: tuple[str, ...], texts: Sequence[str], joined: str, first: int = 0
-) -> list[list[int]]:
+def _phrase_offsets(phrases: tuple[str, ...], texts: Sequence[str], joined: str) -> list[list[int]]:
     """`_match_offsets` of `_phrase_pattern(phrases)` in the texts made `_searchable`; none at
     all when no name's first stem occurs in them (a plain substring search is many times faster
     than the pattern over texts naming nothing, and every match begins with a first stem)."""
@@ -503,9 +501,7 @@ def _phrase_offsets(
     if not any(stem in searched for stem in _first_stems(phrases)):
         return [[] for _ in texts]
     pattern = _phrase_pattern(phrases)
-    return _match_offsets(
-        pattern, texts, joined, transform=_searchable, searched=searched, first=first
-    )
+    return _match_offsets(pattern, texts, joined, transform=_searchable, searched=searched)
 
 
 def _searchable(text: str) -> str:
@@ -521,10 +517,9 @@ def _match_offsets(
     *,
     transform: Callable[[str], str] | None = None,
     searched: str | None = None,
-    first: int = 0,
 ) -> list[list[int]]:
     """Where `pattern` matches in each of `texts` (offsets in the text), as
-    `pattern.finditer(transform(text), first)` finds them text by text, in one pass over
+    `pattern.finditer(transform(text))` finds them text by text, in one pass over
     `joined`, the texts joined by line breaks (made `transform`ed: `searched`, when the caller
     has it already).
 
@@ -533,13 +528,13 @@ def _match_offsets(
     writes a final sigma by what surrounds it, stops at one too), so a match inside one text is
     the one found in it alone. Where that may not hold, the texts concerned are
     searched one by one: a match running over a line break into the next text (it may hide one
-    there), one starting before `first` in its text, an empty one; all of them when
+    there), an empty one; all of them when
     `transform` changed the length (lower-casing a character like "İ" shifts the offsets)."""
     alone = transform or (lambda text: text)
     if searched is None:
         searched = alone(joined)
     if len(searched) != len(joined):
-        return [[m.start() for m in pattern.finditer(alone(text), first)] for text in texts]
+        return [[m.start() for m in pattern.finditer(alone(text))] for text in texts]
     found: list[list[int]] = [[] for _ in texts]
     ends: list[int] = []  # where each next text starts: worked out at the first match
     again: set[int] = set()
@@ -549,10 +544,7 @@ def _match_offsets(
         index = bisect_right(ends, start)
         if end >= ends[index] or start == end:
             again.update(range(index, max(index, bisect_right(ends, end - 1)) + 1))
-        offset = start - ends[index] + len(texts[index]) + 1
-        if offset < first:
-            again.add(index)
-        found[index].append(offset)
+        found[index].append(start - ends[index] + len(texts[index]) + 1)
     for index in again:
-        found[index] = [m.start() for m in pattern.finditer(alone(texts[index]), first)]
+        found[index] = [m.start() for m in pattern.finditer(alone(texts[index]))]
     return found
