@@ -29,12 +29,13 @@ _SHORT_NAMES = {
     "democratic republic of the congo": ("congo",),
     "vatican city state": ("vatican",),
 }
-# The United Kingdom's nations (not in the package): their demonyms and capitals. London stands
+# The United Kingdom's nations (not in the package): their demonyms and capitals (in lower case,
+# as `_read_countries` gives capitals). London stands
 # for the United Kingdom, not England; Northern Ireland is left out, as its name holds Ireland's.
 _NATIONS = {
     "england": (["England", "English"], []),
-    "scotland": (["Scotland", "Scottish", "Scots"], ["Edinburgh"]),
-    "wales": (["Wales", "Welsh"], ["Cardiff"]),
+    "scotland": (["Scotland", "Scottish", "Scots"], ["edinburgh"]),
+    "wales": (["Wales", "Welsh"], ["cardiff"]),
 }
 # Places that are no country but whose names hold one's (`place_names`): "New South Wales" does
 # not name Wales, nor "Northern Ireland" Ireland, nor "the Indian Ocean" India.
@@ -50,12 +51,26 @@ _PLACES_HOLDING_COUNTRIES = (
 # not "Hamilton" for Bermuda, "Douglas" for the Isle of Man or "Victoria" for the Seychelles, and
 # those names are more often other things (Lewis Hamilton).
 _CAPITAL_NAMING_POPULATION = 150_000
-# Seats of government that news writes for the country ("the Kremlin said").
+# Seats of government and national institutions that news writes for the country ("the Kremlin
+# said", "the Bundesbank raised rates"): proper names no other country's news gives its own.
 _SEATS = {
-    "united kingdom": ("downing street", "whitehall"),
-    "united states": ("white house",),
-    "russia": ("kremlin",),
+    "united kingdom": ("downing street", "whitehall", "westminster", "bank of england"),
+    "united states": (
+        "white house",
+        "pentagon",
+        "capitol hill",
+        "state department",
+        "federal reserve",
+        "Fed",  # as the organisation is written (`summarizer.topics.organisations`)
+        "FED",
+        "USDA",
+    ),
+    "russia": ("kremlin", "duma"),
     "france": ("elysee",),  # "Élysée" too: names are matched with diacritics folded
+    "germany": ("bundesbank", "bundestag"),
+    "israel": ("knesset",),
+    "india": ("lok sabha",),
+    "ukraine": ("verkhovna rada",),
 }
 
 
@@ -81,8 +96,10 @@ def countries_by_name() -> dict[str, Country]:
     every_name = {key: {n.lower() for n in names} for key, (names, _) in countries.items()}
     by_name: dict[str, Country] = {}
     for key, (names, places) in countries.items():
-        own = [n for n in names if _own_name(n, names, key, every_name)]
-        every = tuple(dict.fromkeys(n if n.isupper() else n.lower() for n in own + places))
+        own = [
+            n if n.isupper() else n.lower() for n in names if _own_name(n, names, key, every_name)
+        ]
+        every = tuple(dict.fromkeys(own + places))
         country = Country(key, every)
         for name in own:
             by_name.setdefault(name.lower(), country)
@@ -130,7 +147,8 @@ def _read_countries() -> dict[str, tuple[list[str], list[str]]]:
         if (kept.get("population") or 0) < _CAPITAL_NAMING_POPULATION:
             capital = ()
         places = [
-            n.replace(" D.C.", "") for n in ([capital] if isinstance(capital, str) else capital)
+            n.replace(" D.C.", "").lower()
+            for n in ([capital] if isinstance(capital, str) else capital)
         ]
         countries[key] = (names, places + list(_SEATS.get(key, ())))
     return countries | _NATIONS

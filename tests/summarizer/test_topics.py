@@ -372,6 +372,21 @@ def test_a_capital_stands_for_a_country_only_of_150000_people_or_more() -> None:
     assert count_mentions(topic_names("russia"), ["Moscow said so."]) == [1]
 
 
+def test_a_countrys_national_institutions_name_it() -> None:
+    # a wire story on the Fed or the USDA is American news though it never writes "U.S."
+    def mentions(topic: str, text: str) -> int:
+        return count_mentions(topic_names(topic), [text])[0]
+
+    assert mentions("united states", "The Fed is expected to add reserves.") == 1
+    assert mentions("united states", "A USDA official sees 7-8 billion dlrs of certificates.") == 1
+    assert mentions("us", "The Pentagon and Capitol Hill disagree.") == 2
+    assert mentions("germany", "The Bundesbank allocated 6.5 billion marks.") == 1
+    assert mentions("uk", "The Bank of England lent one billion stg.") == 1
+    assert mentions("russia", "The Duma passed the bill.") == 1
+    assert mentions("united states", "Shares in the fed-up retailer fell.") == 0  # not "the Fed"
+    assert mentions("united states", "The Bank of England held rates.") == 0
+
+
 def test_a_topic_every_text_writes_is_an_abbreviation_named_only_in_capitals() -> None:
     who = topic_names("who")
 
