@@ -38,7 +38,8 @@ _NATIONS = {
     "wales": (["Wales", "Welsh"], ["cardiff"]),
 }
 # Places that are no country but whose names hold one's (`place_names`): "New South Wales" does
-# not name Wales, nor "Northern Ireland" Ireland, nor "the Indian Ocean" India.
+# not name Wales, nor "Northern Ireland" Ireland, nor "the Indian Ocean" India, nor "Latin
+# America" the United States (North America is mostly the United States in news: it names it).
 _PLACES_HOLDING_COUNTRIES = (
     "northern ireland",
     "new mexico",
@@ -46,6 +47,9 @@ _PLACES_HOLDING_COUNTRIES = (
     "new england",
     "british columbia",
     "indian ocean",
+    "south america",
+    "central america",
+    "latin america",
 )
 # People a country needs for its capital to stand for it: news writes "Moscow said" for Russia,
 # not "Hamilton" for Bermuda, "Douglas" for the Isle of Man or "Victoria" for the Seychelles, and
