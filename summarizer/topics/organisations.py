@@ -42,11 +42,12 @@ _ORGANISATIONS = {
     "ioc": ("international olympic committee",),
     "iaaf": ("international association of athletics federations",),
     "nhs": ("national health service",),
-    "isis": ("islamic state", "isil"),
+    "isis": ("islamic state", "isil", "daesh"),
     "fed": ("federal reserve",),
 }
-# Abbreviations news writes otherwise than in capitals, as it writes them.
-_WRITTEN = {"fed": ("Fed", "FED")}
+# Abbreviations news writes otherwise than in capitals, as it writes them: British news writes
+# "IS" for the Islamic State ("fled to join IS"), matched in capitals only.
+_WRITTEN = {"fed": ("Fed", "FED"), "isis": ("isis", "IS")}
 _CAPITALS_ONLY_LETTERS = 3  # "UN", "WHO": their lower-case letters are words too
 
 

@@ -309,6 +309,9 @@ def test_an_organisation_is_named_by_its_abbreviation_and_its_full_name() -> Non
         1,
     ]
     assert mentions("isis", "the Islamic State group", "ISIL fighters") == [1, 1]
+    # British news writes "IS", in capitals only ("this is" is no mention), and "Daesh"
+    isis = ("She fled to join IS last year.", "This is so.", "Daesh claimed it.")
+    assert mentions("isis", *isis) == mentions("islamic state", *isis) == [1, 0, 1]
     fed = ("The Fed raised rates", "the Federal Reserve", "they fed the cat", "fed up")
     assert mentions("fed", *fed) == mentions("federal reserve", *fed) == [1, 1, 0, 0]
     # an article writing none of its names is not about it, whatever its meaning
