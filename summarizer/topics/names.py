@@ -11,9 +11,9 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
   demonym, capital and seats of government (China ↔ Chinese, Beijing; Russia ↔ Kremlin);
 - for an international organisation (`summarizer.topics.organisations`), its abbreviation and
   full names ("un" ↔ United Nations, UN, U.N.);
-- for a phrase of two or more words (not a country), its initials in capitals ("european
-  union" → EU), and its last word alone ("Tony Blair" → Mr Blair) in an article that names the
-  whole phrase too;
+- for a phrase of two or more words (not a country), its initials in capitals ("world food
+  programme" → WFP) and its last word alone ("Tony Blair" → Mr Blair), both in an article that
+  names the whole phrase too: "GB" in an athletics story is no Gordon Brown;
 - for a phrase of three or more words that begins with a country, the words after the country
   ("uk general election" → general election).
 
@@ -77,9 +77,9 @@ _TITLES = frozenset(
 @dataclass(frozen=True)
 class TopicNames:
     """How a topic is named: `phrases` matched lower-case in their words' forms, `abbreviations`
-    and `initials` (of a multi-word topic) matched as written (capitals); `last_word` counts
-    only in an article that names the whole topic too (`count_mentions`); `places` and
-    `place_abbreviations`, the names of the countries the topic holds or is, or of the
+    and `initials` (of a multi-word topic) matched as written (capitals); the initials and
+    `last_word` count only in an article that names the whole topic too (`count_mentions`);
+    `places` and `place_abbreviations`, the names of the countries the topic holds or is, or of the
     organisation it is (`writes_a_word`), in lower case and in capitals; `other_places`, the
     names of other places that hold a name of the topic's, where it is not counted ("south
     sudan" for "sudan": `place_names`)."""
@@ -96,12 +96,11 @@ class TopicNames:
     @property
     def search_terms(self) -> list[list[str]]:
         """Each name as the stems a full-text index looks up (`Store.articles.naming`): an
-        article naming none of them names the topic nowhere. The initials are one ("EU" for
-        "european union"): an article writing only them names the topic (`count_mentions`).
-        An abbreviation is looked up as written with dots too, letter by letter ("U.S." is
-        the index's words "u", "s")."""
+        article naming none of them names the topic nowhere (the initials and the last word
+        count only beside a phrase: `count_mentions`). An abbreviation is looked up as written
+        with dots too, letter by letter ("U.S." is the index's words "u", "s")."""
         names = [topic_terms(p) for p in self.phrases]
-        for short in (*self.abbreviations, *filter(None, [self.initials])):
+        for short in self.abbreviations:
             names += [[short.lower()], *([list(short.lower())] if _dottable(short) else [])]
         kept = (tuple(terms) for terms in names if terms and all(t.isalnum() for t in terms))
         return [list(terms) for terms in dict.fromkeys(kept)]
@@ -264,10 +263,12 @@ def _without_country(words: list[str]) -> tuple[str, ...]:
 def count_mentions(
     names: TopicNames, texts: Sequence[str], *, common_noun: bool = False
 ) -> list[int]:
-    """How often each of `texts` (an article's title and sentences) names the topic. The last
-    word of a multi-word topic counts only when some text names it whole; an abbreviation or
-    the initials in a text written all in capitals (a wire headline, where "TO BE CHECKED" has
-    the Bank of England's "BE") only when a text in ordinary case names the topic too. With
+    """How often each of `texts` (an article's title and sentences) names the topic. The
+    initials and the last word of a multi-word topic count only when some text names it by
+    another of its names (news introduces initials with the name: "the World Food Programme
+    (WFP)"), the initials not in a text written all in capitals unless with dots (a wire
+    headline, where "TO BE CHECKED" has the Bank of England's "BE"); an abbreviation in such
+    a text only when a text in ordinary case names the topic too. With
     `common_noun` (a news category: "sport", "world"), a mention counts only where it is no part
     of a name (`part_of_a_name`: not "BBC Sport", "the World Cup"). Each pattern runs once over
     the texts joined (`_match_offsets`), not once a text."""
@@ -281,7 +282,7 @@ def count_mentions(
     if names.other_places and any(found):  # no second pass over texts naming it nowhere
         found = _outside_other_places(found, names.other_places, texts, joined)
     counts = [len(offsets) for offsets in found]
-    short = (*names.abbreviations, *([names.initials] if names.initials else []))
+    short = names.abbreviations
     if short:
         offsets = _match_offsets(_abbreviation_pattern(short), texts, joined)
         found = [len(f) for f in offsets]
@@ -298,6 +299,12 @@ def count_mentions(
         counts = [  # written with dots ("U.S."), it is no word, even in capitals
             n + d + (a - d if elsewhere or not caps else 0)
             for n, a, d, caps in zip(counts, found, dotted, capitals, strict=True)
+        ]
+    if any(counts) and names.initials:
+        offsets = _match_offsets(_abbreviation_pattern((names.initials,)), texts, joined)
+        counts = [  # in a text in capitals only written with dots ("TO BE CHECKED" is no BE)
+            n + sum(t[o + 1 : o + 2] == "." or not _in_capitals(t) for o in f)
+            for n, t, f in zip(counts, texts, offsets, strict=True)
         ]
     if any(counts) and names.last_word:
         last = _last_word_counts(names.last_word, texts, joined)

@@ -28,6 +28,7 @@ _ORGANISATIONS = {
         "organisation of the petroleum exporting countries",
         "organisation of petroleum exporting countries",
     ),
+    "ec": ("european community", "european economic community"),  # the EU's forerunner
     "ecb": ("european central bank",),
     "iaea": ("international atomic energy agency",),
     "oecd": (

@@ -72,7 +72,7 @@ def reference_count_mentions(
     """`count_mentions` as it was: each pattern once a text (of a name, not a common noun)."""
     assert not common_noun
     counts = [reference_phrase_count(names, t) for t in texts]
-    short = (*names.abbreviations, *([names.initials] if names.initials else []))
+    short = names.abbreviations
     if short:
         pattern = _abbreviation_pattern(short)
         found = [len(pattern.findall(t)) for t in texts]
@@ -84,6 +84,10 @@ def reference_count_mentions(
         counts = [
             n + d + (a - d if elsewhere or not caps else 0)
             for n, a, d, caps in zip(counts, found, dotted, capitals, strict=True)
+        ]
+    if any(counts) and names.initials:
+        counts = [
+            n + reference_initials_count(names, t) for n, t in zip(counts, texts, strict=True)
         ]
     if any(counts) and names.last_word:
         counts = [
@@ -103,6 +107,16 @@ def reference_phrase_count(names: TopicNames, text: str) -> int:
     return sum(
         not any(a <= m.start() < b for a, b in others)
         for m in _phrase_pattern(names.phrases).finditer(lower)
+    )
+
+
+def reference_initials_count(names: TopicNames, text: str) -> int:
+    """The initials in `text`; in a text in capitals only those written with dots."""
+    dotted = len(_abbreviation_pattern((names.initials,), plain=False).findall(text))
+    return (
+        dotted
+        if _in_capitals(text)
+        else len(_abbreviation_pattern((names.initials,)).findall(text))
     )
 
 

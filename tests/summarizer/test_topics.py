@@ -449,11 +449,21 @@ def test_a_multi_word_topic_is_a_phrase_not_its_words_apart(matcher: TopicMatche
     assert matched == [3]
 
 
-def test_initials_in_a_headline_in_capitals_count_only_beside_a_mention_in_the_text() -> None:
+def test_initials_count_only_beside_the_whole_name_and_not_in_a_headline_in_capitals() -> None:
     boe, ec = topic_names("bank of england"), topic_names("european community")
+    gb, wfp = topic_names("gordon brown"), topic_names("world food programme")
 
+    # news introduces initials with the name; alone they are someone else's ("Team GB")
+    assert count_mentions(gb, ["GB select Holmes", "The GB team named Holmes."]) == [0, 0]
+    assert count_mentions(wfp, ["The World Food Programme (WFP) said.", "WFP trucks came."]) == [
+        2,
+        1,
+    ]
+    assert count_mentions(wfp, ["WFP trucks came."]) == [0]
     assert count_mentions(boe, ["CURRENCY FUTURES LIKELY TO BE CHECKED", "Futures rose."]) == [0, 0]
-    assert count_mentions(boe, ["LIKELY TO BE CHECKED", "The BE desk said so."]) == [1, 1]
+    assert count_mentions(boe, ["LIKELY TO BE CHECKED", "The Bank of England said."])[0] == 0
+    assert count_mentions(boe, ["B.E. DESK SAYS", "The Bank of England said."])[0] == 1
+    # the European Community is an organisation, written EC alone
     assert count_mentions(ec, ["EC FARM PRICES", "Ministers of the EC met."]) == [1, 1]
     assert count_mentions(ec, ["The EC Farm Prices", "Ministers met."]) == [1, 0]
     # written with dots it is no word: a wire headline naming the country only so counts
