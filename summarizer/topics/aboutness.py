@@ -69,7 +69,7 @@ from pathlib import Path
 import numpy as np
 
 from summarizer.text import split_sentences
-from summarizer.topics.names import TopicNames, count_mentions
+from summarizer.topics.names import TopicNames, count_mentions_and_listings
 
 MODEL_FILE = Path(__file__).with_name("aboutness_model.json")
 LEXICAL = ("named_in_title", "named_in_lead", "log_mentions", "sentence_share")
@@ -136,16 +136,20 @@ def lexical_evidence(
 ) -> np.ndarray:
     """The naming features (`LEXICAL`, in order) of one article, all 0 when it never names the
     topic; with `common_noun` (a news category), only its mentions that are no part of a name
-    count (`count_mentions`)."""
+    count (`count_mentions_and_listings`). A place listed among three or more ("Georgia,
+    Armenia, Kazakhstan and the Baltic states") counts as a mention, yet does not make the
+    title or the lead name it."""
     texts = [article.title, *article.sentences]
-    in_title, *per_sentence = count_mentions(names, texts, common_noun=common_noun)
+    counts, listed = count_mentions_and_listings(names, texts, common_noun=common_noun)
+    in_title, *per_sentence = counts
+    own_title, *own_sentences = (n - k for n, k in zip(counts, listed, strict=True))
     count = sum(per_sentence)
     if not count and not in_title:
         return np.zeros(len(LEXICAL), dtype=np.float32)
     return np.array(
         [
-            float(in_title > 0),
-            float(sum(per_sentence[:LEAD_SENTENCES]) > 0),
+            float(own_title > 0),
+            float(sum(own_sentences[:LEAD_SENTENCES]) > 0),
             math.log1p(count),
             sum(1 for n in per_sentence if n) / max(len(per_sentence), 1),
         ],

@@ -52,6 +52,13 @@ _Named = TypeVar("_Named")
 _ABBREVIATION_END = r"(?![^\W_'’]|['’][^\Ws])"  # "EU's" ends "EU"; "EUR", "EU'x" do not
 _DOTTED = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}")  # "U.S.", "e.u."
 _VOWELS = "aeiou"
+# Enumerations of places (`_in_enumeration`): how far around a name they are read, their words
+# and commas, the words a listed place may follow ("the United States", "West Germany"), and
+# the most words a place name has ("united states of america").
+_ENUMERATION_REACH = 200
+_ENUMERATION_TOKEN = re.compile(r"[^\W_]+|,")
+_LIST_QUALIFIERS = frozenset("the north south east west".split())
+_LONGEST_PLACE_NAME = 5
 _DERIVING_LETTERS = 4  # a word shorter than this has its singular and plurals only
 _PLURAL_ONLY = frozenset("news goods arms means series species headquarters customs".split())
 _MINOR_WORDS = frozenset("of the and for de la".split())
@@ -263,7 +270,17 @@ def _without_country(words: list[str]) -> tuple[str, ...]:
 def count_mentions(
     names: TopicNames, texts: Sequence[str], *, common_noun: bool = False
 ) -> list[int]:
-    """How often each of `texts` (an article's title and sentences) names the topic. The
+    """How often each of `texts` (an article's title and sentences) names the topic
+    (`count_mentions_and_listings`)."""
+    return count_mentions_and_listings(names, texts, common_noun=common_noun)[0]
+
+
+def count_mentions_and_listings(
+    names: TopicNames, texts: Sequence[str], *, common_noun: bool = False
+) -> tuple[list[int], list[int]]:
+    """How often each of `texts` (an article's title and sentences) names the topic, and how
+    many of those mentions list a place among three or more ("the United States, Japan, West
+    Germany and Canada": `_in_enumeration`), which name each in passing. The
     initials and the last word of a multi-word topic count only when some text names it by
     another of its names (news introduces initials with the name: "the World Food Programme
     (WFP)"), the initials not in a text written all in capitals unless with dots (a wire
@@ -281,6 +298,10 @@ def count_mentions(
         ]
     if names.other_places and any(found):  # no second pass over texts naming it nowhere
         found = _outside_other_places(found, names.other_places, texts, joined)
+    listed = [
+        sum(_in_enumeration(text, o) for o in offsets) if names.places else 0
+        for text, offsets in zip(texts, found, strict=True)
+    ]
     counts = [len(offsets) for offsets in found]
     short = names.abbreviations
     if short:
@@ -309,7 +330,7 @@ def count_mentions(
     if any(counts) and names.last_word:
         last = _last_word_counts(names.last_word, texts, joined)
         counts = [n + c for n, c in zip(counts, last, strict=True)]
-    return counts
+    return counts, listed
 
 
 def _outside_other_places(
@@ -324,6 +345,73 @@ def _outside_other_places(
             offsets = [o for o in offsets if not any(a <= o < b for a, b in spans)]
         kept.append(offsets)
     return kept
+
+
+def _in_enumeration(text: str, offset: int) -> bool:
+    """Is the name at `offset` of `text` one of three places or more listed with commas or
+    "and" (each place perhaps after "the" or a direction: "the United States, West Germany
+    and Japan")? Read word by word around it, places looked up in `place_names`."""
+    start = max(0, offset - _ENUMERATION_REACH)
+    window = _searchable(text[start : offset + _ENUMERATION_REACH])
+    tokens = [(m.start() + start, m[0]) for m in _ENUMERATION_TOKEN.finditer(window)]
+    items: list[tuple[str, int, int]] = []  # ("place", first, last) or (separator, i, i)
+    i = 0
+    while i < len(tokens):
+        size = _place_at(tokens, i)
+        if size:
+            items.append(("place", tokens[i][0], tokens[i + size - 1][0]))
+            i += size
+        else:
+            items.append((tokens[i][1], tokens[i][0], tokens[i][0]))
+            i += 1
+    here = next(
+        (
+            k
+            for k, (kind, first, last) in enumerate(items)
+            if kind == "place" and first <= offset <= last
+        ),
+        None,
+    )
+    if here is None:
+        return False
+    return 1 + _places_listed(items, here, -1) + _places_listed(items, here, 1) >= 3
+
+
+def _places_listed(items: list[tuple[str, int, int]], here: int, step: int) -> int:
+    """How many places `items` list from the place at `here` on, going `step` (−1 or 1): each
+    after a separator ("," "and" ", and"), perhaps with "the" or a direction before it."""
+    count, k = 0, here
+    while True:
+        k += step
+        separators = 0
+        while 0 <= k < len(items) and items[k][0] in (",", "and"):
+            separators, k = separators + 1, k + step
+        if not 1 <= separators <= 2:
+            return count
+        while 0 <= k < len(items) and items[k][0] in _LIST_QUALIFIERS:
+            k += step
+        if not (0 <= k < len(items)) or items[k][0] != "place":
+            return count
+        count += 1
+
+
+def _place_at(tokens: list[tuple[int, str]], i: int) -> int:
+    """The words a place name (`place_names`, or its plural) spans from `tokens[i]`; 0 when
+    none begins there."""
+    names = _place_name_set()
+    for size in range(min(_LONGEST_PLACE_NAME, len(tokens) - i), 0, -1):
+        words = [w for _, w in tokens[i : i + size]]
+        if "," in words:
+            continue
+        name = " ".join(words)
+        if name in names or (name.endswith("s") and name[:-1] in names):
+            return size
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _place_name_set() -> frozenset[str]:
+    return frozenset(" ".join(_WORD.findall(_searchable(n))) for n in place_names())
 
 
 def writes_a_word(names: TopicNames, text: str) -> bool:

@@ -20,6 +20,7 @@ from summarizer.topics.names import (
     _WORD,
     TopicNames,
     _in_capitals,
+    _in_enumeration,
     _word_forms,
     count_mentions,
     topic_names,
@@ -98,16 +99,34 @@ def reference_count_mentions(
 
 def reference_phrase_count(names: TopicNames, text: str) -> int:
     """The topic's phrases in `text`, but those inside a name of another place."""
+    return len(reference_phrase_offsets(names, text))
+
+
+def reference_phrase_offsets(names: TopicNames, text: str) -> list[int]:
     lower = fold_diacritics(text.lower())
     others = (
         [m.span() for m in _phrase_pattern(names.other_places).finditer(lower)]
         if names.other_places
         else []
     )
-    return sum(
-        not any(a <= m.start() < b for a, b in others)
+    return [
+        m.start()
         for m in _phrase_pattern(names.phrases).finditer(lower)
-    )
+        if not any(a <= m.start() < b for a, b in others)
+    ]
+
+
+def reference_count_mentions_and_listings(
+    names: TopicNames, texts: list[str], *, common_noun: bool = False
+) -> tuple[list[int], list[int]]:
+    """`reference_count_mentions`, and per text the place names listed among others."""
+    listed = [
+        sum(_in_enumeration(t, o) for o in reference_phrase_offsets(names, t))
+        if names.places
+        else 0
+        for t in texts
+    ]
+    return reference_count_mentions(names, texts, common_noun=common_noun), listed
 
 
 def reference_initials_count(names: TopicNames, text: str) -> int:
@@ -136,7 +155,9 @@ def assert_read_alike(title: str, text: str) -> None:
     for topic in TOPICS:
         names = topic_names(topic)
         assert count_mentions(names, texts) == reference_count_mentions(names, texts), topic
-        with patch.object(aboutness, "count_mentions", reference_count_mentions):
+        with patch.object(
+            aboutness, "count_mentions_and_listings", reference_count_mentions_and_listings
+        ):
             expected = lexical_evidence(names, read)  # the features of the reference counts
         assert lexical_evidence(names, read).tobytes() == expected.tobytes(), topic
 

@@ -23,7 +23,12 @@ from summarizer.topics.aboutness import (
 from summarizer.topics.decision import TopicMatch, combine_query
 from summarizer.topics.evidence import NamingMemory, naming_evidence
 from summarizer.topics.matcher import TopicMatcher
-from summarizer.topics.names import count_mentions, topic_names, writes_a_word
+from summarizer.topics.names import (
+    count_mentions,
+    count_mentions_and_listings,
+    topic_names,
+    writes_a_word,
+)
 from summarizer.topics.passages import PassageMatrix, TopicCandidate, article_passages
 from summarizer.topics.settings import TopicSettings
 from tests.fakes import naming_model
@@ -375,6 +380,25 @@ def test_a_capital_stands_for_a_country_only_of_150000_people_or_more() -> None:
     assert count_mentions(topic_names("bermuda"), ["Lewis Hamilton won in Bermuda."]) == [1]
     assert count_mentions(topic_names("isle of man"), ["Douglas spoke in a calm manner."]) == [0]
     assert count_mentions(topic_names("russia"), ["Moscow said so."]) == [1]
+
+
+def test_a_place_listed_among_three_or_more_is_named_in_passing() -> None:
+    def listings(topic: str, text: str) -> tuple[list[int], list[int]]:
+        return count_mentions_and_listings(topic_names(topic), [text])
+
+    listed = "Critics fled to Georgia, Armenia, Kazakhstan and the Baltic states."
+    assert listings("kazakhstan", listed) == ([1], [1])
+    g7 = "The United States, Japan, West Germany, Britain, France, Canada and Italy met."
+    assert listings("canada", g7) == ([1], [1])
+    assert listings("canada", "Canada, Mexico and the United States signed.") == ([1], [1])
+    assert listings("canada", "Canada and the United States agreed.") == ([1], [0])
+    assert listings("japan", "Sales rose in Japan, and in China and Korea.") == ([1], [0])
+    # the mention counts, yet it makes neither the title nor the lead name the place
+    read = read_article("Protests in Moscow", listed)
+    named_in_title, named_in_lead, log_mentions, _ = lexical_evidence(
+        topic_names("kazakhstan"), read
+    )
+    assert (named_in_title, named_in_lead) == (0, 0) and log_mentions > 0
 
 
 def test_a_countrys_national_institutions_name_it() -> None:
