@@ -3,7 +3,8 @@
 Each country has its name there, its other Latin-script names ("Russian Federation"), its
 demonym (Russian), its capital; `_SHORT_NAMES` and `_SEATS` add what the package lacks: short
 names news uses (Britain, America), abbreviations in capitals (UK, US) and seats of government
-written for the country (Kremlin, Downing Street, White House), and `_NATIONS` the nations of the
+and national institutions written for the country (Kremlin, Downing Street, the Fed, the
+Bundesbank), and `_NATIONS` the nations of the
 United Kingdom, which news names as countries (England's team, Scotland's government). Topic
 matching reads a country's names (`summarizer.topics.names`), topic suggestions fold them into
 the country (`summarizer.topics.subjects`): both by the same rules, those of `countries_by_name`.

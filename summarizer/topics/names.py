@@ -8,7 +8,8 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
   "North Korean" but not "north of Korea");
 - for a country (or a name, short name or demonym of one), all its names
   (`summarizer.topics.countries`): its other names ("Russian Federation", Britain, UK), its
-  demonym, capital and seats of government (China ↔ Chinese, Beijing; Russia ↔ Kremlin);
+  demonym, capital, seats of government and national institutions (China ↔ Chinese, Beijing;
+  Russia ↔ Kremlin; the United States ↔ the Fed);
 - for an international organisation (`summarizer.topics.organisations`), its abbreviation and
   full names ("un" ↔ United Nations, UN, U.N.);
 - for a phrase of two or more words (not a country), its initials in capitals ("world food
