@@ -59,6 +59,7 @@ _VOWELS = "aeiou"
 _ENUMERATION_REACH = 200
 _ENUMERATION_TOKEN = re.compile(r"[^\W_]+|,")
 _LIST_QUALIFIERS = frozenset("the north south east west".split())
+_LIST_SEPARATORS = frozenset({",", "and"})
 _LONGEST_PLACE_NAME = 5
 _DERIVING_LETTERS = 4  # a word shorter than this has its singular and plurals only
 _PLURAL_ONLY = frozenset("news goods arms means series species headquarters customs".split())
@@ -304,24 +305,8 @@ def count_mentions_and_listings(
         for text, offsets in zip(texts, found, strict=True)
     ]
     counts = [len(offsets) for offsets in found]
-    short = names.abbreviations
-    if short:
-        offsets = _match_offsets(_abbreviation_pattern(short), texts, joined)
-        found = [len(f) for f in offsets]
-        # written with dots ("U.S."), its second character is one
-        dotted = [
-            sum(t[o + 1 : o + 2] == "." for o in f) for t, f in zip(texts, offsets, strict=True)
-        ]
-        capitals = [
-            bool(n + a) and _in_capitals(t) for n, a, t in zip(counts, found, texts, strict=True)
-        ]
-        elsewhere = any(
-            n + a for n, a, caps in zip(counts, found, capitals, strict=True) if not caps
-        )
-        counts = [  # written with dots ("U.S."), it is no word, even in capitals
-            n + d + (a - d if elsewhere or not caps else 0)
-            for n, a, d, caps in zip(counts, found, dotted, capitals, strict=True)
-        ]
+    if names.abbreviations:
+        counts = _with_abbreviations(counts, names.abbreviations, texts, joined)
     if any(counts) and names.initials:
         offsets = _match_offsets(_abbreviation_pattern((names.initials,)), texts, joined)
         counts = [  # in a text in capitals only written with dots ("TO BE CHECKED" is no BE)
@@ -332,6 +317,25 @@ def count_mentions_and_listings(
         last = _last_word_counts(names.last_word, texts, joined)
         counts = [n + c for n, c in zip(counts, last, strict=True)]
     return counts, listed
+
+
+def _with_abbreviations(
+    counts: list[int], abbreviations: tuple[str, ...], texts: Sequence[str], joined: str
+) -> list[int]:
+    """`counts` (per text) with the `abbreviations` each text writes: in a text written all in
+    capitals only when a text in ordinary case names the topic too, or written with dots."""
+    offsets = _match_offsets(_abbreviation_pattern(abbreviations), texts, joined)
+    found = [len(f) for f in offsets]
+    # written with dots ("U.S."), its second character is one
+    dotted = [sum(t[o + 1 : o + 2] == "." for o in f) for t, f in zip(texts, offsets, strict=True)]
+    capitals = [
+        bool(n + a) and _in_capitals(t) for n, a, t in zip(counts, found, texts, strict=True)
+    ]
+    elsewhere = any(n + a for n, a, caps in zip(counts, found, capitals, strict=True) if not caps)
+    return [  # written with dots ("U.S."), it is no word, even in capitals
+        n + d + (a - d if elsewhere or not caps else 0)
+        for n, a, d, caps in zip(counts, found, dotted, capitals, strict=True)
+    ]
 
 
 def _outside_other_places(
@@ -380,20 +384,25 @@ def _in_enumeration(text: str, offset: int) -> bool:
 
 def _places_listed(items: list[tuple[str, int, int]], here: int, step: int) -> int:
     """How many places `items` list from the place at `here` on, going `step` (−1 or 1): each
-    after a separator ("," "and" ", and"), perhaps with "the" or a direction before it."""
-    count, k = 0, here
+    apart from the last by a separator ("," "and" ", and"), with "the" or a direction before
+    a place skipped on either side of it."""
+    count, k = 0, here + step
     while True:
-        k += step
-        separators = 0
-        while 0 <= k < len(items) and items[k][0] in (",", "and"):
-            separators, k = separators + 1, k + step
-        if not 1 <= separators <= 2:
+        k = _skip(items, k, step, _LIST_QUALIFIERS)
+        after = _skip(items, k, step, _LIST_SEPARATORS)
+        if not 1 <= abs(after - k) <= 2:
             return count
-        while 0 <= k < len(items) and items[k][0] in _LIST_QUALIFIERS:
-            k += step
+        k = _skip(items, after, step, _LIST_QUALIFIERS)
         if not (0 <= k < len(items)) or items[k][0] != "place":
             return count
-        count += 1
+        count, k = count + 1, k + step
+
+
+def _skip(items: list[tuple[str, int, int]], k: int, step: int, kinds: frozenset[str]) -> int:
+    """The first index from `k` on, going `step`, whose item is none of `kinds`."""
+    while 0 <= k < len(items) and items[k][0] in kinds:
+        k += step
+    return k
 
 
 def _place_at(tokens: list[tuple[int, str]], i: int) -> int:

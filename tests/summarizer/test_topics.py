@@ -390,7 +390,9 @@ def test_a_place_listed_among_three_or_more_is_named_in_passing() -> None:
     assert listings("kazakhstan", listed) == ([1], [1])
     g7 = "The United States, Japan, West Germany, Britain, France, Canada and Italy met."
     assert listings("canada", g7) == ([1], [1])
-    assert listings("canada", "Canada, Mexico and the United States signed.") == ([1], [1])
+    signed = "Canada, Mexico and the United States signed."
+    assert listings("canada", signed) == listings("united states", signed) == ([1], [1])
+    assert listings("germany", "Japan, France and West Germany met.") == ([1], [1])
     assert listings("canada", "Canada and the United States agreed.") == ([1], [0])
     assert listings("japan", "Sales rose in Japan, and in China and Korea.") == ([1], [0])
     # the mention counts, yet it makes neither the title nor the lead name the place
