@@ -56,7 +56,7 @@ _VOWELS = "aeiou"
 # Enumerations of places (`_in_enumeration`): how far around a name they are read, their words
 # and commas, the words a listed place may follow ("the United States", "West Germany"), and
 # the most words a place name has ("united states of america").
-_ENUMERATION_REACH = 200
+_ENUMERATION_REACH = 120
 _ENUMERATION_TOKEN = re.compile(r"[^\W_]+|,")
 _LIST_QUALIFIERS = frozenset("the north south east west".split())
 _LIST_SEPARATORS = frozenset({",", "and"})
@@ -408,7 +408,9 @@ def _skip(items: list[tuple[str, int, int]], k: int, step: int, kinds: frozenset
 def _place_at(tokens: list[tuple[int, str]], i: int) -> int:
     """The words a place name (`place_names`, or its plural) spans from `tokens[i]`; 0 when
     none begins there."""
-    names = _place_name_set()
+    names, first_words = _place_name_set(), _place_first_words()
+    if tokens[i][1] not in first_words and tokens[i][1][:-1] not in first_words:
+        return 0
     for size in range(min(_LONGEST_PLACE_NAME, len(tokens) - i), 0, -1):
         words = [w for _, w in tokens[i : i + size]]
         if "," in words:
@@ -421,7 +423,14 @@ def _place_at(tokens: list[tuple[int, str]], i: int) -> int:
 
 @lru_cache(maxsize=1)
 def _place_name_set() -> frozenset[str]:
+    """Every place name (`place_names`) as `_in_enumeration` reads words: folded, lower case."""
     return frozenset(" ".join(_WORD.findall(_searchable(n))) for n in place_names())
+
+
+@lru_cache(maxsize=1)
+def _place_first_words() -> frozenset[str]:
+    """The first words of `_place_name_set`: a word opening none begins no place."""
+    return frozenset(name.split()[0] for name in _place_name_set())
 
 
 def writes_a_word(names: TopicNames, text: str) -> bool:
