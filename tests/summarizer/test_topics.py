@@ -357,22 +357,24 @@ def test_a_topic_holding_one_country_is_also_written_with_its_other_names_not_on
     assert topic_names("russia china trade").phrases == ("russia china trade", "china trade")
 
 
-def test_a_country_is_not_named_inside_the_name_of_another_place() -> None:
-    def mentions(topic: str, text: str) -> int:
-        return count_mentions(topic_names(topic), [text])[0]
+def mentions_in(topic: str, text: str) -> int:
+    """How often `text` names `topic`."""
+    return count_mentions(topic_names(topic), [text])[0]
 
-    assert mentions("guinea", "Papua New Guinea, Guinea-Bissau and Equatorial Guinea") == 0
-    assert mentions("guinea", "Guinean troops left Papua New Guinea.") == 1
-    assert mentions("sudan", "South Sudan's army") == 0
-    assert mentions("wales", "New South Wales police") == 0
-    assert mentions("ireland", "Northern Ireland voted.") == 0
-    assert mentions("india", "storms over the Indian Ocean") == 0
-    assert mentions("united states", "Latin American debt") == 0  # America is the US's name
-    assert mentions("united states", "South America and Central America") == 0
-    assert mentions("congo", "Congo-Brazzaville") == 0  # "congo" is the Democratic Republic
-    assert mentions("congo", "the Democratic Republic of the Congo") == 1
-    assert mentions("congo-brazzaville", "the Democratic Republic of the Congo") == 0
-    assert mentions("china", "the People's Republic of China") == 1  # China's own name
+
+def test_a_country_is_not_named_inside_the_name_of_another_place() -> None:
+    assert mentions_in("guinea", "Papua New Guinea, Guinea-Bissau and Equatorial Guinea") == 0
+    assert mentions_in("guinea", "Guinean troops left Papua New Guinea.") == 1
+    assert mentions_in("sudan", "South Sudan's army") == 0
+    assert mentions_in("wales", "New South Wales police") == 0
+    assert mentions_in("ireland", "Northern Ireland voted.") == 0
+    assert mentions_in("india", "storms over the Indian Ocean") == 0
+    assert mentions_in("united states", "Latin American debt") == 0  # America is the US's name
+    assert mentions_in("united states", "South America and Central America") == 0
+    assert mentions_in("congo", "Congo-Brazzaville") == 0  # "congo" is the Democratic Republic
+    assert mentions_in("congo", "the Democratic Republic of the Congo") == 1
+    assert mentions_in("congo-brazzaville", "the Democratic Republic of the Congo") == 0
+    assert mentions_in("china", "the People's Republic of China") == 1  # China's own name
 
 
 def test_a_capital_stands_for_a_country_only_of_150000_people_or_more() -> None:
@@ -405,17 +407,17 @@ def test_a_place_listed_among_three_or_more_is_named_in_passing() -> None:
 
 def test_a_countrys_national_institutions_name_it() -> None:
     # a wire story on the Fed or the USDA is American news though it never writes "U.S."
-    def mentions(topic: str, text: str) -> int:
-        return count_mentions(topic_names(topic), [text])[0]
-
-    assert mentions("united states", "The Fed is expected to add reserves.") == 1
-    assert mentions("united states", "A USDA official sees 7-8 billion dlrs of certificates.") == 1
-    assert mentions("us", "The Pentagon and Capitol Hill disagree.") == 2
-    assert mentions("germany", "The Bundesbank allocated 6.5 billion marks.") == 1
-    assert mentions("uk", "The Bank of England lent one billion stg.") == 1
-    assert mentions("russia", "The Duma passed the bill.") == 1
-    assert mentions("united states", "Shares in the fed-up retailer fell.") == 0  # not "the Fed"
-    assert mentions("united states", "The Bank of England held rates.") == 0
+    expected = [
+        ("united states", "The Fed is expected to add reserves.", 1),
+        ("united states", "A USDA official sees 7-8 billion dlrs of certs.", 1),
+        ("us", "The Pentagon and Capitol Hill disagree.", 2),
+        ("germany", "The Bundesbank allocated 6.5 billion marks.", 1),
+        ("uk", "The Bank of England lent one billion stg.", 1),
+        ("russia", "The Duma passed the bill.", 1),
+        ("united states", "Shares in the fed-up retailer fell.", 0),  # not "the Fed"
+        ("united states", "The Bank of England held rates.", 0),
+    ]
+    assert [mentions_in(topic, text) for topic, text, _ in expected] == [n for *_, n in expected]
 
 
 def test_a_topic_every_text_writes_is_an_abbreviation_named_only_in_capitals() -> None:
