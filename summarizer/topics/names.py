@@ -18,7 +18,8 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
 - for a phrase of three or more words that begins with a country, the words after the country
   ("uk general election" → general election).
 
-`count_mentions` counts them in an article's sentences. `writes_a_word` tells whether an article
+`count_mentions` counts them in an article's sentences (`count_mentions_and_listings` also
+tells which mentions list a place among three or more, naming it in passing). `writes_a_word` tells whether an article
 writes at least one of the topic's own words ("trade war" → trade or war), which an article
 about the topic that does not name it still does (`summarizer.topics.evidence.Evidence`); for a
 topic holding a country, one of that country's names: a story writing "bank" but no name of
@@ -359,7 +360,7 @@ def _in_enumeration(text: str, offset: int) -> bool:
     start = max(0, offset - _ENUMERATION_REACH)
     window = _searchable(text[start : offset + _ENUMERATION_REACH])
     tokens = [(m.start() + start, m[0]) for m in _ENUMERATION_TOKEN.finditer(window)]
-    items: list[tuple[str, int, int]] = []  # ("place", first, last) or (separator, i, i)
+    items: list[tuple[str, int, int]] = []  # ("place", first, last) or (word, offset, offset)
     i = 0
     while i < len(tokens):
         size = _place_at(tokens, i)
@@ -430,7 +431,7 @@ def _place_name_set() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _place_first_words() -> frozenset[str]:
     """The first words of `_place_name_set`: a word opening none begins no place."""
-    return frozenset(name.split()[0] for name in _place_name_set())
+    return frozenset(name.split()[0] for name in _place_name_set() if name)
 
 
 def writes_a_word(names: TopicNames, text: str) -> bool:
