@@ -19,12 +19,12 @@ A reader who asks for "russia" means the articles that say Russian, Moscow or th
   ("uk general election" → general election).
 
 `count_mentions` counts them in an article's sentences (`count_mentions_and_listings` also
-tells which mentions list a place among three or more, naming it in passing). `writes_a_word` tells whether an article
-writes at least one of the topic's own words ("trade war" → trade or war), which an article
-about the topic that does not name it still does (`summarizer.topics.evidence.Evidence`); for a
-topic holding a country, one of that country's names: a story writing "bank" but no name of
-England is not about the Bank of England, one writing "Korea" but none of North Korea's names is
-not about North Korea.
+tells which mentions list a place among three or more, naming it in passing). `writes_a_word`
+tells whether an article writes at least one of the topic's own words ("trade war" → trade or
+war), which an article about the topic that does not name it still does
+(`summarizer.topics.evidence.Evidence`); for a topic holding a country, one of that country's
+names: a story writing "bank" but no name of England is not about the Bank of England, one
+writing "Korea" but none of North Korea's names is not about North Korea.
 
 Limits: no list of people, companies or organisations (a company's chief executive is not its
 name); a capital stands for its country even where it is just a place ("talks in Beijing") or
