@@ -58,7 +58,7 @@ _VOWELS = "aeiou"
 # and commas, the words a listed place may follow ("the United States", "West Germany"), and
 # the most words a place name has ("united states of america").
 _ENUMERATION_REACH = 120
-_ENUMERATION_TOKEN = re.compile(r"[^\W_]+|,")
+_ENUMERATION_TOKEN = re.compile(_WORD.pattern + "|,")
 _LIST_QUALIFIERS = frozenset("the north south east west".split())
 _LIST_SEPARATORS = frozenset({",", "and"})
 _LONGEST_PLACE_NAME = 5
@@ -407,17 +407,17 @@ def _skip(items: list[tuple[str, int, int]], k: int, step: int, kinds: frozenset
 
 
 def _place_at(tokens: list[tuple[int, str]], i: int) -> int:
-    """The words a place name (`place_names`, or its plural) spans from `tokens[i]`; 0 when
-    none begins there."""
+    """The words a place name (`place_names`, or its plural: `_singular`) spans from
+    `tokens[i]`; 0 when none begins there."""
     names, first_words = _place_name_set(), _place_first_words()
-    if tokens[i][1] not in first_words and tokens[i][1][:-1] not in first_words:
+    if tokens[i][1] not in first_words and _singular(tokens[i][1]) not in first_words:
         return 0
     for size in range(min(_LONGEST_PLACE_NAME, len(tokens) - i), 0, -1):
         words = [w for _, w in tokens[i : i + size]]
         if "," in words:
             continue
         name = " ".join(words)
-        if name in names or (name.endswith("s") and name[:-1] in names):
+        if name in names or _singular(name) in names:
             return size
     return 0
 
