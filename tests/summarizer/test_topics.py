@@ -100,6 +100,16 @@ def background() -> list[tuple[str, str]]:
     ]
 
 
+def mentions(topic: str, *texts: str) -> list[int]:
+    """How often each of `texts` names `topic`."""
+    return count_mentions(topic_names(topic), list(texts))
+
+
+def mentions_in(topic: str, text: str) -> int:
+    """How often `text` names `topic`."""
+    return mentions(topic, text)[0]
+
+
 def test_a_concept_judged_as_a_name_is_named_by_the_synonyms_in_its_category_phrase(
     matcher: TopicMatcher,
 ) -> None:
@@ -255,9 +265,6 @@ def test_a_word_is_named_by_its_own_forms_not_by_any_word_beginning_like_it() ->
 
 def test_a_name_is_found_with_or_without_its_diacritics() -> None:
     # a reader types "erdogan" or "sao paulo"; news writes Erdoğan and São Paulo, or not
-    def mentions(topic: str, *texts: str) -> list[int]:
-        return count_mentions(topic_names(topic), list(texts))
-
     assert mentions("erdogan", "President Erdoğan said", "ERDOĞAN", "Erdogan") == [1, 1, 1]
     assert mentions("erdoğan", "Erdogan said", "Erdoğan said") == [1, 1]
     assert mentions("sao paulo", "In São Paulo, police") == [1]
@@ -296,9 +303,6 @@ def test_an_abbreviation_is_named_written_with_dots_too(store) -> None:
 
 
 def test_an_organisation_is_named_by_its_abbreviation_and_its_full_name() -> None:
-    def mentions(topic: str, *texts: str) -> list[int]:
-        return count_mentions(topic_names(topic), list(texts))
-
     # a short abbreviation in capitals only: "un" and "who" are other words in lower case
     un = ("The United Nations said", "U.N. envoys", "UN troops", "un homme")
     assert mentions("un", *un) == mentions("united nations", *un) == [1, 1, 1, 0]
@@ -355,11 +359,6 @@ def test_a_topic_holding_one_country_is_also_written_with_its_other_names_not_on
     assert "west german" in topic_names("west germany").phrases
     # each of several countries renamed would multiply the phrases and the pattern's size
     assert topic_names("russia china trade").phrases == ("russia china trade", "china trade")
-
-
-def mentions_in(topic: str, text: str) -> int:
-    """How often `text` names `topic`."""
-    return count_mentions(topic_names(topic), [text])[0]
 
 
 def test_a_country_is_not_named_inside_the_name_of_another_place() -> None:
