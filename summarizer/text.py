@@ -6,10 +6,11 @@ after a known abbreviation or an initial ("Mr.", "U.S.", "W."), and after a phot
 closing mark run into the next sentence ("(pictured) He said"). A page's video prompt run into
 the text ("… on Tuesday. Scroll down for video The pair …", tabloid pages flattened to text) is
 page furniture: it is dropped and ends the sentence before it. So is a wire dateline opening the
-text ("LONDON (Reuters) - ", "(CNN)"): where and by whom it was filed, which no summary should
-open with and which names no topic of the story. It is the project's one sentence
-splitter (ingestion takes a title from it too; this module imports nothing else so any layer
-may use it); the Telegram formatter's cut points differ, and say why (`bot.render.formatting`).
+text ("LONDON (Reuters) - ", "Beijing, 5 March (AFP) - ", "(CNN)"): where and by whom it was
+filed, which no summary should open with and which names no topic of the story. It is the
+project's one sentence splitter (ingestion takes a title from it too; this module imports
+nothing else so any layer may use it); the Telegram formatter's cut points differ, and say why
+(`bot.render.formatting`).
 Passages are runs of whole sentences that fit the model's 256-piece window; a sentence longer
 than that is split into word windows so no text is dropped. A passage is also kept as its pieces
 (sentences or windows), which `summarizer.embedding` embeds one by one (the encoder reads each
@@ -53,20 +54,23 @@ _ABBREVIATIONS = re.compile(
 )
 
 
-# A wire dateline opening a story: the place it was filed from in capitals, maybe its state, then
-# the agency in brackets or a date before a dash, or a long dash alone ("LONDON (Reuters) - ",
-# "MOSCOW, Nov 30 (Reuters) - ", "AUSTIN, Texas (AP) — ", "BEIJING — "), or the agency in
-# brackets run into the first word, after the place if any ("(CNN)They", "New Delhi, India
-# (CNN)As"). It says where and by whom the story was filed, not what it is about.
-_DATE = r", [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?"
-_AGENCY = r"\([A-Z][^()]{0,30}\)"
+# A wire dateline opening a story: the place it was filed from, maybe its state, then the agency
+# in brackets or a date before a dash, or, after a place in capitals, a long dash or a colon alone
+# ("LONDON (Reuters) - ", "MOSCOW, Nov 30 (Reuters) - ", "AUSTIN, Texas (AP) — ", "BEIJING — ",
+# "Beijing, 5 March (AFP) - ", "BERLIN (dpa) - ", "NEW DELHI: "), or the agency in brackets run
+# into the first word, after the place if any ("(CNN)They", "New Delhi, India (CNN)As"). It says
+# where and by whom the story was filed, not what it is about.
+_PLACE_IN_CAPITALS = r"[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+){0,3}"
+_PLACE = r"[A-Z][\w.'’/-]*(?: [A-Z][\w.'’/-]*){0,3}"
+_STATE = r"(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)?)?"
+_DATE = r", (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}\.?)(?:,? \d{4})?"
+_AGENCY = r"\([A-Za-z][^()]{0,30}\)"
+_DASH = r" ?[-—–]{1,2}"
+_FIRST_WORD = r" (?=[A-Z0-9\"“‘'(])"
 _DATELINE = re.compile(
-    r"[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+){0,3}"
-    r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
-    rf"(?:(?:{_DATE})? ?{_AGENCY} ?[-—–]{{1,2}}|{_DATE} ?[-—–]{{1,2}}| [—–])"
-    r" (?=[A-Z0-9\"“‘'(])"
-    r"|(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)?)? )?"
-    rf"{_AGENCY}(?=[A-Z\"“‘])"
+    rf"{_PLACE_IN_CAPITALS}{_STATE}(?:{_DATE}{_DASH}| [—–]|:){_FIRST_WORD}"
+    rf"|{_PLACE}{_STATE}(?:{_DATE})? ?{_AGENCY}{_DASH}{_FIRST_WORD}"
+    rf"|(?:{_PLACE}{_STATE} )?\([A-Z][^()]{{0,30}}\)(?=[A-Z\"“‘])"
 )
 
 

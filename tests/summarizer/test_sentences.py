@@ -104,11 +104,19 @@ def test_a_video_prompt_run_into_the_text_is_dropped_and_ends_the_sentence_befor
         ("BEIJING — China said so.", "BEIJING — "),
         ("(CNN)They may be close.", "(CNN)"),
         ("New Delhi, India (CNN)As the earth shook.", "New Delhi, India (CNN)"),
+        # other agencies' and papers' forms: a day before the month, an agency in lower case,
+        # a place in title case before the agency, a colon after the place in capitals
+        ("Beijing, 5 March (AFP) - China said so.", "Beijing, 5 March (AFP) - "),
+        ("BERLIN, Dec 1 (dpa) - Growth slowed.", "BERLIN, Dec 1 (dpa) - "),
+        ("Kyiv (AFP) - Ukraine said so.", "Kyiv (AFP) - "),
+        ("NEW DELHI: India's bank held rates.", "NEW DELHI: "),
         # no dateline: a sentence, a headline in capitals, an abbreviation and a hyphen
         ("Oil prices rose - sharply.", ""),
         ("U.S. WINE EXPORTS ROSE - REPORT", ""),
         ("NATO - the alliance said so.", ""),
         ("He said (CNN) so.", ""),
+        ("The minister (Labour) - Said so.", ""),
+        ("Note: the rest is small print.", ""),
     ],
 )
 def test_a_wire_dateline_opening_a_story_is_dropped(sentence, dateline):

@@ -353,6 +353,8 @@ def test_a_wire_dateline_names_no_topic() -> None:
     assert dated.sentences == ("Oil prices rose.", "Traders cheered.")
     assert not lexical_evidence(topic_names("uk"), dated).any()
     assert lexical_evidence(topic_names("uk"), named).any()
+    afp = read_article("Growth slows", "Beijing, 5 March (AFP) - Growth slowed. Traders fretted.")
+    assert not lexical_evidence(topic_names("china"), afp).any()
 
 
 def test_a_topic_holding_one_country_is_also_written_with_its_other_names_not_one_of_many() -> None:
