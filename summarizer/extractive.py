@@ -3,9 +3,9 @@
 Algorithm
 1. Split the text into sentences and keep the candidates: 10–60 words, mostly letters, no URL, not
    a question, and at least three lower-case words (a cheap stand-in for "has a verb": headings,
-   bylines, captions in Title Case and UI tokens fail it), and not two sentences glued by a lost
-   full stop ("…her colleague The cost of…": a caption or scraped fragment run into the text;
-   news-summaries ROUGE-L +0.0015). If no sentence passes, all are used.
+   bylines, captions in Title Case and UI tokens fail it). Two sentences glued by a lost full
+   stop ("…holding guns It achieved…", a caption run into the text) are two sentences already:
+   the splitter parts them (`summarizer.text`). If no sentence passes, all are used.
 2. Embed the candidates with the shared sentence encoder (one batched call for many texts), or
    take their vectors from an article embedded once for both its summary and its topic vectors
    (`summarizer.embedding`, what the worker does).
@@ -54,7 +54,6 @@ from summarizer.encoder import SentenceEncoder
 from summarizer.text import split_sentences, title_passage
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
-_GLUED_SENTENCES = re.compile(r"\b[a-z]+ The [a-z]")  # "said The Guardian" is not glued
 _DANGLING_CONNECTIVE = re.compile(
     r"^(?:(?:And|But|Yet)\s+|(?:However|Meanwhile|Moreover|Furthermore|Nevertheless|Still|"
     r"Instead|Also|Besides|Indeed|Nonetheless)\s*,\s+)(?=\S)"
@@ -219,7 +218,7 @@ class ExtractiveSummarizer:
         words = sentence.split()
         if not self.settings.min_words <= len(words) <= self.settings.max_words:
             return False
-        if sentence.endswith("?") or _URL.search(sentence) or _GLUED_SENTENCES.search(sentence):
+        if sentence.endswith("?") or _URL.search(sentence):
             return False
         visible = sentence.replace(" ", "")
         if sum(c.isalpha() for c in visible) < 0.6 * len(visible):

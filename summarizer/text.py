@@ -3,7 +3,11 @@
 Sentences are split with a rule that keeps closing quotes and brackets with their sentence and
 only breaks before something that can start a sentence (capital, digit, quote, bracket), not
 after a known abbreviation or an initial ("Mr.", "U.S.", "W."), and after a photo caption's
-closing mark run into the next sentence ("(pictured) He said"). A page's video prompt run into
+closing mark run into the next sentence ("(pictured) He said"), and where a full stop was lost
+(a caption or a footnote mark run into the text: "… holding guns It achieved …", "[1] The
+…"): before a word that opens a sentence and is written in capitals nowhere else (The, It, He,
+She, They, We, This, These, Those, There and the possessives), followed by a word in lower case
+("by The Guardian", "the film It Follows" go on). A page's video prompt run into
 the text ("… on Tuesday. Scroll down for video The pair …", tabloid pages flattened to text) is
 page furniture: it is dropped and ends the sentence before it. So is a wire dateline opening the
 text ("LONDON (Reuters) - ", "Beijing, 5 March (AFP) - ", "(CNN)"): where and by whom it was
@@ -34,9 +38,13 @@ from summarizer.language import detect_language
 
 PASSAGE_WORDS = 120  # most words of a passage (and of a piece of one sentence)
 
+# A break after a sentence's closing mark, or where a full stop was lost: before a capitalized
+# word that opens sentences only, followed by a word in lower case (see the module docstring).
 _SENTENCE_BREAK = re.compile(
     r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]])|(?<=[.!?…][\"'”’)\]]{2}))"
     r"\s+(?=[\"'“‘(\[]?[A-Z0-9£$€\u0400-\u04FF])"
+    r"|(?<=[\w)\]])\s+(?=(?:The|It|He|She|They|We|This|These|Those|There|His|Her|Their|Its|Our)"
+    r"\s+[a-z])"
 )
 # A photo caption run into the next sentence, as tabloid pages flattened to text have it ("…
 # with his dog (pictured) He said …"): its closing mark ends a sentence.

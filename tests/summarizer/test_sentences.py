@@ -73,6 +73,28 @@ def test_a_photo_caption_run_into_the_next_sentence_ends_where_its_mark_closes()
     ]
 
 
+def test_a_lost_full_stop_ends_a_sentence_before_a_word_that_only_opens_one() -> None:
+    # a caption or a footnote mark run into the text, as pages flattened to text have them
+    text = (
+        "Women from the brigade are pictured holding guns It achieved notoriety last year. "
+        "He played at the Crucible Theatre The warning came later. [1] The term was new. "
+        "He told The Guardian so. The film It Follows was a hit. They met He Jiankui there."
+    )
+
+    assert split_sentences(text) == [
+        "Women from the brigade are pictured holding guns",
+        "It achieved notoriety last year.",
+        "He played at the Crucible Theatre",
+        "The warning came later.",
+        "[1]",
+        "The term was new.",
+        # a name or a title goes on: the word after it is capitalized too
+        "He told The Guardian so.",
+        "The film It Follows was a hit.",
+        "They met He Jiankui there.",
+    ]
+
+
 def test_a_video_prompt_run_into_the_text_is_dropped_and_ends_the_sentence_before_it() -> None:
     text = (
         "The boy fell into the cheetah exhibit, officials said. Scroll down for video A mother "
