@@ -18,8 +18,11 @@ Algorithm
    to a plain centroid on BBC news by ROUGE-2 0.096, and every weighting tried traded one corpus
    for the other (docs/benchmarks.md).
 4. Pick in score order, skipping a sentence too similar to one already picked (near-duplicates
-   only), until `sentences` are picked; a sentence that needs its antecedent (step 6) counts
-   with it, so a summary holds `sentences` sentences, never more.
+   only) or one that mostly repeats their wording (more than half of its word pairs, adjacent
+   words of the lexical signal, already in them: a restated fact reworded around the same
+   phrases; news-summaries ROUGE-2 +0.0013, BBC unchanged), until `sentences` are picked; a
+   sentence that needs its antecedent (step 6) counts with it, so a summary holds `sentences`
+   sentences, never more.
 5. Long texts (more than `section_sentences` candidates or `section_words` words) are summarized
    whole: they are cut into equal sections of consecutive sentences; each section picks its best
    sentences by the votes of step 3 within the section (positions counted from its start: a
@@ -83,6 +86,8 @@ class ExtractiveSettings:
     # cosine above which a sentence is a near-duplicate of a picked one; 0.75 catches a forum
     # reply quoting the lead (0.77); news-summaries ROUGE 0.85 → 0.75: R1 +0.002, R2 −0.000
     redundancy: float = 0.75
+    # share of a sentence's word pairs already in the picked sentences above which it is skipped
+    repeated_pairs: float = 0.5
     section_sentences: int = 60  # more candidates than this: summarize by sections
     section_words: int = 2000  # more candidate words than this: summarize by sections
     novelty_weight: float = 0.3  # weight of novelty when choosing across sections
@@ -317,12 +322,14 @@ class ExtractiveSummarizer:
         """Indices of up to `count` candidates out of `among` (`relevance` is theirs), best first.
 
         With `novelty_weight` > 0 relevance is traded for novelty (MMR). With `document`, a
-        sentence's antecedents (step 6) count against `count`. With `groups` (a group number per
-        candidate) at most one candidate of each group is picked.
+        sentence's antecedents (step 6) count against `count` and a sentence repeating the picked
+        ones' word pairs is skipped (step 4). With `groups` (a group number per candidate) at
+        most one candidate of each group is picked.
         """
         chosen: list[int] = []
         available = list(range(len(among)))
         used = 0
+        said: set[tuple[str, str]] = set()  # the word pairs of the picked sentences
         while available and used < count:
             if chosen:
                 similarity = vectors[among[available]] @ vectors[among[chosen]].T
@@ -332,7 +339,9 @@ class ExtractiveSummarizer:
             gain = (1 - novelty_weight) * relevance[available] - novelty_weight * closest
             best = int(np.argmax(gain))
             picked = available.pop(best)
-            if closest[best] > self.settings.redundancy:
+            pairs = _word_pairs(document[among[picked]]) if document is not None else set()
+            repeated = len(pairs & said) > self.settings.repeated_pairs * len(pairs)
+            if closest[best] > self.settings.redundancy or repeated:
                 continue
             cost = 1
             if document is not None:
@@ -344,6 +353,7 @@ class ExtractiveSummarizer:
                 continue
             used += cost
             chosen.append(picked)
+            said |= pairs
             if groups is not None:
                 group = groups[among[picked]]
                 available = [i for i in available if groups[among[i]] != group]
@@ -354,6 +364,12 @@ def _unit_mean(vectors: np.ndarray) -> np.ndarray:
     """The unit-length mean of `vectors` (rows)."""
     centroid = vectors.mean(axis=0)
     return centroid / (np.linalg.norm(centroid) or 1.0)
+
+
+def _word_pairs(sentence: str) -> set[tuple[str, str]]:
+    """The sentence's pairs of adjacent words of the lexical signal, lower-cased."""
+    words = [word.lower() for word in _WORD.findall(sentence)]
+    return set(zip(words, words[1:], strict=False))
 
 
 def _names(sentence: str) -> int:

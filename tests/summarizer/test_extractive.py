@@ -118,6 +118,23 @@ def test_drops_a_near_duplicate_of_a_picked_sentence() -> None:
     assert len(picked) == 3
 
 
+def test_drops_a_sentence_that_repeats_most_word_pairs_of_a_picked_one() -> None:
+    restated = "Witnesses said the river flood reached the old town centre on Monday morning."
+    text = " ".join([FLOOD[0], restated, *FLOOD[1:]])
+    repeats_allowed = ExtractiveSettings(signals=("centrality",), repeated_pairs=1.0)
+
+    picked = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3, settings=NO_LEAD).summarize(
+        text
+    )
+    unchecked = ExtractiveSummarizer(
+        BagOfWordsEncoder(), sentences=3, settings=repeats_allowed
+    ).summarize(text)
+
+    assert {FLOOD[0], restated} <= set(summary_sentences(unchecked))  # not near-duplicates
+    assert len({FLOOD[0], restated} & set(summary_sentences(picked))) == 1
+    assert len(summary_sentences(picked)) == 3
+
+
 def test_skips_questions_links_and_fragments() -> None:
     junk = [
         "Sign up for the newsletter.",
