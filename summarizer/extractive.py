@@ -34,7 +34,9 @@ Algorithm
    along, within the sentence budget: when its antecedents do not fit, the next best sentence is
    taken instead. A picked sentence that opens with a connective ("However, ", "But ") loses it
    unless the sentence before it is picked too.
-7. Output in article order.
+7. Output in article order, each sentence ending with a full stop where the text gave it none (a
+   caption run into the text ends without one, and "… of the sick video They were …" would read
+   as one sentence).
 
 Limits: the summary is only as clean as the text; sentence splitting is rule-based; the
 sentence before a pronoun is assumed to hold its antecedent; the names signal reads English
@@ -57,6 +59,7 @@ from summarizer.encoder import SentenceEncoder
 from summarizer.text import split_sentences, title_passage
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_CLOSED = re.compile(r"[.!?…][\"'”’)\]]{0,2}$")  # a sentence's closing mark, maybe quoted
 _DANGLING_CONNECTIVE = re.compile(
     r"^(?:(?:And|But|Yet)\s+|(?:However|Meanwhile|Moreover|Furthermore|Nevertheless|Still|"
     r"Instead|Also|Besides|Indeed|Nonetheless)\s*,\s+)(?=\S)"
@@ -187,7 +190,7 @@ class ExtractiveSummarizer:
             OVERVIEW_SENTENCES,
             groups=groups,
         )
-        return " ".join(_repair_opening(sentences, [], index) for index in chosen)
+        return " ".join(_ended(_repair_opening(sentences, [], index)) for index in chosen)
 
     def prepare_overview(self, summaries: list[str]) -> None:
         """Encode now the sentences of `summaries` that an overview would read (the warm-up does
@@ -244,7 +247,7 @@ class ExtractiveSummarizer:
         else:
             chosen = self._pick_by_sections(document, vectors, total_words, title_vector)
         chosen = _with_antecedents(document, chosen)
-        return " ".join(_repair_opening(document, chosen, i) for i in chosen)
+        return " ".join(_ended(_repair_opening(document, chosen, i)) for i in chosen)
 
     def _pick_by_sections(
         self,
@@ -398,6 +401,14 @@ def _with_antecedents(document: list[str], chosen: list[int]) -> list[int]:
             back -= 1
             picked.add(back)
     return sorted(picked)
+
+
+def _ended(sentence: str) -> str:
+    """`sentence` with a full stop at its end where it has no closing mark (a trailing comma,
+    colon or dash gives way to it)."""
+    if _CLOSED.search(sentence):
+        return sentence
+    return sentence.rstrip(" ,;:-–—") + "."
 
 
 def _repair_opening(document: list[str], chosen: list[int], index: int) -> str:

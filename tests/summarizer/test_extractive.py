@@ -311,6 +311,22 @@ def test_a_sentence_without_a_connective_is_left_as_written() -> None:
     assert summarizer.summarize(text) == text
 
 
+
+def test_a_sentence_the_text_left_without_a_full_stop_ends_with_one_in_the_summary() -> None:
+    # a caption run into the text ends where the next sentence begins, without a full stop
+    text = (
+        "Rescue teams moved families out of the flooded houses near the river bank\n"
+        "They worked through the night as the water of the river kept rising,\n"
+        "The river flood reached the old town centre on Monday and the water kept rising!"
+    )
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=3)
+
+    assert summarizer.summarize(text) == (
+        "Rescue teams moved families out of the flooded houses near the river bank. "
+        "They worked through the night as the water of the river kept rising. "
+        "The river flood reached the old town centre on Monday and the water kept rising!"
+    )
+
 FLOOD_SUMMARIES = [
     "The river flood reached the old town centre on Monday and the water kept rising. "
     "Rescue teams moved families out of the flooded houses near the river bank.",
