@@ -73,12 +73,13 @@ _PLACE = r"[A-Z][\w.'’/-]*(?: [A-Z][\w.'’/-]*){0,3}"
 _STATE = r"(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)?)?"
 _DATE = r", (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}\.?)(?:,? \d{4})?"
 _AGENCY = r"\([A-Za-z][^()]{0,30}\)"
+_AGENCY_RUN_IN = r"\([A-Z][^()]{0,30}\)"  # run into the first word: capitalized, as "(CNN)"
 _DASH = r" ?[-—–]{1,2}"
 _FIRST_WORD = r" (?=[A-Z0-9\"“‘'(])"
 _DATELINE = re.compile(
     rf"{_PLACE_IN_CAPITALS}{_STATE}(?:{_DATE}{_DASH}| [—–]|:){_FIRST_WORD}"
     rf"|{_PLACE}{_STATE}(?:{_DATE})? ?{_AGENCY}{_DASH}{_FIRST_WORD}"
-    rf"|(?:{_PLACE}{_STATE} )?\([A-Z][^()]{{0,30}}\)(?=[A-Z\"“‘])"
+    rf"|(?:{_PLACE}{_STATE} )?{_AGENCY_RUN_IN}(?=[A-Z\"“‘])"
 )
 
 
