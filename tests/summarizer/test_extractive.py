@@ -311,7 +311,6 @@ def test_a_sentence_without_a_connective_is_left_as_written() -> None:
     assert summarizer.summarize(text) == text
 
 
-
 def test_a_sentence_the_text_left_without_a_full_stop_ends_with_one_in_the_summary() -> None:
     # a caption run into the text ends where the next sentence begins, without a full stop
     text = (
@@ -326,6 +325,7 @@ def test_a_sentence_the_text_left_without_a_full_stop_ends_with_one_in_the_summa
         "They worked through the night as the water of the river kept rising. "
         "The river flood reached the old town centre on Monday and the water kept rising!"
     )
+
 
 FLOOD_SUMMARIES = [
     "The river flood reached the old town centre on Monday and the water kept rising. "
