@@ -311,7 +311,7 @@ def count_mentions_and_listings(
     if any(counts) and names.initials:
         offsets = _match_offsets(_abbreviation_pattern((names.initials,)), texts, joined)
         counts = [  # in a text in capitals only written with dots ("TO BE CHECKED" is no BE)
-            n + sum(t[o + 1 : o + 2] == "." or not _in_capitals(t) for o in f)
+            n + (sum(t[o + 1 : o + 2] == "." for o in f) if f and _in_capitals(t) else len(f))
             for n, t, f in zip(counts, texts, offsets, strict=True)
         ]
     if any(counts) and names.last_word:
