@@ -56,10 +56,9 @@ import numpy as np
 
 from summarizer.embedding import EmbeddedArticle
 from summarizer.encoder import SentenceEncoder
-from summarizer.text import split_sentences, title_passage
+from summarizer.text import has_closing_mark, split_sentences, title_passage
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
-_CLOSED = re.compile(r"[.!?…][\"'”’)\]]{0,2}$")  # a sentence's closing mark, maybe quoted
 _DANGLING_CONNECTIVE = re.compile(
     r"^(?:(?:And|But|Yet)\s+|(?:However|Meanwhile|Moreover|Furthermore|Nevertheless|Still|"
     r"Instead|Also|Besides|Indeed|Nonetheless)\s*,\s+)(?=\S)"
@@ -406,7 +405,7 @@ def _with_antecedents(document: list[str], chosen: list[int]) -> list[int]:
 def _ended(sentence: str) -> str:
     """`sentence` with a full stop at its end where it has no closing mark (a trailing comma,
     colon or dash gives way to it)."""
-    if _CLOSED.search(sentence):
+    if has_closing_mark(sentence):
         return sentence
     return sentence.rstrip(" ,;:-–—") + "."
 

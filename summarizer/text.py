@@ -38,10 +38,14 @@ from summarizer.language import detect_language
 
 PASSAGE_WORDS = 120  # most words of a passage (and of a piece of one sentence)
 
+_CLOSING_MARK = r"[.!?…]"  # what ends a sentence, perhaps followed by up to two of:
+_AFTER_CLOSING_MARK = r"[\"'”’)\]]"  # a closing quote or bracket
+_CLOSED = re.compile(rf"{_CLOSING_MARK}{_AFTER_CLOSING_MARK}{{0,2}}$")
 # A break after a sentence's closing mark, or where a full stop was lost: before a capitalized
 # word that opens sentences only, followed by a word in lower case (see the module docstring).
 _SENTENCE_BREAK = re.compile(
-    r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]])|(?<=[.!?…][\"'”’)\]]{2}))"
+    rf"(?:(?<={_CLOSING_MARK})|(?<={_CLOSING_MARK}{_AFTER_CLOSING_MARK})"
+    rf"|(?<={_CLOSING_MARK}{_AFTER_CLOSING_MARK}{{2}}))"
     r"\s+(?=[\"'“‘(\[]?[A-Z0-9£$€\u0400-\u04FF])"
     r"|(?<=[\w)\]])\s+(?=(?:The|It|He|She|They|We|This|These|Those|There|His|Her|Their|Its|Our)"
     r"\s+[a-z])"
@@ -81,6 +85,12 @@ _DATELINE = re.compile(
     rf"|{_PLACE}{_STATE}(?:{_DATE})? ?{_AGENCY}{_DASH}{_FIRST_WORD}"
     rf"|(?:{_PLACE}{_STATE} )?{_AGENCY_RUN_IN}(?=[A-Z\"“‘])"
 )
+
+
+def has_closing_mark(sentence: str) -> bool:
+    """Does `sentence` end with a closing mark (".", "!", "?", "…"), perhaps quoted or
+    bracketed, as the splitter ends sentences?"""
+    return _CLOSED.search(sentence) is not None
 
 
 def split_sentences(text: str) -> list[str]:
