@@ -30,10 +30,11 @@ Algorithm
    whole text's centroid for novelty (maximal marginal relevance), one per section when there are
    enough sections, so every part of the text can contribute.
 6. Dangling openings are repaired. A picked sentence that opens with a pronoun ("He said…",
-   "They…", "This is…") brings the candidate before it (its likely antecedent; up to two back)
-   along, within the sentence budget: when its antecedents do not fit, the next best sentence is
-   taken instead. A picked sentence that opens with a connective ("However, ", "But ") loses it
-   unless the sentence before it is picked too.
+   "They…", "This is…", also after a short opening phrase: "At the same time, it…") brings the
+   candidate before it (its likely antecedent; up to two back) along, within the sentence
+   budget: when its antecedents do not fit, the next best sentence is taken instead. A picked
+   sentence that opens with a connective ("However, ", "But ") loses it unless the sentence
+   before it is picked too.
 7. Output in article order, each sentence ending with a full stop where the text gave it none (a
    caption run into the text ends without one, and "… of the sick video They were …" would read
    as one sentence).
@@ -64,9 +65,10 @@ _DANGLING_CONNECTIVE = re.compile(
     r"Instead|Also|Besides|Indeed|Nonetheless)\s*,\s+)(?=\S)"
 )
 # "This is…", "That means…", "This complicates…" refer back; "This week…" does not ("This
-# process…" is taken for a pronoun too: it also refers back)
+# process…" is taken for a pronoun too: it also refers back). The pronoun may follow a short
+# opening phrase: "At the same time, it…", "However, they…", "In 2020, he…".
 _OPENING_PRONOUN = re.compile(
-    r"^(?:(?:He|She|They|It|We|His|Her|Their|Its|Our|These|Those)\b|"
+    r"^(?:[^,.;:!?\"“”]{1,40},\s+)?(?i:(?:He|She|They|It|We|His|Her|Their|Its|Our|These|Those)\b|"
     r"(?:This|That)\s+(?:is|was|has|had|will|would|could|can|may|might|\w+(?:s|ed))\b)"
 )
 _WORD = re.compile(r"[^\W_]{4,}")  # a word of the lexical signal: four or more letters/digits

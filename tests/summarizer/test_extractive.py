@@ -170,7 +170,10 @@ MAYOR = "The town mayor visited the flooded houses near the river bank on Tuesda
 WARNING = "officials warned that the river could flood the town centre and houses this week."
 
 
-@pytest.mark.parametrize("opening", ["He said", "They said", "This means"])
+OPENINGS_REFERRING_BACK = ["He said", "They said", "This means", "At the same time, they said"]
+
+
+@pytest.mark.parametrize("opening", OPENINGS_REFERRING_BACK)
 def test_a_picked_sentence_opening_with_a_pronoun_brings_the_sentence_before_it(
     opening: str,
 ) -> None:
@@ -181,8 +184,11 @@ def test_a_picked_sentence_opening_with_a_pronoun_brings_the_sentence_before_it(
     assert summarizer.summarize(text) == f"{MAYOR} {pronoun}"
 
 
-def test_a_pronoun_sentence_whose_antecedent_does_not_fit_gives_way_to_the_next_best() -> None:
-    pronoun = f"They said {WARNING}"
+@pytest.mark.parametrize("opening", OPENINGS_REFERRING_BACK)
+def test_a_pronoun_sentence_whose_antecedent_does_not_fit_gives_way_to_the_next_best(
+    opening: str,
+) -> None:
+    pronoun = f"{opening} {WARNING}"
     text = " ".join([FLOOD[4], MAYOR, pronoun, FLOOD[5], FLOOD[6]])
     summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=1, settings=NO_LEAD)
 
