@@ -7,7 +7,7 @@ import numpy as np
 from summarizer.topics.aboutness import CATEGORY_FEATURES, ENTITY_FEATURES, LEXICAL
 from summarizer.topics.evaluation import LabelledTopic, TopicEvidence, method_predictions
 from summarizer.topics.evidence import Evidence
-from summarizer.topics.fitting import POSITIVE_WEIGHTS, _weights, fit_model
+from summarizer.topics.fitting import POSITIVE_WEIGHTS, _mean_f1, _weights, fit_model
 
 
 def labelled(corpus: str, seed: int, articles: int = 60) -> TopicEvidence:
@@ -80,6 +80,21 @@ def test_each_corpus_weighs_the_same_and_an_about_pair_its_weight_times_a_negati
     assert np.isclose(weights[owner == "big"].sum(), weights[owner == "small"].sum())
     assert np.isclose(weights[0], 2 * weights[1]) and np.isclose(weights[8], 2 * weights[9])
     assert np.isclose(weights.sum(), len(owner))
+
+
+def test_a_weight_is_chosen_for_f1_pooled_over_a_corpus_or_averaged_over_its_categories() -> None:
+    """Entity topics are scored pooled per corpus; categories by macro-F1, so a small
+    category missed entirely counts as much as a large one found."""
+    owner = np.array(["one"] * 12 + ["two"] * 2)
+    topic = np.array(["one/large"] * 10 + ["one/small"] * 2 + ["two/any"] * 2)
+    gold = np.array([True] * 5 + [False] * 5 + [True, False] + [True, False])
+    predicted = np.array([True] * 5 + [False] * 5 + [False, False] + [True, False])
+
+    pooled = _mean_f1(predicted, gold, owner, owner)
+    per_category = _mean_f1(predicted, gold, owner, topic)
+
+    assert np.isclose(pooled, (10 / 11 + 1.0) / 2)
+    assert np.isclose(per_category, ((1.0 + 0.0) / 2 + 1.0) / 2)
 
 
 def test_a_sports_labels_measure_the_category_model_but_do_not_fit_it() -> None:
