@@ -37,7 +37,8 @@ Algorithm
    before it is picked too.
 7. Output in article order, each sentence ending with a full stop where the text gave it none (a
    caption run into the text ends without one, and "… of the sick video They were …" would read
-   as one sentence).
+   as one sentence), and without the pointers to a page's photos that a digest has not got:
+   "(pictured)", "(left)", "(far right)", "(from left to right)", "(file photo of …)".
 
 Limits: the summary is only as clean as the text; sentence splitting is rule-based; the
 sentence before a pronoun is assumed to hold its antecedent; the names signal reads English
@@ -70,6 +71,13 @@ _DANGLING_CONNECTIVE = re.compile(
 _OPENING_PRONOUN = re.compile(
     r"^(?:[^,.;:!?\"“”]{1,40},\s+)?(?i:(?:He|She|They|It|We|His|Her|Their|Its|Our|These|Those)\b|"
     r"(?:This|That)\s+(?:is|was|has|had|will|would|could|can|may|might|\w+(?:s|ed))\b)"
+)
+# A pointer to a photo on the article's page, written in lower case ("(Left)" may be a party)
+_PHOTO_POINTER = re.compile(
+    r"\s*\((?:(?:pictured|photographed|not pictured|file (?:photo|picture|image)|inset)\b[^()]*"
+    r"|(?:(?:far|second|third) )?(?:left|right|centre|center|above|below|top|bottom)"
+    r"(?:(?:,| and| to) (?:(?:far|second|third) )?(?:left|right|centre|center|top|bottom))*"
+    r"|(?:from|clockwise from) (?:top )?left(?: to right)?)\)"
 )
 _WORD = re.compile(r"[^\W_]{4,}")  # a word of the lexical signal: four or more letters/digits
 SIGNALS = ("position", "centrality", "lexical", "names", "title")  # the votes of step 3
@@ -248,7 +256,10 @@ class ExtractiveSummarizer:
         else:
             chosen = self._pick_by_sections(document, vectors, total_words, title_vector)
         chosen = _with_antecedents(document, chosen)
-        return " ".join(_ended(_repair_opening(document, chosen, i)) for i in chosen)
+        return " ".join(
+            _ended(_PHOTO_POINTER.sub("", _repair_opening(document, chosen, i)).strip())
+            for i in chosen
+        )
 
     def _pick_by_sections(
         self,

@@ -213,6 +213,19 @@ def test_a_pronoun_sentence_after_its_picked_antecedent_adds_nothing() -> None:
     assert len(summary_sentences(summarizer.summarize(text))) == 4
 
 
+def test_pointers_to_the_pages_photos_are_left_out_of_the_summary() -> None:
+    text = (
+        "The town mayor (pictured) visited the flooded houses near the river bank. "
+        "Rescue teams (far left) and the Left (Linke) deputies reached the town centre (above)."
+    )
+    summarizer = ExtractiveSummarizer(BagOfWordsEncoder(), sentences=2, settings=NO_LEAD)
+
+    assert summarizer.summarize(text) == (
+        "The town mayor visited the flooded houses near the river bank. "
+        "Rescue teams and the Left (Linke) deputies reached the town centre."
+    )
+
+
 @pytest.mark.parametrize("text", ["", "   \n\n  "])
 def test_a_text_without_sentences_has_an_empty_summary(text: str) -> None:
     assert ExtractiveSummarizer(BagOfWordsEncoder()).summarize(text) == ""
