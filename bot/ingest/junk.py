@@ -57,6 +57,9 @@ _FURNITURE = re.compile(
             # news sites' and wires' furniture, copied with a story: credits, sharing buttons,
             # sign-offs, reading times, update stamps
             r"(?:photograph|photo|picture|illustration|composite)s?\s*:.{0,200}",
+            # a caption ending in its credit: "… on Sunday. Photograph: Gleb Garanich/Reuters"
+            r".{1,400}?[.!?…]\s+(?:photograph|photo|picture|illustration|composite)s?\s*:"
+            r"\s*[^.!?]{1,80}",
             r"(?:image|media) (?:caption|source|credit)s?\s*[,:].{0,300}",
             r"getty images|(?:ap|afp|epa|reuters|pa) (?:photo|images?)\b.{0,80}",
             r"related\s*:.{0,200}|share (?:on|via|this)\b.{0,40}|listen to this article",

@@ -176,6 +176,7 @@ def test_news_sites_credits_buttons_and_wire_sign_offs_removed_but_sentences_kep
         "Copyright 2024 The Associated Press. All rights reserved.",
         "(Reporting by Andrew Osborn in Moscow; Editing by Mark Heinrich)",
         "Our Standards: The Thomson Reuters Trust Principles.",
+        "Firefighters at the scene in Kyiv on Sunday. Photograph: Gleb Garanich/Reuters",
     ]
     sentences = [
         "The Kremlin said talks would resume on Monday after a pause of three weeks.",
