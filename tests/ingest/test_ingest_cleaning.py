@@ -152,6 +152,41 @@ def test_hyphenated_line_break_is_rejoined(fixture_text) -> None:
     assert "exports of ball-bearings and machine parts" in first.text
 
 
+LEAD = (
+    "Russia launched its largest drone attack on the Ukrainian capital overnight, officials in "
+    "Kyiv said on Sunday, killing at least two people and injuring 18."
+)
+
+
+def test_a_standfirst_without_a_full_stop_stays_a_paragraph_of_its_own() -> None:
+    standfirst = (
+        "Ukrainian officials say air defences shot down most of the 140 drones, but debris hit "
+        "apartment blocks in three districts"
+    )
+
+    (draft,) = parse_text(f"Drone attack on Kyiv\n\n{standfirst}\n\n{LEAD}", source="test")
+
+    assert draft.text.split("\n\n") == [standfirst, LEAD]
+
+
+def test_a_long_line_broken_mid_phrase_and_hard_wrapped_lines_are_rejoined() -> None:
+    broken = (
+        "Woo boasted in a leaked message of having brought pressure on the\n\n"
+        "German government through a parliamentary question about the port."
+    )
+    wrapped = (
+        "The attack was the largest since the invasion began, said the mayor, Vitali\n"
+        "Klitschko, as firefighters put out the last fires in three districts.\n"
+    )
+
+    (draft,) = parse_text(f"Drone attack on Kyiv\n\n{broken}\n\n{wrapped}", source="test")
+
+    assert draft.text.split("\n\n") == [
+        " ".join(broken.split("\n\n")),
+        " ".join(wrapped.split()),
+    ]
+
+
 def test_whitespace_is_normalized_to_paragraphs_with_one_blank_line(fixture_text) -> None:
     text = _text(fixture_text, "forum_thread.txt")
 
