@@ -37,8 +37,9 @@ Algorithm
    before it is picked too.
 7. Output in article order, each sentence ending with a full stop where the text gave it none (a
    caption run into the text ends without one, and "… of the sick video They were …" would read
-   as one sentence), and without the pointers to a page's photos that a digest has not got:
-   "(pictured)", "(left)", "(far right)", "(from left to right)", "(file photo of …)".
+   as one sentence), and without the pointers to a page's photos that a digest has not got
+   ("(pictured)", "(left)", "(far right)", "(from left to right)", "(file photo of …)") or to
+   the sources it cites by name and date ("(e.g., Xinhua, August 23, 2023)").
 
 Limits: the summary is only as clean as the text; sentence splitting is rule-based; the
 sentence before a pronoun is assumed to hold its antecedent; the names signal reads English
@@ -78,6 +79,13 @@ _PHOTO_POINTER = re.compile(
     r"|(?:(?:far|second|third) )?(?:left|right|centre|center|above|below|top|bottom)"
     r"(?:(?:,| and| to) (?:(?:far|second|third) )?(?:left|right|centre|center|top|bottom))*"
     r"|(?:from|clockwise from) (?:top )?left(?: to right)?)\)"
+)
+# A source cited in parentheses by name and date: "(e.g., Xinhua, August 23, 2023)", "(VoE,
+# September 11, 2023; Der Spiegel, March 28)", "(Reuters, 5 March)"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_SOURCE_CITATION = re.compile(
+    rf"\s*\((?:e\.g\.,? |see |cf\. )?[^()]{{1,80}}?, (?:{_MONTH} \d{{1,2}}|\d{{1,2}} {_MONTH})"
+    r"(?:, \d{4})?(?:[;,] [^()]{0,160})?\)"
 )
 _WORD = re.compile(r"[^\W_]{4,}")  # a word of the lexical signal: four or more letters/digits
 SIGNALS = ("position", "centrality", "lexical", "names", "title")  # the votes of step 3
@@ -257,8 +265,7 @@ class ExtractiveSummarizer:
             chosen = self._pick_by_sections(document, vectors, total_words, title_vector)
         chosen = _with_antecedents(document, chosen)
         return " ".join(
-            _ended(_PHOTO_POINTER.sub("", _repair_opening(document, chosen, i)).strip())
-            for i in chosen
+            _ended(_without_page_asides(_repair_opening(document, chosen, i))) for i in chosen
         )
 
     def _pick_by_sections(
@@ -421,6 +428,12 @@ def _ended(sentence: str) -> str:
     if has_closing_mark(sentence):
         return sentence
     return sentence.rstrip(" ,;:-–—") + "."
+
+
+def _without_page_asides(sentence: str) -> str:
+    """`sentence` without what points a reader of the page elsewhere: its photos and the
+    sources it cites in parentheses."""
+    return _SOURCE_CITATION.sub("", _PHOTO_POINTER.sub("", sentence)).strip()
 
 
 def _repair_opening(document: list[str], chosen: list[int], index: int) -> str:
