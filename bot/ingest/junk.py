@@ -57,7 +57,9 @@ _FURNITURE = re.compile(
             # news sites' and wires' furniture, copied with a story: credits, sharing buttons,
             # sign-offs, reading times, update stamps
             r"(?:photograph|photo|picture|illustration|composite)s?\s*:.{0,200}",
-            # a caption ending in its credit: "… on Sunday. Photograph: Gleb Garanich/Reuters"
+            # a credit alone, or a caption ending in its credit: "… on Sunday. Photograph: Gleb
+            # Garanich/Reuters", "… in Kyiv. Credit...Tyler Hicks/The New York Times"
+            r"(?:.{1,400}?[.!?…]\s+)?credit\s*(?:\.{3}|…|:)\s*[^.!?]{1,80}",
             r".{1,400}?[.!?…]\s+(?:photograph|photo|picture|illustration|composite)s?\s*:"
             r"\s*[^.!?]{1,80}",
             r"(?:image|media) (?:caption|source|credit)s?\s*[,:].{0,300}",

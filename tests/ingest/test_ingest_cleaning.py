@@ -212,6 +212,8 @@ def test_news_sites_credits_buttons_and_wire_sign_offs_removed_but_sentences_kep
         "(Reporting by Andrew Osborn in Moscow; Editing by Mark Heinrich)",
         "Our Standards: The Thomson Reuters Trust Principles.",
         "Firefighters at the scene in Kyiv on Sunday. Photograph: Gleb Garanich/Reuters",
+        "Residents in a metro station in Kyiv. Credit...Tyler Hicks/The New York Times",
+        "Credit...Brendan Hoffman for The New York Times",
     ]
     sentences = [
         "The Kremlin said talks would resume on Monday after a pause of three weeks.",
@@ -220,6 +222,7 @@ def test_news_sites_credits_buttons_and_wire_sign_offs_removed_but_sentences_kep
         "Share prices fell 3% in early trading in Moscow.",
         "Updated figures show a 5% rise in 2024.",
         "Getty Images said it would appeal the ruling.",
+        "Credit Suisse shares fell 3% in Zurich: credit markets were calm.",
     ]
     pasted = (
         "Talks to resume\n\n"
