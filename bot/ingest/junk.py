@@ -59,9 +59,8 @@ _FURNITURE = re.compile(
             r"(?:photograph|photo|picture|illustration|composite)s?\s*:.{0,200}",
             # a credit alone, or a caption ending in its credit: "… on Sunday. Photograph: Gleb
             # Garanich/Reuters", "… in Kyiv. Credit...Tyler Hicks/The New York Times"
-            r"(?:.{1,400}?[.!?…]\s+)?credit\s*(?:\.{3}|…|:)\s*[^.!?]{1,80}",
-            r".{1,400}?[.!?…]\s+(?:photograph|photo|picture|illustration|composite)s?\s*:"
-            r"\s*[^.!?]{1,80}",
+            r"(?:.{1,400}?[.!?…]\s+)?(?:credit\s*(?:\.{3}|…|:)"
+            r"|(?:photograph|photo|picture|illustration|composite)s?\s*:)\s*[^.!?]{1,80}",
             r"(?:image|media) (?:caption|source|credit)s?\s*[,:].{0,300}",
             r"getty images|(?:ap|afp|epa|reuters|pa) (?:photo|images?)\b.{0,80}",
             r"related\s*:.{0,200}|share (?:on|via|this)\b.{0,40}|listen to this article",
